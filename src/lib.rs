@@ -1,1 +1,10 @@
-//! evidex
+//! evidex: a terminal evidence browser for cancer therapies and clinical trials.
+//!
+//! The library holds everything; the binary (`src/main.rs`) only parses arguments and
+//! dispatches. Data flows one way: a corpus file is loaded and validated into an immutable
+//! [`corpus::Corpus`], indexed by [`search`], and presented by the same code to the TUI
+//! ([`tui`]) and to the non-interactive commands ([`cli`]).
+
+pub mod corpus;
+pub mod search;
+pub mod text;

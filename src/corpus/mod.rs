@@ -1,0 +1,408 @@
+//! The corpus: sources, diseases, therapies and trials, loaded, validated and cross-linked.
+//!
+//! [`Corpus`] is immutable once built and is shared (`Arc`) by the search index, the TUI and
+//! the CLI. Records are addressed by [`RecordRef`] (kind + position), ids are resolved once,
+//! and back-links (a therapy's trials, a disease's therapies) are computed here, never stored
+//! in the file.
+
+pub mod load;
+pub mod model;
+pub mod num;
+pub mod validate;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+pub use load::LoadError;
+pub use model::*;
+pub use num::{Cmp, Num, PValue};
+pub use validate::{Problem, Severity};
+
+/// The corpus compiled into the binary.
+pub const BUNDLED: &[u8] = include_bytes!("../../data/corpus.json");
+/// The name the bundled corpus goes by in messages.
+pub const BUNDLED_NAME: &str = "<bundled corpus>";
+
+/// What kind of record a [`RecordRef`] points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Trial,
+    Therapy,
+    Disease,
+    Source,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Trial => "trial",
+            Kind::Therapy => "therapy",
+            Kind::Disease => "disease",
+            Kind::Source => "source",
+        }
+    }
+
+    /// Three-letter badge for lists.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Kind::Trial => "TRL",
+            Kind::Therapy => "THX",
+            Kind::Disease => "DIS",
+            Kind::Source => "SRC",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "trial" | "trials" | "study" | "studies" => Kind::Trial,
+            "therapy" | "therapies" | "drug" | "drugs" | "treatment" => Kind::Therapy,
+            "disease" | "diseases" | "condition" => Kind::Disease,
+            "source" | "sources" | "article" => Kind::Source,
+            _ => return None,
+        })
+    }
+}
+
+/// A record in the corpus, by kind and position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordRef {
+    pub kind: Kind,
+    pub index: u32,
+}
+
+impl RecordRef {
+    pub fn new(kind: Kind, index: usize) -> Self {
+        RecordRef {
+            kind,
+            index: index as u32,
+        }
+    }
+}
+
+/// The evidence level derived from a study's design (see data/SCHEMA.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EvidenceLevel(pub u8);
+
+impl EvidenceLevel {
+    pub fn of(design: Design) -> Self {
+        EvidenceLevel(match design {
+            Design::Rct => 1,
+            Design::NonRandomised | Design::ProspectiveCohort => 2,
+            Design::PropensityMatched | Design::Retrospective => 3,
+            Design::SingleArm | Design::CaseSeries => 4,
+            Design::CaseReport
+            | Design::ExpertOpinion
+            | Design::Guideline
+            | Design::Epidemiological
+            | Design::Unspecified => 5,
+        })
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self.0 {
+            1 => "randomised controlled evidence",
+            2 => "controlled or prospective, not randomised",
+            3 => "retrospective comparison",
+            4 => "one arm, no comparator",
+            _ => "single case, opinion or figure without a study",
+        }
+    }
+}
+
+impl std::fmt::Display for EvidenceLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "level {}", self.0)
+    }
+}
+
+/// A loaded, validated, cross-linked corpus.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub sources: Vec<Source>,
+    pub diseases: Vec<Disease>,
+    pub therapies: Vec<Therapy>,
+    pub trials: Vec<Trial>,
+    ids: HashMap<String, RecordRef>,
+    therapy_trials: Vec<Vec<u32>>,
+    therapy_parents: Vec<Vec<u32>>,
+    disease_trials: Vec<Vec<u32>>,
+    disease_therapies: Vec<Vec<u32>>,
+    /// Warnings found while validating (the corpus loaded despite them).
+    pub warnings: Vec<Problem>,
+}
+
+impl Corpus {
+    /// Loads the bundled corpus. It is tested in CI, so an error here is a build defect; it is
+    /// still reported, not unwrapped.
+    pub fn bundled() -> Result<Corpus, LoadError> {
+        Corpus::from_bytes(Path::new(BUNDLED_NAME), BUNDLED.to_vec())
+    }
+
+    /// Loads and validates a corpus file.
+    pub fn open(path: &Path) -> Result<Corpus, LoadError> {
+        let (file, text) = load::read_file(path)?;
+        Corpus::build(path, file, Some(&text))
+    }
+
+    /// Loads and validates a corpus from bytes; `path` names it in messages.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Corpus, LoadError> {
+        let text = load::decode(path, bytes)?;
+        let file = load::parse(path, &text)?;
+        Corpus::build(path, file, Some(&text))
+    }
+
+    /// Validates a parsed file and links it; `text`, when given, supplies line numbers.
+    pub fn build(path: &Path, file: CorpusFile, text: Option<&str>) -> Result<Corpus, LoadError> {
+        let problems = validate::validate(&file, text);
+        let (errors, warnings): (Vec<_>, Vec<_>) = problems
+            .into_iter()
+            .partition(|p| p.severity == Severity::Error);
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid {
+                path: path.to_path_buf(),
+                problems: errors,
+            });
+        }
+        let mut c = Corpus::link(file);
+        c.warnings = warnings;
+        Ok(c)
+    }
+
+    /// Builds the id table and back-links of a file already known to be valid.
+    fn link(file: CorpusFile) -> Corpus {
+        let CorpusFile {
+            sources,
+            diseases,
+            therapies,
+            trials,
+            ..
+        } = file;
+        let mut ids = HashMap::with_capacity(
+            sources.len() + diseases.len() + therapies.len() + trials.len(),
+        );
+        for (i, r) in sources.iter().enumerate() {
+            ids.insert(r.id.clone(), RecordRef::new(Kind::Source, i));
+        }
+        for (i, r) in diseases.iter().enumerate() {
+            ids.insert(r.id.clone(), RecordRef::new(Kind::Disease, i));
+        }
+        for (i, r) in therapies.iter().enumerate() {
+            ids.insert(r.id.clone(), RecordRef::new(Kind::Therapy, i));
+        }
+        for (i, r) in trials.iter().enumerate() {
+            ids.insert(r.id.clone(), RecordRef::new(Kind::Trial, i));
+        }
+        let index_of = |kind: Kind, id: &str| {
+            ids.get(id)
+                .filter(|r| r.kind == kind)
+                .map(|r| r.index)
+        };
+        let mut therapy_trials = vec![Vec::new(); therapies.len()];
+        let mut therapy_parents = vec![Vec::new(); therapies.len()];
+        let mut disease_trials = vec![Vec::new(); diseases.len()];
+        let mut disease_therapies = vec![Vec::new(); diseases.len()];
+        for (ti, t) in trials.iter().enumerate() {
+            for th in t.arms.iter().flat_map(|a| &a.therapies) {
+                if let Some(i) = index_of(Kind::Therapy, th) {
+                    push_unique(&mut therapy_trials[i as usize], ti as u32);
+                }
+            }
+            for d in &t.diseases {
+                if let Some(i) = index_of(Kind::Disease, d) {
+                    push_unique(&mut disease_trials[i as usize], ti as u32);
+                }
+            }
+        }
+        for (pi, t) in therapies.iter().enumerate() {
+            for comp in &t.components {
+                if let Some(i) = index_of(Kind::Therapy, comp) {
+                    push_unique(&mut therapy_parents[i as usize], pi as u32);
+                }
+            }
+            for d in t.indications.iter().filter_map(|i| i.disease.as_deref()) {
+                if let Some(i) = index_of(Kind::Disease, d) {
+                    push_unique(&mut disease_therapies[i as usize], pi as u32);
+                }
+            }
+        }
+        // A regimen's component is tested wherever the regimen is.
+        for pi in 0..therapies.len() {
+            let mut parents = therapy_parents[pi].clone();
+            let mut seen = 0;
+            while seen < parents.len() {
+                let p = parents[seen] as usize;
+                seen += 1;
+                for &gp in &therapy_parents[p] {
+                    if !parents.contains(&gp) && gp as usize != pi {
+                        parents.push(gp);
+                    }
+                }
+            }
+            for p in parents {
+                let inherited = therapy_trials[p as usize].clone();
+                for t in inherited {
+                    push_unique(&mut therapy_trials[pi], t);
+                }
+            }
+        }
+        Corpus {
+            sources,
+            diseases,
+            therapies,
+            trials,
+            ids,
+            therapy_trials,
+            therapy_parents,
+            disease_trials,
+            disease_therapies,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn resolve(&self, id: &str) -> Option<RecordRef> {
+        self.ids.get(id).copied()
+    }
+
+    pub fn trial(&self, i: u32) -> &Trial {
+        &self.trials[i as usize]
+    }
+
+    pub fn therapy(&self, i: u32) -> &Therapy {
+        &self.therapies[i as usize]
+    }
+
+    pub fn disease(&self, i: u32) -> &Disease {
+        &self.diseases[i as usize]
+    }
+
+    pub fn source(&self, i: u32) -> &Source {
+        &self.sources[i as usize]
+    }
+
+    pub fn therapy_by_id(&self, id: &str) -> Option<&Therapy> {
+        match self.resolve(id)? {
+            RecordRef {
+                kind: Kind::Therapy,
+                index,
+            } => Some(self.therapy(index)),
+            _ => None,
+        }
+    }
+
+    pub fn disease_by_id(&self, id: &str) -> Option<&Disease> {
+        match self.resolve(id)? {
+            RecordRef {
+                kind: Kind::Disease,
+                index,
+            } => Some(self.disease(index)),
+            _ => None,
+        }
+    }
+
+    pub fn source_by_id(&self, id: &str) -> Option<&Source> {
+        match self.resolve(id)? {
+            RecordRef {
+                kind: Kind::Source,
+                index,
+            } => Some(self.source(index)),
+            _ => None,
+        }
+    }
+
+    /// The id of any record.
+    pub fn id_of(&self, r: RecordRef) -> &str {
+        let i = r.index as usize;
+        match r.kind {
+            Kind::Trial => &self.trials[i].id,
+            Kind::Therapy => &self.therapies[i].id,
+            Kind::Disease => &self.diseases[i].id,
+            Kind::Source => &self.sources[i].id,
+        }
+    }
+
+    /// The display name of any record in `lang`: a trial's acronym when it has one.
+    pub fn name_of(&self, r: RecordRef, lang: Lang) -> &str {
+        let i = r.index as usize;
+        match r.kind {
+            Kind::Trial => {
+                let t = &self.trials[i];
+                t.acronym.as_deref().unwrap_or_else(|| t.title.get(lang))
+            }
+            Kind::Therapy => self.therapies[i].name.get(lang),
+            Kind::Disease => self.diseases[i].name.get(lang),
+            Kind::Source => self.sources[i].title.get(lang),
+        }
+    }
+
+    /// Trials that test a therapy, directly or as part of a regimen.
+    pub fn trials_of_therapy(&self, i: u32) -> &[u32] {
+        &self.therapy_trials[i as usize]
+    }
+
+    /// Regimens that include a therapy.
+    pub fn regimens_with(&self, i: u32) -> &[u32] {
+        &self.therapy_parents[i as usize]
+    }
+
+    pub fn trials_of_disease(&self, i: u32) -> &[u32] {
+        &self.disease_trials[i as usize]
+    }
+
+    pub fn therapies_of_disease(&self, i: u32) -> &[u32] {
+        &self.disease_therapies[i as usize]
+    }
+
+    /// Every record, trials first.
+    pub fn records(&self) -> impl Iterator<Item = RecordRef> + '_ {
+        (0..self.trials.len())
+            .map(|i| RecordRef::new(Kind::Trial, i))
+            .chain((0..self.therapies.len()).map(|i| RecordRef::new(Kind::Therapy, i)))
+            .chain((0..self.diseases.len()).map(|i| RecordRef::new(Kind::Disease, i)))
+            .chain((0..self.sources.len()).map(|i| RecordRef::new(Kind::Source, i)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.trials.len() + self.therapies.len() + self.diseases.len() + self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Converts back to the file model (for writing merged or imported corpora).
+    pub fn to_file(&self) -> CorpusFile {
+        CorpusFile {
+            schema_version: 1,
+            sources: self.sources.clone(),
+            diseases: self.diseases.clone(),
+            therapies: self.therapies.clone(),
+            trials: self.trials.clone(),
+        }
+    }
+}
+
+fn push_unique(v: &mut Vec<u32>, x: u32) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+impl Trial {
+    pub fn evidence_level(&self) -> EvidenceLevel {
+        EvidenceLevel::of(self.design)
+    }
+
+    /// Whether the study has no result yet (planned or still recruiting, nothing reported).
+    pub fn awaiting_results(&self) -> bool {
+        self.outcomes.is_empty() && matches!(self.status, Status::Planned | Status::Recruiting)
+    }
+
+    pub fn arm(&self, id: &str) -> Option<&Arm> {
+        self.arms.iter().find(|a| a.id == id)
+    }
+
+    /// The arm compared against, if the trial marks one.
+    pub fn control_arm(&self) -> Option<&Arm> {
+        self.arms.iter().find(|a| a.control)
+    }
+}

@@ -1,0 +1,416 @@
+//! Checks a parsed corpus as a whole: ids, references, ranges and arithmetic.
+//!
+//! Every problem is collected (never just the first), each with the field path and, where the
+//! record can be found in the file's text, its line. Errors make a corpus unusable; warnings
+//! (a source's own arithmetic that does not add up) are reported and the corpus still loads.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use super::model::{ArmValue, Citation, CorpusFile, Names, Outcome, Trial};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing wrong with a corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Field path, e.g. `trials[3].outcomes[0].p`, with the record id: `trials[3] (emerald-1)`.
+    pub field: String,
+    pub message: String,
+    /// 1-based line of the record in the file, when it could be found.
+    pub line: Option<usize>,
+}
+
+impl Problem {
+    /// `path:line: error: field: message`.
+    pub fn display_in<'a>(&'a self, path: &'a Path) -> impl fmt::Display + 'a {
+        struct D<'a>(&'a Problem, &'a Path);
+        impl fmt::Display for D<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let p = self.0;
+                write!(f, "{}", self.1.display())?;
+                if let Some(l) = p.line {
+                    write!(f, ":{l}")?;
+                }
+                let sev = match p.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                write!(f, ": {sev}: {}: {}", p.field, p.message)
+            }
+        }
+        D(self, path)
+    }
+}
+
+struct Checker<'a> {
+    text: Option<&'a str>,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, severity: Severity, record_id: &str, field: String, message: String) {
+        let line = self.text.and_then(|t| line_of_id(t, record_id));
+        self.problems.push(Problem {
+            severity,
+            field,
+            message,
+            line,
+        });
+    }
+    fn error(&mut self, id: &str, field: String, message: impl Into<String>) {
+        self.push(Severity::Error, id, field, message.into());
+    }
+    fn warn(&mut self, id: &str, field: String, message: impl Into<String>) {
+        self.push(Severity::Warning, id, field, message.into());
+    }
+}
+
+/// The line where `"id": "<id>"` first stands, so a problem points into the file.
+fn line_of_id(text: &str, id: &str) -> Option<usize> {
+    if id.is_empty() {
+        return None;
+    }
+    let needle = format!("\"{id}\"");
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&needle) {
+        let at = from + i;
+        let before = text[..at].trim_end();
+        if before.ends_with(':') && before[..before.len() - 1].trim_end().ends_with("\"id\"") {
+            return Some(text[..at].bytes().filter(|&b| b == b'\n').count() + 1);
+        }
+        from = at + needle.len();
+    }
+    None
+}
+
+/// Whether `id` is kebab-case: lower-case ASCII letters and digits joined by single hyphens.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Checks the whole corpus. `text` is the file's text, used only to find line numbers.
+pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
+    let mut c = Checker {
+        text,
+        problems: Vec::new(),
+    };
+    if file.schema_version != 1 {
+        c.error(
+            "",
+            "schema_version".into(),
+            format!("version {} is not supported; this evidex reads version 1", file.schema_version),
+        );
+    }
+
+    // Ids: well-formed and unique across the file.
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    let all_ids = file
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (&r.id, format!("sources[{i}]")))
+        .chain(file.diseases.iter().enumerate().map(|(i, r)| (&r.id, format!("diseases[{i}]"))))
+        .chain(file.therapies.iter().enumerate().map(|(i, r)| (&r.id, format!("therapies[{i}]"))))
+        .chain(file.trials.iter().enumerate().map(|(i, r)| (&r.id, format!("trials[{i}]"))));
+    for (id, field) in all_ids {
+        if !is_valid_id(id) {
+            c.error(id, format!("{field}.id"), format!("id {id:?} is not kebab-case (a-z, 0-9 and single hyphens)"));
+        }
+        if let Some(first) = seen.get(id.as_str()) {
+            c.error(id, format!("{field}.id"), format!("duplicate id {id:?}, first used by {first}"));
+        } else {
+            seen.insert(id, field);
+        }
+    }
+
+    let sources: HashSet<&str> = file.sources.iter().map(|s| s.id.as_str()).collect();
+    let diseases: HashSet<&str> = file.diseases.iter().map(|s| s.id.as_str()).collect();
+    let therapies: HashSet<&str> = file.therapies.iter().map(|s| s.id.as_str()).collect();
+
+    let check_names = |c: &mut Checker, id: &str, field: String, names: &Names| {
+        if names.is_empty() {
+            c.error(id, field, "needs an \"en\" or a \"zh\" name");
+        }
+    };
+    let check_citation = |c: &mut Checker, id: &str, field: String, cit: &Citation| {
+        if !sources.contains(cit.source.as_str()) {
+            c.error(id, format!("{field}.source"), format!("unknown source {:?}", cit.source));
+        }
+        if cit.quote.trim().is_empty() {
+            c.error(id, format!("{field}.quote"), "the quote is empty; copy the supporting sentence");
+        }
+    };
+
+    for (i, s) in file.sources.iter().enumerate() {
+        check_names(&mut c, &s.id, format!("sources[{i}] ({}).title", s.id), &s.title);
+        let mut numbers = HashSet::new();
+        for (j, r) in s.references.iter().enumerate() {
+            if !numbers.insert(r.number) {
+                c.error(&s.id, format!("sources[{i}] ({}).references[{j}].number", s.id), format!("reference number {} appears twice", r.number));
+            }
+        }
+    }
+    let reference_exists = |cit: &Citation| match cit.reference {
+        None => true,
+        Some(n) => file
+            .sources
+            .iter()
+            .find(|s| s.id == cit.source)
+            .is_none_or(|s| s.references.is_empty() || s.references.iter().any(|r| r.number == n)),
+    };
+
+    for (i, d) in file.diseases.iter().enumerate() {
+        let at = format!("diseases[{i}] ({})", d.id);
+        check_names(&mut c, &d.id, format!("{at}.name"), &d.name);
+        if let Some(p) = &d.parent
+            && !diseases.contains(p.as_str())
+        {
+            c.error(&d.id, format!("{at}.parent"), format!("unknown disease {p:?}"));
+        }
+        for (j, n) in d.notes.iter().enumerate() {
+            if let Some(cit) = &n.citation {
+                check_citation(&mut c, &d.id, format!("{at}.notes[{j}].citation"), cit);
+            }
+        }
+    }
+
+    for (i, t) in file.therapies.iter().enumerate() {
+        let at = format!("therapies[{i}] ({})", t.id);
+        check_names(&mut c, &t.id, format!("{at}.name"), &t.name);
+        for (j, comp) in t.components.iter().enumerate() {
+            if !therapies.contains(comp.as_str()) {
+                c.error(&t.id, format!("{at}.components[{j}]"), format!("unknown therapy {comp:?}"));
+            }
+        }
+        for (j, ind) in t.indications.iter().enumerate() {
+            if let Some(d) = &ind.disease
+                && !diseases.contains(d.as_str())
+            {
+                c.error(&t.id, format!("{at}.indications[{j}].disease"), format!("unknown disease {d:?}"));
+            }
+            if let Some(cit) = &ind.citation {
+                check_citation(&mut c, &t.id, format!("{at}.indications[{j}].citation"), cit);
+            }
+        }
+        for (j, a) in t.approvals.iter().enumerate() {
+            check_citation(&mut c, &t.id, format!("{at}.approvals[{j}].citation"), &a.citation);
+        }
+        for (j, n) in t.costs.iter().chain(&t.notes).enumerate() {
+            if let Some(cit) = &n.citation {
+                check_citation(&mut c, &t.id, format!("{at}.notes[{j}].citation"), cit);
+            }
+        }
+        for (j, cit) in t.citations.iter().enumerate() {
+            check_citation(&mut c, &t.id, format!("{at}.citations[{j}]"), cit);
+        }
+    }
+    check_cycles(file, &mut c);
+
+    for (i, t) in file.trials.iter().enumerate() {
+        let at = format!("trials[{i}] ({})", t.id);
+        check_names(&mut c, &t.id, format!("{at}.title"), &t.title);
+        for (j, d) in t.diseases.iter().enumerate() {
+            if !diseases.contains(d.as_str()) {
+                c.error(&t.id, format!("{at}.diseases[{j}]"), format!("unknown disease {d:?}"));
+            }
+        }
+        if t.citations.is_empty() {
+            c.error(&t.id, format!("{at}.citations"), "a trial needs at least one citation");
+        }
+        for (j, cit) in t.citations.iter().enumerate() {
+            check_citation(&mut c, &t.id, format!("{at}.citations[{j}]"), cit);
+            if !reference_exists(cit) {
+                c.warn(&t.id, format!("{at}.citations[{j}].reference"), format!("the source lists no reference {}", cit.reference.unwrap_or(0)));
+            }
+        }
+        for (j, n) in t.notes.iter().enumerate() {
+            if let Some(cit) = &n.citation {
+                check_citation(&mut c, &t.id, format!("{at}.notes[{j}].citation"), cit);
+            }
+        }
+        let mut arm_ids = HashSet::new();
+        for (j, arm) in t.arms.iter().enumerate() {
+            if !arm_ids.insert(arm.id.as_str()) {
+                c.error(&t.id, format!("{at}.arms[{j}].id"), format!("arm id {:?} appears twice", arm.id));
+            }
+            check_names(&mut c, &t.id, format!("{at}.arms[{j}].label"), &arm.label);
+            for (k, th) in arm.therapies.iter().enumerate() {
+                if !therapies.contains(th.as_str()) {
+                    c.error(&t.id, format!("{at}.arms[{j}].therapies[{k}]"), format!("unknown therapy {th:?}"));
+                }
+            }
+        }
+        for (j, o) in t.outcomes.iter().enumerate() {
+            let of = format!("{at}.outcomes[{j}]");
+            check_citation(&mut c, &t.id, format!("{of}.citation"), &o.citation);
+            check_outcome(&mut c, t, &arm_ids, o, &of);
+        }
+    }
+    c.problems.sort_by_key(|p| p.severity);
+    c.problems
+}
+
+fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcome, at: &str) {
+    if o.endpoint.trim().is_empty() {
+        c.error(&t.id, format!("{at}.endpoint"), "the endpoint is empty");
+    }
+    if o.values.is_empty() {
+        c.error(&t.id, format!("{at}.values"), "an outcome needs at least one value");
+    }
+    let percent = o.unit.as_deref() == Some("%");
+    for (k, v) in o.values.iter().enumerate() {
+        let vf = format!("{at}.values[{k}]");
+        if let Some(arm) = &v.arm
+            && !arm_ids.contains(arm.as_str())
+        {
+            c.error(&t.id, format!("{vf}.arm"), format!("the trial has no arm {arm:?}"));
+        }
+        if percent {
+            for n in std::iter::once(&v.value).chain(v.upper.as_ref()) {
+                if !(0.0..=100.0).contains(&n.value()) {
+                    c.error(&t.id, format!("{vf}.value"), format!("{n}% is outside 0–100"));
+                }
+            }
+        }
+        if let Some(cmp) = &v.comparator
+            && !matches!(cmp.as_str(), "<" | "<=" | ">" | ">=" | "~")
+        {
+            c.error(&t.id, format!("{vf}.comparator"), format!("{cmp:?} is not one of < <= > >= ~"));
+        }
+        if let (Some(n), Some(of)) = (v.count, v.of)
+            && n > of
+        {
+            c.error(&t.id, format!("{vf}.count"), format!("count {n} is larger than its denominator {of}"));
+        }
+        if percent && let Some(msg) = arithmetic(v) {
+            c.warn(&t.id, vf, msg);
+        }
+    }
+    if let Some(hr) = &o.hr {
+        if hr.value.value() <= 0.0 {
+            c.error(&t.id, format!("{at}.hr.value"), format!("a hazard ratio must be above 0, not {}", hr.value));
+        }
+        if let Some(ci) = &hr.ci {
+            if ci.low.value() <= 0.0 || ci.low.value() > ci.high.value() {
+                c.error(&t.id, format!("{at}.hr.ci"), format!("the interval {}–{} is not a ratio interval", ci.low, ci.high));
+            } else if hr.value.value() < ci.low.value() || hr.value.value() > ci.high.value() {
+                c.error(&t.id, format!("{at}.hr.ci"), format!("the interval {}–{} does not contain its estimate {}", ci.low, ci.high, hr.value));
+            }
+        }
+    }
+    if let Some(p) = &o.p
+        && !(0.0..=1.0).contains(&p.value.value())
+    {
+        c.error(&t.id, format!("{at}.p"), format!("p-value {} is outside 0–1", p.value));
+    }
+}
+
+/// A percentage that disagrees with its own count and denominator by more than rounding.
+pub fn arithmetic(v: &ArmValue) -> Option<String> {
+    let (count, of) = (v.count?, v.of?);
+    if of == 0 || v.comparator.is_some() {
+        return None;
+    }
+    let exact = 100.0 * f64::from(count) / f64::from(of);
+    let decimals = v.value.text().split('.').nth(1).map_or(0, str::len) as i32;
+    let step = 10f64.powi(-decimals);
+    ((exact - v.value.value()).abs() > step / 2.0 + 1e-9).then(|| {
+        format!(
+            "{count} of {of} is {exact:.1}%, but the source gives {}%",
+            v.value
+        )
+    })
+}
+
+/// Regimens may not contain themselves, directly or through other regimens.
+fn check_cycles(file: &CorpusFile, c: &mut Checker) {
+    let index: HashMap<&str, usize> = file
+        .therapies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; file.therapies.len()];
+    for start in 0..file.therapies.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let comps = &file.therapies[node].components;
+            if *next < comps.len() {
+                let child = comps[*next].as_str();
+                *next += 1;
+                if let Some(&ci) = index.get(child) {
+                    match state[ci] {
+                        0 => {
+                            state[ci] = 1;
+                            stack.push((ci, 0));
+                        }
+                        1 => {
+                            let t = &file.therapies[node];
+                            c.error(
+                                &t.id,
+                                format!("therapies[{node}] ({}).components", t.id),
+                                format!("{:?} contains itself through {:?}", child, t.id),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            } else {
+                state[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::num::Num;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("emerald-1"));
+        assert!(is_valid_id("003-liver"));
+        assert!(!is_valid_id("Emerald"));
+        assert!(!is_valid_id("a--b"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn arithmetic_flags_only_real_disagreement() {
+        let v = |value: &str, count, of| ArmValue {
+            value: Num::parse(value).unwrap(),
+            count: Some(count),
+            of: Some(of),
+            ..Default::default()
+        };
+        assert_eq!(arithmetic(&v("65.5", 19, 29)), None);
+        assert_eq!(arithmetic(&v("70", 14, 20)), None);
+        assert!(arithmetic(&v("46", 73, 150)).is_some());
+        assert_eq!(arithmetic(&v("46", 73, 158)), None);
+    }
+
+    #[test]
+    fn finds_the_line_of_a_record() {
+        let text = "{\n \"trials\": [\n  {\"id\": \"a\"},\n  {\"id\" : \"b\"}]}";
+        assert_eq!(line_of_id(text, "b"), Some(4));
+        assert_eq!(line_of_id(text, "c"), None);
+    }
+}

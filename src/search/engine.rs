@@ -1,0 +1,369 @@
+//! Matching and ranking: filters first, then every free term fuzzily against a record's keys,
+//! then the best `limit` hits in rank order, with facet counts over all matches.
+//!
+//! Ranking: exact hits on an id, acronym, registry id, alias or name first; then hits on a
+//! name (prefix before fuzzy); then the rest by match quality. Ties go to the stronger evidence
+//! level, then the more recent year. The work is split across the machine's cores.
+
+use std::cmp::Ordering;
+use std::time::{Duration, Instant};
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::index::{Index, KeyField, hash};
+use super::normalize::{char_mask, fold, pinyin};
+use super::query::{Filter, Query};
+use crate::corpus::{Corpus, Kind, RecordRef};
+
+/// One matching record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub record: RecordRef,
+    /// 0 exact, 1 name prefix, 2 name, 3 other field.
+    pub tier: u8,
+    pub score: i64,
+    /// The field the first term matched best, and that key's text.
+    pub field: Option<KeyField>,
+    pub matched: Option<String>,
+    /// Slot in the index, for narrowing the next search.
+    pub slot: u32,
+}
+
+/// Counts of the matches by kind, disease and phase.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    pub kinds: Vec<(Kind, usize)>,
+    /// Disease id and count, largest first.
+    pub diseases: Vec<(String, usize)>,
+    /// Phase code and count.
+    pub phases: Vec<(String, usize)>,
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// The best hits, in rank order, at most the limit asked for.
+    pub hits: Vec<Hit>,
+    /// How many records matched in all.
+    pub total: usize,
+    /// Slots of every match (for narrowing the next query), in slot order.
+    pub matched_slots: Vec<u32>,
+    pub facets: Facets,
+    pub elapsed: Duration,
+}
+
+/// Searches an [`Index`].
+pub struct Engine {
+    pub index: Index,
+    matcher: SkimMatcherV2,
+    threads: usize,
+}
+
+struct Term {
+    text: String,
+    mask: u64,
+    exact: u64,
+}
+
+impl Engine {
+    pub fn new(index: Index) -> Engine {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        Engine {
+            index,
+            matcher: SkimMatcherV2::default().ignore_case(),
+            threads,
+        }
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.index.corpus
+    }
+
+    /// Runs `q`, over `within` (slots of an earlier, broader query's matches) when given.
+    pub fn search(&self, q: &Query, within: Option<&[u32]>, limit: usize) -> Results {
+        let started = Instant::now();
+        let terms: Vec<Term> = q
+            .terms
+            .iter()
+            .map(|t| Term {
+                mask: char_mask(t),
+                exact: hash(t),
+                text: t.clone(),
+            })
+            .collect();
+        let n = within.map_or(self.index.len(), <[u32]>::len);
+        let chunks = if n < 4096 { 1 } else { self.threads };
+        let per = n.div_ceil(chunks.max(1)).max(1);
+        let slot_at = |i: usize| within.map_or(i as u32, |w| w[i]);
+        let mut hits: Vec<Hit> = if chunks <= 1 {
+            (0..n)
+                .filter_map(|i| self.match_slot(q, &terms, slot_at(i)))
+                .collect()
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..chunks)
+                    .map(|c| {
+                        let terms = &terms;
+                        s.spawn(move || {
+                            (c * per..((c + 1) * per).min(n))
+                                .filter_map(|i| self.match_slot(q, terms, slot_at(i)))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        let total = hits.len();
+        let matched_slots: Vec<u32> = hits.iter().map(|h| h.slot).collect();
+        let facets = self.facets(&hits);
+        let cmp = |a: &Hit, b: &Hit| self.rank(a, b);
+        if hits.len() > limit && limit > 0 {
+            hits.select_nth_unstable_by(limit - 1, cmp);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(cmp);
+        hits.truncate(limit);
+        for h in &mut hits {
+            if let Some(k) = h.matched.take() {
+                h.matched = Some(k);
+            }
+        }
+        Results {
+            hits,
+            total,
+            matched_slots,
+            facets,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    fn rank(&self, a: &Hit, b: &Hit) -> Ordering {
+        let c = self.corpus();
+        a.tier
+            .cmp(&b.tier)
+            .then(b.score.cmp(&a.score))
+            .then_with(|| level(c, a.record).cmp(&level(c, b.record)))
+            .then_with(|| year(c, b.record).cmp(&year(c, a.record)))
+            .then(a.record.cmp(&b.record))
+    }
+
+    fn match_slot(&self, q: &Query, terms: &[Term], slot: u32) -> Option<Hit> {
+        let record = self.index.records[slot as usize];
+        let corpus = self.corpus();
+        if !q.filters.iter().all(|f| passes(corpus, record, &f.item) != f.negated) {
+            return None;
+        }
+        let keys = self.index.keys(slot as usize);
+        for p in &q.phrases {
+            let found = keys.iter().any(|k| self.index.key_text(k).contains(&p.item));
+            if found == p.negated {
+                return None;
+            }
+        }
+        for ex in &q.excluded {
+            let m = char_mask(ex);
+            if keys.iter().any(|k| {
+                k.mask & m == m
+                    && self
+                        .index
+                        .key_text(k)
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .collect::<String>()
+                        .contains(ex.as_str())
+            }) {
+                return None;
+            }
+        }
+        if terms.is_empty() {
+            return Some(Hit {
+                record,
+                tier: 3,
+                score: 0,
+                field: None,
+                matched: None,
+                slot,
+            });
+        }
+        let mut total = 0i64;
+        let mut tier = u8::MAX;
+        let mut first: Option<(KeyField, usize)> = None;
+        for (ti, term) in terms.iter().enumerate() {
+            let mut best: Option<(i64, u8, usize)> = None;
+            for (ki, k) in keys.iter().enumerate() {
+                if k.mask & term.mask != term.mask {
+                    continue;
+                }
+                let text = self.index.key_text(k);
+                let Some(score) = self.matcher.fuzzy_match(text, &term.text) else {
+                    continue;
+                };
+                let t = if k.exact == term.exact && k.field.identifies() {
+                    0
+                } else if k.field.is_name() && text.starts_with(&term.text) {
+                    1
+                } else if k.field.is_name() {
+                    2
+                } else {
+                    3
+                };
+                let s = score + k.field.boost();
+                if best.is_none_or(|(bs, bt, _)| (t, -s) < (bt, -bs)) {
+                    best = Some((s, t, ki));
+                }
+            }
+            let (s, t, ki) = best?;
+            total += s;
+            tier = tier.min(t);
+            if ti == 0 {
+                first = Some((keys[ki].field, ki));
+            }
+        }
+        Some(Hit {
+            record,
+            tier,
+            score: total,
+            field: first.map(|(f, _)| f),
+            matched: first.map(|(_, ki)| self.index.key_text(&keys[ki]).to_string()),
+            slot,
+        })
+    }
+
+    fn facets(&self, hits: &[Hit]) -> Facets {
+        let c = self.corpus();
+        let mut kinds = [0usize; 4];
+        let mut diseases: std::collections::HashMap<&str, usize> = Default::default();
+        let mut phases: std::collections::HashMap<&str, usize> = Default::default();
+        for h in hits {
+            kinds[h.record.kind as usize] += 1;
+            if h.record.kind == Kind::Trial {
+                let t = c.trial(h.record.index);
+                for d in &t.diseases {
+                    *diseases.entry(d.as_str()).or_default() += 1;
+                }
+                if let Some(p) = t.phase {
+                    *phases.entry(p.code()).or_default() += 1;
+                }
+            }
+        }
+        let order = [Kind::Trial, Kind::Therapy, Kind::Disease, Kind::Source];
+        let mut diseases: Vec<(String, usize)> =
+            diseases.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        diseases.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut phases: Vec<(String, usize)> =
+            phases.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        phases.sort();
+        Facets {
+            kinds: order
+                .iter()
+                .map(|&k| (k, kinds[k as usize]))
+                .filter(|&(_, n)| n > 0)
+                .collect(),
+            diseases,
+            phases,
+        }
+    }
+}
+
+fn level(c: &Corpus, r: RecordRef) -> u8 {
+    match r.kind {
+        Kind::Trial => c.trial(r.index).evidence_level().0,
+        _ => 9,
+    }
+}
+
+fn year(c: &Corpus, r: RecordRef) -> u16 {
+    match r.kind {
+        Kind::Trial => c.trial(r.index).year.unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,
+/// status, year) reject records that have no such attribute.
+pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
+    let disease_matches = |id: &str, needle: &str| {
+        c.disease_by_id(id).is_some_and(|d| {
+            fold(&d.id).contains(needle)
+                || d.name.iter().any(|n| fold(n).contains(needle))
+                || d.aliases.iter().any(|a| fold(a).contains(needle))
+        })
+    };
+    match f {
+        Filter::Kind(k) => r.kind == *k,
+        Filter::Id(s) => c.id_of(r).contains(s.as_str()),
+        Filter::Disease(needle) => match r.kind {
+            Kind::Trial => c
+                .trial(r.index)
+                .diseases
+                .iter()
+                .any(|d| disease_matches(d, needle)),
+            Kind::Therapy => c
+                .therapy(r.index)
+                .indications
+                .iter()
+                .filter_map(|i| i.disease.as_deref())
+                .any(|d| disease_matches(d, needle)),
+            Kind::Disease => disease_matches(&c.disease(r.index).id, needle),
+            Kind::Source => false,
+        },
+        Filter::Source(s) => match r.kind {
+            Kind::Trial => c.trial(r.index).citations.iter().any(|x| x.source.contains(s.as_str())),
+            Kind::Therapy => {
+                let t = c.therapy(r.index);
+                t.citations.iter().any(|x| x.source.contains(s.as_str()))
+                    || c.trials_of_therapy(r.index).iter().any(|&ti| {
+                        c.trial(ti).citations.iter().any(|x| x.source.contains(s.as_str()))
+                    })
+            }
+            Kind::Disease => c.trials_of_disease(r.index).iter().any(|&ti| {
+                c.trial(ti).citations.iter().any(|x| x.source.contains(s.as_str()))
+            }),
+            Kind::Source => c.source(r.index).id.contains(s.as_str()),
+        },
+        Filter::Phase(p) => trial(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
+        Filter::Design(d) => trial(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
+        Filter::Endpoint(e) => trial(c, r).is_some_and(|t| {
+            t.outcomes.iter().any(|o| o.endpoint.eq_ignore_ascii_case(e))
+        }),
+        Filter::Year(range) => trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y))),
+        Filter::Status(s) => trial(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
+    }
+}
+
+fn trial(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Trial> {
+    (r.kind == Kind::Trial).then(|| c.trial(r.index))
+}
+
+/// Char positions in `name` to highlight for `terms`: a direct fuzzy match on the folded
+/// name, or a match on its pinyin mapped back to the Chinese characters.
+pub fn highlight(name: &str, terms: &[String]) -> Vec<usize> {
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let folded = fold(name);
+    let mut out: Vec<usize> = Vec::new();
+    let py = std::cell::OnceCell::new();
+    for t in terms {
+        if let Some((_, idx)) = matcher.fuzzy_indices(&folded, t) {
+            out.extend(idx);
+            continue;
+        }
+        if let Some(p) = py.get_or_init(|| pinyin(name))
+            && let Some((sp, idx)) = p
+                .spellings()
+                .find_map(|sp| matcher.fuzzy_indices(&sp.text, t).map(|(_, idx)| (sp, idx)))
+        {
+            out.extend(idx.iter().filter_map(|&i| sp.map.get(i).map(|&x| x as usize)));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}

@@ -1,0 +1,276 @@
+//! The search index: every searchable field of every record as its own short, folded key.
+//!
+//! Keys are short (one name, one alias, one id each) and Latin and Chinese text never share a
+//! key, because key length and the Unicode path are what a fuzzy matcher's time depends on.
+//! Each key carries a 64-bit character mask so most keys are rejected by one AND before the
+//! matcher sees them. All key text lives in one `String`; a key is a span of it.
+
+use std::sync::Arc;
+
+use super::normalize::{char_mask, fold, fold_query, pinyin};
+use crate::corpus::{Corpus, Kind, RecordRef};
+
+/// Which field of a record a key holds; shown with each result ("matched: alias").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyField {
+    Id,
+    Acronym,
+    Registry,
+    Name,
+    Alias,
+    Pinyin,
+    Initials,
+    Class,
+    Disease,
+    Therapy,
+    Other,
+}
+
+impl KeyField {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyField::Id => "id",
+            KeyField::Acronym => "acronym",
+            KeyField::Registry => "registry id",
+            KeyField::Name => "name",
+            KeyField::Alias => "alias",
+            KeyField::Pinyin => "pinyin",
+            KeyField::Initials => "pinyin initials",
+            KeyField::Class => "class / target",
+            KeyField::Disease => "disease",
+            KeyField::Therapy => "therapy",
+            KeyField::Other => "text",
+        }
+    }
+
+    /// Whether an exact hit on this field is an exact hit on the record.
+    pub fn identifies(self) -> bool {
+        matches!(
+            self,
+            KeyField::Id | KeyField::Acronym | KeyField::Registry | KeyField::Alias | KeyField::Name
+        )
+    }
+
+    /// Whether a hit here is a hit on the record's name.
+    pub fn is_name(self) -> bool {
+        matches!(
+            self,
+            KeyField::Acronym | KeyField::Name | KeyField::Alias | KeyField::Pinyin | KeyField::Initials
+        )
+    }
+
+    /// Added to the matcher's score.
+    pub fn boost(self) -> i64 {
+        match self {
+            KeyField::Id | KeyField::Acronym | KeyField::Registry => 40,
+            KeyField::Name => 30,
+            KeyField::Alias => 25,
+            KeyField::Pinyin => 15,
+            KeyField::Initials => 10,
+            KeyField::Class => 5,
+            KeyField::Disease | KeyField::Therapy => 0,
+            KeyField::Other => 0,
+        }
+    }
+}
+
+/// One searchable key.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub field: KeyField,
+    pub mask: u64,
+    /// Byte span of the folded text in [`Index::text`].
+    start: u32,
+    len: u32,
+    /// Hash of the key with punctuation dropped, for exact hits.
+    pub exact: u64,
+}
+
+/// The index over one corpus.
+pub struct Index {
+    pub corpus: Arc<Corpus>,
+    /// Slot → record.
+    pub records: Vec<RecordRef>,
+    /// Slot → first key; `key_start[slot + 1]` ends it.
+    key_start: Vec<u32>,
+    keys: Vec<Key>,
+    text: String,
+}
+
+pub fn hash(s: &str) -> u64 {
+    // FNV-1a: stable, fast, good enough for short keys.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+struct Builder {
+    keys: Vec<Key>,
+    text: String,
+}
+
+impl Builder {
+    fn add(&mut self, field: KeyField, raw: &str) {
+        if raw.trim().is_empty() {
+            return;
+        }
+        let folded = fold(raw);
+        self.push(field, &folded);
+        if field != KeyField::Pinyin
+            && matches!(
+                field,
+                KeyField::Name | KeyField::Alias | KeyField::Acronym | KeyField::Disease | KeyField::Therapy
+            )
+            && let Some(p) = pinyin(raw)
+        {
+            self.push(KeyField::Pinyin, &p.full.text);
+            self.push(KeyField::Initials, &p.initials.text);
+            if let Some(a) = &p.all_readings {
+                self.push(KeyField::Pinyin, &a.text);
+            }
+            if let Some(a) = &p.all_initials {
+                self.push(KeyField::Initials, &a.text);
+            }
+        }
+    }
+
+    fn push(&mut self, field: KeyField, folded: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(folded);
+        self.keys.push(Key {
+            field,
+            mask: char_mask(folded),
+            start,
+            len: folded.len() as u32,
+            exact: hash(&fold_query(folded)),
+        });
+    }
+}
+
+impl Index {
+    /// Indexes every record of the corpus.
+    pub fn build(corpus: Arc<Corpus>) -> Index {
+        let mut b = Builder {
+            keys: Vec::with_capacity(corpus.len() * 8),
+            text: String::with_capacity(corpus.len() * 160),
+        };
+        let mut records = Vec::with_capacity(corpus.len());
+        let mut key_start = Vec::with_capacity(corpus.len() + 1);
+        for r in corpus.records() {
+            key_start.push(b.keys.len() as u32);
+            records.push(r);
+            add_record(&mut b, &corpus, r);
+        }
+        key_start.push(b.keys.len() as u32);
+        Index {
+            corpus,
+            records,
+            key_start,
+            keys: b.keys,
+            text: b.text,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The keys of one slot.
+    pub fn keys(&self, slot: usize) -> &[Key] {
+        &self.keys[self.key_start[slot] as usize..self.key_start[slot + 1] as usize]
+    }
+
+    pub fn key_text(&self, k: &Key) -> &str {
+        &self.text[k.start as usize..(k.start + k.len) as usize]
+    }
+
+    /// Total number of keys (for statistics).
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+fn add_record(b: &mut Builder, c: &Corpus, r: RecordRef) {
+    match r.kind {
+        Kind::Trial => {
+            let t = c.trial(r.index);
+            b.add(KeyField::Id, &t.id);
+            if let Some(a) = &t.acronym {
+                b.add(KeyField::Acronym, a);
+            }
+            for id in &t.registry_ids {
+                b.add(KeyField::Registry, id);
+            }
+            for n in t.title.iter() {
+                b.add(KeyField::Name, n);
+            }
+            for a in &t.aliases {
+                b.add(KeyField::Alias, a);
+            }
+            for d in t.diseases.iter().filter_map(|d| c.disease_by_id(d)) {
+                b.add(KeyField::Disease, &d.id);
+                for n in d.name.iter() {
+                    b.push(KeyField::Disease, &fold(n));
+                }
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for th in t.arms.iter().flat_map(|a| &a.therapies) {
+                if seen.contains(&th.as_str()) {
+                    continue;
+                }
+                seen.push(th);
+                if let Some(th) = c.therapy_by_id(th) {
+                    for n in th.name.iter() {
+                        b.push(KeyField::Therapy, &fold(n));
+                    }
+                    for a in &th.aliases {
+                        b.push(KeyField::Therapy, &fold(a));
+                    }
+                }
+            }
+        }
+        Kind::Therapy => {
+            let t = c.therapy(r.index);
+            b.add(KeyField::Id, &t.id);
+            for n in t.name.iter() {
+                b.add(KeyField::Name, n);
+            }
+            for a in &t.aliases {
+                b.add(KeyField::Alias, a);
+            }
+            if let Some(cl) = &t.class {
+                b.add(KeyField::Class, cl);
+            }
+            for tg in &t.targets {
+                b.add(KeyField::Class, tg);
+            }
+        }
+        Kind::Disease => {
+            let d = c.disease(r.index);
+            b.add(KeyField::Id, &d.id);
+            for n in d.name.iter() {
+                b.add(KeyField::Name, n);
+            }
+            for a in &d.aliases {
+                b.add(KeyField::Alias, a);
+            }
+        }
+        Kind::Source => {
+            let s = c.source(r.index);
+            b.add(KeyField::Id, &s.id);
+            for n in s.title.iter() {
+                b.add(KeyField::Name, n);
+            }
+            for o in s.author.iter().chain(&s.outlet) {
+                b.add(KeyField::Other, o);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Search: folding and pinyin ([`normalize`]), the key index ([`index`]), the query language
+//! ([`query`]), matching and ranking ([`engine`]) and the background thread ([`worker`]).
+
+pub mod engine;
+pub mod index;
+pub mod normalize;
+pub mod query;
+pub mod worker;
+
+use std::sync::Arc;
+
+pub use engine::{Engine, Facets, Hit, Results, highlight};
+pub use index::{Index, KeyField};
+pub use query::{Query, QueryError, parse};
+
+use crate::corpus::Corpus;
+
+/// Indexes a corpus and returns a ready engine.
+pub fn engine(corpus: Arc<Corpus>) -> Engine {
+    Engine::new(Index::build(corpus))
+}
+
+/// Parses and runs a query in one call (the CLI's path; the TUI goes through the worker).
+pub fn run(engine: &Engine, text: &str, limit: usize) -> Result<Results, QueryError> {
+    let q = parse(text)?;
+    Ok(engine.search(&q, None, limit))
+}
