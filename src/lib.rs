@@ -3,8 +3,14 @@
 //! The library holds everything; the binary (`src/main.rs`) only parses arguments and
 //! dispatches. Data flows one way: a corpus file is loaded and validated into an immutable
 //! [`corpus::Corpus`], indexed by [`search`], and presented by the same code to the TUI
-//! ([`tui`]) and to the non-interactive commands ([`cli`]).
+//! ([`tui`]) and to the non-interactive commands ([`cli`]): [`present`] builds the detail
+//! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
 
+pub mod cli;
+pub mod compare;
 pub mod corpus;
+pub mod export;
+pub mod present;
 pub mod search;
 pub mod text;
+pub mod tui;

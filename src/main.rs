@@ -1,1 +1,50 @@
-fn main() {}
+//! The `evidex` binary: parses the command line, runs the browser or a command, and is the one
+//! place that prints a fatal error and chooses the exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use evidex::cli::{self, Cli};
+use evidex::tui;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut global = cli.global;
+    match (&global.corpus, cli.path) {
+        (Some(a), Some(b)) if *a != b => {
+            return fail(
+                2,
+                &format!(
+                    "two corpus files given ({} and {}); pass one, with --corpus or as PATH",
+                    a.display(),
+                    b.display()
+                ),
+            );
+        }
+        (None, Some(p)) => global.corpus = Some(p),
+        _ => {}
+    }
+    match cli.command {
+        None => {
+            let opts = tui::app::Options {
+                corpus: global.corpus.clone(),
+                lang: global.lang.into(),
+            };
+            match tui::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(tui::app::AppError::Signal(_)) => ExitCode::from(130),
+                Err(e) => fail(e.exit_code(), &e.to_string()),
+            }
+        }
+        Some(cmd) => match cli::run(cmd, &global) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.message.is_empty() => ExitCode::from(e.code),
+            Err(e) => fail(e.code, &e.message),
+        },
+    }
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("evidex: {message}");
+    ExitCode::from(code)
+}

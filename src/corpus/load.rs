@@ -27,7 +27,11 @@ pub enum LoadError {
     #[error(
         "{path}: the file is {size} bytes, larger than the {limit} bytes evidex reads; split it or import fewer records"
     )]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{path}: the file is empty; a corpus is a JSON object such as {{\"trials\": []}}")]
     Empty { path: PathBuf },
     #[error(
@@ -219,7 +223,10 @@ mod tests {
     #[test]
     fn invalid_utf8_has_a_position() {
         let e = decode(Path::new("c.json"), b"{\n \"a\xff\": 1}".to_vec()).unwrap_err();
-        assert_eq!(e.to_string(), "c.json:2:4: the file is not valid UTF-8 (byte 0xff); save it as UTF-8");
+        assert_eq!(
+            e.to_string(),
+            "c.json:2:4: the file is not valid UTF-8 (byte 0xff); save it as UTF-8"
+        );
     }
 
     #[test]

@@ -177,9 +177,8 @@ impl Corpus {
             trials,
             ..
         } = file;
-        let mut ids = HashMap::with_capacity(
-            sources.len() + diseases.len() + therapies.len() + trials.len(),
-        );
+        let mut ids =
+            HashMap::with_capacity(sources.len() + diseases.len() + therapies.len() + trials.len());
         for (i, r) in sources.iter().enumerate() {
             ids.insert(r.id.clone(), RecordRef::new(Kind::Source, i));
         }
@@ -192,11 +191,8 @@ impl Corpus {
         for (i, r) in trials.iter().enumerate() {
             ids.insert(r.id.clone(), RecordRef::new(Kind::Trial, i));
         }
-        let index_of = |kind: Kind, id: &str| {
-            ids.get(id)
-                .filter(|r| r.kind == kind)
-                .map(|r| r.index)
-        };
+        let index_of =
+            |kind: Kind, id: &str| ids.get(id).filter(|r| r.kind == kind).map(|r| r.index);
         let mut therapy_trials = vec![Vec::new(); therapies.len()];
         let mut therapy_parents = vec![Vec::new(); therapies.len()];
         let mut disease_trials = vec![Vec::new(); diseases.len()];

@@ -257,7 +257,9 @@ pub struct Note {
 }
 
 /// How a study was designed, as its source describes it (never upgraded).
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Design {
     /// Randomised controlled trial.

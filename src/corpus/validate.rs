@@ -93,9 +93,12 @@ fn line_of_id(text: &str, id: &str) -> Option<usize> {
 /// Whether `id` is kebab-case: lower-case ASCII letters and digits joined by single hyphens.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Checks the whole corpus. `text` is the file's text, used only to find line numbers.
@@ -108,7 +111,10 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         c.error(
             "",
             "schema_version".into(),
-            format!("version {} is not supported; this evidex reads version 1", file.schema_version),
+            format!(
+                "version {} is not supported; this evidex reads version 1",
+                file.schema_version
+            ),
         );
     }
 
@@ -119,15 +125,38 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         .iter()
         .enumerate()
         .map(|(i, r)| (&r.id, format!("sources[{i}]")))
-        .chain(file.diseases.iter().enumerate().map(|(i, r)| (&r.id, format!("diseases[{i}]"))))
-        .chain(file.therapies.iter().enumerate().map(|(i, r)| (&r.id, format!("therapies[{i}]"))))
-        .chain(file.trials.iter().enumerate().map(|(i, r)| (&r.id, format!("trials[{i}]"))));
+        .chain(
+            file.diseases
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (&r.id, format!("diseases[{i}]"))),
+        )
+        .chain(
+            file.therapies
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (&r.id, format!("therapies[{i}]"))),
+        )
+        .chain(
+            file.trials
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (&r.id, format!("trials[{i}]"))),
+        );
     for (id, field) in all_ids {
         if !is_valid_id(id) {
-            c.error(id, format!("{field}.id"), format!("id {id:?} is not kebab-case (a-z, 0-9 and single hyphens)"));
+            c.error(
+                id,
+                format!("{field}.id"),
+                format!("id {id:?} is not kebab-case (a-z, 0-9 and single hyphens)"),
+            );
         }
         if let Some(first) = seen.get(id.as_str()) {
-            c.error(id, format!("{field}.id"), format!("duplicate id {id:?}, first used by {first}"));
+            c.error(
+                id,
+                format!("{field}.id"),
+                format!("duplicate id {id:?}, first used by {first}"),
+            );
         } else {
             seen.insert(id, field);
         }
@@ -144,19 +173,36 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
     };
     let check_citation = |c: &mut Checker, id: &str, field: String, cit: &Citation| {
         if !sources.contains(cit.source.as_str()) {
-            c.error(id, format!("{field}.source"), format!("unknown source {:?}", cit.source));
+            c.error(
+                id,
+                format!("{field}.source"),
+                format!("unknown source {:?}", cit.source),
+            );
         }
         if cit.quote.trim().is_empty() {
-            c.error(id, format!("{field}.quote"), "the quote is empty; copy the supporting sentence");
+            c.error(
+                id,
+                format!("{field}.quote"),
+                "the quote is empty; copy the supporting sentence",
+            );
         }
     };
 
     for (i, s) in file.sources.iter().enumerate() {
-        check_names(&mut c, &s.id, format!("sources[{i}] ({}).title", s.id), &s.title);
+        check_names(
+            &mut c,
+            &s.id,
+            format!("sources[{i}] ({}).title", s.id),
+            &s.title,
+        );
         let mut numbers = HashSet::new();
         for (j, r) in s.references.iter().enumerate() {
             if !numbers.insert(r.number) {
-                c.error(&s.id, format!("sources[{i}] ({}).references[{j}].number", s.id), format!("reference number {} appears twice", r.number));
+                c.error(
+                    &s.id,
+                    format!("sources[{i}] ({}).references[{j}].number", s.id),
+                    format!("reference number {} appears twice", r.number),
+                );
             }
         }
     }
@@ -175,7 +221,11 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         if let Some(p) = &d.parent
             && !diseases.contains(p.as_str())
         {
-            c.error(&d.id, format!("{at}.parent"), format!("unknown disease {p:?}"));
+            c.error(
+                &d.id,
+                format!("{at}.parent"),
+                format!("unknown disease {p:?}"),
+            );
         }
         for (j, n) in d.notes.iter().enumerate() {
             if let Some(cit) = &n.citation {
@@ -189,21 +239,39 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         check_names(&mut c, &t.id, format!("{at}.name"), &t.name);
         for (j, comp) in t.components.iter().enumerate() {
             if !therapies.contains(comp.as_str()) {
-                c.error(&t.id, format!("{at}.components[{j}]"), format!("unknown therapy {comp:?}"));
+                c.error(
+                    &t.id,
+                    format!("{at}.components[{j}]"),
+                    format!("unknown therapy {comp:?}"),
+                );
             }
         }
         for (j, ind) in t.indications.iter().enumerate() {
             if let Some(d) = &ind.disease
                 && !diseases.contains(d.as_str())
             {
-                c.error(&t.id, format!("{at}.indications[{j}].disease"), format!("unknown disease {d:?}"));
+                c.error(
+                    &t.id,
+                    format!("{at}.indications[{j}].disease"),
+                    format!("unknown disease {d:?}"),
+                );
             }
             if let Some(cit) = &ind.citation {
-                check_citation(&mut c, &t.id, format!("{at}.indications[{j}].citation"), cit);
+                check_citation(
+                    &mut c,
+                    &t.id,
+                    format!("{at}.indications[{j}].citation"),
+                    cit,
+                );
             }
         }
         for (j, a) in t.approvals.iter().enumerate() {
-            check_citation(&mut c, &t.id, format!("{at}.approvals[{j}].citation"), &a.citation);
+            check_citation(
+                &mut c,
+                &t.id,
+                format!("{at}.approvals[{j}].citation"),
+                &a.citation,
+            );
         }
         for (j, n) in t.costs.iter().chain(&t.notes).enumerate() {
             if let Some(cit) = &n.citation {
@@ -221,16 +289,31 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         check_names(&mut c, &t.id, format!("{at}.title"), &t.title);
         for (j, d) in t.diseases.iter().enumerate() {
             if !diseases.contains(d.as_str()) {
-                c.error(&t.id, format!("{at}.diseases[{j}]"), format!("unknown disease {d:?}"));
+                c.error(
+                    &t.id,
+                    format!("{at}.diseases[{j}]"),
+                    format!("unknown disease {d:?}"),
+                );
             }
         }
         if t.citations.is_empty() {
-            c.error(&t.id, format!("{at}.citations"), "a trial needs at least one citation");
+            c.error(
+                &t.id,
+                format!("{at}.citations"),
+                "a trial needs at least one citation",
+            );
         }
         for (j, cit) in t.citations.iter().enumerate() {
             check_citation(&mut c, &t.id, format!("{at}.citations[{j}]"), cit);
             if !reference_exists(cit) {
-                c.warn(&t.id, format!("{at}.citations[{j}].reference"), format!("the source lists no reference {}", cit.reference.unwrap_or(0)));
+                c.warn(
+                    &t.id,
+                    format!("{at}.citations[{j}].reference"),
+                    format!(
+                        "the source lists no reference {}",
+                        cit.reference.unwrap_or(0)
+                    ),
+                );
             }
         }
         for (j, n) in t.notes.iter().enumerate() {
@@ -241,12 +324,20 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         let mut arm_ids = HashSet::new();
         for (j, arm) in t.arms.iter().enumerate() {
             if !arm_ids.insert(arm.id.as_str()) {
-                c.error(&t.id, format!("{at}.arms[{j}].id"), format!("arm id {:?} appears twice", arm.id));
+                c.error(
+                    &t.id,
+                    format!("{at}.arms[{j}].id"),
+                    format!("arm id {:?} appears twice", arm.id),
+                );
             }
             check_names(&mut c, &t.id, format!("{at}.arms[{j}].label"), &arm.label);
             for (k, th) in arm.therapies.iter().enumerate() {
                 if !therapies.contains(th.as_str()) {
-                    c.error(&t.id, format!("{at}.arms[{j}].therapies[{k}]"), format!("unknown therapy {th:?}"));
+                    c.error(
+                        &t.id,
+                        format!("{at}.arms[{j}].therapies[{k}]"),
+                        format!("unknown therapy {th:?}"),
+                    );
                 }
             }
         }
@@ -265,7 +356,11 @@ fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcom
         c.error(&t.id, format!("{at}.endpoint"), "the endpoint is empty");
     }
     if o.values.is_empty() {
-        c.error(&t.id, format!("{at}.values"), "an outcome needs at least one value");
+        c.error(
+            &t.id,
+            format!("{at}.values"),
+            "an outcome needs at least one value",
+        );
     }
     let percent = o.unit.as_deref() == Some("%");
     for (k, v) in o.values.iter().enumerate() {
@@ -273,24 +368,40 @@ fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcom
         if let Some(arm) = &v.arm
             && !arm_ids.contains(arm.as_str())
         {
-            c.error(&t.id, format!("{vf}.arm"), format!("the trial has no arm {arm:?}"));
+            c.error(
+                &t.id,
+                format!("{vf}.arm"),
+                format!("the trial has no arm {arm:?}"),
+            );
         }
         if percent {
             for n in std::iter::once(&v.value).chain(v.upper.as_ref()) {
                 if !(0.0..=100.0).contains(&n.value()) {
-                    c.error(&t.id, format!("{vf}.value"), format!("{n}% is outside 0–100"));
+                    c.error(
+                        &t.id,
+                        format!("{vf}.value"),
+                        format!("{n}% is outside 0–100"),
+                    );
                 }
             }
         }
         if let Some(cmp) = &v.comparator
             && !matches!(cmp.as_str(), "<" | "<=" | ">" | ">=" | "~")
         {
-            c.error(&t.id, format!("{vf}.comparator"), format!("{cmp:?} is not one of < <= > >= ~"));
+            c.error(
+                &t.id,
+                format!("{vf}.comparator"),
+                format!("{cmp:?} is not one of < <= > >= ~"),
+            );
         }
         if let (Some(n), Some(of)) = (v.count, v.of)
             && n > of
         {
-            c.error(&t.id, format!("{vf}.count"), format!("count {n} is larger than its denominator {of}"));
+            c.error(
+                &t.id,
+                format!("{vf}.count"),
+                format!("count {n} is larger than its denominator {of}"),
+            );
         }
         if percent && let Some(msg) = arithmetic(v) {
             c.warn(&t.id, vf, msg);
@@ -298,20 +409,42 @@ fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcom
     }
     if let Some(hr) = &o.hr {
         if hr.value.value() <= 0.0 {
-            c.error(&t.id, format!("{at}.hr.value"), format!("a hazard ratio must be above 0, not {}", hr.value));
+            c.error(
+                &t.id,
+                format!("{at}.hr.value"),
+                format!("a hazard ratio must be above 0, not {}", hr.value),
+            );
         }
         if let Some(ci) = &hr.ci {
             if ci.low.value() <= 0.0 || ci.low.value() > ci.high.value() {
-                c.error(&t.id, format!("{at}.hr.ci"), format!("the interval {}–{} is not a ratio interval", ci.low, ci.high));
+                c.error(
+                    &t.id,
+                    format!("{at}.hr.ci"),
+                    format!(
+                        "the interval {}–{} is not a ratio interval",
+                        ci.low, ci.high
+                    ),
+                );
             } else if hr.value.value() < ci.low.value() || hr.value.value() > ci.high.value() {
-                c.error(&t.id, format!("{at}.hr.ci"), format!("the interval {}–{} does not contain its estimate {}", ci.low, ci.high, hr.value));
+                c.error(
+                    &t.id,
+                    format!("{at}.hr.ci"),
+                    format!(
+                        "the interval {}–{} does not contain its estimate {}",
+                        ci.low, ci.high, hr.value
+                    ),
+                );
             }
         }
     }
     if let Some(p) = &o.p
         && !(0.0..=1.0).contains(&p.value.value())
     {
-        c.error(&t.id, format!("{at}.p"), format!("p-value {} is outside 0–1", p.value));
+        c.error(
+            &t.id,
+            format!("{at}.p"),
+            format!("p-value {} is outside 0–1", p.value),
+        );
     }
 }
 

@@ -158,12 +158,18 @@ impl Engine {
     fn match_slot(&self, q: &Query, terms: &[Term], slot: u32) -> Option<Hit> {
         let record = self.index.records[slot as usize];
         let corpus = self.corpus();
-        if !q.filters.iter().all(|f| passes(corpus, record, &f.item) != f.negated) {
+        if !q
+            .filters
+            .iter()
+            .all(|f| passes(corpus, record, &f.item) != f.negated)
+        {
             return None;
         }
         let keys = self.index.keys(slot as usize);
         for p in &q.phrases {
-            let found = keys.iter().any(|k| self.index.key_text(k).contains(&p.item));
+            let found = keys
+                .iter()
+                .any(|k| self.index.key_text(k).contains(&p.item));
             if found == p.negated {
                 return None;
             }
@@ -255,11 +261,15 @@ impl Engine {
             }
         }
         let order = [Kind::Trial, Kind::Therapy, Kind::Disease, Kind::Source];
-        let mut diseases: Vec<(String, usize)> =
-            diseases.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut diseases: Vec<(String, usize)> = diseases
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         diseases.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut phases: Vec<(String, usize)> =
-            phases.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut phases: Vec<(String, usize)> = phases
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         phases.sort();
         Facets {
             kinds: order
@@ -316,25 +326,39 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
             Kind::Source => false,
         },
         Filter::Source(s) => match r.kind {
-            Kind::Trial => c.trial(r.index).citations.iter().any(|x| x.source.contains(s.as_str())),
+            Kind::Trial => c
+                .trial(r.index)
+                .citations
+                .iter()
+                .any(|x| x.source.contains(s.as_str())),
             Kind::Therapy => {
                 let t = c.therapy(r.index);
                 t.citations.iter().any(|x| x.source.contains(s.as_str()))
                     || c.trials_of_therapy(r.index).iter().any(|&ti| {
-                        c.trial(ti).citations.iter().any(|x| x.source.contains(s.as_str()))
+                        c.trial(ti)
+                            .citations
+                            .iter()
+                            .any(|x| x.source.contains(s.as_str()))
                     })
             }
             Kind::Disease => c.trials_of_disease(r.index).iter().any(|&ti| {
-                c.trial(ti).citations.iter().any(|x| x.source.contains(s.as_str()))
+                c.trial(ti)
+                    .citations
+                    .iter()
+                    .any(|x| x.source.contains(s.as_str()))
             }),
             Kind::Source => c.source(r.index).id.contains(s.as_str()),
         },
         Filter::Phase(p) => trial(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
         Filter::Design(d) => trial(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
         Filter::Endpoint(e) => trial(c, r).is_some_and(|t| {
-            t.outcomes.iter().any(|o| o.endpoint.eq_ignore_ascii_case(e))
+            t.outcomes
+                .iter()
+                .any(|o| o.endpoint.eq_ignore_ascii_case(e))
         }),
-        Filter::Year(range) => trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y))),
+        Filter::Year(range) => {
+            trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
+        }
         Filter::Status(s) => trial(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
     }
 }
@@ -360,7 +384,10 @@ pub fn highlight(name: &str, terms: &[String]) -> Vec<usize> {
                 .spellings()
                 .find_map(|sp| matcher.fuzzy_indices(&sp.text, t).map(|(_, idx)| (sp, idx)))
         {
-            out.extend(idx.iter().filter_map(|&i| sp.map.get(i).map(|&x| x as usize)));
+            out.extend(
+                idx.iter()
+                    .filter_map(|&i| sp.map.get(i).map(|&x| x as usize)),
+            );
         }
     }
     out.sort_unstable();

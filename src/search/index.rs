@@ -47,7 +47,11 @@ impl KeyField {
     pub fn identifies(self) -> bool {
         matches!(
             self,
-            KeyField::Id | KeyField::Acronym | KeyField::Registry | KeyField::Alias | KeyField::Name
+            KeyField::Id
+                | KeyField::Acronym
+                | KeyField::Registry
+                | KeyField::Alias
+                | KeyField::Name
         )
     }
 
@@ -55,7 +59,11 @@ impl KeyField {
     pub fn is_name(self) -> bool {
         matches!(
             self,
-            KeyField::Acronym | KeyField::Name | KeyField::Alias | KeyField::Pinyin | KeyField::Initials
+            KeyField::Acronym
+                | KeyField::Name
+                | KeyField::Alias
+                | KeyField::Pinyin
+                | KeyField::Initials
         )
     }
 
@@ -122,7 +130,11 @@ impl Builder {
         if field != KeyField::Pinyin
             && matches!(
                 field,
-                KeyField::Name | KeyField::Alias | KeyField::Acronym | KeyField::Disease | KeyField::Therapy
+                KeyField::Name
+                    | KeyField::Alias
+                    | KeyField::Acronym
+                    | KeyField::Disease
+                    | KeyField::Therapy
             )
             && let Some(p) = pinyin(raw)
         {

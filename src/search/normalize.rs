@@ -59,7 +59,8 @@ pub struct Spelling {
 impl Spelling {
     fn push(&mut self, s: &str, from: u16) {
         self.text.push_str(s);
-        self.map.extend(std::iter::repeat_n(from, s.chars().count()));
+        self.map
+            .extend(std::iter::repeat_n(from, s.chars().count()));
     }
 }
 
@@ -79,9 +80,14 @@ pub struct PinyinKey {
 impl PinyinKey {
     /// The spellings, primary first.
     pub fn spellings(&self) -> impl Iterator<Item = &Spelling> {
-        [Some(&self.full), Some(&self.initials), self.all_readings.as_ref(), self.all_initials.as_ref()]
-            .into_iter()
-            .flatten()
+        [
+            Some(&self.full),
+            Some(&self.initials),
+            self.all_readings.as_ref(),
+            self.all_initials.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -97,7 +103,11 @@ pub fn pinyin(s: &str) -> Option<PinyinKey> {
     let (mut all, mut all_init) = (Spelling::default(), Spelling::default());
     let mut heteronyms = false;
     let mut buf = [0u8; 4];
-    for (i, (c, multi)) in simplified.chars().zip(simplified.as_str().to_pinyin_multi()).enumerate() {
+    for (i, (c, multi)) in simplified
+        .chars()
+        .zip(simplified.as_str().to_pinyin_multi())
+        .enumerate()
+    {
         let i = i.min(u16::MAX as usize) as u16;
         match multi {
             Some(m) => {
@@ -168,7 +178,10 @@ mod tests {
     fn folds_case_width_and_script() {
         assert_eq!(fold("ＰＤ－１"), "pd-1");
         assert_eq!(fold("膠質瘤"), "胶质瘤");
-        assert_eq!(fold("EMERALD-1").chars().count(), "EMERALD-1".chars().count());
+        assert_eq!(
+            fold("EMERALD-1").chars().count(),
+            "EMERALD-1".chars().count()
+        );
         assert_eq!(fold_query("PD-1"), "pd1");
         assert_eq!(fold_query("ＰＤ－１"), "pd1");
     }
@@ -182,7 +195,11 @@ mod tests {
         assert_eq!(k.full.map[2], 1);
         assert!(pinyin("TACE").is_none());
         let mixed = pinyin("TACE联合").unwrap();
-        assert!(mixed.full.text.starts_with("tacelianhe"), "{}", mixed.full.text);
+        assert!(
+            mixed.full.text.starts_with("tacelianhe"),
+            "{}",
+            mixed.full.text
+        );
     }
 
     #[test]

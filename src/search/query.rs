@@ -29,9 +29,21 @@ impl Field {
     pub const ALL: [(&'static str, Field, &'static str); 9] = [
         ("kind", Field::Kind, "trial, therapy, disease, source"),
         ("phase", Field::Phase, "1, 1/2, 2, 2/3, 3, 4"),
-        ("disease", Field::Disease, "a disease name or abbreviation: hcc, 肝癌"),
-        ("design", Field::Design, "rct, single-arm, retrospective, propensity-matched, case-report…"),
-        ("endpoint", Field::Endpoint, "pfs, os, orr, dcr, cr, mrd-neg, conversion…"),
+        (
+            "disease",
+            Field::Disease,
+            "a disease name or abbreviation: hcc, 肝癌",
+        ),
+        (
+            "design",
+            Field::Design,
+            "rct, single-arm, retrospective, propensity-matched, case-report…",
+        ),
+        (
+            "endpoint",
+            Field::Endpoint,
+            "pfs, os, orr, dcr, cr, mrd-neg, conversion…",
+        ),
         ("year", Field::Year, "2024, >=2020, <2025, 2020..2024"),
         ("status", Field::Status, "planned, recruiting, completed…"),
         ("source", Field::Source, "part of a source id: 003, ctgov"),
@@ -208,10 +220,9 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         {
             let Some(field) = Field::parse(name) else {
                 let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
-                return Err(QueryError(format!(
-                    "unknown filter {name}: — filters are {}",
-                    known.join(": ")
-                ) + ":"));
+                return Err(QueryError(
+                    format!("unknown filter {name}: — filters are {}", known.join(": ")) + ":",
+                ));
             };
             let value = unquote(value);
             if value.is_empty() {

@@ -1,0 +1,66 @@
+//! Everything that can happen to the TUI, as data. Keys and mouse events are turned into
+//! [`Action`]s by the keymap; background threads send theirs; `update` consumes them all.
+
+use std::sync::Arc;
+
+use crate::corpus::LoadError;
+use crate::search::Engine;
+use crate::search::worker::Reply;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Insert(char),
+    Backspace,
+    Delete,
+    DeleteWord,
+    ClearLine,
+    Left,
+    Right,
+    Home,
+    End,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Enter,
+    Back,
+    FocusInput,
+    ToggleMark,
+    ClearMarks,
+    OpenCompare,
+    OpenEvidence,
+    ToggleHelp,
+    ToggleLang,
+    NextTab,
+    PrevTab,
+    NextEndpoint,
+    PrevEndpoint,
+    Export,
+    Copy,
+    ApplyFacet,
+    Resize(u16, u16),
+    ScrollAt {
+        x: u16,
+        y: u16,
+        down: bool,
+    },
+    ClickAt {
+        x: u16,
+        y: u16,
+    },
+    /// A test-only trigger (`EVIDEX_TEST_PANIC=1`): panics inside the event loop.
+    TestPanic,
+}
+
+/// Events from outside the keyboard: background work finishing.
+pub enum Event {
+    Action(Action),
+    Paste(String),
+    Loaded(Result<Arc<Engine>, LoadError>),
+    Search(Reply),
+    /// Status message from the app loop (an export written, a copy made).
+    Status(String, bool),
+}

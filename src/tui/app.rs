@@ -1,0 +1,387 @@
+//! The event loop and the terminal it owns.
+//!
+//! `run` checks that there is a terminal to draw on, puts it in raw mode on the alternate
+//! screen behind a [`TerminalGuard`], and then only moves messages: key and mouse events from a
+//! reader thread, the loaded corpus from a loader thread, results from the search worker. Each
+//! message goes through `update`; the [`Effect`]s that come back (a search, an export, a copy)
+//! are carried out here, the only place the TUI does I/O. Messages that arrive together are
+//! applied together and drawn once.
+//!
+//! The terminal is restored on every way out: a normal quit, an error, a panic (the panic hook
+//! restores it before printing one readable line), and SIGTERM, SIGHUP or SIGINT.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, KeyCode, KeyEventKind, MouseButton, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+use super::action::{Action, Event};
+use super::keymap;
+use super::state::State;
+use super::update::{self, Effect};
+use super::view::view;
+use crate::compare;
+use crate::corpus::{BUNDLED_NAME, Corpus, Lang, LoadError, RecordRef};
+use crate::export;
+use crate::search::{self, worker::Worker};
+
+/// How many ranked results the browser keeps for a query (the list shows a window of them).
+pub const RESULT_LIMIT: usize = 1000;
+
+/// Set this variable to make F12 panic inside the event loop (for the terminal-restore tests).
+pub const TEST_PANIC_ENV: &str = "EVIDEX_TEST_PANIC";
+
+/// What the browser is opened on.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A corpus file; `None` opens the bundled corpus.
+    pub corpus: Option<PathBuf>,
+    pub lang: Lang,
+}
+
+/// Why the browser ended other than by the user quitting.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(
+        "the browser needs an interactive terminal, and {0}. \
+         For plain output use `evidex search QUERY`, `evidex show ID` or `evidex compare A B`."
+    )]
+    NoTerminal(&'static str),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("terminal error: {0}")]
+    Io(#[from] io::Error),
+    #[error("stopped by signal {0}")]
+    Signal(i32),
+}
+
+impl AppError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Signal(sig) => 128u8.saturating_add(*sig as u8),
+            AppError::Io(_) => 1,
+            AppError::NoTerminal(_) | AppError::Load(_) => 2,
+        }
+    }
+}
+
+/// Whether `NO_COLOR` asks for a monochrome screen (any non-empty value, per no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Refuses to start where a full-screen program cannot work.
+fn check_terminal() -> Result<(), AppError> {
+    if !io::stdout().is_terminal() {
+        return Err(AppError::NoTerminal("standard output is not a terminal"));
+    }
+    if !io::stdin().is_terminal() {
+        return Err(AppError::NoTerminal("standard input is not a terminal"));
+    }
+    match std::env::var("TERM").as_deref() {
+        Ok("dumb") => Err(AppError::NoTerminal("TERM=dumb cannot draw a full screen")),
+        _ => Ok(()),
+    }
+}
+
+/// Undoes everything [`TerminalGuard::enter`] did. Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Raw mode, the alternate screen, mouse capture and bracketed paste, undone on drop.
+pub struct TerminalGuard(());
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<TerminalGuard> {
+        enable_raw_mode()?;
+        let guard = TerminalGuard(());
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// A panic restores the terminal, prints one readable line instead of a backtrace, and ends
+/// the process (a panic on the search thread must not leave a frozen screen behind).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        restore_terminal();
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "evidex: internal error: {msg}{at}. The terminal has been restored. \
+             This is a bug; please report it with the steps that led to it."
+        );
+        std::process::exit(101);
+    }));
+}
+
+/// Messages into the loop.
+enum Msg {
+    Term(TermEvent),
+    App(Event),
+}
+
+/// Opens the browser and runs it until the user quits.
+pub fn run(opts: Options) -> Result<(), AppError> {
+    check_terminal()?;
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)?;
+    }
+    install_panic_hook();
+    let guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let result = event_loop(&mut terminal, &opts, &signal);
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    opts: &Options,
+    signal: &AtomicUsize,
+) -> Result<(), AppError> {
+    let size = terminal.size()?;
+    let name = opts
+        .corpus
+        .as_deref()
+        .map_or(BUNDLED_NAME.to_string(), |p| p.display().to_string());
+    let mut state = State::new(&name, opts.lang, size.width, size.height);
+    state.monochrome = no_color();
+    let test_panic = std::env::var_os(TEST_PANIC_ENV).is_some_and(|v| v == "1");
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    spawn_reader(tx.clone());
+    spawn_loader(opts.corpus.clone(), tx.clone());
+    let mut worker: Option<Worker> = None;
+
+    terminal.draw(|f| view(&state, f))?;
+    loop {
+        let first = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let sig = signal.load(Ordering::Relaxed);
+        if sig != 0 {
+            return Err(AppError::Signal(sig as i32));
+        }
+        let Some(first) = first else { continue };
+        // Apply everything that is waiting, then draw once.
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            let event = match msg {
+                Msg::App(Event::Loaded(Ok(engine))) => {
+                    let tx = tx.clone();
+                    worker = Some(Worker::spawn(engine.clone(), RESULT_LIMIT, move |reply| {
+                        let _ = tx.send(Msg::App(Event::Search(reply)));
+                    }));
+                    Event::Loaded(Ok(engine))
+                }
+                Msg::App(Event::Loaded(Err(e))) => return Err(AppError::Load(e)),
+                Msg::App(ev) => ev,
+                Msg::Term(ev) => match translate(&state, &ev, test_panic) {
+                    Some(ev) => ev,
+                    None => continue,
+                },
+            };
+            for effect in update::handle(&mut state, event) {
+                perform(effect, &mut state, worker.as_ref());
+            }
+            if state.quit {
+                return Ok(());
+            }
+        }
+        terminal.draw(|f| view(&state, f))?;
+    }
+    Ok(())
+}
+
+/// Turns a terminal event into the browser's event, through the keymap.
+fn translate(state: &State, ev: &TermEvent, test_panic: bool) -> Option<Event> {
+    let action = match ev {
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+            if test_panic && k.code == KeyCode::F(12) {
+                Action::TestPanic
+            } else {
+                keymap::action_for(state.context(), k)?
+            }
+        }
+        TermEvent::Paste(text) => return Some(Event::Paste(text.clone())),
+        TermEvent::Resize(w, h) => Action::Resize(*w, *h),
+        TermEvent::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => Action::ScrollAt {
+                x: m.column,
+                y: m.row,
+                down: true,
+            },
+            MouseEventKind::ScrollUp => Action::ScrollAt {
+                x: m.column,
+                y: m.row,
+                down: false,
+            },
+            MouseEventKind::Down(MouseButton::Left) => Action::ClickAt {
+                x: m.column,
+                y: m.row,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(Event::Action(action))
+}
+
+/// Carries out one effect.
+fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
+    match effect {
+        Effect::Search { generation, text } => {
+            if let Some(w) = worker {
+                w.submit(generation, &text);
+            }
+        }
+        Effect::Export(records) => {
+            let msg = match state.corpus() {
+                Some(c) => export_files(c, &records, state.lang, &export_dir()),
+                None => Err("the corpus is still loading".into()),
+            };
+            let ev = match msg {
+                Ok(m) => Event::Status(m, false),
+                Err(m) => Event::Status(m, true),
+            };
+            update::handle(state, ev);
+        }
+        Effect::Copy(records) => {
+            let ev = match state.corpus() {
+                Some(c) => {
+                    let md = export::markdown(&compare::compare(c, &records, state.lang));
+                    match copy_osc52(&md) {
+                        Ok(()) => Event::Status(
+                            format!(
+                                "copied the comparison as Markdown ({} bytes) to the clipboard (OSC 52)",
+                                md.len()
+                            ),
+                            false,
+                        ),
+                        Err(e) => Event::Status(format!("could not copy: {e}"), true),
+                    }
+                }
+                None => Event::Status("the corpus is still loading".into(), true),
+            };
+            update::handle(state, ev);
+        }
+        Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),
+    }
+}
+
+/// Where exports go: `EVIDEX_EXPORT_DIR`, else the current directory.
+fn export_dir() -> PathBuf {
+    std::env::var_os("EVIDEX_EXPORT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Writes the comparison of `records` as Markdown and CSV into `dir`, each file atomically;
+/// returns the status line naming the files.
+pub fn export_files(
+    c: &Corpus,
+    records: &[RecordRef],
+    lang: Lang,
+    dir: &Path,
+) -> Result<String, String> {
+    let cmp = compare::compare(c, records, lang);
+    let stem = export::file_stem(&cmp);
+    let md = dir.join(format!("{stem}.md"));
+    let csv = dir.join(format!("{stem}.csv"));
+    for (path, text) in [(&md, export::markdown(&cmp)), (&csv, export::csv(&cmp))] {
+        export::write_atomic(path, text.as_bytes())
+            .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+    }
+    Ok(format!(
+        "exported {} and {}",
+        md.display(),
+        csv.file_name().unwrap_or_default().to_string_lossy()
+    ))
+}
+
+/// Puts `text` on the clipboard of the terminal (and of the machine running it, over SSH) with
+/// an OSC 52 escape sequence.
+fn copy_osc52(text: &str) -> io::Result<()> {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = io::stdout().lock();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}
+
+/// Reads terminal events on their own thread so the loop never blocks on the keyboard.
+fn spawn_reader(tx: Sender<Msg>) {
+    let _ = std::thread::Builder::new()
+        .name("evidex-input".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if tx.send(Msg::Term(ev)).is_err() {
+                    break;
+                }
+            }
+        });
+}
+
+/// Loads and indexes the corpus in the background: the first frame never waits for it.
+fn spawn_loader(path: Option<PathBuf>, tx: Sender<Msg>) {
+    let _ = std::thread::Builder::new()
+        .name("evidex-load".into())
+        .spawn(move || {
+            let loaded = match path {
+                Some(p) => Corpus::open(&p),
+                None => Corpus::bundled(),
+            };
+            let ev = loaded.map(|c| Arc::new(search::engine(Arc::new(c))));
+            let _ = tx.send(Msg::App(Event::Loaded(ev)));
+        });
+}

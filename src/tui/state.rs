@@ -1,0 +1,242 @@
+//! The TUI's one state struct, and the pure layout both `update` (for mouse hits) and `view`
+//! (for drawing) compute from it.
+
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+
+use super::keymap::Context;
+use crate::corpus::{Corpus, Lang, RecordRef};
+use crate::search::{Engine, Results};
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Input,
+    List,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Browse,
+    Compare,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Table,
+    Forest,
+    Bars,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Table, Tab::Forest, Tab::Bars];
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Table => "Table",
+            Tab::Forest => "Forest plot",
+            Tab::Bars => "Bars",
+        }
+    }
+}
+
+/// The query being typed; `cursor` is a char index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Input {
+    pub text: String,
+    pub cursor: usize,
+}
+
+impl Input {
+    pub fn byte_at(&self, char_idx: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// The detail pane: a history of followed links and a line cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// Records reached by following links; the last is shown. Empty: the selected result.
+    pub stack: Vec<(RecordRef, usize)>,
+    /// Line of the detail document under the cursor.
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Compare {
+    pub records: Vec<RecordRef>,
+    pub tab: Tab,
+    pub scroll: usize,
+    pub endpoint: usize,
+}
+
+/// Whether the corpus is still loading, ready, or failed.
+pub enum Load {
+    Loading { name: String },
+    Ready(Arc<Engine>),
+}
+
+pub struct State {
+    pub load: Load,
+    pub lang: Lang,
+    pub input: Input,
+    pub focus: Focus,
+    pub screen: Screen,
+    pub help: bool,
+    /// The latest results accepted, and the generation of the latest query sent.
+    pub results: Option<Arc<Results>>,
+    pub generation: u64,
+    /// The generation the shown results answer.
+    pub shown_generation: u64,
+    /// The query text last sent to the worker (unchanged queries are not re-sent).
+    pub sent: Option<String>,
+    pub query_error: Option<String>,
+    pub selected: usize,
+    pub detail: Detail,
+    pub marked: Vec<RecordRef>,
+    pub compare: Compare,
+    /// A transient message for the status bar, and whether it is an error.
+    pub status: Option<(String, bool)>,
+    pub width: u16,
+    pub height: u16,
+    pub quit: bool,
+    pub monochrome: bool,
+}
+
+impl State {
+    pub fn new(corpus_name: &str, lang: Lang, width: u16, height: u16) -> State {
+        State {
+            load: Load::Loading {
+                name: corpus_name.to_string(),
+            },
+            lang,
+            input: Input::default(),
+            focus: Focus::Input,
+            screen: Screen::Browse,
+            help: false,
+            results: None,
+            generation: 0,
+            shown_generation: 0,
+            sent: None,
+            query_error: None,
+            selected: 0,
+            detail: Detail::default(),
+            marked: Vec::new(),
+            compare: Compare::default(),
+            status: None,
+            width,
+            height,
+            quit: false,
+            monochrome: false,
+        }
+    }
+
+    pub fn engine(&self) -> Option<&Arc<Engine>> {
+        match &self.load {
+            Load::Ready(e) => Some(e),
+            Load::Loading { .. } => None,
+        }
+    }
+
+    pub fn corpus(&self) -> Option<&Corpus> {
+        self.engine().map(|e| e.corpus())
+    }
+
+    /// What the keyboard is talking to.
+    pub fn context(&self) -> Context {
+        if self.help {
+            Context::Help
+        } else if self.screen == Screen::Compare {
+            Context::Compare
+        } else {
+            match self.focus {
+                Focus::Input => Context::Input,
+                Focus::List => Context::List,
+                Focus::Detail => Context::Detail,
+            }
+        }
+    }
+
+    /// The number of results that can be selected.
+    pub fn result_count(&self) -> usize {
+        self.results.as_ref().map_or(0, |r| r.hits.len())
+    }
+
+    pub fn selected_record(&self) -> Option<RecordRef> {
+        self.results
+            .as_ref()
+            .and_then(|r| r.hits.get(self.selected))
+            .map(|h| h.record)
+    }
+
+    /// The record the detail pane shows.
+    pub fn detail_record(&self) -> Option<RecordRef> {
+        self.detail
+            .stack
+            .last()
+            .map(|(r, _)| *r)
+            .or_else(|| self.selected_record())
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+}
+
+/// Where each part of the browse screen is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub input: Rect,
+    pub info: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+}
+
+/// The browse screen's layout for a terminal size: input line, info line (facets or a query
+/// error), list and detail side by side, status bar.
+pub fn areas(width: u16, height: u16) -> Areas {
+    let body_h = height.saturating_sub(3);
+    let list_w = if width >= 120 {
+        width * 11 / 20
+    } else {
+        width / 2
+    };
+    Areas {
+        input: Rect::new(0, 0, width, 1),
+        info: Rect::new(0, 1, width, 1),
+        list: Rect::new(0, 2, list_w, body_h),
+        detail: Rect::new(list_w, 2, width.saturating_sub(list_w), body_h),
+        status: Rect::new(0, height.saturating_sub(1), width, 1),
+    }
+}
+
+/// Lines a result takes in a list of this width: one when it fits, else two.
+pub fn row_height(list_width: u16) -> usize {
+    if list_width >= 66 { 1 } else { 2 }
+}
+
+/// First visible item of a scrolled list so that `selected` is visible: the list scrolls only
+/// when the selection would leave the window.
+pub fn scroll_offset(selected: usize, visible: usize) -> usize {
+    if visible == 0 {
+        return selected;
+    }
+    selected.saturating_sub(visible - 1)
+}

@@ -1,0 +1,495 @@
+//! `update(&mut State, Action)`: the only place the TUI's state changes. It performs no I/O;
+//! what must happen outside (a search, an export, a copy) comes back as an [`Effect`] for the
+//! app loop to carry out.
+
+use std::sync::Arc;
+
+use super::action::{Action, Event};
+use super::keymap::Context;
+use super::state::{Focus, Load, Screen, State, Tab, areas, row_height, scroll_offset};
+use crate::compare::MAX_COLUMNS;
+use crate::corpus::{Kind, RecordRef};
+use crate::present;
+use crate::search::worker::Reply;
+
+/// Work for the app loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Search { generation: u64, text: String },
+    Export(Vec<RecordRef>),
+    Copy(Vec<RecordRef>),
+    Panic,
+}
+
+/// Applies an event from outside the keyboard.
+pub fn handle(s: &mut State, ev: Event) -> Vec<Effect> {
+    match ev {
+        Event::Action(a) => update(s, a),
+        Event::Paste(text) => {
+            if s.context() != Context::Input {
+                s.focus = Focus::Input;
+            }
+            let clean: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            for c in clean.chars() {
+                insert(s, c);
+            }
+            query_changed(s)
+        }
+        Event::Loaded(Ok(engine)) => {
+            s.load = Load::Ready(engine);
+            query_changed(s)
+        }
+        // A failed load ends the program; the app loop handles it before it gets here.
+        Event::Loaded(Err(_)) => Vec::new(),
+        Event::Search(reply) => {
+            receive(s, reply);
+            Vec::new()
+        }
+        Event::Status(msg, error) => {
+            s.status = Some((msg, error));
+            Vec::new()
+        }
+    }
+}
+
+fn receive(s: &mut State, reply: Reply) {
+    if reply.generation() != s.generation {
+        return; // stale: a newer query is on its way
+    }
+    match reply {
+        Reply::Results {
+            generation,
+            results,
+        } => {
+            let keep = s.selected_record();
+            s.shown_generation = generation;
+            s.query_error = None;
+            s.selected = keep
+                .and_then(|r| results.hits.iter().position(|h| h.record == r))
+                .unwrap_or(0);
+            s.results = Some(results);
+            if s.selected_record() != keep {
+                s.detail = Default::default();
+            }
+        }
+        Reply::Error { message, .. } => s.query_error = Some(message),
+    }
+}
+
+/// Sends the query to the worker if it changed since it was last sent.
+fn query_changed(s: &mut State) -> Vec<Effect> {
+    if s.engine().is_none() || s.sent.as_deref() == Some(s.input.text.as_str()) {
+        return Vec::new();
+    }
+    s.generation += 1;
+    s.sent = Some(s.input.text.clone());
+    vec![Effect::Search {
+        generation: s.generation,
+        text: s.input.text.clone(),
+    }]
+}
+
+fn insert(s: &mut State, c: char) {
+    let at = s.input.byte_at(s.input.cursor);
+    s.input.text.insert(at, c);
+    s.input.cursor += 1;
+}
+
+/// Applies one action.
+pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Quit => {
+            s.quit = true;
+            return Vec::new();
+        }
+        Action::Resize(w, h) => {
+            s.width = w;
+            s.height = h;
+            return Vec::new();
+        }
+        Action::TestPanic => return vec![Effect::Panic],
+        Action::ScrollAt { x, y, down } => return mouse_scroll(s, x, y, down),
+        Action::ClickAt { x, y } => return click(s, x, y),
+        _ => {}
+    }
+    s.status = None;
+    match s.context() {
+        Context::Help => {
+            if a == Action::ToggleHelp {
+                s.help = false;
+            }
+            Vec::new()
+        }
+        Context::Input => input(s, a),
+        Context::List => list(s, a),
+        Context::Detail => detail(s, a),
+        Context::Compare => compare(s, a),
+    }
+}
+
+fn common(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::ToggleHelp => s.help = true,
+        Action::ToggleLang => s.lang = s.lang.toggle(),
+        Action::FocusInput => {
+            s.focus = Focus::Input;
+            s.input.cursor = s.input.len();
+        }
+        Action::ApplyFacet => return apply_facet(s),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn input(s: &mut State, a: Action) -> Vec<Effect> {
+    let before = s.input.text.clone();
+    match a {
+        Action::Insert(c) => insert(s, c),
+        Action::Backspace if s.input.cursor > 0 => {
+            let at = s.input.byte_at(s.input.cursor - 1);
+            s.input.text.remove(at);
+            s.input.cursor -= 1;
+        }
+        Action::Delete if s.input.cursor < s.input.len() => {
+            let at = s.input.byte_at(s.input.cursor);
+            s.input.text.remove(at);
+        }
+        Action::DeleteWord => {
+            let chars: Vec<char> = s.input.text.chars().collect();
+            let mut i = s.input.cursor;
+            while i > 0 && chars[i - 1].is_whitespace() {
+                i -= 1;
+            }
+            while i > 0 && !chars[i - 1].is_whitespace() {
+                i -= 1;
+            }
+            let (from, to) = (s.input.byte_at(i), s.input.byte_at(s.input.cursor));
+            s.input.text.replace_range(from..to, "");
+            s.input.cursor = i;
+        }
+        Action::ClearLine => {
+            s.input.text.clear();
+            s.input.cursor = 0;
+        }
+        Action::Left => s.input.cursor = s.input.cursor.saturating_sub(1),
+        Action::Right => s.input.cursor = (s.input.cursor + 1).min(s.input.len()),
+        Action::Home => s.input.cursor = 0,
+        Action::End => s.input.cursor = s.input.len(),
+        Action::Down | Action::Enter => {
+            if s.result_count() > 0 {
+                s.focus = Focus::List;
+            }
+        }
+        Action::Back => {
+            if !s.input.is_empty() {
+                s.input.text.clear();
+                s.input.cursor = 0;
+            } else if s.result_count() > 0 {
+                s.focus = Focus::List;
+            }
+        }
+        other => return common(s, other),
+    }
+    if s.input.text != before {
+        query_changed(s)
+    } else {
+        Vec::new()
+    }
+}
+
+fn list_page(s: &State) -> usize {
+    let a = areas(s.width, s.height);
+    (a.list.height.saturating_sub(2) as usize / row_height(a.list.width)).max(1)
+}
+
+fn select(s: &mut State, to: usize) {
+    let n = s.result_count();
+    let to = to.min(n.saturating_sub(1));
+    if to != s.selected {
+        s.selected = to;
+        s.detail = Default::default();
+    }
+}
+
+fn list(s: &mut State, a: Action) -> Vec<Effect> {
+    let page = list_page(s);
+    match a {
+        Action::Up => {
+            if s.selected == 0 {
+                s.focus = Focus::Input;
+            } else {
+                select(s, s.selected - 1);
+            }
+        }
+        Action::Down => select(s, s.selected + 1),
+        Action::PageUp => select(s, s.selected.saturating_sub(page)),
+        Action::PageDown => select(s, s.selected + page),
+        Action::Top => select(s, 0),
+        Action::Bottom => select(s, usize::MAX),
+        Action::Enter => {
+            if s.selected_record().is_some() {
+                s.focus = Focus::Detail;
+                s.detail.cursor = 0;
+            }
+        }
+        Action::Back => s.focus = Focus::Input,
+        Action::ToggleMark => {
+            if let Some(r) = s.selected_record() {
+                toggle_mark(s, r);
+            }
+        }
+        Action::ClearMarks => s.marked.clear(),
+        Action::OpenCompare => open_compare(s),
+        Action::OpenEvidence => {
+            if let Some(r) = s.detail_record() {
+                open_evidence(s, r);
+            }
+        }
+        other => return common(s, other),
+    }
+    Vec::new()
+}
+
+fn toggle_mark(s: &mut State, r: RecordRef) {
+    if let Some(i) = s.marked.iter().position(|&m| m == r) {
+        s.marked.remove(i);
+    } else if s.marked.len() >= MAX_COLUMNS {
+        s.status = Some((
+            format!(
+                "{MAX_COLUMNS} items are marked already; unmark one first (Space), or x to unmark all"
+            ),
+            true,
+        ));
+    } else {
+        s.marked.push(r);
+    }
+}
+
+fn open_compare(s: &mut State) {
+    if s.marked.len() < 2 {
+        s.status = Some((
+            format!(
+                "mark 2–{MAX_COLUMNS} items with Space to compare them ({} marked)",
+                s.marked.len()
+            ),
+            true,
+        ));
+        return;
+    }
+    s.compare = super::state::Compare {
+        records: s.marked.clone(),
+        ..Default::default()
+    };
+    s.screen = Screen::Compare;
+}
+
+/// Compares the studies of a therapy (its evidence), strongest evidence first.
+fn open_evidence(s: &mut State, r: RecordRef) {
+    let Some(c) = s.corpus() else { return };
+    if r.kind != Kind::Therapy {
+        s.status = Some((
+            "v compares a therapy's studies: select a therapy".into(),
+            true,
+        ));
+        return;
+    }
+    let mut trials: Vec<u32> = c.trials_of_therapy(r.index).to_vec();
+    trials.sort_by_key(|&t| {
+        (
+            c.trial(t).evidence_level(),
+            std::cmp::Reverse(c.trial(t).year),
+        )
+    });
+    let records: Vec<RecordRef> = trials
+        .into_iter()
+        .take(MAX_COLUMNS)
+        .map(|t| RecordRef::new(Kind::Trial, t as usize))
+        .collect();
+    match records.len() {
+        0 => s.status = Some(("no study in the corpus tests this therapy".into(), true)),
+        1 => {
+            s.status = Some((
+                "only one study tests this therapy: it is shown in the detail pane".into(),
+                false,
+            ));
+            s.detail.stack.push((records[0], s.detail.cursor));
+            s.detail.cursor = 0;
+            s.focus = Focus::Detail;
+        }
+        _ => {
+            s.compare = super::state::Compare {
+                records,
+                ..Default::default()
+            };
+            s.screen = Screen::Compare;
+        }
+    }
+}
+
+fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
+    match (s.corpus(), s.detail_record()) {
+        (Some(c), Some(r)) => {
+            let doc = present::detail(c, r, s.lang);
+            let link = doc.lines.get(s.detail.cursor).and_then(|l| l.link);
+            (doc.lines.len(), link)
+        }
+        _ => (0, None),
+    }
+}
+
+fn detail(s: &mut State, a: Action) -> Vec<Effect> {
+    let (len, link) = detail_len_and_link(s);
+    let page = areas(s.width, s.height)
+        .detail
+        .height
+        .saturating_sub(3)
+        .max(1) as usize;
+    let last = len.saturating_sub(1);
+    match a {
+        Action::Up => s.detail.cursor = s.detail.cursor.saturating_sub(1),
+        Action::Down => s.detail.cursor = (s.detail.cursor + 1).min(last),
+        Action::PageUp => s.detail.cursor = s.detail.cursor.saturating_sub(page),
+        Action::PageDown => s.detail.cursor = (s.detail.cursor + page).min(last),
+        Action::Top => s.detail.cursor = 0,
+        Action::Bottom => s.detail.cursor = last,
+        Action::Enter => match link {
+            Some(r) if Some(r) != s.detail_record() => {
+                s.detail.stack.push((r, s.detail.cursor));
+                s.detail.cursor = 0;
+            }
+            _ => {
+                s.status = Some((
+                    "no link on this line: move to a → line and press Enter".into(),
+                    false,
+                ));
+            }
+        },
+        Action::Back => match s.detail.stack.pop() {
+            Some((_, cursor)) => s.detail.cursor = cursor,
+            None => s.focus = Focus::List,
+        },
+        Action::ToggleMark => {
+            if let Some(r) = s.detail_record() {
+                toggle_mark(s, r);
+            }
+        }
+        Action::ClearMarks => s.marked.clear(),
+        Action::OpenCompare => open_compare(s),
+        Action::OpenEvidence => {
+            if let Some(r) = s.detail_record() {
+                open_evidence(s, r);
+            }
+        }
+        other => return common(s, other),
+    }
+    Vec::new()
+}
+
+fn compare(s: &mut State, a: Action) -> Vec<Effect> {
+    let n_endpoints = s.corpus().map_or(0, |c| {
+        crate::compare::chart_endpoints(c, &s.compare.records).len()
+    });
+    let cmp = &mut s.compare;
+    match a {
+        Action::Up => cmp.scroll = cmp.scroll.saturating_sub(1),
+        Action::Down => cmp.scroll += 1,
+        Action::PageUp => cmp.scroll = cmp.scroll.saturating_sub(10),
+        Action::PageDown => cmp.scroll += 10,
+        Action::Top => cmp.scroll = 0,
+        Action::Bottom => cmp.scroll = usize::MAX / 2,
+        Action::NextTab | Action::PrevTab => {
+            let i = Tab::ALL.iter().position(|&t| t == cmp.tab).unwrap_or(0);
+            let step = if a == Action::NextTab {
+                1
+            } else {
+                Tab::ALL.len() - 1
+            };
+            cmp.tab = Tab::ALL[(i + step) % Tab::ALL.len()];
+        }
+        Action::NextEndpoint if n_endpoints > 0 => cmp.endpoint = (cmp.endpoint + 1) % n_endpoints,
+        Action::PrevEndpoint if n_endpoints > 0 => {
+            cmp.endpoint = (cmp.endpoint + n_endpoints - 1) % n_endpoints;
+        }
+        Action::Export => return vec![Effect::Export(cmp.records.clone())],
+        Action::Copy => return vec![Effect::Copy(cmp.records.clone())],
+        Action::Back => s.screen = Screen::Browse,
+        other => return common(s, other),
+    }
+    Vec::new()
+}
+
+fn apply_facet(s: &mut State) -> Vec<Effect> {
+    let Some(d) = s
+        .results
+        .as_ref()
+        .and_then(|r| r.facets.diseases.first())
+        .map(|(d, _)| d.clone())
+    else {
+        s.status = Some(("no disease facet to apply".into(), true));
+        return Vec::new();
+    };
+    let filter = format!("disease:{d}");
+    if s.input.text.split_whitespace().any(|w| w == filter) {
+        return Vec::new();
+    }
+    if !s.input.text.is_empty() && !s.input.text.ends_with(' ') {
+        s.input.text.push(' ');
+    }
+    s.input.text.push_str(&filter);
+    s.input.cursor = s.input.len();
+    query_changed(s)
+}
+
+fn mouse_scroll(s: &mut State, x: u16, y: u16, down: bool) -> Vec<Effect> {
+    if s.help {
+        return Vec::new();
+    }
+    if s.screen == Screen::Compare {
+        let a = if down { Action::Down } else { Action::Up };
+        return compare(s, a);
+    }
+    let ar = areas(s.width, s.height);
+    let a = if down { Action::Down } else { Action::Up };
+    if ar.detail.contains((x, y).into()) {
+        s.focus = Focus::Detail;
+        for _ in 0..3 {
+            detail(s, a);
+        }
+    } else if ar.list.contains((x, y).into()) {
+        match a {
+            Action::Down => select(s, s.selected + 1),
+            _ => select(s, s.selected.saturating_sub(1)),
+        }
+    }
+    Vec::new()
+}
+
+fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
+    if s.help || s.screen != Screen::Browse {
+        return Vec::new();
+    }
+    let ar = areas(s.width, s.height);
+    if ar.input.contains((x, y).into()) {
+        s.focus = Focus::Input;
+    } else if ar.list.contains((x, y).into()) && y > ar.list.y && y + 1 < ar.list.bottom() {
+        let rh = row_height(ar.list.width);
+        let visible = (ar.list.height.saturating_sub(2) as usize / rh).max(1);
+        let offset = scroll_offset(s.selected, visible);
+        let row = offset + (y - ar.list.y - 1) as usize / rh;
+        if row < s.result_count() {
+            select(s, row);
+            s.focus = Focus::List;
+        }
+    } else if ar.detail.contains((x, y).into()) && s.detail_record().is_some() {
+        s.focus = Focus::Detail;
+    }
+    Vec::new()
+}
+
+/// Builds the engine behind a state in tests and in the app.
+pub fn ready(s: &mut State, engine: Arc<crate::search::Engine>) -> Vec<Effect> {
+    handle(s, Event::Loaded(Ok(engine)))
+}

@@ -1,0 +1,419 @@
+//! The browse screen: input line, facets or query error, results list, detail pane, status bar.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::cli::result_row;
+use crate::corpus::{Corpus, Lang, RecordRef};
+use crate::present::{self, Role};
+use crate::search::{self, highlight};
+use crate::text::{clean, fit, truncate, width, wrap};
+use crate::tui::keymap::{self, Context};
+use crate::tui::state::{Focus, State, areas, row_height, scroll_offset};
+use crate::tui::theme::Theme;
+
+pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
+    let Some(engine) = s.engine() else { return };
+    let c = engine.corpus();
+    let a = areas(s.width.min(f.area().width), s.height.min(f.area().height));
+    input_line(s, f, a.input, theme);
+    info_line(s, c, f, a.info, theme);
+    results(s, c, f, a.list, theme);
+    detail(s, c, f, a.detail, theme);
+    status_bar(s, c, f, a.status, theme);
+}
+
+fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
+    let prompt = "Search › ";
+    let searching = s.generation != s.shown_generation;
+    let right = match (&s.results, searching) {
+        (_, true) => "searching…".to_string(),
+        (Some(r), false) => format!(
+            "{} result{} · {:.1} ms",
+            r.total,
+            if r.total == 1 { "" } else { "s" },
+            r.elapsed.as_secs_f64() * 1000.0
+        ),
+        (None, false) => String::new(),
+    };
+    let avail = (area.width as usize)
+        .saturating_sub(width(prompt) + width(&right) + 2)
+        .max(1);
+    // Scroll the text horizontally so the cursor stays visible.
+    let text = clean(&s.input.text);
+    let chars: Vec<char> = text.chars().collect();
+    let before: String = chars[..s.input.cursor.min(chars.len())].iter().collect();
+    let mut start = 0;
+    while width(
+        &chars[start..s.input.cursor.min(chars.len())]
+            .iter()
+            .collect::<String>(),
+    ) >= avail
+        && start < chars.len()
+    {
+        start += 1;
+    }
+    let shown: String = chars[start..].iter().collect();
+    let shown = truncate(&shown, avail).into_owned();
+    let prompt_style = if s.focus == Focus::Input {
+        theme.key()
+    } else {
+        theme.dim()
+    };
+    let mut spans = vec![Span::styled(prompt, prompt_style), Span::raw(shown.clone())];
+    let pad = (area.width as usize).saturating_sub(width(prompt) + width(&shown) + width(&right));
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(right, theme.dim()));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    if s.focus == Focus::Input && !s.help {
+        let cursor_w = width(&before) - width(&chars[..start].iter().collect::<String>());
+        let x =
+            area.x + (width(prompt) + cursor_w).min(area.width.saturating_sub(1) as usize) as u16;
+        f.set_cursor_position(Position::new(x, area.y));
+    }
+}
+
+fn info_line(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+    let line = if let Some(err) = &s.query_error {
+        Line::from(vec![
+            Span::styled(format!("⚠ {}", clean(err)), theme.error()),
+            Span::styled("  (showing the last good results)", theme.dim()),
+        ])
+    } else if let Some(r) = &s.results {
+        let mut spans = Vec::new();
+        let kinds: Vec<String> = r
+            .facets
+            .kinds
+            .iter()
+            .map(|(k, n)| format!("{} {n}", k.label()))
+            .collect();
+        spans.push(Span::styled(kinds.join(" · "), theme.dim()));
+        if !r.facets.diseases.is_empty() {
+            let ds: Vec<String> = r
+                .facets
+                .diseases
+                .iter()
+                .take(4)
+                .map(|(id, n)| {
+                    let name = c
+                        .disease_by_id(id)
+                        .map(|d| {
+                            d.aliases
+                                .first()
+                                .cloned()
+                                .unwrap_or_else(|| d.name.get(s.lang).to_string())
+                        })
+                        .unwrap_or_else(|| id.clone());
+                    format!("{name} {n}")
+                })
+                .collect();
+            spans.push(Span::styled("  │ ", theme.dim()));
+            spans.push(Span::styled(ds.join(" · "), theme.dim()));
+        }
+        if !r.facets.phases.is_empty() {
+            let ps: Vec<String> = r
+                .facets
+                .phases
+                .iter()
+                .map(|(p, n)| format!("Ph{p} {n}"))
+                .collect();
+            spans.push(Span::styled("  │ ", theme.dim()));
+            spans.push(Span::styled(ps.join(" · "), theme.dim()));
+        }
+        if let Some((d, _)) = r.facets.diseases.first()
+            && !s.input.text.contains("disease:")
+        {
+            spans.push(Span::styled(format!("  Ctrl-F: disease:{d}"), theme.dim()));
+        }
+        Line::from(spans)
+    } else {
+        Line::default()
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = s.focus == Focus::List;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Span::styled(" Results ", theme.border(focused)));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(r) = &s.results else { return };
+    if r.hits.is_empty() {
+        let msg = if s.input.text.trim().is_empty() {
+            "The corpus is empty."
+        } else {
+            "Nothing matches. Try fewer letters, or remove a filter."
+        };
+        f.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), inner);
+        return;
+    }
+    let rh = row_height(area.width);
+    let visible = (inner.height as usize / rh).max(1);
+    let offset = scroll_offset(s.selected, visible);
+    let terms = s
+        .sent
+        .as_deref()
+        .and_then(|q| search::parse(q).ok())
+        .map(|q| q.terms)
+        .unwrap_or_default();
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, hit) in r.hits.iter().enumerate().skip(offset).take(visible) {
+        let row = result_row(c, hit.record, s.lang);
+        let selected = i == s.selected;
+        let marked = s.marked.contains(&hit.record);
+        let base = if selected {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        let mark = if marked { "● " } else { "  " };
+        let mut spans = vec![
+            Span::styled(mark, base.patch(theme.key())),
+            Span::styled(
+                format!("{} ", row.badge),
+                base.patch(theme.badge(hit.record.kind)),
+            ),
+        ];
+        let name_w = if rh == 1 {
+            (w / 3).clamp(12, 30)
+        } else {
+            w.saturating_sub(6 + 10)
+        };
+        let name = clean(&row.name);
+        spans.extend(highlighted(&name, &terms, name_w, base, theme));
+        let meta = [row.disease.as_str(), row.design.as_str(), row.year.as_str()]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .map(|x| clean(x).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if rh == 1 {
+            let head = format!(" {} {}", fit(&meta, 22), clean(&row.headline));
+            let used = 2 + 4 + name_w;
+            spans.push(Span::styled(
+                fit(&head, w.saturating_sub(used)),
+                base.patch(theme.dim()),
+            ));
+            lines.push(Line::from(spans));
+        } else {
+            let used = 2 + 4 + name_w;
+            spans.push(Span::styled(
+                fit(&format!(" {}", row.year), w.saturating_sub(used)),
+                base.patch(theme.dim()),
+            ));
+            lines.push(Line::from(spans));
+            let second = format!("      {} · {}", meta, clean(&row.headline));
+            lines.push(Line::from(Span::styled(
+                fit(&second, w),
+                base.patch(theme.dim()),
+            )));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The name cut to `w` columns, matched characters highlighted, padded.
+fn highlighted<'a>(
+    name: &str,
+    terms: &[String],
+    w: usize,
+    base: Style,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let shown = truncate(name, w);
+    let marks = if terms.is_empty() {
+        Vec::new()
+    } else {
+        highlight(name, terms)
+    };
+    let mut spans = Vec::new();
+    let mut buf = String::new();
+    let mut buf_hl = false;
+    for (i, ch) in shown.chars().enumerate() {
+        let hl = marks.binary_search(&i).is_ok();
+        if hl != buf_hl && !buf.is_empty() {
+            let st = if buf_hl {
+                base.patch(theme.highlight())
+            } else {
+                base
+            };
+            spans.push(Span::styled(std::mem::take(&mut buf), st));
+        }
+        buf_hl = hl;
+        buf.push(ch);
+    }
+    if !buf.is_empty() {
+        let st = if buf_hl {
+            base.patch(theme.highlight())
+        } else {
+            base
+        };
+        spans.push(Span::styled(buf, st));
+    }
+    let pad = w.saturating_sub(width(&shown));
+    spans.push(Span::styled(" ".repeat(pad), base));
+    spans
+}
+
+/// The detail document laid out for a width: visual lines, each with its document line.
+pub fn layout_doc(doc: &present::Doc, w: usize, theme: &Theme) -> Vec<(Line<'static>, usize)> {
+    let mut out = Vec::new();
+    for (i, dl) in doc.lines.iter().enumerate() {
+        let indent = " ".repeat(dl.indent as usize);
+        if dl.wrap && dl.spans.len() == 1 {
+            let sp = &dl.spans[0];
+            for piece in wrap(&sp.text, w.saturating_sub(dl.indent as usize).max(4)) {
+                out.push((
+                    Line::from(vec![
+                        Span::raw(indent.clone()),
+                        Span::styled(piece, theme.role(sp.role)),
+                    ]),
+                    i,
+                ));
+            }
+        } else {
+            let mut spans = vec![Span::raw(indent.clone())];
+            let mut used = dl.indent as usize;
+            for sp in &dl.spans {
+                let t = truncate(&sp.text, w.saturating_sub(used)).into_owned();
+                used += width(&t);
+                spans.push(Span::styled(t, theme.role(sp.role)));
+            }
+            out.push((Line::from(spans), i));
+        }
+    }
+    out
+}
+
+fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = s.focus == Focus::Detail;
+    let mut title = " Detail ".to_string();
+    if !s.detail.stack.is_empty() {
+        title = format!(" Detail · {} back (Esc) ", s.detail.stack.len());
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Span::styled(title, theme.border(focused)));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(r) = s.detail_record() else {
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                "Select a result to see its detail.",
+                theme.dim(),
+            )),
+            inner,
+        );
+        return;
+    };
+    let doc = present::detail(c, r, s.lang);
+    let lines = layout_doc(&doc, inner.width as usize, theme);
+    let cursor_row = lines
+        .iter()
+        .position(|(_, i)| *i == s.detail.cursor)
+        .unwrap_or(0);
+    let cursor_end = lines
+        .iter()
+        .rposition(|(_, i)| *i == s.detail.cursor)
+        .unwrap_or(cursor_row);
+    let visible = inner.height as usize;
+    let offset = if focused {
+        scroll_offset(cursor_end, visible).min(cursor_row)
+    } else {
+        0
+    };
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(offset)
+        .take(visible)
+        .map(|(l, i)| {
+            if focused && i == s.detail.cursor {
+                l.patch_style(theme.selected())
+            } else {
+                l
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(shown), inner);
+}
+
+fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+    let lang = match s.lang {
+        Lang::En => "EN",
+        Lang::Zh => "中文",
+    };
+    let right = format!(" L {lang} · ? help ");
+    let mut spans: Vec<Span> = Vec::new();
+    if let Some((msg, err)) = &s.status {
+        spans.push(Span::styled(
+            clean(msg).into_owned(),
+            if *err { theme.error() } else { theme.key() },
+        ));
+    } else if !s.marked.is_empty() {
+        let names: Vec<String> = s.marked.iter().map(|&r| short_name(c, r, s.lang)).collect();
+        spans.push(Span::styled(
+            format!("Marked {}/4: ", s.marked.len()),
+            theme.key(),
+        ));
+        spans.push(Span::raw(names.join(", ")));
+        spans.push(Span::styled(
+            if s.marked.len() >= 2 {
+                "  · c compare · x clear"
+            } else {
+                "  · mark one more to compare"
+            },
+            theme.dim(),
+        ));
+    } else {
+        spans.extend(hints(s.context(), theme));
+    }
+    let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
+    let avail = (area.width as usize).saturating_sub(width(&right));
+    if used > avail {
+        let text: String = spans.iter().map(|sp| sp.content.to_string()).collect();
+        spans = vec![Span::raw(truncate(&text, avail).into_owned())];
+    }
+    let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
+    spans.push(Span::raw(" ".repeat(avail.saturating_sub(used))));
+    spans.push(Span::styled(right, theme.dim()));
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).style(
+            Style::new()
+                .add_modifier(Modifier::REVERSED)
+                .remove_modifier(Modifier::REVERSED),
+        ),
+        area,
+    );
+}
+
+fn short_name(c: &Corpus, r: RecordRef, lang: Lang) -> String {
+    truncate(&clean(c.name_of(r, lang)), 18).into_owned()
+}
+
+/// A few key hints for the bar, from the keymap.
+fn hints(ctx: Context, theme: &Theme) -> Vec<Span<'static>> {
+    let wanted: &[&str] = match ctx {
+        Context::Input => &["↓/Enter", "Ctrl-U", "F1"],
+        Context::List => &["Enter", "Space", "c", "/", "q"],
+        Context::Detail => &["Enter", "Esc/Backspace", "Space", "q"],
+        Context::Compare | Context::Help => &["Esc"],
+    };
+    let mut spans = Vec::new();
+    for (k, h) in keymap::help_for(ctx) {
+        if wanted.contains(&k) {
+            spans.push(Span::styled(format!("{k} "), theme.key()));
+            let short = h.split(" (").next().unwrap_or(h);
+            spans.push(Span::styled(format!("{short}  "), theme.dim()));
+        }
+    }
+    let _ = Role::Plain;
+    spans
+}

@@ -1,0 +1,76 @@
+//! The help overlay: every key of the screen underneath, straight from the keymap, and the
+//! query language.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::search::query::Field;
+use crate::text::fit;
+use crate::tui::keymap::{self, Context};
+use crate::tui::state::{Focus, Screen, State};
+use crate::tui::theme::Theme;
+
+/// The context the help is about: the screen under the overlay.
+fn underneath(s: &State) -> Context {
+    if s.screen == Screen::Compare {
+        return Context::Compare;
+    }
+    match s.focus {
+        Focus::Input => Context::Input,
+        Focus::List => Context::List,
+        Focus::Detail => Context::Detail,
+    }
+}
+
+pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
+    let area = f.area();
+    let ctx = underneath(s);
+    let mut lines: Vec<Line> = Vec::new();
+    let keys = keymap::help_for(ctx);
+    let kw = keys
+        .iter()
+        .map(|(k, _)| crate::text::width(k))
+        .max()
+        .unwrap_or(6)
+        + 2;
+    for (k, h) in keys {
+        lines.push(Line::from(vec![
+            Span::styled(fit(k, kw), theme.key()),
+            Span::raw(h),
+        ]));
+    }
+    if matches!(ctx, Context::Input | Context::List) {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "Query language",
+            theme.role(crate::present::Role::Heading),
+        )));
+        lines.push(Line::from(
+            "  words match fuzzily in English, 中文, pinyin (aoxitini, axtn), aliases, ids",
+        ));
+        lines.push(Line::from(
+            "  \"a phrase\" must appear as is · -word or -field:value excludes",
+        ));
+        for (name, _, values) in Field::ALL {
+            lines.push(Line::from(vec![
+                Span::styled(fit(&format!("  {name}:"), 12), theme.key()),
+                Span::raw(values),
+            ]));
+        }
+    }
+    let w = (area.width.saturating_sub(4)).min(90);
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border(true))
+                .title(format!(" Keys: {} — Esc closes ", ctx.title())),
+        ),
+        rect,
+    );
+}

@@ -1,0 +1,63 @@
+//! `view(&State, &mut Frame)`: pure drawing. Nothing here mutates state or does I/O, and
+//! nothing scales with the corpus: only visible rows are built, and highlights are computed
+//! for them alone.
+
+mod browse;
+mod compare;
+mod help;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::state::{Load, MIN_HEIGHT, MIN_WIDTH, Screen, State};
+use super::theme::Theme;
+
+pub fn view(s: &State, f: &mut Frame) {
+    let area = f.area();
+    let theme = Theme::new(s.monochrome);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area, &theme);
+        return;
+    }
+    if let Load::Loading { name } = &s.load {
+        let y = area.height / 2;
+        let msg = format!("Loading {}…", crate::text::clean(name));
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from(Span::styled(msg, theme.key())),
+                Line::from(Span::styled("Ctrl-C quits", theme.dim())),
+            ])
+            .alignment(Alignment::Center),
+            Rect::new(0, y.saturating_sub(1), area.width, 2),
+        );
+        return;
+    }
+    match s.screen {
+        Screen::Browse => browse::draw(s, f, &theme),
+        Screen::Compare => compare::draw(s, f, &theme),
+    }
+    if s.help {
+        help::draw(s, f, &theme);
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::from(Span::styled("Terminal too small", theme.error())),
+        Line::from(format!(
+            "evidex needs {MIN_WIDTH}x{MIN_HEIGHT}; this is {}x{}.",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window, or press Ctrl-C to quit."),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let h = area.height.min(3);
+    f.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        Rect::new(0, y, area.width, h),
+    );
+}
