@@ -73,8 +73,9 @@ impl From<LangArg> for Lang {
 pub enum Command {
     /// Search the corpus (same query language as the browser).
     Search {
-        /// The query: free text, "phrases", field:value filters, -negation.
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        /// The query: free text, "phrases", field:value filters, -negation. Quote a query
+        /// that starts with a negation ('-kind:therapy tace'), or put it after `--`.
+        #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// Print JSON for scripts.
         #[arg(long)]
@@ -238,12 +239,18 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
 
 fn engine(global: &Global) -> Result<Engine, CliError> {
     let corpus = load_corpus(global.corpus.as_deref())?;
-    for w in &corpus.warnings {
-        let name = global
-            .corpus
-            .as_deref()
-            .unwrap_or(Path::new(crate::corpus::BUNDLED_NAME));
-        eprintln!("{}", w.display_in(name));
+    // The bundled corpus's warnings are known and flagged in its records; a user's file gets a
+    // one-line reminder that `validate` lists them.
+    if let Some(path) = &global.corpus {
+        let n = corpus.warnings.len();
+        if n > 0 {
+            eprintln!(
+                "evidex: {}: {n} warning{}; `evidex validate {}` lists them",
+                path.display(),
+                if n == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
     }
     Ok(search::engine(Arc::new(corpus)))
 }

@@ -104,24 +104,77 @@ impl Doc {
         }
     }
 
-    /// Plain text, wrapped at `width` columns (for the CLI).
+    /// The document laid out in `width` columns: visual lines of spans, each with the index of
+    /// the document line it shows. Paragraphs wrap under their indent; a line of several spans
+    /// that does not fit keeps its first span (a label) and wraps the rest beside it, with a
+    /// hanging indent. Nothing is cut off. The TUI's detail pane and `evidex show` both print
+    /// this, so the two agree.
+    pub fn layout(&self, width: usize) -> Vec<(Vec<Span>, usize)> {
+        let mut out = Vec::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            let indent = l.indent as usize;
+            let pad = || span(Role::Plain, &" ".repeat(indent));
+            let total: usize = l.spans.iter().map(|s| crate::text::width(&s.text)).sum();
+            if l.spans.is_empty() {
+                out.push((Vec::new(), i));
+            } else if l.wrap || (l.spans.len() == 1 && indent + total > width) {
+                let role = l.spans[0].role;
+                for piece in crate::text::wrap(&l.text(), width.saturating_sub(indent).max(4)) {
+                    out.push((vec![pad(), Span { text: piece, role }], i));
+                }
+            } else if indent + total <= width {
+                let mut spans = vec![pad()];
+                spans.extend(l.spans.iter().cloned());
+                out.push((spans, i));
+            } else {
+                let head = &l.spans[0];
+                let head_w = crate::text::width(&head.text);
+                let hang = if indent + head_w <= width / 2 {
+                    head_w
+                } else {
+                    0
+                };
+                let rest_w = width.saturating_sub(indent + hang).max(4);
+                // The rest as one text, remembering where each span starts.
+                let rest_spans = if hang > 0 {
+                    &l.spans[1..]
+                } else {
+                    &l.spans[..]
+                };
+                let mut rest = String::new();
+                let mut starts = Vec::new();
+                for sp in rest_spans {
+                    starts.push((rest.len(), sp.role));
+                    rest.push_str(&sp.text);
+                }
+                let mut pos = 0;
+                for (n, piece) in crate::text::wrap(&rest, rest_w).into_iter().enumerate() {
+                    let at = rest[pos..].find(piece.as_str()).map_or(pos, |o| pos + o);
+                    pos = at + piece.len();
+                    let role = starts
+                        .iter()
+                        .rev()
+                        .find(|(s, _)| *s <= at)
+                        .map_or(Role::Plain, |(_, r)| *r);
+                    let lead = if n == 0 && hang > 0 {
+                        head.clone()
+                    } else {
+                        span(Role::Plain, &" ".repeat(hang))
+                    };
+                    out.push((vec![pad(), lead, Span { text: piece, role }], i));
+                }
+            }
+        }
+        out
+    }
+
+    /// Plain text in `width` columns (for the CLI).
     pub fn to_plain(&self, width: usize) -> String {
         let mut out = String::new();
-        for l in &self.lines {
-            let pad = " ".repeat(l.indent as usize);
-            if l.wrap {
-                for w in
-                    crate::text::wrap(&l.text(), width.saturating_sub(l.indent as usize).max(10))
-                {
-                    out.push_str(&pad);
-                    out.push_str(&w);
-                    out.push('\n');
-                }
-            } else {
-                out.push_str(&pad);
-                out.push_str(l.text().trim_end());
-                out.push('\n');
-            }
+        for (spans, _) in self.layout(width) {
+            let line: String = spans.iter().map(|s| s.text.as_str()).collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
         }
         out
     }
@@ -610,11 +663,10 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         });
         for ti in sorted {
             let tr = c.trial(ti);
-            let extra = format!(
-                "{} · {}",
-                tr.evidence_level(),
-                headline(tr).unwrap_or_default()
-            );
+            let extra = match headline(tr) {
+                Some(h) => format!("{} · {h}", tr.evidence_level()),
+                None => tr.evidence_level().to_string(),
+            };
             record_link(
                 &mut d,
                 c,

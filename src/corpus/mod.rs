@@ -93,13 +93,17 @@ impl EvidenceLevel {
             Design::CaseReport
             | Design::ExpertOpinion
             | Design::Guideline
-            | Design::Epidemiological
-            | Design::Unspecified => 5,
+            | Design::Epidemiological => 5,
+            Design::Unspecified => EvidenceLevel::UNRATED.0,
         })
     }
 
+    /// A study whose source does not state its design: not rated rather than guessed.
+    pub const UNRATED: EvidenceLevel = EvidenceLevel(6);
+
     pub fn meaning(self) -> &'static str {
         match self.0 {
+            6 => "not rated: the source does not state the design",
             1 => "randomised controlled evidence",
             2 => "controlled or prospective, not randomised",
             3 => "retrospective comparison",
@@ -111,7 +115,11 @@ impl EvidenceLevel {
 
 impl std::fmt::Display for EvidenceLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "level {}", self.0)
+        if *self == EvidenceLevel::UNRATED {
+            f.write_str("unrated")
+        } else {
+            write!(f, "level {}", self.0)
+        }
     }
 }
 

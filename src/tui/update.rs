@@ -64,18 +64,23 @@ fn receive(s: &mut State, reply: Reply) {
             generation,
             results,
         } => {
-            let keep = s.selected_record();
+            // A new query's answer starts at its best hit, as in every fuzzy finder.
             s.shown_generation = generation;
             s.query_error = None;
-            s.selected = keep
-                .and_then(|r| results.hits.iter().position(|h| h.record == r))
-                .unwrap_or(0);
             s.results = Some(results);
-            if s.selected_record() != keep {
-                s.detail = Default::default();
+            s.selected = 0;
+            s.detail = Default::default();
+            if s.result_count() == 0 && s.focus != Focus::Input {
+                s.focus = Focus::Input;
             }
         }
-        Reply::Error { message, .. } => s.query_error = Some(message),
+        Reply::Error {
+            generation,
+            message,
+        } => {
+            s.shown_generation = generation;
+            s.query_error = Some(message);
+        }
     }
 }
 

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::cli::result_row;
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::present::{self, Role};
-use crate::search::{self, highlight};
-use crate::text::{clean, fit, truncate, width, wrap};
+use crate::search::{self, KeyField, highlight};
+use crate::text::{clean, fit, truncate, width};
 use crate::tui::keymap::{self, Context};
 use crate::tui::state::{Focus, State, areas, row_height, scroll_offset};
 use crate::tui::theme::Theme;
@@ -163,9 +163,37 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         .map(|q| q.terms)
         .unwrap_or_default();
     let w = inner.width as usize;
+    let rows: Vec<_> = r
+        .hits
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, hit)| {
+            let row = result_row(c, hit.record, s.lang);
+            let facts: Vec<String> = [row.disease.as_str(), row.design.as_str(), row.year.as_str()]
+                .iter()
+                .filter(|x| !x.is_empty())
+                .map(|x| clean(x).into_owned())
+                .collect();
+            (i, hit, row, facts)
+        })
+        .collect();
+    // One-line rows: columns as wide as the visible rows need, so the headline gets the rest.
+    let name_w = rows
+        .iter()
+        .map(|(_, _, row, _)| width(&clean(&row.name)))
+        .max()
+        .unwrap_or(0)
+        .clamp(8, (w / 4).max(8));
+    let facts_w = rows
+        .iter()
+        .map(|(_, _, _, f)| width(&f.join(" ")))
+        .max()
+        .unwrap_or(0)
+        .min(18);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, hit) in r.hits.iter().enumerate().skip(offset).take(visible) {
-        let row = result_row(c, hit.record, s.lang);
+    for (i, hit, row, mut facts) in rows {
         let selected = i == s.selected;
         let marked = s.marked.contains(&hit.record);
         let base = if selected {
@@ -181,21 +209,14 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
                 base.patch(theme.badge(hit.record.kind)),
             ),
         ];
-        let name_w = if rh == 1 {
-            (w / 3).clamp(12, 30)
-        } else {
-            w.saturating_sub(6 + 10)
-        };
         let name = clean(&row.name);
-        spans.extend(highlighted(&name, &terms, name_w, base, theme));
-        let meta = [row.disease.as_str(), row.design.as_str(), row.year.as_str()]
-            .iter()
-            .filter(|x| !x.is_empty())
-            .map(|x| clean(x).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
         if rh == 1 {
-            let head = format!(" {} {}", fit(&meta, 22), clean(&row.headline));
+            spans.extend(highlighted(&name, &terms, name_w, base, theme));
+            let head = format!(
+                " {} {}",
+                fit(&facts.join(" "), facts_w),
+                clean(&row.headline)
+            );
             let used = 2 + 4 + name_w;
             spans.push(Span::styled(
                 fit(&head, w.saturating_sub(used)),
@@ -203,13 +224,12 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             ));
             lines.push(Line::from(spans));
         } else {
-            let used = 2 + 4 + name_w;
-            spans.push(Span::styled(
-                fit(&format!(" {}", row.year), w.saturating_sub(used)),
-                base.patch(theme.dim()),
-            ));
+            spans.extend(highlighted(&name, &terms, w.saturating_sub(6), base, theme));
             lines.push(Line::from(spans));
-            let second = format!("      {} · {}", meta, clean(&row.headline));
+            if !row.headline.is_empty() {
+                facts.push(clean(&row.headline).into_owned());
+            }
+            let second = format!("      {}", facts.join(" · "));
             lines.push(Line::from(Span::styled(
                 fit(&second, w),
                 base.patch(theme.dim()),
@@ -236,8 +256,10 @@ fn highlighted<'a>(
     let mut spans = Vec::new();
     let mut buf = String::new();
     let mut buf_hl = false;
+    // A cut name ends in "…", which stands for no character of the name.
+    let cut_at = (shown.len() != name.len()).then(|| shown.chars().count() - 1);
     for (i, ch) in shown.chars().enumerate() {
-        let hl = marks.binary_search(&i).is_ok();
+        let hl = marks.binary_search(&i).is_ok() && Some(i) != cut_at;
         if hl != buf_hl && !buf.is_empty() {
             let st = if buf_hl {
                 base.patch(theme.highlight())
@@ -262,42 +284,39 @@ fn highlighted<'a>(
     spans
 }
 
-/// The detail document laid out for a width: visual lines, each with its document line.
+/// The detail document laid out for a width ([`present::Doc::layout`]), styled by role.
 pub fn layout_doc(doc: &present::Doc, w: usize, theme: &Theme) -> Vec<(Line<'static>, usize)> {
-    let mut out = Vec::new();
-    for (i, dl) in doc.lines.iter().enumerate() {
-        let indent = " ".repeat(dl.indent as usize);
-        if dl.wrap && dl.spans.len() == 1 {
-            let sp = &dl.spans[0];
-            for piece in wrap(&sp.text, w.saturating_sub(dl.indent as usize).max(4)) {
-                out.push((
-                    Line::from(vec![
-                        Span::raw(indent.clone()),
-                        Span::styled(piece, theme.role(sp.role)),
-                    ]),
-                    i,
-                ));
-            }
-        } else {
-            let mut spans = vec![Span::raw(indent.clone())];
-            let mut used = dl.indent as usize;
-            for sp in &dl.spans {
-                let t = truncate(&sp.text, w.saturating_sub(used)).into_owned();
-                used += width(&t);
-                spans.push(Span::styled(t, theme.role(sp.role)));
-            }
-            out.push((Line::from(spans), i));
-        }
-    }
-    out
+    doc.layout(w)
+        .into_iter()
+        .map(|(spans, i)| {
+            let line: Vec<Span<'static>> = spans
+                .into_iter()
+                .map(|sp| Span::styled(sp.text, theme.role(sp.role)))
+                .collect();
+            (Line::from(line), i)
+        })
+        .collect()
 }
 
 fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::Detail;
-    let mut title = " Detail ".to_string();
-    if !s.detail.stack.is_empty() {
-        title = format!(" Detail · {} back (Esc) ", s.detail.stack.len());
-    }
+    let title = if !s.detail.stack.is_empty() {
+        format!(" Detail · {} back (Esc) ", s.detail.stack.len())
+    } else {
+        // Which field of the selected result the query matched, when not its name.
+        let hit = s.results.as_ref().and_then(|r| r.hits.get(s.selected));
+        match hit.and_then(|h| h.field.zip(h.matched.as_deref())) {
+            Some((field, text)) if !matches!(field, KeyField::Name | KeyField::Acronym) => {
+                let room = (area.width as usize).saturating_sub(width(field.label()) + 20);
+                format!(
+                    " Detail · matched {}: {} ",
+                    field.label(),
+                    truncate(&clean(text), room)
+                )
+            }
+            _ => " Detail ".to_string(),
+        }
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))

@@ -1,0 +1,295 @@
+//! End-to-end: the real binary in a real terminal (tmux), driven with send-keys and read with
+//! capture-pane. Each test uses its own tmux server, so tests run in parallel and never touch
+//! a user's sessions. Where tmux is missing the tests say so and pass; `.ci/run` installs it,
+//! so in CI they always run.
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_evidex");
+
+fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipping: tmux is not installed (apt-get install -y tmux); .ci/run installs it");
+    }
+    ok
+}
+
+/// A tmux server with one pane running a plain shell.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(width: u16, height: u16) -> Tmux {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "evidex-e2e-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let t = Tmux { socket };
+        let o = t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            "env",
+            "-i",
+            &format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+            "TERM=xterm-256color",
+            "HOME=/tmp",
+            "LANG=C.UTF-8",
+            "PS1=$ ",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ]);
+        assert!(
+            o.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        t.wait_for("$", |s| s.contains('$'));
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// Types literal text.
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "0", "-l", text]);
+    }
+
+    /// Sends named keys (Enter, Escape, Down, C-c, F12, …).
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "0", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-t", "0", "-p"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `pred`, for up to 10 s; fails showing the screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("timed out waiting for {what:?}; the screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, needle: &str) -> String {
+        self.wait_for(needle, |s| s.contains(needle))
+    }
+
+    /// Runs evidex in the pane's shell, followed (once it exits) by a report of its exit code
+    /// and of whether the terminal is back in cooked mode (canonical input and echo on). The
+    /// report is part of the same command line, so no typing races the program's exit.
+    fn start(&self, args: &str) {
+        self.start_with_env("", args);
+    }
+
+    fn start_with_env(&self, env: &str, args: &str) {
+        self.type_text(&format!(
+            "{env} {BIN} {args}; echo \"rc=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo END"
+        ));
+        self.keys(&["Enter"]);
+    }
+
+    /// Waits for evidex to be ready for typing: loaded, first results drawn.
+    fn ready(&self) {
+        self.wait_for("the first results", |s| {
+            s.contains("Search ›") && s.contains("results ·")
+        });
+    }
+
+    /// After evidex has exited: its exit code, and the screen with the cooked-mode report.
+    fn after_exit(&self) -> (String, String) {
+        let s = self.wait_for("the exit report", |s| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines
+                .windows(2)
+                .any(|w| w[0].starts_with("rc=") && w[1].trim_end().ends_with("END"))
+        });
+        let rc = s
+            .lines()
+            .find_map(|l| l.strip_prefix("rc="))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        (rc, s)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn assert_cooked(screen: &str) {
+    assert!(
+        screen.contains("icanon echo"),
+        "terminal not restored to cooked mode:\n{screen}"
+    );
+    assert!(
+        !screen.contains("-icanon") && !screen.contains("-echo"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn search_read_mark_compare_help_and_quit() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(120, 40);
+    t.start("");
+    t.ready();
+    t.type_text("emer");
+    let s = t.wait_for("EMERALD-1 first, with its PFS", |s| {
+        s.contains("Search › emer") && s.lines().nth(3).is_some_and(|l| l.contains("EMERALD-1"))
+    });
+    assert!(s.contains("PFS 15.0 vs 8.2"), "{s}");
+    // Read the detail and its sources.
+    t.keys(&["Enter", "Enter", "G"]);
+    t.wait_text("003-liver-interventional-2025");
+    t.keys(&["Escape"]);
+    t.keys(&["Space"]);
+    t.wait_text("Marked 1/4");
+    // Find LEAP-012 and mark it too.
+    t.keys(&["/", "C-u"]);
+    t.type_text("leap-012");
+    t.wait_for("LEAP-012 first", |s| {
+        s.lines().nth(3).is_some_and(|l| l.contains("LEAP-012"))
+    });
+    t.keys(&["Down", "Space"]);
+    t.wait_text("Marked 2/4");
+    t.keys(&["c"]);
+    let s = t.wait_text("Cross-trial comparison");
+    assert!(s.contains("EMERALD-1") && s.contains("LEAP-012"), "{s}");
+    t.keys(&["Tab"]);
+    t.wait_text("Hazard ratios");
+    t.keys(&["?"]);
+    t.wait_text("Keys: Comparison");
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("Keys: Comparison"));
+    t.keys(&["Escape", "q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+    assert_cooked(&s);
+}
+
+#[test]
+fn works_at_80x24_with_chinese_names() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(80, 24);
+    t.start("--lang zh");
+    t.ready();
+    t.type_text("aoxitini");
+    t.wait_text("奥希替尼");
+    t.keys(&["C-c"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+    assert_cooked(&s);
+}
+
+#[test]
+fn too_small_then_resized() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(40, 10);
+    t.start("");
+    t.wait_text("too small");
+    t.tmux(&["resize-window", "-t", "0", "-x", "100", "-y", "30"]);
+    t.wait_text("Search ›");
+    t.keys(&["C-c"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+}
+
+#[test]
+fn a_bad_corpus_gets_a_message_and_a_clean_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("broken.json");
+    std::fs::write(&p, "{\"trials\": [\n  {\"id\": 5}\n]}\n").unwrap();
+    let t = Tmux::new(100, 30);
+    t.start(&format!("--corpus {}", p.display()));
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "2", "{s}");
+    assert_cooked(&s);
+    assert!(s.contains("broken.json:2:"), "{s}");
+    assert!(s.contains("trials[0].id"), "{s}");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_prints_one_line() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(100, 30);
+    t.start_with_env("EVIDEX_TEST_PANIC=1", "");
+    t.ready();
+    t.keys(&["F12"]);
+    let s = t.wait_text("internal error");
+    let joined = s.replace('\n', "");
+    assert!(joined.contains("terminal has been restored"), "{s}");
+    assert!(!s.contains("RUST_BACKTRACE"), "{s}");
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "101", "{s}");
+    assert_cooked(&s);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    for sig in ["TERM", "HUP"] {
+        let t = Tmux::new(100, 30);
+        t.start("");
+        t.wait_text("Search ›");
+        let pid = t.tmux(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+        let o = Command::new("pkill")
+            .args([&format!("-{sig}"), "-P", &shell])
+            .output()
+            .expect("pkill runs");
+        assert!(o.status.success(), "pkill -{sig} -P {shell}");
+        let (rc, s) = t.after_exit();
+        assert_eq!(rc, "130", "SIG{sig}: {s}");
+        assert_cooked(&s);
+    }
+}

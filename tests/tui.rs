@@ -1,0 +1,344 @@
+//! The browser, headless: `update` transitions driven by actions, and insta snapshots of every
+//! screen drawn through ratatui's `TestBackend` at 80x24 and 120x40, in English and Chinese.
+
+mod common;
+
+use common::{app, paste, render, shows, step, type_text};
+use evidex::corpus::Kind;
+use evidex::tui::action::Action;
+use evidex::tui::state::{Focus, Screen, Tab};
+
+fn selected_id(s: &evidex::tui::state::State) -> String {
+    let r = s.selected_record().expect("a selection");
+    s.corpus().unwrap().id_of(r).to_string()
+}
+
+/// Types a query, and marks the best hit.
+fn mark_first(s: &mut evidex::tui::state::State, query: &str) {
+    step(s, Action::FocusInput);
+    step(s, Action::ClearLine);
+    type_text(s, query);
+    step(s, Action::Down);
+    step(s, Action::ToggleMark);
+}
+
+fn compare_emerald_leap(w: u16, h: u16) -> evidex::tui::state::State {
+    let mut s = app(w, h);
+    mark_first(&mut s, "emerald");
+    mark_first(&mut s, "leap-012");
+    step(&mut s, Action::OpenCompare);
+    assert_eq!(s.screen, Screen::Compare);
+    s
+}
+
+#[test]
+fn typing_finds_emerald_first_and_shows_its_pfs() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "emer");
+    assert_eq!(s.input.text, "emer");
+    assert_eq!(s.input.cursor, 4);
+    assert_eq!(selected_id(&s), "emerald-1");
+    let screen = render(&s);
+    assert!(screen.contains("EMERALD-1"), "{screen}");
+    assert!(screen.contains("PFS 15.0 vs 8.2 mo"), "{screen}");
+}
+
+#[test]
+fn a_new_query_selects_its_best_hit() {
+    let mut s = app(120, 40);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::Bottom);
+    assert!(s.selected > 0);
+    step(&mut s, Action::FocusInput);
+    type_text(&mut s, "leap");
+    assert_eq!(s.selected, 0);
+    assert_eq!(selected_id(&s), "leap-012");
+}
+
+#[test]
+fn input_editing_keys() {
+    let mut s = app(80, 24);
+    type_text(&mut s, "tace haic");
+    step(&mut s, Action::DeleteWord);
+    assert_eq!(s.input.text, "tace ");
+    step(&mut s, Action::Home);
+    step(&mut s, Action::Insert('x'));
+    assert_eq!(s.input.text, "xtace ");
+    step(&mut s, Action::End);
+    step(&mut s, Action::Backspace);
+    step(&mut s, Action::Left);
+    step(&mut s, Action::Delete);
+    assert_eq!(s.input.text, "xtac");
+    type_text(&mut s, "奥希");
+    assert_eq!(s.input.cursor, 6);
+    step(&mut s, Action::ClearLine);
+    assert!(s.input.text.is_empty());
+    assert_eq!(s.input.cursor, 0);
+}
+
+#[test]
+fn focus_moves_between_input_list_and_detail() {
+    let mut s = app(120, 40);
+    assert_eq!(s.focus, Focus::Input);
+    // In the input line letters are text, not commands.
+    step(&mut s, Action::Insert('q'));
+    assert!(!s.quit);
+    step(&mut s, Action::ClearLine);
+    type_text(&mut s, "emerald");
+    step(&mut s, Action::Enter);
+    assert_eq!(s.focus, Focus::List);
+    step(&mut s, Action::Enter);
+    assert_eq!(s.focus, Focus::Detail);
+    step(&mut s, Action::Back);
+    assert_eq!(s.focus, Focus::List);
+    step(&mut s, Action::FocusInput);
+    assert_eq!(s.focus, Focus::Input);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::Quit);
+    assert!(s.quit);
+}
+
+#[test]
+fn enter_follows_a_link_and_esc_comes_back() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "emerald");
+    step(&mut s, Action::Enter);
+    step(&mut s, Action::Enter);
+    let trial = s.detail_record().unwrap();
+    let c = s.corpus().unwrap();
+    let doc = evidex::present::detail(c, trial, s.lang);
+    let link_line = doc
+        .lines
+        .iter()
+        .position(|l| l.link.is_some_and(|r| r.kind == Kind::Therapy))
+        .expect("a therapy link");
+    for _ in 0..link_line {
+        step(&mut s, Action::Down);
+    }
+    step(&mut s, Action::Enter);
+    let followed = s.detail_record().unwrap();
+    assert_eq!(followed.kind, Kind::Therapy);
+    assert_eq!(s.detail.stack.len(), 1);
+    assert!(shows(&s, "1 back (Esc)"));
+    step(&mut s, Action::Back);
+    assert_eq!(s.detail_record(), Some(trial));
+    assert_eq!(s.detail.cursor, link_line, "the cursor returns to the link");
+}
+
+#[test]
+fn marking_is_limited_to_four_and_compare_needs_two() {
+    let mut s = app(120, 40);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::ToggleMark);
+    step(&mut s, Action::OpenCompare);
+    assert_eq!(s.screen, Screen::Browse);
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|(m, err)| *err && m.contains("mark 2–4"))
+    );
+    for _ in 0..4 {
+        step(&mut s, Action::Down);
+        step(&mut s, Action::ToggleMark);
+    }
+    assert_eq!(s.marked.len(), 4);
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("4 items are marked"))
+    );
+    step(&mut s, Action::Up);
+    step(&mut s, Action::ToggleMark);
+    assert_eq!(s.marked.len(), 3, "Space on a marked item unmarks it");
+    step(&mut s, Action::ClearMarks);
+    assert!(s.marked.is_empty());
+}
+
+#[test]
+fn compare_tabs_and_back() {
+    let mut s = compare_emerald_leap(120, 40);
+    assert_eq!(s.compare.tab, Tab::Table);
+    step(&mut s, Action::NextTab);
+    assert_eq!(s.compare.tab, Tab::Forest);
+    step(&mut s, Action::NextTab);
+    assert_eq!(s.compare.tab, Tab::Bars);
+    step(&mut s, Action::PrevTab);
+    assert_eq!(s.compare.tab, Tab::Forest);
+    step(&mut s, Action::Back);
+    assert_eq!(s.screen, Screen::Browse);
+    assert_eq!(s.marked.len(), 2, "marks survive leaving the comparison");
+}
+
+#[test]
+fn a_malformed_query_keeps_the_last_results() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "tace");
+    let before = s.result_count();
+    paste(&mut s, " phase:9");
+    assert!(s.query_error.is_some());
+    assert_eq!(s.result_count(), before);
+    let screen = render(&s);
+    assert!(screen.contains("⚠"), "{screen}");
+    assert!(!screen.contains("searching…"), "{screen}");
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_underneath() {
+    let mut s = app(80, 24);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::ToggleHelp);
+    assert!(s.help);
+    let screen = render(&s);
+    assert!(screen.contains("Results list"), "{screen}");
+    assert!(screen.contains("Space"), "{screen}");
+    step(&mut s, Action::ToggleHelp);
+    assert!(!s.help);
+}
+
+#[test]
+fn too_small_shows_a_notice() {
+    let s = app(40, 10);
+    assert!(shows(&s, "Terminal too small"));
+}
+
+#[test]
+fn resize_is_followed() {
+    let mut s = app(120, 40);
+    step(&mut s, Action::Resize(80, 24));
+    assert_eq!((s.width, s.height), (80, 24));
+}
+
+#[test]
+fn mouse_click_selects_a_row_and_wheel_scrolls() {
+    let mut s = app(120, 40);
+    // Rows start inside the list's border: y = 2 (list top) + 1.
+    step(&mut s, Action::ClickAt { x: 5, y: 5 });
+    assert_eq!(s.focus, Focus::List);
+    assert_eq!(s.selected, 2);
+    step(
+        &mut s,
+        Action::ScrollAt {
+            x: 5,
+            y: 10,
+            down: true,
+        },
+    );
+    assert_eq!(s.selected, 3);
+    step(
+        &mut s,
+        Action::ScrollAt {
+            x: 100,
+            y: 10,
+            down: true,
+        },
+    );
+    assert_eq!(s.focus, Focus::Detail);
+    assert_eq!(s.detail.cursor, 3);
+}
+
+// Snapshots.
+
+#[test]
+fn snapshot_start_80x24() {
+    insta::assert_snapshot!(render(&app(80, 24)));
+}
+
+#[test]
+fn snapshot_search_emer_120x40() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "emer");
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_detail_80x24() {
+    let mut s = app(80, 24);
+    type_text(&mut s, "emerald");
+    step(&mut s, Action::Enter);
+    step(&mut s, Action::Enter);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_chinese_names_120x40() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "奥希替尼");
+    step(&mut s, Action::Down);
+    step(&mut s, Action::ToggleLang);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_pinyin_query_80x24() {
+    let mut s = app(80, 24);
+    step(&mut s, Action::ToggleLang);
+    type_text(&mut s, "gandongmai");
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_help_120x40() {
+    let mut s = app(120, 40);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::ToggleHelp);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_compare_table_80x24() {
+    insta::assert_snapshot!(render(&compare_emerald_leap(80, 24)));
+}
+
+#[test]
+fn snapshot_compare_table_120x40() {
+    insta::assert_snapshot!(render(&compare_emerald_leap(120, 40)));
+}
+
+#[test]
+fn snapshot_compare_table_chinese_120x40() {
+    let mut s = compare_emerald_leap(120, 40);
+    step(&mut s, Action::ToggleLang);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_forest_80x24() {
+    let mut s = compare_emerald_leap(80, 24);
+    step(&mut s, Action::NextTab);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_forest_chinese_120x40() {
+    let mut s = compare_emerald_leap(120, 40);
+    step(&mut s, Action::ToggleLang);
+    step(&mut s, Action::NextTab);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_bars_80x24() {
+    let mut s = compare_emerald_leap(80, 24);
+    step(&mut s, Action::NextTab);
+    step(&mut s, Action::NextTab);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_bars_chinese_120x40() {
+    let mut s = compare_emerald_leap(120, 40);
+    step(&mut s, Action::ToggleLang);
+    step(&mut s, Action::PrevTab);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_too_small() {
+    insta::assert_snapshot!(render(&app(50, 12)));
+}
+
+#[test]
+fn snapshot_loading() {
+    let s = evidex::tui::state::State::new("big.json", evidex::corpus::Lang::En, 80, 24);
+    insta::assert_snapshot!(render(&s));
+}
