@@ -1,0 +1,544 @@
+//! The bundled corpus (`data/corpus.json`) held to its own rules (see `data/README.md`).
+//!
+//! * [`every_quote_is_in_its_article`]: every `quote` anywhere in the file (trials',
+//!   outcomes', notes', indications', approvals', costs' and therapies' citations alike)
+//!   occurs verbatim in the article its `source` names, and every numbered reference's `text`
+//!   occurs in its source's article. All whitespace is removed from both sides first, as
+//!   article 004 is newspaper text broken across lines. Source ids are mapped to the files in
+//!   `../shared/seeds` by the table in `data/README.md`; when that folder is absent the test
+//!   prints why and passes.
+//! * [`every_outcome_figure_is_in_its_quote`]: every number of every outcome (values, ranges,
+//!   counts, denominators, intervals, hazard ratios, p-values) appears in the outcome's own
+//!   quote, as a whole number (`5` is not found inside `15.0`). The few figures that an article
+//!   writes in words are listed in [`IN_WORDS`], each with the words and the reason.
+//! * [`readme_counts_match_the_corpus`]: the counts in `data/README.md` ("What the corpus
+//!   holds: …") are the file's.
+//!
+//! The tests read the file as plain JSON (`serde_json::Value`), so that they see every field,
+//! whatever the crate's types make of it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn corpus() -> Value {
+    let path = manifest_dir().join("data/corpus.json");
+    serde_json::from_str(&read(&path))
+        .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()))
+}
+
+/// The text with every whitespace character (ASCII, ideographic space, line breaks…) removed.
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A short, single-line preview of a long text for failure messages.
+fn preview(s: &str) -> String {
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = one_line.chars().take(90).collect();
+    if one_line.chars().count() > 90 {
+        out.push('…');
+    }
+    out
+}
+
+/// Source id → seed file name, from the table "The sources" in `data/README.md`
+/// (rows of the form ``| `003-liver-interventional-2025` | `003_e1efa1dc3fd3af45.txt` | …``).
+fn seed_files() -> BTreeMap<String, String> {
+    let readme = read(&manifest_dir().join("data/README.md"));
+    let mut map = BTreeMap::new();
+    for line in readme.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() < 3 || !cells[0].is_empty() {
+            continue;
+        }
+        let unquote = |c: &str| {
+            c.strip_prefix('`')
+                .and_then(|c| c.strip_suffix('`'))
+                .map(str::to_string)
+        };
+        if let (Some(id), Some(file)) = (unquote(cells[1]), unquote(cells[2]))
+            && file.ends_with(".txt")
+        {
+            map.insert(id, file);
+        }
+    }
+    assert!(
+        !map.is_empty(),
+        "data/README.md has no table of sources (| `source id` | `file.txt` | …)"
+    );
+    map
+}
+
+/// One `quote` found in the file.
+struct Quote {
+    /// JSON location, e.g. `trials[3].outcomes[1].citation.quote`.
+    location: String,
+    /// Id of the top-level record it belongs to.
+    record: String,
+    source: Option<String>,
+    text: String,
+}
+
+/// Every object with a `quote` field, wherever it sits.
+fn collect_quotes(v: &Value, location: &str, record: &str, out: &mut Vec<Quote>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(q) = map.get("quote") {
+                out.push(Quote {
+                    location: format!("{location}.quote"),
+                    record: record.to_string(),
+                    source: map
+                        .get("source")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    text: q.as_str().unwrap_or_default().to_string(),
+                });
+            }
+            for (key, child) in map {
+                let at = if location.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{location}.{key}")
+                };
+                collect_quotes(child, &at, record, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let at = format!("{location}[{i}]");
+                // A top-level list element (`trials[3]`) is a record: name it by its id.
+                let record = match child.get("id").and_then(Value::as_str) {
+                    Some(id) if !location.contains('.') && !location.contains('[') => id,
+                    _ => record,
+                };
+                collect_quotes(child, &at, record, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_quote_is_in_its_article() {
+    let seeds = manifest_dir().join("../shared/seeds");
+    if !seeds.is_dir() {
+        eprintln!(
+            "skipping: ../shared/seeds not found (looked for {}); the quotes of \
+             data/corpus.json cannot be checked against their articles",
+            seeds.display()
+        );
+        return;
+    }
+    let corpus = corpus();
+    let files = seed_files();
+    let mut failures = Vec::new();
+
+    // The articles, without whitespace, by source id.
+    let mut articles = BTreeMap::new();
+    for source in corpus["sources"].as_array().into_iter().flatten() {
+        let id = source["id"].as_str().unwrap_or_default();
+        match files.get(id) {
+            None => failures.push(format!(
+                "source {id:?} has no row in data/README.md's table of sources"
+            )),
+            Some(file) => {
+                let path = seeds.join(file);
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        articles.insert(id.to_string(), squeeze(&text));
+                    }
+                    Err(e) => failures.push(format!(
+                        "source {id:?}: cannot read {}: {e}",
+                        path.display()
+                    )),
+                }
+            }
+        }
+    }
+
+    let mut quotes = Vec::new();
+    collect_quotes(&corpus, "", "", &mut quotes);
+    assert!(
+        quotes.len() > 100,
+        "only {} quotes found in data/corpus.json",
+        quotes.len()
+    );
+    for q in &quotes {
+        let at = format!("{} [{}]", q.location, q.record);
+        let Some(source) = &q.source else {
+            failures.push(format!("{at}: the citation names no source"));
+            continue;
+        };
+        let Some(article) = articles.get(source) else {
+            failures.push(format!(
+                "{at}: source {source:?} is not a source of the corpus with a seed file"
+            ));
+            continue;
+        };
+        let wanted = squeeze(&q.text);
+        if wanted.is_empty() {
+            failures.push(format!("{at}: the quote is empty (source {source})"));
+        } else if !article.contains(&wanted) {
+            failures.push(format!(
+                "{at}: not in {source} ({}): {:?}",
+                files[source.as_str()],
+                q.text
+            ));
+        }
+    }
+
+    // Each numbered reference is printed in its own article's reference list.
+    let mut references = 0;
+    for (i, source) in corpus["sources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let id = source["id"].as_str().unwrap_or_default();
+        let Some(article) = articles.get(id) else {
+            continue;
+        };
+        for (j, r) in source["references"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            references += 1;
+            let text = r["text"].as_str().unwrap_or_default();
+            if squeeze(text).is_empty() || !article.contains(&squeeze(text)) {
+                failures.push(format!(
+                    "sources[{i}].references[{j}].text [{id}]: not in the article: {text:?}"
+                ));
+            }
+            if let Some(doi) = r["doi"].as_str()
+                && !text.contains(doi)
+            {
+                failures.push(format!(
+                    "sources[{i}].references[{j}].doi [{id}]: {doi:?} is not in the reference as printed"
+                ));
+            }
+        }
+    }
+
+    assert!(
+        failures.is_empty(),
+        "{} of {} quotes and {references} references do not match their articles \
+         (whitespace ignored):\n  {}",
+        failures.len(),
+        quotes.len(),
+        failures.join("\n  ")
+    );
+}
+
+/// A figure that the article writes in words, so that its digits cannot be in the quote.
+struct InWords {
+    /// The trial's id.
+    trial: &'static str,
+    /// The figure's place in the trial, e.g. `outcomes[0].values[0].value`.
+    field: &'static str,
+    /// The figure as the corpus has it.
+    figure: &'static str,
+    /// The words the article writes instead; they must be in the quote.
+    words: &'static str,
+    why: &'static str,
+}
+
+/// Every figure that is written in words in its article (data/README.md: "Figures the
+/// article writes in words (`五年半`, `十年`, `首位`) are entered as numbers with a note").
+const IN_WORDS: &[InWords] = &[
+    InWords {
+        trial: "primary-liver-cancer-china-epidemiology",
+        field: "outcomes[0].values[0].value",
+        figure: "5",
+        words: "第五",
+        why: "an ordinal rank: 我国第五常见的恶性肿瘤 (fifth most common malignancy)",
+    },
+    InWords {
+        trial: "primary-liver-cancer-china-epidemiology",
+        field: "outcomes[1].values[0].value",
+        figure: "2",
+        words: "第二",
+        why: "an ordinal rank: 第二大癌症致死原因 (second cause of cancer death)",
+    },
+    InWords {
+        trial: "pcnsl-huludao-case",
+        field: "outcomes[0].values[0].value",
+        figure: "5.5",
+        words: "五年半",
+        why: "five and a half years, in words",
+    },
+    InWords {
+        trial: "pcnsl-huludao-case",
+        field: "outcomes[1].values[0].value",
+        figure: "10",
+        words: "十年",
+        why: "ten years, in words",
+    },
+    InWords {
+        trial: "sanbo-neuro-oncology-programme",
+        field: "outcomes[9].values[0].value",
+        figure: "10",
+        words: "十余項",
+        why: "more than ten studies (十余項), entered as > 10",
+    },
+    InWords {
+        trial: "tianjin-breast-whole-course-programme",
+        field: "outcomes[0].values[0].value",
+        figure: "5",
+        words: "五个关键环节",
+        why: "five stages, in words (防、筛、诊、治、康)",
+    },
+    InWords {
+        trial: "tianjin-breast-whole-course-programme",
+        field: "outcomes[1].values[0].value",
+        figure: "5",
+        words: "五个基础学科",
+        why: "five core disciplines, in words",
+    },
+    InWords {
+        trial: "breast-cancer-china-epidemiology",
+        field: "outcomes[0].values[0].value",
+        figure: "1",
+        words: "首位",
+        why: "first place (首位) by incidence among women's cancers",
+    },
+];
+
+/// The text of a figure as the corpus writes it (a JSON number keeps its text, e.g. `15.0`;
+/// a string is a decimal such as `"0.80"` or a p-value such as `"<0.001"`), without any
+/// comparator.
+fn figure_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => {
+            let t = s.trim();
+            let t = t.strip_prefix(['P', 'p']).unwrap_or(t);
+            let t = t.trim_start_matches(['<', '>', '=', '≤', '≥', '~', ' ']);
+            Some(t.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The quote as figures are looked for in it: no whitespace, full-width digits and decimal
+/// point made ASCII.
+fn normalise_digits(s: &str) -> String {
+    squeeze(s)
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether `figure` occurs in `text` as a whole number: not preceded by a digit or a decimal
+/// point, not followed by a digit or by a decimal point and a digit.
+fn contains_figure(text: &str, figure: &str) -> bool {
+    if figure.is_empty() {
+        return false;
+    }
+    text.match_indices(figure).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let mut after = text[i + figure.len()..].chars();
+        let (a1, a2) = (after.next(), after.next());
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        !(digit(before) || before == Some('.') || digit(a1) || (a1 == Some('.') && digit(a2)))
+    })
+}
+
+/// Every figure of an outcome, with its place (`values[0].value`, `hr.ci.low`, `p`).
+fn outcome_figures(outcome: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut push = |at: String, v: &Value| {
+        if let Some(text) = figure_text(v) {
+            out.push((at, text));
+        }
+    };
+    for (k, value) in outcome["values"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for field in ["value", "upper", "count", "of"] {
+            if let Some(v) = value.get(field) {
+                push(format!("values[{k}].{field}"), v);
+            }
+        }
+        if let Some(ci) = value.get("ci") {
+            for field in ["low", "high", "level"] {
+                if let Some(v) = ci.get(field) {
+                    push(format!("values[{k}].ci.{field}"), v);
+                }
+            }
+        }
+    }
+    if let Some(hr) = outcome.get("hr") {
+        if let Some(v) = hr.get("value") {
+            push("hr.value".to_string(), v);
+        }
+        if let Some(ci) = hr.get("ci") {
+            for field in ["low", "high", "level"] {
+                if let Some(v) = ci.get(field) {
+                    push(format!("hr.ci.{field}"), v);
+                }
+            }
+        }
+    }
+    if let Some(p) = outcome.get("p") {
+        push("p".to_string(), p);
+    }
+    out
+}
+
+#[test]
+fn every_outcome_figure_is_in_its_quote() {
+    let corpus = corpus();
+    let mut failures = Vec::new();
+    let mut used = BTreeSet::new();
+    let mut checked = 0;
+    for (i, trial) in corpus["trials"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let id = trial["id"].as_str().unwrap_or_default();
+        for (j, outcome) in trial["outcomes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let quote = outcome["citation"]["quote"].as_str().unwrap_or_default();
+            let source = outcome["citation"]["source"].as_str().unwrap_or_default();
+            let text = normalise_digits(quote);
+            for (field, figure) in outcome_figures(outcome) {
+                checked += 1;
+                let field = format!("outcomes[{j}].{field}");
+                let location = format!("trials[{i}].{field} [{id}]");
+                let exception = IN_WORDS
+                    .iter()
+                    .position(|e| e.trial == id && e.field == field);
+                if let Some(e) = exception {
+                    used.insert(e);
+                    let e = &IN_WORDS[e];
+                    if e.figure != figure {
+                        failures.push(format!(
+                            "{location} = {figure}, but IN_WORDS lists it as {} ({})",
+                            e.figure, e.words
+                        ));
+                    } else if !text.contains(&squeeze(e.words)) {
+                        failures.push(format!(
+                            "{location} = {figure}: IN_WORDS says the article writes it as {:?}, \
+                             which is not in the quote (source {source}): {quote:?}",
+                            e.words
+                        ));
+                    }
+                } else if !contains_figure(&text, &figure) {
+                    failures.push(format!(
+                        "{location} = {figure} is not in the quote (source {source}): {}",
+                        preview(quote)
+                    ));
+                }
+            }
+        }
+    }
+    for (k, e) in IN_WORDS.iter().enumerate() {
+        if !used.contains(&k) {
+            failures.push(format!(
+                "IN_WORDS lists {}: {} ({}), which the corpus no longer has: remove the entry",
+                e.trial, e.field, e.why
+            ));
+        }
+    }
+    let mut message = String::new();
+    for f in &failures {
+        let _ = write!(message, "\n  {f}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} outcome figures are not in their quotes:{message}",
+        failures.len()
+    );
+}
+
+#[test]
+fn figures_are_found_whole() {
+    assert!(contains_figure(
+        "时间(15.0个月对8.2个月,HR=0.77,P=0.032)",
+        "15.0"
+    ));
+    assert!(contains_figure("(15.0个月对8.2个月", "8.2"));
+    assert!(!contains_figure("(15.0个月", "5"));
+    assert!(!contains_figure("(15.0个月", "15"));
+    assert!(!contains_figure("0.5个月", "5"));
+    assert!(contains_figure("73(46%)对28(18%)", "73"));
+    assert!(contains_figure("(95%CI,5.7-30.1)", "30.1"));
+    assert!(contains_figure("2018年。", "2018"));
+    assert!(contains_figure(&normalise_digits("约 １２０ 万元"), "120"));
+    assert_eq!(
+        figure_text(&Value::from("<0.001")).as_deref(),
+        Some("0.001")
+    );
+    assert_eq!(figure_text(&Value::from("0.80")).as_deref(), Some("0.80"));
+    let n: Value = serde_json::from_str("15.0").unwrap();
+    assert_eq!(figure_text(&n).as_deref(), Some("15.0"));
+}
+
+#[test]
+fn readme_counts_match_the_corpus() {
+    let readme = read(&manifest_dir().join("data/README.md"));
+    let start = readme
+        .find("What the corpus holds:")
+        .expect("data/README.md says what the corpus holds");
+    let sentence = &readme[start..];
+    let sentence = &sentence[..sentence.find("outcomes").map_or(sentence.len(), |e| e + 8)];
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let stated = |noun: &str| -> Option<usize> {
+        words
+            .windows(2)
+            .find(|w| w[1].starts_with(noun))
+            .and_then(|w| w[0].parse().ok())
+    };
+    let corpus = corpus();
+    let len = |key: &str| corpus[key].as_array().map_or(0, Vec::len);
+    let outcomes: usize = corpus["trials"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| t["outcomes"].as_array().map_or(0, Vec::len))
+        .sum();
+    let actual = [
+        ("sources", len("sources")),
+        ("diseases", len("diseases")),
+        ("therapies", len("therapies")),
+        ("trials", len("trials")),
+        ("outcomes", outcomes),
+    ];
+    let wrong: Vec<String> = actual
+        .iter()
+        .filter(|(noun, n)| stated(noun) != Some(*n))
+        .map(|(noun, n)| format!("{noun}: README says {:?}, corpus has {n}", stated(noun)))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "data/README.md's \"What the corpus holds\" is out of date:\n  {}",
+        wrong.join("\n  ")
+    );
+}
