@@ -293,3 +293,112 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert_cooked(&s);
     }
 }
+
+#[test]
+fn escape_sequences_in_the_corpus_do_not_reach_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let evil = "Evil\u{1b}]2;PWNED\u{7}\u{1b}]0;PWNED\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{1b}[5;5H\u{7}\u{9b}31m\u{202e}x";
+    let name = serde_json::to_string(evil).unwrap();
+    let corpus = format!(
+        r#"{{"sources": [{{"id": "s", "title": {{"en": {name}}}, "language": "en"}}],
+ "trials": [{{"id": "evil", "title": {{"en": {name}}}, "setting": {name}, "flags": [{name}],
+   "citations": [{{"source": "s", "quote": {name}}}]}}]}}"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("evil.json");
+    std::fs::write(&p, corpus).unwrap();
+    let t = Tmux::new(100, 30);
+    t.tmux(&["select-pane", "-t", "0", "-T", "evidex-e2e"]);
+    let title = || {
+        String::from_utf8_lossy(
+            &t.tmux(&["display-message", "-p", "-t", "0", "#{pane_title}"])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    };
+    let cursor = || {
+        String::from_utf8_lossy(
+            &t.tmux(&[
+                "display-message",
+                "-p",
+                "-t",
+                "0",
+                "#{cursor_x},#{cursor_y}",
+            ])
+            .stdout,
+        )
+        .trim()
+        .to_string()
+    };
+    t.start(&format!("--corpus {}", p.display()));
+    t.ready();
+    t.type_text("evil");
+    let s = t.wait_text("Search › evil");
+    assert!(s.contains("Evil"), "{s}");
+    // The real cursor stands at the input caret: after "Search › evil".
+    assert_eq!(
+        cursor(),
+        format!("{},0", evidex::text::width("Search › evil"))
+    );
+    t.keys(&["Enter", "Enter"]);
+    t.wait_text("Overview");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(title(), "evidex-e2e", "the window title was changed");
+    let s = t.screen();
+    assert!(!s.contains("PWNED") || s.contains("␛"), "{s}");
+    t.keys(&["q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+    assert_eq!(title(), "evidex-e2e");
+}
+
+#[test]
+fn term_dumb_gets_a_message_instead_of_escape_codes() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(100, 30);
+    t.start_with_env("TERM=dumb", "");
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "2", "{s}");
+    assert!(s.contains("TERM=dumb"), "{s}");
+    assert_cooked(&s);
+}
+
+#[test]
+fn export_writes_markdown_and_csv_where_the_status_bar_says() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&format!("EVIDEX_EXPORT_DIR={}", dir.path().display()), "");
+    t.ready();
+    t.type_text("emerald");
+    t.wait_for("EMERALD-1 first", |s| {
+        s.contains("Search › emerald") && s.lines().nth(3).is_some_and(|l| l.contains("EMERALD-1"))
+    });
+    t.keys(&["Down", "Space", "/", "C-u"]);
+    t.type_text("talentace");
+    t.wait_for("TALENTACE first", |s| {
+        s.contains("Search › talentace")
+            && s.lines().nth(3).is_some_and(|l| l.contains("TALENTACE"))
+    });
+    t.keys(&["Down", "Space", "c"]);
+    t.wait_text("Cross-trial");
+    t.keys(&["e"]);
+    let s = t.wait_text("exported");
+    assert!(s.contains("evidex-compare-emerald-1-talentace.md"), "{s}");
+    let md =
+        std::fs::read_to_string(dir.path().join("evidex-compare-emerald-1-talentace.md")).unwrap();
+    assert!(md.contains("| | EMERALD-1 | TALENTACE"), "{md}");
+    let csv =
+        std::fs::read_to_string(dir.path().join("evidex-compare-emerald-1-talentace.csv")).unwrap();
+    assert!(csv.contains("EMERALD-1"), "{csv}");
+    t.keys(&["q"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+}

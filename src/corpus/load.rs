@@ -1,7 +1,8 @@
 //! Reading a corpus file: size, encoding and JSON syntax, with errors that name the file,
 //! the line, the column and the field path.
 //!
-//! Parsing is strict (unknown fields are errors, see data/SCHEMA.md) and bounded: files larger
+//! Parsing is lenient about fields it does not know (they are collected in
+//! [`CorpusFile::ignored`] and reported as warnings, see data/SCHEMA.md) and bounded: files larger
 //! than [`MAX_FILE_BYTES`] are refused before they are read, and serde_json's recursion limit
 //! turns absurdly nested input into an error instead of a stack overflow. A UTF-8 byte-order
 //! mark is tolerated.
@@ -159,13 +160,33 @@ pub fn parse(path: &Path, text: &str) -> Result<CorpusFile, LoadError> {
         });
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let file: CorpusFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let mut ignored = Vec::new();
+    let mut note = |p: serde_ignored::Path<'_>| ignored.push(bracket_indices(&p.to_string()));
+    let tracked = serde_ignored::Deserializer::new(&mut de, &mut note);
+    let mut file: CorpusFile = serde_path_to_error::deserialize(tracked).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
         parse_error(path, &field, &inner)
     })?;
     de.end().map_err(|e| parse_error(path, "", &e))?;
+    file.ignored = ignored;
     Ok(file)
+}
+
+/// `trials.0.titel` → `trials[0].titel`, the form every other message uses.
+fn bracket_indices(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 fn parse_error(path: &Path, field: &str, e: &serde_json::Error) -> LoadError {
@@ -206,10 +227,13 @@ mod tests {
     }
 
     #[test]
-    fn unknown_fields_are_named() {
-        let e = err(r#"{"trials": [{"id": "x", "titel": {}}]}"#);
-        assert!(e.contains("unknown field `titel`"), "{e}");
-        assert!(e.contains("trials[0]"), "{e}");
+    fn unknown_fields_are_collected() {
+        let f = parse(
+            Path::new("c.json"),
+            r#"{"trials": [{"id": "x", "title": {"en": "t"}, "titel": {}, "citations": []}], "extra": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(f.ignored, vec!["trials[0].titel", "extra"]);
     }
 
     #[test]

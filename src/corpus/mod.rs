@@ -381,6 +381,7 @@ impl Corpus {
             diseases: self.diseases.clone(),
             therapies: self.therapies.clone(),
             trials: self.trials.clone(),
+            ignored: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The corpus as it is stored on disk: the serde types of `data/corpus.json`.
 //!
-//! These types are plain data. They are deserialised with path-aware errors by
+//! These types are plain data. Fields they do not know are ignored and reported as warnings
+//! (see [`CorpusFile::ignored`]), so files from newer versions still open. They are deserialised with path-aware errors by
 //! [`super::load`], checked by [`super::validate`] and indexed by [`super::Corpus`].
 //! `data/SCHEMA.md` documents every field; keep the two in step.
 
@@ -10,7 +11,6 @@ use super::num::{Num, PValue};
 
 /// The whole file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct CorpusFile {
     /// Schema version; this program reads version 1.
     #[serde(default = "one")]
@@ -23,6 +23,10 @@ pub struct CorpusFile {
     pub therapies: Vec<Therapy>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trials: Vec<Trial>,
+    /// Paths of fields the file has but this schema does not (`trials[3].titel`): ignored
+    /// when reading, and reported as warnings so a misspelt field does not pass unseen.
+    #[serde(skip)]
+    pub ignored: Vec<String>,
 }
 
 fn one() -> u32 {
@@ -31,7 +35,6 @@ fn one() -> u32 {
 
 /// A name in English and in Chinese; at least one of the two is present.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Names {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
@@ -89,7 +92,6 @@ impl Names {
 
 /// Where a fact comes from: a source, the article's own reference number, and the sentence.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Citation {
     /// Id of a [`Source`].
     pub source: String,
@@ -102,7 +104,6 @@ pub struct Citation {
 
 /// An article or publication the corpus was built from.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub title: Names,
@@ -126,7 +127,6 @@ pub struct Source {
 
 /// One entry of a source's reference list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Reference {
     pub number: u32,
     /// The reference as printed.
@@ -143,7 +143,6 @@ pub struct Reference {
 
 /// A disease or condition.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Disease {
     pub id: String,
     pub name: Names,
@@ -188,7 +187,6 @@ impl TherapyKind {
 
 /// A drug, regimen, procedure, cell therapy or treatment strategy.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Therapy {
     pub id: String,
     pub name: Names,
@@ -220,7 +218,6 @@ pub struct Therapy {
 
 /// A use of a therapy: disease, setting or line, biomarker.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Indication {
     /// Id of a [`Disease`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,7 +232,6 @@ pub struct Indication {
 
 /// A regulatory approval stated by a source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Approval {
     pub region: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,7 +245,6 @@ pub struct Approval {
 
 /// A free-text statement, with the sentence that supports it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Note {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,7 +440,6 @@ impl Status {
 /// A clinical trial, or any study: retrospective series, case series, single case,
 /// population statistic. Whatever reports an outcome.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Trial {
     pub id: String,
     /// Short name as clinicians say it (EMERALD-1).
@@ -500,7 +494,6 @@ pub struct Trial {
 
 /// One arm of a trial.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct Arm {
     /// Unique within the trial, referenced by outcome values.
     pub id: String,
@@ -517,7 +510,6 @@ pub struct Arm {
 
 /// A reported result: one endpoint, its value per arm, and the comparison between arms.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// Canonical abbreviation: PFS, OS, ORR, DCR, CR, PR, SD, IPFS, MRD-NEG, CONVERSION,
     /// RESECTION, SURVIVAL-1Y, SURVIVAL-2Y, SURVIVAL-5Y, CURE, LATE-EFFECTS, TTP, COST, … .
@@ -554,7 +546,6 @@ fn is_true(b: &bool) -> bool {
 
 /// One arm's value for an outcome.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct ArmValue {
     /// Arm id within the trial; absent for a single-population figure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -579,7 +570,6 @@ pub struct ArmValue {
 
 /// A hazard ratio (or odds ratio) with its interval.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Ratio {
     pub value: Num,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -591,7 +581,6 @@ pub struct Ratio {
 
 /// A confidence interval.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Interval {
     pub low: Num,
     pub high: Num,

@@ -90,6 +90,19 @@ fn line_of_id(text: &str, id: &str) -> Option<usize> {
     None
 }
 
+/// The id of the record a field path (`trials[3].outcomes[0].x`) lies in.
+fn record_of<'a>(file: &'a CorpusFile, path: &str) -> Option<&'a str> {
+    let (list, rest) = path.split_once('[')?;
+    let i: usize = rest.split_once(']')?.0.parse().ok()?;
+    Some(match list {
+        "sources" => &file.sources.get(i)?.id,
+        "diseases" => &file.diseases.get(i)?.id,
+        "therapies" => &file.therapies.get(i)?.id,
+        "trials" => &file.trials.get(i)?.id,
+        _ => return None,
+    })
+}
+
 /// Whether `id` is kebab-case: lower-case ASCII letters and digits joined by single hyphens.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -115,6 +128,15 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
                 "version {} is not supported; this evidex reads version 1",
                 file.schema_version
             ),
+        );
+    }
+
+    for path in &file.ignored {
+        let id = record_of(file, path).unwrap_or("");
+        c.warn(
+            id,
+            path.clone(),
+            "unknown field, ignored (misspelt? data/SCHEMA.md lists every field)",
         );
     }
 

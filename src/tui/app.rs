@@ -338,7 +338,9 @@ pub fn export_files(
     let stem = export::file_stem(&cmp);
     let md = dir.join(format!("{stem}.md"));
     let csv = dir.join(format!("{stem}.csv"));
-    for (path, text) in [(&md, export::markdown(&cmp)), (&csv, export::csv(&cmp))] {
+    // The CSV file starts with a byte-order mark: spreadsheets then read it as UTF-8.
+    let csv_text = format!("\u{feff}{}", export::csv(&cmp));
+    for (path, text) in [(&md, export::markdown(&cmp)), (&csv, csv_text)] {
         export::write_atomic(path, text.as_bytes())
             .map_err(|e| format!("could not write {}: {e}", path.display()))?;
     }

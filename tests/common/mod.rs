@@ -16,6 +16,7 @@ use evidex::tui::update::{self, Effect};
 use evidex::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 
 /// The bundled corpus, indexed once for all tests of a binary.
 pub fn engine() -> Arc<Engine> {
@@ -31,8 +32,17 @@ pub fn engine() -> Arc<Engine> {
 
 /// A browser of `w`x`h` on the bundled corpus, loaded, with its first results in.
 pub fn app(w: u16, h: u16) -> State {
+    with_engine(engine(), w, h)
+}
+
+/// A browser on another corpus.
+pub fn app_on(corpus: Corpus, w: u16, h: u16) -> State {
+    with_engine(Arc::new(search::engine(Arc::new(corpus))), w, h)
+}
+
+fn with_engine(engine: Arc<Engine>, w: u16, h: u16) -> State {
     let mut s = State::new("<bundled corpus>", Lang::En, w, h);
-    let effects = update::handle(&mut s, Event::Loaded(Ok(engine())));
+    let effects = update::handle(&mut s, Event::Loaded(Ok(engine)));
     run(&mut s, effects);
     s
 }
@@ -42,9 +52,10 @@ pub fn app(w: u16, h: u16) -> State {
 pub fn run(s: &mut State, effects: Vec<Effect>) {
     for e in effects {
         if let Effect::Search { generation, text } = e {
+            let engine = s.engine().expect("searches are sent once loaded").clone();
             let reply = match search::parse(&text) {
                 Ok(q) => {
-                    let mut r = engine().search(&q, None, RESULT_LIMIT);
+                    let mut r = engine.search(&q, None, RESULT_LIMIT);
                     r.elapsed = Duration::ZERO;
                     Reply::Results {
                         generation,
@@ -81,12 +92,22 @@ pub fn paste(s: &mut State, text: &str) {
     run(s, effects);
 }
 
-/// The screen as text, one line per row.
-pub fn render(s: &State) -> String {
+/// The screen drawn into a buffer.
+pub fn buffer(s: &State) -> Buffer {
     let backend = TestBackend::new(s.width, s.height);
     let mut t = Terminal::new(backend).expect("test terminal");
     t.draw(|f| view(s, f)).expect("draw");
-    let buf = t.backend().buffer();
+    t.backend().buffer().clone()
+}
+
+/// Display width of a rendered line.
+pub fn line_width(line: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(line)
+}
+
+/// The screen as text, one line per row.
+pub fn render(s: &State) -> String {
+    let buf = buffer(s);
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut skip = 0;
