@@ -153,6 +153,26 @@ impl Drop for Tmux {
     }
 }
 
+impl Tmux {
+    /// Whether the pane is still on the alternate screen or still reporting the mouse.
+    fn modes(&self) -> String {
+        let o = self.tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            "0",
+            "alt=#{alternate_on} mouse=#{mouse_any_flag}",
+        ]);
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    /// After exit: cooked mode, main screen, no mouse reporting.
+    fn assert_restored(&self, screen: &str) {
+        assert_cooked(screen);
+        assert_eq!(self.modes(), "alt=0 mouse=0", "{screen}");
+    }
+}
+
 fn assert_cooked(screen: &str) {
     assert!(
         screen.contains("icanon echo"),
@@ -203,7 +223,7 @@ fn search_read_mark_compare_help_and_quit() {
     t.keys(&["Escape", "q"]);
     let (rc, s) = t.after_exit();
     assert_eq!(rc, "0", "{s}");
-    assert_cooked(&s);
+    t.assert_restored(&s);
 }
 
 #[test]
@@ -219,7 +239,7 @@ fn works_at_80x24_with_chinese_names() {
     t.keys(&["C-c"]);
     let (rc, s) = t.after_exit();
     assert_eq!(rc, "0", "{s}");
-    assert_cooked(&s);
+    t.assert_restored(&s);
 }
 
 #[test]
@@ -249,7 +269,7 @@ fn a_bad_corpus_gets_a_message_and_a_clean_terminal() {
     t.start(&format!("--corpus {}", p.display()));
     let (rc, s) = t.after_exit();
     assert_eq!(rc, "2", "{s}");
-    assert_cooked(&s);
+    t.assert_restored(&s);
     assert!(s.contains("broken.json:2:"), "{s}");
     assert!(s.contains("trials[0].id"), "{s}");
 }
@@ -269,7 +289,7 @@ fn a_panic_restores_the_terminal_and_prints_one_line() {
     assert!(!s.contains("RUST_BACKTRACE"), "{s}");
     let (rc, s) = t.after_exit();
     assert_eq!(rc, "101", "{s}");
-    assert_cooked(&s);
+    t.assert_restored(&s);
 }
 
 #[test]
@@ -290,7 +310,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert!(o.status.success(), "pkill -{sig} -P {shell}");
         let (rc, s) = t.after_exit();
         assert_eq!(rc, "130", "SIG{sig}: {s}");
-        assert_cooked(&s);
+        t.assert_restored(&s);
     }
 }
 
@@ -365,7 +385,7 @@ fn term_dumb_gets_a_message_instead_of_escape_codes() {
     let (rc, s) = t.after_exit();
     assert_eq!(rc, "2", "{s}");
     assert!(s.contains("TERM=dumb"), "{s}");
-    assert_cooked(&s);
+    t.assert_restored(&s);
 }
 
 #[test]
