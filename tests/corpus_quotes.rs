@@ -288,6 +288,13 @@ const IN_WORDS: &[InWords] = &[
         why: "ten years, in words",
     },
     InWords {
+        trial: "b-all-car-t-case-xiaolin",
+        field: "outcomes[1].values[0].value",
+        figure: "0.5",
+        words: "半年后仍处于完全缓解状态",
+        why: "half a year (半年), in words",
+    },
+    InWords {
         trial: "sanbo-neuro-oncology-programme",
         field: "outcomes[9].values[0].value",
         figure: "10",
