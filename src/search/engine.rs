@@ -12,7 +12,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::index::{Index, KeyField, hash};
-use super::normalize::{char_mask, fold, pinyin};
+use super::normalize::{char_mask, fold, fold_query, pinyin};
 use super::query::{Filter, Query};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
@@ -95,13 +95,15 @@ impl Engine {
                 text: t.clone(),
             })
             .collect();
+        // "B ALL" or "leap 012" typed as several words is still an exact hit on "B-ALL".
+        let whole = (q.terms.len() > 1).then(|| hash(&fold_query(&q.terms.concat())));
         let n = within.map_or(self.index.len(), <[u32]>::len);
         let chunks = if n < 4096 { 1 } else { self.threads };
         let per = n.div_ceil(chunks.max(1)).max(1);
         let slot_at = |i: usize| within.map_or(i as u32, |w| w[i]);
         let mut hits: Vec<Hit> = if chunks <= 1 {
             (0..n)
-                .filter_map(|i| self.match_slot(q, &terms, slot_at(i)))
+                .filter_map(|i| self.match_slot(q, &terms, whole, slot_at(i)))
                 .collect()
         } else {
             std::thread::scope(|s| {
@@ -110,7 +112,7 @@ impl Engine {
                         let terms = &terms;
                         s.spawn(move || {
                             (c * per..((c + 1) * per).min(n))
-                                .filter_map(|i| self.match_slot(q, terms, slot_at(i)))
+                                .filter_map(|i| self.match_slot(q, terms, whole, slot_at(i)))
                                 .collect::<Vec<_>>()
                         })
                     })
@@ -155,7 +157,7 @@ impl Engine {
             .then(a.record.cmp(&b.record))
     }
 
-    fn match_slot(&self, q: &Query, terms: &[Term], slot: u32) -> Option<Hit> {
+    fn match_slot(&self, q: &Query, terms: &[Term], whole: Option<u64>, slot: u32) -> Option<Hit> {
         let record = self.index.records[slot as usize];
         let corpus = self.corpus();
         if !q
@@ -232,6 +234,11 @@ impl Engine {
             if ti == 0 {
                 first = Some((keys[ki].field, ki));
             }
+        }
+        if whole.is_some_and(|w| keys.iter().any(|k| k.exact == w && k.field.identifies())) {
+            // The whole query names this record: it outranks a record one word names.
+            tier = 0;
+            total += 1000;
         }
         Some(Hit {
             record,

@@ -20,6 +20,8 @@ pub enum KeyField {
     Alias,
     Pinyin,
     Initials,
+    /// Pinyin of an alias (or of a disease or therapy name), ranked below a name's own.
+    OtherPinyin,
     Class,
     Disease,
     Therapy,
@@ -36,6 +38,7 @@ impl KeyField {
             KeyField::Alias => "alias",
             KeyField::Pinyin => "pinyin",
             KeyField::Initials => "pinyin initials",
+            KeyField::OtherPinyin => "pinyin of an alias",
             KeyField::Class => "class / target",
             KeyField::Disease => "disease",
             KeyField::Therapy => "therapy",
@@ -64,6 +67,7 @@ impl KeyField {
                 | KeyField::Alias
                 | KeyField::Pinyin
                 | KeyField::Initials
+                | KeyField::OtherPinyin
         )
     }
 
@@ -75,6 +79,7 @@ impl KeyField {
             KeyField::Alias => 25,
             KeyField::Pinyin => 15,
             KeyField::Initials => 10,
+            KeyField::OtherPinyin => 8,
             KeyField::Class => 5,
             KeyField::Disease | KeyField::Therapy => 0,
             KeyField::Other => 0,
@@ -127,24 +132,28 @@ impl Builder {
         }
         let folded = fold(raw);
         self.push(field, &folded);
-        if field != KeyField::Pinyin
-            && matches!(
-                field,
-                KeyField::Name
-                    | KeyField::Alias
-                    | KeyField::Acronym
-                    | KeyField::Disease
-                    | KeyField::Therapy
-            )
-            && let Some(p) = pinyin(raw)
+        if matches!(
+            field,
+            KeyField::Name
+                | KeyField::Alias
+                | KeyField::Acronym
+                | KeyField::Disease
+                | KeyField::Therapy
+        ) && let Some(p) = pinyin(raw)
         {
-            self.push(KeyField::Pinyin, &p.full.text);
-            self.push(KeyField::Initials, &p.initials.text);
+            // A name's own pinyin outranks an alias's: `gandongmai` is 肝动脉灌注化疗 (a name)
+            // before 肝动脉化疗栓塞 (an alias of TACE).
+            let (full, initials) = match field {
+                KeyField::Name | KeyField::Acronym => (KeyField::Pinyin, KeyField::Initials),
+                _ => (KeyField::OtherPinyin, KeyField::OtherPinyin),
+            };
+            self.push(full, &p.full.text);
+            self.push(initials, &p.initials.text);
             if let Some(a) = &p.all_readings {
-                self.push(KeyField::Pinyin, &a.text);
+                self.push(full, &a.text);
             }
             if let Some(a) = &p.all_initials {
-                self.push(KeyField::Initials, &a.text);
+                self.push(initials, &a.text);
             }
         }
     }

@@ -1,0 +1,175 @@
+//! Ranking pinned on the bundled corpus: the queries clinicians type, and the record each must
+//! put first (or the order a set must come in).
+
+use std::sync::{Arc, OnceLock};
+
+use evidex::corpus::Corpus;
+use evidex::search::{self, Engine, KeyField};
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| search::engine(Arc::new(Corpus::bundled().unwrap())))
+}
+
+fn ids(q: &str, n: usize) -> Vec<String> {
+    let e = engine();
+    let r = search::run(e, q, n).unwrap_or_else(|err| panic!("{q:?}: {}", err.0));
+    r.hits
+        .iter()
+        .map(|h| e.corpus().id_of(h.record).to_string())
+        .collect()
+}
+
+fn first(q: &str) -> String {
+    ids(q, 1)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{q:?} found nothing"))
+}
+
+#[test]
+fn names_acronyms_ids_and_registry_ids_come_first() {
+    for (q, want) in [
+        ("emer", "emerald-1"),
+        ("EMERALD-1", "emerald-1"),
+        ("emerald 1", "emerald-1"),
+        ("leap-012", "leap-012"),
+        ("LEAP 012", "leap-012"),
+        ("talentace", "talentace"),
+        ("chance 2203", "chance-2203"),
+        ("NCT05348811", "chance-2203"),
+        ("nct05348811", "chance-2203"),
+        ("hcc", "hcc"),
+        ("b-all", "b-all"),
+        ("B ALL", "b-all"),
+        ("folfox", "folfox"),
+    ] {
+        assert_eq!(first(q), want, "query {q:?}: {:?}", ids(q, 5));
+    }
+}
+
+#[test]
+fn brand_names_and_aliases_in_both_languages() {
+    for (q, want) in [
+        ("imfinzi", "durvalumab"),
+        ("英飞凡", "durvalumab"),
+        ("avastin", "bevacizumab"),
+        ("tagrisso", "osimertinib"),
+        ("泰瑞沙", "osimertinib"),
+        ("源瑞达", "inaticabtagene-autoleucel"),
+        ("durva", "durvalumab"),
+    ] {
+        assert_eq!(first(q), want, "query {q:?}: {:?}", ids(q, 5));
+    }
+}
+
+#[test]
+fn pinyin_full_and_initials() {
+    assert_eq!(first("aoxitini"), "osimertinib");
+    assert_eq!(first("axtn"), "osimertinib");
+    assert_eq!(first("gandongmai"), "haic", "{:?}", ids("gandongmai", 5));
+    assert!(
+        ids("gandongmai", 5).contains(&"tace".to_string()),
+        "an alias's pinyin still finds TACE"
+    );
+    assert_eq!(first("yuanruida"), "inaticabtagene-autoleucel");
+}
+
+#[test]
+fn simplified_and_traditional_width_and_punctuation() {
+    assert_eq!(first("胶质瘤"), first("膠質瘤"));
+    assert_eq!(first("奥希替尼"), "osimertinib");
+    assert_eq!(first("奧希替尼"), "osimertinib");
+    let full = ids("ＰＤ－１", 3);
+    assert_eq!(full, ids("pd-1", 3));
+    assert_eq!(first("pd1"), "pd-1-inhibitor");
+    assert_eq!(first("PD_1"), "pd-1-inhibitor");
+}
+
+#[test]
+fn ties_go_to_stronger_evidence_then_the_more_recent_year() {
+    let order = ids("tace kind:trial phase:3", 10);
+    let c = engine().corpus();
+    let keys: Vec<(u8, std::cmp::Reverse<u16>)> = order
+        .iter()
+        .map(|id| {
+            let t = c.trial(c.resolve(id).unwrap().index);
+            (t.evidence_level().0, std::cmp::Reverse(t.year.unwrap_or(0)))
+        })
+        .collect();
+    assert!(order.len() >= 5, "{order:?}");
+    assert_eq!(order[0], "leap-012", "{order:?}");
+    // Among the phase 3 RCTs (equal match quality on "tace"), level then year decide.
+    let rcts: Vec<_> = keys.iter().filter(|k| k.0 == 1).collect();
+    assert!(rcts.windows(2).all(|w| w[0] <= w[1]), "{order:?} {keys:?}");
+}
+
+#[test]
+fn filters_and_negation() {
+    let c = engine().corpus();
+    for id in ids("kind:trial disease:hcc year:>=2024", 50) {
+        let t = c.trial(c.resolve(&id).unwrap().index);
+        assert!(t.year.unwrap() >= 2024, "{id}");
+        assert!(t.diseases.iter().any(|d| d == "hcc"), "{id}");
+    }
+    assert!(
+        ids("tace -kind:therapy", 50)
+            .iter()
+            .all(|id| c.resolve(id).unwrap().kind != evidex::corpus::Kind::Therapy)
+    );
+    assert_eq!(ids("endpoint:mrd-neg kind:trial", 50).is_empty(), false);
+    assert!(
+        ids("design:rct", 50)
+            .iter()
+            .all(|id| c.trial(c.resolve(id).unwrap().index).design == evidex::corpus::Design::Rct)
+    );
+    assert!(ids("status:planned", 50).len() >= 1);
+    assert!(ids("source:004", 50).contains(&"inaticabtagene-autoleucel".to_string()));
+    assert!(ids("\"durvalumab and bevacizumab\"", 5).contains(&"emerald-1".to_string()));
+}
+
+#[test]
+fn each_hit_says_which_field_matched() {
+    let e = engine();
+    let r = search::run(e, "imfinzi", 1).unwrap();
+    assert_eq!(r.hits[0].field, Some(KeyField::Alias));
+    let r = search::run(e, "axtn", 1).unwrap();
+    assert_eq!(r.hits[0].field, Some(KeyField::Initials));
+    let r = search::run(e, "NCT05348811", 1).unwrap();
+    assert_eq!(r.hits[0].field, Some(KeyField::Registry));
+}
+
+#[test]
+fn facets_count_the_matches() {
+    let r = search::run(engine(), "tace", 5).unwrap();
+    let trials = r
+        .facets
+        .kinds
+        .iter()
+        .find(|(k, _)| *k == evidex::corpus::Kind::Trial)
+        .map(|k| k.1)
+        .unwrap();
+    assert!(trials >= 5);
+    let hcc = r
+        .facets
+        .diseases
+        .iter()
+        .find(|(d, _)| d == "hcc")
+        .map(|d| d.1)
+        .unwrap();
+    assert!(hcc >= 5 && hcc <= trials);
+    assert!(r.facets.phases.iter().any(|(p, _)| p == "3"));
+    assert_eq!(r.total, r.matched_slots.len());
+}
+
+#[test]
+fn a_narrowing_query_searches_only_the_previous_matches_and_agrees() {
+    let e = engine();
+    let broad = search::run(e, "ta", 1000).unwrap();
+    let q = search::parse("tace").unwrap();
+    let narrowed = e.search(&q, Some(&broad.matched_slots), 1000);
+    let full = e.search(&q, None, 1000);
+    let a: Vec<_> = narrowed.hits.iter().map(|h| h.record).collect();
+    let b: Vec<_> = full.hits.iter().map(|h| h.record).collect();
+    assert_eq!(a, b);
+}
