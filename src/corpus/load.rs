@@ -159,18 +159,39 @@ pub fn parse(path: &Path, text: &str) -> Result<CorpusFile, LoadError> {
             path: path.to_path_buf(),
         });
     }
-    let mut de = serde_json::Deserializer::from_str(text);
+    // The fast path reads without tracking where it is; only a file that fails is read again
+    // with the field path tracked, for the message (tracking allocates at every map key).
     let mut ignored = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
     let mut note = |p: serde_ignored::Path<'_>| ignored.push(bracket_indices(&p.to_string()));
-    let tracked = serde_ignored::Deserializer::new(&mut de, &mut note);
-    let mut file: CorpusFile = serde_path_to_error::deserialize(tracked).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner();
-        parse_error(path, &field, &inner)
-    })?;
-    de.end().map_err(|e| parse_error(path, "", &e))?;
+    let fast: Result<CorpusFile, _> = serde_ignored::deserialize(&mut de, &mut note);
+    let mut file = match fast.and_then(|f| de.end().map(|()| f)) {
+        Ok(f) => f,
+        Err(_) => return Err(parse_with_path(path, text)),
+    };
     file.ignored = ignored;
     Ok(file)
+}
+
+/// Parses again, tracking the field path, to describe the first error.
+fn parse_with_path(path: &Path, text: &str) -> LoadError {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, CorpusFile>(&mut de) {
+        Err(e) => {
+            let field = e.path().to_string();
+            parse_error(path, &field, e.inner())
+        }
+        Ok(_) => match de.end() {
+            Err(e) => parse_error(path, "", &e),
+            Ok(()) => LoadError::Parse {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                field: String::new(),
+                message: "the file could not be read as a corpus".into(),
+            },
+        },
+    }
 }
 
 /// `trials.0.titel` → `trials[0].titel`, the form every other message uses.

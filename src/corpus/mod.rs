@@ -205,15 +205,21 @@ impl Corpus {
         let mut therapy_parents = vec![Vec::new(); therapies.len()];
         let mut disease_trials = vec![Vec::new(); diseases.len()];
         let mut disease_therapies = vec![Vec::new(); diseases.len()];
+        // Trials are visited in order, so a trial already listed is the last one listed.
+        let push_trial = |v: &mut Vec<u32>, ti: u32| {
+            if v.last() != Some(&ti) {
+                v.push(ti);
+            }
+        };
         for (ti, t) in trials.iter().enumerate() {
             for th in t.arms.iter().flat_map(|a| &a.therapies) {
                 if let Some(i) = index_of(Kind::Therapy, th) {
-                    push_unique(&mut therapy_trials[i as usize], ti as u32);
+                    push_trial(&mut therapy_trials[i as usize], ti as u32);
                 }
             }
             for d in &t.diseases {
                 if let Some(i) = index_of(Kind::Disease, d) {
-                    push_unique(&mut disease_trials[i as usize], ti as u32);
+                    push_trial(&mut disease_trials[i as usize], ti as u32);
                 }
             }
         }
@@ -242,12 +248,16 @@ impl Corpus {
                     }
                 }
             }
-            for p in parents {
-                let inherited = therapy_trials[p as usize].clone();
-                for t in inherited {
-                    push_unique(&mut therapy_trials[pi], t);
-                }
+            if parents.is_empty() {
+                continue;
             }
+            let mut all = std::mem::take(&mut therapy_trials[pi]);
+            for p in parents {
+                all.extend_from_slice(&therapy_trials[p as usize]);
+            }
+            all.sort_unstable();
+            all.dedup();
+            therapy_trials[pi] = all;
         }
         Corpus {
             sources,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::index::{Index, KeyField, hash};
+use super::index::{Index, Key, KeyField, hash};
 use super::normalize::{char_mask, fold, fold_query, pinyin};
 use super::query::{Filter, Query};
 use crate::corpus::{Corpus, Kind, RecordRef};
@@ -28,6 +28,10 @@ pub struct Hit {
     pub matched: Option<String>,
     /// Slot in the index, for narrowing the next search.
     pub slot: u32,
+    /// The key behind `field`, resolved into `matched` only for the hits returned.
+    key: Option<u32>,
+    /// The whole query spells one of the record's ids or names exactly.
+    named: bool,
 }
 
 /// Counts of the matches by kind, disease and phase.
@@ -133,10 +137,19 @@ impl Engine {
         }
         hits.sort_unstable_by(cmp);
         hits.truncate(limit);
-        for h in &mut hits {
-            if let Some(k) = h.matched.take() {
-                h.matched = Some(k);
+        // The shortlist the user sees first is scored again by the fuzzy matcher, which weighs
+        // word starts and gaps more finely than the quick pass, and re-ordered within itself.
+        let refine = hits.len().min(REFINE);
+        for h in &mut hits[..refine] {
+            if let Some(score) = self.fine_score(&terms, h) {
+                h.score = score;
             }
+        }
+        hits[..refine].sort_by(cmp);
+        for h in &mut hits {
+            h.matched = h
+                .key
+                .map(|k| self.index.key_text_at(k as usize).to_string());
         }
         Results {
             hits,
@@ -199,6 +212,8 @@ impl Engine {
                 field: None,
                 matched: None,
                 slot,
+                key: None,
+                named: false,
             });
         }
         let mut total = 0i64;
@@ -211,18 +226,10 @@ impl Engine {
                     continue;
                 }
                 let text = self.index.key_text(k);
-                let Some(score) = self.matcher.fuzzy_match(text, &term.text) else {
+                let Some(score) = quick_score(text, &term.text) else {
                     continue;
                 };
-                let t = if k.exact == term.exact && k.field.identifies() {
-                    0
-                } else if k.field.is_name() && text.starts_with(&term.text) {
-                    1
-                } else if k.field.is_name() {
-                    2
-                } else {
-                    3
-                };
+                let t = tier_of(k, text, term);
                 let s = score + k.field.boost();
                 if best.is_none_or(|(bs, bt, _)| (t, -s) < (bt, -bs)) {
                     best = Some((s, t, ki));
@@ -235,19 +242,43 @@ impl Engine {
                 first = Some((keys[ki].field, ki));
             }
         }
-        if whole.is_some_and(|w| keys.iter().any(|k| k.exact == w && k.field.identifies())) {
+        let named =
+            whole.is_some_and(|w| keys.iter().any(|k| k.exact == w && k.field.identifies()));
+        if named {
             // The whole query names this record: it outranks a record one word names.
             tier = 0;
-            total += 1000;
+            total += NAMED;
         }
         Some(Hit {
             record,
             tier,
             score: total,
             field: first.map(|(f, _)| f),
-            matched: first.map(|(_, ki)| self.index.key_text(&keys[ki]).to_string()),
+            matched: None,
             slot,
+            key: first.map(|(_, ki)| self.index.key_offset(slot as usize) + ki as u32),
+            named,
         })
+    }
+
+    /// A hit's score by the fuzzy matcher: each term's best key, as in the quick pass.
+    fn fine_score(&self, terms: &[Term], h: &Hit) -> Option<i64> {
+        let keys = self.index.keys(h.slot as usize);
+        let mut total = 0;
+        for term in terms {
+            total += keys
+                .iter()
+                .filter(|k| k.mask & term.mask == term.mask)
+                .filter_map(|k| {
+                    let s = self
+                        .matcher
+                        .fuzzy_match(self.index.key_text(k), &term.text)?;
+                    Some(s + k.field.boost())
+                })
+                .max()?;
+        }
+        // A whole-query exact hit keeps its lead.
+        Some(total + if h.named { NAMED } else { 0 })
     }
 
     fn facets(&self, hits: &[Hit]) -> Facets {
@@ -288,6 +319,57 @@ impl Engine {
             phases,
         }
     }
+}
+
+/// How many of the best hits the fuzzy matcher scores again (see [`Engine::search`]).
+const REFINE: usize = 100;
+
+/// Added to the score of a record the whole query names exactly.
+const NAMED: i64 = 100_000;
+
+/// The tier of a key's hit: 0 exact on an identifying field, 1 a name's prefix, 2 a name, 3
+/// anything else.
+fn tier_of(k: &Key, text: &str, term: &Term) -> u8 {
+    if k.exact == term.exact && k.field.identifies() {
+        0
+    } else if k.field.is_name() && text.starts_with(&term.text) {
+        1
+    } else if k.field.is_name() {
+        2
+    } else {
+        3
+    }
+}
+
+/// The quick pass over every key: whether `term` occurs in `text` (both folded) as a prefix,
+/// as a substring (better at a word start), or as a subsequence (better the tighter its span),
+/// and a score in that order. `None` when the term's characters do not all occur in order.
+/// This is what lets one keystroke search hundreds of thousands of records: it costs a
+/// `starts_with`, a `find` and one linear scan, where a full fuzzy alignment costs far more.
+pub fn quick_score(text: &str, term: &str) -> Option<i64> {
+    if term.len() > text.len() {
+        return None;
+    }
+    let tail = (text.len() - term.len()).min(60) as i64;
+    if text.starts_with(term) {
+        return Some(400 - tail);
+    }
+    if let Some(i) = text.find(term) {
+        let word_start = !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        return Some(if word_start { 320 } else { 260 } - (i.min(60) as i64));
+    }
+    let mut chars = text.char_indices();
+    let (mut start, mut end) = (None, 0);
+    for tc in term.chars() {
+        let (i, c) = chars.find(|&(_, c)| c == tc)?;
+        start.get_or_insert(i);
+        end = i + c.len_utf8();
+    }
+    let span = end - start.unwrap_or(0);
+    Some(160 - ((span - term.len()) as i64).min(120) - (start.unwrap_or(0).min(30) as i64))
 }
 
 fn level(c: &Corpus, r: RecordRef) -> u8 {

@@ -208,6 +208,16 @@ impl Index {
         &self.keys[self.key_start[slot] as usize..self.key_start[slot + 1] as usize]
     }
 
+    /// Index of a slot's first key among all keys.
+    pub fn key_offset(&self, slot: usize) -> u32 {
+        self.key_start[slot]
+    }
+
+    /// The text of a key by its index among all keys.
+    pub fn key_text_at(&self, key: usize) -> &str {
+        self.key_text(&self.keys[key])
+    }
+
     pub fn key_text(&self, k: &Key) -> &str {
         &self.text[k.start as usize..(k.start + k.len) as usize]
     }
