@@ -521,13 +521,19 @@ fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: &mut Vec<Ro
             .unwrap_or_default()
     });
     row("Headline results", &|i| {
-        let mut ts: Vec<&Trial> = c.trials_of_therapy(i).iter().map(|&t| c.trial(t)).collect();
-        ts.sort_by_key(|t| (t.evidence_level(), std::cmp::Reverse(t.year)));
+        let mut ts: Vec<u32> = c.trials_of_therapy(i).to_vec();
+        ts.sort_by_key(|&t| {
+            (
+                c.trial(t).evidence_level(),
+                std::cmp::Reverse(c.trial(t).year),
+            )
+        });
         ts.iter()
             .take(3)
-            .filter_map(|t| {
-                present::headline(t)
-                    .map(|h| format!("{}: {h}", t.acronym.clone().unwrap_or_else(|| t.id.clone())))
+            .filter_map(|&t| {
+                let name = c.name_of(RecordRef::new(Kind::Trial, t as usize), lang);
+                present::headline(c.trial(t))
+                    .map(|h| format!("{}: {h}", crate::text::truncate(name, 40)))
             })
             .collect::<Vec<_>>()
             .join("; ")

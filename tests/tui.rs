@@ -342,3 +342,47 @@ fn snapshot_loading() {
     let s = evidex::tui::state::State::new("big.json", evidex::corpus::Lang::En, 80, 24);
     insta::assert_snapshot!(render(&s));
 }
+
+#[test]
+fn v_compares_the_studies_of_a_therapy() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "tace");
+    step(&mut s, Action::Down);
+    assert_eq!(selected_id(&s), "tace");
+    step(&mut s, Action::OpenEvidence);
+    assert_eq!(s.screen, Screen::Compare);
+    assert_eq!(s.compare.records.len(), 4, "the four strongest studies");
+    let c = s.corpus().unwrap();
+    let levels: Vec<u8> = s
+        .compare
+        .records
+        .iter()
+        .map(|r| c.trial(r.index).evidence_level().0)
+        .collect();
+    assert!(
+        levels.windows(2).all(|w| w[0] <= w[1]),
+        "strongest evidence first: {levels:?}"
+    );
+    assert!(shows(&s, "Cross-trial comparison"));
+}
+
+#[test]
+fn snapshot_compare_therapies_120x40() {
+    let mut s = app(120, 40);
+    mark_first(&mut s, "osimertinib");
+    mark_first(&mut s, "durvalumab");
+    step(&mut s, Action::OpenCompare);
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_compare_single_arm_and_planned_80x24() {
+    let mut s = app(80, 24);
+    mark_first(&mut s, "chance 2203");
+    mark_first(&mut s, "emerald-1");
+    mark_first(&mut s, "oncolytic");
+    step(&mut s, Action::OpenCompare);
+    let screen = render(&s);
+    assert!(screen.contains("single-arm"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -103,7 +103,7 @@ impl EvidenceLevel {
 
     pub fn meaning(self) -> &'static str {
         match self.0 {
-            6 => "not rated: the source does not state the design",
+            6 => "the source does not state the design",
             1 => "randomised controlled evidence",
             2 => "controlled or prospective, not randomised",
             3 => "retrospective comparison",

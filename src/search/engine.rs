@@ -68,6 +68,8 @@ struct Term {
     text: String,
     mask: u64,
     exact: u64,
+    /// A prepared substring searcher: building one per key would cost more than the search.
+    finder: memchr::memmem::Finder<'static>,
 }
 
 impl Engine {
@@ -96,6 +98,7 @@ impl Engine {
             .map(|t| Term {
                 mask: char_mask(t),
                 exact: hash(t),
+                finder: memchr::memmem::Finder::new(t.as_bytes()).into_owned(),
                 text: t.clone(),
             })
             .collect();
@@ -226,13 +229,16 @@ impl Engine {
                     continue;
                 }
                 let text = self.index.key_text(k);
-                let Some(score) = quick_score(text, &term.text) else {
+                let Some(score) = quick_score(text, term) else {
                     continue;
                 };
                 let t = tier_of(k, text, term);
                 let s = score + k.field.boost();
                 if best.is_none_or(|(bs, bt, _)| (t, -s) < (bt, -bs)) {
                     best = Some((s, t, ki));
+                    if t == 0 {
+                        break; // nothing ranks above an exact hit
+                    }
                 }
             }
             let (s, t, ki) = best?;
@@ -284,31 +290,28 @@ impl Engine {
     fn facets(&self, hits: &[Hit]) -> Facets {
         let c = self.corpus();
         let mut kinds = [0usize; 4];
-        let mut diseases: std::collections::HashMap<&str, usize> = Default::default();
-        let mut phases: std::collections::HashMap<&str, usize> = Default::default();
+        // Counted by position, not by id: no hashing per hit.
+        let mut diseases = vec![0usize; c.diseases.len()];
+        let mut phases = [0usize; PHASES.len()];
         for h in hits {
             kinds[h.record.kind as usize] += 1;
             if h.record.kind == Kind::Trial {
-                let t = c.trial(h.record.index);
-                for d in &t.diseases {
-                    *diseases.entry(d.as_str()).or_default() += 1;
+                for &d in self.index.diseases_of(h.slot as usize) {
+                    diseases[d as usize] += 1;
                 }
-                if let Some(p) = t.phase {
-                    *phases.entry(p.code()).or_default() += 1;
+                if let Some(p) = c.trial(h.record.index).phase {
+                    phases[p as usize] += 1;
                 }
             }
         }
         let order = [Kind::Trial, Kind::Therapy, Kind::Disease, Kind::Source];
         let mut diseases: Vec<(String, usize)> = diseases
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .enumerate()
+            .filter(|&(_, n)| n > 0)
+            .map(|(i, n)| (c.diseases[i].id.clone(), n))
             .collect();
         diseases.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut phases: Vec<(String, usize)> = phases
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        phases.sort();
         Facets {
             kinds: order
                 .iter()
@@ -316,10 +319,21 @@ impl Engine {
                 .filter(|&(_, n)| n > 0)
                 .collect(),
             diseases,
-            phases,
+            phases: PHASES
+                .iter()
+                .zip(phases)
+                .filter(|&(_, n)| n > 0)
+                .map(|(p, n)| (p.code().to_string(), n))
+                .collect(),
         }
     }
 }
+
+/// Every phase, in the order of the enum's discriminants.
+const PHASES: [crate::corpus::Phase; 7] = {
+    use crate::corpus::Phase::*;
+    [Early1, P1, P1_2, P2, P2_3, P3, P4]
+};
 
 /// How many of the best hits the fuzzy matcher scores again (see [`Engine::search`]).
 const REFINE: usize = 100;
@@ -346,20 +360,39 @@ fn tier_of(k: &Key, text: &str, term: &Term) -> u8 {
 /// and a score in that order. `None` when the term's characters do not all occur in order.
 /// This is what lets one keystroke search hundreds of thousands of records: it costs a
 /// `starts_with`, a `find` and one linear scan, where a full fuzzy alignment costs far more.
-pub fn quick_score(text: &str, term: &str) -> Option<i64> {
-    if term.len() > text.len() {
+fn quick_score(text: &str, term: &Term) -> Option<i64> {
+    let (hay, needle) = (text.as_bytes(), term.text.as_bytes());
+    if needle.len() > hay.len() {
         return None;
     }
-    let tail = (text.len() - term.len()).min(60) as i64;
-    if text.starts_with(term) {
+    let tail = (hay.len() - needle.len()).min(60) as i64;
+    if hay.starts_with(needle) {
         return Some(400 - tail);
     }
-    if let Some(i) = text.find(term) {
+    if let Some(i) = term.finder.find(hay) {
         let word_start = !text[..i]
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric);
         return Some(if word_start { 320 } else { 260 } - (i.min(60) as i64));
+    }
+    let span = subsequence_span(text, &term.text)?;
+    Some(160 - ((span.1 - span.0 - needle.len()) as i64).min(120) - (span.0.min(30) as i64))
+}
+
+/// The byte span of the leftmost greedy occurrence of `term`'s chars, in order, in `text`.
+fn subsequence_span(text: &str, term: &str) -> Option<(usize, usize)> {
+    let (hay, needle) = (text.as_bytes(), term.as_bytes());
+    if term.is_ascii() {
+        // Byte by byte, with memchr jumping to each next char.
+        let mut at = 0;
+        let mut start = None;
+        for &b in needle {
+            let i = at + memchr::memchr(b, &hay[at..])?;
+            start.get_or_insert(i);
+            at = i + 1;
+        }
+        return Some((start.unwrap_or(0), at));
     }
     let mut chars = text.char_indices();
     let (mut start, mut end) = (None, 0);
@@ -368,8 +401,7 @@ pub fn quick_score(text: &str, term: &str) -> Option<i64> {
         start.get_or_insert(i);
         end = i + c.len_utf8();
     }
-    let span = end - start.unwrap_or(0);
-    Some(160 - ((span - term.len()) as i64).min(120) - (start.unwrap_or(0).min(30) as i64))
+    Some((start.unwrap_or(0), end))
 }
 
 fn level(c: &Corpus, r: RecordRef) -> u8 {

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::normalize::{char_mask, fold, fold_query, pinyin};
+use super::normalize::{char_mask, fold, pinyin, strip_punctuation};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
@@ -108,6 +108,8 @@ pub struct Index {
     key_start: Vec<u32>,
     keys: Vec<Key>,
     text: String,
+    /// Slot → positions (in `corpus.diseases`) of a trial's diseases, for facet counts.
+    diseases: Vec<Box<[u32]>>,
 }
 
 pub fn hash(s: &str) -> u64 {
@@ -166,33 +168,88 @@ impl Builder {
             mask: char_mask(folded),
             start,
             len: folded.len() as u32,
-            exact: hash(&fold_query(folded)),
+            exact: hash(&strip_punctuation(folded)),
         });
     }
 }
 
 impl Index {
-    /// Indexes every record of the corpus.
+    /// Indexes every record of the corpus, on every core: each thread indexes a run of
+    /// records into its own buffers, which are then joined in order.
     pub fn build(corpus: Arc<Corpus>) -> Index {
-        let mut b = Builder {
-            keys: Vec::with_capacity(corpus.len() * 8),
-            text: String::with_capacity(corpus.len() * 160),
-        };
-        let mut records = Vec::with_capacity(corpus.len());
-        let mut key_start = Vec::with_capacity(corpus.len() + 1);
-        for r in corpus.records() {
-            key_start.push(b.keys.len() as u32);
-            records.push(r);
-            add_record(&mut b, &corpus, r);
+        let records: Vec<RecordRef> = corpus.records().collect();
+        let shared = Shared::new(&corpus);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let per = records.len().div_ceil(threads).max(1024);
+        let parts: Vec<(Builder, Vec<u32>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = records
+                .chunks(per)
+                .map(|run| {
+                    let (corpus, shared) = (&corpus, &shared);
+                    s.spawn(move || {
+                        let mut b = Builder {
+                            keys: Vec::with_capacity(run.len() * 16),
+                            text: String::with_capacity(run.len() * 400),
+                        };
+                        let mut starts = Vec::with_capacity(run.len());
+                        for &r in run {
+                            starts.push(b.keys.len() as u32);
+                            add_record(&mut b, corpus, shared, r);
+                        }
+                        (b, starts)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an indexing thread does not panic"))
+                .collect()
+        });
+        let n_keys = parts.iter().map(|(b, _)| b.keys.len()).sum();
+        let n_text = parts.iter().map(|(b, _)| b.text.len()).sum();
+        let mut keys = Vec::with_capacity(n_keys);
+        let mut text = String::with_capacity(n_text);
+        let mut key_start = Vec::with_capacity(records.len() + 1);
+        for (b, starts) in parts {
+            let (key_base, text_base) = (keys.len() as u32, text.len() as u32);
+            key_start.extend(starts.into_iter().map(|s| s + key_base));
+            keys.extend(b.keys.into_iter().map(|mut k| {
+                k.start += text_base;
+                k
+            }));
+            text.push_str(&b.text);
         }
-        key_start.push(b.keys.len() as u32);
+        key_start.push(keys.len() as u32);
+        let diseases = records
+            .iter()
+            .map(|r| match r.kind {
+                Kind::Trial => corpus
+                    .trial(r.index)
+                    .diseases
+                    .iter()
+                    .filter_map(|d| corpus.resolve(d))
+                    .filter(|d| d.kind == Kind::Disease)
+                    .map(|d| d.index)
+                    .collect(),
+                _ => Box::default(),
+            })
+            .collect();
         Index {
             corpus,
             records,
             key_start,
-            keys: b.keys,
-            text: b.text,
+            keys,
+            text,
+            diseases,
         }
+    }
+
+    /// Positions of a trial's diseases (empty for other records).
+    pub fn diseases_of(&self, slot: usize) -> &[u32] {
+        &self.diseases[slot]
     }
 
     pub fn len(&self) -> usize {
@@ -228,7 +285,40 @@ impl Index {
     }
 }
 
-fn add_record(b: &mut Builder, c: &Corpus, r: RecordRef) {
+/// Folded names of therapies and diseases, made once: every trial that uses one repeats them.
+struct Shared {
+    therapy_keys: Vec<Vec<String>>,
+    disease_keys: Vec<Vec<String>>,
+}
+
+impl Shared {
+    fn new(c: &Corpus) -> Shared {
+        Shared {
+            therapy_keys: c
+                .therapies
+                .iter()
+                .map(|t| {
+                    t.name
+                        .iter()
+                        .chain(t.aliases.iter().map(String::as_str))
+                        .map(fold)
+                        .collect()
+                })
+                .collect(),
+            disease_keys: c
+                .diseases
+                .iter()
+                .map(|d| {
+                    std::iter::once(fold(&d.id))
+                        .chain(d.name.iter().map(fold))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+fn add_record(b: &mut Builder, c: &Corpus, shared: &Shared, r: RecordRef) {
     match r.kind {
         Kind::Trial => {
             let t = c.trial(r.index);
@@ -245,10 +335,11 @@ fn add_record(b: &mut Builder, c: &Corpus, r: RecordRef) {
             for a in &t.aliases {
                 b.add(KeyField::Alias, a);
             }
-            for d in t.diseases.iter().filter_map(|d| c.disease_by_id(d)) {
-                b.add(KeyField::Disease, &d.id);
-                for n in d.name.iter() {
-                    b.push(KeyField::Disease, &fold(n));
+            for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
+                if d.kind == Kind::Disease {
+                    for k in &shared.disease_keys[d.index as usize] {
+                        b.push(KeyField::Disease, k);
+                    }
                 }
             }
             let mut seen: Vec<&str> = Vec::new();
@@ -257,12 +348,9 @@ fn add_record(b: &mut Builder, c: &Corpus, r: RecordRef) {
                     continue;
                 }
                 seen.push(th);
-                if let Some(th) = c.therapy_by_id(th) {
-                    for n in th.name.iter() {
-                        b.push(KeyField::Therapy, &fold(n));
-                    }
-                    for a in &th.aliases {
-                        b.push(KeyField::Therapy, &fold(a));
+                if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
+                    for k in &shared.therapy_keys[r.index as usize] {
+                        b.push(KeyField::Therapy, k);
                     }
                 }
             }

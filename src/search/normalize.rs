@@ -42,7 +42,12 @@ pub fn has_han(s: &str) -> bool {
 /// Folds a query term for matching: [`fold`], then drops punctuation so that `PD-1`, `pd1`
 /// and `ＰＤ－１` are the same term.
 pub fn fold_query(s: &str) -> String {
-    fold(s)
+    strip_punctuation(&fold(s))
+}
+
+/// Drops what is neither a letter, a digit nor a Han character from already folded text.
+pub fn strip_punctuation(folded: &str) -> String {
+    folded
         .chars()
         .filter(|c| c.is_alphanumeric() || is_han(*c))
         .collect()

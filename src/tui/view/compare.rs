@@ -40,9 +40,15 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         Rect::new(0, 0, area.width, 1),
     );
 
-    // Caveats.
+    // Caveats. Those about one column are shown in its header ([single-arm], [planned…]);
+    // the banner keeps the ones about the comparison as a whole.
     let mut y = 1;
-    for cav in &cmp.caveats {
+    let general = cmp.caveats.iter().filter(|cav| {
+        !cmp.columns
+            .iter()
+            .any(|col| col.caution.is_some() && cav.starts_with(&format!("{}:", col.title)))
+    });
+    for cav in general {
         for l in wrap(&format!("⚠ {}", clean(cav)), area.width as usize) {
             if y + 4 >= area.height {
                 break;
