@@ -376,8 +376,33 @@ fn quick_score(text: &str, term: &Term) -> Option<i64> {
             .is_some_and(char::is_alphanumeric);
         return Some(if word_start { 320 } else { 260 } - (i.min(60) as i64));
     }
-    let span = subsequence_span(text, &term.text)?;
-    Some(160 - ((span.1 - span.0 - needle.len()) as i64).min(120) - (span.0.min(30) as i64))
+    // A scattered subsequence is noise in long titles ("pemb" would match almost every "phase
+    // … versus … combined" title): gaps are bounded, except for the initials of words.
+    if let Some((start, end)) = subsequence_span(text, &term.text)
+        && end - start - needle.len() <= MAX_GAPS.max(needle.len() * 2)
+    {
+        return Some(160 - ((end - start - needle.len()) as i64) - (start.min(30) as i64));
+    }
+    word_initials(text, &term.text).then_some(150)
+}
+
+/// How many characters may lie between the letters of a fuzzy match.
+const MAX_GAPS: usize = 8;
+
+/// Whether `term`'s chars start successive words of `text`, in order ("tdb" in "tace +
+/// durvalumab + bevacizumab").
+fn word_initials(text: &str, term: &str) -> bool {
+    let mut starts = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            c.is_alphanumeric()
+                && !text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        })
+        .map(|(_, c)| c);
+    term.chars().all(|tc| starts.any(|c| c == tc))
 }
 
 /// The byte span of the leftmost greedy occurrence of `term`'s chars, in order, in `text`.

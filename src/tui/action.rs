@@ -51,6 +51,8 @@ pub enum Action {
         x: u16,
         y: u16,
     },
+    /// Time passes while the corpus loads (milliseconds since the start), for the progress line.
+    Tick(u64),
     /// A test-only trigger (`EVIDEX_TEST_PANIC=1`): panics inside the event loop.
     TestPanic,
 }

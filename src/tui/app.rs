@@ -202,6 +202,7 @@ fn event_loop(
     spawn_loader(opts.corpus.clone(), tx.clone());
     let mut worker: Option<Worker> = None;
 
+    let started = std::time::Instant::now();
     terminal.draw(|f| view(&state, f))?;
     loop {
         let first = match rx.recv_timeout(Duration::from_millis(100)) {
@@ -213,7 +214,14 @@ fn event_loop(
         if sig != 0 {
             return Err(AppError::Signal(sig as i32));
         }
-        let Some(first) = first else { continue };
+        let first = match first {
+            Some(m) => m,
+            // While loading, the progress line shows the time passing.
+            None if state.engine().is_none() => Msg::App(Event::Action(Action::Tick(
+                started.elapsed().as_millis() as u64,
+            ))),
+            None => continue,
+        };
         // Apply everything that is waiting, then draw once.
         for msg in std::iter::once(first).chain(rx.try_iter()) {
             let event = match msg {

@@ -88,7 +88,11 @@ pub struct Compare {
 
 /// Whether the corpus is still loading, ready, or failed.
 pub enum Load {
-    Loading { name: String },
+    /// Still loading `name`; `elapsed_ms` is how long it has taken so far (the loop ticks it).
+    Loading {
+        name: String,
+        elapsed_ms: u64,
+    },
     Ready(Arc<Engine>),
 }
 
@@ -124,6 +128,7 @@ impl State {
         State {
             load: Load::Loading {
                 name: corpus_name.to_string(),
+                elapsed_ms: 0,
             },
             lang,
             input: Input::default(),

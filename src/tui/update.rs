@@ -116,6 +116,12 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::TestPanic => return vec![Effect::Panic],
+        Action::Tick(ms) => {
+            if let Load::Loading { elapsed_ms, .. } = &mut s.load {
+                *elapsed_ms = ms;
+            }
+            return Vec::new();
+        }
         Action::ScrollAt { x, y, down } => return mouse_scroll(s, x, y, down),
         Action::ClickAt { x, y } => return click(s, x, y),
         _ => {}

@@ -21,9 +21,15 @@ pub fn view(s: &State, f: &mut Frame) {
         too_small(f, area, &theme);
         return;
     }
-    if let Load::Loading { name } = &s.load {
+    if let Load::Loading { name, elapsed_ms } = &s.load {
         let y = area.height / 2;
-        let msg = format!("Loading {}…", crate::text::clean(name));
+        let spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+        let msg = format!(
+            "{} Loading and indexing {}… {:.1} s",
+            spinner[(*elapsed_ms / 100) as usize % spinner.len()],
+            crate::text::clean(name),
+            *elapsed_ms as f64 / 1000.0
+        );
         f.render_widget(
             Paragraph::new(vec![
                 Line::from(Span::styled(msg, theme.key())),
