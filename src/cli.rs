@@ -41,6 +41,7 @@ const AFTER_HELP: &str = "Examples:
   evidex show emerald-1                    a record in full, with its sources
   evidex compare emerald-1 leap-012 --format md
   evidex validate my-corpus.json
+  evidex import ctgov NCT02513394.json --merge data/corpus.json -o merged.json
 
 Exit codes: 0 success, 1 nothing matched, 2 bad input (corpus, query or arguments).";
 
@@ -105,6 +106,33 @@ pub enum Command {
         /// The file to check (default: --corpus, or the bundled corpus).
         path: Option<PathBuf>,
     },
+    /// Import registry records (ClinicalTrials.gov API v2 JSON) as a corpus.
+    ///
+    /// Each FILE is a study (https://clinicaltrials.gov/api/v2/studies/NCT02513394), a page of
+    /// studies ({"studies": [...]}) or a JSON array of studies. The corpus is written to
+    /// OUTPUT, or to stdout; the report goes to stderr. Exit code 2 when any record was skipped.
+    Import {
+        /// The registry format: ctgov (ClinicalTrials.gov API v2).
+        #[arg(value_enum)]
+        registry: Registry,
+        /// Study files to import.
+        #[arg(required = true, num_args = 1.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write the corpus here instead of stdout (replaced atomically).
+        #[arg(short, long, value_name = "OUT.json")]
+        output: Option<PathBuf>,
+        /// Add the studies to this corpus (de-duplicated by NCT id, therapies and diseases
+        /// linked by name or alias) instead of starting an empty one.
+        #[arg(long, value_name = "CORPUS.json")]
+        merge: Option<PathBuf>,
+    },
+}
+
+/// Registry formats `evidex import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Registry {
+    /// ClinicalTrials.gov API v2 study JSON.
+    Ctgov,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -200,6 +228,12 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
         Command::Validate { path } => {
             validate(path.as_deref().or(global.corpus.as_deref()), &mut out)
         }
+        Command::Import {
+            registry: Registry::Ctgov,
+            files,
+            output,
+            merge,
+        } => crate::import::ctgov_command(&files, output.as_deref(), merge.as_deref(), &mut out),
         Command::Search { query, json, limit } => {
             let engine = engine(global)?;
             search_cmd(&engine, &query.join(" "), json, limit, lang, &mut out)

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod compare;
 pub mod corpus;
 pub mod export;
+pub mod import;
 pub mod present;
 pub mod search;
 pub mod text;

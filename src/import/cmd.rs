@@ -1,0 +1,81 @@
+//! The `evidex import` command: reads registry files, merges them into a corpus, writes the
+//! corpus (to a file atomically, or to stdout) and reports to stderr.
+//!
+//! Exit status: 0 when every study imported; 2 when any study was skipped or any file could
+//! not be read (the others are still written), when nothing at all was imported, or when the
+//! corpus to merge into is itself invalid.
+
+use std::path::{Path, PathBuf};
+
+use super::{Event, Importer};
+use crate::cli::{CliError, Out};
+use crate::corpus::validate::{self, Severity};
+use crate::corpus::{Corpus, CorpusFile};
+use crate::export::write_atomic;
+
+/// Above this many imported studies, the per-study lines are left out and only the summary,
+/// updates and problems are printed.
+const LIST_LIMIT: usize = 50;
+
+/// Runs `evidex import ctgov FILES [-o OUTPUT] [--merge CORPUS]`.
+pub fn ctgov(
+    files: &[PathBuf],
+    output: Option<&Path>,
+    merge: Option<&Path>,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let base = match merge {
+        Some(p) => Corpus::open(p)?.to_file(),
+        None => CorpusFile {
+            schema_version: 1,
+            ..Default::default()
+        },
+    };
+    let mut imp = Importer::new(base);
+    for f in files {
+        imp.add_file(f);
+    }
+    let (file, report) = imp.finish();
+    let list_imported = report.imported() <= LIST_LIMIT;
+    for e in &report.events {
+        if list_imported || !matches!(e, Event::Imported { .. }) {
+            eprintln!("{}", crate::text::clean(&e.to_string()));
+        }
+    }
+    if report.imported() + report.updated() == 0 {
+        return Err(CliError::new(
+            2,
+            format!("{}; nothing imported, no output written", report.summary()),
+        ));
+    }
+    // Each study was validated before it was merged; this guards the merge itself.
+    let errors: Vec<String> = validate::validate(&file, None)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| format!("  {}: {}", p.field, p.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(CliError::new(
+            2,
+            format!(
+                "the merged corpus would not validate, so nothing was written:\n{}",
+                errors.join("\n")
+            ),
+        ));
+    }
+    let json = serde_json::to_string_pretty(&file)
+        .map_err(|e| CliError::new(2, format!("cannot write the corpus as JSON: {e}")))?
+        + "\n";
+    match output {
+        Some(p) => write_atomic(p, json.as_bytes()).map_err(|e| {
+            CliError::new(2, format!("{}: cannot write the corpus: {e}", p.display()))
+        })?,
+        None => out.print(&json)?,
+    }
+    let to = output.map_or(String::new(), |p| format!(" → {}", p.display()));
+    if report.has_failures() {
+        return Err(CliError::new(2, format!("{}{to}", report.summary())));
+    }
+    eprintln!("{}{to}", report.summary());
+    Ok(())
+}

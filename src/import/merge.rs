@@ -1,0 +1,445 @@
+//! Adding imported studies to a corpus: ids, de-duplication and linking.
+//!
+//! A [`Merger`] owns the target [`CorpusFile`] (empty, or the corpus given to `--merge`) and
+//! adds one [`Draft`] at a time:
+//!
+//! - the trial is matched to an existing one by NCT id (case-insensitive, any of its
+//!   `registry_ids`). A trial that came only from this same registry record is replaced
+//!   wholesale (its id kept); a hand-curated trial keeps its arms, outcomes and citations and
+//!   gains the registry's (see [`Merger::update_curated`]);
+//! - each intervention is linked to an existing therapy whose name or alias equals the
+//!   intervention's name, or failing that one of its `otherNames` (three characters or more,
+//!   all pointing at the same therapy); a linked therapy gains the names it lacked as aliases
+//!   and the registry record as a citation. Unlinked interventions become new therapies;
+//! - each condition is linked to a disease by name or alias, else becomes a new disease.
+//!
+//! Names compare case-insensitively with whitespace collapsed. New ids are kebab-case slugs of
+//! the name, made unique across the whole file with `-2`, `-3`, … .
+
+use std::collections::{HashMap, HashSet};
+
+use super::ctgov::{Draft, TherapyDraft};
+use crate::corpus::{CorpusFile, Disease, Names, Therapy, Trial};
+
+/// A kebab-case id from any text: ASCII letters and digits, everything else a single hyphen,
+/// cut at a hyphen to at most `max` bytes. Empty when the text has no ASCII letter or digit.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut s = String::with_capacity(text.len().min(max + 8));
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    while s.ends_with('-') {
+        s.pop();
+    }
+    if s.len() > max {
+        let cut = s[..max].rfind('-').filter(|&i| i > 0).unwrap_or(max);
+        s.truncate(cut);
+        while s.ends_with('-') {
+            s.pop();
+        }
+    }
+    s
+}
+
+/// The key names are compared by.
+fn key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// What adding a study did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A new trial with this id.
+    New(String),
+    /// An earlier import of the same record, replaced; the trial id.
+    Replaced(String),
+    /// A curated trial with the same NCT id, given the registry's data; the trial id.
+    Curated(String),
+}
+
+/// Name → record index; `None` when two records claim the name.
+type NameIndex = HashMap<String, Option<usize>>;
+
+fn register(index: &mut NameIndex, name: &str, i: usize) {
+    let k = key(name);
+    if k.is_empty() {
+        return;
+    }
+    match index.get(&k) {
+        None => {
+            index.insert(k, Some(i));
+        }
+        Some(Some(j)) if *j != i => {
+            index.insert(k, None);
+        }
+        _ => {}
+    }
+}
+
+pub struct Merger {
+    pub file: CorpusFile,
+    ids: HashSet<String>,
+    therapy_names: NameIndex,
+    disease_names: NameIndex,
+    /// Upper-case NCT id → trial index.
+    registry: HashMap<String, usize>,
+}
+
+impl Merger {
+    pub fn new(file: CorpusFile) -> Merger {
+        let mut m = Merger {
+            ids: HashSet::new(),
+            therapy_names: HashMap::new(),
+            disease_names: HashMap::new(),
+            registry: HashMap::new(),
+            file,
+        };
+        let f = &m.file;
+        m.ids.extend(f.sources.iter().map(|r| r.id.clone()));
+        m.ids.extend(f.diseases.iter().map(|r| r.id.clone()));
+        m.ids.extend(f.therapies.iter().map(|r| r.id.clone()));
+        m.ids.extend(f.trials.iter().map(|r| r.id.clone()));
+        for (i, t) in f.therapies.iter().enumerate() {
+            for n in t.name.iter().chain(t.aliases.iter().map(String::as_str)) {
+                register(&mut m.therapy_names, n, i);
+            }
+        }
+        for (i, d) in f.diseases.iter().enumerate() {
+            for n in d.name.iter().chain(d.aliases.iter().map(String::as_str)) {
+                register(&mut m.disease_names, n, i);
+            }
+        }
+        for (i, t) in f.trials.iter().enumerate() {
+            for r in &t.registry_ids {
+                m.registry.entry(r.to_ascii_uppercase()).or_insert(i);
+            }
+        }
+        m
+    }
+
+    /// A new id from `name`, unique in the file, and reserved.
+    fn new_id(&mut self, name: &str, fallback: &str) -> String {
+        let mut base = slug(name, 64);
+        if base.is_empty() {
+            base = fallback.to_string();
+        }
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    fn link_therapy(&mut self, t: &TherapyDraft) -> String {
+        let lookup = |names: &NameIndex, n: &str| names.get(&key(n)).copied().flatten();
+        let hit = lookup(&self.therapy_names, &t.name).or_else(|| {
+            let hits: Vec<usize> = t
+                .other_names
+                .iter()
+                .filter(|o| o.chars().count() >= 3)
+                .filter_map(|o| lookup(&self.therapy_names, o))
+                .collect();
+            match hits.first() {
+                Some(&h) if hits.iter().all(|&x| x == h) => Some(h),
+                _ => None,
+            }
+        });
+        match hit {
+            Some(i) => {
+                let th = &mut self.file.therapies[i];
+                let mut known: HashSet<String> = th
+                    .name
+                    .iter()
+                    .chain(th.aliases.iter().map(String::as_str))
+                    .map(key)
+                    .collect();
+                for n in std::iter::once(&t.name).chain(&t.other_names) {
+                    if known.insert(key(n)) {
+                        th.aliases.push(n.clone());
+                    }
+                }
+                if !th.citations.iter().any(|c| c.source == t.citation.source) {
+                    th.citations.push(t.citation.clone());
+                }
+                let names: Vec<String> = th.aliases.clone();
+                let id = th.id.clone();
+                for n in &names {
+                    register(&mut self.therapy_names, n, i);
+                }
+                id
+            }
+            None => {
+                let id = self.new_id(&t.name, "therapy");
+                let i = self.file.therapies.len();
+                self.file.therapies.push(Therapy {
+                    id: id.clone(),
+                    name: Names::en(&t.name),
+                    aliases: t.other_names.clone(),
+                    kind: t.kind,
+                    citations: vec![t.citation.clone()],
+                    ..Default::default()
+                });
+                register(&mut self.therapy_names, &t.name, i);
+                for n in &t.other_names {
+                    register(&mut self.therapy_names, n, i);
+                }
+                id
+            }
+        }
+    }
+
+    fn link_disease(&mut self, condition: &str) -> String {
+        if let Some(Some(i)) = self.disease_names.get(&key(condition)) {
+            return self.file.diseases[*i].id.clone();
+        }
+        let id = self.new_id(condition, "condition");
+        let i = self.file.diseases.len();
+        self.file.diseases.push(Disease {
+            id: id.clone(),
+            name: Names::en(condition),
+            ..Default::default()
+        });
+        register(&mut self.disease_names, condition, i);
+        id
+    }
+
+    /// Adds one study.
+    pub fn add(&mut self, mut d: Draft) -> Added {
+        // The source: replaced when an earlier import made it, else added under a free id.
+        let src_id = d.source.id.clone();
+        if let Some(s) = self.file.sources.iter_mut().find(|s| s.id == src_id) {
+            *s = d.source.clone();
+        } else {
+            if self.ids.contains(&src_id) {
+                let new = self.new_id(&src_id, "ctgov");
+                retarget(&mut d, &src_id, &new);
+            } else {
+                self.ids.insert(src_id.clone());
+            }
+            self.file.sources.push(d.source.clone());
+        }
+
+        let therapy_ids: Vec<String> = d.therapies.iter().map(|t| self.link_therapy(t)).collect();
+        for (arm, idx) in d.trial.arms.iter_mut().zip(&d.arm_therapies) {
+            for &i in idx {
+                if let Some(id) = therapy_ids.get(i)
+                    && !arm.therapies.contains(id)
+                {
+                    arm.therapies.push(id.clone());
+                }
+            }
+        }
+        for c in &d.conditions {
+            let id = self.link_disease(c);
+            if !d.trial.diseases.contains(&id) {
+                d.trial.diseases.push(id);
+            }
+        }
+
+        let nct = d.nct.to_ascii_uppercase();
+        match self.registry.get(&nct).copied() {
+            Some(i) => {
+                let src = d.source.id.clone();
+                let existing = &self.file.trials[i];
+                if only_from(existing, &src) {
+                    let id = existing.id.clone();
+                    d.trial.id = id.clone();
+                    self.file.trials[i] = d.trial;
+                    Added::Replaced(id)
+                } else {
+                    let id = existing.id.clone();
+                    update_curated(&mut self.file.trials[i], d.trial, &src);
+                    Added::Curated(id)
+                }
+            }
+            None => {
+                let id = self.new_id(&d.nct, "trial");
+                d.trial.id = id.clone();
+                let i = self.file.trials.len();
+                for r in &d.trial.registry_ids {
+                    if r.eq_ignore_ascii_case(&d.nct) {
+                        self.registry.insert(r.to_ascii_uppercase(), i);
+                    }
+                }
+                self.file.trials.push(d.trial);
+                Added::New(id)
+            }
+        }
+    }
+}
+
+/// Points every citation of a draft at another source id.
+fn retarget(d: &mut Draft, from: &str, to: &str) {
+    d.source.id = to.to_string();
+    let fix = |c: &mut crate::corpus::Citation| {
+        if c.source == from {
+            c.source = to.to_string();
+        }
+    };
+    d.trial.citations.iter_mut().for_each(fix);
+    d.trial
+        .outcomes
+        .iter_mut()
+        .for_each(|o| fix(&mut o.citation));
+    d.trial
+        .notes
+        .iter_mut()
+        .filter_map(|n| n.citation.as_mut())
+        .for_each(fix);
+    d.therapies.iter_mut().for_each(|t| fix(&mut t.citation));
+}
+
+/// Whether everything a trial cites is the registry record `src` (an earlier import).
+fn only_from(t: &Trial, src: &str) -> bool {
+    t.citations.iter().all(|c| c.source == src)
+        && t.outcomes.iter().all(|o| o.citation.source == src)
+        && t.notes
+            .iter()
+            .filter_map(|n| n.citation.as_ref())
+            .all(|c| c.source == src)
+}
+
+/// Gives a hand-curated trial the registry's data without losing what the curator wrote:
+/// earlier imports from `src` are removed, then the registry's arms (matched to existing arms
+/// by label), outcomes, notes and citation are added; ids, aliases and diseases are merged;
+/// empty fields are filled; the status is the registry's, which is current.
+fn update_curated(t: &mut Trial, new: Trial, src: &str) {
+    let from_src = |c: &crate::corpus::Citation| c.source == src;
+    t.outcomes.retain(|o| !from_src(&o.citation));
+    t.notes.retain(|n| match &n.citation {
+        Some(c) => !from_src(c),
+        None => !n.text.starts_with("ClinicalTrials.gov: "),
+    });
+    t.citations.retain(|c| !from_src(c));
+
+    let mut remap: HashMap<String, String> = HashMap::new();
+    for mut arm in new.arms {
+        let label = key(arm.label.get(crate::corpus::Lang::En));
+        if let Some(e) = t
+            .arms
+            .iter()
+            .find(|a| a.label.iter().any(|l| key(l) == label))
+        {
+            remap.insert(arm.id.clone(), e.id.clone());
+            continue;
+        }
+        let base = arm.id.clone();
+        let mut id = base.clone();
+        let mut n = 2;
+        while t.arms.iter().any(|a| a.id == id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        remap.insert(base, id.clone());
+        arm.id = id;
+        t.arms.push(arm);
+    }
+    for mut o in new.outcomes {
+        for v in &mut o.values {
+            if let Some(a) = &v.arm
+                && let Some(to) = remap.get(a)
+            {
+                v.arm = Some(to.clone());
+            }
+        }
+        t.outcomes.push(o);
+    }
+    for r in new.registry_ids {
+        if !t.registry_ids.iter().any(|x| x.eq_ignore_ascii_case(&r)) {
+            t.registry_ids.push(r);
+        }
+    }
+    let mut also: Vec<String> = new.aliases;
+    if let Some(a) = &new.acronym
+        && t.acronym
+            .as_deref()
+            .is_some_and(|x| !x.eq_ignore_ascii_case(a))
+    {
+        also.push(a.clone());
+    }
+    if let Some(title) = &new.title.en
+        && t.title.en.as_deref() != Some(title.as_str())
+    {
+        also.push(title.clone());
+    }
+    for a in also {
+        if !t.aliases.iter().any(|x| key(x) == key(&a)) {
+            t.aliases.push(a);
+        }
+    }
+    for d in new.diseases {
+        if !t.diseases.contains(&d) {
+            t.diseases.push(d);
+        }
+    }
+    if t.acronym.is_none() {
+        t.acronym = new.acronym;
+    }
+    if t.phase.is_none() {
+        t.phase = new.phase;
+    }
+    if t.design == crate::corpus::Design::Unspecified {
+        t.design = new.design;
+    }
+    if t.design_note.is_none() {
+        t.design_note = new.design_note;
+    }
+    if t.enrolment.is_none() {
+        t.enrolment = new.enrolment;
+    }
+    if t.countries.is_empty() {
+        t.countries = new.countries;
+    }
+    if t.centres.is_none() {
+        t.centres = new.centres;
+    }
+    if t.year.is_none() && t.reported_in.is_none() {
+        t.year = new.year;
+        t.reported_in = new.reported_in;
+    }
+    t.status = new.status;
+    t.notes.extend(new.notes);
+    t.citations.extend(new.citations);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::validate::is_valid_id;
+
+    #[test]
+    fn slugs_are_valid_ids() {
+        assert_eq!(slug("Breast Cancer", 48), "breast-cancer");
+        assert_eq!(slug("  Nr-axSpA ", 48), "nr-axspa");
+        assert_eq!(slug("NCT02513394", 48), "nct02513394");
+        assert_eq!(slug("µg/mL — 肝癌", 48), "g-ml");
+        assert_eq!(slug("肝癌", 48), "");
+        let long = slug(
+            "Stage III Uterine Corpus Endometrial Stromal Sarcoma AJCC v8",
+            48,
+        );
+        assert!(long.len() <= 48 && is_valid_id(&long), "{long}");
+        assert!(is_valid_id(&slug("a--b__c", 48)));
+    }
+
+    #[test]
+    fn ambiguous_names_link_nothing() {
+        let mut idx = NameIndex::new();
+        register(&mut idx, "CT", 0);
+        register(&mut idx, "ct", 1);
+        register(&mut idx, "Cisplatin", 2);
+        register(&mut idx, "cisplatin", 2);
+        assert_eq!(idx.get("ct"), Some(&None));
+        assert_eq!(idx.get("cisplatin"), Some(&Some(2)));
+    }
+}

@@ -1,0 +1,311 @@
+//! Registry formats into the corpus model: `evidex import ctgov FILE...`.
+//!
+//! [`ctgov`] reads ClinicalTrials.gov API v2 JSON and maps each study onto the model;
+//! [`merge`] adds the mapped studies to a corpus (a new one, or the one given to `--merge`),
+//! linking therapies and diseases by name. [`Importer`] drives both over files and keeps the
+//! [`Report`]: each study is imported, updated or skipped, and every skipped study or unreadable
+//! file is reported with its file and position, never silently dropped. Nothing here prints;
+//! the CLI prints the report.
+//!
+//! Each study is validated on its own (with the rules of [`crate::corpus::validate`]) before it
+//! is merged, so one odd record cannot make the whole output invalid.
+
+mod cmd;
+pub mod ctgov;
+pub mod merge;
+mod scan;
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use crate::corpus::load::{MAX_FILE_BYTES, decode};
+use crate::corpus::validate::{self, Severity};
+use crate::corpus::{CorpusFile, Trial};
+
+pub use cmd::ctgov as ctgov_command;
+pub use merge::Added;
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A study added as a new trial.
+    Imported {
+        file: String,
+        nct: String,
+        id: String,
+    },
+    /// A study whose NCT id the corpus already had.
+    Updated {
+        file: String,
+        nct: String,
+        id: String,
+        /// The existing trial was curated by hand (kept, with the registry's data added),
+        /// rather than an earlier import (replaced).
+        curated: bool,
+    },
+    /// A study that could not be imported.
+    Skipped {
+        file: String,
+        /// Index in the file's array or page; `None` for a file that is one study.
+        position: Option<usize>,
+        nct: Option<String>,
+        message: String,
+    },
+    /// A file that could not be read as ClinicalTrials.gov records at all.
+    BadFile { file: String, message: String },
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Imported { file, nct, id } => write!(f, "{file}: {nct}: imported as {id}"),
+            Event::Updated {
+                file,
+                nct,
+                id,
+                curated,
+            } => {
+                if *curated {
+                    write!(
+                        f,
+                        "{file}: {nct}: updated existing trial {id} (its curated arms, outcomes and sources are kept; the registry's are added)"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{file}: {nct}: updated existing trial {id} (replaces the earlier import)"
+                    )
+                }
+            }
+            Event::Skipped {
+                file,
+                position,
+                nct,
+                message,
+            } => {
+                write!(f, "{file}")?;
+                if let Some(p) = position {
+                    write!(f, ": record {p}")?;
+                }
+                if let Some(n) = nct {
+                    write!(f, " ({n})")?;
+                }
+                write!(f, ": skipped: {message}")
+            }
+            Event::BadFile { file, message } => write!(f, "{file}: {message}"),
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub events: Vec<Event>,
+}
+
+impl Report {
+    pub fn imported(&self) -> usize {
+        self.count(|e| matches!(e, Event::Imported { .. }))
+    }
+    pub fn updated(&self) -> usize {
+        self.count(|e| matches!(e, Event::Updated { .. }))
+    }
+    pub fn skipped(&self) -> usize {
+        self.count(|e| matches!(e, Event::Skipped { .. }))
+    }
+    pub fn bad_files(&self) -> usize {
+        self.count(|e| matches!(e, Event::BadFile { .. }))
+    }
+    fn count(&self, f: impl Fn(&Event) -> bool) -> usize {
+        self.events.iter().filter(|e| f(e)).count()
+    }
+
+    /// Whether anything was skipped or unreadable (the command then exits non-zero).
+    pub fn has_failures(&self) -> bool {
+        self.skipped() > 0 || self.bad_files() > 0
+    }
+
+    /// `imported 3, updated 1, skipped 0`, and the unreadable files when there are any.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "imported {}, updated {}, skipped {}",
+            self.imported(),
+            self.updated(),
+            self.skipped()
+        );
+        match self.bad_files() {
+            0 => {}
+            1 => s.push_str(", 1 file not read"),
+            n => s.push_str(&format!(", {n} files not read")),
+        }
+        s
+    }
+}
+
+/// Imports studies into a corpus, one file or text at a time.
+pub struct Importer {
+    merger: merge::Merger,
+    report: Report,
+}
+
+impl Importer {
+    /// Starts from `base`: an empty corpus, or the one being merged into.
+    pub fn new(base: CorpusFile) -> Importer {
+        Importer {
+            merger: merge::Merger::new(base),
+            report: Report::default(),
+        }
+    }
+
+    /// Reads a file of ClinicalTrials.gov JSON; problems go to the report.
+    pub fn add_file(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        match read(path) {
+            Ok(text) => self.add_text(&name, &text),
+            Err(message) => self.report.events.push(Event::BadFile {
+                file: name,
+                message,
+            }),
+        }
+    }
+
+    /// Imports the studies in `text`; `name` names it in the report.
+    pub fn add_text(&mut self, name: &str, text: &str) {
+        let ctgov::Split { doc, studies } = match ctgov::split(text) {
+            Ok(s) => s,
+            Err(e) => {
+                self.report.events.push(Event::BadFile {
+                    file: name.to_string(),
+                    message: e.to_string(),
+                });
+                return;
+            }
+        };
+        if studies.is_empty() {
+            self.report.events.push(Event::BadFile {
+                file: name.to_string(),
+                message: "holds no studies (an empty list)".into(),
+            });
+        }
+        for raw in studies {
+            let skipped = |nct: Option<String>, message: String| Event::Skipped {
+                file: name.to_string(),
+                position: raw.position,
+                nct,
+                message,
+            };
+            let draft = ctgov::parse_study(&doc, &raw).and_then(|s| ctgov::map_study(&s));
+            let draft = match draft {
+                Ok(d) => d,
+                Err(e) => {
+                    self.report.events.push(skipped(e.nct, e.message));
+                    continue;
+                }
+            };
+            if let Some(problem) = check(&draft) {
+                self.report
+                    .events
+                    .push(skipped(Some(draft.nct.clone()), problem));
+                continue;
+            }
+            let nct = draft.nct.clone();
+            let file = name.to_string();
+            self.report.events.push(match self.merger.add(draft) {
+                Added::New(id) => Event::Imported { file, nct, id },
+                Added::Replaced(id) => Event::Updated {
+                    file,
+                    nct,
+                    id,
+                    curated: false,
+                },
+                Added::Curated(id) => Event::Updated {
+                    file,
+                    nct,
+                    id,
+                    curated: true,
+                },
+            });
+        }
+    }
+
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The corpus with every imported study, and the report.
+    pub fn finish(self) -> (CorpusFile, Report) {
+        (self.merger.file, self.report)
+    }
+}
+
+/// Reads a file as text, bounded like a corpus file.
+fn read(path: &Path) -> Result<String, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if meta.is_dir() {
+        return Err("is a directory; pass the .json files inside it".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} bytes, larger than the {MAX_FILE_BYTES} bytes evidex reads; split it",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    decode(path, bytes).map_err(|e| {
+        // `decode` names the path itself; the report names it once.
+        let s = e.to_string();
+        let prefix = format!("{}:", path.display());
+        s.strip_prefix(&prefix).map_or(s.clone(), str::to_string)
+    })
+}
+
+/// Validates one study on its own: the trial, with its source, before it is linked.
+fn check(d: &ctgov::Draft) -> Option<String> {
+    let trial = Trial {
+        id: merge::slug(&d.nct, 48),
+        ..d.trial.clone()
+    };
+    let mini = CorpusFile {
+        schema_version: 1,
+        sources: vec![d.source.clone()],
+        trials: vec![trial],
+        ..Default::default()
+    };
+    let errors: Vec<String> = validate::validate(&mini, None)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| {
+            let field = p
+                .field
+                .strip_prefix(&format!("trials[0] ({})", merge::slug(&d.nct, 48)))
+                .map_or(p.field.clone(), |f| format!("trial{f}"));
+            format!("{field}: {}", p.message)
+        })
+        .collect();
+    (!errors.is_empty()).then(|| {
+        format!(
+            "the mapped record would not validate: {}",
+            errors.join("; ")
+        )
+    })
+}
+
+/// Imports files into `base` (an empty corpus when `None`).
+pub fn import_ctgov_files(
+    paths: &[impl AsRef<Path>],
+    base: Option<CorpusFile>,
+) -> (CorpusFile, Report) {
+    let mut imp = Importer::new(base.unwrap_or_else(|| CorpusFile {
+        schema_version: 1,
+        ..Default::default()
+    }));
+    for p in paths {
+        imp.add_file(p.as_ref());
+    }
+    imp.finish()
+}

@@ -1,0 +1,550 @@
+//! A structural scanner for large JSON records: finds the members of an object and the elements
+//! of an array without parsing the values, so the parts evidex does not read are skipped at
+//! memory speed and only the parts it does read go through serde.
+//!
+//! Why: a ClinicalTrials.gov record with results is mostly text evidex has no field for (2,000
+//! adverse-event terms, the eligibility criteria, every site's contacts). Skipping that with
+//! serde's `IgnoredAny` tokenises every byte; this scanner looks only for quotes and brackets,
+//! 32 bytes at a time, once per file: [`Doc::new`] records where every object and array ends,
+//! so skipping a value later is a lookup, however deeply the record is split.
+//!
+//! What it checks in the parts evidex skips: strings are closed, brackets balance and match,
+//! and members and elements are separated by colons and commas where the scanner walks them.
+//! It does not check every literal (`tru` would pass inside a skipped value); everything evidex
+//! reads is parsed strictly by serde_json afterwards.
+
+use std::fmt;
+
+/// A syntax problem, at a byte offset of the scanned text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl ScanError {
+    /// 1-based line and column (in characters) of the problem in `text`.
+    pub fn line_col(&self, text: &str) -> (usize, usize) {
+        let mut at = self.offset.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before = &text[..at];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[start..].chars().count() + 1)
+    }
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+fn err<T>(offset: usize, message: &'static str) -> Result<T, ScanError> {
+    Err(ScanError { offset, message })
+}
+
+const CHUNK: usize = 32;
+
+/// The first index at or after `i` whose byte satisfies `hit`, testing whole chunks first
+/// (the compiler turns the chunk test into vector instructions).
+#[inline(always)]
+fn find(b: &[u8], mut i: usize, hit: impl Fn(u8) -> bool) -> Option<usize> {
+    while let Some(chunk) = b.get(i..).and_then(|s| s.first_chunk::<CHUNK>()) {
+        if chunk.iter().fold(false, |any, &c| any | hit(c)) {
+            break;
+        }
+        i += CHUNK;
+    }
+    b.get(i..)?.iter().position(|&c| hit(c)).map(|k| i + k)
+}
+
+#[inline]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// The index just after the closing quote of a string whose opening quote is at `open`.
+#[inline]
+fn end_of_string(b: &[u8], open: usize) -> Result<usize, ScanError> {
+    let mut i = open + 1;
+    loop {
+        match find(b, i, |c| c == b'"' || c == b'\\') {
+            Some(k) if b[k] == b'"' => return Ok(k + 1),
+            // A backslash and the character it escapes.
+            Some(k) if k + 1 < b.len() => i = k + 2,
+            _ => return err(open, "a string is not closed (the text ends inside it)"),
+        }
+    }
+}
+
+/// A JSON text with the end of every object and array found.
+pub struct Doc<'a> {
+    text: &'a str,
+    /// Offsets of `{` and `[` outside strings, ascending.
+    opens: Vec<u32>,
+    /// For each of `opens`, the offset of its closing bracket.
+    closes: Vec<u32>,
+}
+
+/// `x` with every bit replaced by the XOR of itself and all lower bits: for quote bits, the
+/// bytes from an opening quote up to (not including) its closing quote.
+#[inline(always)]
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// Bit masks of a block: quotes, backslashes, brackets. Bytes are classified into 0/1 bytes
+/// first (vector compares), then packed eight at a time by one multiplication.
+#[inline(always)]
+fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
+    let mut quotes = [0u8; 64];
+    let mut backslashes = [0u8; 64];
+    let mut brackets = [0u8; 64];
+    for (j, &c) in block.iter().enumerate() {
+        quotes[j] = u8::from(c == b'"');
+        backslashes[j] = u8::from(c == b'\\');
+        brackets[j] = u8::from((c | 0x20) == b'{') | u8::from((c | 0x20) == b'}');
+    }
+    (pack(&quotes), pack(&backslashes), pack(&brackets))
+}
+
+/// 64 bytes that are each 0 or 1 → 64 bits. The multiplier moves byte k's low bit to bit
+/// 56 + k without carries (every partial product lands on its own bit).
+#[inline(always)]
+fn pack(bytes: &[u8; 64]) -> u64 {
+    let (words, _) = bytes.as_chunks::<8>();
+    let mut m = 0u64;
+    for (k, w) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*w);
+        m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    m
+}
+
+/// The scan's state between blocks.
+struct State {
+    opens: Vec<u32>,
+    closes: Vec<u32>,
+    /// (expected closer, index into opens)
+    stack: Vec<(u8, usize)>,
+    in_string: bool,
+    /// The previous byte was a backslash inside a string.
+    escaped: bool,
+    string_start: usize,
+}
+
+impl State {
+    #[inline]
+    fn bracket(&mut self, c: u8, at: usize) -> Result<(), ScanError> {
+        match c {
+            b'{' | b'[' => {
+                self.stack
+                    .push((if c == b'{' { b'}' } else { b']' }, self.opens.len()));
+                self.opens.push(at as u32);
+                self.closes.push(0);
+                Ok(())
+            }
+            _ => match self.stack.pop() {
+                Some((want, k)) if want == c => {
+                    self.closes[k] = at as u32;
+                    Ok(())
+                }
+                Some(_) => err(at, "a closing bracket does not match its opening one"),
+                None => err(at, "a closing bracket has no opening one"),
+            },
+        }
+    }
+
+    /// One byte, for blocks with backslashes.
+    #[inline]
+    fn byte(&mut self, c: u8, at: usize) -> Result<(), ScanError> {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if c == b'\\' {
+                self.escaped = true;
+            } else if c == b'"' {
+                self.in_string = false;
+            }
+            Ok(())
+        } else if c == b'"' {
+            self.in_string = true;
+            self.string_start = at;
+            Ok(())
+        } else if (c | 0x20) == b'{' || (c | 0x20) == b'}' {
+            self.bracket(c, at)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'a> Doc<'a> {
+    /// Scans `text` once: every string must close, every bracket must match. The text may be
+    /// anything JSON allows at the top (the value is not required to be an object).
+    ///
+    /// The scan works on 64-byte blocks as bit masks (one bit per byte): which bytes are quotes,
+    /// which are brackets, and, by a running XOR of the quote bits, which lie inside strings.
+    /// Only brackets outside strings are visited. A block with a backslash is walked byte by
+    /// byte instead, since an escaped quote does not open or close a string.
+    pub fn new(text: &'a str) -> Result<Doc<'a>, ScanError> {
+        let b = text.as_bytes();
+        if b.len() > u32::MAX as usize {
+            return err(0, "the text is too large to scan");
+        }
+        let mut st = State {
+            opens: Vec::with_capacity(b.len() / 64),
+            closes: Vec::with_capacity(b.len() / 64),
+            stack: Vec::new(),
+            in_string: false,
+            escaped: false,
+            string_start: 0,
+        };
+        let mut base = 0;
+        let mut tail = [b' '; 64];
+        while base < b.len() {
+            // A fixed-size block (the last one padded with spaces), so that the mask loops
+            // below compile to vector compares.
+            let block: &[u8; 64] = match b[base..].first_chunk::<64>() {
+                Some(c) => c,
+                None => {
+                    let rest = &b[base..];
+                    tail[..rest.len()].copy_from_slice(rest);
+                    &tail
+                }
+            };
+            let (quotes, backslashes, brackets) = masks(block);
+            if backslashes != 0 || st.escaped {
+                for (j, &c) in block.iter().enumerate().take(b.len() - base) {
+                    st.byte(c, base + j)?;
+                }
+            } else {
+                // Bits inside a string (the opening quote included, the closing one not).
+                let mut inside = prefix_xor(quotes);
+                if st.in_string {
+                    inside = !inside;
+                }
+                if quotes != 0 {
+                    // Where the last string of the block opened, for the error message.
+                    let last = 63 - quotes.leading_zeros() as usize;
+                    if (inside >> last) & 1 == 1 {
+                        st.string_start = base + last;
+                    }
+                }
+                let mut visit = brackets & !inside;
+                while visit != 0 {
+                    let j = visit.trailing_zeros() as usize;
+                    st.bracket(b[base + j], base + j)?;
+                    visit &= visit - 1;
+                }
+                // Bits past a short last block repeat the last byte's parity.
+                st.in_string = inside >> 63 == 1;
+            }
+            base += 64;
+        }
+        if st.in_string {
+            return err(
+                st.string_start,
+                "a string is not closed (the text ends inside it)",
+            );
+        }
+        if let Some(&(_, at)) = st.stack.last() {
+            return err(
+                st.opens[at] as usize,
+                "an object or array is not closed (the text ends early)",
+            );
+        }
+        Ok(Doc {
+            text,
+            opens: st.opens,
+            closes: st.closes,
+        })
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Offset of `part` (a slice of this doc's text) in the text.
+    pub fn offset_of(&self, part: &str) -> usize {
+        (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    }
+
+    /// The index just after the value that starts at `i`.
+    fn skip_value(&self, i: usize) -> Result<usize, ScanError> {
+        let b = self.text.as_bytes();
+        let Some(&first) = b.get(i) else {
+            return err(i, "a value is missing (the text ends early)");
+        };
+        match first {
+            b'"' => end_of_string(b, i),
+            b'{' | b'[' => match self.opens.binary_search(&(i as u32)) {
+                Ok(k) => Ok(self.closes[k] as usize + 1),
+                Err(_) => err(i, "expected a value"),
+            },
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                let mut j = i;
+                while j < b.len()
+                    && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'.' | b'+' | b'-'))
+                {
+                    j += 1;
+                }
+                Ok(j)
+            }
+            _ => err(i, "expected a value"),
+        }
+    }
+
+    /// The span `part` (a slice of the text) as absolute offsets, whitespace trimmed.
+    fn span(&self, part: &str) -> (usize, usize) {
+        let start = self.offset_of(part);
+        let b = self.text.as_bytes();
+        let s = skip_ws(b, start);
+        let mut e = start + part.len();
+        while e > s && matches!(b[e - 1], b' ' | b'\n' | b'\r' | b'\t') {
+            e -= 1;
+        }
+        (s, e)
+    }
+
+    /// The members of the object `part`: raw key text (without quotes) and value text.
+    pub fn members(&self, part: &'a str) -> Result<Vec<(&'a str, &'a str)>, ScanError> {
+        let (b, t) = (self.text.as_bytes(), self.text);
+        let (mut i, end) = self.span(part);
+        if b.get(i) != Some(&b'{') {
+            return err(i, "expected an object");
+        }
+        i = skip_ws(b, i + 1);
+        let mut out = Vec::new();
+        if b.get(i) == Some(&b'}') {
+            return self.ends(i + 1, end).map(|()| out);
+        }
+        loop {
+            if i >= end || b[i] != b'"' {
+                return err(i, "expected a key in quotes");
+            }
+            let key_end = end_of_string(b, i)?;
+            let key = &t[i + 1..key_end - 1];
+            i = skip_ws(b, key_end);
+            if b.get(i) != Some(&b':') {
+                return err(i, "expected ':' after a key");
+            }
+            let v_start = skip_ws(b, i + 1);
+            let v_end = self.skip_value(v_start)?;
+            if v_end > end {
+                return err(v_start, "a value runs past the end of its object");
+            }
+            out.push((key, &t[v_start..v_end]));
+            i = skip_ws(b, v_end);
+            match b.get(i) {
+                Some(b',') if i < end => i = skip_ws(b, i + 1),
+                Some(b'}') => return self.ends(i + 1, end).map(|()| out),
+                _ => return err(i, "expected ',' or '}' after a value"),
+            }
+        }
+    }
+
+    /// The elements of the array `part`, as value texts.
+    pub fn elements(&self, part: &'a str) -> Result<Vec<&'a str>, ScanError> {
+        let (b, t) = (self.text.as_bytes(), self.text);
+        let (mut i, end) = self.span(part);
+        if b.get(i) != Some(&b'[') {
+            return err(i, "expected an array");
+        }
+        i = skip_ws(b, i + 1);
+        let mut out = Vec::new();
+        if b.get(i) == Some(&b']') {
+            return self.ends(i + 1, end).map(|()| out);
+        }
+        loop {
+            let v_end = self.skip_value(i)?;
+            if v_end > end {
+                return err(i, "a value runs past the end of its array");
+            }
+            out.push(&t[i..v_end]);
+            i = skip_ws(b, v_end);
+            match b.get(i) {
+                Some(b',') if i < end => i = skip_ws(b, i + 1),
+                Some(b']') => return self.ends(i + 1, end).map(|()| out),
+                _ => return err(i, "expected ',' or ']' after a value"),
+            }
+        }
+    }
+
+    /// Only whitespace may follow a value within its span.
+    fn ends(&self, i: usize, end: usize) -> Result<(), ScanError> {
+        let i = skip_ws(self.text.as_bytes(), i);
+        if i >= end {
+            Ok(())
+        } else {
+            err(i, "unexpected text after the end of a JSON value")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(t: &str) -> Result<Vec<(&str, &str)>, ScanError> {
+        Doc::new(t)?.members(t)
+    }
+
+    fn elements(t: &str) -> Result<Vec<&str>, ScanError> {
+        Doc::new(t)?.elements(t)
+    }
+
+    #[test]
+    fn members_and_elements() {
+        let t = r#" { "a" : [1, {"b": "x\"}"}], "c": null, "d": -1.5e3 } "#;
+        let doc = Doc::new(t).unwrap();
+        let m = doc.members(t).unwrap();
+        assert_eq!(
+            m,
+            vec![
+                ("a", r#"[1, {"b": "x\"}"}]"#),
+                ("c", "null"),
+                ("d", "-1.5e3")
+            ]
+        );
+        let e = doc.elements(m[0].1).unwrap();
+        assert_eq!(e, vec!["1", r#"{"b": "x\"}"}"#]);
+        assert_eq!(doc.members(e[1]).unwrap(), vec![("b", r#""x\"}""#)]);
+        assert_eq!(members("{}").unwrap(), vec![]);
+        assert_eq!(elements(" [ ] ").unwrap(), Vec::<&str>::new());
+        // Long strings and runs of whitespace cross chunk boundaries.
+        let long = format!(
+            "{{\"k\": \"{}\\\"{}\",{}\"m\": [{}]}}",
+            "x".repeat(100),
+            "y".repeat(45),
+            " ".repeat(70),
+            "\n".repeat(33)
+        );
+        let m = members(&long).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(
+            m[1],
+            (
+                "m",
+                "[\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n]"
+            )
+        );
+    }
+
+    #[test]
+    fn broken_input_is_an_error_never_a_panic() {
+        for bad in [
+            "",
+            "{",
+            "{\"a\"",
+            "{\"a\":",
+            "{\"a\": [}",
+            "{\"a\": \"x",
+            "{\"a\": 1,}",
+            "[1 2]",
+            "{\"a\": 1} x",
+            "[\"\\",
+            "{\"a\": [1, {\"b\": ]}",
+            "{\"a\": }",
+            "]",
+            "{\"a\": 1}}",
+        ] {
+            let r = members(bad)
+                .map(|_| ())
+                .or_else(|_| elements(bad).map(|_| ()));
+            assert!(r.is_err(), "{bad:?} was accepted");
+        }
+        // Deep nesting is fine: nothing recurses.
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(members(&deep).unwrap().len(), 1);
+    }
+
+    /// The byte-by-byte walk, as a reference for the block scan.
+    fn reference(text: &str) -> Result<Vec<(u32, u32)>, ()> {
+        let mut st = State {
+            opens: Vec::new(),
+            closes: Vec::new(),
+            stack: Vec::new(),
+            in_string: false,
+            escaped: false,
+            string_start: 0,
+        };
+        for (i, &c) in text.as_bytes().iter().enumerate() {
+            st.byte(c, i).map_err(|_| ())?;
+        }
+        if st.in_string || !st.stack.is_empty() {
+            return Err(());
+        }
+        Ok(st.opens.into_iter().zip(st.closes).collect())
+    }
+
+    #[test]
+    fn block_scan_agrees_with_the_byte_walk() {
+        // A small generator (no dependency): strings, escapes, brackets and padding placed
+        // across 64-byte block boundaries.
+        let parts = [
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"a\"",
+            "\"\\\"\"",
+            "\"x\\\\\"",
+            "\"[{\"",
+            " ",
+            "\n",
+            "1",
+            ",",
+            ":",
+            "\"long string with ] and } inside it, quite long indeed.....\"",
+        ];
+        let mut seed: u64 = 0x9e3779b97f4a7c15;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            let n = (seed % 90) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            let fast = Doc::new(&t)
+                .map(|d| d.opens.into_iter().zip(d.closes).collect::<Vec<_>>())
+                .map_err(|_| ());
+            assert_eq!(fast, reference(&t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn packing_bytes_into_bits() {
+        let mut bytes = [0u8; 64];
+        for i in [0, 1, 7, 8, 30, 55, 56, 63] {
+            bytes[i] = 1;
+        }
+        let m = pack(&bytes);
+        for (i, &b) in bytes.iter().enumerate() {
+            assert_eq!((m >> i) & 1 == 1, b == 1, "bit {i}");
+        }
+        assert_eq!(pack(&[1; 64]), u64::MAX);
+        assert_eq!(pack(&[0; 64]), 0);
+    }
+
+    #[test]
+    fn positions() {
+        let t = "{\n  \"a\": 1,\n  \"b\" 2}";
+        let e = members(t).unwrap_err();
+        assert_eq!(e.line_col(t), (3, 7));
+    }
+}
