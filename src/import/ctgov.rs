@@ -1115,7 +1115,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
                 text.push_str(&format!(" (time frame: {tf})"));
             }
             let quote = match clean_opt(&o.description) {
-                Some(d) => format!("{measure}: {d}"),
+                Some(d) => titled(&measure, &d),
                 None => measure,
             };
             notes.push(Note {
@@ -1223,6 +1223,16 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         arm_therapies,
         conditions,
     })
+}
+
+/// A quote made of a measure's title and its description, both verbatim: `Title: description`,
+/// or `Title. Description` when the title ends a sentence itself.
+fn titled(title: &str, description: &str) -> String {
+    if title.ends_with(['.', ':', '?', '!']) {
+        format!("{title} {description}")
+    } else {
+        format!("{title}: {description}")
+    }
 }
 
 fn fold_title(t: &str) -> String {
@@ -1769,7 +1779,7 @@ fn map_measure(
     let kind = m.kind.as_deref().unwrap_or("");
     let endpoint = endpoint_code(&title, kind);
     let quote = match clean_opt(&m.description) {
-        Some(d) => format!("{title}: {d}"),
+        Some(d) => titled(&title, &d),
         None => title.clone(),
     };
     // Result groups → arms.

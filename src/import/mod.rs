@@ -54,7 +54,12 @@ pub enum Event {
         message: String,
     },
     /// A file that could not be read as ClinicalTrials.gov records at all.
-    BadFile { file: String, message: String },
+    BadFile {
+        file: String,
+        /// Line and column of a syntax error.
+        at: Option<(usize, usize)>,
+        message: String,
+    },
 }
 
 impl fmt::Display for Event {
@@ -87,14 +92,23 @@ impl fmt::Display for Event {
             } => {
                 write!(f, "{file}")?;
                 if let Some(p) = position {
-                    write!(f, ": record {p}")?;
+                    write!(f, ": study at index {p}")?;
                 }
                 if let Some(n) = nct {
                     write!(f, " ({n})")?;
                 }
                 write!(f, ": skipped: {message}")
             }
-            Event::BadFile { file, message } => write!(f, "{file}: {message}"),
+            Event::BadFile {
+                file,
+                at: Some((line, column)),
+                message,
+            } => write!(f, "{file}:{line}:{column}: {message}"),
+            Event::BadFile {
+                file,
+                at: None,
+                message,
+            } => write!(f, "{file}: {message}"),
         }
     }
 }
@@ -152,7 +166,11 @@ pub struct Importer {
 
 impl Importer {
     /// Starts from `base`: an empty corpus, or the one being merged into.
-    pub fn new(base: CorpusFile) -> Importer {
+    pub fn new(mut base: CorpusFile) -> Importer {
+        // `CorpusFile::default()` has no version; an import writes the version this reads.
+        if base.schema_version == 0 {
+            base.schema_version = 1;
+        }
         Importer {
             merger: merge::Merger::new(base),
             report: Report::default(),
@@ -166,6 +184,7 @@ impl Importer {
             Ok(text) => self.add_text(&name, &text),
             Err(message) => self.report.events.push(Event::BadFile {
                 file: name,
+                at: None,
                 message,
             }),
         }
@@ -176,9 +195,18 @@ impl Importer {
         let ctgov::Split { doc, studies } = match ctgov::split(text) {
             Ok(s) => s,
             Err(e) => {
+                let (at, message) = match e {
+                    ctgov::ShapeError::Syntax {
+                        line,
+                        column,
+                        message,
+                    } => (Some((line, column)), format!("not valid JSON: {message}")),
+                    e => (None, e.to_string()),
+                };
                 self.report.events.push(Event::BadFile {
                     file: name.to_string(),
-                    message: e.to_string(),
+                    at,
+                    message,
                 });
                 return;
             }
@@ -186,6 +214,7 @@ impl Importer {
         if studies.is_empty() {
             self.report.events.push(Event::BadFile {
                 file: name.to_string(),
+                at: None,
                 message: "holds no studies (an empty list)".into(),
             });
         }

@@ -1,0 +1,637 @@
+//! `evidex import ctgov`: real ClinicalTrials.gov API v2 records (tests/fixtures/ctgov, copied
+//! unmodified from public repositories) through the library and through the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use evidex::corpus::{Cmp, Corpus, CorpusFile, Design, Outcome, Phase, Status, Trial};
+use evidex::import::{Event, Importer, import_ctgov_files};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ctgov")
+        .join(name)
+}
+
+const ALL: [&str; 5] = [
+    "NCT02210780.json",
+    "NCT02513394.json",
+    "NCT02552212.json",
+    "NCT04267848.json",
+    "NCT06388018.json",
+];
+
+fn import(names: &[&str]) -> CorpusFile {
+    let paths: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    let (file, report) = import_ctgov_files(&paths, None);
+    assert_eq!(report.skipped(), 0, "{:?}", report.events);
+    assert_eq!(report.bad_files(), 0, "{:?}", report.events);
+    file
+}
+
+fn trial<'a>(file: &'a CorpusFile, nct: &str) -> &'a Trial {
+    file.trials
+        .iter()
+        .find(|t| t.registry_ids.iter().any(|r| r == nct))
+        .unwrap_or_else(|| panic!("{nct} was not imported"))
+}
+
+/// The corpus is valid as `evidex validate` sees it (errors only; warnings allowed).
+fn assert_valid(file: &CorpusFile) -> Corpus {
+    match Corpus::build(Path::new("<import>"), file.clone(), None) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn arm_label<'a>(t: &'a Trial, arm: Option<&str>) -> &'a str {
+    arm.and_then(|a| t.arm(a))
+        .and_then(|a| a.label.en.as_deref())
+        .unwrap_or("")
+}
+
+fn value_of<'a>(t: &'a Trial, o: &'a Outcome, arm_contains: &str) -> &'a str {
+    o.values
+        .iter()
+        .find(|v| arm_label(t, v.arm.as_deref()).contains(arm_contains))
+        .map(|v| v.value.text())
+        .unwrap_or_else(|| panic!("no value for an arm like {arm_contains:?}"))
+}
+
+#[test]
+fn pallas_hazard_ratios_come_through_with_cis_and_p_values() {
+    let file = import(&["NCT02513394.json"]);
+    assert_valid(&file);
+    let t = trial(&file, "NCT02513394");
+    assert_eq!(t.acronym.as_deref(), Some("PALLAS"));
+    assert_eq!(t.phase, Some(Phase::P3));
+    assert_eq!(t.design, Design::Rct);
+    assert_eq!(t.status, Status::ActiveNotRecruiting);
+    assert_eq!(t.enrolment, Some(5796));
+    assert_eq!(t.centres.as_deref(), Some("437 sites"));
+    assert!(t.countries.iter().any(|c| c == "Austria"));
+    // A partial date stays partial.
+    assert!(t.notes.iter().any(|n| n.text.contains("start 2015-08;")));
+
+    // All five analyses are hazard ratios with 95% CIs.
+    let with_hr: Vec<&Outcome> = t.outcomes.iter().filter(|o| o.hr.is_some()).collect();
+    assert_eq!(with_hr.len(), 5);
+    let primary = &t.outcomes[0];
+    assert_eq!(primary.endpoint, "IDFS");
+    assert_eq!(primary.unit.as_deref(), Some("%"));
+    let hr = primary
+        .hr
+        .as_ref()
+        .expect("primary iDFS has a hazard ratio");
+    assert_eq!(hr.value.text(), "0.96");
+    assert_eq!(hr.kind, None, "a hazard ratio is the default kind");
+    let ci = hr.ci.as_ref().expect("with its CI");
+    assert_eq!((ci.low.text(), ci.high.text()), ("0.81", "1.14"));
+    assert_eq!(ci.level, None, "95% is the default level");
+    let p = primary.p.as_ref().expect("and its p-value");
+    assert_eq!((p.cmp, p.value.text()), (Cmp::Eq, "0.65"));
+    let note = primary.note.as_deref().unwrap_or("");
+    assert!(note.contains("Log Rank"), "{note}");
+    assert!(
+        note.contains("stratified by (neo)adjuvant chemotherapy"),
+        "{note}"
+    );
+
+    // The values are attached to the right arms: palbociclib 84.2, endocrine alone 84.5.
+    assert_eq!(value_of(t, primary, "Palbociclib"), "84.2");
+    assert_eq!(value_of(t, primary, "Endocrine Therapy Alone"), "84.5");
+    let control = t.control_arm().expect("Arm B is the comparator");
+    assert!(control.label.en.as_deref().unwrap_or("").contains("Arm B"));
+    assert_eq!(control.n, Some(2900));
+
+    let os = t.outcomes.iter().find(|o| o.endpoint == "OS").expect("OS");
+    let hr = os.hr.as_ref().expect("OS hazard ratio");
+    let ci = hr.ci.as_ref().expect("OS CI");
+    assert_eq!(
+        (hr.value.text(), ci.low.text(), ci.high.text()),
+        ("1.32", "0.98", "1.78")
+    );
+    assert_eq!(value_of(t, os, "Palbociclib"), "93.8");
+
+    // A figure keeps its printed text: 86.0 is not 86.
+    let idfs2 = &t.outcomes[1];
+    assert_eq!(value_of(t, idfs2, "Alone"), "86.0");
+
+    // Every outcome cites the registry record with a verbatim piece of it.
+    let src = file
+        .sources
+        .iter()
+        .find(|s| s.id == "ctgov-nct02513394")
+        .expect("one source per study");
+    assert_eq!(src.outlet.as_deref(), Some("ClinicalTrials.gov"));
+    assert_eq!(
+        src.url.as_deref(),
+        Some("https://clinicaltrials.gov/study/NCT02513394")
+    );
+    assert_eq!(
+        src.date.as_deref(),
+        Some("2023-06-15"),
+        "last update posted"
+    );
+    for o in &t.outcomes {
+        assert_eq!(o.citation.source, src.id);
+    }
+    assert!(
+        primary
+            .citation
+            .quote
+            .starts_with("Invasive Disease Free Survival (iDFS): Invasive disease-free survival")
+    );
+}
+
+#[test]
+fn a_studies_page_imports() {
+    let file = import(&["NCT06388018.json"]);
+    assert_valid(&file);
+    let t = trial(&file, "NCT06388018");
+    assert_eq!(t.phase, Some(Phase::P2));
+    assert_eq!(t.design, Design::NonRandomised);
+    assert_eq!(t.status, Status::Recruiting);
+    assert!(t.outcomes.is_empty());
+    assert!(t.awaiting_results());
+    assert_eq!(t.arms.len(), 3);
+    // Planned outcomes without results are kept as notes with their definitions.
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.text.starts_with("Primary outcome, no result imported"))
+    );
+    // Dates are kept as the registry writes them, with their type.
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.text.contains("start 2025-01-16 (estimated)"))
+    );
+}
+
+#[test]
+fn non_oncology_records_import_with_their_analyses() {
+    let file = import(&["NCT02210780.json", "NCT02552212.json"]);
+    assert_valid(&file);
+
+    // Dupilumab: differences (not ratios) with 90% CIs go to the note, p-values to `p`.
+    let t = trial(&file, "NCT02210780");
+    let iga = t
+        .outcomes
+        .iter()
+        .find(|o| {
+            o.label
+                .as_deref()
+                .unwrap_or("")
+                .contains("Investigator's Global")
+        })
+        .expect("IGA outcome");
+    assert!(iga.hr.is_none());
+    let p = iga.p.as_ref().expect("p-value");
+    assert_eq!((p.cmp, p.value.text()), (Cmp::Lt, "0.0001"));
+    assert!(
+        iga.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("Percentage Difference 34.0 (90% CI 24.29 to 43.75)"),
+        "{:?}",
+        iga.note
+    );
+    let dupilumab = file
+        .therapies
+        .iter()
+        .find(|th| th.name.en.as_deref() == Some("Dupilumab"))
+        .expect("dupilumab");
+    assert!(dupilumab.aliases.iter().any(|a| a == "Dupixent"));
+
+    // Certolizumab: odds ratios with their CIs; "=0.247" keeps its figure.
+    let t = trial(&file, "NCT02552212");
+    assert_eq!(t.acronym.as_deref(), Some("C-AXSPAND"));
+    let asdas = t
+        .outcomes
+        .iter()
+        .find(|o| o.endpoint == "ASDAS-MI")
+        .expect("ASDAS-MI");
+    let or = asdas.hr.as_ref().expect("odds ratio");
+    assert_eq!(or.kind.as_deref(), Some("OR"));
+    assert_eq!(or.value.text(), "15.231");
+    let ci = or.ci.as_ref().expect("CI");
+    assert_eq!((ci.low.text(), ci.high.text()), ("7.336", "31.623"));
+    assert_eq!(value_of(t, asdas, "Certolizumab"), "47.2");
+    assert_eq!(value_of(t, asdas, "Placebo"), "7.0");
+    let au = t.outcomes.iter().find(|o| o.endpoint == "AU").expect("AU");
+    assert_eq!(au.p.as_ref().map(|p| p.value.text()), Some("0.247"));
+    // Counts keep their denominators.
+    let v = &au.values[0];
+    assert_eq!((v.count, v.of), (Some(8), Some(158)));
+    // A geometric mean with its 95% CI per arm; a value "NA" is reported, never guessed.
+    let fu = t
+        .outcomes
+        .iter()
+        .find(|o| o.label.as_deref().unwrap_or("").contains("Follow-Up"))
+        .expect("follow-up concentration");
+    assert!(fu.values[0].ci.is_some());
+    assert!(
+        fu.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("NA (Values were below")
+    );
+}
+
+#[test]
+fn reimporting_updates_instead_of_duplicating() {
+    let first = import(&["NCT02513394.json"]);
+    let mut imp = Importer::new(first.clone());
+    imp.add_file(&fixture("NCT02513394.json"));
+    let (again, report) = imp.finish();
+    assert_eq!(report.updated(), 1);
+    assert_eq!(report.imported(), 0);
+    assert_eq!(again.trials.len(), first.trials.len());
+    assert_eq!(again.therapies.len(), first.therapies.len());
+    assert_eq!(again.sources.len(), first.sources.len());
+    assert_eq!(again, first);
+}
+
+#[test]
+fn a_curated_trial_with_the_same_nct_keeps_its_own_data() {
+    let mut base = CorpusFile {
+        schema_version: 1,
+        sources: vec![evidex::corpus::Source {
+            id: "article".into(),
+            title: evidex::corpus::Names::en("An article"),
+            language: "en".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let cite = evidex::corpus::Citation {
+        source: "article".into(),
+        reference: None,
+        quote: "PALLAS did not improve iDFS.".into(),
+    };
+    base.trials.push(Trial {
+        id: "pallas".into(),
+        registry_ids: vec!["NCT02513394".into()],
+        title: evidex::corpus::Names::en("PALLAS as the article names it"),
+        arms: vec![evidex::corpus::Arm {
+            id: "palbo".into(),
+            label: evidex::corpus::Names::en("Palbociclib + ET"),
+            ..Default::default()
+        }],
+        outcomes: vec![Outcome {
+            endpoint: "IDFS".into(),
+            values: vec![evidex::corpus::ArmValue {
+                arm: Some("palbo".into()),
+                value: evidex::corpus::Num::parse("84.2").expect("number"),
+                ..Default::default()
+            }],
+            higher_is_better: true,
+            citation: cite.clone(),
+            ..Default::default()
+        }],
+        citations: vec![cite],
+        ..Default::default()
+    });
+    let mut imp = Importer::new(base);
+    imp.add_file(&fixture("NCT02513394.json"));
+    let (file, report) = imp.finish();
+    assert!(matches!(
+        report.events.as_slice(),
+        [Event::Updated { curated: true, id, .. }] if id == "pallas"
+    ));
+    assert_valid(&file);
+    assert_eq!(file.trials.len(), 1);
+    let t = &file.trials[0];
+    assert_eq!(
+        t.title.en.as_deref(),
+        Some("PALLAS as the article names it")
+    );
+    assert_eq!(
+        t.outcomes[0].citation.source, "article",
+        "curated outcome first"
+    );
+    assert!(t.outcomes.len() > 1, "the registry's outcomes are added");
+    assert!(t.arms.iter().any(|a| a.id == "palbo"));
+    assert_eq!(
+        t.acronym.as_deref(),
+        Some("PALLAS"),
+        "empty fields are filled"
+    );
+}
+
+/// Runs the binary with `args` in `dir`.
+fn evidex(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evidex"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "160")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn merged_into_the_bundled_corpus_it_validates_and_links() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("merged.json");
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus.json");
+    let mut args = vec!["import".to_string(), "ctgov".to_string()];
+    args.extend(ALL.iter().map(|n| fixture(n).display().to_string()));
+    args.extend([
+        "--merge".into(),
+        bundled.display().to_string(),
+        "-o".into(),
+        out.display().to_string(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = evidex(dir.path(), &args);
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(err.contains("imported 5, updated 0, skipped 0"), "{err}");
+
+    let v = evidex(dir.path(), &["validate", out.to_str().expect("utf-8 path")]);
+    assert!(v.status.success(), "{}", text(&v.stderr));
+    assert!(text(&v.stdout).contains("valid"));
+
+    // Linked, not duplicated: the bundled breast-cancer disease and pembrolizumab therapy.
+    let file = Corpus::open(&out).expect("merged corpus opens").to_file();
+    let pallas = trial(&file, "NCT02513394");
+    assert!(pallas.diseases.iter().any(|d| d == "breast-cancer"));
+    let accio = trial(&file, "NCT04267848");
+    assert!(
+        accio
+            .arms
+            .iter()
+            .any(|a| a.therapies.iter().any(|t| t == "pembrolizumab"))
+    );
+    assert_eq!(
+        file.therapies
+            .iter()
+            .filter(|t| t.name.en.as_deref() == Some("Pembrolizumab"))
+            .count(),
+        1
+    );
+    let pembro = file
+        .therapies
+        .iter()
+        .find(|t| t.id == "pembrolizumab")
+        .expect("bundled pembrolizumab");
+    assert!(pembro.aliases.iter().any(|a| a == "Lambrolizumab"));
+
+    // Merging the same records again updates them, and says so.
+    let again = dir.path().join("again.json");
+    let r = evidex(
+        dir.path(),
+        &[
+            "import",
+            "ctgov",
+            fixture("NCT02513394.json").to_str().expect("utf-8"),
+            "--merge",
+            out.to_str().expect("utf-8"),
+            "-o",
+            again.to_str().expect("utf-8"),
+        ],
+    );
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(err.contains("updated existing trial nct02513394"), "{err}");
+    assert!(err.contains("imported 0, updated 1, skipped 0"), "{err}");
+
+    // Search finds the imported trials by NCT id and by an intervention's other name.
+    let s = evidex(
+        dir.path(),
+        &[
+            "--corpus",
+            out.to_str().expect("utf-8"),
+            "search",
+            "NCT02513394",
+        ],
+    );
+    let found = text(&s.stdout);
+    assert!(s.status.success(), "{}", text(&s.stderr));
+    assert!(found.contains("PALLAS"), "{found}");
+    let s = evidex(
+        dir.path(),
+        &[
+            "--corpus",
+            out.to_str().expect("utf-8"),
+            "search",
+            "--json",
+            "Lambrolizumab",
+        ],
+    );
+    let found = text(&s.stdout);
+    assert!(found.contains("\"nct04267848\""), "{found}");
+    let s = evidex(
+        dir.path(),
+        &[
+            "--corpus",
+            out.to_str().expect("utf-8"),
+            "search",
+            "--json",
+            "REGN668",
+        ],
+    );
+    assert!(text(&s.stdout).contains("\"nct02210780\""));
+
+    // Shown and compared with their posted results.
+    let s = evidex(
+        dir.path(),
+        &[
+            "--corpus",
+            out.to_str().expect("utf-8"),
+            "show",
+            "NCT02513394",
+        ],
+    );
+    let shown = text(&s.stdout);
+    assert!(
+        shown.contains("HR 0.96 (95% CI 0.81–1.14), P=0.65"),
+        "{shown}"
+    );
+    let s = evidex(
+        dir.path(),
+        &[
+            "--corpus",
+            out.to_str().expect("utf-8"),
+            "compare",
+            "nct02513394",
+            "nct02552212",
+            "--format",
+            "md",
+        ],
+    );
+    let md = text(&s.stdout);
+    assert!(s.status.success(), "{}", text(&s.stderr));
+    assert!(
+        md.contains("| IDFS HR (CI) | HR 0.96 (95% CI 0.81–1.14) |"),
+        "{md}"
+    );
+    assert!(md.contains("OR 15.231 (95% CI 7.336–31.623)"), "{md}");
+}
+
+#[test]
+fn without_output_the_corpus_goes_to_stdout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let r = evidex(
+        dir.path(),
+        &[
+            "import",
+            "ctgov",
+            fixture("NCT06388018.json").to_str().expect("utf-8"),
+        ],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let file: CorpusFile = serde_json::from_slice(&r.stdout).expect("a corpus on stdout");
+    assert_eq!(file.trials.len(), 1);
+    assert!(text(&r.stderr).contains("imported 1, updated 0, skipped 0"));
+}
+
+#[test]
+fn malformed_records_are_skipped_with_file_and_position() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = std::fs::read_to_string(fixture("NCT06388018.json")).expect("fixture");
+    let page: serde_json::Value = serde_json::from_str(&page).expect("json");
+    let good = page["studies"][0].clone();
+    let records = serde_json::json!([
+        good,
+        42,
+        {"protocolSection": {
+            "identificationModule": {"nctId": "NCT12345678", "briefTitle": "Wrong phases"},
+            "designModule": {"phases": "PHASE3"}}},
+        {"protocolSection": {"identificationModule": {"nctId": "not-an-id"}}},
+        {"protocolSection": {
+            "identificationModule": {"nctId": "NCT11111111", "briefTitle": "Tiny",
+                                     "someFutureKey": {"deep": [1, 2, 3]}},
+            "statusModule": {"overallStatus": "COMPLETED", "startDateStruct": {"date": "2015-08"}}}}
+    ]);
+    let input = dir.path().join("mixed.json");
+    std::fs::write(&input, records.to_string()).expect("write");
+    let out = dir.path().join("out.json");
+    let r = evidex(
+        dir.path(),
+        &[
+            "import",
+            "ctgov",
+            "mixed.json",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("mixed.json: study at index 1: skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "mixed.json: study at index 2 (NCT12345678): skipped: in protocolSection.designModule.phases"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("study at index 3: skipped"), "{err}");
+    assert!(err.contains("imported 2, updated 0, skipped 3"), "{err}");
+    // The good records were still written, and validate.
+    let file = Corpus::open(&out).expect("valid output").to_file();
+    assert_eq!(file.trials.len(), 2);
+}
+
+#[test]
+fn a_file_that_is_not_a_ctgov_record_is_named_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus.json");
+    let r = evidex(
+        dir.path(),
+        &["import", "ctgov", corpus.to_str().expect("utf-8")],
+    );
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        err.contains("corpus.json: not a ClinicalTrials.gov API v2 record"),
+        "{err}"
+    );
+    assert!(err.contains("nothing imported, no output written"), "{err}");
+    assert!(r.stdout.is_empty());
+
+    std::fs::write(
+        dir.path().join("cut.json"),
+        "{\"studies\": [{\"protocolSection\": {",
+    )
+    .expect("write");
+    let r = evidex(dir.path(), &["import", "ctgov", "cut.json"]);
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(err.contains("cut.json:1:"), "{err}");
+    assert!(err.contains("not valid JSON"), "{err}");
+}
+
+#[test]
+fn hostile_text_and_odd_numbers_do_not_break_the_import() {
+    // Numbers as JSON numbers, a one-sided CI, a p-value outside 0-1, a ratio whose CI misses
+    // its estimate, control characters in titles: imported, and the output still validates.
+    let study = serde_json::json!({
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT99999999", "briefTitle": "Odd \u{1b}[31mtrial"},
+            "conditionsModule": {"conditions": ["肝癌"]},
+            "armsInterventionsModule": {
+                "armGroups": [{"label": "A", "type": "EXPERIMENTAL"}, {"label": "B", "type": "PLACEBO_COMPARATOR"}]
+            }
+        },
+        "resultsSection": {"outcomeMeasuresModule": {"outcomeMeasures": [{
+            "type": "PRIMARY", "title": "Progression-free survival", "paramType": "MEDIAN",
+            "dispersionType": "95% Confidence Interval", "unitOfMeasure": "Months",
+            "groups": [{"id": "OG000", "title": "A"}, {"id": "OG001", "title": "B"}],
+            "classes": [{"categories": [{"measurements": [
+                {"groupId": "OG000", "value": 7.5, "lowerLimit": "6.1", "upperLimit": "NA"},
+                {"groupId": "OG001", "value": "4.2", "lowerLimit": "3.0", "upperLimit": "5.1"}
+            ]}]}],
+            "analyses": [{"groupIds": ["OG000", "OG001"], "paramType": "Hazard Ratio (HR)",
+                          "paramValue": "0.5", "ciPctValue": "97.5", "ciNumSides": "ONE_SIDED",
+                          "ciUpperLimit": "0.7", "pValue": "1.5"}]
+        }, {
+            "type": "SECONDARY", "title": "Odds of response", "paramType": "NUMBER",
+            "unitOfMeasure": "percentage of participants",
+            "groups": [{"id": "OG000", "title": "A"}, {"id": "OG001", "title": "B"}],
+            "classes": [{"categories": [{"measurements": [
+                {"groupId": "OG000", "value": "120"}, {"groupId": "OG001", "value": "30"}
+            ]}]}],
+            "analyses": [{"groupIds": ["OG000", "OG001"], "paramType": "Odds Ratio (OR)",
+                          "paramValue": "2.0", "ciPctValue": "95", "ciLowerLimit": "2.5",
+                          "ciUpperLimit": "3.0"}]
+        }]}}
+    });
+    let mut imp = Importer::new(CorpusFile::default());
+    imp.add_text("odd.json", &study.to_string());
+    let (file, report) = imp.finish();
+    assert_eq!(report.imported(), 1, "{:?}", report.events);
+    let c = assert_valid(&file);
+    let t = &c.trials[0];
+    let pfs = &t.outcomes[0];
+    assert_eq!(pfs.endpoint, "PFS");
+    assert_eq!(pfs.unit.as_deref(), Some("months"));
+    assert_eq!(pfs.values[0].value.text(), "7.5");
+    assert!(
+        pfs.values[0].ci.is_none(),
+        "an open-ended CI is not an interval"
+    );
+    assert!(pfs.values[1].ci.is_some());
+    assert_eq!(pfs.hr.as_ref().map(|h| h.value.text()), Some("0.5"));
+    assert!(pfs.p.is_none(), "1.5 is not a p-value");
+    let note = pfs.note.as_deref().unwrap_or("");
+    assert!(note.contains("one-sided 97.5% CI NA to 0.7"), "{note}");
+    assert!(note.contains("P-value: 1.5"), "{note}");
+    // 120 is not a percentage: the unit stays as the registry wrote it.
+    assert_eq!(
+        t.outcomes[1].unit.as_deref(),
+        Some("percentage of participants")
+    );
+    assert!(t.outcomes[1].hr.as_ref().is_some_and(|h| h.ci.is_none()));
+    // The Chinese condition gets an id all the same.
+    assert!(!c.diseases[0].id.is_empty());
+}
