@@ -106,6 +106,18 @@ pub enum Command {
         /// The file to check (default: --corpus, or the bundled corpus).
         path: Option<PathBuf>,
     },
+    /// Write a synthetic corpus of realistic shape, for benchmarks (not evidence).
+    GenCorpus {
+        /// How many trials.
+        #[arg(long, default_value_t = 10_000)]
+        trials: usize,
+        /// Seed of the generator: the same seed gives the same corpus.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Write here instead of stdout (replaced atomically).
+        #[arg(short, long, value_name = "OUT.json")]
+        output: Option<PathBuf>,
+    },
     /// Import registry records (ClinicalTrials.gov API v2 JSON) as a corpus.
     ///
     /// Each FILE is a study (https://clinicaltrials.gov/api/v2/studies/NCT02513394), a page of
@@ -234,6 +246,20 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
             output,
             merge,
         } => crate::import::ctgov_command(&files, output.as_deref(), merge.as_deref(), &mut out),
+        Command::GenCorpus {
+            trials,
+            seed,
+            output,
+        } => {
+            let file = crate::synthetic::corpus(trials, seed);
+            let text = serde_json::to_string(&file)
+                .map_err(|e| CliError::new(2, format!("cannot write the corpus: {e}")))?;
+            match output {
+                Some(path) => export::write_atomic(&path, text.as_bytes())
+                    .map_err(|e| CliError::new(2, format!("cannot write {}: {e}", path.display()))),
+                None => out.print(&(text + "\n")),
+            }
+        }
         Command::Search { query, json, limit } => {
             let engine = engine(global)?;
             search_cmd(&engine, &query.join(" "), json, limit, lang, &mut out)

@@ -13,5 +13,6 @@ pub mod export;
 pub mod import;
 pub mod present;
 pub mod search;
+pub mod synthetic;
 pub mod text;
 pub mod tui;

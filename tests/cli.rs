@@ -236,3 +236,28 @@ fn the_browser_refuses_a_non_terminal() {
         stderr(&o)
     );
 }
+
+#[test]
+fn gen_corpus_writes_a_valid_synthetic_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("syn.json");
+    let o = evidex(&[
+        "gen-corpus",
+        "--trials",
+        "200",
+        "--seed",
+        "3",
+        "-o",
+        p.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = evidex(&["validate", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("200 trials"), "{}", stdout(&o));
+    let o = evidex(&["--corpus", p.to_str().unwrap(), "search", "nct01000042"]);
+    assert!(
+        stdout(&o).lines().next().unwrap_or("").contains("TRL"),
+        "{}",
+        stdout(&o)
+    );
+}
