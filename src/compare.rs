@@ -197,12 +197,7 @@ fn study_rows(c: &Corpus, trials: &[Option<&Trial>], lang: Lang, rows: &mut Vec<
         t.diseases
             .iter()
             .filter_map(|d| c.disease_by_id(d))
-            .map(|d| {
-                d.aliases
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| d.name.get(lang).to_string())
-            })
+            .map(|d| d.short_name(lang).to_string())
             .collect::<Vec<_>>()
             .join(", ")
     });
@@ -475,12 +470,7 @@ fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: &mut Vec<Ro
             .map(|ind| {
                 let mut parts = Vec::new();
                 if let Some(d) = ind.disease.as_deref().and_then(|d| c.disease_by_id(d)) {
-                    parts.push(
-                        d.aliases
-                            .first()
-                            .cloned()
-                            .unwrap_or_else(|| d.name.get(lang).to_string()),
-                    );
+                    parts.push(d.short_name(lang).to_string());
                 }
                 parts.extend(ind.setting.clone());
                 parts.extend(ind.biomarker.clone());

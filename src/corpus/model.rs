@@ -155,6 +155,16 @@ pub struct Disease {
     pub notes: Vec<Note>,
 }
 
+impl Disease {
+    /// The name lists and tables use: the first alias (the abbreviation clinicians use, HCC),
+    /// else the name in `lang`.
+    pub fn short_name(&self, lang: Lang) -> &str {
+        self.aliases
+            .first()
+            .map_or_else(|| self.name.get(lang), String::as_str)
+    }
+}
+
 /// What kind of intervention a therapy is.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]

@@ -247,19 +247,24 @@ fn list(s: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         Action::Back => s.focus = Focus::Input,
-        Action::ToggleMark => {
-            if let Some(r) = s.selected_record() {
-                toggle_mark(s, r);
-            }
+        other => {
+            let r = s.selected_record();
+            return marking(s, other, r);
         }
-        Action::ClearMarks => s.marked.clear(),
-        Action::OpenCompare => open_compare(s),
-        Action::OpenEvidence => {
-            if let Some(r) = s.detail_record() {
-                open_evidence(s, r);
-            }
-        }
-        other => return common(s, other),
+    }
+    Vec::new()
+}
+
+/// The comparison keys, shared by the list and the detail pane: they act on `r`, the record
+/// the pane shows.
+fn marking(s: &mut State, a: Action, r: Option<RecordRef>) -> Vec<Effect> {
+    match (a, r) {
+        (Action::ToggleMark, Some(r)) => toggle_mark(s, r),
+        (Action::ClearMarks, _) => s.marked.clear(),
+        (Action::OpenCompare, _) => open_compare(s),
+        (Action::OpenEvidence, Some(r)) => open_evidence(s, r),
+        (Action::ToggleMark | Action::OpenEvidence, None) => {}
+        (other, _) => return common(s, other),
     }
     Vec::new()
 }
@@ -382,19 +387,10 @@ fn detail(s: &mut State, a: Action) -> Vec<Effect> {
             Some((_, cursor)) => s.detail.cursor = cursor,
             None => s.focus = Focus::List,
         },
-        Action::ToggleMark => {
-            if let Some(r) = s.detail_record() {
-                toggle_mark(s, r);
-            }
+        other => {
+            let r = s.detail_record();
+            return marking(s, other, r);
         }
-        Action::ClearMarks => s.marked.clear(),
-        Action::OpenCompare => open_compare(s),
-        Action::OpenEvidence => {
-            if let Some(r) = s.detail_record() {
-                open_evidence(s, r);
-            }
-        }
-        other => return common(s, other),
     }
     Vec::new()
 }

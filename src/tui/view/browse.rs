@@ -6,7 +6,6 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::cli::result_row;
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::present::{self, Role};
 use crate::search::{self, KeyField, highlight};
@@ -100,13 +99,7 @@ fn info_line(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
                 .map(|(id, n)| {
                     let name = c
                         .disease_by_id(id)
-                        .map(|d| {
-                            d.aliases
-                                .first()
-                                .cloned()
-                                .unwrap_or_else(|| d.name.get(s.lang).to_string())
-                        })
-                        .unwrap_or_else(|| id.clone());
+                        .map_or_else(|| id.clone(), |d| d.short_name(s.lang).to_string());
                     format!("{name} {n}")
                 })
                 .collect();
@@ -170,7 +163,7 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         .skip(offset)
         .take(visible)
         .map(|(i, hit)| {
-            let row = result_row(c, hit.record, s.lang);
+            let row = present::result_row(c, hit.record, s.lang);
             let facts: Vec<String> = [row.disease.as_str(), row.design.as_str(), row.year.as_str()]
                 .iter()
                 .filter(|x| !x.is_empty())
