@@ -613,9 +613,9 @@ fn parse_members<'a>(doc: &Doc<'a>, raw: &RawStudy<'a>) -> Result<Study, String>
 /// walking all of the location's members (a record may list a thousand sites). A quoted
 /// `"country"` followed by a colon can only be a key: a string value containing it would have
 /// its quotes escaped. No object nested in a location has a `country` key.
-fn country_of(loc: &str) -> Option<&str> {
+fn country_of<'a>(loc: &'a str, key: &memchr::memmem::Finder<'_>) -> Option<&'a str> {
     let mut from = 0;
-    while let Some(k) = loc[from..].find("\"country\"") {
+    while let Some(k) = key.find(&loc.as_bytes()[from..]) {
         let after = &loc[from + k + 9..];
         if let Some(rest) = after.trim_start().strip_prefix(':') {
             let rest = rest.trim_start();
@@ -720,6 +720,7 @@ fn parse_protocol<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Protocol, Fail> {
                         return Err(Fail::Serde(format!("in {lpath}: expected a list")));
                     }
                     let cl = &mut p.contacts_locations_module;
+                    let country_key = memchr::memmem::Finder::new("\"country\"");
                     for (i, loc) in doc
                         .elements(locs)
                         .map_err(Fail::Scan)?
@@ -732,7 +733,7 @@ fn parse_protocol<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Protocol, Fail> {
                                 "in {lpath}[{i}]: expected an object"
                             )));
                         }
-                        let Some(c) = country_of(loc) else {
+                        let Some(c) = country_of(loc, &country_key) else {
                             continue;
                         };
                         // Most countries are plain strings: no allocation until a new one.
@@ -1366,10 +1367,10 @@ fn therapy_kind(t: &str) -> TherapyKind {
 // Arms and result groups.
 
 #[derive(Default)]
-struct ArmSet {
+struct ArmSet<'s> {
     arms: Vec<ArmEntry>,
     /// Result group (title, description) → arm id, for groups already matched.
-    memo: std::collections::HashMap<(String, Option<u64>), String>,
+    memo: std::collections::HashMap<GroupKey<'s>, String>,
 }
 
 struct ArmEntry {
@@ -1386,11 +1387,25 @@ struct ArmEntry {
     titled: bool,
 }
 
-/// A hash of a description, to remember a group without keeping its text.
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// A result group as the record names it, to remember which arm it matched: the same groups
+/// recur in every outcome measure. Hashing reads only the title and the description's length
+/// and ends (descriptions run to hundreds of bytes); equality compares them whole.
+#[derive(PartialEq, Eq)]
+struct GroupKey<'s> {
+    title: &'s str,
+    description: Option<&'s str>,
+}
+
+impl std::hash::Hash for GroupKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.title.hash(h);
+        if let Some(d) = self.description {
+            let b = d.as_bytes();
+            b.len().hash(h);
+            b[..b.len().min(16)].hash(h);
+            b[b.len().saturating_sub(16)..].hash(h);
+        }
+    }
 }
 
 fn fold(s: &str) -> String {
@@ -1412,7 +1427,7 @@ fn strip_population(t: &str) -> &str {
     t
 }
 
-impl ArmSet {
+impl<'s> ArmSet<'s> {
     fn push_protocol(
         &mut self,
         label: String,
@@ -1485,9 +1500,14 @@ impl ArmSet {
     /// protocol has none that matches. Matching, in order: the same title; the same
     /// description; the arm's label in parentheses in the title (`… (Arm A)`); the title
     /// without a trailing population (`Placebo (FAS)`) equal to the label.
-    fn arm_for(&mut self, title: &str, description: Option<&str>, create: bool) -> Option<String> {
+    fn arm_for(
+        &mut self,
+        title: &'s str,
+        description: Option<&'s str>,
+        create: bool,
+    ) -> Option<String> {
         // The same groups recur in every outcome measure.
-        let memo_key = (title.to_string(), description.map(fnv));
+        let memo_key = GroupKey { title, description };
         if let Some(id) = self.memo.get(&memo_key) {
             return Some(id.clone());
         }
@@ -1567,7 +1587,7 @@ impl ArmSet {
     }
 
     /// Arm sizes from the participant flow: the first non-zero `STARTED` count of each group.
-    fn flow_counts(&mut self, flow: &FlowModule) {
+    fn flow_counts(&mut self, flow: &'s FlowModule) {
         for g in &flow.groups {
             let (Some(gid), Some(title)) = (nonempty(&g.id), nonempty(&g.title)) else {
                 continue;
@@ -1766,9 +1786,9 @@ fn denominators(denoms: &[Denom]) -> Vec<(String, u32)> {
         .collect()
 }
 
-fn map_measure(
-    m: &Measure,
-    arms: &mut ArmSet,
+fn map_measure<'s>(
+    m: &'s Measure,
+    arms: &mut ArmSet<'s>,
     cite: &dyn Fn(&str) -> Citation,
     outcomes: &mut Vec<Outcome>,
     notes: &mut Vec<Note>,
@@ -2172,9 +2192,9 @@ fn ci_text(
 }
 
 /// Participants with a serious adverse event, per group, from the adverse-events module.
-fn map_serious_events(
-    ae: &AdverseEvents,
-    arms: &mut ArmSet,
+fn map_serious_events<'s>(
+    ae: &'s AdverseEvents,
+    arms: &mut ArmSet<'s>,
     cite: &dyn Fn(&str) -> Citation,
     outcomes: &mut Vec<Outcome>,
 ) {

@@ -90,6 +90,10 @@ pub struct Merger {
     disease_names: NameIndex,
     /// Upper-case NCT id → trial index.
     registry: HashMap<String, usize>,
+    /// (therapy index, source id) of every therapy citation.
+    cited: HashSet<(usize, String)>,
+    /// Source id → index.
+    source_index: HashMap<String, usize>,
 }
 
 impl Merger {
@@ -99,6 +103,8 @@ impl Merger {
             therapy_names: HashMap::new(),
             disease_names: HashMap::new(),
             registry: HashMap::new(),
+            cited: HashSet::new(),
+            source_index: HashMap::new(),
             file,
         };
         let f = &m.file;
@@ -110,11 +116,17 @@ impl Merger {
             for n in t.name.iter().chain(t.aliases.iter().map(String::as_str)) {
                 register(&mut m.therapy_names, n, i);
             }
+            for c in &t.citations {
+                m.cited.insert((i, c.source.clone()));
+            }
         }
         for (i, d) in f.diseases.iter().enumerate() {
             for n in d.name.iter().chain(d.aliases.iter().map(String::as_str)) {
                 register(&mut m.disease_names, n, i);
             }
+        }
+        for (i, s) in f.sources.iter().enumerate() {
+            m.source_index.entry(s.id.clone()).or_insert(i);
         }
         for (i, t) in f.trials.iter().enumerate() {
             for r in &t.registry_ids {
@@ -156,27 +168,31 @@ impl Merger {
         });
         match hit {
             Some(i) => {
-                let th = &mut self.file.therapies[i];
-                let mut known: HashSet<String> = th
-                    .name
-                    .iter()
-                    .chain(th.aliases.iter().map(String::as_str))
-                    .map(key)
-                    .collect();
+                // Names this therapy already answers to are found in the index; only a name
+                // two therapies share needs a look at the therapy itself.
                 for n in std::iter::once(&t.name).chain(&t.other_names) {
-                    if known.insert(key(n)) {
-                        th.aliases.push(n.clone());
+                    let k = key(n);
+                    let known = match self.therapy_names.get(&k) {
+                        Some(Some(j)) => *j == i,
+                        Some(None) => {
+                            let th = &self.file.therapies[i];
+                            th.name
+                                .iter()
+                                .chain(th.aliases.iter().map(String::as_str))
+                                .any(|x| key(x) == k)
+                        }
+                        None => false,
+                    };
+                    if !known {
+                        self.file.therapies[i].aliases.push(n.clone());
+                        register(&mut self.therapy_names, n, i);
                     }
                 }
-                if !th.citations.iter().any(|c| c.source == t.citation.source) {
-                    th.citations.push(t.citation.clone());
+                // A therapy in a thousand trials must not be searched a thousand times.
+                if self.cited.insert((i, t.citation.source.clone())) {
+                    self.file.therapies[i].citations.push(t.citation.clone());
                 }
-                let names: Vec<String> = th.aliases.clone();
-                let id = th.id.clone();
-                for n in &names {
-                    register(&mut self.therapy_names, n, i);
-                }
-                id
+                self.file.therapies[i].id.clone()
             }
             None => {
                 let id = self.new_id(&t.name, "therapy");
@@ -189,6 +205,7 @@ impl Merger {
                     citations: vec![t.citation.clone()],
                     ..Default::default()
                 });
+                self.cited.insert((i, t.citation.source.clone()));
                 register(&mut self.therapy_names, &t.name, i);
                 for n in &t.other_names {
                     register(&mut self.therapy_names, n, i);
@@ -217,8 +234,8 @@ impl Merger {
     pub fn add(&mut self, mut d: Draft) -> Added {
         // The source: replaced when an earlier import made it, else added under a free id.
         let src_id = d.source.id.clone();
-        if let Some(s) = self.file.sources.iter_mut().find(|s| s.id == src_id) {
-            *s = d.source.clone();
+        if let Some(&i) = self.source_index.get(&src_id) {
+            self.file.sources[i] = d.source.clone();
         } else {
             if self.ids.contains(&src_id) {
                 let new = self.new_id(&src_id, "ctgov");
@@ -226,6 +243,8 @@ impl Merger {
             } else {
                 self.ids.insert(src_id.clone());
             }
+            self.source_index
+                .insert(d.source.id.clone(), self.file.sources.len());
             self.file.sources.push(d.source.clone());
         }
 

@@ -20,9 +20,9 @@ use std::fs;
 use std::io::Read;
 use std::path::Path;
 
+use crate::corpus::CorpusFile;
 use crate::corpus::load::{MAX_FILE_BYTES, decode};
 use crate::corpus::validate::{self, Severity};
-use crate::corpus::{CorpusFile, Trial};
 
 pub use cmd::ctgov as ctgov_command;
 pub use merge::Added;
@@ -226,14 +226,14 @@ impl Importer {
                 message,
             };
             let draft = ctgov::parse_study(&doc, &raw).and_then(|s| ctgov::map_study(&s));
-            let draft = match draft {
+            let mut draft = match draft {
                 Ok(d) => d,
                 Err(e) => {
                     self.report.events.push(skipped(e.nct, e.message));
                     continue;
                 }
             };
-            if let Some(problem) = check(&draft) {
+            if let Some(problem) = check(&mut draft) {
                 self.report
                     .events
                     .push(skipped(Some(draft.nct.clone()), problem));
@@ -294,24 +294,34 @@ fn read(path: &Path) -> Result<String, String> {
 }
 
 /// Validates one study on its own: the trial, with its source, before it is linked.
-fn check(d: &ctgov::Draft) -> Option<String> {
-    let trial = Trial {
-        id: merge::slug(&d.nct, 48),
-        ..d.trial.clone()
-    };
+fn check(d: &mut ctgov::Draft) -> Option<String> {
+    // The trial and source are moved into a one-study corpus and back, not copied.
+    let id = merge::slug(&d.nct, 48);
+    let mut trial = std::mem::take(&mut d.trial);
+    trial.id = id.clone();
     let mini = CorpusFile {
         schema_version: 1,
-        sources: vec![d.source.clone()],
+        sources: vec![std::mem::take(&mut d.source)],
         trials: vec![trial],
         ..Default::default()
     };
-    let errors: Vec<String> = validate::validate(&mini, None)
+    let problems = validate::validate(&mini, None);
+    let CorpusFile {
+        mut sources,
+        mut trials,
+        ..
+    } = mini;
+    d.source = sources.pop().unwrap_or_default();
+    d.trial = trials.pop().unwrap_or_default();
+    d.trial.id = String::new();
+    let prefix = format!("trials[0] ({id})");
+    let errors: Vec<String> = problems
         .into_iter()
         .filter(|p| p.severity == Severity::Error)
         .map(|p| {
             let field = p
                 .field
-                .strip_prefix(&format!("trials[0] ({})", merge::slug(&d.nct, 48)))
+                .strip_prefix(&prefix)
                 .map_or(p.field.clone(), |f| format!("trial{f}"));
             format!("{field}: {}", p.message)
         })
