@@ -23,6 +23,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use evidex::corpus::{Corpus, Lang};
 use evidex::search::{self, Engine};
 
+// The allocator the binary uses, so that loading is measured as users get it.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const QUERIES: &[&str] = &[
     "p",
     "pe",

@@ -228,6 +228,14 @@ impl Engine {
                 if k.mask & term.mask != term.mask {
                     continue;
                 }
+                // Once a name matched, a key that is neither a name nor an id can only add a
+                // hit of a lower tier: skip its text.
+                if best.is_some_and(|(_, bt, _)| bt <= 2)
+                    && !k.field.is_name()
+                    && !k.field.identifies()
+                {
+                    continue;
+                }
                 let text = self.index.key_text(k);
                 let Some(score) = quick_score(text, term) else {
                     continue;
@@ -378,30 +386,42 @@ fn quick_score(text: &str, term: &Term) -> Option<i64> {
     }
     // A scattered subsequence is noise in long titles ("pemb" would match almost every "phase
     // … versus … combined" title): gaps are bounded, except for the initials of words.
-    if let Some((start, end)) = subsequence_span(text, &term.text)
-        && end - start - needle.len() <= MAX_GAPS.max(needle.len() * 2)
-    {
-        return Some(160 - ((end - start - needle.len()) as i64) - (start.min(30) as i64));
+    // One or two letters that are not together mean the initials of words ("pe": pegylated
+    // epirubicin), not letters scattered anywhere.
+    if term.text.chars().nth(2).is_none() {
+        return word_initials(text, &term.text).then_some(150);
+    }
+    // (Word initials are a subsequence too: when there is none, there is nothing to try.)
+    let (start, end) = subsequence_span(text, &term.text)?;
+    let gaps = end - start - needle.len();
+    if gaps <= MAX_GAPS {
+        return Some(160 - gaps as i64 - (start.min(30) as i64));
     }
     word_initials(text, &term.text).then_some(150)
 }
 
-/// How many characters may lie between the letters of a fuzzy match.
-const MAX_GAPS: usize = 8;
+/// How many characters may lie between the letters of a fuzzy match, in all. The same for
+/// every length, so that typing on only ever narrows the matches (see `Query::narrows`).
+const MAX_GAPS: usize = 10;
 
 /// Whether `term`'s chars start successive words of `text`, in order ("tdb" in "tace +
 /// durvalumab + bevacizumab").
 fn word_initials(text: &str, term: &str) -> bool {
-    let mut starts = text
-        .char_indices()
-        .filter(|&(i, c)| {
-            c.is_alphanumeric()
-                && !text[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric)
-        })
-        .map(|(_, c)| c);
+    if text.is_ascii() && term.is_ascii() {
+        let mut prev_alnum = false;
+        let mut starts = text.bytes().filter(move |b| {
+            let start = b.is_ascii_alphanumeric() && !prev_alnum;
+            prev_alnum = b.is_ascii_alphanumeric();
+            start
+        });
+        return term.bytes().all(|tb| starts.any(|b| b == tb));
+    }
+    let mut prev_alnum = false;
+    let mut starts = text.chars().filter(move |c| {
+        let start = c.is_alphanumeric() && !prev_alnum;
+        prev_alnum = c.is_alphanumeric();
+        start
+    });
     term.chars().all(|tc| starts.any(|c| c == tc))
 }
 

@@ -141,6 +141,10 @@ impl Query {
     /// Whether every record this query matches is also matched by `prev`, so that searching
     /// `prev`'s results is enough: the same filters and phrases, and each term of `prev`
     /// extended (or kept) in the same position, with nothing excluded that was not.
+    ///
+    /// That holds when each earlier term is a prefix of the new one (typing on) and at least
+    /// three characters long: shorter terms match only as prefixes, substrings and word
+    /// initials (see `engine::quick_score`), so a longer term may match where they did not.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.filters == self.filters
             && prev.phrases == self.phrases
@@ -150,13 +154,8 @@ impl Query {
                 .terms
                 .iter()
                 .zip(&self.terms)
-                .all(|(p, n)| is_subsequence(p, n))
+                .all(|(p, n)| p.chars().nth(2).is_some() && n.starts_with(p.as_str()))
     }
-}
-
-fn is_subsequence(needle: &str, hay: &str) -> bool {
-    let mut h = hay.chars();
-    needle.chars().all(|c| h.any(|x| x == c))
 }
 
 /// Splits on whitespace, keeping `"quoted phrases"` and `field:"quoted values"` together.
@@ -393,6 +392,10 @@ mod tests {
         assert!(c.narrows(&b));
         assert!(!a.narrows(&b));
         assert!(!parse("emera kind:trial").unwrap().narrows(&b));
+        // Two letters match differently (prefixes, substrings, initials only).
+        assert!(!parse("tace").unwrap().narrows(&parse("ta").unwrap()));
+        // Editing inside a word is not typing on.
+        assert!(!parse("emxer").unwrap().narrows(&a));
     }
 
     #[test]
