@@ -164,12 +164,14 @@ impl Engine {
     }
 
     fn rank(&self, a: &Hit, b: &Hit) -> Ordering {
-        let c = self.corpus();
         a.tier
             .cmp(&b.tier)
             .then(b.score.cmp(&a.score))
-            .then_with(|| level(c, a.record).cmp(&level(c, b.record)))
-            .then_with(|| year(c, b.record).cmp(&year(c, a.record)))
+            .then(
+                self.index
+                    .tie_break(a.slot)
+                    .cmp(&self.index.tie_break(b.slot)),
+            )
             .then(a.record.cmp(&b.record))
     }
 
@@ -237,7 +239,7 @@ impl Engine {
                     continue;
                 }
                 let text = self.index.key_text(k);
-                let Some(score) = quick_score(text, term) else {
+                let Some(score) = quick_score(text, self.index.key_initials(k), term) else {
                     continue;
                 };
                 let t = tier_of(k, text, term);
@@ -368,7 +370,7 @@ fn tier_of(k: &Key, text: &str, term: &Term) -> u8 {
 /// and a score in that order. `None` when the term's characters do not all occur in order.
 /// This is what lets one keystroke search hundreds of thousands of records: it costs a
 /// `starts_with`, a `find` and one linear scan, where a full fuzzy alignment costs far more.
-fn quick_score(text: &str, term: &Term) -> Option<i64> {
+fn quick_score(text: &str, initials: &str, term: &Term) -> Option<i64> {
     let (hay, needle) = (text.as_bytes(), term.text.as_bytes());
     if needle.len() > hay.len() {
         return None;
@@ -386,10 +388,10 @@ fn quick_score(text: &str, term: &Term) -> Option<i64> {
     }
     // A scattered subsequence is noise in long titles ("pemb" would match almost every "phase
     // … versus … combined" title): gaps are bounded, except for the initials of words.
-    // One or two letters that are not together mean the initials of words ("pe": pegylated
-    // epirubicin), not letters scattered anywhere.
+    // One or two letters match where they stand together: scattered anywhere, they would
+    // match nearly every record, and telling word initials apart costs a scan of every key.
     if term.text.chars().nth(2).is_none() {
-        return word_initials(text, &term.text).then_some(150);
+        return None;
     }
     // (Word initials are a subsequence too: when there is none, there is nothing to try.)
     let (start, end) = subsequence_span(text, &term.text)?;
@@ -397,33 +399,12 @@ fn quick_score(text: &str, term: &Term) -> Option<i64> {
     if gaps <= MAX_GAPS {
         return Some(160 - gaps as i64 - (start.min(30) as i64));
     }
-    word_initials(text, &term.text).then_some(150)
+    subsequence_span(initials, &term.text).map(|_| 150)
 }
 
 /// How many characters may lie between the letters of a fuzzy match, in all. The same for
 /// every length, so that typing on only ever narrows the matches (see `Query::narrows`).
 const MAX_GAPS: usize = 10;
-
-/// Whether `term`'s chars start successive words of `text`, in order ("tdb" in "tace +
-/// durvalumab + bevacizumab").
-fn word_initials(text: &str, term: &str) -> bool {
-    if text.is_ascii() && term.is_ascii() {
-        let mut prev_alnum = false;
-        let mut starts = text.bytes().filter(move |b| {
-            let start = b.is_ascii_alphanumeric() && !prev_alnum;
-            prev_alnum = b.is_ascii_alphanumeric();
-            start
-        });
-        return term.bytes().all(|tb| starts.any(|b| b == tb));
-    }
-    let mut prev_alnum = false;
-    let mut starts = text.chars().filter(move |c| {
-        let start = c.is_alphanumeric() && !prev_alnum;
-        prev_alnum = c.is_alphanumeric();
-        start
-    });
-    term.chars().all(|tc| starts.any(|c| c == tc))
-}
 
 /// The byte span of the leftmost greedy occurrence of `term`'s chars, in order, in `text`.
 fn subsequence_span(text: &str, term: &str) -> Option<(usize, usize)> {
@@ -447,20 +428,6 @@ fn subsequence_span(text: &str, term: &str) -> Option<(usize, usize)> {
         end = i + c.len_utf8();
     }
     Some((start.unwrap_or(0), end))
-}
-
-fn level(c: &Corpus, r: RecordRef) -> u8 {
-    match r.kind {
-        Kind::Trial => c.trial(r.index).evidence_level().0,
-        _ => 9,
-    }
-}
-
-fn year(c: &Corpus, r: RecordRef) -> u16 {
-    match r.kind {
-        Kind::Trial => c.trial(r.index).year.unwrap_or(0),
-        _ => 0,
-    }
 }
 
 /// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,

@@ -95,6 +95,9 @@ pub struct Key {
     /// Byte span of the folded text in [`Index::text`].
     start: u32,
     len: u32,
+    /// Bytes of the first letters of its words, stored right after the text ("tdb" for
+    /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
+    initials: u16,
     /// Hash of the key with punctuation dropped, for exact hits.
     pub exact: u64,
 }
@@ -110,6 +113,8 @@ pub struct Index {
     text: String,
     /// Slot → positions (in `corpus.diseases`) of a trial's diseases, for facet counts.
     diseases: Vec<Box<[u32]>>,
+    /// Slot → how ties rank: stronger evidence, then the more recent year, first.
+    tie_break: Vec<u32>,
 }
 
 pub fn hash(s: &str) -> u64 {
@@ -163,11 +168,21 @@ impl Builder {
     fn push(&mut self, field: KeyField, folded: &str) {
         let start = self.text.len() as u32;
         self.text.push_str(folded);
+        let before = self.text.len();
+        let mut prev_alnum = false;
+        for c in folded.chars() {
+            if c.is_alphanumeric() && !prev_alnum {
+                self.text.push(c);
+            }
+            prev_alnum = c.is_alphanumeric();
+        }
+        let initials = (self.text.len() - before).min(u16::MAX as usize) as u16;
         self.keys.push(Key {
             field,
             mask: char_mask(folded),
             start,
             len: folded.len() as u32,
+            initials,
             exact: hash(&strip_punctuation(folded)),
         });
     }
@@ -237,6 +252,17 @@ impl Index {
                 _ => Box::default(),
             })
             .collect();
+        let tie_break = records
+            .iter()
+            .map(|r| match r.kind {
+                Kind::Trial => {
+                    let t = corpus.trial(r.index);
+                    (u32::from(t.evidence_level().0) << 16)
+                        | u32::from(u16::MAX - t.year.unwrap_or(0))
+                }
+                _ => u32::MAX,
+            })
+            .collect();
         Index {
             corpus,
             records,
@@ -244,7 +270,13 @@ impl Index {
             keys,
             text,
             diseases,
+            tie_break,
         }
+    }
+
+    /// The order of a slot among hits that match equally well (lower first).
+    pub fn tie_break(&self, slot: u32) -> u32 {
+        self.tie_break[slot as usize]
     }
 
     /// Positions of a trial's diseases (empty for other records).
@@ -273,6 +305,12 @@ impl Index {
     /// The text of a key by its index among all keys.
     pub fn key_text_at(&self, key: usize) -> &str {
         self.key_text(&self.keys[key])
+    }
+
+    /// The first letters of a key's words.
+    pub fn key_initials(&self, k: &Key) -> &str {
+        let from = (k.start + k.len) as usize;
+        &self.text[from..from + k.initials as usize]
     }
 
     pub fn key_text(&self, k: &Key) -> &str {

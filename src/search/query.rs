@@ -143,8 +143,8 @@ impl Query {
     /// extended (or kept) in the same position, with nothing excluded that was not.
     ///
     /// That holds when each earlier term is a prefix of the new one (typing on) and at least
-    /// three characters long: shorter terms match only as prefixes, substrings and word
-    /// initials (see `engine::quick_score`), so a longer term may match where they did not.
+    /// three characters long: shorter terms match only as prefixes and substrings (see
+    /// `engine::quick_score`), so a longer term may match where they did not.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.filters == self.filters
             && prev.phrases == self.phrases
