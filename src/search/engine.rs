@@ -386,14 +386,12 @@ fn quick_score(text: &str, initials: &str, term: &Term) -> Option<i64> {
             .is_some_and(char::is_alphanumeric);
         return Some(if word_start { 320 } else { 260 } - (i.min(60) as i64));
     }
+    // One or two letters match only where they stand together: scattered, they would match
+    // nearly every record.
+    term.text.chars().nth(2)?;
     // A scattered subsequence is noise in long titles ("pemb" would match almost every "phase
-    // … versus … combined" title): gaps are bounded, except for the initials of words.
-    // One or two letters match where they stand together: scattered anywhere, they would
-    // match nearly every record, and telling word initials apart costs a scan of every key.
-    if term.text.chars().nth(2).is_none() {
-        return None;
-    }
-    // (Word initials are a subsequence too: when there is none, there is nothing to try.)
+    // … versus … combined" title): gaps are bounded, except for the initials of words. (Word
+    // initials are a subsequence too: when there is none, there is nothing to try.)
     let (start, end) = subsequence_span(text, &term.text)?;
     let gaps = end - start - needle.len();
     if gaps <= MAX_GAPS {
