@@ -260,7 +260,9 @@ pub fn exp_ctrl<'a>(t: &Trial, o: &'a Outcome) -> (Option<&'a ArmValue>, Option<
 /// `PFS 15.0 vs 8.2 mo, HR 0.77`; `ORR 82.1%`.
 pub fn headline(t: &Trial) -> Option<String> {
     let rank = |e: &str| match e {
-        "PFS" => 0,
+        // Progression- or disease-free survival: the usual primary endpoint, in the advanced
+        // and in the adjuvant setting.
+        "PFS" | "DFS" | "IDFS" | "EFS" | "RFS" => 0,
         "OS" => 1,
         "ORR" => 2,
         _ => 3,
