@@ -386,3 +386,32 @@ fn snapshot_compare_single_arm_and_planned_80x24() {
     assert!(screen.contains("single-arm"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn the_list_scrolls_only_when_the_selection_would_leave_it() {
+    let mut s = app(120, 40);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::Bottom);
+    let n = s.result_count();
+    assert!(n > 40, "enough results to scroll: {n}");
+    let offset = s.list_offset;
+    assert!(offset > 0 && s.selected == n - 1);
+    let before = render(&s);
+    step(&mut s, Action::Up);
+    assert_eq!(
+        s.list_offset, offset,
+        "moving up inside the window does not scroll"
+    );
+    let after = render(&s);
+    assert_eq!(
+        before.lines().nth(3),
+        after.lines().nth(3),
+        "the first row stays"
+    );
+    step(&mut s, Action::Top);
+    assert_eq!(s.list_offset, 0);
+    // A click lands on the row drawn under the pointer.
+    step(&mut s, Action::Bottom);
+    step(&mut s, Action::ClickAt { x: 5, y: 3 });
+    assert_eq!(s.selected, s.list_offset);
+}

@@ -112,6 +112,8 @@ pub struct State {
     pub sent: Option<String>,
     pub query_error: Option<String>,
     pub selected: usize,
+    /// First result shown: the list scrolls only when the selection would leave the window.
+    pub list_offset: usize,
     pub detail: Detail,
     pub marked: Vec<RecordRef>,
     pub compare: Compare,
@@ -141,6 +143,7 @@ impl State {
             sent: None,
             query_error: None,
             selected: 0,
+            list_offset: 0,
             detail: Detail::default(),
             marked: Vec::new(),
             compare: Compare::default(),
@@ -237,8 +240,21 @@ pub fn row_height(list_width: u16) -> usize {
     if list_width >= 66 { 1 } else { 2 }
 }
 
-/// First visible item of a scrolled list so that `selected` is visible: the list scrolls only
-/// when the selection would leave the window.
+/// The first visible item of a list that showed `offset` first, moved just enough for
+/// `selected` to be visible in `visible` rows.
+pub fn keep_visible(offset: usize, selected: usize, visible: usize) -> usize {
+    let visible = visible.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + visible {
+        selected + 1 - visible
+    } else {
+        offset
+    }
+}
+
+/// First visible item of a scrolled list so that `selected` is visible, counted from the end:
+/// the selection stands on the last visible row once it would leave the window.
 pub fn scroll_offset(selected: usize, visible: usize) -> usize {
     if visible == 0 {
         return selected;

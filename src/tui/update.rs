@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::action::{Action, Event};
 use super::keymap::Context;
-use super::state::{Focus, Load, Screen, State, Tab, areas, row_height, scroll_offset};
+use super::state::{Focus, Load, Screen, State, Tab, areas, keep_visible, row_height};
 use crate::compare::MAX_COLUMNS;
 use crate::corpus::{Kind, RecordRef};
 use crate::present;
@@ -69,6 +69,7 @@ fn receive(s: &mut State, reply: Reply) {
             s.query_error = None;
             s.results = Some(results);
             s.selected = 0;
+            s.list_offset = 0;
             s.detail = Default::default();
             if s.result_count() == 0 && s.focus != Focus::Input {
                 s.focus = Focus::Input;
@@ -223,6 +224,7 @@ fn select(s: &mut State, to: usize) {
         s.selected = to;
         s.detail = Default::default();
     }
+    s.list_offset = keep_visible(s.list_offset, s.selected, list_page(s));
 }
 
 fn list(s: &mut State, a: Action) -> Vec<Effect> {
@@ -484,7 +486,7 @@ fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     } else if ar.list.contains((x, y).into()) && y > ar.list.y && y + 1 < ar.list.bottom() {
         let rh = row_height(ar.list.width);
         let visible = (ar.list.height.saturating_sub(2) as usize / rh).max(1);
-        let offset = scroll_offset(s.selected, visible);
+        let offset = keep_visible(s.list_offset, s.selected, visible);
         let row = offset + (y - ar.list.y - 1) as usize / rh;
         if row < s.result_count() {
             select(s, row);

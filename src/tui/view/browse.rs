@@ -11,7 +11,7 @@ use crate::present::{self, Role};
 use crate::search::{self, KeyField, highlight};
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::keymap::{self, Context};
-use crate::tui::state::{Focus, State, areas, row_height, scroll_offset};
+use crate::tui::state::{Focus, State, areas, keep_visible, row_height, scroll_offset};
 use crate::tui::theme::Theme;
 
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
@@ -148,7 +148,7 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     }
     let rh = row_height(area.width);
     let visible = (inner.height as usize / rh).max(1);
-    let offset = scroll_offset(s.selected, visible);
+    let offset = keep_visible(s.list_offset, s.selected, visible);
     let terms = s
         .sent
         .as_deref()
