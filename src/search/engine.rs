@@ -70,6 +70,8 @@ struct Term {
     exact: u64,
     /// A prepared substring searcher: building one per key would cost more than the search.
     finder: memchr::memmem::Finder<'static>,
+    /// The term typed first: its field is the one a hit reports as matched.
+    first: bool,
 }
 
 impl Engine {
@@ -92,16 +94,20 @@ impl Engine {
     /// Runs `q`, over `within` (slots of an earlier, broader query's matches) when given.
     pub fn search(&self, q: &Query, within: Option<&[u32]>, limit: usize) -> Results {
         let started = Instant::now();
-        let terms: Vec<Term> = q
+        let mut terms: Vec<Term> = q
             .terms
             .iter()
-            .map(|t| Term {
+            .enumerate()
+            .map(|(i, t)| Term {
                 mask: char_mask(t),
                 exact: hash(t),
                 finder: memchr::memmem::Finder::new(t.as_bytes()).into_owned(),
                 text: t.clone(),
+                first: i == 0,
             })
             .collect();
+        // The longest term first: it matches fewest records, so most are rejected by one term.
+        terms.sort_by_key(|t| std::cmp::Reverse(t.text.len()));
         // "B ALL" or "leap 012" typed as several words is still an exact hit on "B-ALL".
         let whole = (q.terms.len() > 1).then(|| hash(&fold_query(&q.terms.concat())));
         let n = within.map_or(self.index.len(), <[u32]>::len);
@@ -224,7 +230,7 @@ impl Engine {
         let mut total = 0i64;
         let mut tier = u8::MAX;
         let mut first: Option<(KeyField, usize)> = None;
-        for (ti, term) in terms.iter().enumerate() {
+        for term in terms {
             let mut best: Option<(i64, u8, usize)> = None;
             for (ki, k) in keys.iter().enumerate() {
                 if k.mask & term.mask != term.mask {
@@ -254,7 +260,7 @@ impl Engine {
             let (s, t, ki) = best?;
             total += s;
             tier = tier.min(t);
-            if ti == 0 {
+            if term.first {
                 first = Some((keys[ki].field, ki));
             }
         }
