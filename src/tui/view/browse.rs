@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::corpus::{Corpus, Lang, RecordRef};
-use crate::present::{self, Role};
+use crate::present;
 use crate::search::{self, KeyField, highlight};
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::keymap::{self, Context};
@@ -396,14 +396,7 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     spans.push(Span::raw(" ".repeat(avail.saturating_sub(used))));
     spans.push(Span::styled(right, theme.dim()));
-    f.render_widget(
-        Paragraph::new(Line::from(spans)).style(
-            Style::new()
-                .add_modifier(Modifier::REVERSED)
-                .remove_modifier(Modifier::REVERSED),
-        ),
-        area,
-    );
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn short_name(c: &Corpus, r: RecordRef, lang: Lang) -> String {
@@ -426,6 +419,5 @@ fn hints(ctx: Context, theme: &Theme) -> Vec<Span<'static>> {
             spans.push(Span::styled(format!("{short}  "), theme.dim()));
         }
     }
-    let _ = Role::Plain;
     spans
 }
