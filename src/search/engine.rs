@@ -381,7 +381,9 @@ fn quick_score(text: &str, initials: &str, term: &Term) -> Option<i64> {
     if needle.len() > hay.len() {
         return None;
     }
-    let tail = (hay.len() - needle.len()).min(60) as i64;
+    // Capped so that a longer name still beats a shorter key of a lesser field (its pinyin
+    // initials) by its field's boost.
+    let tail = (hay.len() - needle.len()).min(16) as i64;
     if hay.starts_with(needle) {
         return Some(400 - tail);
     }
