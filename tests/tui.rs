@@ -424,3 +424,24 @@ fn the_list_scrolls_only_when_the_selection_would_leave_it() {
     step(&mut s, Action::ClickAt { x: 5, y: 3 });
     assert_eq!(s.selected, s.list_offset);
 }
+
+#[test]
+fn the_detail_pane_scrolls_only_when_the_cursor_would_leave_it() {
+    let mut s = app(80, 24);
+    type_text(&mut s, "emerald");
+    step(&mut s, Action::Enter);
+    step(&mut s, Action::Enter);
+    step(&mut s, Action::Bottom);
+    let offset = s.detail.offset;
+    assert!(offset > 0, "a long record scrolls");
+    step(&mut s, Action::Up);
+    assert_eq!(
+        s.detail.offset, offset,
+        "moving up inside the pane does not scroll"
+    );
+    for _ in 0..200 {
+        step(&mut s, Action::Up);
+    }
+    assert_eq!((s.detail.cursor, s.detail.offset), (0, 0));
+    assert!(shows(&s, "EMERALD-1  emerald-1"));
+}

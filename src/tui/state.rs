@@ -76,6 +76,8 @@ pub struct Detail {
     pub stack: Vec<(RecordRef, usize)>,
     /// Line of the detail document under the cursor.
     pub cursor: usize,
+    /// First visual row shown: the pane scrolls only when the cursor would leave it.
+    pub offset: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -243,21 +245,18 @@ pub fn row_height(list_width: u16) -> usize {
 /// The first visible item of a list that showed `offset` first, moved just enough for
 /// `selected` to be visible in `visible` rows.
 pub fn keep_visible(offset: usize, selected: usize, visible: usize) -> usize {
+    keep_span_visible(offset, selected, selected, visible)
+}
+
+/// Like [`keep_visible`] for an item that spans rows `first..=last` (a wrapped line); when it
+/// is taller than the window, its first row wins.
+pub fn keep_span_visible(offset: usize, first: usize, last: usize, visible: usize) -> usize {
     let visible = visible.max(1);
-    if selected < offset {
-        selected
-    } else if selected >= offset + visible {
-        selected + 1 - visible
+    if first < offset {
+        first
+    } else if last >= offset + visible {
+        (last + 1 - visible).min(first)
     } else {
         offset
     }
-}
-
-/// First visible item of a scrolled list so that `selected` is visible, counted from the end:
-/// the selection stands on the last visible row once it would leave the window.
-pub fn scroll_offset(selected: usize, visible: usize) -> usize {
-    if visible == 0 {
-        return selected;
-    }
-    selected.saturating_sub(visible - 1)
 }

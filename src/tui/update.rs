@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use super::action::{Action, Event};
 use super::keymap::Context;
-use super::state::{Focus, Load, Screen, State, Tab, areas, keep_visible, row_height};
+use super::state::{
+    Focus, Load, Screen, State, Tab, areas, keep_span_visible, keep_visible, row_height,
+};
 use crate::compare::MAX_COLUMNS;
 use crate::corpus::{Kind, RecordRef};
 use crate::present;
@@ -358,7 +360,32 @@ fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
     }
 }
 
+/// Scrolls the detail pane just enough for the line under the cursor to be seen.
+fn follow_cursor(s: &mut State) {
+    let (Some(c), Some(r)) = (s.corpus(), s.detail_record()) else {
+        return;
+    };
+    let pane = areas(s.width, s.height).detail;
+    let rows = present::detail(c, r, s.lang).layout(pane.width.saturating_sub(2) as usize);
+    let first = rows
+        .iter()
+        .position(|(_, i)| *i == s.detail.cursor)
+        .unwrap_or(0);
+    let last = rows
+        .iter()
+        .rposition(|(_, i)| *i == s.detail.cursor)
+        .unwrap_or(first);
+    let visible = pane.height.saturating_sub(2) as usize;
+    s.detail.offset = keep_span_visible(s.detail.offset, first, last, visible);
+}
+
 fn detail(s: &mut State, a: Action) -> Vec<Effect> {
+    let effects = detail_action(s, a);
+    follow_cursor(s);
+    effects
+}
+
+fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
     let (len, link) = detail_len_and_link(s);
     let page = areas(s.width, s.height)
         .detail
@@ -377,6 +404,7 @@ fn detail(s: &mut State, a: Action) -> Vec<Effect> {
             Some(r) if Some(r) != s.detail_record() => {
                 s.detail.stack.push((r, s.detail.cursor));
                 s.detail.cursor = 0;
+                s.detail.offset = 0;
             }
             _ => {
                 s.status = Some((
@@ -386,7 +414,10 @@ fn detail(s: &mut State, a: Action) -> Vec<Effect> {
             }
         },
         Action::Back => match s.detail.stack.pop() {
-            Some((_, cursor)) => s.detail.cursor = cursor,
+            Some((_, cursor)) => {
+                s.detail.cursor = cursor;
+                s.detail.offset = 0;
+            }
             None => s.focus = Focus::List,
         },
         other => {

@@ -11,7 +11,7 @@ use crate::present;
 use crate::search::{self, KeyField, highlight};
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::keymap::{self, Context};
-use crate::tui::state::{Focus, State, areas, keep_visible, row_height, scroll_offset};
+use crate::tui::state::{Focus, State, areas, keep_span_visible, keep_visible, row_height};
 use crate::tui::theme::Theme;
 
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
@@ -338,9 +338,9 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         .unwrap_or(cursor_row);
     let visible = inner.height as usize;
     let offset = if focused {
-        scroll_offset(cursor_end, visible).min(cursor_row)
+        keep_span_visible(s.detail.offset, cursor_row, cursor_end, visible)
     } else {
-        0
+        s.detail.offset
     };
     let shown: Vec<Line> = lines
         .into_iter()
