@@ -205,6 +205,25 @@ pub fn file_stem(c: &Comparison) -> String {
     stem
 }
 
+/// Writes a comparison into `dir` as Markdown and CSV, each file atomically, named after the
+/// compared ids; returns the line that tells the user where they are. The CSV file starts with
+/// a byte-order mark, so that spreadsheets read it as UTF-8 (Chinese names included).
+pub fn write_files(cmp: &Comparison, dir: &Path) -> Result<String, String> {
+    let stem = file_stem(cmp);
+    let md = dir.join(format!("{stem}.md"));
+    let csv_path = dir.join(format!("{stem}.csv"));
+    let csv_text = format!("\u{feff}{}", csv(cmp));
+    for (path, text) in [(&md, markdown(cmp)), (&csv_path, csv_text)] {
+        write_atomic(path, text.as_bytes())
+            .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+    }
+    Ok(format!(
+        "exported {} and {}",
+        md.display(),
+        csv_path.file_name().unwrap_or_default().to_string_lossy()
+    ))
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
 /// synced, then renamed over the target. The target is never left half-written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

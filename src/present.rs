@@ -81,6 +81,20 @@ impl Doc {
         });
     }
 
+    /// A record's name in `lang` with its id, then the name in the other language.
+    fn title(&mut self, name: &Names, id: &str, lang: Lang) {
+        self.line(
+            0,
+            vec![
+                span(Role::Title, name.get(lang)),
+                span(Role::Dim, &format!("  {id}")),
+            ],
+        );
+        if name.get(lang.toggle()) != name.get(lang) {
+            self.para(0, Role::Dim, name.get(lang.toggle()));
+        }
+    }
+
     fn heading(&mut self, text: &str) {
         self.blank();
         self.line(0, vec![span(Role::Heading, text)]);
@@ -355,6 +369,24 @@ fn cite_line(doc: &mut Doc, c: &Corpus, cit: &Citation, indent: u16) {
     }
 }
 
+/// How many linked records a detail lists under one heading. A registry-sized corpus links a
+/// drug to tens of thousands of trials; the document is built for every frame and keystroke,
+/// so it stays this size whatever the corpus.
+pub const LINKS: usize = 200;
+
+/// "… and N more" under a list cut at [`LINKS`], with where to find the rest.
+fn more(d: &mut Doc, total: usize, hint: &str) {
+    if total > LINKS {
+        d.line(
+            2,
+            vec![span(
+                Role::Dim,
+                &format!("… and {} more ({hint})", total - LINKS),
+            )],
+        );
+    }
+}
+
 /// The detail document of any record.
 pub fn detail(c: &Corpus, r: RecordRef, lang: Lang) -> Doc {
     match r.kind {
@@ -578,16 +610,7 @@ fn notes(d: &mut Doc, c: &Corpus, notes: &[crate::corpus::Note], heading: &str) 
 fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let t = c.therapy(i);
     let mut d = Doc::default();
-    d.line(
-        0,
-        vec![
-            span(Role::Title, t.name.get(lang)),
-            span(Role::Dim, &format!("  {}", t.id)),
-        ],
-    );
-    if t.name.get(lang.toggle()) != t.name.get(lang) {
-        d.para(0, Role::Dim, t.name.get(lang.toggle()));
-    }
+    d.title(&t.name, &t.id, lang);
     d.heading("Overview");
     d.field("Kind", t.kind.label());
     if let Some(cl) = &t.class {
@@ -656,14 +679,18 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 "studies"
             }
         ));
+        // Strongest evidence first; only the first LINKS are ordered and listed.
+        let key = |&ti: &u32| {
+            let t = c.trial(ti);
+            (t.evidence_level(), std::cmp::Reverse(t.year), ti)
+        };
         let mut sorted: Vec<u32> = trials.to_vec();
-        sorted.sort_by_key(|&ti| {
-            (
-                c.trial(ti).evidence_level(),
-                std::cmp::Reverse(c.trial(ti).year),
-            )
-        });
-        for ti in sorted {
+        if sorted.len() > LINKS {
+            sorted.select_nth_unstable_by_key(LINKS, key);
+            sorted.truncate(LINKS);
+        }
+        sorted.sort_by_key(key);
+        for &ti in &sorted {
             let tr = c.trial(ti);
             let extra = match headline(tr) {
                 Some(h) => format!("{} · {h}", tr.evidence_level()),
@@ -677,6 +704,7 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 &extra,
             );
         }
+        more(&mut d, trials.len(), "v compares the four strongest");
     }
     let regimens = c.regimens_with(i);
     if !regimens.is_empty() {
@@ -704,16 +732,7 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
 fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let dis = c.disease(i);
     let mut d = Doc::default();
-    d.line(
-        0,
-        vec![
-            span(Role::Title, dis.name.get(lang)),
-            span(Role::Dim, &format!("  {}", dis.id)),
-        ],
-    );
-    if dis.name.get(lang.toggle()) != dis.name.get(lang) {
-        d.para(0, Role::Dim, dis.name.get(lang.toggle()));
-    }
+    d.title(&dis.name, &dis.id, lang);
     if !dis.aliases.is_empty() {
         d.para(0, Role::Plain, &format!("Also: {}", dis.aliases.join(", ")));
     }
@@ -724,7 +743,7 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let trials = c.trials_of_disease(i);
     if !trials.is_empty() {
         d.heading(&format!("Studies ({})", trials.len()));
-        for &ti in trials {
+        for &ti in trials.iter().take(LINKS) {
             let tr = c.trial(ti);
             let extra = headline(tr).unwrap_or_default();
             record_link(
@@ -735,11 +754,16 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 &extra,
             );
         }
+        more(
+            &mut d,
+            trials.len(),
+            &format!("search disease:{} to list them", dis.id),
+        );
     }
     let ths = c.therapies_of_disease(i);
     if !ths.is_empty() {
         d.heading(&format!("Therapies ({})", ths.len()));
-        for &ti in ths {
+        for &ti in ths.iter().take(LINKS) {
             record_link(
                 &mut d,
                 c,
@@ -748,6 +772,11 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 "",
             );
         }
+        more(
+            &mut d,
+            ths.len(),
+            &format!("search disease:{} kind:therapy to list them", dis.id),
+        );
     }
     notes(&mut d, c, &dis.notes, "Notes");
     d
@@ -778,12 +807,10 @@ fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     for n in &s.notes {
         d.para(2, Role::Flag, &format!("⚑ {n}"));
     }
-    let citing: Vec<u32> = (0..c.trials.len() as u32)
-        .filter(|&ti| c.trial(ti).citations.iter().any(|x| x.source == s.id))
-        .collect();
+    let citing = c.trials_of_source(i);
     if !citing.is_empty() {
         d.heading(&format!("Studies from this source ({})", citing.len()));
-        for ti in citing {
+        for &ti in citing.iter().take(LINKS) {
             record_link(
                 &mut d,
                 c,
@@ -792,6 +819,11 @@ fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 "",
             );
         }
+        more(
+            &mut d,
+            citing.len(),
+            &format!("search source:{} to list them", s.id),
+        );
     }
     if !s.references.is_empty() {
         d.heading("References");
@@ -920,6 +952,52 @@ pub fn short_design(d: crate::corpus::Design) -> &'static str {
 mod tests {
     use super::*;
     use crate::corpus::Num;
+
+    #[test]
+    fn long_link_lists_are_cut_and_say_how_many_more() {
+        let file = crate::synthetic::corpus(5000, 1);
+        let c = Corpus::build(std::path::Path::new("syn"), file, None).unwrap();
+        let busiest = (0..c.therapies.len() as u32)
+            .max_by_key(|&i| c.trials_of_therapy(i).len())
+            .unwrap();
+        let n = c.trials_of_therapy(busiest).len();
+        assert!(n > LINKS, "{n}");
+        for r in [
+            RecordRef::new(Kind::Therapy, busiest as usize),
+            RecordRef::new(Kind::Source, 0),
+            RecordRef::new(Kind::Disease, 0),
+        ] {
+            let doc = detail(&c, r, Lang::En);
+            let links = doc
+                .lines
+                .iter()
+                .filter(|l| l.link.is_some_and(|t| t.kind == Kind::Trial))
+                .count();
+            assert!(links <= LINKS, "{r:?}: {links} trial links");
+            assert!(
+                doc.lines.iter().any(|l| l.text().contains("more (")),
+                "{r:?}"
+            );
+        }
+        // The strongest evidence comes first, as when the list was not cut.
+        let doc = detail(
+            &c,
+            RecordRef::new(Kind::Therapy, busiest as usize),
+            Lang::En,
+        );
+        let first = doc
+            .lines
+            .iter()
+            .find_map(|l| l.link.filter(|t| t.kind == Kind::Trial))
+            .unwrap();
+        let best = c
+            .trials_of_therapy(busiest)
+            .iter()
+            .map(|&t| c.trial(t).evidence_level())
+            .min()
+            .unwrap();
+        assert_eq!(c.trial(first.index).evidence_level(), best);
+    }
 
     #[test]
     fn values_read_as_printed() {

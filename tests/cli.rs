@@ -1,16 +1,12 @@
 //! The non-interactive commands, run as the real binary: output, exit codes, and the messages
 //! a bad corpus file gets.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn evidex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evidex"))
-        .args(args)
-        .env("COLUMNS", "100")
-        .output()
-        .expect("the binary runs")
-}
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::evidex;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

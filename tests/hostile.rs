@@ -6,19 +6,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use common::evidex;
 
 use evidex::corpus::{Corpus, Lang};
 use evidex::tui::action::Action;
 use proptest::prelude::*;
-
-fn evidex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evidex"))
-        .args(args)
-        .env("COLUMNS", "100")
-        .output()
-        .expect("the binary runs")
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
@@ -529,14 +522,14 @@ fn export_errors_are_reported_not_ignored() {
         .iter()
         .map(|id| c.resolve(id).unwrap())
         .collect();
-    let err = evidex::tui::app::export_files(c, &records, Lang::En, Path::new("/nonexistent/dir"))
-        .unwrap_err();
+    let cmp = evidex::compare::compare(c, &records, Lang::En);
+    let err = evidex::export::write_files(&cmp, Path::new("/nonexistent/dir")).unwrap_err();
     assert!(
         err.contains("could not write") && err.contains("/nonexistent/dir"),
         "{err}"
     );
     let d = tempfile::tempdir().unwrap();
-    let ok = evidex::tui::app::export_files(c, &records, Lang::En, d.path()).unwrap();
+    let ok = evidex::export::write_files(&cmp, d.path()).unwrap();
     assert!(ok.contains("evidex-compare-emerald-1-leap-012.md"), "{ok}");
     let md =
         std::fs::read_to_string(d.path().join("evidex-compare-emerald-1-leap-012.md")).unwrap();

@@ -135,6 +135,7 @@ pub struct Corpus {
     therapy_parents: Vec<Vec<u32>>,
     disease_trials: Vec<Vec<u32>>,
     disease_therapies: Vec<Vec<u32>>,
+    source_trials: Vec<Vec<u32>>,
     /// Warnings found while validating (the corpus loaded despite them).
     pub warnings: Vec<Problem>,
 }
@@ -205,6 +206,7 @@ impl Corpus {
         let mut therapy_parents = vec![Vec::new(); therapies.len()];
         let mut disease_trials = vec![Vec::new(); diseases.len()];
         let mut disease_therapies = vec![Vec::new(); diseases.len()];
+        let mut source_trials = vec![Vec::new(); sources.len()];
         // Trials are visited in order, so a trial already listed is the last one listed.
         let push_trial = |v: &mut Vec<u32>, ti: u32| {
             if v.last() != Some(&ti) {
@@ -220,6 +222,11 @@ impl Corpus {
             for d in &t.diseases {
                 if let Some(i) = index_of(Kind::Disease, d) {
                     push_trial(&mut disease_trials[i as usize], ti as u32);
+                }
+            }
+            for cit in &t.citations {
+                if let Some(i) = index_of(Kind::Source, &cit.source) {
+                    push_trial(&mut source_trials[i as usize], ti as u32);
                 }
             }
         }
@@ -269,6 +276,7 @@ impl Corpus {
             therapy_parents,
             disease_trials,
             disease_therapies,
+            source_trials,
             warnings: Vec::new(),
         }
     }
@@ -364,6 +372,11 @@ impl Corpus {
 
     pub fn therapies_of_disease(&self, i: u32) -> &[u32] {
         &self.disease_therapies[i as usize]
+    }
+
+    /// Trials that cite a source, in file order.
+    pub fn trials_of_source(&self, i: u32) -> &[u32] {
+        &self.source_trials[i as usize]
     }
 
     /// Every record, trials first.

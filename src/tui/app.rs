@@ -11,7 +11,7 @@
 //! restores it before printing one readable line), and SIGTERM, SIGHUP or SIGINT.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -34,7 +34,7 @@ use super::state::State;
 use super::update::{self, Effect};
 use super::view::view;
 use crate::compare;
-use crate::corpus::{BUNDLED_NAME, Corpus, Lang, LoadError, RecordRef};
+use crate::corpus::{BUNDLED_NAME, Corpus, Lang, LoadError};
 use crate::export;
 use crate::search::{self, worker::Worker};
 
@@ -295,7 +295,9 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
         }
         Effect::Export(records) => {
             let msg = match state.corpus() {
-                Some(c) => export_files(c, &records, state.lang, &export_dir()),
+                Some(c) => {
+                    export::write_files(&compare::compare(c, &records, state.lang), &export_dir())
+                }
                 None => Err("the corpus is still loading".into()),
             };
             let ev = match msg {
@@ -332,31 +334,6 @@ fn export_dir() -> PathBuf {
     std::env::var_os("EVIDEX_EXPORT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Writes the comparison of `records` as Markdown and CSV into `dir`, each file atomically;
-/// returns the status line naming the files.
-pub fn export_files(
-    c: &Corpus,
-    records: &[RecordRef],
-    lang: Lang,
-    dir: &Path,
-) -> Result<String, String> {
-    let cmp = compare::compare(c, records, lang);
-    let stem = export::file_stem(&cmp);
-    let md = dir.join(format!("{stem}.md"));
-    let csv = dir.join(format!("{stem}.csv"));
-    // The CSV file starts with a byte-order mark: spreadsheets then read it as UTF-8.
-    let csv_text = format!("\u{feff}{}", export::csv(&cmp));
-    for (path, text) in [(&md, export::markdown(&cmp)), (&csv, csv_text)] {
-        export::write_atomic(path, text.as_bytes())
-            .map_err(|e| format!("could not write {}: {e}", path.display()))?;
-    }
-    Ok(format!(
-        "exported {} and {}",
-        md.display(),
-        csv.file_name().unwrap_or_default().to_string_lossy()
-    ))
 }
 
 /// Puts `text` on the clipboard of the terminal (and of the machine running it, over SSH) with

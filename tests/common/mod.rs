@@ -1,6 +1,6 @@
-//! Shared test harness: a headless browser driven by actions, with searches answered
-//! synchronously (the worker's job, done inline) so every step is deterministic, and a
-//! renderer that draws the state into ratatui's `TestBackend`.
+//! Shared test harness: the real binary run with a fixed width, and a headless browser driven
+//! by actions, with searches answered synchronously (the worker's job, done inline) so every
+//! step is deterministic, and a renderer that draws the state into ratatui's `TestBackend`.
 
 #![allow(dead_code)]
 
@@ -17,6 +17,15 @@ use evidex::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+
+/// Runs the real binary with a fixed output width.
+pub fn evidex(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+        .args(args)
+        .env("COLUMNS", "100")
+        .output()
+        .expect("the binary runs")
+}
 
 /// The bundled corpus, indexed once for all tests of a binary.
 pub fn engine() -> Arc<Engine> {
