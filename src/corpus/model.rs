@@ -9,19 +9,48 @@ use serde::{Deserialize, Serialize};
 
 use super::num::{Num, PValue};
 
+/// Deserialises a list and frees the room its growth left unused. A list read from JSON grows
+/// by doubling (room for four outcomes where a trial has one), and in a registry-sized corpus
+/// that slack is most of the memory the records take; freed at once, it never piles up.
+fn tight<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut v = Vec::<T>::deserialize(d)?;
+    v.shrink_to_fit();
+    Ok(v)
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct CorpusFile {
     /// Schema version; this program reads version 1.
     #[serde(default = "one")]
     pub schema_version: u32,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub sources: Vec<Source>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub diseases: Vec<Disease>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub therapies: Vec<Therapy>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub trials: Vec<Trial>,
     /// Paths of fields the file has but this schema does not (`trials[3].titel`): ignored
     /// when reading, and reported as warnings so a misspelt field does not pass unseen.
@@ -119,9 +148,17 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The article's own numbered reference list.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub references: Vec<Reference>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub notes: Vec<String>,
 }
 
@@ -146,12 +183,20 @@ pub struct Reference {
 pub struct Disease {
     pub id: String,
     pub name: Names,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub aliases: Vec<String>,
     /// A broader disease this one belongs to (e.g. ICC → primary liver cancer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub notes: Vec<Note>,
 }
 
@@ -201,7 +246,11 @@ pub struct Therapy {
     pub id: String,
     pub name: Names,
     /// Brand and generic names, codes, abbreviations, in either language.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub aliases: Vec<String>,
     pub kind: TherapyKind,
     /// Drug class, e.g. "PD-L1 inhibitor".
@@ -209,20 +258,48 @@ pub struct Therapy {
     pub class: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mechanism: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub targets: Vec<String>,
     /// For regimens: the therapy ids it combines.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub components: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub indications: Vec<Indication>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub approvals: Vec<Approval>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub costs: Vec<Note>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub notes: Vec<Note>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub citations: Vec<Citation>,
 }
 
@@ -456,14 +533,26 @@ pub struct Trial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acronym: Option<String>,
     /// NCT…, ChiCTR…, EudraCT…, only where a source prints them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub registry_ids: Vec<String>,
     pub title: Names,
     /// Other names the study is known by (first author + year, "LEAP 012").
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub aliases: Vec<String>,
     /// Disease ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub diseases: Vec<String>,
     /// Stage, setting or population ("BCLC B, embolisation-eligible").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,7 +567,11 @@ pub struct Trial {
     /// Patients enrolled (or analysed, when that is all the source gives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrolment: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub countries: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub centres: Option<String>,
@@ -490,15 +583,32 @@ pub struct Trial {
     /// Journal or congress where the result was reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_in: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub arms: Vec<Arm>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub outcomes: Vec<Outcome>,
     /// Problems the source itself has (figures that do not add up, …).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub flags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub notes: Vec<Note>,
+    #[serde(deserialize_with = "tight")]
     pub citations: Vec<Citation>,
 }
 
@@ -509,7 +619,11 @@ pub struct Arm {
     pub id: String,
     pub label: Names,
     /// Therapy ids given in this arm.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub therapies: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<u32>,
@@ -534,6 +648,7 @@ pub struct Outcome {
     /// and cost); decides which value the comparison marks best.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub higher_is_better: bool,
+    #[serde(deserialize_with = "tight")]
     pub values: Vec<ArmValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hr: Option<Ratio>,
