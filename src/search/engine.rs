@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::index::{Index, Key, KeyField, hash};
+use super::index::{Index, Key, KeyField, KeyRef, SHARED, hash};
 use super::normalize::{char_mask, fold, fold_query, pinyin};
 use super::query::{Filter, Query};
 use crate::corpus::{Corpus, Kind, RecordRef};
@@ -29,7 +29,7 @@ pub struct Hit {
     /// Slot in the index, for narrowing the next search.
     pub slot: u32,
     /// The key behind `field`, resolved into `matched` only for the hits returned.
-    key: Option<u32>,
+    key: Option<KeyRef>,
     /// The whole query spells one of the record's ids or names exactly.
     named: bool,
 }
@@ -74,6 +74,39 @@ struct Term {
     first: bool,
 }
 
+/// A match as the scan finds it, before ranking: small, because a short query matches most
+/// records, and ordered by one integer.
+#[derive(Clone, Copy)]
+struct Cand {
+    /// Tier, score and tie-break packed so that ascending order is rank order (see [`order`]).
+    order: u64,
+    slot: u32,
+    /// The key the first term matched best; [`NO_KEY`] when there are no terms.
+    key: KeyRef,
+    field: Option<KeyField>,
+    named: bool,
+}
+
+const NO_KEY: KeyRef = u32::MAX;
+
+/// The largest score the packed order holds; no sum of a query's terms comes near it.
+const SCORE_MAX: i64 = (1 << 24) - 1;
+
+/// Rank order as one integer: tier, then the higher score, then the tie-break (see
+/// [`Engine::rank`], which orders hits the same way).
+fn order(tier: u8, score: i64, tie_break: u32) -> u64 {
+    (u64::from(tier) << 56)
+        | (((SCORE_MAX - score.clamp(0, SCORE_MAX)) as u64) << 32)
+        | u64::from(tie_break)
+}
+
+fn unpack(order: u64) -> (u8, i64) {
+    (
+        (order >> 56) as u8,
+        SCORE_MAX - ((order >> 32) & SCORE_MAX as u64) as i64,
+    )
+}
+
 impl Engine {
     pub fn new(index: Index) -> Engine {
         let threads = std::thread::available_parallelism()
@@ -108,44 +141,90 @@ impl Engine {
             .collect();
         // The longest term first: it matches fewest records, so most are rejected by one term.
         terms.sort_by_key(|t| std::cmp::Reverse(t.text.len()));
+        // Each shared key (a therapy's or disease's name) is scored once per term, not once
+        // per trial that links to it.
+        let shared = self.index.shared();
+        let shared_scores: Vec<Box<[i32]>> = terms
+            .iter()
+            .map(|term| {
+                shared
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        if k.mask & term.mask != term.mask {
+                            return -1;
+                        }
+                        quick_score(
+                            shared.text(k),
+                            shared.initials(k),
+                            term,
+                            k.field.scattered(),
+                        )
+                        .map_or(-1, |s| (s + k.field.boost()) as i32)
+                    })
+                    .collect()
+            })
+            .collect();
         // "B ALL" or "leap 012" typed as several words is still an exact hit on "B-ALL".
         let whole = (q.terms.len() > 1).then(|| hash(&fold_query(&q.terms.concat())));
+        let scan = Scan {
+            q,
+            terms: &terms,
+            shared: &shared_scores,
+            whole,
+        };
         let n = within.map_or(self.index.len(), <[u32]>::len);
         let chunks = if n < 4096 { 1 } else { self.threads };
         let per = n.div_ceil(chunks.max(1)).max(1);
         let slot_at = |i: usize| within.map_or(i as u32, |w| w[i]);
-        let mut hits: Vec<Hit> = if chunks <= 1 {
+        let mut cands: Vec<Cand> = if chunks <= 1 {
             (0..n)
-                .filter_map(|i| self.match_slot(q, &terms, whole, slot_at(i)))
+                .filter_map(|i| self.match_slot(&scan, slot_at(i)))
                 .collect()
         } else {
             std::thread::scope(|s| {
                 let handles: Vec<_> = (0..chunks)
                     .map(|c| {
-                        let terms = &terms;
+                        let scan = &scan;
                         s.spawn(move || {
                             (c * per..((c + 1) * per).min(n))
-                                .filter_map(|i| self.match_slot(q, terms, whole, slot_at(i)))
+                                .filter_map(|i| self.match_slot(scan, slot_at(i)))
                                 .collect::<Vec<_>>()
                         })
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
+                let mut all = Vec::new();
+                for h in handles {
+                    all.extend(h.join().unwrap_or_default());
+                }
+                all
             })
         };
-        let total = hits.len();
-        let matched_slots: Vec<u32> = hits.iter().map(|h| h.slot).collect();
-        let facets = self.facets(&hits);
-        let cmp = |a: &Hit, b: &Hit| self.rank(a, b);
-        if hits.len() > limit && limit > 0 {
-            hits.select_nth_unstable_by(limit - 1, cmp);
-            hits.truncate(limit);
+        let total = cands.len();
+        let matched_slots: Vec<u32> = cands.iter().map(|c| c.slot).collect();
+        let facets = self.facets(&cands);
+        let key = |c: &Cand| (c.order, c.slot);
+        if cands.len() > limit && limit > 0 {
+            cands.select_nth_unstable_by_key(limit - 1, key);
         }
-        hits.sort_unstable_by(cmp);
-        hits.truncate(limit);
+        cands.truncate(limit);
+        cands.sort_unstable_by_key(key);
+        let mut hits: Vec<Hit> = cands
+            .iter()
+            .map(|c| {
+                let (tier, score) = unpack(c.order);
+                Hit {
+                    record: self.index.records[c.slot as usize],
+                    tier,
+                    score,
+                    field: c.field,
+                    matched: None,
+                    slot: c.slot,
+                    key: (c.key != NO_KEY).then_some(c.key),
+                    named: c.named,
+                }
+            })
+            .collect();
         // The shortlist the user sees first is scored again by the fuzzy matcher, which weighs
         // word starts and gaps more finely than the quick pass, and re-ordered within itself.
         let refine = hits.len().min(REFINE);
@@ -154,11 +233,9 @@ impl Engine {
                 h.score = score;
             }
         }
-        hits[..refine].sort_by(cmp);
+        hits[..refine].sort_by(|a, b| self.rank(a, b));
         for h in &mut hits {
-            h.matched = h
-                .key
-                .map(|k| self.index.key_text_at(k as usize).to_string());
+            h.matched = h.key.map(|k| self.index.key(k).1.to_string());
         }
         Results {
             hits,
@@ -178,10 +255,30 @@ impl Engine {
                     .tie_break(a.slot)
                     .cmp(&self.index.tie_break(b.slot)),
             )
-            .then(a.record.cmp(&b.record))
+            .then(a.slot.cmp(&b.slot))
     }
 
-    fn match_slot(&self, q: &Query, terms: &[Term], whole: Option<u64>, slot: u32) -> Option<Hit> {
+    /// Every key of a slot, its own and the shared keys it links to, with their texts and
+    /// word initials.
+    fn all_keys(&self, slot: u32) -> impl Iterator<Item = (&Key, &str, &str)> {
+        let own = self.index.keys(slot as usize);
+        let shared = self.index.shared();
+        own.keys
+            .iter()
+            .map(move |k| (k, own.text(k), own.initials(k)))
+            .chain(self.index.links(slot as usize).iter().map(move |&l| {
+                let k = &shared.keys[l as usize];
+                (k, shared.text(k), shared.initials(k))
+            }))
+    }
+
+    fn match_slot(&self, scan: &Scan, slot: u32) -> Option<Cand> {
+        let Scan {
+            q,
+            terms,
+            shared,
+            whole,
+        } = *scan;
         let record = self.index.records[slot as usize];
         let corpus = self.corpus();
         if !q
@@ -191,22 +288,19 @@ impl Engine {
         {
             return None;
         }
-        let keys = self.index.keys(slot as usize);
         for p in &q.phrases {
-            let found = keys
-                .iter()
-                .any(|k| self.index.key_text(k).contains(&p.item));
+            let found = self
+                .all_keys(slot)
+                .any(|(_, text, _)| text.contains(&p.item));
             if found == p.negated {
                 return None;
             }
         }
         for ex in &q.excluded {
             let m = char_mask(ex);
-            if keys.iter().any(|k| {
+            if self.all_keys(slot).any(|(k, text, _)| {
                 k.mask & m == m
-                    && self
-                        .index
-                        .key_text(k)
+                    && text
                         .chars()
                         .filter(|c| c.is_alphanumeric())
                         .collect::<String>()
@@ -215,87 +309,114 @@ impl Engine {
                 return None;
             }
         }
+        let tie_break = self.index.tie_break(slot);
         if terms.is_empty() {
-            return Some(Hit {
-                record,
-                tier: 3,
-                score: 0,
-                field: None,
-                matched: None,
+            return Some(Cand {
+                order: order(3, 0, tie_break),
                 slot,
-                key: None,
+                key: NO_KEY,
+                field: None,
                 named: false,
             });
         }
+        let keys = self.index.keys(slot as usize);
+        let links = self.index.links(slot as usize);
+        let shared_keys = self.index.shared();
         let mut total = 0i64;
         let mut tier = u8::MAX;
-        let mut first: Option<(KeyField, usize)> = None;
-        for term in terms {
-            let mut best: Option<(i64, u8, usize)> = None;
-            for (ki, k) in keys.iter().enumerate() {
+        let mut first: Option<(KeyField, KeyRef)> = None;
+        for (ti, term) in terms.iter().enumerate() {
+            let mut best: Option<(i64, u8, KeyRef, KeyField)> = None;
+            for (ki, k) in keys.keys.iter().enumerate() {
                 if k.mask & term.mask != term.mask {
                     continue;
                 }
                 // Once a name matched, a key that is neither a name nor an id can only add a
                 // hit of a lower tier: skip its text.
-                if best.is_some_and(|(_, bt, _)| bt <= 2)
+                if best.is_some_and(|(_, bt, ..)| bt <= 2)
                     && !k.field.is_name()
                     && !k.field.identifies()
                 {
                     continue;
                 }
-                let text = self.index.key_text(k);
-                let Some(score) = quick_score(text, self.index.key_initials(k), term) else {
+                let text = keys.text(k);
+                let Some(score) = quick_score(text, keys.initials(k), term, k.field.scattered())
+                else {
                     continue;
                 };
                 let t = tier_of(k, text, term);
                 let s = score + k.field.boost();
-                if best.is_none_or(|(bs, bt, _)| (t, -s) < (bt, -bs)) {
-                    best = Some((s, t, ki));
+                if best.is_none_or(|(bs, bt, ..)| (t, -s) < (bt, -bs)) {
+                    best = Some((s, t, keys.key_ref(ki), k.field));
                     if t == 0 {
                         break; // nothing ranks above an exact hit
                     }
                 }
             }
-            let (s, t, ki) = best?;
+            // Linked therapies' and diseases' names rank in the last tier: they matter only
+            // when nothing of the record's own matched better.
+            if best.is_none_or(|(_, bt, ..)| bt > 2) {
+                let scores = &shared[ti];
+                for &l in links {
+                    let s = i64::from(scores[l as usize]);
+                    if s >= 0 && best.is_none_or(|(bs, bt, ..)| (3, -s) < (bt, -bs)) {
+                        best = Some((s, 3, SHARED | l, shared_keys.keys[l as usize].field));
+                    }
+                }
+            }
+            let (s, t, key, field) = best?;
             total += s;
             tier = tier.min(t);
             if term.first {
-                first = Some((keys[ki].field, ki));
+                first = Some((field, key));
             }
         }
-        let named =
-            whole.is_some_and(|w| keys.iter().any(|k| k.exact == w && k.field.identifies()));
+        let named = whole.is_some_and(|w| {
+            keys.keys
+                .iter()
+                .any(|k| k.exact == w && k.field.identifies())
+        });
         if named {
             // The whole query names this record: it outranks a record one word names.
             tier = 0;
             total += NAMED;
         }
-        Some(Hit {
-            record,
-            tier,
-            score: total,
-            field: first.map(|(f, _)| f),
-            matched: None,
+        Some(Cand {
+            order: order(tier, total, tie_break),
             slot,
-            key: first.map(|(_, ki)| self.index.key_offset(slot as usize) + ki as u32),
+            key: first.map_or(NO_KEY, |(_, k)| k),
+            field: first.map(|(f, _)| f),
             named,
         })
     }
 
-    /// A hit's score by the fuzzy matcher: each term's best key, as in the quick pass.
+    /// A hit's score by the fuzzy matcher, on each term's best key by the quick pass (a fuzzy
+    /// alignment of every long title a short term occurs in would cost more than the scan).
     fn fine_score(&self, terms: &[Term], h: &Hit) -> Option<i64> {
-        let keys = self.index.keys(h.slot as usize);
         let mut total = 0;
+        let mut best: Vec<(i64, &Key, &str)> = Vec::new();
         for term in terms {
-            total += keys
+            best.clear();
+            for (k, text, initials) in self.all_keys(h.slot) {
+                if k.mask & term.mask != term.mask {
+                    continue;
+                }
+                let Some(s) = quick_score(text, initials, term, k.field.scattered()) else {
+                    continue;
+                };
+                let s = s + k.field.boost();
+                if best.first().is_some_and(|&(b, ..)| s < b) {
+                    continue;
+                }
+                if best.first().is_some_and(|&(b, ..)| s > b) {
+                    best.clear();
+                }
+                best.push((s, k, text));
+            }
+            total += best
                 .iter()
-                .filter(|k| k.mask & term.mask == term.mask)
-                .filter_map(|k| {
-                    let s = self
-                        .matcher
-                        .fuzzy_match(self.index.key_text(k), &term.text)?;
-                    Some(s + k.field.boost())
+                .filter_map(|&(_, k, text)| {
+                    Some(self.matcher.fuzzy_match(text, &term.text)? + k.field.boost())
                 })
                 .max()?;
         }
@@ -303,21 +424,20 @@ impl Engine {
         Some(total + if h.named { NAMED } else { 0 })
     }
 
-    fn facets(&self, hits: &[Hit]) -> Facets {
+    fn facets(&self, cands: &[Cand]) -> Facets {
         let c = self.corpus();
         let mut kinds = [0usize; 4];
         // Counted by position, not by id: no hashing per hit.
         let mut diseases = vec![0usize; c.diseases.len()];
         let mut phases = [0usize; PHASES.len()];
-        for h in hits {
-            kinds[h.record.kind as usize] += 1;
-            if h.record.kind == Kind::Trial {
-                for &d in self.index.diseases_of(h.slot as usize) {
-                    diseases[d as usize] += 1;
-                }
-                if let Some(p) = c.trial(h.record.index).phase {
-                    phases[p as usize] += 1;
-                }
+        for m in cands {
+            let slot = m.slot as usize;
+            kinds[self.index.records[slot].kind as usize] += 1;
+            for &d in self.index.diseases_of(slot) {
+                diseases[d as usize] += 1;
+            }
+            if let Some(n) = phases.get_mut(usize::from(self.index.phase_of(slot))) {
+                *n += 1;
             }
         }
         let order = [Kind::Trial, Kind::Therapy, Kind::Disease, Kind::Source];
@@ -343,6 +463,16 @@ impl Engine {
                 .collect(),
         }
     }
+}
+
+/// What every slot of one search is matched against.
+#[derive(Clone, Copy)]
+struct Scan<'a> {
+    q: &'a Query,
+    terms: &'a [Term],
+    /// Per term (in `terms` order), each shared key's score, or -1 when it does not match.
+    shared: &'a [Box<[i32]>],
+    whole: Option<u64>,
 }
 
 /// Every phase, in the order of the enum's discriminants.
@@ -376,7 +506,7 @@ fn tier_of(k: &Key, text: &str, term: &Term) -> u8 {
 /// and a score in that order. `None` when the term's characters do not all occur in order.
 /// This is what lets one keystroke search hundreds of thousands of records: it costs a
 /// `starts_with`, a `find` and one linear scan, where a full fuzzy alignment costs far more.
-fn quick_score(text: &str, initials: &str, term: &Term) -> Option<i64> {
+fn quick_score(text: &str, initials: &str, term: &Term, scattered: bool) -> Option<i64> {
     let (hay, needle) = (text.as_bytes(), term.text.as_bytes());
     if needle.len() > hay.len() {
         return None;
@@ -384,7 +514,8 @@ fn quick_score(text: &str, initials: &str, term: &Term) -> Option<i64> {
     // Capped so that a longer name still beats a shorter key of a lesser field (its pinyin
     // initials) by its field's boost.
     let tail = (hay.len() - needle.len()).min(16) as i64;
-    if hay.starts_with(needle) {
+    // Compared in line: a call to `memcmp` for a few bytes costs more than the comparison.
+    if hay.iter().zip(needle).all(|(a, b)| a == b) {
         return Some(400 - tail);
     }
     if let Some(i) = term.finder.find(hay) {
@@ -395,7 +526,10 @@ fn quick_score(text: &str, initials: &str, term: &Term) -> Option<i64> {
         return Some(if word_start { 320 } else { 260 } - (i.min(60) as i64));
     }
     // One or two letters match only where they stand together: scattered, they would match
-    // nearly every record.
+    // nearly every record. Nor do the letters of pinyin (see `KeyField::scattered`).
+    if !scattered {
+        return None;
+    }
     term.text.chars().nth(2)?;
     // A scattered subsequence is noise in long titles ("pemb" would match almost every "phase
     // … versus … combined" title): gaps are bounded, except for the initials of words. (Word
@@ -435,7 +569,6 @@ fn subsequence_span(text: &str, term: &str) -> Option<(usize, usize)> {
     }
     Some((start.unwrap_or(0), end))
 }
-
 /// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,
 /// status, year) reject records that have no such attribute.
 pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
@@ -532,4 +665,29 @@ pub fn highlight(name: &str, terms: &[String]) -> Vec<usize> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsequence_span_is_leftmost_greedy() {
+        assert_eq!(subsequence_span("xx pembrolizumab", "pmb"), Some((3, 7)));
+        assert_eq!(
+            subsequence_span("phase 3 versus pembrolizumab", "pmb"),
+            Some((0, 19))
+        );
+        assert_eq!(subsequence_span("ba", "ab"), None);
+        assert_eq!(subsequence_span("贝林妥欧单抗", "贝妥单"), Some((0, 15)));
+    }
+
+    #[test]
+    fn order_packs_rank() {
+        let a = order(1, 500, 7);
+        assert!(order(0, 1, 9) < a, "a better tier first");
+        assert!(order(1, 600, 9) < a, "then the higher score");
+        assert!(order(1, 500, 6) < a, "then the tie-break");
+        assert_eq!(unpack(a), (1, 500));
+    }
 }

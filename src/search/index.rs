@@ -5,6 +5,7 @@
 //! Each key carries a 64-bit character mask so most keys are rejected by one AND before the
 //! matcher sees them. All key text lives in one `String`; a key is a span of it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::normalize::{char_mask, fold, pinyin, strip_punctuation};
@@ -71,6 +72,17 @@ impl KeyField {
         )
     }
 
+    /// Whether the quick pass may match the field's letters scattered (with bounded gaps).
+    /// Pinyin is typed as whole syllables or their initials, which a prefix or substring of
+    /// the pinyin keys finds; scattered, a few letters would match nearly every long title's
+    /// pinyin.
+    pub fn scattered(self) -> bool {
+        !matches!(
+            self,
+            KeyField::Pinyin | KeyField::Initials | KeyField::OtherPinyin
+        )
+    }
+
     /// Added to the matcher's score.
     pub fn boost(self) -> i64 {
         match self {
@@ -92,7 +104,7 @@ impl KeyField {
 pub struct Key {
     pub field: KeyField,
     pub mask: u64,
-    /// Byte span of the folded text in [`Index::text`].
+    /// Byte span of the folded text in the text of the key's part.
     start: u32,
     len: u32,
     /// Bytes of the first letters of its words, stored right after the text ("tdb" for
@@ -102,20 +114,88 @@ pub struct Key {
     pub exact: u64,
 }
 
+/// A key by its place: a record's own keys are numbered across the parts of the index; the
+/// shared keys (names of linked therapies and diseases) have [`SHARED`] set.
+pub type KeyRef = u32;
+
+/// Marks a [`KeyRef`] as a shared key.
+pub const SHARED: KeyRef = 1 << 31;
+
+/// Records per part (a power of two: a slot's part is a shift away).
+const PART_SHIFT: u32 = 12;
+const PART: usize = 1 << PART_SHIFT;
+
+/// Some keys and the text they are spans of.
+#[derive(Default)]
+pub struct Keys {
+    keys: Box<[Key]>,
+    text: Box<str>,
+}
+
+/// The keys of one record: a slice of its part's keys, with that part's text.
+#[derive(Clone, Copy)]
+pub struct KeySlice<'a> {
+    pub keys: &'a [Key],
+    text: &'a str,
+    /// The [`KeyRef`] of `keys[0]`.
+    first: KeyRef,
+}
+
+impl<'a> KeySlice<'a> {
+    pub fn text(&self, k: &Key) -> &'a str {
+        &self.text[k.start as usize..(k.start + k.len) as usize]
+    }
+
+    /// The first letters of a key's words.
+    pub fn initials(&self, k: &Key) -> &'a str {
+        let from = (k.start + k.len) as usize;
+        &self.text[from..from + k.initials as usize]
+    }
+
+    /// The reference of the `i`th key.
+    pub fn key_ref(&self, i: usize) -> KeyRef {
+        self.first + i as u32
+    }
+}
+
+/// The own keys and links of [`PART`] consecutive slots, built by one thread and kept as built,
+/// so that the index is never copied whole.
+struct Part {
+    /// Local slot → first key; one entry more than slots.
+    key_start: Box<[u32]>,
+    keys: Keys,
+    /// Local slot → first link; one entry more than slots.
+    link_start: Box<[u32]>,
+    /// The shared keys of each slot's linked therapies and diseases.
+    links: Box<[u32]>,
+    /// Own keys in the parts before this one.
+    key_base: u32,
+}
+
 /// The index over one corpus.
+///
+/// A trial's own keys (id, acronym, registry ids, titles and their pinyin) are its own; the
+/// names of the therapies and diseases it links to are the same for thousands of trials, so
+/// they are stored once, as shared keys, and each trial lists the ones it links to. A search
+/// scores each shared key once and looks the score up per trial.
 pub struct Index {
     pub corpus: Arc<Corpus>,
     /// Slot → record.
     pub records: Vec<RecordRef>,
-    /// Slot → first key; `key_start[slot + 1]` ends it.
-    key_start: Vec<u32>,
-    keys: Vec<Key>,
-    text: String,
-    /// Slot → positions (in `corpus.diseases`) of a trial's diseases, for facet counts.
-    diseases: Vec<Box<[u32]>>,
+    parts: Vec<Part>,
+    shared: Keys,
+    /// Slot → first of its diseases in `diseases`; one entry more than slots.
+    disease_start: Vec<u32>,
+    /// Positions (in `corpus.diseases`) of each trial's diseases, for facet counts.
+    diseases: Vec<u32>,
+    /// Slot → a trial's phase as [`Phase`](crate::corpus::Phase) discriminant, or `NO_PHASE`.
+    phases: Vec<u8>,
     /// Slot → how ties rank: stronger evidence, then the more recent year, first.
     tie_break: Vec<u32>,
 }
+
+/// A slot without a phase (not a trial, or a trial whose phase is not given).
+pub const NO_PHASE: u8 = u8::MAX;
 
 pub fn hash(s: &str) -> u64 {
     // FNV-1a: stable, fast, good enough for short keys.
@@ -127,6 +207,8 @@ pub fn hash(s: &str) -> u64 {
     h
 }
 
+/// Keys being built, reused from part to part by one thread.
+#[derive(Default)]
 struct Builder {
     keys: Vec<Key>,
     text: String,
@@ -139,14 +221,8 @@ impl Builder {
         }
         let folded = fold(raw);
         self.push(field, &folded);
-        if matches!(
-            field,
-            KeyField::Name
-                | KeyField::Alias
-                | KeyField::Acronym
-                | KeyField::Disease
-                | KeyField::Therapy
-        ) && let Some(p) = pinyin(raw)
+        if matches!(field, KeyField::Name | KeyField::Alias | KeyField::Acronym)
+            && let Some(p) = pinyin(raw)
         {
             // A name's own pinyin outranks an alias's: `gandongmai` is 肝动脉灌注化疗 (a name)
             // before 肝动脉化疗栓塞 (an alias of TACE).
@@ -186,11 +262,23 @@ impl Builder {
             exact: hash(&strip_punctuation(folded)),
         });
     }
+
+    /// The keys built so far, in allocations of their exact size; the builder is emptied
+    /// for the next part.
+    fn take(&mut self) -> Keys {
+        let keys = Keys {
+            keys: self.keys.as_slice().into(),
+            text: self.text.as_str().into(),
+        };
+        self.keys.clear();
+        self.text.clear();
+        keys
+    }
 }
 
 impl Index {
-    /// Indexes every record of the corpus, on every core: each thread indexes a run of
-    /// records into its own buffers, which are then joined in order.
+    /// Indexes every record of the corpus, on every core: the threads take parts of
+    /// [`PART`] records in turn.
     pub fn build(corpus: Arc<Corpus>) -> Index {
         let records: Vec<RecordRef> = corpus.records().collect();
         let shared = Shared::new(&corpus);
@@ -198,58 +286,63 @@ impl Index {
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 8);
-        let per = records.len().div_ceil(threads).max(1024);
-        let parts: Vec<(Builder, Vec<u32>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = records
-                .chunks(per)
-                .map(|run| {
-                    let (corpus, shared) = (&corpus, &shared);
+        let runs: Vec<&[RecordRef]> = records.chunks(PART).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut built: Vec<(usize, Part)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads.min(runs.len()))
+                .map(|_| {
+                    let (corpus, shared, runs, next) = (&corpus, &shared, &runs, &next);
                     s.spawn(move || {
-                        let mut b = Builder {
-                            keys: Vec::with_capacity(run.len() * 16),
-                            text: String::with_capacity(run.len() * 400),
-                        };
-                        let mut starts = Vec::with_capacity(run.len());
-                        for &r in run {
-                            starts.push(b.keys.len() as u32);
-                            add_record(&mut b, corpus, shared, r);
+                        let mut b = Builder::default();
+                        let mut links = Vec::new();
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(run) = runs.get(i) else { break };
+                            out.push((i, build_part(&mut b, &mut links, corpus, shared, run)));
                         }
-                        (b, starts)
+                        out
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().expect("an indexing thread does not panic"))
+                .flat_map(|h| h.join().expect("an indexing thread does not panic"))
                 .collect()
         });
-        let n_keys = parts.iter().map(|(b, _)| b.keys.len()).sum();
-        let n_text = parts.iter().map(|(b, _)| b.text.len()).sum();
-        let mut keys = Vec::with_capacity(n_keys);
-        let mut text = String::with_capacity(n_text);
-        let mut key_start = Vec::with_capacity(records.len() + 1);
-        for (b, starts) in parts {
-            let (key_base, text_base) = (keys.len() as u32, text.len() as u32);
-            key_start.extend(starts.into_iter().map(|s| s + key_base));
-            keys.extend(b.keys.into_iter().map(|mut k| {
-                k.start += text_base;
-                k
-            }));
-            text.push_str(&b.text);
+        built.sort_by_key(|(i, _)| *i);
+        let mut key_base = 0u32;
+        let parts = built
+            .into_iter()
+            .map(|(_, mut p)| {
+                p.key_base = key_base;
+                key_base += p.keys.keys.len() as u32;
+                p
+            })
+            .collect();
+        let mut disease_start = Vec::with_capacity(records.len() + 1);
+        let mut diseases = Vec::new();
+        for r in &records {
+            disease_start.push(diseases.len() as u32);
+            if r.kind == Kind::Trial {
+                diseases.extend(
+                    corpus
+                        .trial(r.index)
+                        .diseases
+                        .iter()
+                        .filter_map(|d| corpus.resolve(d))
+                        .filter(|d| d.kind == Kind::Disease)
+                        .map(|d| d.index),
+                );
+            }
         }
-        key_start.push(keys.len() as u32);
-        let diseases = records
+        disease_start.push(diseases.len() as u32);
+        diseases.shrink_to_fit();
+        let phases = records
             .iter()
             .map(|r| match r.kind {
-                Kind::Trial => corpus
-                    .trial(r.index)
-                    .diseases
-                    .iter()
-                    .filter_map(|d| corpus.resolve(d))
-                    .filter(|d| d.kind == Kind::Disease)
-                    .map(|d| d.index)
-                    .collect(),
-                _ => Box::default(),
+                Kind::Trial => corpus.trial(r.index).phase.map_or(NO_PHASE, |p| p as u8),
+                _ => NO_PHASE,
             })
             .collect();
         let tie_break = records
@@ -266,10 +359,11 @@ impl Index {
         Index {
             corpus,
             records,
-            key_start,
-            keys,
-            text,
+            parts,
+            shared: shared.keys,
+            disease_start,
             diseases,
+            phases,
             tie_break,
         }
     }
@@ -281,7 +375,12 @@ impl Index {
 
     /// Positions of a trial's diseases (empty for other records).
     pub fn diseases_of(&self, slot: usize) -> &[u32] {
-        &self.diseases[slot]
+        &self.diseases[self.disease_start[slot] as usize..self.disease_start[slot + 1] as usize]
+    }
+
+    /// A trial's phase as a `Phase` discriminant, or [`NO_PHASE`].
+    pub fn phase_of(&self, slot: usize) -> u8 {
+        self.phases[slot]
     }
 
     pub fn len(&self) -> usize {
@@ -292,71 +391,140 @@ impl Index {
         self.records.is_empty()
     }
 
-    /// The keys of one slot.
-    pub fn keys(&self, slot: usize) -> &[Key] {
-        &self.keys[self.key_start[slot] as usize..self.key_start[slot + 1] as usize]
+    /// The own keys of one slot.
+    pub fn keys(&self, slot: usize) -> KeySlice<'_> {
+        let part = &self.parts[slot >> PART_SHIFT];
+        let local = slot & (PART - 1);
+        let (from, to) = (
+            part.key_start[local] as usize,
+            part.key_start[local + 1] as usize,
+        );
+        KeySlice {
+            keys: &part.keys.keys[from..to],
+            text: &part.keys.text,
+            first: part.key_base + from as u32,
+        }
     }
 
-    /// Index of a slot's first key among all keys.
-    pub fn key_offset(&self, slot: usize) -> u32 {
-        self.key_start[slot]
+    /// The shared keys one slot links to, as positions in [`Index::shared`].
+    pub fn links(&self, slot: usize) -> &[u32] {
+        let part = &self.parts[slot >> PART_SHIFT];
+        let local = slot & (PART - 1);
+        &part.links[part.link_start[local] as usize..part.link_start[local + 1] as usize]
     }
 
-    /// The text of a key by its index among all keys.
-    pub fn key_text_at(&self, key: usize) -> &str {
-        self.key_text(&self.keys[key])
+    /// Every shared key.
+    pub fn shared(&self) -> KeySlice<'_> {
+        KeySlice {
+            keys: &self.shared.keys,
+            text: &self.shared.text,
+            first: SHARED,
+        }
     }
 
-    /// The first letters of a key's words.
-    pub fn key_initials(&self, k: &Key) -> &str {
-        let from = (k.start + k.len) as usize;
-        &self.text[from..from + k.initials as usize]
+    /// A key's field and text by its reference.
+    pub fn key(&self, r: KeyRef) -> (KeyField, &str) {
+        let (keys, i) = if r & SHARED != 0 {
+            (self.shared(), (r & !SHARED) as usize)
+        } else {
+            let p = self.parts.partition_point(|p| p.key_base <= r) - 1;
+            let part = &self.parts[p];
+            let keys = KeySlice {
+                keys: &part.keys.keys,
+                text: &part.keys.text,
+                first: part.key_base,
+            };
+            (keys, (r - part.key_base) as usize)
+        };
+        let k = &keys.keys[i];
+        (k.field, keys.text(k))
     }
 
-    pub fn key_text(&self, k: &Key) -> &str {
-        &self.text[k.start as usize..(k.start + k.len) as usize]
-    }
-
-    /// Total number of keys (for statistics).
+    /// Total number of keys: own keys, and shared keys once each (for statistics).
     pub fn key_count(&self) -> usize {
-        self.keys.len()
+        self.parts.iter().map(|p| p.keys.keys.len()).sum::<usize>() + self.shared.keys.len()
     }
 }
 
-/// Folded names of therapies and diseases, made once: every trial that uses one repeats them.
+fn build_part(
+    b: &mut Builder,
+    links: &mut Vec<u32>,
+    corpus: &Corpus,
+    shared: &Shared,
+    run: &[RecordRef],
+) -> Part {
+    let mut key_start = Vec::with_capacity(run.len() + 1);
+    let mut link_start = Vec::with_capacity(run.len() + 1);
+    links.clear();
+    for &r in run {
+        key_start.push(b.keys.len() as u32);
+        link_start.push(links.len() as u32);
+        add_record(b, links, corpus, shared, r);
+    }
+    key_start.push(b.keys.len() as u32);
+    link_start.push(links.len() as u32);
+    Part {
+        key_start: key_start.into(),
+        keys: b.take(),
+        link_start: link_start.into(),
+        links: links.as_slice().into(),
+        key_base: 0,
+    }
+}
+
+/// The shared keys: folded names of therapies and diseases, each text once per field, and
+/// which of them each therapy and disease has.
 struct Shared {
-    therapy_keys: Vec<Vec<String>>,
-    disease_keys: Vec<Vec<String>>,
+    keys: Keys,
+    therapy_keys: Vec<Vec<u32>>,
+    disease_keys: Vec<Vec<u32>>,
 }
 
 impl Shared {
     fn new(c: &Corpus) -> Shared {
+        let mut b = Builder::default();
+        let mut seen: HashMap<(KeyField, String), u32> = HashMap::new();
+        let mut intern = |field: KeyField, raw: &str| -> Option<u32> {
+            if raw.trim().is_empty() {
+                return None;
+            }
+            let folded = fold(raw);
+            let next = b.keys.len() as u32;
+            Some(*seen.entry((field, folded)).or_insert_with_key(|(_, f)| {
+                b.push(field, f);
+                next
+            }))
+        };
+        let therapy_keys = c
+            .therapies
+            .iter()
+            .map(|t| {
+                t.name
+                    .iter()
+                    .chain(t.aliases.iter().map(String::as_str))
+                    .filter_map(|n| intern(KeyField::Therapy, n))
+                    .collect()
+            })
+            .collect();
+        let disease_keys = c
+            .diseases
+            .iter()
+            .map(|d| {
+                std::iter::once(d.id.as_str())
+                    .chain(d.name.iter())
+                    .filter_map(|n| intern(KeyField::Disease, n))
+                    .collect()
+            })
+            .collect();
         Shared {
-            therapy_keys: c
-                .therapies
-                .iter()
-                .map(|t| {
-                    t.name
-                        .iter()
-                        .chain(t.aliases.iter().map(String::as_str))
-                        .map(fold)
-                        .collect()
-                })
-                .collect(),
-            disease_keys: c
-                .diseases
-                .iter()
-                .map(|d| {
-                    std::iter::once(fold(&d.id))
-                        .chain(d.name.iter().map(fold))
-                        .collect()
-                })
-                .collect(),
+            keys: b.take(),
+            therapy_keys,
+            disease_keys,
         }
     }
 }
 
-fn add_record(b: &mut Builder, c: &Corpus, shared: &Shared, r: RecordRef) {
+fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared, r: RecordRef) {
     match r.kind {
         Kind::Trial => {
             let t = c.trial(r.index);
@@ -373,23 +541,24 @@ fn add_record(b: &mut Builder, c: &Corpus, shared: &Shared, r: RecordRef) {
             for a in &t.aliases {
                 b.add(KeyField::Alias, a);
             }
+            let from = links.len();
+            let mut link = |k: u32| {
+                if !links[from..].contains(&k) {
+                    links.push(k);
+                }
+            };
             for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
                 if d.kind == Kind::Disease {
-                    for k in &shared.disease_keys[d.index as usize] {
-                        b.push(KeyField::Disease, k);
-                    }
+                    shared.disease_keys[d.index as usize]
+                        .iter()
+                        .for_each(|&k| link(k));
                 }
             }
-            let mut seen: Vec<&str> = Vec::new();
             for th in t.arms.iter().flat_map(|a| &a.therapies) {
-                if seen.contains(&th.as_str()) {
-                    continue;
-                }
-                seen.push(th);
                 if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
-                    for k in &shared.therapy_keys[r.index as usize] {
-                        b.push(KeyField::Therapy, k);
-                    }
+                    shared.therapy_keys[r.index as usize]
+                        .iter()
+                        .for_each(|&k| link(k));
                 }
             }
         }
