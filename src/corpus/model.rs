@@ -689,8 +689,9 @@ pub struct ArmValue {
     /// Denominator for `count`, when the source gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<u32>,
+    /// Boxed: most values have none, and a registry holds millions of values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ci: Option<Interval>,
+    pub ci: Option<Box<Interval>>,
 }
 
 /// A hazard ratio (or odds ratio) with its interval.

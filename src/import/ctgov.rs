@@ -1889,11 +1889,11 @@ fn map_measure<'s>(
                 hi.and_then(Num::parse),
             ) {
                 (Some(lvl), Some(low), Some(high)) => {
-                    v.ci = Some(Interval {
+                    v.ci = Some(Box::new(Interval {
                         low,
                         high,
                         level: (lvl.text() != "95").then(|| lvl.clone()),
-                    });
+                    }));
                 }
                 _ => {
                     if lo.is_some() || hi.is_some() {
