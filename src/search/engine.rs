@@ -6,6 +6,7 @@
 //! level, then the more recent year. The work is split across the machine's cores.
 
 use std::cmp::Ordering;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fuzzy_matcher::FuzzyMatcher;
@@ -62,6 +63,8 @@ pub struct Engine {
     pub index: Index,
     matcher: SkimMatcherV2,
     threads: usize,
+    /// Match buffers, one per chunk, kept from search to search.
+    scratch: Mutex<Vec<Vec<Cand>>>,
 }
 
 struct Term {
@@ -117,6 +120,7 @@ impl Engine {
             index,
             matcher: SkimMatcherV2::default().ignore_case(),
             threads,
+            scratch: Mutex::new(Vec::new()),
         }
     }
 
@@ -176,39 +180,51 @@ impl Engine {
         let n = within.map_or(self.index.len(), <[u32]>::len);
         let chunks = if n < 4096 { 1 } else { self.threads };
         let per = n.div_ceil(chunks.max(1)).max(1);
-        let slot_at = |i: usize| within.map_or(i as u32, |w| w[i]);
-        let mut cands: Vec<Cand> = if chunks <= 1 {
-            (0..n)
-                .filter_map(|i| self.match_slot(&scan, slot_at(i)))
-                .collect()
+        // Each chunk's matches go to a buffer kept from search to search: a short query
+        // matches most records, and fresh memory for them each time costs more (the kernel
+        // zeroes every page) than matching.
+        let mut bufs = std::mem::take(&mut *self.scratch.lock().unwrap_or_else(|e| e.into_inner()));
+        bufs.resize_with(chunks.max(bufs.len()), Vec::new);
+        let run = |c: usize, buf: &mut Vec<Cand>| {
+            buf.clear();
+            buf.extend(
+                (c * per..((c + 1) * per).min(n))
+                    .filter_map(|i| self.match_slot(&scan, within.map_or(i as u32, |w| w[i]))),
+            );
+            self.partial(buf, limit)
+        };
+        let partials: Vec<Partial> = if chunks <= 1 {
+            vec![run(0, &mut bufs[0])]
         } else {
             std::thread::scope(|s| {
-                let handles: Vec<_> = (0..chunks)
-                    .map(|c| {
-                        let scan = &scan;
-                        s.spawn(move || {
-                            (c * per..((c + 1) * per).min(n))
-                                .filter_map(|i| self.match_slot(scan, slot_at(i)))
-                                .collect::<Vec<_>>()
-                        })
+                let handles: Vec<_> = bufs
+                    .iter_mut()
+                    .take(chunks)
+                    .enumerate()
+                    .map(|(c, buf)| {
+                        let run = &run;
+                        s.spawn(move || run(c, buf))
                     })
                     .collect();
-                let mut all = Vec::new();
-                for h in handles {
-                    all.extend(h.join().unwrap_or_default());
-                }
-                all
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Partial::empty(self.corpus())))
+                    .collect()
             })
         };
-        let total = cands.len();
-        let matched_slots: Vec<u32> = cands.iter().map(|c| c.slot).collect();
-        let facets = self.facets(&cands);
-        let key = |c: &Cand| (c.order, c.slot);
-        if cands.len() > limit && limit > 0 {
-            cands.select_nth_unstable_by_key(limit - 1, key);
+        *self.scratch.lock().unwrap_or_else(|e| e.into_inner()) = bufs;
+        let total = partials.iter().map(|p| p.slots.len()).sum();
+        let mut matched_slots: Vec<u32> = Vec::with_capacity(total);
+        let mut counts = Partial::empty(self.corpus());
+        let mut cands: Vec<Cand> = Vec::new();
+        for p in partials {
+            matched_slots.extend_from_slice(&p.slots);
+            counts.add(&p);
+            cands.extend(p.top);
         }
+        let facets = self.facets(&counts);
+        select_top(&mut cands, limit);
         cands.truncate(limit);
-        cands.sort_unstable_by_key(key);
         let mut hits: Vec<Hit> = cands
             .iter()
             .map(|c| {
@@ -424,25 +440,35 @@ impl Engine {
         Some(total + if h.named { NAMED } else { 0 })
     }
 
-    fn facets(&self, cands: &[Cand]) -> Facets {
+    /// A chunk's matches summed up: their slots in order, facet counts, and the best
+    /// `limit` of them in rank order.
+    fn partial(&self, cands: &mut [Cand], limit: usize) -> Partial {
         let c = self.corpus();
-        let mut kinds = [0usize; 4];
-        // Counted by position, not by id: no hashing per hit.
-        let mut diseases = vec![0usize; c.diseases.len()];
-        let mut phases = [0usize; PHASES.len()];
-        for m in cands {
+        let mut p = Partial::empty(c);
+        p.slots = cands.iter().map(|m| m.slot).collect();
+        for m in cands.iter() {
             let slot = m.slot as usize;
-            kinds[self.index.records[slot].kind as usize] += 1;
+            p.kinds[self.index.records[slot].kind as usize] += 1;
             for &d in self.index.diseases_of(slot) {
-                diseases[d as usize] += 1;
+                p.diseases[d as usize] += 1;
             }
-            if let Some(n) = phases.get_mut(usize::from(self.index.phase_of(slot))) {
+            if let Some(n) = p.phases.get_mut(usize::from(self.index.phase_of(slot))) {
                 *n += 1;
             }
         }
+        let top = select_top(cands, limit);
+        p.top = top.to_vec();
+        p
+    }
+
+    fn facets(&self, counts: &Partial) -> Facets {
+        let c = self.corpus();
+        let (kinds, phases) = (counts.kinds, counts.phases);
+        let diseases = &counts.diseases;
         let order = [Kind::Trial, Kind::Therapy, Kind::Disease, Kind::Source];
         let mut diseases: Vec<(String, usize)> = diseases
-            .into_iter()
+            .iter()
+            .copied()
             .enumerate()
             .filter(|&(_, n)| n > 0)
             .map(|(i, n)| (c.diseases[i].id.clone(), n))
@@ -473,6 +499,58 @@ struct Scan<'a> {
     /// Per term (in `terms` order), each shared key's score, or -1 when it does not match.
     shared: &'a [Box<[i32]>],
     whole: Option<u64>,
+}
+
+/// What one chunk of a search found (see [`Engine::partial`]).
+struct Partial {
+    /// Slots of every match, in slot order.
+    slots: Vec<u32>,
+    /// The best matches, at most the limit, in rank order.
+    top: Vec<Cand>,
+    kinds: [usize; 4],
+    /// Matches per disease, by position in the corpus.
+    diseases: Vec<usize>,
+    phases: [usize; PHASES.len()],
+}
+
+impl Partial {
+    fn empty(c: &Corpus) -> Partial {
+        Partial {
+            slots: Vec::new(),
+            top: Vec::new(),
+            kinds: [0; 4],
+            diseases: vec![0; c.diseases.len()],
+            phases: [0; PHASES.len()],
+        }
+    }
+
+    /// Adds another chunk's counts.
+    fn add(&mut self, other: &Partial) {
+        self.kinds
+            .iter_mut()
+            .zip(other.kinds)
+            .for_each(|(a, b)| *a += b);
+        self.phases
+            .iter_mut()
+            .zip(other.phases)
+            .for_each(|(a, b)| *a += b);
+        self.diseases
+            .iter_mut()
+            .zip(&other.diseases)
+            .for_each(|(a, b)| *a += b);
+    }
+}
+
+/// Moves the best `limit` candidates to the front, in rank order, and returns them.
+fn select_top(cands: &mut [Cand], limit: usize) -> &mut [Cand] {
+    let key = |c: &Cand| (c.order, c.slot);
+    if cands.len() > limit && limit > 0 {
+        cands.select_nth_unstable_by_key(limit - 1, key);
+    }
+    let n = limit.min(cands.len());
+    let top = &mut cands[..n];
+    top.sort_unstable_by_key(key);
+    top
 }
 
 /// Every phase, in the order of the enum's discriminants.
