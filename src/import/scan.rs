@@ -5,8 +5,15 @@
 //! Why: a ClinicalTrials.gov record with results is mostly text evidex has no field for (2,000
 //! adverse-event terms, the eligibility criteria, every site's contacts). Skipping that with
 //! serde's `IgnoredAny` tokenises every byte; this scanner looks only for quotes and brackets,
-//! 32 bytes at a time, once per file: [`Doc::new`] records where every object and array ends,
-//! so skipping a value later is a lookup, however deeply the record is split.
+//! 64 bytes at a time as bit masks (vector compares through the `wide` crate), once per file:
+//! [`Doc::new`] records where every object and array ends, so skipping a value later is a
+//! lookup, however deeply the record is split.
+//!
+//! Why not a SIMD JSON crate: parsing the whole record into the serde types with `serde_json`,
+//! `sonic-rs` or `simd-json` was measured at 1.5 to 3.1 ms for the five fixtures, against
+//! 1.6 ms for the whole import with this scanner; `sonic-rs` skips unknown fields by recursion
+//! and overflows the stack on a deeply nested ignored field. Its fast skipping is only in its
+//! `unsafe`, unchecked API.
 //!
 //! What it checks in the parts evidex skips: strings are closed, brackets balance and match,
 //! and members and elements are separated by colons and commas where the scanner walks them.
@@ -14,6 +21,8 @@
 //! reads is parsed strictly by serde_json afterwards.
 
 use std::fmt;
+
+use wide::u8x16;
 
 /// A syntax problem, at a byte offset of the scanned text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,32 +114,25 @@ fn prefix_xor(mut x: u64) -> u64 {
     x
 }
 
-/// Bit masks of a block: quotes, backslashes, brackets. Bytes are classified into 0/1 bytes
-/// first (vector compares), then packed eight at a time by one multiplication.
+/// Bit masks of a block: quotes, backslashes, brackets. Sixteen bytes at a time are compared
+/// as one vector and their compare results gathered into sixteen bits (`pmovmskb` on x86-64,
+/// its equivalent elsewhere), through the `wide` crate's safe vector types.
 #[inline(always)]
 fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
-    let mut quotes = [0u8; 64];
-    let mut backslashes = [0u8; 64];
-    let mut brackets = [0u8; 64];
-    for (j, &c) in block.iter().enumerate() {
-        quotes[j] = u8::from(c == b'"');
-        backslashes[j] = u8::from(c == b'\\');
-        brackets[j] = u8::from((c | 0x20) == b'{') | u8::from((c | 0x20) == b'}');
+    let (quote, backslash) = (u8x16::splat(b'"'), u8x16::splat(b'\\'));
+    // `{` is 0x7b and `[` 0x5b, `}` 0x7d and `]` 0x5d: setting bit 0x20 folds each pair.
+    let (fold, open, close) = (u8x16::splat(0x20), u8x16::splat(b'{'), u8x16::splat(b'}'));
+    let (lanes, _) = block.as_chunks::<16>();
+    let (mut quotes, mut backslashes, mut brackets) = (0u64, 0u64, 0u64);
+    for (k, lane) in lanes.iter().enumerate() {
+        let v = u8x16::from(*lane);
+        let folded = v | fold;
+        let bits = |m: u8x16| u64::from(m.move_mask() as u16) << (16 * k);
+        quotes |= bits(v.cmp_eq(quote));
+        backslashes |= bits(v.cmp_eq(backslash));
+        brackets |= bits(folded.cmp_eq(open) | folded.cmp_eq(close));
     }
-    (pack(&quotes), pack(&backslashes), pack(&brackets))
-}
-
-/// 64 bytes that are each 0 or 1 → 64 bits. The multiplier moves byte k's low bit to bit
-/// 56 + k without carries (every partial product lands on its own bit).
-#[inline(always)]
-fn pack(bytes: &[u8; 64]) -> u64 {
-    let (words, _) = bytes.as_chunks::<8>();
-    let mut m = 0u64;
-    for (k, w) in words.iter().enumerate() {
-        let x = u64::from_le_bytes(*w);
-        m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
-    }
-    m
+    (quotes, backslashes, brackets)
 }
 
 /// The scan's state between blocks.
@@ -528,17 +530,22 @@ mod tests {
     }
 
     #[test]
-    fn packing_bytes_into_bits() {
-        let mut bytes = [0u8; 64];
-        for i in [0, 1, 7, 8, 30, 55, 56, 63] {
-            bytes[i] = 1;
+    fn block_masks() {
+        let mut block = [b' '; 64];
+        for (i, c) in [
+            (0, b'"'),
+            (15, b'\\'),
+            (16, b'{'),
+            (31, b']'),
+            (47, b'['),
+            (63, b'}'),
+        ] {
+            block[i] = c;
         }
-        let m = pack(&bytes);
-        for (i, &b) in bytes.iter().enumerate() {
-            assert_eq!((m >> i) & 1 == 1, b == 1, "bit {i}");
-        }
-        assert_eq!(pack(&[1; 64]), u64::MAX);
-        assert_eq!(pack(&[0; 64]), 0);
+        let (q, b, k) = masks(&block);
+        assert_eq!(q, 1);
+        assert_eq!(b, 1 << 15);
+        assert_eq!(k, (1 << 16) | (1 << 31) | (1 << 47) | (1 << 63));
     }
 
     #[test]
