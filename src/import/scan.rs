@@ -99,6 +99,9 @@ pub struct Doc<'a> {
     opens: Vec<u32>,
     /// For each of `opens`, the offset of its closing bracket.
     closes: Vec<u32>,
+    /// For each of `opens`, the index in `opens` of the first bracket after its closing one:
+    /// walking a container's members, the next member's bracket, found without a search.
+    after: Vec<u32>,
 }
 
 /// `x` with every bit replaced by the XOR of itself and all lower bits: for quote bits, the
@@ -139,6 +142,7 @@ fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
 struct State {
     opens: Vec<u32>,
     closes: Vec<u32>,
+    after: Vec<u32>,
     /// (expected closer, index into opens)
     stack: Vec<(u8, usize)>,
     in_string: bool,
@@ -156,11 +160,13 @@ impl State {
                     .push((if c == b'{' { b'}' } else { b']' }, self.opens.len()));
                 self.opens.push(at as u32);
                 self.closes.push(0);
+                self.after.push(0);
                 Ok(())
             }
             _ => match self.stack.pop() {
                 Some((want, k)) if want == c => {
                     self.closes[k] = at as u32;
+                    self.after[k] = self.opens.len() as u32;
                     Ok(())
                 }
                 Some(_) => err(at, "a closing bracket does not match its opening one"),
@@ -209,6 +215,7 @@ impl<'a> Doc<'a> {
         let mut st = State {
             opens: Vec::with_capacity(b.len() / 64),
             closes: Vec::with_capacity(b.len() / 64),
+            after: Vec::with_capacity(b.len() / 64),
             stack: Vec::new(),
             in_string: false,
             escaped: false,
@@ -272,6 +279,7 @@ impl<'a> Doc<'a> {
             text,
             opens: st.opens,
             closes: st.closes,
+            after: st.after,
         })
     }
 
@@ -284,18 +292,34 @@ impl<'a> Doc<'a> {
         (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
     }
 
-    /// The index just after the value that starts at `i`.
-    fn skip_value(&self, i: usize) -> Result<usize, ScanError> {
+    /// The index in `opens` just past the bracket at offset `i`: where the brackets of the
+    /// values inside it begin.
+    fn inside(&self, i: usize) -> usize {
+        self.opens.partition_point(|&o| o as usize <= i)
+    }
+
+    /// The index just after the value that starts at `i`. `next` is the index in `opens` of
+    /// the first bracket at or after `i` (a walk keeps it, so that skipping a container needs
+    /// no search), and is moved past the value.
+    fn skip_value(&self, i: usize, next: &mut usize) -> Result<usize, ScanError> {
         let b = self.text.as_bytes();
         let Some(&first) = b.get(i) else {
             return err(i, "a value is missing (the text ends early)");
         };
         match first {
             b'"' => end_of_string(b, i),
-            b'{' | b'[' => match self.opens.binary_search(&(i as u32)) {
-                Ok(k) => Ok(self.closes[k] as usize + 1),
-                Err(_) => err(i, "expected a value"),
-            },
+            b'{' | b'[' => {
+                let k = match self.opens.get(*next) {
+                    Some(&o) if o as usize == i => *next,
+                    // Not where the walk expected it: found by a search.
+                    _ => match self.opens.binary_search(&(i as u32)) {
+                        Ok(k) => k,
+                        Err(_) => return err(i, "expected a value"),
+                    },
+                };
+                *next = self.after[k] as usize;
+                Ok(self.closes[k] as usize + 1)
+            }
             b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
                 let mut j = i;
                 while j < b.len()
@@ -328,6 +352,7 @@ impl<'a> Doc<'a> {
         if b.get(i) != Some(&b'{') {
             return err(i, "expected an object");
         }
+        let mut next = self.inside(i);
         i = skip_ws(b, i + 1);
         let mut out = Vec::new();
         if b.get(i) == Some(&b'}') {
@@ -344,7 +369,7 @@ impl<'a> Doc<'a> {
                 return err(i, "expected ':' after a key");
             }
             let v_start = skip_ws(b, i + 1);
-            let v_end = self.skip_value(v_start)?;
+            let v_end = self.skip_value(v_start, &mut next)?;
             if v_end > end {
                 return err(v_start, "a value runs past the end of its object");
             }
@@ -365,13 +390,14 @@ impl<'a> Doc<'a> {
         if b.get(i) != Some(&b'[') {
             return err(i, "expected an array");
         }
+        let mut next = self.inside(i);
         i = skip_ws(b, i + 1);
         let mut out = Vec::new();
         if b.get(i) == Some(&b']') {
             return self.ends(i + 1, end).map(|()| out);
         }
         loop {
-            let v_end = self.skip_value(i)?;
+            let v_end = self.skip_value(i, &mut next)?;
             if v_end > end {
                 return err(i, "a value runs past the end of its array");
             }
@@ -478,6 +504,7 @@ mod tests {
         let mut st = State {
             opens: Vec::new(),
             closes: Vec::new(),
+            after: Vec::new(),
             stack: Vec::new(),
             in_string: false,
             escaped: false,
