@@ -95,13 +95,20 @@ fn end_of_string(b: &[u8], open: usize) -> Result<usize, ScanError> {
 /// A JSON text with the end of every object and array found.
 pub struct Doc<'a> {
     text: &'a str,
-    /// Offsets of `{` and `[` outside strings, ascending.
-    opens: Vec<u32>,
-    /// For each of `opens`, the offset of its closing bracket.
-    closes: Vec<u32>,
-    /// For each of `opens`, the index in `opens` of the first bracket after its closing one:
-    /// walking a container's members, the next member's bracket, found without a search.
-    after: Vec<u32>,
+    /// Every object and array, in order of their opening brackets.
+    brackets: Vec<Bracket>,
+}
+
+/// An object or array found by the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bracket {
+    /// Offset of its `{` or `[`.
+    open: u32,
+    /// Offset of its `}` or `]`.
+    close: u32,
+    /// Index (in [`Doc::brackets`]) of the first bracket after it: walking a container's
+    /// members, the next member's bracket, found without a search.
+    after: u32,
 }
 
 /// `x` with every bit replaced by the XOR of itself and all lower bits: for quote bits, the
@@ -140,11 +147,9 @@ fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
 
 /// The scan's state between blocks.
 struct State {
-    opens: Vec<u32>,
-    closes: Vec<u32>,
-    after: Vec<u32>,
-    /// (expected closer, index into opens)
-    stack: Vec<(u8, usize)>,
+    brackets: Vec<Bracket>,
+    /// The open brackets: index into `brackets` times two, plus one for an object.
+    stack: Vec<u32>,
     in_string: bool,
     /// The previous byte was a backslash inside a string.
     escaped: bool,
@@ -154,24 +159,28 @@ struct State {
 impl State {
     #[inline]
     fn bracket(&mut self, c: u8, at: usize) -> Result<(), ScanError> {
-        match c {
-            b'{' | b'[' => {
-                self.stack
-                    .push((if c == b'{' { b'}' } else { b']' }, self.opens.len()));
-                self.opens.push(at as u32);
-                self.closes.push(0);
-                self.after.push(0);
+        // `{` and `}` have bit 0x20 set, `[` and `]` do not.
+        let curly = u32::from(c & 0x20 != 0);
+        if c | 0x20 == b'{' {
+            self.stack.push(((self.brackets.len() as u32) << 1) | curly);
+            self.brackets.push(Bracket {
+                open: at as u32,
+                close: 0,
+                after: 0,
+            });
+            return Ok(());
+        }
+        match self.stack.pop() {
+            Some(top) if top & 1 == curly => {
+                let after = self.brackets.len() as u32;
+                if let Some(b) = self.brackets.get_mut((top >> 1) as usize) {
+                    b.close = at as u32;
+                    b.after = after;
+                }
                 Ok(())
             }
-            _ => match self.stack.pop() {
-                Some((want, k)) if want == c => {
-                    self.closes[k] = at as u32;
-                    self.after[k] = self.opens.len() as u32;
-                    Ok(())
-                }
-                Some(_) => err(at, "a closing bracket does not match its opening one"),
-                None => err(at, "a closing bracket has no opening one"),
-            },
+            Some(_) => err(at, "a closing bracket does not match its opening one"),
+            None => err(at, "a closing bracket has no opening one"),
         }
     }
 
@@ -213,9 +222,7 @@ impl<'a> Doc<'a> {
             return err(0, "the text is too large to scan");
         }
         let mut st = State {
-            opens: Vec::with_capacity(b.len() / 64),
-            closes: Vec::with_capacity(b.len() / 64),
-            after: Vec::with_capacity(b.len() / 64),
+            brackets: Vec::with_capacity(b.len() / 128),
             stack: Vec::new(),
             in_string: false,
             escaped: false,
@@ -269,17 +276,15 @@ impl<'a> Doc<'a> {
                 "a string is not closed (the text ends inside it)",
             );
         }
-        if let Some(&(_, at)) = st.stack.last() {
+        if let Some(&top) = st.stack.last() {
             return err(
-                st.opens[at] as usize,
+                st.brackets[(top >> 1) as usize].open as usize,
                 "an object or array is not closed (the text ends early)",
             );
         }
         Ok(Doc {
             text,
-            opens: st.opens,
-            closes: st.closes,
-            after: st.after,
+            brackets: st.brackets,
         })
     }
 
@@ -295,7 +300,7 @@ impl<'a> Doc<'a> {
     /// The index in `opens` just past the bracket at offset `i`: where the brackets of the
     /// values inside it begin.
     fn inside(&self, i: usize) -> usize {
-        self.opens.partition_point(|&o| o as usize <= i)
+        self.brackets.partition_point(|b| b.open as usize <= i)
     }
 
     /// The index just after the value that starts at `i`. `next` is the index in `opens` of
@@ -309,16 +314,20 @@ impl<'a> Doc<'a> {
         match first {
             b'"' => end_of_string(b, i),
             b'{' | b'[' => {
-                let k = match self.opens.get(*next) {
-                    Some(&o) if o as usize == i => *next,
+                let found = match self.brackets.get(*next) {
+                    Some(b) if b.open as usize == i => Some(b),
                     // Not where the walk expected it: found by a search.
-                    _ => match self.opens.binary_search(&(i as u32)) {
-                        Ok(k) => k,
-                        Err(_) => return err(i, "expected a value"),
-                    },
+                    _ => self
+                        .brackets
+                        .binary_search_by_key(&(i as u32), |b| b.open)
+                        .ok()
+                        .and_then(|k| self.brackets.get(k)),
                 };
-                *next = self.after[k] as usize;
-                Ok(self.closes[k] as usize + 1)
+                let Some(found) = found else {
+                    return err(i, "expected a value");
+                };
+                *next = found.after as usize;
+                Ok(found.close as usize + 1)
             }
             b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
                 let mut j = i;
@@ -500,11 +509,9 @@ mod tests {
     }
 
     /// The byte-by-byte walk, as a reference for the block scan.
-    fn reference(text: &str) -> Result<Vec<(u32, u32)>, ()> {
+    fn reference(text: &str) -> Result<Vec<Bracket>, ()> {
         let mut st = State {
-            opens: Vec::new(),
-            closes: Vec::new(),
-            after: Vec::new(),
+            brackets: Vec::new(),
             stack: Vec::new(),
             in_string: false,
             escaped: false,
@@ -516,7 +523,7 @@ mod tests {
         if st.in_string || !st.stack.is_empty() {
             return Err(());
         }
-        Ok(st.opens.into_iter().zip(st.closes).collect())
+        Ok(st.brackets)
     }
 
     #[test]
@@ -549,9 +556,7 @@ mod tests {
                 seed ^= seed << 17;
                 t.push_str(parts[(seed % parts.len() as u64) as usize]);
             }
-            let fast = Doc::new(&t)
-                .map(|d| d.opens.into_iter().zip(d.closes).collect::<Vec<_>>())
-                .map_err(|_| ());
+            let fast = Doc::new(&t).map(|d| d.brackets).map_err(|_| ());
             assert_eq!(fast, reference(&t), "{t:?}");
         }
     }
