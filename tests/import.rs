@@ -240,6 +240,62 @@ fn non_oncology_records_import_with_their_analyses() {
 }
 
 #[test]
+fn open_label_extension_groups_are_not_arms() {
+    // C-AXSPAND's protocol has two arms, certolizumab (EXPERIMENTAL) and placebo
+    // (PLACEBO_COMPARATOR). Its results add groups for the open-label extension
+    // (`Placebo->OL CZP (SS)`: "Subset of subjects from the Placebo group, who ... entered the
+    // open-label CZP treatment"; `SFE OL CZP 200 mg Q2W (SS)`): subsets and a later period of
+    // those two arms, which must not be listed as experimental arms. Their figures are kept
+    // in the outcome's note.
+    let file = import(&["NCT02552212.json"]);
+    assert_valid(&file);
+    let t = trial(&file, "NCT02552212");
+    let arms: Vec<(&str, bool)> = t
+        .arms
+        .iter()
+        .map(|a| (a.label.en.as_deref().unwrap_or(""), a.control))
+        .collect();
+    assert_eq!(
+        arms,
+        [("Certolizumab Pegol 200 mg Q2W", false), ("Placebo", true)]
+    );
+    let sae = t
+        .outcomes
+        .iter()
+        .find(|o| {
+            o.endpoint == "SAE"
+                && o.label.as_deref() == Some("Participants with serious adverse events")
+        })
+        .expect("serious adverse events");
+    assert_eq!(sae.values.len(), 2);
+    let note = sae.note.as_deref().unwrap_or("");
+    assert!(
+        note.contains("Groups outside the protocol's arms: Placebo->OL CZP (SS): 3;"),
+        "{note}"
+    );
+    let week4 = t
+        .outcomes
+        .iter()
+        .find(|o| {
+            o.label
+                .as_deref()
+                .unwrap_or("")
+                .contains("Plasma Concentration at Week 4")
+        })
+        .expect("week 4 concentration");
+    assert_eq!(week4.values.len(), 1);
+    assert!(
+        week4
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .contains("Groups outside the protocol's arms: Placebo->OL CZP (SS): 48.8"),
+        "{:?}",
+        week4.note
+    );
+}
+
+#[test]
 fn reimporting_updates_instead_of_duplicating() {
     let first = import(&["NCT02513394.json"]);
     let mut imp = Importer::new(first.clone());

@@ -1082,6 +1082,13 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             arms.flow_counts(flow);
         }
         if let Some(m) = &r.outcome_measures_module {
+            // Which protocol arms the result groups describe is settled before any group is
+            // made an arm of its own (see `ArmSet::arm_for`).
+            for g in m.outcome_measures.iter().flat_map(|x| &x.groups) {
+                if let Some(t) = nonempty(&g.title) {
+                    arms.arm_for(t, nonempty(&g.description), false);
+                }
+            }
             for measure in &m.outcome_measures {
                 let before = outcomes.len();
                 map_measure(measure, &mut arms, &cite, &mut outcomes, &mut notes);
@@ -1383,6 +1390,8 @@ struct ArmEntry {
     experimental: bool,
     /// Created from a result group that matches no protocol arm.
     from_results: bool,
+    /// A result group was matched to this protocol arm.
+    matched: bool,
     /// Whether `label` was already improved from a result group's title.
     titled: bool,
 }
@@ -1408,11 +1417,23 @@ impl std::hash::Hash for GroupKey<'_> {
     }
 }
 
-fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// A name as it is compared: runs of whitespace made one space, ends trimmed, lower case.
+/// Names are nearly always ASCII, which is folded in one pass with one allocation.
+pub(super) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        // `str::to_lowercase` knows the word-final sigma.
+        out.to_lowercase()
+    }
 }
 
 /// A title without a trailing parenthesised population: `Placebo (FAS)` → `Placebo`.
@@ -1450,6 +1471,7 @@ impl<'s> ArmSet<'s> {
             therapies,
             experimental,
             from_results: false,
+            matched: false,
             titled: false,
         });
     }
@@ -1553,6 +1575,7 @@ impl<'s> ArmSet<'s> {
             });
         let id = if let Some(i) = found {
             let a = &mut self.arms[i];
+            a.matched = true;
             // `Arm A` says less than `Palbociclib Plus Endocrine Therapy (Arm A)`.
             if !a.titled && !a.from_results && ft.contains(&format!("({})", a.label_key)) {
                 a.arm.label = Names::en(&title);
@@ -1561,7 +1584,14 @@ impl<'s> ArmSet<'s> {
             }
             a.arm.id.clone()
         } else {
-            if !create {
+            // Once every arm of the protocol has its result group, a group left over is a
+            // subset or a later period of those arms, not an arm of the comparison:
+            // C-AXSPAND's `Placebo->OL CZP (SS)` and `SFE OL CZP 200 mg Q2W (SS)` are the
+            // open-label extension of its two randomised arms. Its figures go to the
+            // outcome's note instead.
+            let protocol_covered = self.arms.iter().any(|a| !a.from_results)
+                && self.arms.iter().all(|a| a.from_results || a.matched);
+            if !create || protocol_covered {
                 return None;
             }
             let id = self.unique_id(&title);
@@ -1578,6 +1608,7 @@ impl<'s> ArmSet<'s> {
                 therapies: Vec::new(),
                 experimental: false,
                 from_results: true,
+                matched: true,
                 titled: true,
             });
             id
@@ -1804,12 +1835,15 @@ fn map_measure<'s>(
     };
     // Result groups → arms.
     let mut group_arm: Vec<(String, String, String)> = Vec::new(); // (group id, arm id, title)
+    // Groups that are no arm of the protocol: (group id, title).
+    let mut outside: Vec<(&str, String)> = Vec::new();
     for g in &m.groups {
         let (Some(gid), Some(gt)) = (nonempty(&g.id), nonempty(&g.title)) else {
             continue;
         };
-        if let Some(arm) = arms.arm_for(gt, nonempty(&g.description), true) {
-            group_arm.push((gid.to_string(), arm, unescape(gt)));
+        match arms.arm_for(gt, nonempty(&g.description), true) {
+            Some(arm) => group_arm.push((gid.to_string(), arm, unescape(gt))),
+            None => outside.push((gid, unescape(gt))),
         }
     }
     let arm_of = |gid: &str| group_arm.iter().find(|(g, _, _)| g == gid);
@@ -1845,11 +1879,19 @@ fn map_measure<'s>(
         let mut values = Vec::new();
         let mut missing: Vec<String> = Vec::new();
         let mut spreads: Vec<String> = Vec::new();
+        let mut others: Vec<String> = Vec::new();
         for x in &cat.measurements {
             let Some(gid) = nonempty(&x.group_id) else {
                 continue;
             };
             let Some((_, arm, gtitle)) = arm_of(gid) else {
+                if let Some((_, t)) = outside.iter().find(|(g, _)| *g == gid) {
+                    let mut s = format!("{t}: {}", text(&x.value).unwrap_or("no value"));
+                    if let Some(c) = clean_opt(&x.comment) {
+                        s.push_str(&format!(" ({c})"));
+                    }
+                    others.push(s);
+                }
                 continue;
             };
             let raw = text(&x.value).unwrap_or("");
@@ -1936,6 +1978,12 @@ fn map_measure<'s>(
         }
         if !missing.is_empty() {
             note.push(format!("not a number: {}", missing.join("; ")));
+        }
+        if !others.is_empty() {
+            note.push(format!(
+                "groups outside the protocol's arms: {}",
+                others.join("; ")
+            ));
         }
         let subgroup = clean_opt(&class.title);
         let label = match clean_opt(&cat.title) {
@@ -2205,6 +2253,7 @@ fn map_serious_events<'s>(
         return;
     };
     let mut values = Vec::new();
+    let mut others: Vec<String> = Vec::new();
     for g in &ae.event_groups {
         let Some(title) = nonempty(&g.title) else {
             continue;
@@ -2213,6 +2262,7 @@ fn map_serious_events<'s>(
             continue;
         };
         let Some(arm) = arms.arm_for(title, nonempty(&g.description), true) else {
+            others.push(format!("{}: {n}", unescape(title)));
             continue;
         };
         let of = text(&g.serious_num_at_risk)
@@ -2238,7 +2288,19 @@ fn map_serious_events<'s>(
         hr: None,
         p: None,
         subgroup: None,
-        note: clean_opt(&ae.time_frame).map(|tf| format!("Time frame: {tf}.")),
+        note: {
+            let mut note: Vec<String> = Vec::new();
+            if let Some(tf) = clean_opt(&ae.time_frame) {
+                note.push(format!("Time frame: {tf}."));
+            }
+            if !others.is_empty() {
+                note.push(format!(
+                    "Groups outside the protocol's arms: {}.",
+                    others.join("; ")
+                ));
+            }
+            (!note.is_empty()).then(|| note.join(" "))
+        },
         citation: cite(&quote),
     });
 }
@@ -2246,6 +2308,15 @@ fn map_serious_events<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_names() {
+        assert_eq!(fold("  Placebo \n\t QW "), "placebo qw");
+        assert_eq!(fold(""), "");
+        // Not ASCII: the full Unicode lower case, word-final sigma included.
+        assert_eq!(fold("ΟΔΟΣ  Ärm"), "οδος ärm");
+        assert_eq!(fold("ΟΔΟΣ"), "ΟΔΟΣ".to_lowercase());
+    }
 
     #[test]
     fn abbreviations_and_endpoints() {

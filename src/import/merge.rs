@@ -47,10 +47,7 @@ pub fn slug(text: &str, max: usize) -> String {
 
 /// The key names are compared by.
 fn key(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    super::ctgov::fold(name)
 }
 
 /// What adding a study did.
