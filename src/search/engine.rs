@@ -13,7 +13,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::index::{Index, Key, KeyField, KeyRef, SHARED, hash};
-use super::normalize::{char_mask, fold, fold_query, pinyin};
+use super::normalize::{char_mask, fold, fold_query, is_han, pinyin};
 use super::query::{Filter, Query};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
@@ -360,7 +360,7 @@ impl Engine {
                 else {
                     continue;
                 };
-                let t = tier_of(k, text, term);
+                let t = tier_of(k, score, term);
                 let s = score + k.field.boost();
                 if best.is_none_or(|(bs, bt, ..)| (t, -s) < (bt, -bs)) {
                     best = Some((s, t, keys.key_ref(ki), k.field));
@@ -565,12 +565,15 @@ const REFINE: usize = 100;
 /// Added to the score of a record the whole query names exactly.
 const NAMED: i64 = 100_000;
 
-/// The tier of a key's hit: 0 exact on an identifying field, 1 a name's prefix, 2 a name, 3
+/// The best score of a substring hit; a prefix hit scores above it (see [`quick_score`]).
+const SUBSTRING: i64 = 320;
+
+/// The tier of a key's hit (scored `score` by [`quick_score`]): 0 exact on an identifying field, 1 a name's prefix, 2 a name, 3
 /// anything else.
-fn tier_of(k: &Key, text: &str, term: &Term) -> u8 {
+fn tier_of(k: &Key, score: i64, term: &Term) -> u8 {
     if k.exact == term.exact && k.field.identifies() {
         0
-    } else if k.field.is_name() && text.starts_with(&term.text) {
+    } else if k.field.is_name() && score > SUBSTRING {
         1
     } else if k.field.is_name() {
         2
@@ -597,11 +600,16 @@ fn quick_score(text: &str, initials: &str, term: &Term, scattered: bool) -> Opti
         return Some(400 - tail);
     }
     if let Some(i) = term.finder.find(hay) {
-        let word_start = !text[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
-        return Some(if word_start { 320 } else { 260 } - (i.min(60) as i64));
+        let word_start = match hay[..i].last() {
+            None => true,
+            Some(b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
+            // Chinese text before it (the common case, told without a Unicode table lookup).
+            Some(_) => !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_han(c) || c.is_alphanumeric()),
+        };
+        return Some(if word_start { SUBSTRING } else { 260 } - (i.min(60) as i64));
     }
     // One or two letters match only where they stand together: scattered, they would match
     // nearly every record. Nor do the letters of pinyin (see `KeyField::scattered`).
