@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::index::{Index, Key, KeyField, KeyRef, SHARED, hash};
+use super::index::{Index, Key, KeyField, KeyRef, KeySlice, SHARED};
 use super::normalize::{char_mask, fold, fold_query, is_han, pinyin};
 use super::query::{Filter, Query};
 use crate::corpus::{Corpus, Kind, RecordRef};
@@ -70,7 +70,6 @@ pub struct Engine {
 struct Term {
     text: String,
     mask: u64,
-    exact: u64,
     /// A prepared substring searcher: building one per key would cost more than the search.
     finder: memchr::memmem::Finder<'static>,
     /// The term typed first: its field is the one a hit reports as matched.
@@ -137,7 +136,6 @@ impl Engine {
             .enumerate()
             .map(|(i, t)| Term {
                 mask: char_mask(t),
-                exact: hash(t),
                 finder: memchr::memmem::Finder::new(t.as_bytes()).into_owned(),
                 text: t.clone(),
                 first: i == 0,
@@ -158,24 +156,18 @@ impl Engine {
                         if k.mask & term.mask != term.mask {
                             return -1;
                         }
-                        quick_score(
-                            shared.text(k),
-                            shared.initials(k),
-                            term,
-                            k.field.scattered(),
-                        )
-                        .map_or(-1, |s| (s + k.field.boost()) as i32)
+                        quick_score(shared, k, term).map_or(-1, |s| (s + k.field.boost()) as i32)
                     })
                     .collect()
             })
             .collect();
         // "B ALL" or "leap 012" typed as several words is still an exact hit on "B-ALL".
-        let whole = (q.terms.len() > 1).then(|| hash(&fold_query(&q.terms.concat())));
+        let whole = (q.terms.len() > 1).then(|| fold_query(&q.terms.concat()));
         let scan = Scan {
             q,
             terms: &terms,
             shared: &shared_scores,
-            whole,
+            whole: whole.as_deref(),
         };
         let n = within.map_or(self.index.len(), <[u32]>::len);
         let chunks = if n < 4096 { 1 } else { self.threads };
@@ -274,18 +266,17 @@ impl Engine {
             .then(a.slot.cmp(&b.slot))
     }
 
-    /// Every key of a slot, its own and the shared keys it links to, with their texts and
-    /// word initials.
-    fn all_keys(&self, slot: u32) -> impl Iterator<Item = (&Key, &str, &str)> {
+    /// Every key of a slot, its own and the shared keys it links to, each with the keys it
+    /// is one of (for its text).
+    fn all_keys(&self, slot: u32) -> impl Iterator<Item = (KeySlice<'_>, &Key)> {
         let own = self.index.keys(slot as usize);
         let shared = self.index.shared();
-        own.keys
-            .iter()
-            .map(move |k| (k, own.text(k), own.initials(k)))
-            .chain(self.index.links(slot as usize).iter().map(move |&l| {
-                let k = &shared.keys[l as usize];
-                (k, shared.text(k), shared.initials(k))
-            }))
+        own.keys.iter().map(move |k| (own, k)).chain(
+            self.index
+                .links(slot as usize)
+                .iter()
+                .map(move |&l| (shared, &shared.keys[l as usize])),
+        )
     }
 
     fn match_slot(&self, scan: &Scan, slot: u32) -> Option<Cand> {
@@ -307,16 +298,17 @@ impl Engine {
         for p in &q.phrases {
             let found = self
                 .all_keys(slot)
-                .any(|(_, text, _)| text.contains(&p.item));
+                .any(|(ks, k)| ks.text(k).contains(&p.item));
             if found == p.negated {
                 return None;
             }
         }
         for ex in &q.excluded {
             let m = char_mask(ex);
-            if self.all_keys(slot).any(|(k, text, _)| {
+            if self.all_keys(slot).any(|(ks, k)| {
                 k.mask & m == m
-                    && text
+                    && ks
+                        .text(k)
                         .chars()
                         .filter(|c| c.is_alphanumeric())
                         .collect::<String>()
@@ -355,12 +347,10 @@ impl Engine {
                 {
                     continue;
                 }
-                let text = keys.text(k);
-                let Some(score) = quick_score(text, keys.initials(k), term, k.field.scattered())
-                else {
+                let Some(score) = quick_score(keys, k, term) else {
                     continue;
                 };
-                let t = tier_of(k, score, term);
+                let t = tier_of(keys, k, score, term);
                 let s = score + k.field.boost();
                 if best.is_none_or(|(bs, bt, ..)| (t, -s) < (bt, -bs)) {
                     best = Some((s, t, keys.key_ref(ki), k.field));
@@ -390,7 +380,7 @@ impl Engine {
         let named = whole.is_some_and(|w| {
             keys.keys
                 .iter()
-                .any(|k| k.exact == w && k.field.identifies())
+                .any(|k| k.field.identifies() && keys.is_exact(k, w))
         });
         if named {
             // The whole query names this record: it outranks a record one word names.
@@ -413,11 +403,11 @@ impl Engine {
         let mut best: Vec<(i64, &Key, &str)> = Vec::new();
         for term in terms {
             best.clear();
-            for (k, text, initials) in self.all_keys(h.slot) {
+            for (ks, k) in self.all_keys(h.slot) {
                 if k.mask & term.mask != term.mask {
                     continue;
                 }
-                let Some(s) = quick_score(text, initials, term, k.field.scattered()) else {
+                let Some(s) = quick_score(ks, k, term) else {
                     continue;
                 };
                 let s = s + k.field.boost();
@@ -427,7 +417,7 @@ impl Engine {
                 if best.first().is_some_and(|&(b, ..)| s > b) {
                     best.clear();
                 }
-                best.push((s, k, text));
+                best.push((s, k, ks.text(k)));
             }
             total += best
                 .iter()
@@ -498,7 +488,7 @@ struct Scan<'a> {
     terms: &'a [Term],
     /// Per term (in `terms` order), each shared key's score, or -1 when it does not match.
     shared: &'a [Box<[i32]>],
-    whole: Option<u64>,
+    whole: Option<&'a str>,
 }
 
 /// What one chunk of a search found (see [`Engine::partial`]).
@@ -570,8 +560,8 @@ const SUBSTRING: i64 = 320;
 
 /// The tier of a key's hit (scored `score` by [`quick_score`]): 0 exact on an identifying field, 1 a name's prefix, 2 a name, 3
 /// anything else.
-fn tier_of(k: &Key, score: i64, term: &Term) -> u8 {
-    if k.exact == term.exact && k.field.identifies() {
+fn tier_of(keys: KeySlice<'_>, k: &Key, score: i64, term: &Term) -> u8 {
+    if k.field.identifies() && keys.is_exact(k, &term.text) {
         0
     } else if k.field.is_name() && score > SUBSTRING {
         1
@@ -587,8 +577,8 @@ fn tier_of(k: &Key, score: i64, term: &Term) -> u8 {
 /// and a score in that order. `None` when the term's characters do not all occur in order.
 /// This is what lets one keystroke search hundreds of thousands of records: it costs a
 /// `starts_with`, a `find` and one linear scan, where a full fuzzy alignment costs far more.
-fn quick_score(text: &str, initials: &str, term: &Term, scattered: bool) -> Option<i64> {
-    let (hay, needle) = (text.as_bytes(), term.text.as_bytes());
+fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<i64> {
+    let (hay, needle) = (keys.bytes(k), term.text.as_bytes());
     if needle.len() > hay.len() {
         return None;
     }
@@ -604,7 +594,7 @@ fn quick_score(text: &str, initials: &str, term: &Term, scattered: bool) -> Opti
             None => true,
             Some(b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
             // Chinese text before it (the common case, told without a Unicode table lookup).
-            Some(_) => !text[..i]
+            Some(_) => !keys.text(k)[..i]
                 .chars()
                 .next_back()
                 .is_some_and(|c| is_han(c) || c.is_alphanumeric()),
@@ -613,19 +603,23 @@ fn quick_score(text: &str, initials: &str, term: &Term, scattered: bool) -> Opti
     }
     // One or two letters match only where they stand together: scattered, they would match
     // nearly every record. Nor do the letters of pinyin (see `KeyField::scattered`).
-    if !scattered {
+    if !k.field.scattered() {
         return None;
     }
     term.text.chars().nth(2)?;
     // A scattered subsequence is noise in long titles ("pemb" would match almost every "phase
     // … versus … combined" title): gaps are bounded, except for the initials of words. (Word
     // initials are a subsequence too: when there is none, there is nothing to try.)
-    let (start, end) = subsequence_span(text, &term.text)?;
+    let (start, end) = if term.text.is_ascii() {
+        subsequence_bytes(hay, needle)?
+    } else {
+        subsequence_span(keys.text(k), &term.text)?
+    };
     let gaps = end - start - needle.len();
     if gaps <= MAX_GAPS {
         return Some(160 - gaps as i64 - (start.min(30) as i64));
     }
-    subsequence_span(initials, &term.text).map(|_| 150)
+    subsequence_span(keys.initials(k), &term.text).map(|_| 150)
 }
 
 /// How many characters may lie between the letters of a fuzzy match, in all. The same for
@@ -634,17 +628,8 @@ const MAX_GAPS: usize = 10;
 
 /// The byte span of the leftmost greedy occurrence of `term`'s chars, in order, in `text`.
 fn subsequence_span(text: &str, term: &str) -> Option<(usize, usize)> {
-    let (hay, needle) = (text.as_bytes(), term.as_bytes());
     if term.is_ascii() {
-        // Byte by byte, with memchr jumping to each next char.
-        let mut at = 0;
-        let mut start = None;
-        for &b in needle {
-            let i = at + memchr::memchr(b, &hay[at..])?;
-            start.get_or_insert(i);
-            at = i + 1;
-        }
-        return Some((start.unwrap_or(0), at));
+        return subsequence_bytes(text.as_bytes(), term.as_bytes());
     }
     let mut chars = text.char_indices();
     let (mut start, mut end) = (None, 0);
@@ -655,6 +640,20 @@ fn subsequence_span(text: &str, term: &str) -> Option<(usize, usize)> {
     }
     Some((start.unwrap_or(0), end))
 }
+
+/// [`subsequence_span`] of ASCII bytes (no byte of a multi-byte char equals an ASCII one),
+/// with memchr jumping to each next byte.
+fn subsequence_bytes(hay: &[u8], needle: &[u8]) -> Option<(usize, usize)> {
+    let mut at = 0;
+    let mut start = None;
+    for &b in needle {
+        let i = at + memchr::memchr(b, &hay[at..])?;
+        start.get_or_insert(i);
+        at = i + 1;
+    }
+    Some((start.unwrap_or(0), at))
+}
+
 /// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,
 /// status, year) reject records that have no such attribute.
 pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::normalize::{char_mask, fold, pinyin, strip_punctuation};
+use super::normalize::{char_mask, fold, keeps, pinyin};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
@@ -99,19 +99,20 @@ impl KeyField {
     }
 }
 
-/// One searchable key.
+/// One searchable key (24 bytes: a search reads millions of them).
 #[derive(Debug, Clone, Copy)]
 pub struct Key {
-    pub field: KeyField,
     pub mask: u64,
     /// Byte span of the folded text in the text of the key's part.
     start: u32,
     len: u32,
+    /// Bytes of the text with punctuation dropped: only a term of this length can be an
+    /// exact hit (see [`KeySlice::is_exact`]).
+    stripped: u32,
     /// Bytes of the first letters of its words, stored right after the text ("tdb" for
     /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
     initials: u16,
-    /// Hash of the key with punctuation dropped, for exact hits.
-    pub exact: u64,
+    pub field: KeyField,
 }
 
 /// A key by its place: a record's own keys are numbered across the parts of the index; the
@@ -146,10 +147,23 @@ impl<'a> KeySlice<'a> {
         &self.text[k.start as usize..(k.start + k.len) as usize]
     }
 
+    /// A key's text as bytes: what matching reads. (Slicing the `str` checks that both ends
+    /// are char boundaries, which reads the byte at the key's end, a memory access of its own
+    /// in a scan that is bound by memory.)
+    pub fn bytes(&self, k: &Key) -> &'a [u8] {
+        &self.text.as_bytes()[k.start as usize..(k.start + k.len) as usize]
+    }
+
     /// The first letters of a key's words.
     pub fn initials(&self, k: &Key) -> &'a str {
         let from = (k.start + k.len) as usize;
         &self.text[from..from + k.initials as usize]
+    }
+
+    /// Whether the key, punctuation dropped, is `term` (folded, without punctuation).
+    pub fn is_exact(&self, k: &Key, term: &str) -> bool {
+        k.stripped as usize == term.len()
+            && self.text(k).chars().filter(|&c| keeps(c)).eq(term.chars())
     }
 
     /// The reference of the `i`th key.
@@ -196,16 +210,6 @@ pub struct Index {
 
 /// A slot without a phase (not a trial, or a trial whose phase is not given).
 pub const NO_PHASE: u8 = u8::MAX;
-
-pub fn hash(s: &str) -> u64 {
-    // FNV-1a: stable, fast, good enough for short keys.
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
 
 /// Keys being built, reused from part to part by one thread.
 #[derive(Default)]
@@ -258,8 +262,12 @@ impl Builder {
             mask: char_mask(folded),
             start,
             len: folded.len() as u32,
+            stripped: folded
+                .chars()
+                .filter(|&c| keeps(c))
+                .map(char::len_utf8)
+                .sum::<usize>() as u32,
             initials,
-            exact: hash(&strip_punctuation(folded)),
         });
     }
 
@@ -598,5 +606,32 @@ fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared
                 b.add(KeyField::Other, o);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_hits_ignore_punctuation_and_read_the_text() {
+        let mut b = Builder::default();
+        b.push(KeyField::Acronym, "leap-012");
+        b.push(KeyField::Id, "b-all");
+        b.push(KeyField::Name, "胶质瘤");
+        let keys = b.take();
+        let slice = KeySlice {
+            keys: &keys.keys,
+            text: &keys.text,
+            first: 0,
+        };
+        let [leap, ball, glioma] = [0, 1, 2].map(|i| &slice.keys[i]);
+        assert!(slice.is_exact(leap, "leap012"));
+        assert!(!slice.is_exact(leap, "leap013"), "same length, other text");
+        assert!(!slice.is_exact(leap, "leap01"));
+        assert!(slice.is_exact(ball, "ball"));
+        assert!(slice.is_exact(glioma, "胶质瘤"));
+        assert_eq!(slice.initials(leap), "l0", "word initials follow the text");
+        assert_eq!(slice.bytes(ball), b"b-all");
     }
 }

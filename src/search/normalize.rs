@@ -47,10 +47,12 @@ pub fn fold_query(s: &str) -> String {
 
 /// Drops what is neither a letter, a digit nor a Han character from already folded text.
 pub fn strip_punctuation(folded: &str) -> String {
-    folded
-        .chars()
-        .filter(|c| c.is_alphanumeric() || is_han(*c))
-        .collect()
+    folded.chars().filter(|&c| keeps(c)).collect()
+}
+
+/// Whether [`strip_punctuation`] keeps a char.
+pub fn keeps(c: char) -> bool {
+    c.is_alphanumeric() || is_han(c)
 }
 
 /// A pinyin spelling of a text, with the index of the source char behind each letter.
