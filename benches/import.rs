@@ -34,9 +34,7 @@ fn fixtures() -> Vec<(String, String)> {
 
 fn import(files: &[(String, String)]) -> CorpusFile {
     let mut imp = Importer::new(CorpusFile::default());
-    for (name, text) in files {
-        imp.add_text(name, text);
-    }
+    imp.add_texts(files);
     let (file, report) = imp.finish();
     assert_eq!(report.skipped(), 0);
     file

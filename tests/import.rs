@@ -691,3 +691,67 @@ fn hostile_text_and_odd_numbers_do_not_break_the_import() {
     // The Chinese condition gets an id all the same.
     assert!(!c.diseases[0].id.is_empty());
 }
+
+#[test]
+fn files_and_large_pages_imported_on_every_core_merge_in_the_order_given() {
+    // Files one at a time, and all at once (mapped on several threads): the same corpus and
+    // the same report, in the order the files were given.
+    let paths: Vec<PathBuf> = ALL.iter().rev().map(|n| fixture(n)).collect();
+    let mut one = Importer::new(CorpusFile::default());
+    for p in &paths {
+        one.add_file(p);
+    }
+    let (one_file, one_report) = one.finish();
+    let (all_file, all_report) = import_ctgov_files(&paths, None);
+    assert_eq!(one_file, all_file);
+    assert_eq!(one_report.events, all_report.events);
+    let order: Vec<&str> = all_report
+        .events
+        .iter()
+        .map(|e| match e {
+            Event::Imported { file, .. } => file.rsplit('/').next().unwrap_or(file),
+            e => panic!("{e}"),
+        })
+        .collect();
+    assert_eq!(order, ALL.iter().rev().copied().collect::<Vec<_>>());
+
+    // A page large enough to be mapped in parallel keeps its studies' order, and a bad study
+    // in it is reported at its own position.
+    let text = std::fs::read_to_string(fixture("NCT06388018.json")).unwrap();
+    let page: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut studies: Vec<serde_json::Value> = (0..40)
+        .map(|i| {
+            let mut s = page["studies"][0].clone();
+            s["protocolSection"]["identificationModule"]["nctId"] =
+                serde_json::Value::String(format!("NCT9{i:07}"));
+            s
+        })
+        .collect();
+    studies[17] = serde_json::json!({"protocolSection": 5});
+    let big = serde_json::json!({ "studies": studies }).to_string();
+    let mut imp = Importer::new(CorpusFile::default());
+    imp.add_texts(&[("page.json".to_string(), big)]);
+    let (file, report) = imp.finish();
+    assert_eq!(report.imported(), 39);
+    assert_eq!(report.skipped(), 1);
+    let skipped = report.events.iter().position(|e| {
+        matches!(
+            e,
+            Event::Skipped {
+                position: Some(17),
+                ..
+            }
+        )
+    });
+    assert_eq!(skipped, Some(17), "{:?}", report.events[17]);
+    let ids: Vec<&str> = file
+        .trials
+        .iter()
+        .map(|t| t.registry_ids[0].as_str())
+        .collect();
+    let want: Vec<String> = (0..40)
+        .filter(|&i| i != 17)
+        .map(|i| format!("NCT9{i:07}"))
+        .collect();
+    assert_eq!(ids, want);
+}

@@ -32,9 +32,7 @@ pub fn ctgov(
         },
     };
     let mut imp = Importer::new(base);
-    for f in files {
-        imp.add_file(f);
-    }
+    imp.add_files(files);
     let (file, report) = imp.finish();
     let list_imported = report.imported() <= LIST_LIMIT;
     for e in &report.events {

@@ -179,68 +179,54 @@ impl Importer {
 
     /// Reads a file of ClinicalTrials.gov JSON; problems go to the report.
     pub fn add_file(&mut self, path: &Path) {
-        let name = path.display().to_string();
-        match read(path) {
-            Ok(text) => self.add_text(&name, &text),
-            Err(message) => self.report.events.push(Event::BadFile {
-                file: name,
-                at: None,
-                message,
-            }),
-        }
+        self.add_files(std::slice::from_ref(&path));
+    }
+
+    /// Reads files of ClinicalTrials.gov JSON, on every core: each file is read and its
+    /// studies mapped by whichever thread is free, then merged in the order given, so the
+    /// result and the report do not depend on the threads.
+    pub fn add_files(&mut self, paths: &[impl AsRef<Path> + Sync]) {
+        let prepared = parallel(paths, |p| {
+            let name = p.as_ref().display().to_string();
+            match read(p.as_ref()) {
+                Ok(text) => prepare(&name, &text),
+                Err(message) => Prepared::bad(&name, None, message),
+            }
+        });
+        self.merge_all(prepared);
     }
 
     /// Imports the studies in `text`; `name` names it in the report.
     pub fn add_text(&mut self, name: &str, text: &str) {
-        let ctgov::Split { doc, studies } = match ctgov::split(text) {
-            Ok(s) => s,
-            Err(e) => {
-                let (at, message) = match e {
-                    ctgov::ShapeError::Syntax {
-                        line,
-                        column,
-                        message,
-                    } => (Some((line, column)), format!("not valid JSON: {message}")),
-                    e => (None, e.to_string()),
-                };
-                self.report.events.push(Event::BadFile {
-                    file: name.to_string(),
-                    at,
-                    message,
-                });
-                return;
-            }
-        };
-        if studies.is_empty() {
-            self.report.events.push(Event::BadFile {
-                file: name.to_string(),
-                at: None,
-                message: "holds no studies (an empty list)".into(),
-            });
+        let p = prepare(name, text);
+        self.merge(p);
+    }
+
+    /// Imports several texts, named, as [`Importer::add_files`] imports files.
+    pub fn add_texts(&mut self, texts: &[(String, String)]) {
+        let prepared = parallel(texts, |(name, text)| prepare(name, text));
+        self.merge_all(prepared);
+    }
+
+    fn merge_all(&mut self, prepared: Vec<Prepared>) {
+        for p in prepared {
+            self.merge(p);
         }
-        for raw in studies {
-            let skipped = |nct: Option<String>, message: String| Event::Skipped {
-                file: name.to_string(),
-                position: raw.position,
-                nct,
-                message,
-            };
-            let draft = ctgov::parse_study(&doc, &raw).and_then(|s| ctgov::map_study(&s));
-            let mut draft = match draft {
+    }
+
+    /// Adds a file's mapped studies to the corpus, in order, and reports each.
+    fn merge(&mut self, p: Prepared) {
+        let Prepared { file, events } = p;
+        for e in events {
+            let draft = match e {
                 Ok(d) => d,
-                Err(e) => {
-                    self.report.events.push(skipped(e.nct, e.message));
+                Err(event) => {
+                    self.report.events.push(event);
                     continue;
                 }
             };
-            if let Some(problem) = check(&mut draft) {
-                self.report
-                    .events
-                    .push(skipped(Some(draft.nct.clone()), problem));
-                continue;
-            }
             let nct = draft.nct.clone();
-            let file = name.to_string();
+            let file = file.clone();
             self.report.events.push(match self.merger.add(draft) {
                 Added::New(id) => Event::Imported { file, nct, id },
                 Added::Replaced(id) => Event::Updated {
@@ -270,6 +256,118 @@ impl Importer {
 }
 
 /// Reads a file as text, bounded like a corpus file.
+/// A file's studies mapped and checked, not yet merged: each a draft to merge, or the event
+/// that reports why it is not (a study skipped, the file unreadable).
+struct Prepared {
+    file: String,
+    events: Vec<Result<ctgov::Draft, Event>>,
+}
+
+impl Prepared {
+    fn bad(file: &str, at: Option<(usize, usize)>, message: String) -> Prepared {
+        Prepared {
+            file: file.to_string(),
+            events: vec![Err(Event::BadFile {
+                file: file.to_string(),
+                at,
+                message,
+            })],
+        }
+    }
+}
+
+/// Scans a text and maps each of its studies, the studies of a large page on every core.
+fn prepare(name: &str, text: &str) -> Prepared {
+    let ctgov::Split { doc, studies } = match ctgov::split(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let (at, message) = match e {
+                ctgov::ShapeError::Syntax {
+                    line,
+                    column,
+                    message,
+                } => (Some((line, column)), format!("not valid JSON: {message}")),
+                e => (None, e.to_string()),
+            };
+            return Prepared::bad(name, at, message);
+        }
+    };
+    if studies.is_empty() {
+        return Prepared::bad(name, None, "holds no studies (an empty list)".into());
+    }
+    let one = |raw: &ctgov::RawStudy| {
+        let skipped = |nct: Option<String>, message: String| Event::Skipped {
+            file: name.to_string(),
+            position: raw.position,
+            nct,
+            message,
+        };
+        let mut draft = ctgov::parse_study(&doc, raw)
+            .and_then(|s| ctgov::map_study(&s))
+            .map_err(|e| skipped(e.nct, e.message))?;
+        match check(&mut draft) {
+            Some(problem) => Err(skipped(Some(draft.nct.clone()), problem)),
+            None => Ok(draft),
+        }
+    };
+    let events = if studies.len() < PARALLEL_STUDIES {
+        studies.iter().map(one).collect()
+    } else {
+        parallel(&studies, one)
+    };
+    Prepared {
+        file: name.to_string(),
+        events,
+    }
+}
+
+/// A page with fewer studies is mapped on one thread: starting threads would cost more.
+const PARALLEL_STUDIES: usize = 16;
+
+/// `f` of every item, in order, computed on every core (each thread takes the next item).
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    // Asked once: on Linux the answer reads the cgroup's CPU quota from /proc, which costs as
+    // much as mapping a small study.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8)
+    });
+    let threads = cores.min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (next, f) = (&next, &f);
+                s.spawn(move || {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(out) => out,
+                // A panic in mapping is a bug; let it surface as one.
+                Err(e) => std::panic::resume_unwind(e),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 fn read(path: &Path) -> Result<String, String> {
     let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
     if meta.is_dir() {
@@ -336,15 +434,13 @@ fn check(d: &mut ctgov::Draft) -> Option<String> {
 
 /// Imports files into `base` (an empty corpus when `None`).
 pub fn import_ctgov_files(
-    paths: &[impl AsRef<Path>],
+    paths: &[impl AsRef<Path> + Sync],
     base: Option<CorpusFile>,
 ) -> (CorpusFile, Report) {
     let mut imp = Importer::new(base.unwrap_or_else(|| CorpusFile {
         schema_version: 1,
         ..Default::default()
     }));
-    for p in paths {
-        imp.add_file(p.as_ref());
-    }
+    imp.add_files(paths);
     imp.finish()
 }
