@@ -3,7 +3,9 @@
 //! Keys are short (one name, one alias, one id each) and Latin and Chinese text never share a
 //! key, because key length and the Unicode path are what a fuzzy matcher's time depends on.
 //! Each key carries a 64-bit character mask so most keys are rejected by one AND before the
-//! matcher sees them. All key text lives in one `String`; a key is a span of it.
+//! matcher sees them. A record's own keys are spans of its part's text (parts of 4,096
+//! records, built in parallel and kept as built); the names of linked therapies and diseases
+//! are shared keys, stored once and listed by each trial that links to them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
