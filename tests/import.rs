@@ -44,6 +44,14 @@ fn assert_valid(file: &CorpusFile) -> Corpus {
     }
 }
 
+/// The trial's outcome whose label contains `part`.
+fn labelled<'a>(t: &'a Trial, part: &str) -> &'a Outcome {
+    t.outcomes
+        .iter()
+        .find(|o| o.label.as_deref().unwrap_or("").contains(part))
+        .unwrap_or_else(|| panic!("no outcome labelled {part:?}"))
+}
+
 fn arm_label<'a>(t: &'a Trial, arm: Option<&str>) -> &'a str {
     arm.and_then(|a| t.arm(a))
         .and_then(|a| a.label.en.as_deref())
@@ -176,16 +184,7 @@ fn non_oncology_records_import_with_their_analyses() {
 
     // Dupilumab: differences (not ratios) with 90% CIs go to the note, p-values to `p`.
     let t = trial(&file, "NCT02210780");
-    let iga = t
-        .outcomes
-        .iter()
-        .find(|o| {
-            o.label
-                .as_deref()
-                .unwrap_or("")
-                .contains("Investigator's Global")
-        })
-        .expect("IGA outcome");
+    let iga = labelled(t, "Investigator's Global");
     assert!(iga.hr.is_none());
     let p = iga.p.as_ref().expect("p-value");
     assert_eq!((p.cmp, p.value.text()), (Cmp::Lt, "0.0001"));
@@ -273,16 +272,7 @@ fn open_label_extension_groups_are_not_arms() {
         note.contains("Groups outside the protocol's arms: Placebo->OL CZP (SS): 3;"),
         "{note}"
     );
-    let week4 = t
-        .outcomes
-        .iter()
-        .find(|o| {
-            o.label
-                .as_deref()
-                .unwrap_or("")
-                .contains("Plasma Concentration at Week 4")
-        })
-        .expect("week 4 concentration");
+    let week4 = labelled(t, "Plasma Concentration at Week 4");
     assert_eq!(week4.values.len(), 1);
     assert!(
         week4
