@@ -5,12 +5,15 @@
 //! [`corpus::Corpus`], indexed by [`search`], and presented by the same code to the TUI
 //! ([`tui`]) and to the non-interactive commands ([`cli`]): [`present`] builds the detail
 //! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
+//! [`import`] turns registry records into a corpus; [`par`] spreads loading and importing
+//! over the cores.
 
 pub mod cli;
 pub mod compare;
 pub mod corpus;
 pub mod export;
 pub mod import;
+pub mod par;
 pub mod present;
 pub mod search;
 pub mod synthetic;

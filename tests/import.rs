@@ -449,69 +449,29 @@ fn merged_into_the_bundled_corpus_it_validates_and_links() {
     assert!(err.contains("imported 0, updated 1, skipped 0"), "{err}");
 
     // Search finds the imported trials by NCT id and by an intervention's other name.
-    let s = evidex(
-        dir.path(),
-        &[
-            "--corpus",
-            out.to_str().expect("utf-8"),
-            "search",
-            "NCT02513394",
-        ],
-    );
+    let on_merged = |args: &[&str]| {
+        let mut all = vec!["--corpus", out.to_str().expect("utf-8")];
+        all.extend_from_slice(args);
+        evidex(dir.path(), &all)
+    };
+    let s = on_merged(&["search", "NCT02513394"]);
     let found = text(&s.stdout);
     assert!(s.status.success(), "{}", text(&s.stderr));
     assert!(found.contains("PALLAS"), "{found}");
-    let s = evidex(
-        dir.path(),
-        &[
-            "--corpus",
-            out.to_str().expect("utf-8"),
-            "search",
-            "--json",
-            "Lambrolizumab",
-        ],
-    );
+    let s = on_merged(&["search", "--json", "Lambrolizumab"]);
     let found = text(&s.stdout);
     assert!(found.contains("\"nct04267848\""), "{found}");
-    let s = evidex(
-        dir.path(),
-        &[
-            "--corpus",
-            out.to_str().expect("utf-8"),
-            "search",
-            "--json",
-            "REGN668",
-        ],
-    );
+    let s = on_merged(&["search", "--json", "REGN668"]);
     assert!(text(&s.stdout).contains("\"nct02210780\""));
 
     // Shown and compared with their posted results.
-    let s = evidex(
-        dir.path(),
-        &[
-            "--corpus",
-            out.to_str().expect("utf-8"),
-            "show",
-            "NCT02513394",
-        ],
-    );
+    let s = on_merged(&["show", "NCT02513394"]);
     let shown = text(&s.stdout);
     assert!(
         shown.contains("HR 0.96 (95% CI 0.81–1.14), P=0.65"),
         "{shown}"
     );
-    let s = evidex(
-        dir.path(),
-        &[
-            "--corpus",
-            out.to_str().expect("utf-8"),
-            "compare",
-            "nct02513394",
-            "nct02552212",
-            "--format",
-            "md",
-        ],
-    );
+    let s = on_merged(&["compare", "nct02513394", "nct02552212", "--format", "md"]);
     let md = text(&s.stdout);
     assert!(s.status.success(), "{}", text(&s.stderr));
     assert!(

@@ -324,48 +324,9 @@ fn prepare(name: &str, text: &str) -> Prepared {
 /// A page with fewer studies is mapped on one thread: starting threads would cost more.
 const PARALLEL_STUDIES: usize = 16;
 
-/// `f` of every item, in order, computed on every core (each thread takes the next item).
+/// `f` of every item, in order, on every core.
 fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    // Asked once: on Linux the answer reads the cgroup's CPU quota from /proc, which costs as
-    // much as mapping a small study.
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let cores = *CORES.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 8)
-    });
-    let threads = cores.min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (next, f) = (&next, &f);
-                s.spawn(move || {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        out.push((i, f(item)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(out) => out,
-                // A panic in mapping is a bug; let it surface as one.
-                Err(e) => std::panic::resume_unwind(e),
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    crate::par::map(items, || (), |(), item| f(item))
 }
 
 fn read(path: &Path) -> Result<String, String> {

@@ -5,7 +5,6 @@
 //! name (prefix before fuzzy); then the rest by match quality. Ties go to the stronger evidence
 //! level, then the more recent year. The work is split across the machine's cores.
 
-use std::cmp::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -83,19 +82,17 @@ struct Cand {
     /// Tier, score and tie-break packed so that ascending order is rank order (see [`order`]).
     order: u64,
     slot: u32,
-    /// The key the first term matched best; [`NO_KEY`] when there are no terms.
-    key: KeyRef,
+    /// The key the first term matched best; none when there are no terms.
+    key: Option<KeyRef>,
     field: Option<KeyField>,
     named: bool,
 }
 
-const NO_KEY: KeyRef = u32::MAX;
-
 /// The largest score the packed order holds; no sum of a query's terms comes near it.
 const SCORE_MAX: i64 = (1 << 24) - 1;
 
-/// Rank order as one integer: tier, then the higher score, then the tie-break (see
-/// [`Engine::rank`], which orders hits the same way).
+/// Rank order as one integer: tier, then the higher score, then the tie-break; candidates and
+/// hits are both ordered by it (then by slot).
 fn order(tier: u8, score: i64, tie_break: u32) -> u64 {
     (u64::from(tier) << 56)
         | (((SCORE_MAX - score.clamp(0, SCORE_MAX)) as u64) << 32)
@@ -111,14 +108,10 @@ fn unpack(order: u64) -> (u8, i64) {
 
 impl Engine {
     pub fn new(index: Index) -> Engine {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(8);
         Engine {
             index,
             matcher: SkimMatcherV2::default().ignore_case(),
-            threads,
+            threads: crate::par::cores(),
             scratch: Mutex::new(Vec::new()),
         }
     }
@@ -228,7 +221,7 @@ impl Engine {
                     field: c.field,
                     matched: None,
                     slot: c.slot,
-                    key: (c.key != NO_KEY).then_some(c.key),
+                    key: c.key,
                     named: c.named,
                 }
             })
@@ -241,7 +234,8 @@ impl Engine {
                 h.score = score;
             }
         }
-        hits[..refine].sort_by(|a, b| self.rank(a, b));
+        hits[..refine]
+            .sort_by_key(|h| (order(h.tier, h.score, self.index.tie_break(h.slot)), h.slot));
         for h in &mut hits {
             h.matched = h.key.map(|k| self.index.key(k).1.to_string());
         }
@@ -252,18 +246,6 @@ impl Engine {
             facets,
             elapsed: started.elapsed(),
         }
-    }
-
-    fn rank(&self, a: &Hit, b: &Hit) -> Ordering {
-        a.tier
-            .cmp(&b.tier)
-            .then(b.score.cmp(&a.score))
-            .then(
-                self.index
-                    .tie_break(a.slot)
-                    .cmp(&self.index.tie_break(b.slot)),
-            )
-            .then(a.slot.cmp(&b.slot))
     }
 
     /// Every key of a slot, its own and the shared keys it links to, each with the keys it
@@ -322,7 +304,7 @@ impl Engine {
             return Some(Cand {
                 order: order(3, 0, tie_break),
                 slot,
-                key: NO_KEY,
+                key: None,
                 field: None,
                 named: false,
             });
@@ -390,7 +372,7 @@ impl Engine {
         Some(Cand {
             order: order(tier, total, tie_break),
             slot,
-            key: first.map_or(NO_KEY, |(_, k)| k),
+            key: first.map(|(_, k)| k),
             field: first.map(|(f, _)| f),
             named,
         })

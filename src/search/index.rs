@@ -288,48 +288,21 @@ impl Builder {
 
 impl Index {
     /// Indexes every record of the corpus, on every core: the threads take parts of
-    /// [`PART`] records in turn.
+    /// [`PART`] records in turn, each reusing its own builder.
     pub fn build(corpus: Arc<Corpus>) -> Index {
         let records: Vec<RecordRef> = corpus.records().collect();
         let shared = Shared::new(&corpus);
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 8);
         let runs: Vec<&[RecordRef]> = records.chunks(PART).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut built: Vec<(usize, Part)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads.min(runs.len()))
-                .map(|_| {
-                    let (corpus, shared, runs, next) = (&corpus, &shared, &runs, &next);
-                    s.spawn(move || {
-                        let mut b = Builder::default();
-                        let mut links = Vec::new();
-                        let mut out = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(run) = runs.get(i) else { break };
-                            out.push((i, build_part(&mut b, &mut links, corpus, shared, run)));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("an indexing thread does not panic"))
-                .collect()
-        });
-        built.sort_by_key(|(i, _)| *i);
+        let mut parts = crate::par::map(
+            &runs,
+            || (Builder::default(), Vec::new()),
+            |(b, links), run| build_part(b, links, &corpus, &shared, run),
+        );
         let mut key_base = 0u32;
-        let parts = built
-            .into_iter()
-            .map(|(_, mut p)| {
-                p.key_base = key_base;
-                key_base += p.keys.keys.len() as u32;
-                p
-            })
-            .collect();
+        for p in &mut parts {
+            p.key_base = key_base;
+            key_base += p.keys.keys.len() as u32;
+        }
         let mut disease_start = Vec::with_capacity(records.len() + 1);
         let mut diseases = Vec::new();
         for r in &records {

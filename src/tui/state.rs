@@ -248,6 +248,14 @@ pub fn keep_visible(offset: usize, selected: usize, visible: usize) -> usize {
     keep_span_visible(offset, selected, selected, visible)
 }
 
+/// The rows `first..=last` that line `line` of a laid-out document takes (rows are tagged
+/// with the line they come from; a wrapped line takes several). Row 0 when it has none.
+pub fn rows_of<T>(rows: &[(T, usize)], line: usize) -> (usize, usize) {
+    let first = rows.iter().position(|(_, i)| *i == line).unwrap_or(0);
+    let last = rows.iter().rposition(|(_, i)| *i == line).unwrap_or(first);
+    (first, last)
+}
+
 /// Like [`keep_visible`] for an item that spans rows `first..=last` (a wrapped line); when it
 /// is taller than the window, its first row wins.
 pub fn keep_span_visible(offset: usize, first: usize, last: usize, visible: usize) -> usize {

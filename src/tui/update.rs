@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::action::{Action, Event};
 use super::keymap::Context;
 use super::state::{
-    Focus, Load, Screen, State, Tab, areas, keep_span_visible, keep_visible, row_height,
+    Focus, Load, Screen, State, Tab, areas, keep_span_visible, keep_visible, row_height, rows_of,
 };
 use crate::compare::MAX_COLUMNS;
 use crate::corpus::{Kind, RecordRef};
@@ -367,14 +367,7 @@ fn follow_cursor(s: &mut State) {
     };
     let pane = areas(s.width, s.height).detail;
     let rows = present::detail(c, r, s.lang).layout(pane.width.saturating_sub(2) as usize);
-    let first = rows
-        .iter()
-        .position(|(_, i)| *i == s.detail.cursor)
-        .unwrap_or(0);
-    let last = rows
-        .iter()
-        .rposition(|(_, i)| *i == s.detail.cursor)
-        .unwrap_or(first);
+    let (first, last) = rows_of(&rows, s.detail.cursor);
     let visible = pane.height.saturating_sub(2) as usize;
     s.detail.offset = keep_span_visible(s.detail.offset, first, last, visible);
 }

@@ -11,7 +11,9 @@ use crate::present;
 use crate::search::{self, KeyField, highlight};
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::keymap::{self, Context};
-use crate::tui::state::{Focus, State, areas, keep_span_visible, keep_visible, row_height};
+use crate::tui::state::{
+    Focus, State, areas, keep_span_visible, keep_visible, row_height, rows_of,
+};
 use crate::tui::theme::Theme;
 
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
@@ -328,14 +330,7 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     };
     let doc = present::detail(c, r, s.lang);
     let lines = layout_doc(&doc, inner.width as usize, theme);
-    let cursor_row = lines
-        .iter()
-        .position(|(_, i)| *i == s.detail.cursor)
-        .unwrap_or(0);
-    let cursor_end = lines
-        .iter()
-        .rposition(|(_, i)| *i == s.detail.cursor)
-        .unwrap_or(cursor_row);
+    let (cursor_row, cursor_end) = rows_of(&lines, s.detail.cursor);
     let visible = inner.height as usize;
     let offset = if focused {
         keep_span_visible(s.detail.offset, cursor_row, cursor_end, visible)
