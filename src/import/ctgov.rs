@@ -92,7 +92,7 @@ const STUDY_KEYS: [&str; 5] = [
 ///
 /// A bare study is returned whole; a page or an array is split into its elements, whatever
 /// they hold (each element's own problems are found when it is parsed). Only the structure is
-/// scanned here ([`scan`]); values are parsed later.
+/// scanned here (`scan.rs`); values are parsed later.
 pub fn split(text: &str) -> Result<Split<'_>, ShapeError> {
     let syntax = |e: ScanError| {
         let (line, column) = e.line_col(text);

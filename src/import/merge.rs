@@ -6,7 +6,7 @@
 //! - the trial is matched to an existing one by NCT id (case-insensitive, any of its
 //!   `registry_ids`). A trial that came only from this same registry record is replaced
 //!   wholesale (its id kept); a hand-curated trial keeps its arms, outcomes and citations and
-//!   gains the registry's (see [`Merger::update_curated`]);
+//!   gains the registry's (see `update_curated`);
 //! - each intervention is linked to an existing therapy whose name or alias equals the
 //!   intervention's name, or failing that one of its `otherNames` (three characters or more,
 //!   all pointing at the same therapy); a linked therapy gains the names it lacked as aliases

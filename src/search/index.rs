@@ -288,7 +288,7 @@ impl Builder {
 
 impl Index {
     /// Indexes every record of the corpus, on every core: the threads take parts of
-    /// [`PART`] records in turn, each reusing its own builder.
+    /// 4,096 records in turn, each reusing its own builder.
     pub fn build(corpus: Arc<Corpus>) -> Index {
         let records: Vec<RecordRef> = corpus.records().collect();
         let shared = Shared::new(&corpus);

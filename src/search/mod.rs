@@ -1,5 +1,5 @@
 //! Search: folding and pinyin ([`normalize`]), the key index ([`index`]), the query language
-//! ([`query`]), matching and ranking ([`engine`]) and the background thread ([`worker`]).
+//! ([`query`]), matching and ranking ([`engine`](mod@engine)) and the background thread ([`worker`]).
 
 pub mod engine;
 pub mod index;

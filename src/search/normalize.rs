@@ -2,7 +2,7 @@
 //!
 //! [`fold`] maps a string char by char (the result has exactly as many chars as the input), so a
 //! match position in the folded text is a position in the original: highlights need no table.
-//! Pinyin keys do need one: [`pinyin`] returns, with the key, the index of the Chinese character
+//! Pinyin keys do need one: [`pinyin()`] returns, with the key, the index of the Chinese character
 //! each pinyin letter came from.
 
 /// Folds one char: full-width ASCII to ASCII, upper to lower case.
