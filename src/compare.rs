@@ -1,17 +1,27 @@
-//! Side-by-side comparison of 2–4 records as pure data: columns, rows aligned by field and by
-//! endpoint, the best value of each row, and the caveats that must travel with it.
+//! Side-by-side comparison of 2–4 records as pure data: columns, rows grouped by what they
+//! measure, the best value of each row, and the caveats that must travel with it.
 //!
 //! The TUI draws a [`Comparison`]; `evidex compare` prints the same one through
 //! [`crate::export`]. Nothing here knows about terminals or file formats.
+//!
+//! Rows are grouped by a typed [`Group`]: the study and therapy facts, then, per endpoint,
+//! one group per way of measuring it ([`Statistic`]: a median or other time, a rate at a time
+//! point, an amount) and one for its hazard ratio, so that a 4-year survival rate and a median
+//! survival never share a header. ★ ([`Cell::best`]) marks the best value of a row only among
+//! columns that measure the same thing in the same kind of population (a shared disease, the
+//! whole trial population rather than a subgroup).
 
 use serde::Serialize;
 
-use crate::corpus::{Corpus, Kind, Lang, Outcome, RecordRef, Trial};
+use crate::corpus::{ArmValue, Corpus, Design, Kind, Lang, Outcome, RecordRef, Trial};
 use crate::present::{self, exp_ctrl, unit_suffix};
 
 pub const MAX_COLUMNS: usize = 4;
 
 pub const CROSS_TRIAL: &str = "Cross-trial comparison: populations, designs and follow-up differ; differences are not tested.";
+
+pub const COMPUTED: &str =
+    "Differences are computed by evidex from the reported figures, not reported by the sources.";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
@@ -21,6 +31,9 @@ pub struct Column {
     /// Weaker-evidence label shown in the header: `single-arm`, `retrospective`, `planned`.
     pub caution: Option<String>,
     pub flags: Vec<String>,
+    /// Disease ids the column is about (a trial's diseases).
+    #[serde(skip)]
+    pub diseases: Vec<String>,
     #[serde(skip)]
     pub record: RecordRef,
 }
@@ -39,27 +52,201 @@ impl Cell {
             best: false,
         }
     }
+
+    /// Whether the cell holds no figure: not reported, or not applicable to its column.
+    pub fn is_blank(&self) -> bool {
+        self.text == NOT_REPORTED || self.text == NOT_APPLICABLE
+    }
+}
+
+/// How an endpoint's figures are summarised: figures summarised differently never share a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statistic {
+    /// A median time to an event (median PFS in months).
+    Median,
+    /// Another time or duration (one patient's survival in years).
+    Time,
+    /// A share of patients, in per cent (a response rate, a survival rate at a time point).
+    Rate,
+    /// Anything else: counts of patients, scores, costs.
+    Amount,
+}
+
+/// The block a row belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Group {
+    /// Design, evidence, population and arms of the compared studies.
+    Study,
+    /// Class, targets, approvals and studies of the compared therapies.
+    Therapy,
+    /// One endpoint measured one way: same statistic, same unit, same time point.
+    Measure {
+        endpoint: String,
+        statistic: Statistic,
+        unit: Option<String>,
+        /// The time point of a rate or amount ("4 years"), when the source gives it.
+        at: Option<String>,
+    },
+    /// The hazard ratios of one endpoint.
+    Ratio { endpoint: String },
+    /// The corpus's flags on the compared records.
+    Flags,
+}
+
+/// Endpoints that measure the time to an event: given in months, their summary is a median.
+fn time_to_event(endpoint: &str) -> bool {
+    matches!(endpoint, "OS" | "TTP" | "DOR" | "TTR") || endpoint.ends_with("FS")
+}
+
+fn is_time_unit(unit: Option<&str>) -> bool {
+    matches!(
+        unit,
+        Some("months" | "month" | "years" | "year" | "weeks" | "week" | "days" | "day")
+    )
+}
+
+impl Group {
+    /// The heading of the group: `OS, median (months)`, `OS rate at 4 years (%)`,
+    /// `OS hazard ratio`.
+    pub fn title(&self) -> String {
+        match self {
+            Group::Study => "Study".into(),
+            Group::Therapy => "Therapy".into(),
+            Group::Flags => "Flags".into(),
+            Group::Ratio { endpoint } => format!("{endpoint} hazard ratio"),
+            Group::Measure {
+                endpoint,
+                statistic,
+                unit,
+                at,
+            } => {
+                let unit = unit
+                    .as_deref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default();
+                let at = at
+                    .as_deref()
+                    .map(|a| format!(" at {a}"))
+                    .unwrap_or_default();
+                match statistic {
+                    Statistic::Median => format!("{endpoint}, median{unit}"),
+                    Statistic::Time => format!("{endpoint}, time{unit}"),
+                    Statistic::Rate if time_to_event(endpoint) => {
+                        if at.is_empty() {
+                            format!("{endpoint} rate{unit}, time point not stated")
+                        } else {
+                            format!("{endpoint} rate{at}{unit}")
+                        }
+                    }
+                    Statistic::Rate | Statistic::Amount => format!("{endpoint}{at}{unit}"),
+                }
+            }
+        }
+    }
+
+    /// The endpoint the group is about, if any.
+    pub fn endpoint(&self) -> Option<&str> {
+        match self {
+            Group::Measure { endpoint, .. } | Group::Ratio { endpoint } => Some(endpoint),
+            _ => None,
+        }
+    }
+}
+
+/// The time point an imported outcome gives in its note (`Time frame: 4 years.`).
+fn time_frame(o: &Outcome) -> Option<String> {
+    let note = o.note.as_deref()?;
+    let rest = &note[note.find("Time frame: ")? + "Time frame: ".len()..];
+    let end = rest.find(". ").unwrap_or(rest.len());
+    let tf = rest[..end].trim().trim_end_matches('.').trim();
+    (!tf.is_empty()).then(|| tf.to_string())
+}
+
+/// The measure group an outcome of trial `t` belongs to.
+pub fn measure_of(t: &Trial, o: &Outcome) -> Group {
+    let unit = o.unit.as_deref();
+    let label = o.label.as_deref().unwrap_or("").to_lowercase();
+    let statistic = if is_time_unit(unit) {
+        let median = label.contains("median") || label.contains("中位");
+        if median || (time_to_event(&o.endpoint) && t.design != Design::CaseReport) {
+            Statistic::Median
+        } else {
+            Statistic::Time
+        }
+    } else if unit == Some("%") {
+        Statistic::Rate
+    } else {
+        Statistic::Amount
+    };
+    let at = match statistic {
+        Statistic::Rate | Statistic::Amount => time_frame(o),
+        _ => None,
+    };
+    Group::Measure {
+        endpoint: o.endpoint.clone(),
+        statistic,
+        unit: o.unit.clone(),
+        at,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
-    /// The block a row belongs to: `Study`, `PFS (months)`, `Therapy`.
-    pub group: String,
+    pub group: Group,
+    /// The row's label within its group: `Design`, `experimental`, `HR (CI)`.
     pub label: String,
     pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// The label with its group, for formats without group headings:
+    /// `OS, median (months): experimental`.
+    pub fn field(&self) -> String {
+        match &self.group {
+            Group::Study | Group::Therapy | Group::Flags => self.label.clone(),
+            g => format!("{}: {}", g.title(), self.label),
+        }
+    }
+}
+
+/// What a caveat is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaveatKind {
+    /// The columns come from different studies.
+    CrossTrial,
+    /// The columns study different diseases.
+    CrossDisease,
+    /// One column's weaker evidence (its index).
+    Column { column: usize },
+    /// Figures evidex computed.
+    Computed,
+    /// How the compared records were chosen (a therapy's studies).
+    Selection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caveat {
+    #[serde(flatten)]
+    pub kind: CaveatKind,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Caveat>,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
 pub const NOT_APPLICABLE: &str = "—";
 /// Text for an endpoint a trial does not report.
 pub const NOT_REPORTED: &str = "not reported";
+/// Label of the row of differences, which evidex computes.
+pub const DIFFERENCE: &str = "difference (evidex)";
 
 /// The canonical order of endpoints in a comparison.
 fn endpoint_rank(e: &str) -> (u8, String) {
@@ -81,17 +268,95 @@ fn endpoint_rank(e: &str) -> (u8, String) {
     (r, e.to_string())
 }
 
-/// Builds the comparison of `records` (2–4 of any kind) with names in `lang`.
+/// Why a set of records cannot be compared side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotComparable {
+    TooFew,
+    TooMany,
+    Duplicate(String),
+    /// Records of different kinds, or of a kind without comparable fields.
+    Kinds(String),
+}
+
+impl std::fmt::Display for NotComparable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotComparable::TooFew => write!(f, "compare needs 2–{MAX_COLUMNS} records"),
+            NotComparable::TooMany => write!(f, "compare takes at most {MAX_COLUMNS} records"),
+            NotComparable::Duplicate(id) => {
+                write!(f, "{id} is named twice; compare distinct records")
+            }
+            NotComparable::Kinds(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Checks that `records` can be compared: 2–4 distinct trials, or 2–4 distinct therapies.
+/// A trial and a therapy share no rows, so a mixed set is refused with a message that says
+/// what to compare instead.
+pub fn check(c: &Corpus, records: &[RecordRef], lang: Lang) -> Result<(), NotComparable> {
+    if records.len() < 2 {
+        return Err(NotComparable::TooFew);
+    }
+    if records.len() > MAX_COLUMNS {
+        return Err(NotComparable::TooMany);
+    }
+    for (i, r) in records.iter().enumerate() {
+        if records[..i].contains(r) {
+            return Err(NotComparable::Duplicate(c.id_of(*r).to_string()));
+        }
+    }
+    let name = |r: RecordRef| format!("{} ({})", c.name_of(r, lang), c.id_of(r));
+    if let Some(&r) = records
+        .iter()
+        .find(|r| !matches!(r.kind, Kind::Trial | Kind::Therapy))
+    {
+        return Err(NotComparable::Kinds(format!(
+            "{} is a {}: compare trials with trials, or therapies with therapies",
+            name(r),
+            r.kind.label()
+        )));
+    }
+    let trial = records.iter().find(|r| r.kind == Kind::Trial);
+    let therapy = records.iter().find(|r| r.kind == Kind::Therapy);
+    if let (Some(&t), Some(&th)) = (trial, therapy) {
+        return Err(NotComparable::Kinds(format!(
+            "{} is a trial and {} a therapy: they share no rows. Compare trials with trials \
+             (a therapy's studies: `evidex show {}` lists them, `v` in the browser compares \
+             them), or therapies with therapies",
+            name(t),
+            name(th),
+            c.id_of(th)
+        )));
+    }
+    Ok(())
+}
+
+/// Builds the comparison of `records` (2–4 trials, or 2–4 therapies; see [`check`]) with
+/// names in `lang`.
 pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
     let columns: Vec<Column> = records
         .iter()
         .map(|&r| {
-            let (caution, flags) = match r.kind {
+            let (caution, flags, diseases) = match r.kind {
                 Kind::Trial => {
                     let t = c.trial(r.index);
-                    (present::caution_label(t), t.flags.clone())
+                    (
+                        present::caution_label(t),
+                        t.flags.clone(),
+                        t.diseases.clone(),
+                    )
                 }
-                _ => (None, Vec::new()),
+                Kind::Therapy => (
+                    None,
+                    Vec::new(),
+                    c.therapy(r.index)
+                        .indications
+                        .iter()
+                        .filter_map(|i| i.disease.clone())
+                        .collect(),
+                ),
+                _ => (None, Vec::new(), Vec::new()),
             };
             Column {
                 id: c.id_of(r).to_string(),
@@ -99,6 +364,7 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
                 title: c.name_of(r, lang).to_string(),
                 caution,
                 flags,
+                diseases,
                 record: r,
             }
         })
@@ -110,17 +376,18 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
     let mut rows = Vec::new();
     let any_trial = trials.iter().any(Option::is_some);
     let any_other = trials.iter().any(Option::is_none);
+    let populations = Populations::new(c, &columns);
 
     if any_trial {
         study_rows(c, &trials, lang, &mut rows);
-        endpoint_rows(&trials, &mut rows);
+        endpoint_rows(&trials, &populations, &mut rows);
     }
     if any_other {
         therapy_rows(c, records, lang, &mut rows);
     }
     if columns.iter().any(|c| !c.flags.is_empty()) {
         rows.push(Row {
-            group: "Study".into(),
+            group: Group::Flags,
             label: "Flags".into(),
             cells: columns
                 .iter()
@@ -141,23 +408,112 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         || (any_trial && any_other)
         || records.iter().filter(|r| r.kind == Kind::Therapy).count() >= 2
     {
-        caveats.push(CROSS_TRIAL.to_string());
+        caveats.push(Caveat {
+            kind: CaveatKind::CrossTrial,
+            text: CROSS_TRIAL.to_string(),
+        });
     }
-    for col in &columns {
+    if let Some(text) = populations.cross_disease(c, &columns, lang) {
+        caveats.push(Caveat {
+            kind: CaveatKind::CrossDisease,
+            text,
+        });
+    }
+    for (i, col) in columns.iter().enumerate() {
         if let Some(caution) = &col.caution {
-            caveats.push(format!(
-                "{}: {caution} — no randomised comparison behind its figures.",
-                col.title
-            ));
+            caveats.push(Caveat {
+                kind: CaveatKind::Column { column: i },
+                text: format!(
+                    "{}: {caution} — no randomised comparison behind its figures.",
+                    col.title
+                ),
+            });
         }
     }
-    if rows.iter().any(|r| r.label.contains("difference")) {
-        caveats.push("Differences of medians are computed by evidex from the reported figures, not reported by the sources.".into());
+    if rows.iter().any(|r| r.label == DIFFERENCE) {
+        caveats.push(Caveat {
+            kind: CaveatKind::Computed,
+            text: COMPUTED.into(),
+        });
     }
     Comparison {
         columns,
         rows,
         caveats,
+    }
+}
+
+/// Which columns study the same kind of population: those that share a disease, or where one
+/// column's disease is part of another's (HCC within liver cancer).
+struct Populations {
+    /// Per column, its diseases with every disease they are part of.
+    lineages: Vec<Vec<String>>,
+    /// Per column, its own diseases.
+    own: Vec<Vec<String>>,
+}
+
+impl Populations {
+    fn new(c: &Corpus, columns: &[Column]) -> Populations {
+        let lineage = |d: &str| {
+            let mut out = vec![d.to_string()];
+            let mut cur = c.disease_by_id(d).and_then(|x| x.parent.clone());
+            while let Some(p) = cur {
+                if out.contains(&p) || out.len() > 16 {
+                    break;
+                }
+                cur = c.disease_by_id(&p).and_then(|x| x.parent.clone());
+                out.push(p);
+            }
+            out
+        };
+        Populations {
+            lineages: columns
+                .iter()
+                .map(|col| col.diseases.iter().flat_map(|d| lineage(d)).collect())
+                .collect(),
+            own: columns.iter().map(|col| col.diseases.clone()).collect(),
+        }
+    }
+
+    /// Whether columns `a` and `b` study the same kind of population. A column that names no
+    /// disease is taken to match (nothing says it differs).
+    fn same(&self, a: usize, b: usize) -> bool {
+        if a == b || self.own[a].is_empty() || self.own[b].is_empty() {
+            return true;
+        }
+        let related = |x: usize, y: usize| self.own[x].iter().any(|d| self.lineages[y].contains(d));
+        related(a, b) || related(b, a)
+    }
+
+    fn all_same(&self, cols: &[usize]) -> bool {
+        cols.iter().all(|&a| cols.iter().all(|&b| self.same(a, b)))
+    }
+
+    /// The banner line for a comparison across diseases, if it is one.
+    fn cross_disease(&self, c: &Corpus, columns: &[Column], lang: Lang) -> Option<String> {
+        let all: Vec<usize> = (0..columns.len()).collect();
+        if self.all_same(&all) {
+            return None;
+        }
+        let parts: Vec<String> = columns
+            .iter()
+            .map(|col| {
+                let ds: Vec<&str> = col
+                    .diseases
+                    .iter()
+                    .map(|d| {
+                        c.disease_by_id(d)
+                            .map_or(d.as_str(), |x| x.short_name(lang))
+                    })
+                    .collect();
+                (!ds.is_empty()).then(|| format!("{}: {}", col.title, ds.join(", ")))
+            })
+            .flatten()
+            .collect();
+        Some(format!(
+            "Different diseases: {}. Their figures come from different populations; ★ marks a best value only between columns of the same disease.",
+            parts.join("; ")
+        ))
     }
 }
 
@@ -177,11 +533,12 @@ fn study_rows(c: &Corpus, trials: &[Option<&Trial>], lang: Lang, rows: &mut Vec<
             })
             .collect();
         rows.push(Row {
-            group: "Study".into(),
+            group: Group::Study,
             label: label.into(),
             cells,
         });
     };
+    row("Title", &|t| t.title.get(lang).to_string());
     row("Design", &|t| t.design.label().to_string());
     row("Evidence", &|t| {
         let l = t.evidence_level();
@@ -231,9 +588,27 @@ fn study_rows(c: &Corpus, trials: &[Option<&Trial>], lang: Lang, rows: &mut Vec<
 
 /// The outcome a trial reports for an endpoint: the overall figure before a subgroup's.
 pub fn outcome_for<'a>(t: &'a Trial, endpoint: &str) -> Option<&'a Outcome> {
-    let mut matching = t.outcomes.iter().filter(|o| o.endpoint == endpoint);
-    let first = matching.clone().next();
-    matching.find(|o| o.subgroup.is_none()).or(first)
+    first_overall(t.outcomes.iter().filter(|o| o.endpoint == endpoint))
+}
+
+/// The first outcome of the whole population, else the first of a subgroup.
+fn first_overall<'a>(mut it: impl Iterator<Item = &'a Outcome> + Clone) -> Option<&'a Outcome> {
+    let first = it.clone().next();
+    it.find(|o| o.subgroup.is_none()).or(first)
+}
+
+/// The outcome a trial reports in a measure group (the whole population's first).
+pub fn outcome_in<'a>(t: &'a Trial, group: &Group) -> Option<&'a Outcome> {
+    first_overall(t.outcomes.iter().filter(|o| measure_of(t, o) == *group))
+}
+
+/// The outcome that gives a trial's hazard ratio for an endpoint (the whole population's first).
+pub fn hr_outcome<'a>(t: &'a Trial, endpoint: &str) -> Option<&'a Outcome> {
+    first_overall(
+        t.outcomes
+            .iter()
+            .filter(|o| o.endpoint == endpoint && o.hr.is_some()),
+    )
 }
 
 /// Endpoints reported by any of the trials, in canonical order.
@@ -250,176 +625,226 @@ pub fn endpoints(trials: &[&Trial]) -> Vec<String> {
     eps
 }
 
-fn endpoint_rows(trials: &[Option<&Trial>], rows: &mut Vec<Row>) {
+/// The measure groups of the trials' outcomes: by endpoint in canonical order, then by
+/// statistic, then in the order the trials give them.
+pub fn measures(trials: &[&Trial]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for t in trials {
+        for o in &t.outcomes {
+            let g = measure_of(t, o);
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+    }
+    let stat = |g: &Group| match g {
+        Group::Measure { statistic, .. } => *statistic,
+        _ => Statistic::Amount,
+    };
+    groups.sort_by_key(|g| (endpoint_rank(g.endpoint().unwrap_or("")), stat(g)));
+    groups
+}
+
+fn endpoint_rows(trials: &[Option<&Trial>], pops: &Populations, rows: &mut Vec<Row>) {
     let present: Vec<&Trial> = trials.iter().flatten().copied().collect();
+    let groups = measures(&present);
     for ep in endpoints(&present) {
-        let outs: Vec<Option<(&Trial, &Outcome)>> = trials
-            .iter()
-            .map(|t| t.and_then(|t| outcome_for(t, &ep).map(|o| (t, o))))
-            .collect();
-        let unit = outs.iter().flatten().find_map(|(_, o)| o.unit.clone());
-        let higher = outs
-            .iter()
-            .flatten()
-            .next()
-            .is_none_or(|(_, o)| o.higher_is_better);
-        let group = match &unit {
-            Some(u) => format!("{ep} ({u})"),
-            None => ep.clone(),
-        };
-        let missing = |t: &Option<&Trial>| {
-            if t.is_some() {
-                NOT_REPORTED
-            } else {
-                NOT_APPLICABLE
-            }
-        };
-        let same_unit = |o: &Outcome| o.unit == unit;
-
-        // Experimental and control values, with the best experimental value marked.
-        let mut exp_cells = Vec::new();
-        let mut ctrl_cells = Vec::new();
-        let mut diff_cells = Vec::new();
-        let mut exp_vals = Vec::new();
-        let mut diff_vals = Vec::new();
-        for (i, o) in outs.iter().enumerate() {
-            match o {
-                Some((t, o)) => {
-                    let (e, c) = exp_ctrl(t, o);
-                    let fmt = |v: Option<&crate::corpus::ArmValue>| {
-                        v.map_or(NOT_REPORTED.to_string(), |v| {
-                            present::value(v, o.unit.as_deref())
-                        })
-                    };
-                    exp_cells.push(Cell::new(fmt(e)));
-                    ctrl_cells.push(Cell::new(if c.is_none() && t.control_arm().is_none() {
-                        "no control arm".to_string()
-                    } else {
-                        fmt(c)
-                    }));
-                    let exact =
-                        |v: &crate::corpus::ArmValue| v.comparator.is_none() && v.upper.is_none();
-                    exp_vals.push(
-                        e.filter(|v| exact(v) && same_unit(o))
-                            .map(|v| v.value.value()),
-                    );
-                    let diff = match (e, c) {
-                        (Some(e), Some(c))
-                            if exact(e)
-                                && exact(c)
-                                && matches!(o.unit.as_deref(), Some("months") | Some("%")) =>
-                        {
-                            Some(e.value.value() - c.value.value())
-                        }
-                        _ => None,
-                    };
-                    diff_vals.push(diff.filter(|_| same_unit(o)));
-                    diff_cells.push(Cell::new(match diff {
-                        Some(d) => {
-                            let decimals = [e, c]
-                                .iter()
-                                .flatten()
-                                .map(|v| v.value.text().split('.').nth(1).map_or(0, str::len))
-                                .max()
-                                .unwrap_or(0);
-                            let u = if o.unit.as_deref() == Some("%") {
-                                " pts".to_string()
-                            } else {
-                                unit_suffix(o.unit.as_deref())
-                            };
-                            format!("{d:+.decimals$}{u}")
-                        }
-                        None => NOT_APPLICABLE.to_string(),
-                    }));
-                }
-                None => {
-                    exp_cells.push(Cell::new(missing(&trials[i])));
-                    ctrl_cells.push(Cell::new(missing(&trials[i])));
-                    diff_cells.push(Cell::new(NOT_APPLICABLE));
-                    exp_vals.push(None);
-                    diff_vals.push(None);
-                }
-            }
+        for g in groups.iter().filter(|g| g.endpoint() == Some(ep.as_str())) {
+            measure_rows(trials, g, pops, rows);
         }
-        mark_best(&mut exp_cells, &exp_vals, higher);
-        mark_best(&mut diff_cells, &diff_vals, higher);
-        let push = |rows: &mut Vec<Row>, label: &str, cells: Vec<Cell>| {
-            rows.push(Row {
-                group: group.clone(),
-                label: format!("{ep} {label}"),
-                cells,
-            })
-        };
-        push(rows, "experimental", exp_cells);
-        if ctrl_cells.iter().any(|c| {
-            c.text != "no control arm" && c.text != NOT_REPORTED && c.text != NOT_APPLICABLE
-        }) {
-            push(rows, "control", ctrl_cells);
-            push(rows, "difference", diff_cells);
-        }
-
-        // Hazard ratio: lower is better.
-        let has_hr = outs.iter().flatten().any(|(_, o)| o.hr.is_some());
-        if has_hr {
-            let mut cells = Vec::new();
-            let mut vals = Vec::new();
-            for (i, o) in outs.iter().enumerate() {
-                match o {
-                    Some((_, o)) => {
-                        cells.push(Cell::new(
-                            o.hr.as_ref()
-                                .map_or("HR not reported".to_string(), present::ratio),
-                        ));
-                        vals.push(o.hr.as_ref().map(|h| h.value.value()));
-                    }
-                    None => {
-                        cells.push(Cell::new(missing(&trials[i])));
-                        vals.push(None);
-                    }
-                }
-            }
-            mark_best(&mut cells, &vals, false);
-            push(rows, "HR (CI)", cells);
-        }
-        if outs.iter().flatten().any(|(_, o)| o.p.is_some()) {
-            let cells = outs
-                .iter()
-                .enumerate()
-                .map(|(i, o)| {
-                    Cell::new(match o {
-                        Some((_, o)) => {
-                            o.p.as_ref()
-                                .map_or(NOT_REPORTED.to_string(), ToString::to_string)
-                        }
-                        None => missing(&trials[i]).to_string(),
-                    })
-                })
-                .collect();
-            push(rows, "P", cells);
-        }
-        if outs.iter().flatten().any(|(_, o)| o.subgroup.is_some()) {
-            let cells = outs
-                .iter()
-                .map(|o| {
-                    Cell::new(
-                        o.and_then(|(_, o)| o.subgroup.clone())
-                            .unwrap_or_else(|| "all patients".into()),
-                    )
-                })
-                .collect();
-            push(rows, "subgroup", cells);
+        if present.iter().any(|t| hr_outcome(t, &ep).is_some()) {
+            ratio_rows(trials, &ep, pops, rows);
         }
     }
 }
 
-/// Marks the single best value of a row; none when fewer than two values or on a tie.
-fn mark_best(cells: &mut [Cell], vals: &[Option<f64>], higher_is_better: bool) {
+/// Text for a column without a figure: not reported by a trial, not applicable to another kind.
+fn missing(t: &Option<&Trial>) -> &'static str {
+    if t.is_some() {
+        NOT_REPORTED
+    } else {
+        NOT_APPLICABLE
+    }
+}
+
+fn exact(v: &ArmValue) -> bool {
+    v.comparator.is_none() && v.upper.is_none()
+}
+
+/// Rows of one measure group: experimental, control, the difference evidex computes, P and
+/// subgroup.
+fn measure_rows(trials: &[Option<&Trial>], group: &Group, pops: &Populations, rows: &mut Vec<Row>) {
+    let outs: Vec<Option<(&Trial, &Outcome)>> = trials
+        .iter()
+        .map(|t| t.and_then(|t| outcome_in(t, group).map(|o| (t, o))))
+        .collect();
+    let higher = outs
+        .iter()
+        .flatten()
+        .next()
+        .is_none_or(|(_, o)| o.higher_is_better);
+    let mut exp_cells = Vec::new();
+    let mut ctrl_cells = Vec::new();
+    let mut diff_cells = Vec::new();
+    let mut exp_vals = Vec::new();
+    let mut diff_vals = Vec::new();
+    for (i, o) in outs.iter().enumerate() {
+        let Some((t, o)) = o else {
+            exp_cells.push(Cell::new(missing(&trials[i])));
+            ctrl_cells.push(Cell::new(missing(&trials[i])));
+            diff_cells.push(Cell::new(NOT_APPLICABLE));
+            exp_vals.push(None);
+            diff_vals.push(None);
+            continue;
+        };
+        let (e, c) = exp_ctrl(t, o);
+        let fmt = |v: Option<&ArmValue>| {
+            v.map_or(NOT_REPORTED.to_string(), |v| {
+                present::value(v, o.unit.as_deref())
+            })
+        };
+        exp_cells.push(Cell::new(fmt(e)));
+        ctrl_cells.push(Cell::new(if c.is_none() && t.control_arm().is_none() {
+            "no control arm".to_string()
+        } else {
+            fmt(c)
+        }));
+        // A subgroup's figure is not the same population as another trial's whole one.
+        let whole = o.subgroup.is_none();
+        exp_vals.push(e.filter(|v| exact(v) && whole).map(|v| v.value.value()));
+        let diff = match (e, c) {
+            (Some(e), Some(c))
+                if exact(e)
+                    && exact(c)
+                    && matches!(o.unit.as_deref(), Some("months") | Some("%")) =>
+            {
+                Some((e, c, e.value.value() - c.value.value()))
+            }
+            _ => None,
+        };
+        diff_vals.push(diff.filter(|_| whole).map(|(_, _, d)| d));
+        diff_cells.push(Cell::new(match diff {
+            Some((e, c, d)) => {
+                let decimals = [e, c]
+                    .iter()
+                    .map(|v| v.value.text().split('.').nth(1).map_or(0, str::len))
+                    .max()
+                    .unwrap_or(0);
+                let u = if o.unit.as_deref() == Some("%") {
+                    " pts".to_string()
+                } else {
+                    unit_suffix(o.unit.as_deref())
+                };
+                format!("{d:+.decimals$}{u}")
+            }
+            None => NOT_APPLICABLE.to_string(),
+        }));
+    }
+    mark_best(&mut exp_cells, &exp_vals, higher, pops);
+    mark_best(&mut diff_cells, &diff_vals, higher, pops);
+    let push = |rows: &mut Vec<Row>, label: &str, cells: Vec<Cell>| {
+        rows.push(Row {
+            group: group.clone(),
+            label: label.to_string(),
+            cells,
+        })
+    };
+    push(rows, "experimental", exp_cells);
+    if ctrl_cells
+        .iter()
+        .any(|c| c.text != "no control arm" && !c.is_blank())
+    {
+        push(rows, "control", ctrl_cells);
+        if diff_cells.iter().any(|c| !c.is_blank()) {
+            push(rows, DIFFERENCE, diff_cells);
+        }
+    }
+    if outs.iter().flatten().any(|(_, o)| o.p.is_some()) {
+        let cells = outs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                Cell::new(match o {
+                    Some((_, o)) => {
+                        o.p.as_ref()
+                            .map_or(NOT_REPORTED.to_string(), ToString::to_string)
+                    }
+                    None => missing(&trials[i]).to_string(),
+                })
+            })
+            .collect();
+        push(rows, "P", cells);
+    }
+    if outs.iter().flatten().any(|(_, o)| o.subgroup.is_some()) {
+        let cells = outs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                Cell::new(match o {
+                    Some((_, o)) => o.subgroup.clone().unwrap_or_else(|| "all patients".into()),
+                    None => missing(&trials[i]).to_string(),
+                })
+            })
+            .collect();
+        push(rows, "subgroup", cells);
+    }
+}
+
+/// The hazard ratio row of an endpoint. Lower is better; ★ only between ratios of the same
+/// kind (HR with HR) in the whole population.
+fn ratio_rows(trials: &[Option<&Trial>], ep: &str, pops: &Populations, rows: &mut Vec<Row>) {
+    let outs: Vec<Option<&Outcome>> = trials
+        .iter()
+        .map(|t| t.and_then(|t| hr_outcome(t, ep)))
+        .collect();
+    let kind = |o: &Outcome| {
+        o.hr.as_ref()
+            .and_then(|h| h.kind.clone())
+            .unwrap_or_else(|| "HR".into())
+    };
+    let kinds: Vec<String> = outs.iter().flatten().map(|o| kind(o)).collect();
+    let one_kind = kinds.windows(2).all(|w| w[0] == w[1]);
+    let mut cells = Vec::new();
+    let mut vals = Vec::new();
+    for (i, o) in outs.iter().enumerate() {
+        match o.and_then(|o| o.hr.as_ref().map(|h| (o, h))) {
+            Some((o, h)) => {
+                let mut text = present::ratio(h);
+                if let Some(sg) = &o.subgroup {
+                    text.push_str(&format!(" ({sg})"));
+                }
+                cells.push(Cell::new(text));
+                vals.push((one_kind && o.subgroup.is_none()).then(|| h.value.value()));
+            }
+            None => {
+                cells.push(Cell::new(missing(&trials[i])));
+                vals.push(None);
+            }
+        }
+    }
+    mark_best(&mut cells, &vals, false, pops);
+    rows.push(Row {
+        group: Group::Ratio {
+            endpoint: ep.to_string(),
+        },
+        label: "HR (CI)".into(),
+        cells,
+    });
+}
+
+/// Marks the single best value of a row; none when fewer than two values, on a tie, or when
+/// the columns with values study different kinds of population.
+fn mark_best(cells: &mut [Cell], vals: &[Option<f64>], higher_is_better: bool, pops: &Populations) {
     let present: Vec<(usize, f64)> = vals
         .iter()
         .enumerate()
         .filter_map(|(i, v)| v.map(|v| (i, v)))
         .collect();
     if present.len() < 2 {
+        return;
+    }
+    let cols: Vec<usize> = present.iter().map(|&(i, _)| i).collect();
+    if !pops.all_same(&cols) {
         return;
     }
     let key = |v: f64| if higher_is_better { v } else { -v };
@@ -436,7 +861,6 @@ fn mark_best(cells: &mut [Cell], vals: &[Option<f64>], higher_is_better: bool) {
         cells[winners[0]].best = true;
     }
 }
-
 fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: &mut Vec<Row>) {
     let mut row = |label: &str, f: &dyn Fn(u32) -> String| {
         let cells = records
@@ -455,7 +879,7 @@ fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: &mut Vec<Ro
             })
             .collect();
         rows.push(Row {
-            group: "Therapy".into(),
+            group: Group::Therapy,
             label: label.into(),
             cells,
         });
@@ -546,7 +970,7 @@ pub fn forest(c: &Corpus, records: &[RecordRef], endpoint: &str, lang: Lang) -> 
         .filter(|r| r.kind == Kind::Trial)
         .map(|r| {
             let t = c.trial(r.index);
-            let hr = outcome_for(t, endpoint).and_then(|o| o.hr.as_ref());
+            let hr = hr_outcome(t, endpoint).and_then(|o| o.hr.as_ref());
             ForestRow {
                 title: c.name_of(*r, lang).to_string(),
                 hr: hr.map(|h| {
@@ -570,11 +994,12 @@ pub struct Bar {
     pub control: bool,
 }
 
-/// Bars of `endpoint` per arm, grouped by trial.
+/// Bars of one measure group per arm, grouped by trial: only figures measured the same way
+/// share a scale.
 pub fn bars(
     c: &Corpus,
     records: &[RecordRef],
-    endpoint: &str,
+    group: &Group,
     lang: Lang,
 ) -> Vec<(String, Vec<Bar>)> {
     records
@@ -582,7 +1007,7 @@ pub fn bars(
         .filter(|r| r.kind == Kind::Trial)
         .map(|r| {
             let t = c.trial(r.index);
-            let bars = outcome_for(t, endpoint)
+            let bars = outcome_in(t, group)
                 .map(|o| {
                     o.values
                         .iter()
@@ -606,12 +1031,193 @@ pub fn bars(
         .collect()
 }
 
-/// The endpoints worth charting for these records: those with a HR (forest) or a value.
-pub fn chart_endpoints(c: &Corpus, records: &[RecordRef]) -> Vec<String> {
+/// The two charts of a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    /// Hazard ratios of an endpoint.
+    Forest,
+    /// Values of a measure per arm.
+    Bars,
+}
+
+/// What a chart can show for these records, the best first: for the forest plot, the
+/// endpoints with a hazard ratio (as [`Group::Ratio`]), for the bars the measure groups;
+/// ordered by how many of the compared trials report them, then in the table's order.
+/// An endpoint no compared trial gives a hazard ratio for is not offered.
+pub fn chart_choices(c: &Corpus, records: &[RecordRef], chart: Chart) -> Vec<Group> {
     let trials: Vec<&Trial> = records
         .iter()
         .filter(|r| r.kind == Kind::Trial)
         .map(|r| c.trial(r.index))
         .collect();
-    endpoints(&trials)
+    let mut choices: Vec<(usize, Group)> = match chart {
+        Chart::Forest => endpoints(&trials)
+            .into_iter()
+            .map(|ep| {
+                let n = trials
+                    .iter()
+                    .filter(|t| hr_outcome(t, &ep).is_some())
+                    .count();
+                (n, Group::Ratio { endpoint: ep })
+            })
+            .collect(),
+        Chart::Bars => measures(&trials)
+            .into_iter()
+            .map(|g| {
+                let n = trials
+                    .iter()
+                    .filter(|t| outcome_in(t, &g).is_some())
+                    .count();
+                (n, g)
+            })
+            .collect(),
+    };
+    choices.retain(|(n, _)| *n > 0);
+    // Stable: equal counts keep the table's order.
+    choices.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    choices.into_iter().map(|(_, g)| g).collect()
+}
+
+/// How a therapy takes part in a trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Given in an experimental arm and not in the control arm: the trial tests it.
+    Tested,
+    /// Given in both arms: the trial tests what is added to it.
+    Background,
+    /// Given only in the control arm: it is the comparator.
+    Control,
+}
+
+/// Whether `arm_therapy` is the therapy `id` or a regimen that contains it.
+fn gives(c: &Corpus, arm_therapy: &str, id: &str, depth: u8) -> bool {
+    arm_therapy == id
+        || (depth < 8
+            && c.therapy_by_id(arm_therapy)
+                .is_some_and(|t| t.components.iter().any(|x| gives(c, x, id, depth + 1))))
+}
+
+/// The role of therapy `id` in trial `t`, if it is given there.
+pub fn role_in(c: &Corpus, t: &Trial, id: &str) -> Option<Role> {
+    let in_arm = |control: bool| {
+        t.arms
+            .iter()
+            .filter(|a| a.control == control)
+            .any(|a| a.therapies.iter().any(|x| gives(c, x, id, 0)))
+    };
+    match (in_arm(false), in_arm(true)) {
+        (true, false) => Some(Role::Tested),
+        (true, true) => Some(Role::Background),
+        (false, true) => Some(Role::Control),
+        (false, false) => None,
+    }
+}
+
+/// The studies `v` compares for a therapy, and the caveat that says which and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub records: Vec<RecordRef>,
+    pub caveat: Caveat,
+}
+
+/// Chooses up to [`MAX_COLUMNS`] studies of therapy `index`: those that give it in an
+/// experimental arm (alone, with more, or within a regimen), strongest evidence first, then
+/// the newest; the studies where it is only the comparator come in only when there is no
+/// other. The caveat names the rule, what was left out, and where the therapy is in both arms.
+pub fn evidence(c: &Corpus, index: u32, lang: Lang) -> Evidence {
+    let th = c.therapy(index);
+    let name = th.name.get(lang);
+    let mut studies: Vec<(Role, u32)> = c
+        .trials_of_therapy(index)
+        .iter()
+        .filter_map(|&i| role_in(c, c.trial(i), &th.id).map(|r| (r, i)))
+        .collect();
+    studies.sort_by(|a, b| {
+        let (ta, tb) = (c.trial(a.1), c.trial(b.1));
+        (a.0 == Role::Control)
+            .cmp(&(b.0 == Role::Control))
+            .then(ta.evidence_level().cmp(&tb.evidence_level()))
+            .then(tb.year.cmp(&ta.year))
+            .then(ta.id.cmp(&tb.id))
+    });
+    let experimental = studies.iter().filter(|(r, _)| *r != Role::Control).count();
+    let only_control = experimental == 0;
+    let taken: Vec<(Role, u32)> = studies
+        .iter()
+        .copied()
+        .filter(|(r, _)| only_control || *r != Role::Control)
+        .take(MAX_COLUMNS)
+        .collect();
+    let title = |i: u32| {
+        c.name_of(RecordRef::new(Kind::Trial, i as usize), lang)
+            .to_string()
+    };
+    let list = |v: &[u32]| v.iter().map(|&i| title(i)).collect::<Vec<_>>().join(", ");
+    let total = studies.len();
+    let mut text = if only_control {
+        format!(
+            "Studies of {name}: {} of {total}. {name} is only ever the control arm in its studies: these compare other treatments with it, strongest evidence first, then newest, at most {MAX_COLUMNS}.",
+            taken.len()
+        )
+    } else {
+        format!(
+            "Studies of {name}: {} of {total}, those with {name} in an experimental arm ({experimental}), strongest evidence first, then newest, at most {MAX_COLUMNS}.",
+            taken.len()
+        )
+    };
+    let left: Vec<u32> = studies
+        .iter()
+        .filter(|s| !taken.contains(s) && (only_control || s.0 != Role::Control))
+        .map(|s| s.1)
+        .collect();
+    if !left.is_empty() {
+        text.push_str(&format!(" Not shown for the limit: {}.", list(&left)));
+    }
+    if !only_control {
+        let ctrl: Vec<u32> = studies
+            .iter()
+            .filter(|(r, _)| *r == Role::Control)
+            .map(|s| s.1)
+            .collect();
+        if !ctrl.is_empty() {
+            text.push_str(&format!(
+                " Not taken, {name} only the control arm: {}.",
+                list(&ctrl)
+            ));
+        }
+    }
+    let both: Vec<u32> = taken
+        .iter()
+        .filter(|(r, _)| *r == Role::Background)
+        .map(|s| s.1)
+        .collect();
+    if !both.is_empty() {
+        text.push_str(&format!(
+            " {name} is in both arms of {}: they test what is added to it.",
+            list(&both)
+        ));
+    }
+    Evidence {
+        records: taken
+            .iter()
+            .map(|&(_, i)| RecordRef::new(Kind::Trial, i as usize))
+            .collect(),
+        caveat: Caveat {
+            kind: CaveatKind::Selection,
+            text,
+        },
+    }
+}
+
+/// The comparison the browser shows and exports: of `records`, or, when they are the studies
+/// [`evidence`] chose for a therapy, of those with the caveat that says which and why first.
+pub fn build(c: &Corpus, records: &[RecordRef], of_therapy: Option<u32>, lang: Lang) -> Comparison {
+    let mut cmp = compare(c, records, lang);
+    if let Some(i) = of_therapy {
+        let ev = evidence(c, i, lang);
+        if ev.records == records {
+            cmp.caveats.insert(0, ev.caveat);
+        }
+    }
+    cmp
 }

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::compare::{Cell, Comparison};
+use crate::compare::{Cell, Comparison, Group, Row};
 use crate::text::{clean, fit, width, wrap};
 
 /// The marker that goes with bold for the best value (never colour alone).
@@ -30,6 +30,14 @@ fn header(col: &crate::compare::Column) -> String {
     h
 }
 
+/// The heading a row starts, when it is the first of a measure or ratio group (the study and
+/// therapy facts head the table, and the flags row names itself).
+pub fn heading(rows: &[Row], i: usize) -> Option<&Group> {
+    let g = &rows.get(i)?.group;
+    let first = i == 0 || rows[i - 1].group != *g;
+    (first && matches!(g, Group::Measure { .. } | Group::Ratio { .. })).then_some(g)
+}
+
 fn md_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|")
 }
@@ -38,7 +46,7 @@ fn md_escape(s: &str) -> String {
 pub fn markdown(c: &Comparison) -> String {
     let mut out = String::new();
     for cav in &c.caveats {
-        out.push_str(&format!("> **Caveat:** {}\n", md_escape(&clean(cav))));
+        out.push_str(&format!("> **Caveat:** {}\n", md_escape(&clean(&cav.text))));
     }
     if !c.caveats.is_empty() {
         out.push('\n');
@@ -50,10 +58,11 @@ pub fn markdown(c: &Comparison) -> String {
     out.push_str("\n|---|");
     out.push_str(&"---|".repeat(c.columns.len()));
     out.push('\n');
-    let mut group = "";
-    for r in &c.rows {
-        if r.group != group && r.group != "Study" && r.group != "Therapy" {
-            group = &r.group;
+    for (i, r) in c.rows.iter().enumerate() {
+        if let Some(g) = heading(&c.rows, i) {
+            out.push_str(&format!("| **{}** |", md_escape(&clean(&g.title()))));
+            out.push_str(&" |".repeat(c.columns.len()));
+            out.push('\n');
         }
         out.push_str(&format!("| {} |", md_escape(&clean(&r.label))));
         for cell in &r.cells {
@@ -80,12 +89,12 @@ pub fn csv(c: &Comparison) -> String {
     head.extend(c.columns.iter().map(header));
     let _ = w.write_record(&head);
     for r in &c.rows {
-        let mut rec = vec![clean(&r.label).into_owned()];
+        let mut rec = vec![clean(&r.field()).into_owned()];
         rec.extend(r.cells.iter().map(cell_text));
         let _ = w.write_record(&rec);
     }
     for cav in &c.caveats {
-        let mut rec = vec!["caveat".to_string(), clean(cav).into_owned()];
+        let mut rec = vec!["caveat".to_string(), clean(&cav.text).into_owned()];
         rec.extend(std::iter::repeat_n(
             String::new(),
             c.columns.len().saturating_sub(1),
@@ -104,7 +113,7 @@ pub fn json(c: &Comparison) -> String {
 pub fn table(c: &Comparison, total: usize) -> String {
     let mut out = String::new();
     for cav in &c.caveats {
-        for l in wrap(&format!("! {}", clean(cav)), total) {
+        for l in wrap(&format!("! {}", clean(&cav.text)), total) {
             out.push_str(&l);
             out.push('\n');
         }
@@ -164,14 +173,17 @@ pub fn table(c: &Comparison, total: usize) -> String {
         .join("─┼─");
     out.push_str(&rule);
     out.push('\n');
-    let mut group = String::new();
-    for r in &c.rows {
-        if r.group != group {
-            if !group.is_empty() && r.group != "Study" && r.group != "Therapy" {
-                out.push_str(&rule);
+    for (i, r) in c.rows.iter().enumerate() {
+        if let Some(g) = heading(&c.rows, i) {
+            out.push_str(&rule);
+            out.push('\n');
+            for l in wrap(&clean(&g.title()), total) {
+                out.push_str(&l);
                 out.push('\n');
             }
-            group = r.group.clone();
+        } else if i > 0 && r.group == Group::Flags && c.rows[i - 1].group != Group::Flags {
+            out.push_str(&rule);
+            out.push('\n');
         }
         let cells: Vec<String> = r.cells.iter().map(cell_text).collect();
         out.push_str(&line(&clean(&r.label), &cells));

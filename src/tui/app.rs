@@ -293,11 +293,12 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
                 w.submit(generation, &text);
             }
         }
-        Effect::Export(records) => {
+        Effect::Export(records, of_therapy) => {
             let msg = match state.corpus() {
-                Some(c) => {
-                    export::write_files(&compare::compare(c, &records, state.lang), &export_dir())
-                }
+                Some(c) => export::write_files(
+                    &compare::build(c, &records, of_therapy, state.lang),
+                    &export_dir(),
+                ),
                 None => Err("the corpus is still loading".into()),
             };
             let ev = match msg {
@@ -306,10 +307,10 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
             };
             update::handle(state, ev);
         }
-        Effect::Copy(records) => {
+        Effect::Copy(records, of_therapy) => {
             let ev = match state.corpus() {
                 Some(c) => {
-                    let md = export::markdown(&compare::compare(c, &records, state.lang));
+                    let md = export::markdown(&compare::build(c, &records, of_therapy, state.lang));
                     match copy_osc52(&md) {
                         Ok(()) => Event::Status(
                             format!(

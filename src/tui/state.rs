@@ -83,8 +83,12 @@ pub struct Detail {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Compare {
     pub records: Vec<RecordRef>,
+    /// The therapy whose studies `v` chose as `records` (index), so the screen can say how.
+    pub of_therapy: Option<u32>,
     pub tab: Tab,
     pub scroll: usize,
+    /// The chart's choice of endpoint, an index into [`crate::compare::chart_choices`];
+    /// 0, the endpoint most columns report, whenever the tab changes.
     pub endpoint: usize,
 }
 

@@ -17,9 +17,13 @@ use crate::search::worker::Reply;
 /// Work for the app loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Search { generation: u64, text: String },
-    Export(Vec<RecordRef>),
-    Copy(Vec<RecordRef>),
+    Search {
+        generation: u64,
+        text: String,
+    },
+    /// Export or copy the comparison of these records (of the therapy `v` chose them for).
+    Export(Vec<RecordRef>, Option<u32>),
+    Copy(Vec<RecordRef>, Option<u32>),
     Panic,
 }
 
@@ -299,6 +303,12 @@ fn open_compare(s: &mut State) {
         ));
         return;
     }
+    if let Some(c) = s.corpus()
+        && let Err(e) = crate::compare::check(c, &s.marked, s.lang)
+    {
+        s.status = Some((e.to_string(), true));
+        return;
+    }
     s.compare = super::state::Compare {
         records: s.marked.clone(),
         ..Default::default()
@@ -306,7 +316,8 @@ fn open_compare(s: &mut State) {
     s.screen = Screen::Compare;
 }
 
-/// Compares the studies of a therapy (its evidence), strongest evidence first.
+/// Compares the studies of a therapy (its evidence), chosen and explained by
+/// [`crate::compare::evidence`].
 fn open_evidence(s: &mut State, r: RecordRef) {
     let Some(c) = s.corpus() else { return };
     if r.kind != Kind::Therapy {
@@ -316,18 +327,8 @@ fn open_evidence(s: &mut State, r: RecordRef) {
         ));
         return;
     }
-    let mut trials: Vec<u32> = c.trials_of_therapy(r.index).to_vec();
-    trials.sort_by_key(|&t| {
-        (
-            c.trial(t).evidence_level(),
-            std::cmp::Reverse(c.trial(t).year),
-        )
-    });
-    let records: Vec<RecordRef> = trials
-        .into_iter()
-        .take(MAX_COLUMNS)
-        .map(|t| RecordRef::new(Kind::Trial, t as usize))
-        .collect();
+    let ev = crate::compare::evidence(c, r.index, s.lang);
+    let records = ev.records;
     match records.len() {
         0 => s.status = Some(("no study in the corpus tests this therapy".into(), true)),
         1 => {
@@ -339,9 +340,17 @@ fn open_evidence(s: &mut State, r: RecordRef) {
             s.detail.cursor = 0;
             s.focus = Focus::Detail;
         }
-        _ => {
+        n => {
+            let total = c.trials_of_therapy(r.index).len();
+            s.status = Some((
+                format!(
+                    "{n} of {total} studies of this therapy: the first line above says which and why"
+                ),
+                false,
+            ));
             s.compare = super::state::Compare {
                 records,
+                of_therapy: Some(r.index),
                 ..Default::default()
             };
             s.screen = Screen::Compare;
@@ -422,8 +431,12 @@ fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
 }
 
 fn compare(s: &mut State, a: Action) -> Vec<Effect> {
+    let chart = match s.compare.tab {
+        Tab::Forest => crate::compare::Chart::Forest,
+        _ => crate::compare::Chart::Bars,
+    };
     let n_endpoints = s.corpus().map_or(0, |c| {
-        crate::compare::chart_endpoints(c, &s.compare.records).len()
+        crate::compare::chart_choices(c, &s.compare.records, chart).len()
     });
     let cmp = &mut s.compare;
     match a {
@@ -441,13 +454,14 @@ fn compare(s: &mut State, a: Action) -> Vec<Effect> {
                 Tab::ALL.len() - 1
             };
             cmp.tab = Tab::ALL[(i + step) % Tab::ALL.len()];
+            cmp.endpoint = 0;
         }
         Action::NextEndpoint if n_endpoints > 0 => cmp.endpoint = (cmp.endpoint + 1) % n_endpoints,
         Action::PrevEndpoint if n_endpoints > 0 => {
             cmp.endpoint = (cmp.endpoint + n_endpoints - 1) % n_endpoints;
         }
-        Action::Export => return vec![Effect::Export(cmp.records.clone())],
-        Action::Copy => return vec![Effect::Copy(cmp.records.clone())],
+        Action::Export => return vec![Effect::Export(cmp.records.clone(), cmp.of_therapy)],
+        Action::Copy => return vec![Effect::Copy(cmp.records.clone(), cmp.of_therapy)],
         Action::Back => s.screen = Screen::Browse,
         other => return common(s, other),
     }

@@ -7,8 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::compare::{self, Comparison};
+use crate::compare::{self, CaveatKind, Chart, Comparison, Group};
 use crate::corpus::Corpus;
+use crate::export;
 use crate::export::BEST;
 use crate::present::Role;
 use crate::text::{clean, fit, truncate, width, wrap};
@@ -18,7 +19,7 @@ use crate::tui::theme::Theme;
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let Some(c) = s.corpus() else { return };
     let area = f.area();
-    let cmp = compare::compare(c, &s.compare.records, s.lang);
+    let cmp = compare::build(c, &s.compare.records, s.compare.of_therapy, s.lang);
 
     // Tabs.
     let mut tabs = vec![Span::styled(" Compare ", theme.role(Role::Title))];
@@ -40,29 +41,20 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         Rect::new(0, 0, area.width, 1),
     );
 
-    // Caveats. Those about one column are shown in its header ([single-arm], [planned…]);
-    // the banner keeps the ones about the comparison as a whole.
+    // Caveats: every one `evidex compare` prints, in full when they fit in a third of the
+    // screen; else one line each, cut with `…`, and in full at the end of the table.
+    let banner = banner(&cmp, area.width as usize, area.height as usize);
     let mut y = 1;
-    let general = cmp.caveats.iter().filter(|cav| {
-        !cmp.columns
-            .iter()
-            .any(|col| col.caution.is_some() && cav.starts_with(&format!("{}:", col.title)))
-    });
-    for cav in general {
-        for l in wrap(&format!("⚠ {}", clean(cav)), area.width as usize) {
-            if y + 4 >= area.height {
-                break;
-            }
-            f.render_widget(
-                Paragraph::new(Span::styled(l, theme.role(Role::Flag))),
-                Rect::new(0, y, area.width, 1),
-            );
-            y += 1;
-        }
+    for (l, role) in &banner.lines {
+        f.render_widget(
+            Paragraph::new(Span::styled(l.clone(), theme.role(*role))),
+            Rect::new(0, y, area.width, 1),
+        );
+        y += 1;
     }
     let body = Rect::new(0, y, area.width, area.height.saturating_sub(y + 1));
     match s.compare.tab {
-        Tab::Table => table(s, &cmp, f, body, theme),
+        Tab::Table => table(s, &cmp, banner.cut, f, body, theme),
         Tab::Forest => forest(s, c, f, body, theme),
         Tab::Bars => bars(s, c, f, body, theme),
     }
@@ -73,68 +65,167 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
             if *err { theme.error() } else { theme.key() },
         ),
         None => Span::styled(
-            format!("{BEST} best value in its row (bold) · ←/→ endpoint in charts · ? help"),
+            format!(
+                "{BEST} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts · ? help"
+            ),
             theme.dim(),
         ),
     };
     f.render_widget(
-        Paragraph::new(Line::from(status)),
+        Paragraph::new(Line::from(truncate_span(status, area.width as usize))),
         Rect::new(0, area.height.saturating_sub(1), area.width, 1),
     );
 }
 
-fn table(s: &State, cmp: &Comparison, f: &mut Frame, area: Rect, theme: &Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+fn truncate_span(s: Span<'static>, w: usize) -> Span<'static> {
+    Span::styled(truncate(&s.content, w).into_owned(), s.style)
+}
+
+/// The caveat banner laid out for a terminal, and whether it had to cut caveats.
+struct Banner {
+    lines: Vec<(String, Role)>,
+    cut: bool,
+}
+
+fn caveat_role(k: CaveatKind) -> Role {
+    match k {
+        CaveatKind::Selection => Role::Label,
+        _ => Role::Flag,
+    }
+}
+
+fn banner(cmp: &Comparison, w: usize, h: usize) -> Banner {
+    let budget = (h.saturating_sub(8) / 3).max(2);
+    let full: Vec<(String, Role)> = cmp
+        .caveats
+        .iter()
+        .flat_map(|cav| {
+            wrap(&format!("⚠ {}", clean(&cav.text)), w)
+                .into_iter()
+                .map(move |l| (l, caveat_role(cav.kind)))
+        })
+        .collect();
+    if full.len() <= budget {
+        return Banner {
+            lines: full,
+            cut: false,
+        };
+    }
+    let room = budget - 1;
+    let mut lines: Vec<(String, Role)> = cmp
+        .caveats
+        .iter()
+        .take(room)
+        .map(|cav| {
+            (
+                truncate(&format!("⚠ {}", clean(&cav.text)), w).into_owned(),
+                caveat_role(cav.kind),
+            )
+        })
+        .collect();
+    let more = cmp.caveats.len().saturating_sub(room);
+    let tail = if more > 0 {
+        format!(
+            "⚠ {more} more caveat{} · all in full at the end of the Table (End)",
+            if more == 1 { "" } else { "s" }
+        )
+    } else {
+        "⚠ the caveats in full: at the end of the Table (End)".to_string()
+    };
+    lines.push((truncate(&tail, w).into_owned(), Role::Flag));
+    Banner { lines, cut: true }
+}
+
+/// `text` wrapped to `w` columns in at most `max` lines; the last ends with `…` when cut.
+fn wrap_at_most(text: &str, w: usize, max: usize) -> Vec<String> {
+    let mut lines = wrap(text, w);
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            let mut t = truncate(last, w.saturating_sub(1)).into_owned();
+            if !t.ends_with('…') {
+                t.push('…');
+            }
+            *last = t;
+        }
+    }
+    lines
+}
+
+fn table(
+    s: &State,
+    cmp: &Comparison,
+    caveats_below: bool,
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let n = cmp.columns.len().max(1);
-    let w = inner.width as usize;
-    let label_w = (w / 5).clamp(12, 22);
+    let w = area.width.saturating_sub(2) as usize;
+    let natural_label = cmp.rows.iter().map(|r| width(&r.label)).max().unwrap_or(12);
+    let label_w = natural_label.clamp(10, (w / 5).clamp(10, 20));
     let col_w = (w.saturating_sub(label_w + 1) / n).saturating_sub(1).max(6);
 
-    let mut lines: Vec<Line> = Vec::new();
-    // Header: titles, then cautions and flags.
-    let mut head = vec![Span::raw(fit("", label_w))];
-    for col in &cmp.columns {
-        head.push(Span::raw("│"));
-        head.push(Span::styled(
-            fit(&clean(&col.title), col_w),
-            theme.role(Role::Title),
+    // Header: titles, then cautions, then a rule; taller on a tall screen. What they cut
+    // (`…`) is whole in the Title row and the caveats.
+    let tall = area.height >= 30;
+    let mut header: Vec<Line> = Vec::new();
+    let titles: Vec<Vec<String>> = cmp
+        .columns
+        .iter()
+        .map(|col| wrap_at_most(&clean(&col.title), col_w, if tall { 3 } else { 2 }))
+        .collect();
+    let subs: Vec<(Vec<String>, Role)> = cmp
+        .columns
+        .iter()
+        .map(|col| match &col.caution {
+            Some(c) => (
+                wrap_at_most(&clean(&format!("[{c}]")), col_w, if tall { 2 } else { 1 }),
+                Role::Flag,
+            ),
+            None => (
+                wrap_at_most(&clean(&format!("{} {}", col.kind, col.id)), col_w, 1),
+                Role::Dim,
+            ),
+        })
+        .collect();
+    let grid = |cells: Vec<(String, Style)>| {
+        let mut spans = vec![Span::raw(fit("", label_w))];
+        for (t, st) in cells {
+            spans.push(Span::raw("│"));
+            spans.push(Span::styled(fit(&t, col_w), st));
+        }
+        Line::from(spans)
+    };
+    for i in 0..titles.iter().map(Vec::len).max().unwrap_or(1) {
+        header.push(grid(
+            titles
+                .iter()
+                .map(|t| {
+                    (
+                        t.get(i).cloned().unwrap_or_default(),
+                        theme.role(Role::Title),
+                    )
+                })
+                .collect(),
         ));
     }
-    let mut sub = vec![Span::raw(fit("", label_w))];
-    for col in &cmp.columns {
-        sub.push(Span::raw("│"));
-        let text = col
-            .caution
-            .as_deref()
-            .map(|c| format!("[{c}]"))
-            .unwrap_or_else(|| format!("{} {}", col.kind, col.id));
-        let role = if col.caution.is_some() {
-            Role::Flag
-        } else {
-            Role::Dim
-        };
-        sub.push(Span::styled(fit(&clean(&text), col_w), theme.role(role)));
+    for i in 0..subs.iter().map(|s| s.0.len()).max().unwrap_or(1) {
+        header.push(grid(
+            subs.iter()
+                .map(|(t, r)| (t.get(i).cloned().unwrap_or_default(), theme.role(*r)))
+                .collect(),
+        ));
     }
-    let header = [
-        Line::from(head),
-        Line::from(sub),
-        Line::from(Span::styled("─".repeat(w), theme.dim())),
-    ];
+    header.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
 
-    let mut group = String::new();
-    for r in &cmp.rows {
-        if r.group != group {
-            if r.group != "Study" && r.group != "Therapy" || group.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    clean(&r.group).into_owned(),
-                    theme.role(Role::Heading),
-                )));
+    // Body: every cell wrapped in full; the table scrolls.
+    let mut lines: Vec<Line> = Vec::new();
+    for (ri, r) in cmp.rows.iter().enumerate() {
+        if ri == 0 || export::heading(&cmp.rows, ri).is_some() {
+            for l in wrap(&clean(&r.group.title()), w) {
+                lines.push(Line::from(Span::styled(l, theme.role(Role::Heading))));
             }
-            group = r.group.clone();
         }
         let wrapped: Vec<Vec<String>> = r
             .cells
@@ -148,23 +239,26 @@ fn table(s: &State, cmp: &Comparison, f: &mut Frame, area: Rect, theme: &Theme) 
                 wrap(&t, col_w)
             })
             .collect();
-        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).min(4);
+        let label = wrap(&clean(&r.label), label_w);
+        let height = wrapped
+            .iter()
+            .map(Vec::len)
+            .chain([label.len()])
+            .max()
+            .unwrap_or(1);
         for i in 0..height {
-            let label = if i == 0 {
-                fit(&clean(&r.label), label_w)
-            } else {
-                fit("", label_w)
-            };
-            let mut spans = vec![Span::styled(label, theme.role(Role::Label))];
+            let mut spans = vec![Span::styled(
+                fit(label.get(i).map_or("", String::as_str), label_w),
+                theme.role(Role::Label),
+            )];
             for (cell, lines) in r.cells.iter().zip(&wrapped) {
                 spans.push(Span::raw("│"));
                 let t = fit(lines.get(i).map_or("", String::as_str), col_w);
                 let st = if cell.best {
                     theme.role(Role::Best)
-                } else if cell.text == compare::NOT_REPORTED || cell.text == compare::NOT_APPLICABLE
-                {
+                } else if cell.is_blank() {
                     theme.dim()
-                } else if cell.text.starts_with('⚑') {
+                } else if r.group == Group::Flags {
                     theme.role(Role::Flag)
                 } else {
                     Style::new()
@@ -174,36 +268,78 @@ fn table(s: &State, cmp: &Comparison, f: &mut Frame, area: Rect, theme: &Theme) 
             lines.push(Line::from(spans));
         }
     }
-    let visible = (inner.height as usize).saturating_sub(header.len());
+    if caveats_below {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "Caveats",
+            theme.role(Role::Heading),
+        )));
+        for cav in &cmp.caveats {
+            for l in wrap(&format!("⚠ {}", clean(&cav.text)), w) {
+                lines.push(Line::from(Span::styled(
+                    l,
+                    theme.role(caveat_role(cav.kind)),
+                )));
+            }
+        }
+    }
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let visible = inner_h.saturating_sub(header.len());
     let max_scroll = lines.len().saturating_sub(visible);
     let scroll = s.compare.scroll.min(max_scroll);
-    let mut shown: Vec<Line> = header.to_vec();
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true));
+    if max_scroll > 0 {
+        let last = (scroll + visible).min(lines.len());
+        let more = if last < lines.len() {
+            " · ↓ more"
+        } else {
+            ""
+        };
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" lines {}–{last} of {}{more} ", scroll + 1, lines.len()),
+            theme.dim(),
+        )));
+    }
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut shown: Vec<Line> = header;
     shown.extend(lines.into_iter().skip(scroll).take(visible));
     f.render_widget(Paragraph::new(shown), inner);
 }
 
-/// The endpoint the charts show.
-fn endpoint(s: &State, c: &Corpus) -> Option<String> {
-    let eps = compare::chart_endpoints(c, &s.compare.records);
-    if eps.is_empty() {
-        return None;
-    }
-    Some(eps[s.compare.endpoint % eps.len()].clone())
+/// What the chart of the current tab shows, and the choices it has.
+fn chart_choice(s: &State, c: &Corpus, chart: Chart) -> (Vec<Group>, usize) {
+    let choices = compare::chart_choices(c, &s.compare.records, chart);
+    let i = s.compare.endpoint % choices.len().max(1);
+    (choices, i)
 }
 
-fn endpoint_line(s: &State, c: &Corpus, theme: &Theme) -> Line<'static> {
-    let eps = compare::chart_endpoints(c, &s.compare.records);
-    let mut spans = vec![Span::styled("Endpoint ◀ ", theme.dim())];
-    for (i, e) in eps.iter().enumerate() {
-        let st = if i == s.compare.endpoint % eps.len().max(1) {
-            theme.selected()
-        } else {
-            theme.dim()
-        };
-        spans.push(Span::styled(format!(" {e} "), st));
-    }
-    spans.push(Span::styled(" ▶", theme.dim()));
-    Line::from(spans)
+fn endpoint_line(
+    choices: &[Group],
+    i: usize,
+    chart: Chart,
+    w: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let Some(g) = choices.get(i) else {
+        return Line::default();
+    };
+    let name = match chart {
+        Chart::Forest => g.endpoint().unwrap_or_default().to_string(),
+        Chart::Bars => g.title(),
+    };
+    let rest = format!(" ▶  {} of {} · ←/→ another", i + 1, choices.len());
+    let room = w.saturating_sub(width("Endpoint ◀ ") + width(&rest) + 2);
+    Line::from(vec![
+        Span::styled("Endpoint ◀ ", theme.dim()),
+        Span::styled(
+            format!(" {} ", truncate(&clean(&name), room)),
+            theme.selected(),
+        ),
+        Span::styled(rest, theme.dim()),
+    ])
 }
 
 /// Column of a value on a log axis from `lo` to `hi` over `w` cells.
@@ -219,16 +355,20 @@ fn forest(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         .title(" Hazard ratios (log scale) ");
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let mut lines = vec![endpoint_line(s, c, theme), Line::default()];
-    let Some(ep) = endpoint(s, c) else {
+    let (choices, i) = chart_choice(s, c, Chart::Forest);
+    let mut lines = vec![
+        endpoint_line(&choices, i, Chart::Forest, inner.width as usize, theme),
+        Line::default(),
+    ];
+    let Some(ep) = choices.get(i).and_then(Group::endpoint) else {
         lines.push(Line::from(Span::styled(
-            "The compared records report no endpoint.",
+            "No compared trial reports a hazard ratio.",
             theme.dim(),
         )));
         f.render_widget(Paragraph::new(lines), inner);
         return;
     };
-    let rows = compare::forest(c, &s.compare.records, &ep, s.lang);
+    let rows = compare::forest(c, &s.compare.records, ep, s.lang);
     let w = inner.width as usize;
     let name_w = (w / 5).clamp(8, 20);
     let label_w = rows
@@ -326,30 +466,24 @@ fn bars(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         .border_style(theme.border(true));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let mut lines = vec![endpoint_line(s, c, theme), Line::default()];
-    let Some(ep) = endpoint(s, c) else {
+    let (choices, i) = chart_choice(s, c, Chart::Bars);
+    let mut lines = vec![
+        endpoint_line(&choices, i, Chart::Bars, inner.width as usize, theme),
+        Line::default(),
+    ];
+    let Some(group) = choices.get(i) else {
+        lines.push(Line::from(Span::styled(
+            "The compared records report no endpoint.",
+            theme.dim(),
+        )));
         f.render_widget(Paragraph::new(lines), inner);
         return;
     };
-    let groups = compare::bars(c, &s.compare.records, &ep, s.lang);
-    let unit = s
-        .compare
-        .records
-        .iter()
-        .filter(|r| r.kind == crate::corpus::Kind::Trial)
-        .find_map(|r| compare::outcome_for(c.trial(r.index), &ep).and_then(|o| o.unit.clone()))
-        .unwrap_or_default();
-    lines.push(Line::from(Span::styled(
-        format!(
-            "{ep} {}",
-            if unit.is_empty() {
-                String::new()
-            } else {
-                format!("({unit})")
-            }
-        ),
-        theme.role(Role::Heading),
-    )));
+    let ep = group.endpoint().unwrap_or_default();
+    let groups = compare::bars(c, &s.compare.records, group, s.lang);
+    for l in wrap(&clean(&group.title()), inner.width as usize) {
+        lines.push(Line::from(Span::styled(l, theme.role(Role::Heading))));
+    }
     let w = inner.width as usize;
     let label_w = (w / 3).clamp(10, 34);
     let max = groups
