@@ -438,14 +438,20 @@ fn compare(s: &mut State, a: Action) -> Vec<Effect> {
     let n_endpoints = s.corpus().map_or(0, |c| {
         crate::compare::chart_choices(c, &s.compare.records, chart).len()
     });
+    let max_scroll = match (a, s.compare.tab) {
+        (Action::Down | Action::PageDown | Action::Bottom, Tab::Table) => {
+            super::view::compare::max_scroll(s)
+        }
+        _ => usize::MAX / 2,
+    };
     let cmp = &mut s.compare;
     match a {
         Action::Up => cmp.scroll = cmp.scroll.saturating_sub(1),
-        Action::Down => cmp.scroll += 1,
+        Action::Down => cmp.scroll = (cmp.scroll + 1).min(max_scroll),
         Action::PageUp => cmp.scroll = cmp.scroll.saturating_sub(10),
-        Action::PageDown => cmp.scroll += 10,
+        Action::PageDown => cmp.scroll = (cmp.scroll + 10).min(max_scroll),
         Action::Top => cmp.scroll = 0,
-        Action::Bottom => cmp.scroll = usize::MAX / 2,
+        Action::Bottom => cmp.scroll = max_scroll,
         Action::NextTab | Action::PrevTab => {
             let i = Tab::ALL.iter().position(|&t| t == cmp.tab).unwrap_or(0);
             let step = if a == Action::NextTab {

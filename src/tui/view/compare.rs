@@ -43,16 +43,13 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
 
     // Caveats: every one `evidex compare` prints, in full when they fit in a third of the
     // screen; else one line each, cut with `…`, and in full at the end of the table.
-    let banner = banner(&cmp, area.width as usize, area.height as usize);
-    let mut y = 1;
-    for (l, role) in &banner.lines {
+    let (banner, body) = body_area(&cmp, area.width, area.height);
+    for (y, (l, role)) in (1..).zip(&banner.lines) {
         f.render_widget(
             Paragraph::new(Span::styled(l.clone(), theme.role(*role))),
             Rect::new(0, y, area.width, 1),
         );
-        y += 1;
     }
-    let body = Rect::new(0, y, area.width, area.height.saturating_sub(y + 1));
     match s.compare.tab {
         Tab::Table => table(s, &cmp, banner.cut, f, body, theme),
         Tab::Forest => forest(s, c, f, body, theme),
@@ -152,24 +149,36 @@ fn wrap_at_most(text: &str, w: usize, max: usize) -> Vec<String> {
     lines
 }
 
-fn table(
-    s: &State,
+/// A line of the table as text pieces tagged with their role; drawn by [`table`], counted by
+/// [`max_scroll`], so that scrolling stops where the drawing ends.
+type TextLine = Vec<(String, Role)>;
+
+/// The table laid out for a body of `w`x`h` cells (border included): its fixed header and
+/// its scrolling lines.
+fn table_text(
     cmp: &Comparison,
     caveats_below: bool,
-    f: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-) {
+    w: u16,
+    h: u16,
+) -> (Vec<TextLine>, Vec<TextLine>) {
     let n = cmp.columns.len().max(1);
-    let w = area.width.saturating_sub(2) as usize;
+    let w = w.saturating_sub(2) as usize;
     let natural_label = cmp.rows.iter().map(|r| width(&r.label)).max().unwrap_or(12);
     let label_w = natural_label.clamp(10, (w / 5).clamp(10, 20));
     let col_w = (w.saturating_sub(label_w + 1) / n).saturating_sub(1).max(6);
+    let grid = |label: &str, label_role: Role, cells: Vec<(String, Role)>| {
+        let mut line = vec![(fit(label, label_w), label_role)];
+        for (t, r) in cells {
+            line.push(("│".to_string(), Role::Plain));
+            line.push((fit(&t, col_w), r));
+        }
+        line
+    };
 
     // Header: titles, then cautions, then a rule; taller on a tall screen. What they cut
     // (`…`) is whole in the Title row and the caveats.
-    let tall = area.height >= 30;
-    let mut header: Vec<Line> = Vec::new();
+    let tall = h >= 30;
+    let mut header: Vec<TextLine> = Vec::new();
     let titles: Vec<Vec<String>> = cmp
         .columns
         .iter()
@@ -189,42 +198,28 @@ fn table(
             ),
         })
         .collect();
-    let grid = |cells: Vec<(String, Style)>| {
-        let mut spans = vec![Span::raw(fit("", label_w))];
-        for (t, st) in cells {
-            spans.push(Span::raw("│"));
-            spans.push(Span::styled(fit(&t, col_w), st));
-        }
-        Line::from(spans)
-    };
     for i in 0..titles.iter().map(Vec::len).max().unwrap_or(1) {
-        header.push(grid(
-            titles
-                .iter()
-                .map(|t| {
-                    (
-                        t.get(i).cloned().unwrap_or_default(),
-                        theme.role(Role::Title),
-                    )
-                })
-                .collect(),
-        ));
+        let cells = titles
+            .iter()
+            .map(|t| (t.get(i).cloned().unwrap_or_default(), Role::Title))
+            .collect();
+        header.push(grid("", Role::Plain, cells));
     }
     for i in 0..subs.iter().map(|s| s.0.len()).max().unwrap_or(1) {
-        header.push(grid(
-            subs.iter()
-                .map(|(t, r)| (t.get(i).cloned().unwrap_or_default(), theme.role(*r)))
-                .collect(),
-        ));
+        let cells = subs
+            .iter()
+            .map(|(t, r)| (t.get(i).cloned().unwrap_or_default(), *r))
+            .collect();
+        header.push(grid("", Role::Plain, cells));
     }
-    header.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
+    header.push(vec![("─".repeat(w), Role::Dim)]);
 
     // Body: every cell wrapped in full; the table scrolls.
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<TextLine> = Vec::new();
     for (ri, r) in cmp.rows.iter().enumerate() {
         if ri == 0 || export::heading(&cmp.rows, ri).is_some() {
             for l in wrap(&clean(&r.group.title()), w) {
-                lines.push(Line::from(Span::styled(l, theme.role(Role::Heading))));
+                lines.push(vec![(l, Role::Heading)]);
             }
         }
         let wrapped: Vec<Vec<String>> = r
@@ -247,42 +242,78 @@ fn table(
             .max()
             .unwrap_or(1);
         for i in 0..height {
-            let mut spans = vec![Span::styled(
-                fit(label.get(i).map_or("", String::as_str), label_w),
-                theme.role(Role::Label),
-            )];
-            for (cell, lines) in r.cells.iter().zip(&wrapped) {
-                spans.push(Span::raw("│"));
-                let t = fit(lines.get(i).map_or("", String::as_str), col_w);
-                let st = if cell.best {
-                    theme.role(Role::Best)
-                } else if cell.is_blank() {
-                    theme.dim()
-                } else if r.group == Group::Flags {
-                    theme.role(Role::Flag)
-                } else {
-                    Style::new()
-                };
-                spans.push(Span::styled(t, st));
-            }
-            lines.push(Line::from(spans));
+            let cells = r
+                .cells
+                .iter()
+                .zip(&wrapped)
+                .map(|(cell, ls)| {
+                    let role = if cell.best {
+                        Role::Best
+                    } else if cell.is_blank() {
+                        Role::Dim
+                    } else if r.group == Group::Flags {
+                        Role::Flag
+                    } else {
+                        Role::Plain
+                    };
+                    (ls.get(i).cloned().unwrap_or_default(), role)
+                })
+                .collect();
+            lines.push(grid(
+                label.get(i).map_or("", String::as_str),
+                Role::Label,
+                cells,
+            ));
         }
     }
     if caveats_below {
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
-            "Caveats",
-            theme.role(Role::Heading),
-        )));
+        lines.push(Vec::new());
+        lines.push(vec![("Caveats".to_string(), Role::Heading)]);
         for cav in &cmp.caveats {
             for l in wrap(&format!("⚠ {}", clean(&cav.text)), w) {
-                lines.push(Line::from(Span::styled(
-                    l,
-                    theme.role(caveat_role(cav.kind)),
-                )));
+                lines.push(vec![(l, caveat_role(cav.kind))]);
             }
         }
     }
+    (header, lines)
+}
+
+/// The body of the compare screen (below the tabs and the banner) for a terminal size.
+fn body_area(cmp: &Comparison, width: u16, height: u16) -> (Banner, Rect) {
+    let banner = banner(cmp, width as usize, height as usize);
+    let y = 1 + banner.lines.len() as u16;
+    let body = Rect::new(0, y, width, height.saturating_sub(y + 1));
+    (banner, body)
+}
+
+/// How far the table can scroll at the state's terminal size: `update` clamps to it, so that
+/// after End the first ↑ moves at once.
+pub fn max_scroll(s: &State) -> usize {
+    let Some(c) = s.corpus() else { return 0 };
+    let cmp = compare::build(c, &s.compare.records, s.compare.of_therapy, s.lang);
+    let (banner, body) = body_area(&cmp, s.width, s.height);
+    let (header, lines) = table_text(&cmp, banner.cut, body.width, body.height);
+    let visible = (body.height.saturating_sub(2) as usize).saturating_sub(header.len());
+    lines.len().saturating_sub(visible)
+}
+
+fn styled(line: TextLine, theme: &Theme) -> Line<'static> {
+    Line::from(
+        line.into_iter()
+            .map(|(t, r)| Span::styled(t, theme.role(r)))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn table(
+    s: &State,
+    cmp: &Comparison,
+    caveats_below: bool,
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let (header, lines) = table_text(cmp, caveats_below, area.width, area.height);
     let inner_h = area.height.saturating_sub(2) as usize;
     let visible = inner_h.saturating_sub(header.len());
     let max_scroll = lines.len().saturating_sub(visible);
@@ -304,8 +335,11 @@ fn table(
     }
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let mut shown: Vec<Line> = header;
-    shown.extend(lines.into_iter().skip(scroll).take(visible));
+    let shown: Vec<Line> = header
+        .into_iter()
+        .chain(lines.into_iter().skip(scroll).take(visible))
+        .map(|l| styled(l, theme))
+        .collect();
     f.render_widget(Paragraph::new(shown), inner);
 }
 

@@ -3,7 +3,7 @@
 //! for them alone.
 
 mod browse;
-mod compare;
+pub(crate) mod compare;
 mod help;
 
 use ratatui::Frame;
