@@ -149,6 +149,77 @@ fn compare_formats_agree() {
 }
 
 #[test]
+fn compare_says_what_each_argument_resolved_to() {
+    let o = evidex(&["compare", "emerald", "leap 012", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("\"emerald\" → emerald-1 (EMERALD-1, trial; best match)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"leap 012\" → leap-012 (LEAP-012, trial; exact name)"),
+        "{err}"
+    );
+    let o = evidex(&["compare", "tace", "haic", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("\"tace\" → tace ("), "{}", stderr(&o));
+}
+
+#[test]
+fn compare_refuses_weak_or_ambiguous_arguments_with_candidates() {
+    // `foo` only matches letters scattered in FOLFOX; `bar` in "Breast reconstruction".
+    let o = evidex(&["compare", "foo", "bar"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).is_empty(), "nothing compared: {}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("\"foo\" names no record clearly"), "{err}");
+    assert!(
+        err.contains("\n  folfox-haic  FOLFOX-HAIC (therapy)"),
+        "{err}"
+    );
+    assert!(err.contains("name one by its id"), "{err}");
+    let o = evidex(&["compare", "emerald-1", "zzzzqqqq"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("nothing matches \"zzzzqqqq\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn compare_resolves_registry_ids() {
+    let c = evidex::corpus::Corpus::bundled().unwrap();
+    let Some(t) = c.trials.iter().find(|t| !t.registry_ids.is_empty()) else {
+        return;
+    };
+    let reg = t.registry_ids[0].to_lowercase();
+    let other = if t.id == "emerald-1" {
+        "leap-012"
+    } else {
+        "emerald-1"
+    };
+    let o = evidex(&["compare", &reg, other]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("→ {} (", t.id)) && stderr(&o).contains("registry id"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_trial_is_not_compared_with_a_therapy() {
+    let o = evidex(&["compare", "emerald-1", "tace"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("is a trial and"), "{err}");
+    assert!(err.contains("evidex show tace"), "{err}");
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
 fn compare_needs_distinct_records() {
     let o = evidex(&["compare", "emerald-1", "emerald-1"]);
     assert_eq!(o.status.code(), Some(2));

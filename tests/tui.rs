@@ -351,7 +351,7 @@ fn v_compares_the_studies_of_a_therapy() {
     assert_eq!(selected_id(&s), "tace");
     step(&mut s, Action::OpenEvidence);
     assert_eq!(s.screen, Screen::Compare);
-    assert_eq!(s.compare.records.len(), 4, "the four strongest studies");
+    assert_eq!(s.compare.records.len(), 4, "at most four studies");
     let c = s.corpus().unwrap();
     let levels: Vec<u8> = s
         .compare
@@ -363,7 +363,24 @@ fn v_compares_the_studies_of_a_therapy() {
         levels.windows(2).all(|w| w[0] <= w[1]),
         "strongest evidence first: {levels:?}"
     );
+    // Never a study where TACE is only the comparator (HAIC vs TACE).
+    for r in &s.compare.records {
+        let t = c.trial(r.index);
+        let role = evidex::compare::role_in(c, t, "tace");
+        assert_ne!(role, Some(evidex::compare::Role::Control), "{}", t.id);
+    }
     assert!(shows(&s, "Cross-trial comparison"));
+    // The screen says which studies it took and why, and the status line points to it.
+    let screen = render(&s);
+    assert!(
+        screen.contains("Studies of Transarterial chemoembolisation: 4 of 8"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("4 of 8 studies of this therapy"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
 }
 
 #[test]
@@ -444,4 +461,124 @@ fn the_detail_pane_scrolls_only_when_the_cursor_would_leave_it() {
     }
     assert_eq!((s.detail.cursor, s.detail.offset), (0, 0));
     assert!(shows(&s, "EMERALD-1  emerald-1"));
+}
+
+/// Everything the table shows from its top to its end, screen after screen.
+fn all_screens(s: &mut evidex::tui::state::State) -> String {
+    step(s, Action::Top);
+    let mut out = render(s);
+    let mut last = usize::MAX;
+    while s.compare.scroll != last {
+        last = s.compare.scroll;
+        step(s, Action::PageDown);
+        out.push_str(&render(s));
+    }
+    out
+}
+
+/// Screen text without the table's rules and without spaces, so that text wrapped anywhere
+/// (after a space, a slash or a hyphen) reads as one.
+fn words(screen: &str) -> String {
+    screen
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '│' | '┌' | '┐' | '└' | '┘' | '─'))
+        .collect()
+}
+
+#[test]
+fn every_caveat_evidex_compare_prints_is_on_the_compare_screen() {
+    let sets: [&[&str]; 3] = [
+        &["emerald", "leap-012", "talentace"],
+        &["chance 2203", "emerald-1", "oncolytic"],
+        &["emerald", "leap-012"],
+    ];
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        for set in sets {
+            let mut s = app(w, h);
+            for q in set {
+                mark_first(&mut s, q);
+            }
+            step(&mut s, Action::OpenCompare);
+            let c = s.corpus().unwrap();
+            let cmp = evidex::compare::compare(c, &s.compare.records, s.lang);
+            let md = evidex::export::markdown(&cmp);
+            let text = words(&all_screens(&mut s));
+            for cav in &cmp.caveats {
+                assert!(md.contains(&cav.text), "{}", cav.text);
+                let want = words(&cav.text);
+                assert!(text.contains(&want), "{w}x{h} {set:?}: missing {want:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn long_cells_are_whole_somewhere_on_the_screen() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut s = compare_emerald_leap(w, h);
+        let screens = all_screens(&mut s);
+        // The end of LEAP-012's flag, cut after four lines before.
+        assert!(
+            screens.contains("primary-analysis figures."),
+            "{w}x{h}: {screens}"
+        );
+    }
+}
+
+#[test]
+fn the_compare_screen_scrolls_back_at_once_from_the_end() {
+    let mut s = compare_emerald_leap(80, 24);
+    step(&mut s, Action::Bottom);
+    let end = s.compare.scroll;
+    assert!(end > 0 && end < 1000, "{end}");
+    step(&mut s, Action::Up);
+    assert_eq!(s.compare.scroll, end - 1);
+}
+
+#[test]
+fn a_trial_and_a_therapy_are_not_compared() {
+    let mut s = app(120, 40);
+    mark_first(&mut s, "emerald");
+    mark_first(&mut s, "osimertinib");
+    step(&mut s, Action::OpenCompare);
+    assert_eq!(s.screen, Screen::Browse);
+    let (msg, err) = s.status.clone().expect("a message");
+    assert!(err && msg.contains("is a trial and"), "{msg}");
+}
+
+/// The bundled corpus with PALLAS (breast cancer, 4-year rates from the registry) imported.
+fn with_pallas(w: u16, h: u16) -> evidex::tui::state::State {
+    let base: evidex::corpus::CorpusFile = serde_json::from_slice(evidex::corpus::BUNDLED).unwrap();
+    let mut imp = evidex::import::Importer::new(base);
+    imp.add_file(std::path::Path::new(
+        "tests/fixtures/ctgov/NCT02513394.json",
+    ));
+    let (file, _) = imp.finish();
+    let c = evidex::corpus::Corpus::build(std::path::Path::new("merged.json"), file, None).unwrap();
+    let mut s = common::app_on(c, w, h);
+    mark_first(&mut s, "pallas");
+    mark_first(&mut s, "talentace");
+    step(&mut s, Action::OpenCompare);
+    assert_eq!(s.screen, Screen::Compare);
+    s
+}
+
+#[test]
+fn snapshot_compare_across_diseases_200x60() {
+    let mut s = with_pallas(200, 60);
+    let screen = render(&s);
+    assert!(screen.contains("Different diseases"), "{screen}");
+    assert!(screen.contains("OS, median (months)"), "{screen}");
+    assert_eq!(
+        screen.matches('★').count(),
+        2,
+        "only the banner and the legend: {screen}"
+    );
+    insta::assert_snapshot!(screen);
+    // The forest plot opens on OS, the endpoint both report a hazard ratio for.
+    step(&mut s, Action::NextTab);
+    let forest = render(&s);
+    assert!(forest.contains("Endpoint ◀  OS  ▶"), "{forest}");
+    assert!(!forest.contains(" ORR "), "ORR has no HR: {forest}");
+    insta::assert_snapshot!("forest_across_diseases_200x60", forest);
 }
