@@ -497,7 +497,7 @@ impl Populations {
         }
         let parts: Vec<String> = columns
             .iter()
-            .map(|col| {
+            .filter_map(|col| {
                 let ds: Vec<&str> = col
                     .diseases
                     .iter()
@@ -508,7 +508,6 @@ impl Populations {
                     .collect();
                 (!ds.is_empty()).then(|| format!("{}: {}", col.title, ds.join(", ")))
             })
-            .flatten()
             .collect();
         Some(format!(
             "Different diseases: {}. Their figures come from different populations; ★ marks a best value only between columns of the same disease.",
