@@ -1358,6 +1358,31 @@ mod tests {
     }
 
     #[test]
+    fn a_subgroup_figure_is_not_starred_against_a_whole_trial() {
+        let mut file: CorpusFile = serde_json::from_slice(BUNDLED).expect("bundled json");
+        let leap = file
+            .trials
+            .iter_mut()
+            .find(|t| t.id == "leap-012")
+            .expect("leap-012");
+        for o in leap.outcomes.iter_mut().filter(|o| o.endpoint == "PFS") {
+            o.subgroup = Some("Chinese patients".into());
+        }
+        let c = Corpus::build(Path::new("t.json"), file, None).expect("corpus");
+        let cmp = compare(&c, &refs(&c, &["emerald-1", "leap-012"]), Lang::En);
+        let pfs = rows_of(&cmp, "PFS, median (months)");
+        assert!(pfs.iter().flat_map(|r| &r.cells).all(|c| !c.best));
+        let sg = pfs
+            .iter()
+            .find(|r| r.label == "subgroup")
+            .expect("a subgroup row");
+        assert_eq!(sg.cells[0].text, "all patients");
+        assert_eq!(sg.cells[1].text, "Chinese patients");
+        // ORR is still the whole trial's in both: starred.
+        assert!(rows_of(&cmp, "ORR (%)")[0].cells[1].best);
+    }
+
+    #[test]
     fn trials_and_therapies_are_not_compared_together() {
         let c = bundled();
         let mixed = check(&c, &refs(&c, &["emerald-1", "tace"]), Lang::En);
