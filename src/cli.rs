@@ -19,6 +19,7 @@ use crate::export;
 use crate::present;
 use crate::search::{self, Engine};
 use crate::text::{clean, fit, width};
+use crate::tui::theme::ThemeName;
 
 /// evidex: browse the evidence behind cancer therapies and clinical trials.
 ///
@@ -31,6 +32,10 @@ pub struct Cli {
     /// A corpus file to open in the browser (same as --corpus).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
+    /// Colours of the browser: dark, light or mono (default: from NO_COLOR, COLORFGBG or the
+    /// terminal's background colour).
+    #[arg(long, value_enum, env = "EVIDEX_THEME", value_name = "THEME")]
+    pub theme: Option<ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
