@@ -257,3 +257,34 @@ fn gen_corpus_writes_a_valid_synthetic_corpus() {
         stdout(&o)
     );
 }
+
+#[test]
+fn theme_is_dark_light_or_mono_and_anything_else_is_refused() {
+    let o = evidex(&["--theme", "bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bogus")
+            && err.contains("dark")
+            && err.contains("light")
+            && err.contains("mono"),
+        "{err}"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+        .env("EVIDEX_THEME", "sepia")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sepia"), "{}", stderr(&o));
+    // A good theme is accepted: what stops the browser here is the missing terminal.
+    for t in ["dark", "light", "mono"] {
+        let o = evidex(&["--theme", t]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("interactive terminal"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(stdout(&evidex(&["--help"])).contains("--theme"));
+}
