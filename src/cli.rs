@@ -413,7 +413,14 @@ fn search_cmd(
     }
     let mut s = String::new();
     let w = out_width();
-    let name_w = 26.min(w / 3);
+    // Names as wide as the longest shown needs, up to a third of the line.
+    let name_w = results
+        .hits
+        .iter()
+        .map(|h| width(&clean(c.name_of(h.record, lang))))
+        .max()
+        .unwrap_or(0)
+        .clamp(8, (w / 3).max(8));
     for h in &results.hits {
         let row = present::result_row(c, h.record, lang);
         let id = c.id_of(h.record);

@@ -288,3 +288,24 @@ fn theme_is_dark_light_or_mono_and_anything_else_is_refused() {
     }
     assert!(stdout(&evidex(&["--help"])).contains("--theme"));
 }
+
+/// `search` gives names the width of the line: whole on a wide terminal, cut with "…" only
+/// when they pass a third of it.
+#[test]
+fn search_names_use_the_width_of_the_line() {
+    let run = |cols: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+            .args(["search", "tace plus sorafenib"])
+            .env("COLUMNS", cols)
+            .output()
+            .unwrap();
+        stdout(&o)
+    };
+    let wide = run("200");
+    assert!(
+        wide.contains("TACE plus sorafenib vs TACE alone in recurrent intermediate-stage"),
+        "{wide}"
+    );
+    let narrow = run("80");
+    assert!(narrow.contains("TACE plus sorafenib vs TA…"), "{narrow}");
+}

@@ -451,3 +451,32 @@ fn snapshot_dark_theme_detail_cursor_80x24() {
     step(&mut s, Action::Down);
     insta::assert_snapshot!(styled(&s));
 }
+
+/// The status bar lists the marked records with the width it has: whole names on a wide
+/// screen, names cut with "…" on a narrow one.
+#[test]
+fn marked_names_use_the_status_bar_width() {
+    let mark = |w: u16, h: u16| {
+        let mut s = app(w, h);
+        for q in ["tace plus sorafenib", "leap-012"] {
+            step(&mut s, Action::FocusInput);
+            step(&mut s, Action::ClearLine);
+            type_text(&mut s, q);
+            step(&mut s, Action::Down);
+            step(&mut s, Action::ToggleMark);
+        }
+        assert_eq!(s.marked.len(), 2);
+        common::render(&s).lines().last().unwrap().to_string()
+    };
+    let wide = mark(200, 60);
+    for name in [
+        "TACE plus sorafenib vs TACE alone in recurrent intermediate-stage HCC",
+        "LEAP-012",
+    ] {
+        assert!(wide.contains(name), "{wide}");
+    }
+    let narrow = mark(80, 24);
+    assert!(narrow.contains("TACE plus"), "{narrow}");
+    assert!(narrow.contains('…'), "{narrow}");
+    assert!(common::line_width(&narrow) <= 80);
+}

@@ -460,28 +460,24 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             if *err { theme.error() } else { theme.key() },
         ));
     } else if !s.marked.is_empty() {
-        let names: Vec<String> = s.marked.iter().map(|&r| short_name(c, r, s.lang)).collect();
-        spans.push(Span::styled(
-            format!("Marked {}/4: ", s.marked.len()),
-            theme.key(),
-        ));
+        let head = format!("Marked {}/4: ", s.marked.len());
+        let hint = if s.marked.len() >= 2 {
+            "  · c compare · x clear"
+        } else {
+            "  · mark one more to compare"
+        };
+        let room = (area.width as usize).saturating_sub(width(&right) + width(&head) + width(hint));
+        let names = marked_names(c, &s.marked, s.lang, room);
+        spans.push(Span::styled(head, theme.key()));
         spans.push(Span::raw(names.join(", ")));
-        spans.push(Span::styled(
-            if s.marked.len() >= 2 {
-                "  · c compare · x clear"
-            } else {
-                "  · mark one more to compare"
-            },
-            theme.dim(),
-        ));
+        spans.push(Span::styled(hint, theme.dim()));
     } else {
         spans.extend(hints(s.context(), theme));
     }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     let avail = (area.width as usize).saturating_sub(width(&right));
     if used > avail {
-        let text: String = spans.iter().map(|sp| sp.content.to_string()).collect();
-        spans = vec![Span::raw(truncate(&text, avail).into_owned())];
+        spans = fit_line(Line::from(spans), avail).spans;
     }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     spans.push(Span::raw(" ".repeat(avail.saturating_sub(used))));
@@ -489,8 +485,27 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn short_name(c: &Corpus, r: RecordRef, lang: Lang) -> String {
-    truncate(&clean(c.name_of(r, lang)), 18).into_owned()
+/// The names of the marked records in `room` columns with ", " between them: short names
+/// whole, the room they leave shared by the longer ones, each cut with "…".
+fn marked_names(c: &Corpus, marked: &[RecordRef], lang: Lang, room: usize) -> Vec<String> {
+    let names: Vec<String> = marked
+        .iter()
+        .map(|&r| clean(c.name_of(r, lang)).into_owned())
+        .collect();
+    let mut budget = room.saturating_sub(2 * names.len().saturating_sub(1));
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| width(&names[i]));
+    let mut widths = vec![0; names.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let share = (budget / (names.len() - k)).max(8);
+        widths[i] = width(&names[i]).min(share);
+        budget = budget.saturating_sub(widths[i]);
+    }
+    names
+        .iter()
+        .zip(widths)
+        .map(|(n, w)| truncate(n, w).into_owned())
+        .collect()
 }
 
 /// A few key hints for the bar, from the keymap.
