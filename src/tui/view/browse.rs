@@ -277,13 +277,13 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
 /// headlines line up too. A row whose name is longer takes what its own headline and facts
 /// leave free: nothing in a row is cut while that row has blank columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowColumns {
+struct RowColumns {
     /// Columns after the mark and badge.
-    pub avail: usize,
+    avail: usize,
     /// Width of the facts column when a row cannot show everything.
-    pub facts: usize,
+    facts: usize,
     /// Where names are padded to, when the row has the room.
-    pub name: usize,
+    name: usize,
 }
 
 /// Mark and badge: "● THX ".
@@ -293,7 +293,7 @@ const NAME_GAP: usize = 2;
 
 impl RowColumns {
     /// For a list `w` columns wide showing rows of (name, headline, facts) widths.
-    pub fn new(w: usize, rows: &[(usize, usize, usize)]) -> RowColumns {
+    fn new(w: usize, rows: &[(usize, usize, usize)]) -> RowColumns {
         let avail = w.saturating_sub(ROW_PREFIX);
         let facts_need = rows.iter().map(|r| r.2).max().unwrap_or(0);
         let facts = facts_need.min((avail / 4).clamp(16, 28)).min(avail / 3);
@@ -306,7 +306,7 @@ impl RowColumns {
     /// The widths of a row's name, its headline (with the gap before it, and padding) and its
     /// facts (with the gap before it), for a name `n`, a headline `h` and facts `f` columns
     /// long. Together they fill the row.
-    pub fn split(&self, n: usize, h: usize, f: usize) -> (usize, usize, usize) {
+    fn split(&self, n: usize, h: usize, f: usize) -> (usize, usize, usize) {
         let gap = if h > 0 { NAME_GAP } else { 0 };
         let facts_gap = usize::from(f > 0);
         let mut facts_w = f;
@@ -525,4 +525,45 @@ fn hints(ctx: Context, theme: &Theme) -> Vec<Span<'static>> {
         }
     }
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row fills its width exactly, and a row that cuts anything pads nothing.
+    #[test]
+    fn row_columns_fill_the_row_and_cut_only_when_full() {
+        for w in [20, 40, 64, 66, 100, 108, 200] {
+            for rows in [
+                vec![(10, 20, 16), (70, 30, 12)],
+                vec![(30, 0, 0), (5, 5, 40)],
+                vec![(60, 60, 60)],
+            ] {
+                let cols = RowColumns::new(w, &rows);
+                for n in (0..80).step_by(3) {
+                    for h in (0..80).step_by(3) {
+                        for f in (0..40).step_by(3) {
+                            let (nw, hw, fw) = cols.split(n, h, f);
+                            let gap = hw.min(if h > 0 { NAME_GAP } else { 0 });
+                            let facts_gap = usize::from(f > 0);
+                            let avail = w - ROW_PREFIX;
+                            if avail >= NAME_GAP + 2 {
+                                assert_eq!(nw + hw + facts_gap + fw, avail, "{w} {n} {h} {f}");
+                            }
+                            let cut = nw < n || hw - gap < h || fw < f;
+                            let padded = nw > n || hw - gap > h;
+                            assert!(
+                                !(cut && padded),
+                                "w={w} n={n} h={h} f={f}: {nw} {hw} {fw} cuts and pads"
+                            );
+                            if n + NAME_GAP + h + 1 + f <= avail {
+                                assert!(!cut, "w={w} n={n} h={h} f={f}: cut though it fits");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
