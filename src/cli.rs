@@ -19,6 +19,7 @@ use crate::export;
 use crate::present;
 use crate::search::{self, Engine};
 use crate::text::{clean, fit, width};
+use crate::tui::theme::ThemeName;
 
 /// evidex: browse the evidence behind cancer therapies and clinical trials.
 ///
@@ -31,6 +32,10 @@ pub struct Cli {
     /// A corpus file to open in the browser (same as --corpus).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
+    /// Colours of the browser: dark, light or mono (default: from NO_COLOR, COLORFGBG or the
+    /// terminal's background colour).
+    #[arg(long, value_enum, env = "EVIDEX_THEME", value_name = "THEME")]
+    pub theme: Option<ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -535,7 +540,14 @@ fn search_cmd(
     }
     let mut s = String::new();
     let w = out_width();
-    let name_w = 26.min(w / 3);
+    // Names as wide as the longest shown needs, up to a third of the line.
+    let name_w = results
+        .hits
+        .iter()
+        .map(|h| width(&clean(c.name_of(h.record, lang))))
+        .max()
+        .unwrap_or(0)
+        .clamp(8, (w / 3).max(8));
     for h in &results.hits {
         let row = present::result_row(c, h.record, lang);
         let id = c.id_of(h.record);

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             let opts = tui::app::Options {
                 corpus: global.corpus.clone(),
                 lang: global.lang.into(),
+                theme: cli.theme,
             };
             match tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,

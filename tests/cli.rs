@@ -328,3 +328,55 @@ fn gen_corpus_writes_a_valid_synthetic_corpus() {
         stdout(&o)
     );
 }
+
+#[test]
+fn theme_is_dark_light_or_mono_and_anything_else_is_refused() {
+    let o = evidex(&["--theme", "bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bogus")
+            && err.contains("dark")
+            && err.contains("light")
+            && err.contains("mono"),
+        "{err}"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+        .env("EVIDEX_THEME", "sepia")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sepia"), "{}", stderr(&o));
+    // A good theme is accepted: what stops the browser here is the missing terminal.
+    for t in ["dark", "light", "mono"] {
+        let o = evidex(&["--theme", t]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("interactive terminal"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(stdout(&evidex(&["--help"])).contains("--theme"));
+}
+
+/// `search` gives names the width of the line: whole on a wide terminal, cut with "…" only
+/// when they pass a third of it.
+#[test]
+fn search_names_use_the_width_of_the_line() {
+    let run = |cols: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+            .args(["search", "tace plus sorafenib"])
+            .env("COLUMNS", cols)
+            .output()
+            .unwrap();
+        stdout(&o)
+    };
+    let wide = run("200");
+    assert!(
+        wide.contains("TACE plus sorafenib vs TACE alone in recurrent intermediate-stage"),
+        "{wide}"
+    );
+    let narrow = run("80");
+    assert!(narrow.contains("TACE plus sorafenib vs TA…"), "{narrow}");
+}

@@ -422,3 +422,127 @@ fn export_writes_markdown_and_csv_where_the_status_bar_says() {
     let (rc, _) = t.after_exit();
     assert_eq!(rc, "0");
 }
+
+impl Tmux {
+    /// The screen with its colours (`capture-pane -e`): every visible character with the
+    /// 256-colour foreground and background it is drawn in (`None`: the terminal's default).
+    fn coloured_chars(&self) -> Vec<(char, Option<u8>, Option<u8>)> {
+        let raw = self.tmux(&["capture-pane", "-t", "0", "-p", "-e"]).stdout;
+        let text = String::from_utf8_lossy(&raw);
+        let (mut fg, mut bg) = (None, None);
+        let mut out = Vec::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' && chars.peek() == Some(&'[') {
+                chars.next();
+                let mut params = String::new();
+                for p in chars.by_ref() {
+                    if p.is_ascii_alphabetic() {
+                        if p == 'm' {
+                            let codes: Vec<&str> = params.split(';').collect();
+                            let mut i = 0;
+                            while i < codes.len() {
+                                match codes[i] {
+                                    "" | "0" => (fg, bg) = (None, None),
+                                    "39" => fg = None,
+                                    "49" => bg = None,
+                                    "38" | "48" if codes.get(i + 1) == Some(&"5") => {
+                                        let v = codes.get(i + 2).and_then(|v| v.parse().ok());
+                                        if codes[i] == "38" {
+                                            fg = v
+                                        } else {
+                                            bg = v
+                                        }
+                                        i += 2;
+                                    }
+                                    _ => {}
+                                }
+                                i += 1;
+                            }
+                        }
+                        break;
+                    }
+                    params.push(p);
+                }
+            } else if !c.is_whitespace() {
+                out.push((c, fg, bg));
+            }
+        }
+        out
+    }
+}
+
+/// In both colour themes, at 80x24 and 200x60, every character on the screen (the selected
+/// row and the detail cursor line included) is drawn in 256-colour fg and bg that reach 4.5:1.
+#[test]
+fn both_themes_read_in_a_real_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    use evidex::tui::theme::{MIN_CONTRAST, Theme, ThemeName, contrast};
+    for (name, theme) in [("dark", ThemeName::Dark), ("light", ThemeName::Light)] {
+        let p = *Theme::new(theme).palette().unwrap();
+        for (w, h) in [(80, 24), (200, 60)] {
+            let t = Tmux::new(w, h);
+            t.start(&format!("--theme {name}"));
+            t.ready();
+            t.type_text("tace");
+            t.wait_for("tace results", |s| {
+                s.contains("Search › tace") && !s.contains("searching")
+            });
+            t.keys(&["Down", "Down"]);
+            for step in ["list", "detail"] {
+                let chars = t.coloured_chars();
+                assert!(
+                    chars.iter().any(|&(_, _, bg)| bg == Some(p.selected)),
+                    "{name} {w}x{h} {step}: no selected row"
+                );
+                for &(c, fg, bg) in &chars {
+                    let (Some(fg), Some(bg)) = (fg, bg) else {
+                        panic!("{name} {w}x{h} {step}: {c:?} in default colours {fg:?}/{bg:?}");
+                    };
+                    assert!(
+                        contrast(fg, bg) >= MIN_CONTRAST,
+                        "{name} {w}x{h} {step}: {c:?} is {fg} on {bg}"
+                    );
+                }
+                t.keys(&["Enter", "Down"]);
+            }
+            t.keys(&["q"]);
+            let (rc, _) = t.after_exit();
+            assert_eq!(rc, "0");
+        }
+    }
+}
+
+/// Without `--theme`, the theme follows the background the terminal reports (OSC 11): tmux
+/// answers with its window style. The answer is not taken for typed keys.
+#[test]
+fn the_theme_follows_the_terminal_background() {
+    if !have_tmux() {
+        return;
+    }
+    for (style, bg) in [("bg=#ffffff", 231), ("bg=#002b36", 16)] {
+        let t = Tmux::new(100, 30);
+        t.tmux(&["set", "-g", "window-style", style]);
+        t.start("");
+        t.ready();
+        let chars = t.coloured_chars();
+        assert!(
+            chars.iter().all(|&(_, _, b)| b.is_some()),
+            "{style}: unpainted cells"
+        );
+        assert!(
+            chars.iter().filter(|&&(_, _, b)| b == Some(bg)).count() > 100,
+            "{style}: expected the background {bg}"
+        );
+        let screen = t.screen();
+        let first = screen.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("Search ›") && !first.contains("rgb") && !first.contains("11;"),
+            "the terminal's answer reached the search line: {first}"
+        );
+        t.keys(&["C-c"]);
+        t.after_exit();
+    }
+}

@@ -491,7 +491,7 @@ proptest! {
 #[test]
 fn no_color_draws_without_colours_and_still_marks_the_best_value() {
     let mut s = common::app(120, 40);
-    s.monochrome = true;
+    s.theme = evidex::tui::theme::ThemeName::Mono;
     common::type_text(&mut s, "emerald");
     common::step(&mut s, Action::Enter);
     common::step(&mut s, Action::Enter);

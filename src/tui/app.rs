@@ -29,8 +29,10 @@ use ratatui::crossterm::terminal::{
 };
 
 use super::action::{Action, Event};
+use super::background;
 use super::keymap;
 use super::state::State;
+use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
 use crate::compare;
@@ -50,6 +52,9 @@ pub struct Options {
     /// A corpus file; `None` opens the bundled corpus.
     pub corpus: Option<PathBuf>,
     pub lang: Lang,
+    /// The theme asked for (`--theme`, `EVIDEX_THEME`); `None` follows `NO_COLOR` and the
+    /// terminal's background.
+    pub theme: Option<ThemeName>,
 }
 
 /// Why the browser ended other than by the user quitting.
@@ -175,9 +180,15 @@ pub fn run(opts: Options) -> Result<(), AppError> {
     }
     install_panic_hook();
     let guard = TerminalGuard::enter()?;
+    // In raw mode, and before the input thread starts, so that the terminal's answer to the
+    // background query is read here and never taken for typed keys.
+    let colorfgbg = std::env::var("COLORFGBG").ok();
+    let theme = background::choose(opts.theme, no_color(), colorfgbg.as_deref(), || {
+        background::query_terminal(background::QUERY_TIMEOUT)
+    });
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
-    let result = event_loop(&mut terminal, &opts, &signal);
+    let result = event_loop(&mut terminal, &opts, theme, &signal);
     drop(terminal);
     drop(guard);
     result
@@ -186,6 +197,7 @@ pub fn run(opts: Options) -> Result<(), AppError> {
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
     opts: &Options,
+    theme: ThemeName,
     signal: &AtomicUsize,
 ) -> Result<(), AppError> {
     let size = terminal.size()?;
@@ -194,7 +206,7 @@ fn event_loop(
         .as_deref()
         .map_or(BUNDLED_NAME.to_string(), |p| p.display().to_string());
     let mut state = State::new(&name, opts.lang, size.width, size.height);
-    state.monochrome = no_color();
+    state.theme = theme;
     let test_panic = std::env::var_os(TEST_PANIC_ENV).is_some_and(|v| v == "1");
 
     let (tx, rx) = mpsc::channel::<Msg>();

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod background;
 pub mod keymap;
 pub mod state;
 pub mod theme;

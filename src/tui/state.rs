@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ratatui::layout::Rect;
 
 use super::keymap::Context;
+use super::theme::ThemeName;
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::search::{Engine, Results};
 
@@ -128,7 +129,8 @@ pub struct State {
     pub width: u16,
     pub height: u16,
     pub quit: bool,
-    pub monochrome: bool,
+    /// The colour theme (chosen at start: `--theme`, `NO_COLOR` or the terminal background).
+    pub theme: ThemeName,
 }
 
 impl State {
@@ -157,7 +159,7 @@ impl State {
             width,
             height,
             quit: false,
-            monochrome: false,
+            theme: ThemeName::default(),
         }
     }
 

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::present;
 use crate::search::{self, KeyField, highlight};
-use crate::text::{clean, fit, truncate, width};
+use crate::text::{clean, fit, fit_right, truncate, width};
 use crate::tui::keymap::{self, Context};
 use crate::tui::state::{
     Focus, State, areas, keep_span_visible, keep_visible, row_height, rows_of,
@@ -101,8 +101,8 @@ fn info_line(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
                 .map(|(id, n)| {
                     let name = c
                         .disease_by_id(id)
-                        .map_or_else(|| id.clone(), |d| d.short_name(s.lang).to_string());
-                    format!("{name} {n}")
+                        .map_or(id.as_str(), |d| d.short_name(s.lang));
+                    format!("{} {n}", clean(name))
                 })
                 .collect();
             spans.push(Span::styled("  │ ", theme.dim()));
@@ -121,13 +121,46 @@ fn info_line(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         if let Some((d, _)) = r.facets.diseases.first()
             && !s.input.text.contains("disease:")
         {
-            spans.push(Span::styled(format!("  Ctrl-F: disease:{d}"), theme.dim()));
+            spans.push(Span::styled(
+                format!("  Ctrl-F: disease:{}", clean(d)),
+                theme.dim(),
+            ));
         }
         Line::from(spans)
     } else {
         Line::default()
     };
-    f.render_widget(Paragraph::new(line), area);
+    f.render_widget(Paragraph::new(fit_line(line, area.width as usize)), area);
+}
+
+/// A line cut to `w` columns, ending in "…" when cut, each part keeping its style.
+fn fit_line(line: Line<'_>, w: usize) -> Line<'_> {
+    if line.width() <= w {
+        return line;
+    }
+    let mut spans = Vec::new();
+    let mut left = w;
+    for sp in line.spans {
+        let sw = width(&sp.content);
+        if sw < left {
+            left -= sw;
+            spans.push(sp);
+            continue;
+        }
+        // The span that reaches the edge: cut it to leave room for the ellipsis.
+        let cut = truncate(&sp.content, left).into_owned();
+        let cut = if cut.ends_with('…') {
+            cut
+        } else {
+            format!(
+                "{}…",
+                truncate(&cut, left.saturating_sub(1)).trim_end_matches('…')
+            )
+        };
+        spans.push(Span::styled(cut, sp.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
 }
 
 fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -168,27 +201,28 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             let row = present::result_row(c, hit.record, s.lang);
             let facts: Vec<String> = [row.disease.as_str(), row.design.as_str(), row.year.as_str()]
                 .iter()
+                .map(|x| x.trim())
                 .filter(|x| !x.is_empty())
                 .map(|x| clean(x).into_owned())
                 .collect();
             (i, hit, row, facts)
         })
         .collect();
-    // One-line rows: columns as wide as the visible rows need, so the headline gets the rest.
-    let name_w = rows
+    let widths: Vec<(usize, usize, usize)> = rows
         .iter()
-        .map(|(_, _, row, _)| width(&clean(&row.name)))
-        .max()
-        .unwrap_or(0)
-        .clamp(8, (w / 4).max(8));
-    let facts_w = rows
-        .iter()
-        .map(|(_, _, _, f)| width(&f.join(" ")))
-        .max()
-        .unwrap_or(0)
-        .min(18);
+        .map(|(_, _, row, facts)| {
+            (
+                width(&clean(&row.name)),
+                width(&clean(&row.headline)),
+                width(&facts.join(" ")),
+            )
+        })
+        .collect();
+    let cols = RowColumns::new(w, &widths);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, hit, row, mut facts) in rows {
+    for ((i, hit, row, mut facts), &(name_need, head_need, facts_need)) in
+        rows.into_iter().zip(&widths)
+    {
         let selected = i == s.selected;
         let marked = s.marked.contains(&hit.record);
         let base = if selected {
@@ -206,17 +240,20 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         ];
         let name = clean(&row.name);
         if rh == 1 {
+            let (name_w, head_w, facts_w) = cols.split(name_need, head_need, facts_need);
             spans.extend(highlighted(&name, &terms, name_w, base, theme));
-            let head = format!(
-                " {} {}",
-                fit(&facts.join(" "), facts_w),
-                clean(&row.headline)
-            );
-            let used = 2 + 4 + name_w;
+            let gap = head_w.min(if head_need > 0 { NAME_GAP } else { 0 });
+            let head = fit(&clean(&row.headline), head_w - gap);
             spans.push(Span::styled(
-                fit(&head, w.saturating_sub(used)),
-                base.patch(theme.dim()),
+                format!("{}{head}", " ".repeat(gap)),
+                base.patch(theme.role(present::Role::Value)),
             ));
+            if facts_need > 0 {
+                spans.push(Span::styled(
+                    format!(" {}", fit_right(&facts.join(" "), facts_w)),
+                    base.patch(theme.dim()),
+                ));
+            }
             lines.push(Line::from(spans));
         } else {
             spans.extend(highlighted(&name, &terms, w.saturating_sub(6), base, theme));
@@ -232,6 +269,64 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         }
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Columns of a one-line result row: badge and name on the left, then the headline, and the
+/// facts (disease, design, year) right-aligned at the right edge, so years line up. Names are
+/// padded to a common column, as wide as the visible names need up to half the room, so that
+/// headlines line up too. A row whose name is longer takes what its own headline and facts
+/// leave free: nothing in a row is cut while that row has blank columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowColumns {
+    /// Columns after the mark and badge.
+    avail: usize,
+    /// Width of the facts column when a row cannot show everything.
+    facts: usize,
+    /// Where names are padded to, when the row has the room.
+    name: usize,
+}
+
+/// Mark and badge: "● THX ".
+const ROW_PREFIX: usize = 6;
+/// Space between a name and its headline.
+const NAME_GAP: usize = 2;
+
+impl RowColumns {
+    /// For a list `w` columns wide showing rows of (name, headline, facts) widths.
+    fn new(w: usize, rows: &[(usize, usize, usize)]) -> RowColumns {
+        let avail = w.saturating_sub(ROW_PREFIX);
+        let facts_need = rows.iter().map(|r| r.2).max().unwrap_or(0);
+        let facts = facts_need.min((avail / 4).clamp(16, 28)).min(avail / 3);
+        let room = avail.saturating_sub(facts + 1);
+        let name_need = rows.iter().map(|r| r.0).max().unwrap_or(0);
+        let name = name_need.min(room / 2);
+        RowColumns { avail, facts, name }
+    }
+
+    /// The widths of a row's name, its headline (with the gap before it, and padding) and its
+    /// facts (with the gap before it), for a name `n`, a headline `h` and facts `f` columns
+    /// long. Together they fill the row.
+    fn split(&self, n: usize, h: usize, f: usize) -> (usize, usize, usize) {
+        let gap = if h > 0 { NAME_GAP } else { 0 };
+        let facts_gap = usize::from(f > 0);
+        let mut facts_w = f;
+        if n + gap + h + facts_gap + f > self.avail {
+            // Something is cut. The facts keep their column; what the name and headline do
+            // not need of the rest goes back to the facts.
+            facts_w = f.min(self.facts);
+            let rest = self.avail.saturating_sub(facts_w + facts_gap);
+            if n + gap + h < rest {
+                facts_w = f.min(self.avail.saturating_sub(n + gap + h + facts_gap));
+            }
+        }
+        let rest = self.avail.saturating_sub(facts_w + facts_gap);
+        let name_w = if n + gap + h <= rest {
+            n.max(self.name).min(rest - gap - h)
+        } else {
+            n.min(self.name.max(rest.saturating_sub(gap + h)))
+        };
+        (name_w, rest - name_w, facts_w)
+    }
 }
 
 /// The name cut to `w` columns, matched characters highlighted, padded.
@@ -365,28 +460,24 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             if *err { theme.error() } else { theme.key() },
         ));
     } else if !s.marked.is_empty() {
-        let names: Vec<String> = s.marked.iter().map(|&r| short_name(c, r, s.lang)).collect();
-        spans.push(Span::styled(
-            format!("Marked {}/4: ", s.marked.len()),
-            theme.key(),
-        ));
+        let head = format!("Marked {}/4: ", s.marked.len());
+        let hint = if s.marked.len() >= 2 {
+            "  · c compare · x clear"
+        } else {
+            "  · mark one more to compare"
+        };
+        let room = (area.width as usize).saturating_sub(width(&right) + width(&head) + width(hint));
+        let names = marked_names(c, &s.marked, s.lang, room);
+        spans.push(Span::styled(head, theme.key()));
         spans.push(Span::raw(names.join(", ")));
-        spans.push(Span::styled(
-            if s.marked.len() >= 2 {
-                "  · c compare · x clear"
-            } else {
-                "  · mark one more to compare"
-            },
-            theme.dim(),
-        ));
+        spans.push(Span::styled(hint, theme.dim()));
     } else {
         spans.extend(hints(s.context(), theme));
     }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     let avail = (area.width as usize).saturating_sub(width(&right));
     if used > avail {
-        let text: String = spans.iter().map(|sp| sp.content.to_string()).collect();
-        spans = vec![Span::raw(truncate(&text, avail).into_owned())];
+        spans = fit_line(Line::from(spans), avail).spans;
     }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     spans.push(Span::raw(" ".repeat(avail.saturating_sub(used))));
@@ -394,8 +485,27 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn short_name(c: &Corpus, r: RecordRef, lang: Lang) -> String {
-    truncate(&clean(c.name_of(r, lang)), 18).into_owned()
+/// The names of the marked records in `room` columns with ", " between them: short names
+/// whole, the room they leave shared by the longer ones, each cut with "…".
+fn marked_names(c: &Corpus, marked: &[RecordRef], lang: Lang, room: usize) -> Vec<String> {
+    let names: Vec<String> = marked
+        .iter()
+        .map(|&r| clean(c.name_of(r, lang)).into_owned())
+        .collect();
+    let mut budget = room.saturating_sub(2 * names.len().saturating_sub(1));
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| width(&names[i]));
+    let mut widths = vec![0; names.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let share = (budget / (names.len() - k)).max(8);
+        widths[i] = width(&names[i]).min(share);
+        budget = budget.saturating_sub(widths[i]);
+    }
+    names
+        .iter()
+        .zip(widths)
+        .map(|(n, w)| truncate(n, w).into_owned())
+        .collect()
 }
 
 /// A few key hints for the bar, from the keymap.
@@ -415,4 +525,45 @@ fn hints(ctx: Context, theme: &Theme) -> Vec<Span<'static>> {
         }
     }
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row fills its width exactly, and a row that cuts anything pads nothing.
+    #[test]
+    fn row_columns_fill_the_row_and_cut_only_when_full() {
+        for w in [20, 40, 64, 66, 100, 108, 200] {
+            for rows in [
+                vec![(10, 20, 16), (70, 30, 12)],
+                vec![(30, 0, 0), (5, 5, 40)],
+                vec![(60, 60, 60)],
+            ] {
+                let cols = RowColumns::new(w, &rows);
+                for n in (0..80).step_by(3) {
+                    for h in (0..80).step_by(3) {
+                        for f in (0..40).step_by(3) {
+                            let (nw, hw, fw) = cols.split(n, h, f);
+                            let gap = hw.min(if h > 0 { NAME_GAP } else { 0 });
+                            let facts_gap = usize::from(f > 0);
+                            let avail = w - ROW_PREFIX;
+                            if avail >= NAME_GAP + 2 {
+                                assert_eq!(nw + hw + facts_gap + fw, avail, "{w} {n} {h} {f}");
+                            }
+                            let cut = nw < n || hw - gap < h || fw < f;
+                            let padded = nw > n || hw - gap > h;
+                            assert!(
+                                !(cut && padded),
+                                "w={w} n={n} h={h} f={f}: {nw} {hw} {fw} cuts and pads"
+                            );
+                            if n + NAME_GAP + h + 1 + f <= avail {
+                                assert!(!cut, "w={w} n={n} h={h} f={f}: cut though it fits");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -64,6 +64,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let rect = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
     f.render_widget(Clear, rect);
+    f.buffer_mut().set_style(rect, theme.base());
     f.render_widget(
         Paragraph::new(lines).block(
             Block::default()
