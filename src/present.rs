@@ -273,6 +273,11 @@ pub fn exp_ctrl<'a>(t: &Trial, o: &'a Outcome) -> (Option<&'a ArmValue>, Option<
 /// A trial's headline: its first survival outcome if any, else its first outcome.
 /// `PFS 15.0 vs 8.2 mo, HR 0.77`; `ORR 82.1%`.
 pub fn headline(t: &Trial) -> Option<String> {
+    Some(outcome_summary(t, headline_outcome(t)?))
+}
+
+/// The outcome a trial's headline reports (see [`headline`]).
+pub fn headline_outcome(t: &Trial) -> Option<&Outcome> {
     let rank = |e: &str| match e {
         // Progression- or disease-free survival: the usual primary endpoint, in the advanced
         // and in the adjuvant setting.
@@ -281,8 +286,21 @@ pub fn headline(t: &Trial) -> Option<String> {
         "ORR" => 2,
         _ => 3,
     };
-    let o = t.outcomes.iter().min_by_key(|o| rank(&o.endpoint))?;
-    Some(outcome_summary(t, o))
+    t.outcomes.iter().min_by_key(|o| rank(&o.endpoint))
+}
+
+/// How favourable a trial's headline ratio is to the experimental arm, as a number where lower
+/// is more favourable: a hazard ratio as it stands (fewer events), an odds or risk ratio of an
+/// outcome where more is better (a response) inverted. `None` without a headline ratio.
+pub fn headline_effect(t: &Trial) -> Option<f64> {
+    let o = headline_outcome(t)?;
+    let r = o.hr.as_ref()?;
+    let v = r.value.value();
+    if !(v.is_finite() && v > 0.0) {
+        return None;
+    }
+    let hazard = r.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("HR"));
+    Some(if hazard || !o.higher_is_better { v } else { 1.0 / v })
 }
 
 /// `PFS 15.0 vs 8.2 mo, HR 0.77, P=0.032`.
