@@ -299,8 +299,15 @@ pub fn headline_effect(t: &Trial) -> Option<f64> {
     if !(v.is_finite() && v > 0.0) {
         return None;
     }
-    let hazard = r.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("HR"));
-    Some(if hazard || !o.higher_is_better { v } else { 1.0 / v })
+    let hazard = r
+        .kind
+        .as_deref()
+        .is_none_or(|k| k.eq_ignore_ascii_case("HR"));
+    Some(if hazard || !o.higher_is_better {
+        v
+    } else {
+        1.0 / v
+    })
 }
 
 /// `PFS 15.0 vs 8.2 mo, HR 0.77, P=0.032`.
@@ -697,31 +704,7 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 "studies"
             }
         ));
-        // Strongest evidence first; only the first LINKS are ordered and listed.
-        let key = |&ti: &u32| {
-            let t = c.trial(ti);
-            (t.evidence_level(), std::cmp::Reverse(t.year), ti)
-        };
-        let mut sorted: Vec<u32> = trials.to_vec();
-        if sorted.len() > LINKS {
-            sorted.select_nth_unstable_by_key(LINKS, key);
-            sorted.truncate(LINKS);
-        }
-        sorted.sort_by_key(key);
-        for &ti in &sorted {
-            let tr = c.trial(ti);
-            let extra = match headline(tr) {
-                Some(h) => format!("{} · {h}", tr.evidence_level()),
-                None => tr.evidence_level().to_string(),
-            };
-            record_link(
-                &mut d,
-                c,
-                RecordRef::new(Kind::Trial, ti as usize),
-                lang,
-                &extra,
-            );
-        }
+        study_links(&mut d, c, trials, lang);
         more(&mut d, trials.len(), "v compares the four strongest");
     }
     let regimens = c.regimens_with(i);
@@ -747,6 +730,29 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     d
 }
 
+/// The first [`LINKS`] of some studies as links, strongest evidence first (unrated after
+/// level 5), then the most recent, each with its level and headline.
+fn study_links(d: &mut Doc, c: &Corpus, trials: &[u32], lang: Lang) {
+    let key = |&ti: &u32| {
+        let t = c.trial(ti);
+        (t.evidence_level(), std::cmp::Reverse(t.year), ti)
+    };
+    let mut sorted: Vec<u32> = trials.to_vec();
+    if sorted.len() > LINKS {
+        sorted.select_nth_unstable_by_key(LINKS, key);
+        sorted.truncate(LINKS);
+    }
+    sorted.sort_by_key(key);
+    for &ti in &sorted {
+        let tr = c.trial(ti);
+        let extra = match headline(tr) {
+            Some(h) => format!("{} · {h}", tr.evidence_level()),
+            None => tr.evidence_level().to_string(),
+        };
+        record_link(d, c, RecordRef::new(Kind::Trial, ti as usize), lang, &extra);
+    }
+}
+
 fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let dis = c.disease(i);
     let mut d = Doc::default();
@@ -761,17 +767,7 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let trials = c.trials_of_disease(i);
     if !trials.is_empty() {
         d.heading(&format!("Studies ({})", trials.len()));
-        for &ti in trials.iter().take(LINKS) {
-            let tr = c.trial(ti);
-            let extra = headline(tr).unwrap_or_default();
-            record_link(
-                &mut d,
-                c,
-                RecordRef::new(Kind::Trial, ti as usize),
-                lang,
-                &extra,
-            );
-        }
+        study_links(&mut d, c, trials, lang);
         more(
             &mut d,
             trials.len(),

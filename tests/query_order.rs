@@ -48,7 +48,10 @@ fn set(q: &str) -> BTreeSet<String> {
 #[test]
 fn a_bar_means_either_and_binds_tighter_than_the_space() {
     let either = set("tace emerald | leap");
-    let union: BTreeSet<String> = set("tace emerald").union(&set("tace leap")).cloned().collect();
+    let union: BTreeSet<String> = set("tace emerald")
+        .union(&set("tace leap"))
+        .cloned()
+        .collect();
     assert_eq!(either, union);
     assert!(either.contains("emerald-1") && either.contains("leap-012"));
     // Not (tace and emerald) or leap: every match matches tace.
@@ -62,7 +65,11 @@ fn a_bar_means_either_and_binds_tighter_than_the_space() {
 fn a_tumour_board_set_is_one_search() {
     let top = ids("emerald | leap | talentace", 3);
     let want: BTreeSet<&str> = ["emerald-1", "leap-012", "talentace"].into();
-    assert_eq!(top.iter().map(String::as_str).collect::<BTreeSet<_>>(), want, "{top:?}");
+    assert_eq!(
+        top.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        want,
+        "{top:?}"
+    );
     // Spacing does not matter; the full-width bar of a Chinese keyboard is a bar too.
     assert_eq!(ids("emerald|leap|talentace", 3), top);
     assert_eq!(ids("emerald ｜ leap ｜ talentace", 3), top);
@@ -71,7 +78,12 @@ fn a_tumour_board_set_is_one_search() {
 #[test]
 fn facets_count_every_alternative_once() {
     let r = search::run(engine(), "emerald | emerald-1 | leap", 100).unwrap();
-    let hcc = r.facets.diseases.iter().find(|(d, _)| d == "hcc").map(|x| x.1);
+    let hcc = r
+        .facets
+        .diseases
+        .iter()
+        .find(|(d, _)| d == "hcc")
+        .map(|x| x.1);
     let n_hcc = r
         .hits
         .iter()
@@ -93,12 +105,12 @@ fn facets_count_every_alternative_once() {
 /// The sort values of a result list, checked to be in order with the missing ones last.
 fn assert_sorted(e: &Engine, q: &str, key: SortKey, reversed: bool) {
     let rs = records(e, q, usize::MAX);
-    let vals: Vec<Option<f64>> = rs
-        .iter()
-        .map(|&r| sort_value(e.corpus(), r, key))
-        .collect();
+    let vals: Vec<Option<f64>> = rs.iter().map(|&r| sort_value(e.corpus(), r, key)).collect();
     let first_none = vals.iter().position(Option::is_none).unwrap_or(vals.len());
-    assert!(vals[first_none..].iter().all(Option::is_none), "{q}: missing values last");
+    assert!(
+        vals[first_none..].iter().all(Option::is_none),
+        "{q}: missing values last"
+    );
     for w in vals[..first_none].windows(2) {
         let (a, b) = (w[0].unwrap(), w[1].unwrap());
         assert!(if reversed { a >= b } else { a <= b }, "{q}: {a} then {b}");
@@ -124,11 +136,16 @@ fn every_sort_orders_by_its_key_and_reverses() {
     let trial = |id: &str| c.trials.iter().find(|t| t.id == id).unwrap();
     let y = ids("tace sort:year", 2);
     assert!(y.iter().all(|id| trial(id).year == Some(2025)), "{y:?}");
-    assert_eq!(ids("kind:trial sort:effect", 1), ["fan-2024-tace-sorafenib-recurrent"]);
+    assert_eq!(
+        ids("kind:trial sort:effect", 1),
+        ["fan-2024-tace-sorafenib-recurrent"]
+    );
     assert_eq!(ids("hcc sort:level", 1).len(), 1);
-    assert!(ids("kind:trial sort:level", 5)
-        .iter()
-        .all(|id| trial(id).evidence_level().0 == 1));
+    assert!(
+        ids("kind:trial sort:level", 5)
+            .iter()
+            .all(|id| trial(id).evidence_level().0 == 1)
+    );
 }
 
 #[test]
@@ -181,11 +198,31 @@ fn typing_on_within_alternatives_narrows_and_agrees_with_a_full_search() {
 }
 
 const WORDS: &[&str] = &[
-    "tace", "haic", "car", "t", "pd", "lung", "hcc", "therapy", "emerald", "leap", "肝癌",
-    "a", "kind:trial", "year:>=2020", "phase:3", "ca",
+    "tace",
+    "haic",
+    "car",
+    "t",
+    "pd",
+    "lung",
+    "hcc",
+    "therapy",
+    "emerald",
+    "leap",
+    "肝癌",
+    "a",
+    "kind:trial",
+    "year:>=2020",
+    "phase:3",
+    "ca",
 ];
 const SORTS: &[&str] = &[
-    "", " sort:year", " sort:-year", " sort:level", " sort:n", " sort:-n", " sort:effect",
+    "",
+    " sort:year",
+    " sort:-year",
+    " sort:level",
+    " sort:n",
+    " sort:-n",
+    " sort:effect",
     " sort:-relevance",
 ];
 
@@ -197,11 +234,13 @@ fn query() -> impl Strategy<Value = String> {
     )
         .prop_map(|(ws, bar, s)| {
             let words: Vec<&str> = ws.iter().map(|&i| WORDS[i]).collect();
-            let mut q = words.join(if bar && words.len() > 1 && !words.iter().any(|w| w.contains(':')) {
-                " | "
-            } else {
-                " "
-            });
+            let mut q = words.join(
+                if bar && words.len() > 1 && !words.iter().any(|w| w.contains(':')) {
+                    " | "
+                } else {
+                    " "
+                },
+            );
             q.push_str(SORTS[s]);
             q
         })

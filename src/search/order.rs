@@ -50,7 +50,12 @@ impl Engine {
             self.merge(parts)
         };
         if sorted {
-            sort_hits(self.corpus(), &mut results.hits, q.sort.key, q.sort.reversed);
+            sort_hits(
+                self.corpus(),
+                &mut results.hits,
+                q.sort.key,
+                q.sort.reversed,
+            );
         }
         results.hits.truncate(limit);
         results.elapsed = started.elapsed();

@@ -695,11 +695,17 @@ mod tests {
         assert!(parse("sort:-n").unwrap().sort.reversed);
         assert!(parse("-sort:n").unwrap().sort.reversed);
         assert_eq!(parse("sort:EFFECT").unwrap().sort.key, SortKey::Effect);
-        assert_eq!(parse("sort:year sort:level").unwrap().sort.key, SortKey::Level);
+        assert_eq!(
+            parse("sort:year sort:level").unwrap().sort.key,
+            SortKey::Level
+        );
         assert!(parse("sort:soon").unwrap_err().0.contains("sort:soon"));
         assert!(parse("sort:").unwrap_err().0.contains("needs a value"));
         assert!(parse("sort:-").unwrap_err().0.contains("needs a value"));
-        assert_eq!(parse("sort:-year").unwrap().sort.term().unwrap(), "sort:-year");
+        assert_eq!(
+            parse("sort:-year").unwrap().sort.term().unwrap(),
+            "sort:-year"
+        );
         assert_eq!(parse("x").unwrap().sort.term(), None);
         let s = Sort::default().next();
         assert_eq!(s.key, SortKey::Year);

@@ -28,7 +28,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
     let ctx = underneath(s);
     let mut lines: Vec<Line> = Vec::new();
-    let keys = keymap::help_for(ctx);
+    let keys = keymap::help_for(ctx, s.input.is_empty());
     let kw = keys
         .iter()
         .map(|(k, _)| crate::text::width(k))
@@ -52,6 +52,9 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         ));
         lines.push(Line::from(
             "  \"a phrase\" must appear as is · -word or -field:value excludes",
+        ));
+        lines.push(Line::from(
+            "  a | b matches either: tace emerald | leap is tace and (emerald or leap)",
         ));
         for (name, _, values) in Field::ALL {
             lines.push(Line::from(vec![
