@@ -676,7 +676,7 @@ mod tests {
         for bad in ["kind:trial | tace", "tace | -leap", r#"tace | "x y""#] {
             assert!(parse(bad).unwrap_err().0.contains("joins words"), "{bad}");
         }
-        let many = vec!["a | b"; 7].join(" ");
+        let many = ["a | b"; 7].join(" ");
         assert!(parse(&many).unwrap_err().0.contains("too many"));
     }
 
