@@ -41,6 +41,14 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
             Span::raw(h),
         ]));
     }
+    lines.push(Line::from(vec![
+        Span::styled(fit("mouse", kw), theme.key()),
+        Span::raw(if ctx == Context::Compare {
+            "the wheel scrolls the comparison"
+        } else {
+            "the wheel scrolls the pane under the pointer; a click selects"
+        }),
+    ]));
     if matches!(ctx, Context::Input | Context::List) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
