@@ -1,6 +1,8 @@
 //! `|` alternatives and `sort:` orders on the bundled and a synthetic corpus: what they match,
 //! the order they give, and one total order behind every `--limit`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
@@ -263,4 +265,24 @@ proptest! {
             prop_assert_eq!(&a[..], &b[..a.len()], "{:?} limit {} vs {}", q, small, small + extra);
         }
     }
+}
+
+#[test]
+fn the_command_line_reads_bars_and_sorts_as_the_browser_does() {
+    let o = common::evidex(&["search", "emerald | leap | talentace", "--limit", "3"]);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    for name in ["EMERALD-1", "LEAP-012", "TALENTACE"] {
+        assert!(out.contains(name), "{name}: {out}");
+    }
+    let o = common::evidex(&["search", "tace sort:-year", "--limit", "2"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("sorted by year, oldest first"), "{out}");
+    assert!(out.lines().next().unwrap().contains("2016"), "{out}");
+    let o = common::evidex(&["search", "tace sort:year", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["sort"], "sort:year");
+    let o = common::evidex(&["search", "tace sort:soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sort:soon is not an order"));
 }

@@ -164,7 +164,14 @@ impl SortKey {
             "level" | "evidence" => SortKey::Level,
             "n" | "size" | "enrolment" | "enrollment" => SortKey::N,
             "effect" | "hr" | "ratio" => SortKey::Effect,
-            _ => return None,
+            // The start of a name (`sort:y` while `sort:year` is being typed).
+            _ => {
+                let mut found = SortKey::ALL.iter().filter(|k| k.name().starts_with(v));
+                match (found.next(), found.next()) {
+                    (Some(&k), None) if !v.is_empty() => k,
+                    _ => return None,
+                }
+            }
         })
     }
 }
@@ -700,6 +707,9 @@ mod tests {
             SortKey::Level
         );
         assert!(parse("sort:soon").unwrap_err().0.contains("sort:soon"));
+        // Typing on: the start of a name is that name.
+        assert_eq!(parse("sort:ye").unwrap().sort.key, SortKey::Year);
+        assert_eq!(parse("sort:-e").unwrap().sort.key, SortKey::Effect);
         assert!(parse("sort:").unwrap_err().0.contains("needs a value"));
         assert!(parse("sort:-").unwrap_err().0.contains("needs a value"));
         assert_eq!(
