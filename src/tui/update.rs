@@ -456,7 +456,7 @@ fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
             }
             _ => {
                 s.status = Some((
-                    "no link on this line: move to a → line and press Enter".into(),
+                    "no link on this line: Tab goes to the next → line, Enter follows it".into(),
                     false,
                 ));
             }
