@@ -514,6 +514,7 @@ fn search_cmd(
     let results =
         search::run(engine, q, limit).map_err(|e| CliError::new(2, format!("bad query: {e}")))?;
     let c = engine.corpus();
+    let sort = search::parse(q).map(|q| q.sort).unwrap_or_default();
     if as_json {
         let hits: Vec<_> = results
             .hits
@@ -535,7 +536,7 @@ fn search_cmd(
                 })
             })
             .collect();
-        let v = json!({"query": q, "total": results.total, "results": hits});
+        let v = json!({"query": q, "sort": sort.term().unwrap_or_else(|| "sort:relevance".into()), "total": results.total, "results": hits});
         return out.print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
     }
     let mut s = String::new();
@@ -574,10 +575,15 @@ fn search_cmd(
         s.push('\n');
     }
     s.push_str(&format!(
-        "{} of {} result{} ({:.1} ms)\n",
+        "{} of {} result{}{} ({:.1} ms)\n",
         results.hits.len(),
         results.total,
         if results.total == 1 { "" } else { "s" },
+        if sort.is_relevance() {
+            String::new()
+        } else {
+            format!(", sorted by {}", sort.describe())
+        },
         results.elapsed.as_secs_f64() * 1000.0
     ));
     if results.total == 0 {

@@ -273,6 +273,11 @@ pub fn exp_ctrl<'a>(t: &Trial, o: &'a Outcome) -> (Option<&'a ArmValue>, Option<
 /// A trial's headline: its first survival outcome if any, else its first outcome.
 /// `PFS 15.0 vs 8.2 mo, HR 0.77`; `ORR 82.1%`.
 pub fn headline(t: &Trial) -> Option<String> {
+    Some(outcome_summary(t, headline_outcome(t)?))
+}
+
+/// The outcome a trial's headline reports (see [`headline`]).
+pub fn headline_outcome(t: &Trial) -> Option<&Outcome> {
     let rank = |e: &str| match e {
         // Progression- or disease-free survival: the usual primary endpoint, in the advanced
         // and in the adjuvant setting.
@@ -281,8 +286,28 @@ pub fn headline(t: &Trial) -> Option<String> {
         "ORR" => 2,
         _ => 3,
     };
-    let o = t.outcomes.iter().min_by_key(|o| rank(&o.endpoint))?;
-    Some(outcome_summary(t, o))
+    t.outcomes.iter().min_by_key(|o| rank(&o.endpoint))
+}
+
+/// How favourable a trial's headline ratio is to the experimental arm, as a number where lower
+/// is more favourable: a hazard ratio as it stands (fewer events), an odds or risk ratio of an
+/// outcome where more is better (a response) inverted. `None` without a headline ratio.
+pub fn headline_effect(t: &Trial) -> Option<f64> {
+    let o = headline_outcome(t)?;
+    let r = o.hr.as_ref()?;
+    let v = r.value.value();
+    if !(v.is_finite() && v > 0.0) {
+        return None;
+    }
+    let hazard = r
+        .kind
+        .as_deref()
+        .is_none_or(|k| k.eq_ignore_ascii_case("HR"));
+    Some(if hazard || !o.higher_is_better {
+        v
+    } else {
+        1.0 / v
+    })
 }
 
 /// `PFS 15.0 vs 8.2 mo, HR 0.77, P=0.032`.
@@ -679,31 +704,7 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
                 "studies"
             }
         ));
-        // Strongest evidence first; only the first LINKS are ordered and listed.
-        let key = |&ti: &u32| {
-            let t = c.trial(ti);
-            (t.evidence_level(), std::cmp::Reverse(t.year), ti)
-        };
-        let mut sorted: Vec<u32> = trials.to_vec();
-        if sorted.len() > LINKS {
-            sorted.select_nth_unstable_by_key(LINKS, key);
-            sorted.truncate(LINKS);
-        }
-        sorted.sort_by_key(key);
-        for &ti in &sorted {
-            let tr = c.trial(ti);
-            let extra = match headline(tr) {
-                Some(h) => format!("{} · {h}", tr.evidence_level()),
-                None => tr.evidence_level().to_string(),
-            };
-            record_link(
-                &mut d,
-                c,
-                RecordRef::new(Kind::Trial, ti as usize),
-                lang,
-                &extra,
-            );
-        }
+        study_links(&mut d, c, trials, lang);
         more(&mut d, trials.len(), "v compares the four strongest");
     }
     let regimens = c.regimens_with(i);
@@ -729,6 +730,29 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     d
 }
 
+/// The first [`LINKS`] of some studies as links, strongest evidence first (unrated after
+/// level 5), then the most recent, each with its level and headline.
+fn study_links(d: &mut Doc, c: &Corpus, trials: &[u32], lang: Lang) {
+    let key = |&ti: &u32| {
+        let t = c.trial(ti);
+        (t.evidence_level(), std::cmp::Reverse(t.year), ti)
+    };
+    let mut sorted: Vec<u32> = trials.to_vec();
+    if sorted.len() > LINKS {
+        sorted.select_nth_unstable_by_key(LINKS, key);
+        sorted.truncate(LINKS);
+    }
+    sorted.sort_by_key(key);
+    for &ti in &sorted {
+        let tr = c.trial(ti);
+        let extra = match headline(tr) {
+            Some(h) => format!("{} · {h}", tr.evidence_level()),
+            None => tr.evidence_level().to_string(),
+        };
+        record_link(d, c, RecordRef::new(Kind::Trial, ti as usize), lang, &extra);
+    }
+}
+
 fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let dis = c.disease(i);
     let mut d = Doc::default();
@@ -743,17 +767,7 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let trials = c.trials_of_disease(i);
     if !trials.is_empty() {
         d.heading(&format!("Studies ({})", trials.len()));
-        for &ti in trials.iter().take(LINKS) {
-            let tr = c.trial(ti);
-            let extra = headline(tr).unwrap_or_default();
-            record_link(
-                &mut d,
-                c,
-                RecordRef::new(Kind::Trial, ti as usize),
-                lang,
-                &extra,
-            );
-        }
+        study_links(&mut d, c, trials, lang);
         more(
             &mut d,
             trials.len(),

@@ -546,3 +546,115 @@ fn the_theme_follows_the_terminal_background() {
         t.after_exit();
     }
 }
+impl Tmux {
+    /// One notch of the mouse wheel at column `x`, row `y` (0-based), as the terminal reports
+    /// it to a program that asked for SGR mouse events.
+    fn wheel(&self, x: u16, y: u16, down: bool) {
+        let seq = format!("\x1b[<{};{};{}M", if down { 65 } else { 64 }, x + 1, y + 1);
+        let hex: Vec<String> = seq.bytes().map(|b| format!("{b:02x}")).collect();
+        let mut args = vec!["send-keys", "-t", "0", "-H"];
+        args.extend(hex.iter().map(String::as_str));
+        self.tmux(&args);
+        std::thread::sleep(Duration::from_millis(60));
+    }
+}
+
+#[test]
+fn one_wheel_notch_scrolls_the_detail_pane_and_the_list() {
+    if !have_tmux() {
+        return;
+    }
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let t = Tmux::new(w, h);
+        t.start("");
+        t.ready();
+        t.type_text("emerald");
+        t.wait_text("EMERALD-1  emerald-1");
+        // Over the detail pane: its text moves up at the first notch, the focus stays put.
+        t.wheel(w - 10, 10, true);
+        let s2 = t.wait_for("the detail pane scrolled", |x| {
+            !x.contains("EMERALD-1  emerald-1")
+        });
+        assert!(s2.contains("Search › emerald"), "{s2}");
+        t.type_text("x");
+        t.wait_text("Search › emeraldx");
+        // Over the list, from the search line: the list scrolls at the first notch.
+        t.keys(&["C-u"]);
+        t.wait_for("every record", |s| {
+            s.lines()
+                .next()
+                .is_some_and(|l| !l.contains("emerald") && l.contains("results"))
+        });
+        let top = t.wait_for("the list drawn", |s| {
+            s.lines().nth(3).is_some_and(|l| l.contains("TRL"))
+        });
+        let first_row = top.lines().nth(3).unwrap().to_string();
+        t.wheel(5, 8, true);
+        t.wait_for("the list scrolled", |s| {
+            s.lines().nth(3).is_some_and(|l| l != first_row)
+        });
+        t.keys(&["C-c"]);
+        let (rc, s) = t.after_exit();
+        assert_eq!(rc, "0", "{s}");
+    }
+}
+
+#[test]
+fn space_marks_and_moves_on_and_hints_tell_the_truth() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(80, 24);
+    t.start("");
+    t.ready();
+    // On an empty query ? opens help; typed after a word it is text.
+    t.type_text("?");
+    t.wait_text("Keys: Search input");
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("Keys: Search input"));
+    t.type_text("emerald | leap | talentace");
+    let s = t.wait_text("F1 help");
+    assert!(!s.contains("? help"), "{s}");
+    for name in ["EMERALD-1", "LEAP-012", "TALENTACE"] {
+        assert!(s.contains(name), "{name}: {s}");
+    }
+    t.keys(&["Down", "Space", "Space"]);
+    let s = t.wait_text("Marked 2/4");
+    assert!(s.contains("c compare"), "{s}");
+    // The second Space marked the second row: the cursor moved on.
+    t.keys(&["/"]);
+    let s = t.wait_text("Ctrl-L EN");
+    assert!(!s.contains("c compare") && !s.contains("x clear"), "{s}");
+    // s in the list cycles the sort, shown in the results title.
+    t.keys(&["Down", "s"]);
+    let s = t.wait_text("sort: year, newest first");
+    assert!(
+        s.contains("Search › emerald | leap | talentace sort:year"),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+}
+
+#[test]
+fn the_detail_pane_goes_full_screen_and_jumps_to_links() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(120, 40);
+    t.start("");
+    t.ready();
+    t.type_text("hcc");
+    t.wait_text("Hepatocellular carcinoma  hcc");
+    t.keys(&["Down", "f"]);
+    let s = t.wait_for("full screen", |s| !s.contains("Results"));
+    assert!(s.contains("Studies ("), "{s}");
+    t.keys(&["Tab", "Enter"]);
+    t.wait_text("1 back (Esc)");
+    t.keys(&["Escape", "f"]);
+    t.wait_text("Results");
+    t.keys(&["q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+}

@@ -215,6 +215,23 @@ fn mouse_click_selects_a_row_and_wheel_scrolls() {
     step(&mut s, Action::ClickAt { x: 5, y: 5 });
     assert_eq!(s.focus, Focus::List);
     assert_eq!(s.selected, 2);
+    // At the top of a long list the wheel scrolls the list; the selection stays in view.
+    let wheel = |s: &mut evidex::tui::state::State, x: u16, down: bool| {
+        step(s, Action::ScrollAt { x, y: 10, down })
+    };
+    wheel(&mut s, 5, true);
+    assert_eq!(s.list_offset, 3);
+    assert_eq!(s.selected, 3);
+    wheel(&mut s, 5, false);
+    assert_eq!(s.list_offset, 0);
+    assert_eq!(s.selected, 3);
+}
+
+#[test]
+fn the_first_wheel_notch_over_the_list_from_the_search_line_scrolls_it() {
+    let mut s = app(80, 24);
+    assert_eq!(s.focus, Focus::Input);
+    let before = render(&s);
     step(
         &mut s,
         Action::ScrollAt {
@@ -223,17 +240,185 @@ fn mouse_click_selects_a_row_and_wheel_scrolls() {
             down: true,
         },
     );
-    assert_eq!(s.selected, 3);
+    assert!(s.list_offset > 0, "the list scrolled");
+    assert_eq!(s.focus, Focus::Input, "typing goes on where it was");
+    assert_ne!(render(&s), before);
+}
+
+#[test]
+fn the_wheel_over_the_detail_pane_scrolls_its_view_at_once() {
+    let mut s = app(80, 24);
+    type_text(&mut s, "emerald");
+    let top = render(&s);
     step(
         &mut s,
         Action::ScrollAt {
-            x: 100,
+            x: 60,
             y: 10,
             down: true,
         },
     );
+    assert_eq!(s.detail.offset, 3);
+    assert_eq!(s.focus, Focus::Input);
+    assert_ne!(render(&s), top, "one notch moves the view");
+    // Focused, the pane scrolls the same, its cursor kept in view.
+    step(&mut s, Action::Down);
+    step(&mut s, Action::Enter);
     assert_eq!(s.focus, Focus::Detail);
-    assert_eq!(s.detail.cursor, 3);
+    s.detail.offset = 0;
+    s.detail.cursor = 0;
+    let mut last = render(&s);
+    for n in 1..=3 {
+        step(
+            &mut s,
+            Action::ScrollAt {
+                x: 60,
+                y: 10,
+                down: true,
+            },
+        );
+        assert_eq!(s.detail.offset, 3 * n);
+        let now = render(&s);
+        assert_ne!(now, last, "notch {n} moves the focused view");
+        last = now;
+    }
+    step(&mut s, Action::Down);
+    assert!(s.detail.offset >= 9, "moving the cursor does not jump back");
+}
+
+#[test]
+fn space_marks_and_moves_to_the_next_row() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "tace");
+    step(&mut s, Action::Down);
+    let first = s.selected_record().unwrap();
+    step(&mut s, Action::MarkNext);
+    assert_eq!(s.marked, vec![first]);
+    assert_eq!(s.selected, 1);
+    step(&mut s, Action::MarkNext);
+    assert_eq!(s.marked.len(), 2);
+    assert_eq!(s.selected, 2);
+}
+
+#[test]
+fn hints_name_only_keys_that_work_where_the_focus_is() {
+    let mut s = app(120, 40);
+    let status = |s: &evidex::tui::state::State| render(s).lines().last().unwrap().to_string();
+    // Empty query: ? opens help; typing: only F1 does.
+    assert!(status(&s).contains("? help"), "{}", status(&s));
+    assert!(status(&s).contains("Ctrl-L EN"), "{}", status(&s));
+    type_text(&mut s, "tace");
+    assert!(status(&s).contains("F1 help"), "{}", status(&s));
+    assert!(!status(&s).contains("? help"));
+    assert!(!status(&s).contains(" L EN"));
+    // Marks offered from the search line name no letter that would type.
+    step(&mut s, Action::Down);
+    step(&mut s, Action::MarkNext);
+    step(&mut s, Action::MarkNext);
+    assert!(status(&s).contains("c compare"), "{}", status(&s));
+    step(&mut s, Action::FocusInput);
+    let line = status(&s);
+    assert!(line.contains("Marked 2/4"), "{line}");
+    assert!(
+        !line.contains("c compare") && !line.contains("x clear"),
+        "{line}"
+    );
+    // In the list, L and ? work.
+    step(&mut s, Action::Down);
+    assert!(status(&s).contains("L EN · ? help"), "{}", status(&s));
+}
+
+#[test]
+fn the_sort_key_cycles_the_sort_term_and_the_title_shows_it() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "tace");
+    step(&mut s, Action::Down);
+    step(&mut s, Action::CycleSort);
+    assert_eq!(s.input.text, "tace sort:year");
+    assert!(shows(&s, "Results · sort: year, newest first"));
+    let c = s.corpus().unwrap();
+    let first = s.selected_record().unwrap();
+    assert_eq!(c.trial(first.index).year, Some(2025));
+    for want in ["tace sort:level", "tace sort:n", "tace sort:effect", "tace"] {
+        step(&mut s, Action::CycleSort);
+        assert_eq!(s.input.text, want);
+    }
+    assert!(!shows(&s, "Results · sort"));
+    // A reversed or typed sort is replaced, not doubled.
+    s.input.text = "sort:-year tace".into();
+    step(&mut s, Action::CycleSort);
+    assert_eq!(s.input.text, "tace sort:level");
+}
+
+#[test]
+fn the_detail_pane_jumps_between_links_and_goes_full_screen() {
+    let mut s = app(120, 40);
+    type_text(&mut s, "hcc");
+    step(&mut s, Action::Down);
+    step(&mut s, Action::Enter);
+    assert_eq!(s.focus, Focus::Detail);
+    let doc = evidex::present::detail(s.corpus().unwrap(), s.detail_record().unwrap(), s.lang);
+    let links: Vec<usize> = (0..doc.lines.len())
+        .filter(|&i| doc.lines[i].link.is_some())
+        .collect();
+    assert!(links.len() > 2);
+    step(&mut s, Action::NextLink);
+    assert_eq!(s.detail.cursor, links[0]);
+    step(&mut s, Action::NextLink);
+    assert_eq!(s.detail.cursor, links[1]);
+    step(&mut s, Action::PrevLink);
+    assert_eq!(s.detail.cursor, links[0]);
+    step(&mut s, Action::PrevLink);
+    assert_eq!(s.detail.cursor, *links.last().unwrap(), "wraps around");
+    // Full screen: the list gives its room to the detail.
+    assert!(shows(&s, "Results"));
+    step(&mut s, Action::ToggleZoom);
+    assert!(s.zoomed());
+    assert_eq!(s.areas().detail.width, 120);
+    assert!(!shows(&s, "Results"));
+    step(&mut s, Action::ToggleZoom);
+    assert!(shows(&s, "Results"));
+    // From the list, full screen opens the detail; going back restores the list.
+    step(&mut s, Action::Back);
+    step(&mut s, Action::ToggleZoom);
+    assert_eq!(s.focus, Focus::Detail);
+    assert!(!shows(&s, "Results"));
+    step(&mut s, Action::Back);
+    assert_eq!(s.focus, Focus::List);
+    assert!(shows(&s, "Results"));
+}
+
+#[test]
+fn a_disease_lists_its_studies_strongest_first_with_their_level() {
+    let s = app(120, 40);
+    let c = s.corpus().unwrap();
+    let hcc = c.diseases.iter().position(|d| d.id == "hcc").unwrap();
+    let doc = evidex::present::detail(
+        c,
+        evidex::corpus::RecordRef::new(Kind::Disease, hcc),
+        s.lang,
+    );
+    let text = doc.to_plain(200);
+    let studies: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Studies"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  →"))
+        .collect();
+    assert!(studies.len() > 5);
+    let level = |l: &str| {
+        if l.contains("unrated") {
+            6
+        } else {
+            let i = l.find("level ").expect(l) + 6;
+            l[i..i + 1].parse::<u8>().unwrap()
+        }
+    };
+    let levels: Vec<u8> = studies.iter().map(|l| level(l)).collect();
+    assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{studies:#?}");
+    let pos = |name: &str| studies.iter().position(|l| l.contains(name)).unwrap();
+    assert!(pos("LEAP-012") < pos("TALENTACE"));
+    assert!(pos("EMERALD-1") < pos("Conversion to resection"));
 }
 
 // Snapshots.

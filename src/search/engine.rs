@@ -122,6 +122,11 @@ impl Engine {
 
     /// Runs `q`, over `within` (slots of an earlier, broader query's matches) when given.
     pub fn search(&self, q: &Query, within: Option<&[u32]>, limit: usize) -> Results {
+        // `|` alternatives, a `sort:`, and a limit below the refined shortlist go through
+        // `order`, which calls back here with a plain query.
+        if let Some(r) = self.search_ordered(q, within, limit) {
+            return r;
+        }
         let started = Instant::now();
         let mut terms: Vec<Term> = q
             .terms
@@ -419,18 +424,32 @@ impl Engine {
         let mut p = Partial::empty(c);
         p.slots = cands.iter().map(|m| m.slot).collect();
         for m in cands.iter() {
-            let slot = m.slot as usize;
-            p.kinds[self.index.records[slot].kind as usize] += 1;
-            for &d in self.index.diseases_of(slot) {
-                p.diseases[d as usize] += 1;
-            }
-            if let Some(n) = p.phases.get_mut(usize::from(self.index.phase_of(slot))) {
-                *n += 1;
-            }
+            self.count(&mut p, m.slot);
         }
         let top = select_top(cands, limit);
         p.top = top.to_vec();
         p
+    }
+
+    /// Adds a match to a chunk's facet counts.
+    fn count(&self, p: &mut Partial, slot: u32) {
+        let slot = slot as usize;
+        p.kinds[self.index.records[slot].kind as usize] += 1;
+        for &d in self.index.diseases_of(slot) {
+            p.diseases[d as usize] += 1;
+        }
+        if let Some(n) = p.phases.get_mut(usize::from(self.index.phase_of(slot))) {
+            *n += 1;
+        }
+    }
+
+    /// The facets of a set of matches.
+    pub(super) fn facets_of(&self, slots: &[u32]) -> Facets {
+        let mut p = Partial::empty(self.corpus());
+        for &slot in slots {
+            self.count(&mut p, slot);
+        }
+        self.facets(&p)
     }
 
     fn facets(&self, counts: &Partial) -> Facets {
@@ -532,7 +551,7 @@ const PHASES: [crate::corpus::Phase; 7] = {
 };
 
 /// How many of the best hits the fuzzy matcher scores again (see [`Engine::search`]).
-const REFINE: usize = 100;
+pub(super) const REFINE: usize = 100;
 
 /// Added to the score of a record the whole query names exactly.
 const NAMED: i64 = 100_000;

@@ -1,9 +1,11 @@
 //! Search: folding and pinyin ([`normalize`]), the key index ([`index`]), the query language
-//! ([`query`]), matching and ranking ([`engine`](mod@engine)) and the background thread ([`worker`]).
+//! ([`query`]), matching and ranking ([`engine`](mod@engine)), merging `|` alternatives and
+//! sorting ([`order`]) and the background thread ([`worker`]).
 
 pub mod engine;
 pub mod index;
 pub mod normalize;
+pub mod order;
 pub mod query;
 pub mod worker;
 
@@ -11,7 +13,7 @@ use std::sync::Arc;
 
 pub use engine::{Engine, Facets, Hit, Results, highlight};
 pub use index::{Index, KeyField};
-pub use query::{Query, QueryError, parse};
+pub use query::{Query, QueryError, Sort, SortKey, parse};
 
 use crate::corpus::Corpus;
 

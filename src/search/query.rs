@@ -4,9 +4,11 @@
 //! tace kind:trial phase:3 disease:hcc year:>=2024 -design:retrospective "P<0.001"
 //! ```
 //!
-//! Free terms are matched fuzzily (every term must match); a quoted phrase must appear as is;
-//! filters test record attributes. Parsing never panics: a malformed query is an error with a
-//! message for the line under the input.
+//! Free terms are matched fuzzily (every term must match); `a | b` matches either word and binds
+//! tighter than the space (`tace emerald | leap` is tace and either emerald or leap); a quoted
+//! phrase must appear as is; filters test record attributes; `sort:` orders the results
+//! (relevance, the default; year, level, n, effect; `sort:-year` reverses). Parsing never
+//! panics: a malformed query is an error with a message for the line under the input.
 
 use super::normalize::{fold, fold_query};
 use crate::corpus::Kind;
@@ -23,10 +25,12 @@ pub enum Field {
     Status,
     Source,
     Id,
+    /// Not a filter: the order of the results (see [`Sort`]).
+    Sort,
 }
 
 impl Field {
-    pub const ALL: [(&'static str, Field, &'static str); 9] = [
+    pub const ALL: [(&'static str, Field, &'static str); 10] = [
         ("kind", Field::Kind, "trial, therapy, disease, source"),
         ("phase", Field::Phase, "1, 1/2, 2, 2/3, 3, 4"),
         (
@@ -48,6 +52,11 @@ impl Field {
         ("status", Field::Status, "planned, recruiting, completed…"),
         ("source", Field::Source, "part of a source id: 003, ctgov"),
         ("id", Field::Id, "part of a record id"),
+        (
+            "sort",
+            Field::Sort,
+            "relevance, year, level, n, effect; sort:-year reverses",
+        ),
     ];
 
     fn parse(name: &str) -> Option<Field> {
@@ -111,11 +120,128 @@ pub struct Clause<T> {
     pub item: T,
 }
 
+/// What the results are ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// How well the record matches the query (the default).
+    #[default]
+    Relevance,
+    /// The study's report year (a source's date), newest first.
+    Year,
+    /// Evidence level, strongest first; unrated studies and other records last.
+    Level,
+    /// Patients enrolled, largest first.
+    N,
+    /// The headline outcome's hazard or odds ratio, most favourable to the experimental arm
+    /// first; records without one last.
+    Effect,
+}
+
+impl SortKey {
+    /// The order the sort key cycles through.
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Relevance,
+        SortKey::Year,
+        SortKey::Level,
+        SortKey::N,
+        SortKey::Effect,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Relevance => "relevance",
+            SortKey::Year => "year",
+            SortKey::Level => "level",
+            SortKey::N => "n",
+            SortKey::Effect => "effect",
+        }
+    }
+
+    fn parse(v: &str) -> Option<SortKey> {
+        Some(match v {
+            "relevance" | "rel" | "score" => SortKey::Relevance,
+            "year" | "date" | "new" | "newest" => SortKey::Year,
+            "level" | "evidence" => SortKey::Level,
+            "n" | "size" | "enrolment" | "enrollment" => SortKey::N,
+            "effect" | "hr" | "ratio" => SortKey::Effect,
+            // The start of a name (`sort:y` while `sort:year` is being typed).
+            _ => {
+                let mut found = SortKey::ALL.iter().filter(|k| k.name().starts_with(v));
+                match (found.next(), found.next()) {
+                    (Some(&k), None) if !v.is_empty() => k,
+                    _ => return None,
+                }
+            }
+        })
+    }
+}
+
+/// A sort key and whether it is reversed (`sort:-year`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    pub key: SortKey,
+    pub reversed: bool,
+}
+
+impl Sort {
+    /// The default order: best match first.
+    pub fn is_relevance(self) -> bool {
+        self == Sort::default()
+    }
+
+    /// The order in words: `year, newest first`.
+    pub fn describe(self) -> String {
+        let (usual, reversed) = match self.key {
+            SortKey::Relevance => ("best match first", "weakest match first"),
+            SortKey::Year => ("newest first", "oldest first"),
+            SortKey::Level => ("strongest evidence first", "weakest evidence first"),
+            SortKey::N => ("largest first", "smallest first"),
+            SortKey::Effect => ("most favourable first", "least favourable first"),
+        };
+        format!(
+            "{}, {}",
+            self.key.name(),
+            if self.reversed { reversed } else { usual }
+        )
+    }
+
+    /// The query term that asks for this order (`sort:-year`); none for the default.
+    pub fn term(self) -> Option<String> {
+        (!self.is_relevance()).then(|| {
+            format!(
+                "sort:{}{}",
+                if self.reversed { "-" } else { "" },
+                self.key.name()
+            )
+        })
+    }
+
+    /// The next key in [`SortKey::ALL`], unreversed.
+    pub fn next(self) -> Sort {
+        let i = SortKey::ALL
+            .iter()
+            .position(|&k| k == self.key)
+            .unwrap_or(0);
+        Sort {
+            key: SortKey::ALL[(i + 1) % SortKey::ALL.len()],
+            reversed: false,
+        }
+    }
+}
+
+/// The most combinations of `|` alternatives a query may ask for: each is one pass over the
+/// records.
+pub const MAX_VARIANTS: usize = 64;
+
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     /// Fuzzy terms, folded (punctuation dropped); every one must match.
     pub terms: Vec<String>,
+    /// Groups of alternatives joined by `|`, folded: one of each group must match.
+    pub any: Vec<Vec<String>>,
+    /// The order of the results.
+    pub sort: Sort,
     /// The terms as typed (for display and highlighting).
     pub raw_terms: Vec<String>,
     /// Negated free terms: records containing them are dropped.
@@ -133,6 +259,7 @@ pub struct QueryError(pub String);
 impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+            && self.any.is_empty()
             && self.excluded.is_empty()
             && self.phrases.is_empty()
             && self.filters.is_empty()
@@ -155,7 +282,51 @@ impl Query {
                 .iter()
                 .zip(&self.terms)
                 .all(|(p, n)| p.chars().nth(2).is_some() && n.starts_with(p.as_str()))
+            && same_alternatives_narrowed(prev, self)
     }
+
+    /// Every word a match may be highlighted for: the terms and every alternative.
+    pub fn highlight_terms(&self) -> Vec<String> {
+        let mut v = self.terms.clone();
+        v.extend(self.any.iter().flatten().cloned());
+        v
+    }
+
+    /// The query as plain conjunctions, one per choice of one word from each `|` group (the
+    /// terms first, then the chosen words), in the default order; itself when it has no `|`.
+    pub fn variants(&self) -> Vec<Query> {
+        let base = Query {
+            any: Vec::new(),
+            sort: Sort::default(),
+            ..self.clone()
+        };
+        let mut out = vec![base];
+        for group in &self.any {
+            out = out
+                .iter()
+                .flat_map(|q| {
+                    group.iter().map(move |w| {
+                        let mut q = q.clone();
+                        q.terms.push(w.clone());
+                        q
+                    })
+                })
+                .collect();
+        }
+        out
+    }
+}
+
+/// Whether `next`'s `|` groups are `prev`'s, each word typed on (an added word or group, or a
+/// changed one, may match what `prev` did not).
+fn same_alternatives_narrowed(prev: &Query, next: &Query) -> bool {
+    prev.any.len() == next.any.len()
+        && prev.any.iter().zip(&next.any).all(|(p, n)| {
+            p.len() == n.len()
+                && p.iter()
+                    .zip(n)
+                    .all(|(p, n)| p.chars().nth(2).is_some() && n.starts_with(p.as_str()))
+        })
 }
 
 /// Splits on whitespace, keeping `"quoted phrases"` and `field:"quoted values"` together.
@@ -176,6 +347,13 @@ fn tokens(input: &str) -> Result<Vec<(bool, String)>, QueryError> {
                     out.push((had_quote, std::mem::take(&mut cur)));
                 }
                 had_quote = false;
+            }
+            '|' | '｜' if !quoted => {
+                if !cur.is_empty() {
+                    out.push((had_quote, std::mem::take(&mut cur)));
+                }
+                had_quote = false;
+                out.push((false, "|".into()));
             }
             c => cur.push(c),
         }
@@ -198,11 +376,40 @@ fn unquote(s: &str) -> &str {
 /// Parses a query. Never panics.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
     let mut q = Query::default();
+    // Words in typed order, each a group of alternatives; a `|` joins the next word to the
+    // group of the word before it. A `|` with no word on one side is ignored (it is being
+    // typed), but one next to a filter, a phrase or a negation is an error.
+    let mut groups: Vec<Vec<(String, String)>> = Vec::new();
+    let mut join = false;
+    let mut last_word: Option<usize> = None;
+    let mut last_other: Option<String> = None;
+    let joins_words = |tok: &str| {
+        QueryError(format!(
+            "| joins words only: {tok} is not a word — write it beside the group (tace kind:trial emerald | leap)"
+        ))
+    };
     for (had_quote, tok) in tokens(input)? {
+        if tok == "|" {
+            if let Some(other) = &last_other {
+                return Err(joins_words(other));
+            }
+            join = last_word.is_some();
+            continue;
+        }
         let (negated, body) = match tok.strip_prefix('-') {
             Some(rest) if !rest.is_empty() => (true, rest),
             _ => (false, tok.as_str()),
         };
+        let is_filter = body.split_once(':').is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic())
+        });
+        if negated || is_filter || body.starts_with('"') {
+            if join {
+                return Err(joins_words(&tok));
+            }
+            last_word = None;
+            last_other = Some(tok.clone());
+        }
         if body.starts_with('"') {
             let phrase = fold(unquote(body));
             if !phrase.trim().is_empty() {
@@ -213,10 +420,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             }
             continue;
         }
-        if let Some((name, value)) = body.split_once(':')
-            && !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_alphabetic())
-        {
+        if is_filter && let Some((name, value)) = body.split_once(':') {
             let Some(field) = Field::parse(name) else {
                 let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
                 return Err(QueryError(
@@ -224,11 +428,28 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 ));
             };
             let value = unquote(value);
-            if value.is_empty() {
+            if value.is_empty() || value == "-" {
                 return Err(QueryError(format!(
                     "{name}: needs a value, e.g. {name}:{}",
                     example(field)
                 )));
+            }
+            if field == Field::Sort {
+                // The last `sort:` wins; `-sort:year` reads as `sort:-year`.
+                let (rev, v) = match value.strip_prefix('-') {
+                    Some(v) => (true, v),
+                    None => (false, value),
+                };
+                let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| {
+                    QueryError(format!(
+                        "sort:{value} is not an order — use relevance, year, level, n or effect, and a - to reverse (sort:-year)"
+                    ))
+                })?;
+                q.sort = Sort {
+                    key,
+                    reversed: rev != negated,
+                };
+                continue;
             }
             q.filters.push(Clause {
                 negated,
@@ -238,15 +459,51 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         }
         let _ = had_quote;
         let folded = fold_query(body);
-        if folded.is_empty() {
+        if negated {
+            if !folded.is_empty() {
+                q.excluded.push(folded);
+            }
             continue;
         }
-        if negated {
-            q.excluded.push(folded);
-        } else {
-            q.terms.push(folded);
-            q.raw_terms.push(body.to_string());
+        if folded.is_empty() {
+            // Punctuation alone: no word, but it still ends the run a `|` may join.
+            if !join {
+                last_word = None;
+            }
+            join = false;
+            continue;
         }
+        match last_word {
+            Some(g) if join => groups[g].push((folded, body.to_string())),
+            _ => {
+                groups.push(vec![(folded, body.to_string())]);
+                last_word = Some(groups.len() - 1);
+            }
+        }
+        last_other = None;
+        join = false;
+    }
+    for mut g in groups {
+        // `a | a` is `a`.
+        let mut seen = std::collections::HashSet::new();
+        g.retain(|(f, _)| seen.insert(f.clone()));
+        if g.len() == 1 {
+            let (folded, raw) = g.remove(0);
+            q.terms.push(folded);
+            q.raw_terms.push(raw);
+        } else {
+            q.any.push(g.into_iter().map(|(f, _)| f).collect());
+        }
+    }
+    let variants = q
+        .any
+        .iter()
+        .try_fold(1usize, |n, g| n.checked_mul(g.len()))
+        .unwrap_or(usize::MAX);
+    if variants > MAX_VARIANTS {
+        return Err(QueryError(format!(
+            "too many combinations of | alternatives ({variants}; at most {MAX_VARIANTS}): put the alternatives in fewer groups"
+        )));
     }
     Ok(q)
 }
@@ -262,6 +519,7 @@ fn example(field: Field) -> &'static str {
         Field::Status => "recruiting",
         Field::Source => "003",
         Field::Id => "emerald",
+        Field::Sort => "year",
     }
 }
 
@@ -305,6 +563,12 @@ fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
+        // `parse` reads `sort:` itself: it orders the results, it filters nothing.
+        Field::Sort => {
+            return Err(QueryError(
+                "sort: orders the results; it is not a filter".into(),
+            ));
+        }
     })
 }
 
@@ -396,6 +660,71 @@ mod tests {
         assert!(!parse("tace").unwrap().narrows(&parse("ta").unwrap()));
         // Editing inside a word is not typing on.
         assert!(!parse("emxer").unwrap().narrows(&a));
+    }
+
+    #[test]
+    fn bars_group_words_and_bind_tighter_than_spaces() {
+        let q = parse("tace emerald | leap").unwrap();
+        assert_eq!(q.terms, vec!["tace"]);
+        assert_eq!(q.any, vec![vec!["emerald".to_string(), "leap".into()]]);
+        let q = parse("emerald|leap | talentace").unwrap();
+        assert!(q.terms.is_empty());
+        assert_eq!(q.any[0].len(), 3);
+        let v = parse("a1 b1 | b2 c1 | c2 | c3").unwrap().variants();
+        assert_eq!(v.len(), 6);
+        assert!(v.iter().all(|q| q.terms.len() == 3 && q.any.is_empty()));
+        // A bar still being typed, or a doubled one, is no error.
+        assert_eq!(parse("emerald |").unwrap().terms, vec!["emerald"]);
+        assert_eq!(parse("| emerald").unwrap().terms, vec!["emerald"]);
+        assert_eq!(parse("a | | b").unwrap().any.len(), 1);
+        assert_eq!(parse("a | a").unwrap().terms, vec!["a"]);
+        // Inside quotes a bar is text.
+        assert_eq!(parse(r#""a | b""#).unwrap().phrases.len(), 1);
+        for bad in ["kind:trial | tace", "tace | -leap", r#"tace | "x y""#] {
+            assert!(parse(bad).unwrap_err().0.contains("joins words"), "{bad}");
+        }
+        let many = ["a | b"; 7].join(" ");
+        assert!(parse(&many).unwrap_err().0.contains("too many"));
+    }
+
+    #[test]
+    fn sort_terms() {
+        assert!(parse("tace").unwrap().sort.is_relevance());
+        let q = parse("tace sort:year").unwrap();
+        assert_eq!(q.terms, vec!["tace"]);
+        assert_eq!(
+            q.sort,
+            Sort {
+                key: SortKey::Year,
+                reversed: false
+            }
+        );
+        assert!(parse("sort:-n").unwrap().sort.reversed);
+        assert!(parse("-sort:n").unwrap().sort.reversed);
+        assert_eq!(parse("sort:EFFECT").unwrap().sort.key, SortKey::Effect);
+        assert_eq!(
+            parse("sort:year sort:level").unwrap().sort.key,
+            SortKey::Level
+        );
+        assert!(parse("sort:soon").unwrap_err().0.contains("sort:soon"));
+        // Typing on: the start of a name is that name.
+        assert_eq!(parse("sort:ye").unwrap().sort.key, SortKey::Year);
+        assert_eq!(parse("sort:-e").unwrap().sort.key, SortKey::Effect);
+        assert!(parse("sort:").unwrap_err().0.contains("needs a value"));
+        assert!(parse("sort:-").unwrap_err().0.contains("needs a value"));
+        assert_eq!(
+            parse("sort:-year").unwrap().sort.term().unwrap(),
+            "sort:-year"
+        );
+        assert_eq!(parse("x").unwrap().sort.term(), None);
+        let s = Sort::default().next();
+        assert_eq!(s.key, SortKey::Year);
+        assert_eq!(s.describe(), "year, newest first");
+        let mut s = s;
+        for _ in 0..4 {
+            s = s.next();
+        }
+        assert!(s.is_relevance());
     }
 
     #[test]

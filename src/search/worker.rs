@@ -3,7 +3,8 @@
 //! The UI sends every query with a generation number and keeps drawing; the worker always
 //! answers the newest request it has (older ones still queued are skipped), re-uses the last
 //! answer when the query is unchanged, and searches only the previous matches when the new
-//! query narrows the previous one. The UI drops any answer whose generation is not its latest.
+//! query narrows the previous one (`Query::narrows`: never after a `|` alternative is added;
+//! a `sort:` changes the order, not the matches). The UI drops any answer whose generation is not its latest.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};

@@ -29,6 +29,14 @@ pub enum Action {
     Back,
     FocusInput,
     ToggleMark,
+    /// Marks or unmarks the selected row and moves to the next (fzf's Tab).
+    MarkNext,
+    /// The next `sort:` order, written into the query.
+    CycleSort,
+    /// The detail pane full screen, or beside the list again.
+    ToggleZoom,
+    NextLink,
+    PrevLink,
     ClearMarks,
     OpenCompare,
     OpenEvidence,

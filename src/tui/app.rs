@@ -270,7 +270,7 @@ fn translate(state: &State, ev: &TermEvent, test_panic: bool) -> Option<Event> {
             if test_panic && k.code == KeyCode::F(12) {
                 Action::TestPanic
             } else {
-                keymap::action_for(state.context(), k)?
+                keymap::action_for(state.context(), state.input.is_empty(), k)?
             }
         }
         TermEvent::Paste(text) => return Some(Event::Paste(text.clone())),

@@ -54,11 +54,11 @@ const BROWSE: &[Context] = &[List, Detail];
 /// Every binding. Order is the order help lists them in.
 pub const BINDINGS: &[Binding] = &[
     Binding {
-        keys: &[K::Ctrl('c')],
-        label: "Ctrl-C",
-        action: Action::Quit,
-        help: "quit",
-        contexts: ALL,
+        keys: &[K::Code(C::Esc), K::Char('?'), K::Char('q')],
+        label: "Esc/?/q",
+        action: Action::ToggleHelp,
+        help: "close help",
+        contexts: &[Help],
     },
     Binding {
         keys: &[K::Char('q')],
@@ -68,8 +68,15 @@ pub const BINDINGS: &[Binding] = &[
         contexts: NAV,
     },
     Binding {
+        keys: &[K::Ctrl('c')],
+        label: "Ctrl-C",
+        action: Action::Quit,
+        help: "quit",
+        contexts: ALL,
+    },
+    Binding {
         keys: &[K::Char('?'), K::Code(C::F(1))],
-        label: "?",
+        label: "?/F1",
         action: Action::ToggleHelp,
         help: "show or hide this help",
         contexts: &[List, Detail, Compare, Help],
@@ -80,13 +87,6 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ToggleHelp,
         help: "help",
         contexts: &[Input],
-    },
-    Binding {
-        keys: &[K::Code(C::Esc), K::Char('?'), K::Char('q')],
-        label: "Esc",
-        action: Action::ToggleHelp,
-        help: "close help",
-        contexts: &[Help],
     },
     // Input line editing.
     Binding {
@@ -105,9 +105,9 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[K::Code(C::Home), K::Ctrl('a')],
-        label: "Home/End",
+        label: "Home/End Ctrl-A/Ctrl-E",
         action: Action::Home,
-        help: "start / end of the line (also Ctrl-A / Ctrl-E)",
+        help: "start / end of the line",
         contexts: &[Input],
     },
     Binding {
@@ -147,7 +147,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[K::Code(C::Down), K::Code(C::Enter), K::Code(C::Tab)],
-        label: "↓/Enter",
+        label: "↓/Enter/Tab",
         action: Action::Down,
         help: "go to the results",
         contexts: &[Input],
@@ -211,22 +211,24 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[K::Code(C::Enter), K::Code(C::Right), K::Char('l')],
-        label: "Enter",
+        label: "Enter/→/l",
         action: Action::Enter,
         help: "open the detail / follow the link under the cursor",
         contexts: BROWSE,
     },
     Binding {
-        keys: &[
-            K::Code(C::Esc),
-            K::Code(C::Backspace),
-            K::Code(C::Left),
-            K::Char('h'),
-        ],
+        keys: &[K::Code(C::Esc), K::Code(C::Backspace)],
         label: "Esc/Backspace",
         action: Action::Back,
         help: "go back one level",
         contexts: NAV,
+    },
+    Binding {
+        keys: &[K::Code(C::Left), K::Char('h')],
+        label: "←/h",
+        action: Action::Back,
+        help: "go back one level",
+        contexts: BROWSE,
     },
     Binding {
         keys: &[K::Char('/')],
@@ -238,9 +240,16 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[K::Char(' ')],
         label: "Space",
+        action: Action::MarkNext,
+        help: "mark / unmark for comparison (up to 4) and move to the next row",
+        contexts: &[List],
+    },
+    Binding {
+        keys: &[K::Char(' ')],
+        label: "Space",
         action: Action::ToggleMark,
         help: "mark / unmark for comparison (up to 4)",
-        contexts: BROWSE,
+        contexts: &[Detail],
     },
     Binding {
         keys: &[K::Char('x')],
@@ -257,6 +266,34 @@ pub const BINDINGS: &[Binding] = &[
         contexts: BROWSE,
     },
     Binding {
+        keys: &[K::Char('s')],
+        label: "s",
+        action: Action::CycleSort,
+        help: "sort by relevance / year / level / n / effect (edits the sort: term)",
+        contexts: BROWSE,
+    },
+    Binding {
+        keys: &[K::Char('f')],
+        label: "f",
+        action: Action::ToggleZoom,
+        help: "detail pane full screen / beside the list",
+        contexts: BROWSE,
+    },
+    Binding {
+        keys: &[K::Code(C::Tab), K::Char(']')],
+        label: "Tab/Shift-Tab ]/[",
+        action: Action::NextLink,
+        help: "next / previous link",
+        contexts: &[Detail],
+    },
+    Binding {
+        keys: &[K::Code(C::BackTab), K::Char('[')],
+        label: "",
+        action: Action::PrevLink,
+        help: "",
+        contexts: &[Detail],
+    },
+    Binding {
         keys: &[K::Char('v')],
         label: "v",
         action: Action::OpenEvidence,
@@ -266,7 +303,7 @@ pub const BINDINGS: &[Binding] = &[
     // Compare.
     Binding {
         keys: &[K::Code(C::Tab)],
-        label: "Tab",
+        label: "Tab/Shift-Tab",
         action: Action::NextTab,
         help: "Table / Forest plot / Bars",
         contexts: &[Compare],
@@ -280,7 +317,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[K::Code(C::Right), K::Char('l')],
-        label: "←/→",
+        label: "←/→ h/l",
         action: Action::NextEndpoint,
         help: "chart another endpoint",
         contexts: &[Compare],
@@ -322,6 +359,37 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
+/// Bindings of the search line while the query is empty: a key that would type the first
+/// character of a query means something else there.
+pub const EMPTY_INPUT: &[Binding] = &[Binding {
+    keys: &[K::Char('?')],
+    label: "?",
+    action: Action::ToggleHelp,
+    help: "help (on an empty query; F1 always)",
+    contexts: &[Input],
+}];
+
+/// The hints the status bar offers in each context, most useful first, with a word or two
+/// each. Only an action bound in the context is shown, with the key bound to it there.
+const HINTS: &[(Context, Action, &str)] = &[
+    (Input, Action::Down, "results"),
+    (Input, Action::ClearLine, "clear"),
+    (Input, Action::ToggleHelp, "help"),
+    (List, Action::Enter, "open"),
+    (List, Action::MarkNext, "mark"),
+    (List, Action::CycleSort, "sort"),
+    (List, Action::FocusInput, "search"),
+    (List, Action::Quit, "quit"),
+    (Detail, Action::Enter, "follow link"),
+    (Detail, Action::NextLink, "next link"),
+    (Detail, Action::ToggleZoom, "full screen"),
+    (Detail, Action::Back, "back"),
+    (Compare, Action::NextTab, "view"),
+    (Compare, Action::Export, "export"),
+    (Compare, Action::Back, "back"),
+    (Help, Action::ToggleHelp, "close"),
+];
+
 fn matches(k: &K, ev: &KeyEvent) -> bool {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     match *k {
@@ -331,13 +399,23 @@ fn matches(k: &K, ev: &KeyEvent) -> bool {
     }
 }
 
-/// The action a key press means in a context, if any. In the input line, printable
-/// characters without Ctrl/Alt are text.
-pub fn action_for(ctx: Context, ev: &KeyEvent) -> Option<Action> {
-    if let Some(b) = BINDINGS
+/// The bindings in force in a context, in the order they are tried; `empty_query` says
+/// whether the search line is empty.
+fn bindings(ctx: Context, empty_query: bool) -> impl Iterator<Item = &'static Binding> {
+    let first = if ctx == Input && empty_query {
+        EMPTY_INPUT
+    } else {
+        &[]
+    };
+    first
         .iter()
-        .find(|b| b.contexts.contains(&ctx) && b.keys.iter().any(|k| matches(k, ev)))
-    {
+        .chain(BINDINGS.iter().filter(move |b| b.contexts.contains(&ctx)))
+}
+
+/// The action a key press means in a context, if any. In the input line, printable
+/// characters without Ctrl/Alt are text (but see [`EMPTY_INPUT`]).
+pub fn action_for(ctx: Context, empty_query: bool, ev: &KeyEvent) -> Option<Action> {
+    if let Some(b) = bindings(ctx, empty_query).find(|b| b.keys.iter().any(|k| matches(k, ev))) {
         return Some(b.action);
     }
     if ctx == Context::Input
@@ -351,11 +429,48 @@ pub fn action_for(ctx: Context, ev: &KeyEvent) -> Option<Action> {
     None
 }
 
-/// The help lines of a context: (keys, what they do).
-pub fn help_for(ctx: Context) -> Vec<(&'static str, &'static str)> {
-    let mut v: Vec<(&str, &str)> = BINDINGS
+/// How one key is written: `↑`, `Enter`, `Ctrl-L`, `Space`.
+pub fn key_name(k: &K) -> String {
+    match *k {
+        K::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        K::Char(' ') => "Space".into(),
+        K::Char(c) => c.to_string(),
+        K::Code(code) => match code {
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        },
+    }
+}
+
+/// The key of the first binding of `action` in a context, as written: what a hint names.
+pub fn key_for(ctx: Context, empty_query: bool, action: Action) -> Option<String> {
+    bindings(ctx, empty_query)
+        .find(|b| b.action == action)
+        .and_then(|b| b.keys.first())
+        .map(key_name)
+}
+
+/// The status bar's hints for a context: (key, what it does), every key one that does it
+/// there.
+pub fn hints(ctx: Context, empty_query: bool) -> Vec<(String, &'static str)> {
+    HINTS
         .iter()
-        .filter(|b| b.contexts.contains(&ctx) && !b.label.is_empty())
+        .filter(|(c, ..)| *c == ctx)
+        .filter_map(|&(_, a, what)| Some((key_for(ctx, empty_query, a)?, what)))
+        .collect()
+}
+
+/// The help lines of a context: (keys, what they do).
+pub fn help_for(ctx: Context, empty_query: bool) -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&str, &str)> = bindings(ctx, empty_query)
+        .filter(|b| !b.label.is_empty())
         .map(|b| (b.label, b.help))
         .collect();
     if ctx == Context::Input {
@@ -363,7 +478,7 @@ pub fn help_for(ctx: Context) -> Vec<(&'static str, &'static str)> {
             1,
             (
                 "type",
-                "search: free text, \"phrases\", field:value, -negation",
+                "search: free text, a | b, \"phrases\", field:value, sort:, -negation",
             ),
         );
     }
@@ -378,31 +493,114 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn event(k: &K) -> KeyEvent {
+        match *k {
+            K::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            K::Char(c) => key(KeyCode::Char(c)),
+            K::Code(c) => key(c),
+        }
+    }
+
+    const CONTEXTS: [Context; 5] = [Input, List, Detail, Compare, Help];
+
     #[test]
     fn letters_are_text_in_the_input_and_commands_elsewhere() {
         assert_eq!(
-            action_for(Input, &key(KeyCode::Char('q'))),
+            action_for(Input, false, &key(KeyCode::Char('q'))),
             Some(Action::Insert('q'))
         );
         assert_eq!(
-            action_for(List, &key(KeyCode::Char('q'))),
+            action_for(List, false, &key(KeyCode::Char('q'))),
             Some(Action::Quit)
         );
         assert_eq!(
-            action_for(List, &key(KeyCode::Char('c'))),
+            action_for(List, false, &key(KeyCode::Char('c'))),
             Some(Action::OpenCompare)
         );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in [Input, List, Detail, Compare, Help] {
-            assert_eq!(action_for(ctx, &ctrl_c), Some(Action::Quit));
+        for ctx in CONTEXTS {
+            assert_eq!(action_for(ctx, false, &ctrl_c), Some(Action::Quit));
         }
     }
 
     #[test]
-    fn every_context_has_help_and_every_help_line_is_bound() {
-        for ctx in [Input, List, Detail, Compare, Help] {
-            assert!(!help_for(ctx).is_empty(), "{ctx:?}");
+    fn a_question_mark_opens_help_on_an_empty_query_and_types_otherwise() {
+        let q = key(KeyCode::Char('?'));
+        assert_eq!(action_for(Input, true, &q), Some(Action::ToggleHelp));
+        assert_eq!(action_for(Input, false, &q), Some(Action::Insert('?')));
+        assert_eq!(
+            key_for(Input, true, Action::ToggleHelp).as_deref(),
+            Some("?")
+        );
+        assert_eq!(
+            key_for(Input, false, Action::ToggleHelp).as_deref(),
+            Some("F1")
+        );
+    }
+
+    #[test]
+    fn every_hint_names_a_key_that_does_what_it_says_there() {
+        for ctx in CONTEXTS {
+            for empty in [false, true] {
+                let hints = hints(ctx, empty);
+                assert!(!hints.is_empty(), "{ctx:?}");
+                for (label, what) in hints {
+                    let (_, action, _) = HINTS
+                        .iter()
+                        .find(|(c, _, w)| *c == ctx && *w == what)
+                        .unwrap();
+                    let k = bindings(ctx, empty)
+                        .flat_map(|b| b.keys)
+                        .find(|k| key_name(k) == label)
+                        .unwrap();
+                    assert_eq!(
+                        action_for(ctx, empty, &event(k)),
+                        Some(*action),
+                        "{ctx:?}: {label} {what}"
+                    );
+                }
+            }
         }
-        assert!(help_for(List).iter().any(|(k, _)| *k == "Space"));
+    }
+
+    #[test]
+    fn help_lists_every_key_that_does_something() {
+        for ctx in CONTEXTS {
+            for empty in [false, true] {
+                let all: Vec<&Binding> = bindings(ctx, empty).collect();
+                // A binding without a label is listed on the line of the one before it.
+                let mut label = "";
+                for b in &all {
+                    if !b.label.is_empty() {
+                        label = b.label;
+                        assert!(!b.help.is_empty(), "{ctx:?} {label}");
+                    }
+                    let tokens: Vec<&str> = label.split(['/', ' ']).collect();
+                    for k in b.keys {
+                        // A key an earlier binding takes is not this binding's.
+                        let taken = all
+                            .iter()
+                            .take_while(|o| !std::ptr::eq(**o, *b))
+                            .any(|o| o.keys.contains(k));
+                        if !taken {
+                            let name = key_name(k);
+                            assert!(
+                                label == name || tokens.contains(&name.as_str()),
+                                "{ctx:?}: {} is missing from help line {label:?}",
+                                key_name(k)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_context_has_help() {
+        for ctx in CONTEXTS {
+            assert!(!help_for(ctx, false).is_empty(), "{ctx:?}");
+        }
+        assert!(help_for(List, false).iter().any(|(k, _)| *k == "Space"));
     }
 }

@@ -122,6 +122,8 @@ pub struct State {
     /// First result shown: the list scrolls only when the selection would leave the window.
     pub list_offset: usize,
     pub detail: Detail,
+    /// The detail pane takes the whole body while it has the focus.
+    pub zoom: bool,
     pub marked: Vec<RecordRef>,
     pub compare: Compare,
     /// A transient message for the status bar, and whether it is an error.
@@ -153,6 +155,7 @@ impl State {
             selected: 0,
             list_offset: 0,
             detail: Detail::default(),
+            zoom: false,
             marked: Vec::new(),
             compare: Compare::default(),
             status: None,
@@ -210,6 +213,16 @@ impl State {
             .or_else(|| self.selected_record())
     }
 
+    /// Whether the detail pane is drawn full screen (asked for, and focused).
+    pub fn zoomed(&self) -> bool {
+        self.zoom && self.focus == Focus::Detail && self.screen == Screen::Browse
+    }
+
+    /// The browse screen's layout now (see [`areas`]).
+    pub fn areas(&self) -> Areas {
+        areas_for(self.width, self.height, self.zoomed())
+    }
+
     pub fn too_small(&self) -> bool {
         self.width < MIN_WIDTH || self.height < MIN_HEIGHT
     }
@@ -228,8 +241,15 @@ pub struct Areas {
 /// The browse screen's layout for a terminal size: input line, info line (facets or a query
 /// error), list and detail side by side, status bar.
 pub fn areas(width: u16, height: u16) -> Areas {
+    areas_for(width, height, false)
+}
+
+/// [`areas`], with the detail pane over the whole body when `zoomed` (the list has no room).
+pub fn areas_for(width: u16, height: u16, zoomed: bool) -> Areas {
     let body_h = height.saturating_sub(3);
-    let list_w = if width >= 120 {
+    let list_w = if zoomed {
+        0
+    } else if width >= 120 {
         width * 11 / 20
     } else {
         width / 2

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::action::{Action, Event};
 use super::keymap::Context;
 use super::state::{
-    Focus, Load, Screen, State, Tab, areas, keep_span_visible, keep_visible, row_height, rows_of,
+    Focus, Load, Screen, State, Tab, keep_span_visible, keep_visible, row_height, rows_of,
 };
 use crate::compare::MAX_COLUMNS;
 use crate::corpus::{Kind, RecordRef};
@@ -157,9 +157,48 @@ fn common(s: &mut State, a: Action) -> Vec<Effect> {
             s.input.cursor = s.input.len();
         }
         Action::ApplyFacet => return apply_facet(s),
+        Action::CycleSort => return cycle_sort(s),
+        Action::ToggleZoom => {
+            s.zoom = !s.zoom;
+            if s.zoom && s.focus == Focus::List && s.selected_record().is_some() {
+                s.focus = Focus::Detail;
+            }
+            follow_cursor(s);
+        }
         _ => {}
     }
     Vec::new()
+}
+
+/// Writes the next `sort:` order into the query (none for relevance): the query text is the
+/// one place the order lives, as it is for `evidex search`.
+fn cycle_sort(s: &mut State) -> Vec<Effect> {
+    let is_sort = |w: &str| {
+        w.trim_start_matches('-')
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("sort:"))
+    };
+    let current = s
+        .input
+        .text
+        .split_whitespace()
+        .rfind(|w| is_sort(w))
+        .and_then(|w| crate::search::parse(w).ok())
+        .map(|q| q.sort)
+        .unwrap_or_default();
+    let mut words: Vec<String> = s
+        .input
+        .text
+        .split_whitespace()
+        .filter(|w| !is_sort(w))
+        .map(str::to_string)
+        .collect();
+    if let Some(term) = current.next().term() {
+        words.push(term);
+    }
+    s.input.text = words.join(" ");
+    s.input.cursor = s.input.len();
+    query_changed(s)
 }
 
 fn input(s: &mut State, a: Action) -> Vec<Effect> {
@@ -219,7 +258,7 @@ fn input(s: &mut State, a: Action) -> Vec<Effect> {
 }
 
 fn list_page(s: &State) -> usize {
-    let a = areas(s.width, s.height);
+    let a = s.areas();
     (a.list.height.saturating_sub(2) as usize / row_height(a.list.width)).max(1)
 }
 
@@ -255,6 +294,12 @@ fn list(s: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         Action::Back => s.focus = Focus::Input,
+        Action::MarkNext => {
+            if let Some(r) = s.selected_record() {
+                toggle_mark(s, r);
+                select(s, s.selected + 1);
+            }
+        }
         other => {
             let r = s.selected_record();
             return marking(s, other, r);
@@ -369,12 +414,26 @@ fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
     }
 }
 
+/// The lines of the shown detail document that link to another record (wrapping around).
+fn detail_links(s: &State) -> Vec<usize> {
+    match (s.corpus(), s.detail_record()) {
+        (Some(c), Some(r)) => present::detail(c, r, s.lang)
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.link.is_some_and(|to| to != r))
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Scrolls the detail pane just enough for the line under the cursor to be seen.
 fn follow_cursor(s: &mut State) {
     let (Some(c), Some(r)) = (s.corpus(), s.detail_record()) else {
         return;
     };
-    let pane = areas(s.width, s.height).detail;
+    let pane = s.areas().detail;
     let rows = present::detail(c, r, s.lang).layout(pane.width.saturating_sub(2) as usize);
     let (first, last) = rows_of(&rows, s.detail.cursor);
     let visible = pane.height.saturating_sub(2) as usize;
@@ -389,11 +448,7 @@ fn detail(s: &mut State, a: Action) -> Vec<Effect> {
 
 fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
     let (len, link) = detail_len_and_link(s);
-    let page = areas(s.width, s.height)
-        .detail
-        .height
-        .saturating_sub(3)
-        .max(1) as usize;
+    let page = s.areas().detail.height.saturating_sub(3).max(1) as usize;
     let last = len.saturating_sub(1);
     match a {
         Action::Up => s.detail.cursor = s.detail.cursor.saturating_sub(1),
@@ -410,17 +465,33 @@ fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
             }
             _ => {
                 s.status = Some((
-                    "no link on this line: move to a → line and press Enter".into(),
+                    "no link on this line: Tab goes to the next → line, Enter follows it".into(),
                     false,
                 ));
             }
         },
+        Action::NextLink | Action::PrevLink => {
+            let links = detail_links(s);
+            let at = s.detail.cursor;
+            let to = if a == Action::NextLink {
+                links.iter().find(|&&i| i > at).or(links.first())
+            } else {
+                links.iter().rev().find(|&&i| i < at).or(links.last())
+            };
+            match to {
+                Some(&i) => s.detail.cursor = i,
+                None => s.status = Some(("no links on this page".into(), false)),
+            }
+        }
         Action::Back => match s.detail.stack.pop() {
             Some((_, cursor)) => {
                 s.detail.cursor = cursor;
                 s.detail.offset = 0;
             }
-            None => s.focus = Focus::List,
+            None => {
+                s.focus = Focus::List;
+                s.zoom = false;
+            }
         },
         other => {
             let r = s.detail_record();
@@ -496,6 +567,10 @@ fn apply_facet(s: &mut State) -> Vec<Effect> {
     query_changed(s)
 }
 
+/// Rows one notch of the mouse wheel scrolls.
+const WHEEL_ROWS: usize = 3;
+
+/// The wheel scrolls the pane under the pointer; it moves no focus.
 fn mouse_scroll(s: &mut State, x: u16, y: u16, down: bool) -> Vec<Effect> {
     if s.help {
         return Vec::new();
@@ -504,27 +579,89 @@ fn mouse_scroll(s: &mut State, x: u16, y: u16, down: bool) -> Vec<Effect> {
         let a = if down { Action::Down } else { Action::Up };
         return compare(s, a);
     }
-    let ar = areas(s.width, s.height);
-    let a = if down { Action::Down } else { Action::Up };
+    let ar = s.areas();
     if ar.detail.contains((x, y).into()) {
-        s.focus = Focus::Detail;
-        for _ in 0..3 {
-            detail(s, a);
-        }
+        scroll_detail(s, down);
     } else if ar.list.contains((x, y).into()) {
-        match a {
-            Action::Down => select(s, s.selected + 1),
-            _ => select(s, s.selected.saturating_sub(1)),
-        }
+        scroll_list(s, down);
     }
     Vec::new()
+}
+
+/// Scrolls the detail pane's view by [`WHEEL_ROWS`], and keeps its cursor on a line in view.
+fn scroll_detail(s: &mut State, down: bool) {
+    let (Some(c), Some(r)) = (s.corpus(), s.detail_record()) else {
+        return;
+    };
+    let pane = s.areas().detail;
+    let rows = present::detail(c, r, s.lang).layout(pane.width.saturating_sub(2) as usize);
+    let visible = (pane.height.saturating_sub(2) as usize).max(1);
+    let (first, last) = rows_of(&rows, s.detail.cursor);
+    // Where the view is now: a focused pane shows its cursor (see the view).
+    let shown = if s.focus == Focus::Detail {
+        keep_span_visible(s.detail.offset, first, last, visible)
+    } else {
+        s.detail.offset
+    };
+    let max = rows.len().saturating_sub(visible);
+    let offset = if down {
+        (shown + WHEEL_ROWS).min(max)
+    } else {
+        shown.saturating_sub(WHEEL_ROWS)
+    };
+    s.detail.offset = offset;
+    let in_view = |(first, last): (usize, usize)| first >= offset && last < offset + visible;
+    if !in_view((first, last)) {
+        let lines = rows.iter().map(|(_, i)| *i);
+        let candidate = if first < offset {
+            lines.filter(|&i| rows_of(&rows, i).0 >= offset).min()
+        } else {
+            lines
+                .filter(|&i| rows_of(&rows, i).1 < offset + visible)
+                .max()
+        };
+        if let Some(i) = candidate {
+            s.detail.cursor = i;
+        }
+    }
+}
+
+/// Scrolls the results list by [`WHEEL_ROWS`] rows, keeping the selection in view; at either
+/// end, the selection moves instead.
+fn scroll_list(s: &mut State, down: bool) {
+    let n = s.result_count();
+    if n == 0 {
+        return;
+    }
+    let page = list_page(s);
+    let shown = keep_visible(s.list_offset, s.selected, page);
+    let step = (WHEEL_ROWS / row_height(s.areas().list.width)).max(1);
+    let max = n.saturating_sub(page);
+    let offset = if down {
+        (shown + step).min(max)
+    } else {
+        shown.saturating_sub(step)
+    };
+    if offset == shown {
+        // Nothing left to scroll: move the selection towards that end.
+        let to = if down {
+            s.selected + 1
+        } else {
+            s.selected.saturating_sub(1)
+        };
+        select(s, to);
+        return;
+    }
+    s.list_offset = offset;
+    let to = s.selected.clamp(offset, offset + page - 1);
+    select(s, to);
 }
 
 fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
     if s.help || s.screen != Screen::Browse {
         return Vec::new();
     }
-    let ar = areas(s.width, s.height);
+    let ar = s.areas();
     if ar.input.contains((x, y).into()) {
         s.focus = Focus::Input;
     } else if ar.list.contains((x, y).into()) && y > ar.list.y && y + 1 < ar.list.bottom() {

@@ -10,19 +10,26 @@ use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::present;
 use crate::search::{self, KeyField, highlight};
 use crate::text::{clean, fit, fit_right, truncate, width};
+use crate::tui::action::Action;
 use crate::tui::keymap::{self, Context};
 use crate::tui::state::{
-    Focus, State, areas, keep_span_visible, keep_visible, row_height, rows_of,
+    Focus, State, areas_for, keep_span_visible, keep_visible, row_height, rows_of,
 };
 use crate::tui::theme::Theme;
 
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let Some(engine) = s.engine() else { return };
     let c = engine.corpus();
-    let a = areas(s.width.min(f.area().width), s.height.min(f.area().height));
+    let a = areas_for(
+        s.width.min(f.area().width),
+        s.height.min(f.area().height),
+        s.zoomed(),
+    );
     input_line(s, f, a.input, theme);
     info_line(s, c, f, a.info, theme);
-    results(s, c, f, a.list, theme);
+    if a.list.width > 0 {
+        results(s, c, f, a.list, theme);
+    }
     detail(s, c, f, a.detail, theme);
     status_bar(s, c, f, a.status, theme);
 }
@@ -165,10 +172,17 @@ fn fit_line(line: Line<'_>, w: usize) -> Line<'_> {
 
 fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::List;
+    let query = s.sent.as_deref().and_then(|q| search::parse(q).ok());
+    // The order of the results shown, from the query they answer.
+    let title = match query.as_ref().map(|q| q.sort) {
+        Some(sort) if !sort.is_relevance() => format!(" Results · sort: {} ", sort.describe()),
+        _ => " Results ".to_string(),
+    };
+    let title = truncate(&title, (area.width as usize).saturating_sub(2)).into_owned();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
-        .title(Span::styled(" Results ", theme.border(focused)));
+        .title(Span::styled(title, theme.border(focused)));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let Some(r) = &s.results else { return };
@@ -184,12 +198,7 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let rh = row_height(area.width);
     let visible = (inner.height as usize / rh).max(1);
     let offset = keep_visible(s.list_offset, s.selected, visible);
-    let terms = s
-        .sent
-        .as_deref()
-        .and_then(|q| search::parse(q).ok())
-        .map(|q| q.terms)
-        .unwrap_or_default();
+    let terms = query.map(|q| q.highlight_terms()).unwrap_or_default();
     let w = inner.width as usize;
     let rows: Vec<_> = r
         .hits
@@ -391,7 +400,8 @@ pub fn layout_doc(doc: &present::Doc, w: usize, theme: &Theme) -> Vec<(Line<'sta
 fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::Detail;
     let title = if !s.detail.stack.is_empty() {
-        format!(" Detail · {} back (Esc) ", s.detail.stack.len())
+        let back = keymap::key_for(Context::Detail, false, Action::Back).unwrap_or_default();
+        format!(" Detail · {} back ({back}) ", s.detail.stack.len())
     } else {
         // Which field of the selected result the query matched, when not its name.
         let hit = s.results.as_ref().and_then(|r| r.hits.get(s.selected));
@@ -448,11 +458,25 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
-    let lang = match s.lang {
-        Lang::En => "EN",
-        Lang::Zh => "中文",
+    let (ctx, empty) = (s.context(), s.input.is_empty());
+    let key = |a: Action| keymap::key_for(ctx, empty, a);
+    // The corner names only keys that do what it says where the focus is.
+    let mut corner: Vec<String> = Vec::new();
+    if let Some(k) = key(Action::ToggleLang) {
+        let lang = match s.lang {
+            Lang::En => "EN",
+            Lang::Zh => "中文",
+        };
+        corner.push(format!("{k} {lang}"));
+    }
+    if let Some(k) = key(Action::ToggleHelp).filter(|_| ctx != Context::Help) {
+        corner.push(format!("{k} help"));
+    }
+    let right = if corner.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", corner.join(" · "))
     };
-    let right = format!(" L {lang} · ? help ");
     let mut spans: Vec<Span> = Vec::new();
     if let Some((msg, err)) = &s.status {
         spans.push(Span::styled(
@@ -461,18 +485,35 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         ));
     } else if !s.marked.is_empty() {
         let head = format!("Marked {}/4: ", s.marked.len());
-        let hint = if s.marked.len() >= 2 {
-            "  · c compare · x clear"
+        let mut offers: Vec<String> = Vec::new();
+        if s.marked.len() >= 2 {
+            if let Some(k) = key(Action::OpenCompare) {
+                offers.push(format!("{k} compare"));
+            }
         } else {
-            "  · mark one more to compare"
+            offers.push("mark one more to compare".into());
+        }
+        if let Some(k) = key(Action::ClearMarks) {
+            offers.push(format!("{k} clear"));
+        }
+        let hint = if offers.is_empty() {
+            String::new()
+        } else {
+            format!("  · {}", offers.join(" · "))
         };
-        let room = (area.width as usize).saturating_sub(width(&right) + width(&head) + width(hint));
+        let room = (area.width as usize).saturating_sub(width(&right) + width(&head) + width(&hint));
         let names = marked_names(c, &s.marked, s.lang, room);
         spans.push(Span::styled(head, theme.key()));
         spans.push(Span::raw(names.join(", ")));
         spans.push(Span::styled(hint, theme.dim()));
     } else {
-        spans.extend(hints(s.context(), theme));
+        for (k, what) in keymap::hints(ctx, empty) {
+            if ctx == Context::Input && Some(&k) == key(Action::ToggleHelp).as_ref() {
+                continue; // the corner offers it
+            }
+            spans.push(Span::styled(format!("{k} "), theme.key()));
+            spans.push(Span::styled(format!("{what}  "), theme.dim()));
+        }
     }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     let avail = (area.width as usize).saturating_sub(width(&right));
@@ -507,26 +548,6 @@ fn marked_names(c: &Corpus, marked: &[RecordRef], lang: Lang, room: usize) -> Ve
         .map(|(n, w)| truncate(n, w).into_owned())
         .collect()
 }
-
-/// A few key hints for the bar, from the keymap.
-fn hints(ctx: Context, theme: &Theme) -> Vec<Span<'static>> {
-    let wanted: &[&str] = match ctx {
-        Context::Input => &["↓/Enter", "Ctrl-U", "F1"],
-        Context::List => &["Enter", "Space", "c", "/", "q"],
-        Context::Detail => &["Enter", "Esc/Backspace", "Space", "q"],
-        Context::Compare | Context::Help => &["Esc"],
-    };
-    let mut spans = Vec::new();
-    for (k, h) in keymap::help_for(ctx) {
-        if wanted.contains(&k) {
-            spans.push(Span::styled(format!("{k} "), theme.key()));
-            let short = h.split(" (").next().unwrap_or(h);
-            spans.push(Span::styled(format!("{short}  "), theme.dim()));
-        }
-    }
-    spans
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
     let ctx = underneath(s);
     let mut lines: Vec<Line> = Vec::new();
-    let keys = keymap::help_for(ctx);
+    let keys = keymap::help_for(ctx, s.input.is_empty());
     let kw = keys
         .iter()
         .map(|(k, _)| crate::text::width(k))
@@ -41,6 +41,14 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
             Span::raw(h),
         ]));
     }
+    lines.push(Line::from(vec![
+        Span::styled(fit("mouse", kw), theme.key()),
+        Span::raw(if ctx == Context::Compare {
+            "the wheel scrolls the comparison"
+        } else {
+            "the wheel scrolls the pane under the pointer; a click selects"
+        }),
+    ]));
     if matches!(ctx, Context::Input | Context::List) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
@@ -52,6 +60,9 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         ));
         lines.push(Line::from(
             "  \"a phrase\" must appear as is · -word or -field:value excludes",
+        ));
+        lines.push(Line::from(
+            "  a | b matches either: tace emerald | leap is tace and (emerald or leap)",
         ));
         for (name, _, values) in Field::ALL {
             lines.push(Line::from(vec![
