@@ -182,7 +182,11 @@ impl From<LoadError> for CliError {
     }
 }
 
-/// Stdout that ends quietly on a closed pipe.
+/// Standard output, the one way commands print. Human-readable text passes the sanitiser
+/// ([`crate::text::clean_block`]) and JSON is escaped ([`crate::text::json_safe`]), so no
+/// string from a corpus, a registry record or a file name can act on the terminal; both end
+/// quietly on a closed pipe (`evidex search x | head`). Data (a corpus, an export) goes
+/// through [`Out::data`], where a closed or short write is an error.
 pub struct Out {
     inner: io::StdoutLock<'static>,
 }
@@ -194,12 +198,35 @@ impl Out {
         }
     }
 
+    /// Human-readable text.
     pub fn print(&mut self, s: &str) -> Result<(), CliError> {
+        let s = crate::text::clean_block(s);
         match self.inner.write_all(s.as_bytes()) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(CliError::new(0, "")),
             Err(e) => Err(CliError::new(2, format!("cannot write output: {e}"))),
         }
+    }
+
+    /// JSON for scripts.
+    pub fn json(&mut self, json: String) -> Result<(), CliError> {
+        let s = crate::text::json_safe(json);
+        match self.inner.write_all(s.as_bytes()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(CliError::new(0, "")),
+            Err(e) => Err(CliError::new(2, format!("cannot write output: {e}"))),
+        }
+    }
+
+    /// Data that must arrive whole: any failure, a broken pipe included, is exit 2.
+    pub fn data(&mut self, what: &str, bytes: &[u8]) -> Result<(), CliError> {
+        let _ = self.inner.flush();
+        crate::fsio::write_stdout(bytes).map_err(|e| {
+            CliError::new(
+                2,
+                format!("cannot write {what} to standard output: {e}; the output is incomplete"),
+            )
+        })
     }
 }
 
@@ -257,12 +284,14 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
             output,
         } => {
             let file = crate::synthetic::corpus(trials, seed);
-            let text = serde_json::to_string(&file)
-                .map_err(|e| CliError::new(2, format!("cannot write the corpus: {e}")))?;
+            let text = crate::text::json_safe(
+                serde_json::to_string(&file)
+                    .map_err(|e| CliError::new(2, format!("cannot write the corpus: {e}")))?,
+            ) + "\n";
             match output {
-                Some(path) => export::write_atomic(&path, text.as_bytes())
+                Some(path) => crate::fsio::write_output(&path, text.as_bytes())
                     .map_err(|e| CliError::new(2, format!("cannot write {}: {e}", path.display()))),
-                None => out.print(&(text + "\n")),
+                None => out.data("the corpus", text.as_bytes()),
             }
         }
         Command::Search { query, json, limit } => {
@@ -296,7 +325,7 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
                 Format::Table => export::table(&cmp, out_width()),
                 Format::Md => export::markdown(&cmp),
                 Format::Csv => export::csv(&cmp),
-                Format::Json => export::json(&cmp) + "\n",
+                Format::Json => return out.json(export::json(&cmp) + "\n"),
             };
             out.print(&text)
         }
@@ -310,11 +339,12 @@ fn engine(global: &Global) -> Result<Engine, CliError> {
     if let Some(path) = &global.corpus {
         let n = corpus.warnings.len();
         if n > 0 {
+            let path = path.display().to_string();
             eprintln!(
                 "evidex: {}: {n} warning{}; `evidex validate {}` lists them",
-                path.display(),
+                clean(&path),
                 if n == 1 { "" } else { "s" },
-                path.display()
+                clean(&path)
             );
         }
     }
@@ -536,8 +566,13 @@ fn search_cmd(
                 })
             })
             .collect();
+<<<<<<< HEAD
         let v = json!({"query": q, "sort": sort.term().unwrap_or_else(|| "sort:relevance".into()), "total": results.total, "results": hits});
         return out.print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
+=======
+        let v = json!({"query": q, "total": results.total, "results": hits});
+        return out.json(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
+>>>>>>> hostile
     }
     let mut s = String::new();
     let w = out_width();
@@ -602,7 +637,7 @@ fn show(
 ) -> Result<(), CliError> {
     if as_json {
         let v = resolved_json(c, r, lang);
-        return out.print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
+        return out.json(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
     }
     out.print(&present::detail(c, r, lang).to_plain(out_width()))
 }

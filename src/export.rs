@@ -4,10 +4,10 @@
 //! Markdown, CSV and the table pass every string through [`crate::text::clean`]; JSON is
 //! escaped by serde_json instead, so scripts get the data unchanged.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::compare::{Cell, Comparison, Group, Row};
+use crate::fsio;
 use crate::text::{clean, fit, width, wrap};
 
 /// The marker that goes with bold for the best value (never colour alone).
@@ -192,13 +192,19 @@ pub fn table(c: &Comparison, total: usize) -> String {
     out
 }
 
-/// A file name stem for an exported comparison: `evidex-compare-emerald-1-leap-012`, made of
-/// the compared ids, safe on every file system, at most about 100 bytes.
+/// A file name stem for an exported comparison: `evidex-compare-emerald-1-leap-012-…`, made of
+/// the compared ids (lower case, other characters as `-`, cut at about 80 characters) and a
+/// short hash of the exact ids, so that two different comparisons never share a name however
+/// long or alike their ids are.
 pub fn file_stem(c: &Comparison) -> String {
+    let ids: Vec<&str> = c.columns.iter().map(|col| col.id.as_str()).collect();
+    stem_of(&ids)
+}
+
+fn stem_of(ids: &[&str]) -> String {
     let mut stem = String::from("evidex-compare");
-    for col in &c.columns {
-        let id: String = col
-            .id
+    for id in ids {
+        let id: String = id
             .chars()
             .map(|ch| {
                 if ch.is_ascii_alphanumeric() {
@@ -208,58 +214,52 @@ pub fn file_stem(c: &Comparison) -> String {
                 }
             })
             .collect();
-        if stem.len() + id.len() > 100 {
+        let id = id.trim_matches('-');
+        if stem.len() + id.len() > 80 {
             break;
         }
         stem.push('-');
-        stem.push_str(id.trim_matches('-'));
+        stem.push_str(id);
     }
-    stem
+    format!("{stem}-{:08x}", fnv1a(ids.join("\0").as_bytes()) as u32)
 }
 
-/// Writes a comparison into `dir` as Markdown and CSV, each file atomically, named after the
-/// compared ids; returns the line that tells the user where they are. The CSV file starts with
-/// a byte-order mark, so that spreadsheets read it as UTF-8 (Chinese names included).
+/// FNV-1a: a stable hash (the same in every build and version), for file names.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Writes a comparison into `dir` as Markdown and CSV, both or neither (see
+/// [`crate::fsio::write_all_or_none`]), named after the compared ids; returns the line that
+/// tells the user where they are, and says so when an earlier export of the same comparison
+/// was replaced. The CSV file starts with a byte-order mark, so that spreadsheets read it as
+/// UTF-8 (Chinese names included).
 pub fn write_files(cmp: &Comparison, dir: &Path) -> Result<String, String> {
     let stem = file_stem(cmp);
     let md = dir.join(format!("{stem}.md"));
     let csv_path = dir.join(format!("{stem}.csv"));
+    let replaced = md.exists() || csv_path.exists();
+    let md_text = markdown(cmp);
     let csv_text = format!("\u{feff}{}", csv(cmp));
-    for (path, text) in [(&md, markdown(cmp)), (&csv_path, csv_text)] {
-        write_atomic(path, text.as_bytes())
-            .map_err(|e| format!("could not write {}: {e}", path.display()))?;
-    }
+    let files: [(&Path, &[u8]); 2] = [(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
+    fsio::write_all_or_none(&files).map_err(|(i, e)| {
+        format!(
+            "export failed, no file written: {}: {e}",
+            files[i].0.display()
+        )
+    })?;
     Ok(format!(
-        "exported {} and {}",
+        "exported {} and {}{}",
         md.display(),
-        csv_path.file_name().unwrap_or_default().to_string_lossy()
+        csv_path.file_name().unwrap_or_default().to_string_lossy(),
+        if replaced {
+            " (replaced the earlier export of this comparison)"
+        } else {
+            ""
+        }
     ))
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over the target. The target is never left half-written.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".evidex-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // A temporary file is private (0600); the result keeps the mode of the file it replaces,
-    // or gets the usual 0644 of a new document.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -267,19 +267,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn atomic_write_replaces_whole_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("out.md");
-        write_atomic(&p, b"first").unwrap();
-        write_atomic(&p, b"second").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
-        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(leftovers, 1);
+    fn file_names_differ_for_different_comparisons() {
+        let long_a = "a".repeat(90);
+        let long_b = format!("{}b", "a".repeat(89));
+        let stems = [
+            stem_of(&[&long_a, "x"]),
+            stem_of(&[&long_b, "x"]),
+            stem_of(&["a-b", "c"]),
+            stem_of(&["a", "b-c"]),
+            stem_of(&["a.b", "c"]),
+        ];
+        for (i, a) in stems.iter().enumerate() {
+            for b in &stems[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert!(
+            stems[2].starts_with("evidex-compare-a-b-c-"),
+            "{}",
+            stems[2]
+        );
+        assert!(stems.iter().all(|s| s.len() <= 100));
     }
 
     #[test]
-    fn atomic_write_reports_errors() {
-        let err = write_atomic(Path::new("/nonexistent-dir/x.md"), b"x");
-        assert!(err.is_err());
+    fn a_second_export_says_it_replaced_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = crate::corpus::Corpus::bundled().unwrap();
+        let records: Vec<_> = ["emerald-1", "leap-012"]
+            .iter()
+            .map(|id| corpus.resolve(id).unwrap())
+            .collect();
+        let c = crate::compare::compare(&corpus, &records, crate::corpus::Lang::En);
+        let first = write_files(&c, dir.path()).unwrap();
+        assert!(!first.contains("replaced"), "{first}");
+        let second = write_files(&c, dir.path()).unwrap();
+        assert!(second.contains("replaced"), "{second}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -6,12 +6,14 @@
 //! ([`tui`]) and to the non-interactive commands ([`cli`]): [`present`] builds the detail
 //! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
 //! [`import`] turns registry records into a corpus; [`par`] spreads loading and importing
-//! over the cores.
+//! over the cores. [`fsio`] reads every file with a size bound and writes every file by one
+//! set of rules (never replacing a device, a FIFO or a link's directory).
 
 pub mod cli;
 pub mod compare;
 pub mod corpus;
 pub mod export;
+pub mod fsio;
 pub mod import;
 pub mod par;
 pub mod present;

@@ -50,7 +50,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints a fatal error. Messages quote file names, JSON keys and values from outside the
+/// program, so they pass the sanitiser here, on the one path every fatal error takes.
 fn fail(code: u8, message: &str) -> ExitCode {
-    eprintln!("evidex: {message}");
+    eprintln!("evidex: {}", evidex::text::clean_block(message));
     ExitCode::from(code)
 }

@@ -44,6 +44,28 @@ pub fn clean_block(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// JSON text made safe to show on a terminal without changing what it means: DEL, C1
+/// controls, bidirectional controls and line separators (which serde_json leaves raw inside
+/// strings) become `\uXXXX` escapes. JSON's structure is ASCII, so such a character can only
+/// stand inside a string, where the escape decodes to the same character.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(is_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn replacement(c: char) -> char {
     match c {
         '\n' | '\t' | '\r' => ' ',
@@ -128,6 +150,20 @@ mod tests {
         assert_eq!(clean("line\nnext\ttab"), "line next tab");
         assert!(matches!(clean("plain 中文"), Cow::Borrowed(_)));
         assert_eq!(clean_block("a\nb\x1b"), "a\nb␛");
+    }
+
+    #[test]
+    fn json_is_escaped_without_changing_its_data() {
+        let v = serde_json::json!({"name": "a\x1b]0;x\x07\u{9b}\u{202E}\u{7f}\u{2028}b 中"});
+        let safe = json_safe(serde_json::to_string(&v).unwrap());
+        assert!(!safe.chars().any(is_unsafe), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert_eq!(
+            json_safe(pretty.clone()).lines().count(),
+            pretty.lines().count()
+        );
     }
 
     #[test]

@@ -3,20 +3,17 @@
 //!
 //! Parsing is lenient about fields it does not know (they are collected in
 //! [`CorpusFile::ignored`] and reported as warnings, see data/SCHEMA.md) and bounded: files larger
-//! than [`MAX_FILE_BYTES`] are refused before they are read, and serde_json's recursion limit
+//! than [`MAX_FILE_BYTES`] are refused ([`crate::fsio`] reads them), and serde_json's recursion limit
 //! turns absurdly nested input into an error instead of a stack overflow. A UTF-8 byte-order
 //! mark is tolerated.
 
 use std::fmt;
-use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::model::CorpusFile;
 use super::validate::Problem;
-
-/// The largest corpus file evidex reads. A 500,000-trial registry export is well under it.
-pub const MAX_FILE_BYTES: u64 = 768 * 1024 * 1024;
+pub use crate::fsio::MAX_FILE_BYTES;
+use crate::fsio::{self, ReadError};
 
 /// Why a corpus could not be loaded. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +30,10 @@ pub enum LoadError {
         size: u64,
         limit: u64,
     },
+    #[error(
+        "{path}: is not a corpus file: its first byte is 0x{byte:02x}, where JSON starts with {{ or ["
+    )]
+    NotJson { path: PathBuf, byte: u8 },
     #[error("{path}: the file is empty; a corpus is a JSON object such as {{\"trials\": []}}")]
     Empty { path: PathBuf },
     #[error(
@@ -88,37 +89,18 @@ impl fmt::Display for Invalid<'_> {
 
 /// Reads and parses a corpus file (no validation).
 pub fn read_file(path: &Path) -> Result<(CorpusFile, String), LoadError> {
-    let io = |e: std::io::Error| LoadError::Io {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let meta = fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(LoadError::IsDir {
-            path: path.to_path_buf(),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // `take` guards against a file that grows between the stat and the read.
-    fs::File::open(path)
-        .map_err(io)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
-        });
-    }
+    let bytes = fsio::read_bounded(path).map_err(|e| {
+        let path = path.to_path_buf();
+        match e {
+            ReadError::Io(e) => LoadError::Io {
+                path,
+                reason: e.to_string(),
+            },
+            ReadError::IsDir => LoadError::IsDir { path },
+            ReadError::TooLarge { size, limit } => LoadError::TooLarge { path, size, limit },
+            ReadError::NotJson(byte) => LoadError::NotJson { path, byte },
+        }
+    })?;
     let text = decode(path, bytes)?;
     let file = parse(path, &text)?;
     Ok((file, text))

@@ -11,7 +11,8 @@ use super::{Event, Importer};
 use crate::cli::{CliError, Out};
 use crate::corpus::validate::{self, Severity};
 use crate::corpus::{Corpus, CorpusFile};
-use crate::export::write_atomic;
+use crate::fsio::write_output;
+use crate::text::clean;
 
 /// Above this many imported studies, the per-study lines are left out and only the summary,
 /// updates and problems are printed.
@@ -37,7 +38,7 @@ pub fn ctgov(
     let list_imported = report.imported() <= LIST_LIMIT;
     for e in &report.events {
         if list_imported || !matches!(e, Event::Imported { .. }) {
-            eprintln!("{}", crate::text::clean(&e.to_string()));
+            eprintln!("{}", clean(&e.to_string()));
         }
     }
     if report.imported() + report.updated() == 0 {
@@ -64,13 +65,16 @@ pub fn ctgov(
     let json = serde_json::to_string_pretty(&file)
         .map_err(|e| CliError::new(2, format!("cannot write the corpus as JSON: {e}")))?
         + "\n";
+    let json = crate::text::json_safe(json);
     match output {
-        Some(p) => write_atomic(p, json.as_bytes()).map_err(|e| {
+        Some(p) => write_output(p, json.as_bytes()).map_err(|e| {
             CliError::new(2, format!("{}: cannot write the corpus: {e}", p.display()))
         })?,
-        None => out.print(&json)?,
+        None => out.data("the corpus", json.as_bytes())?,
     }
-    let to = output.map_or(String::new(), |p| format!(" → {}", p.display()));
+    let to = output.map_or(String::new(), |p| {
+        format!(" → {}", clean(&p.display().to_string()))
+    });
     if report.has_failures() {
         return Err(CliError::new(2, format!("{}{to}", report.summary())));
     }

@@ -16,12 +16,10 @@ pub mod merge;
 mod scan;
 
 use std::fmt;
-use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 use crate::corpus::CorpusFile;
-use crate::corpus::load::{MAX_FILE_BYTES, decode};
+use crate::corpus::load::decode;
 use crate::corpus::validate::{self, Severity};
 
 pub use cmd::ctgov as ctgov_command;
@@ -330,20 +328,11 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R>
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    if meta.is_dir() {
-        return Err("is a directory; pass the .json files inside it".into());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {} bytes, larger than the {MAX_FILE_BYTES} bytes evidex reads; split it",
-            meta.len()
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let bytes = crate::fsio::read_bounded(path).map_err(|e| match e {
+        crate::fsio::ReadError::IsDir => "is a directory; pass the .json files inside it".into(),
+        crate::fsio::ReadError::TooLarge { .. } => format!("{e}; split it"),
+        e => e.to_string(),
+    })?;
     decode(path, bytes).map_err(|e| {
         // `decode` names the path itself; the report names it once.
         let s = e.to_string();

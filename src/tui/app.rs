@@ -154,8 +154,9 @@ fn install_panic_hook() {
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
         eprintln!(
-            "evidex: internal error: {msg}{at}. The terminal has been restored. \
-             This is a bug; please report it with the steps that led to it."
+            "evidex: internal error: {}{at}. The terminal has been restored. \
+             This is a bug; please report it with the steps that led to it.",
+            crate::text::clean_block(&msg)
         );
         std::process::exit(101);
     }));
