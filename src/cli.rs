@@ -566,13 +566,8 @@ fn search_cmd(
                 })
             })
             .collect();
-<<<<<<< HEAD
         let v = json!({"query": q, "sort": sort.term().unwrap_or_else(|| "sort:relevance".into()), "total": results.total, "results": hits});
-        return out.print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
-=======
-        let v = json!({"query": q, "total": results.total, "results": hits});
         return out.json(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
->>>>>>> hostile
     }
     let mut s = String::new();
     let w = out_width();
