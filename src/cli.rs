@@ -113,19 +113,19 @@ pub enum Command {
     },
     /// Write a synthetic corpus of realistic shape, for benchmarks (not evidence).
     GenCorpus {
-        /// How many trials.
-        #[arg(long, default_value_t = 10_000)]
-        trials: usize,
+        /// How many trials, at most 500,000 (a corpus file evidex can open again).
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(0..=MAX_SYNTHETIC_TRIALS))]
+        trials: u32,
         /// Seed of the generator: the same seed gives the same corpus.
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Write here instead of stdout (replaced atomically).
+        /// Write here instead of stdout (`-`), by the rules in README.md's "Files evidex writes".
         #[arg(short, long, value_name = "OUT.json")]
         output: Option<PathBuf>,
     },
     /// Import registry records (ClinicalTrials.gov API v2 JSON) as a corpus.
     ///
-    /// Each FILE is a study (https://clinicaltrials.gov/api/v2/studies/NCT02513394), a page of
+    /// Each FILE is a study (<https://clinicaltrials.gov/api/v2/studies/NCT02513394>), a page of
     /// studies ({"studies": [...]}) or a JSON array of studies. The corpus is written to
     /// OUTPUT, or to stdout; the report goes to stderr. Exit code 2 when any record was skipped.
     Import {
@@ -159,6 +159,10 @@ pub enum Format {
     Csv,
     Json,
 }
+
+/// The most trials `gen-corpus` writes: at about 1.1 KB each, 500,000 stay well under the
+/// size of file evidex opens ([`crate::fsio::MAX_FILE_BYTES`]).
+pub const MAX_SYNTHETIC_TRIALS: i64 = 500_000;
 
 /// A command's failure: the message for stderr and the exit code.
 #[derive(Debug)]
@@ -283,7 +287,7 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
             seed,
             output,
         } => {
-            let file = crate::synthetic::corpus(trials, seed);
+            let file = crate::synthetic::corpus(trials as usize, seed);
             let text = crate::text::json_safe(
                 serde_json::to_string(&file)
                     .map_err(|e| CliError::new(2, format!("cannot write the corpus: {e}")))?,

@@ -108,20 +108,36 @@ fn first_significant(bytes: &[u8]) -> Option<u8> {
 }
 
 /// Writes data (a corpus, an export) to standard output. Unlike human-readable output, a
-/// closed or broken standard output is an error here: the data did not arrive. (Rust's own
-/// stdout quietly drops writes to a closed descriptor, so that is checked first.)
+/// closed or broken standard output is an error here: the data did not arrive.
 pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "standard output is closed"))?;
+    if stdout_was_closed() {
+        return Err(io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "standard output is closed",
+        ));
     }
     let mut out = io::stdout().lock();
     out.write_all(bytes)?;
     out.flush()
+}
+
+/// Whether standard output was closed when evidex started (`>&-`). Rust's runtime opens
+/// /dev/null read-write in place of a closed standard descriptor, so that is what a closed
+/// one looks like; a shell's `>/dev/null` opens it write-only.
+#[cfg(unix)]
+fn stdout_was_closed() -> bool {
+    use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
+    let out = rustix::stdio::stdout();
+    let Ok(st) = fstat(out) else { return true };
+    let null = FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
+        && major(st.st_rdev) == 1
+        && minor(st.st_rdev) == 3;
+    null && fcntl_getfl(out).is_ok_and(|f| f & OFlags::ACCMODE == OFlags::RDWR)
+}
+
+#[cfg(not(unix))]
+fn stdout_was_closed() -> bool {
+    false
 }
 
 /// Why a file could not be written. Messages do not name the file: callers do.

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
             };
             match tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(tui::app::AppError::Signal(_)) => ExitCode::from(130),
+                Err(e @ tui::app::AppError::Signal(_)) => ExitCode::from(e.exit_code()),
                 Err(e) => fail(e.exit_code(), &e.to_string()),
             }
         }

@@ -293,11 +293,17 @@ fn a_panic_restores_the_terminal_and_prints_one_line() {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
+fn every_ending_signal_restores_the_terminal() {
     if !have_tmux() {
         return;
     }
-    for sig in ["TERM", "HUP"] {
+    for (sig, code) in [
+        ("TERM", "143"),
+        ("HUP", "129"),
+        ("QUIT", "131"),
+        ("USR1", "138"),
+        ("ALRM", "142"),
+    ] {
         let t = Tmux::new(100, 30);
         t.start("");
         t.wait_text("Search ›");
@@ -309,9 +315,55 @@ fn sigterm_and_sighup_restore_the_terminal() {
             .expect("pkill runs");
         assert!(o.status.success(), "pkill -{sig} -P {shell}");
         let (rc, s) = t.after_exit();
-        assert_eq!(rc, "130", "SIG{sig}: {s}");
+        assert_eq!(rc, code, "SIG{sig}: {s}");
         t.assert_restored(&s);
     }
+}
+
+/// Ctrl-Z and `kill -TSTP` give the terminal back and stop evidex as a shell job; `fg` takes
+/// it again and redraws the whole screen, with the query as it was.
+#[test]
+fn ctrl_z_suspends_and_fg_resumes_with_a_full_redraw() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(100, 30);
+    // Alone on its command line, so the shell does not run on after the stop.
+    t.type_text(BIN);
+    t.keys(&["Enter"]);
+    t.ready();
+    t.type_text("tace");
+    t.wait_text("Search › tace");
+    for how in ["key", "signal"] {
+        if how == "key" {
+            t.keys(&["C-z"]);
+        } else {
+            let pid = t.tmux(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
+            let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+            Command::new("pkill")
+                .args(["-TSTP", "-P", &shell])
+                .output()
+                .expect("pkill runs");
+        }
+        t.wait_text("Stopped");
+        assert_eq!(t.modes(), "alt=0 mouse=0", "{how}");
+        t.type_text("clear; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo END");
+        t.keys(&["Enter"]);
+        let s = t.wait_for("the mode report", |s| {
+            s.contains("END") && s.contains("echo ")
+        });
+        assert_cooked(&s);
+        t.type_text("fg");
+        t.keys(&["Enter"]);
+        // Every line is drawn again, not only those that changed.
+        t.wait_for("a full redraw", |s| {
+            s.contains("Search › tace") && s.contains("Results") && !s.contains("END")
+        });
+        assert_eq!(t.modes(), "alt=1 mouse=1", "{how}");
+    }
+    t.keys(&["C-c"]);
+    t.wait_text("$");
+    assert_eq!(t.modes(), "alt=0 mouse=0");
 }
 
 #[test]
@@ -411,12 +463,18 @@ fn export_writes_markdown_and_csv_where_the_status_bar_says() {
     t.wait_text("Cross-trial");
     t.keys(&["e"]);
     let s = t.wait_text("exported");
-    assert!(s.contains("evidex-compare-emerald-1-talentace.md"), "{s}");
-    let md =
-        std::fs::read_to_string(dir.path().join("evidex-compare-emerald-1-talentace.md")).unwrap();
+    // Named after the ids, with a short hash that keeps different comparisons apart.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("evidex-compare-emerald-1-talentace-"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(s.contains(names[1].as_str()), "{s}");
+    let md = std::fs::read_to_string(dir.path().join(&names[1])).unwrap();
     assert!(md.contains("| | EMERALD-1 | TALENTACE"), "{md}");
-    let csv =
-        std::fs::read_to_string(dir.path().join("evidex-compare-emerald-1-talentace.csv")).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join(&names[0])).unwrap();
     assert!(csv.contains("EMERALD-1"), "{csv}");
     t.keys(&["q"]);
     let (rc, _) = t.after_exit();

@@ -525,16 +525,20 @@ fn export_errors_are_reported_not_ignored() {
     let cmp = evidex::compare::compare(c, &records, Lang::En);
     let err = evidex::export::write_files(&cmp, Path::new("/nonexistent/dir")).unwrap_err();
     assert!(
-        err.contains("could not write") && err.contains("/nonexistent/dir"),
+        err.contains("no file written") && err.contains("/nonexistent/dir"),
         "{err}"
     );
     let d = tempfile::tempdir().unwrap();
     let ok = evidex::export::write_files(&cmp, d.path()).unwrap();
-    assert!(ok.contains("evidex-compare-emerald-1-leap-012.md"), "{ok}");
-    let md =
-        std::fs::read_to_string(d.path().join("evidex-compare-emerald-1-leap-012.md")).unwrap();
+    let stem = evidex::export::file_stem(&cmp);
+    assert!(
+        stem.starts_with("evidex-compare-emerald-1-leap-012-"),
+        "{stem}"
+    );
+    assert!(ok.contains(&format!("{stem}.md")), "{ok}");
+    let md = std::fs::read_to_string(d.path().join(format!("{stem}.md"))).unwrap();
     assert!(md.contains("Cross-trial comparison"));
-    let csv = std::fs::read(d.path().join("evidex-compare-emerald-1-leap-012.csv")).unwrap();
+    let csv = std::fs::read(d.path().join(format!("{stem}.csv"))).unwrap();
     assert!(
         csv.starts_with(b"\xEF\xBB\xBF"),
         "a byte-order mark so spreadsheets read UTF-8"

@@ -10,6 +10,8 @@ use crate::search::worker::Reply;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Stop the process as Ctrl-Z does in a shell (the terminal restored; `fg` resumes).
+    Suspend,
     Insert(char),
     Backspace,
     Delete,

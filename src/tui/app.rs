@@ -13,7 +13,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 use super::action::{Action, Event};
@@ -172,13 +172,14 @@ enum Msg {
 pub fn run(opts: Options) -> Result<(), AppError> {
     check_terminal()?;
     let signal = Arc::new(AtomicUsize::new(0));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)?;
+    // Every signal whose default would end the process ends it through the loop instead, so
+    // the terminal is restored first.
+    for sig in ENDING_SIGNALS {
+        signal_hook::flag::register_usize(*sig, signal.clone(), *sig as usize)?;
     }
+    // A stop from outside (`kill -TSTP`) is carried out by the loop too: terminal first.
+    let stop = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGTSTP, stop.clone())?;
     install_panic_hook();
     let guard = TerminalGuard::enter()?;
     // In raw mode, and before the input thread starts, so that the terminal's answer to the
@@ -189,7 +190,7 @@ pub fn run(opts: Options) -> Result<(), AppError> {
     });
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
-    let result = event_loop(&mut terminal, &opts, theme, &signal);
+    let result = event_loop(&mut terminal, &opts, theme, &signal, &stop);
     drop(terminal);
     drop(guard);
     result
@@ -200,6 +201,7 @@ fn event_loop(
     opts: &Options,
     theme: ThemeName,
     signal: &AtomicUsize,
+    stop: &AtomicBool,
 ) -> Result<(), AppError> {
     let size = terminal.size()?;
     let name = opts
@@ -227,6 +229,10 @@ fn event_loop(
         if sig != 0 {
             return Err(AppError::Signal(sig as i32));
         }
+        if stop.swap(false, Ordering::Relaxed) {
+            suspend(terminal, &mut state)?;
+            terminal.draw(|f| view(&state, f))?;
+        }
         let first = match first {
             Some(m) => m,
             // While loading, the progress line shows the time passing.
@@ -253,7 +259,10 @@ fn event_loop(
                 },
             };
             for effect in update::handle(&mut state, event) {
-                perform(effect, &mut state, worker.as_ref());
+                match effect {
+                    Effect::Suspend => suspend(terminal, &mut state)?,
+                    effect => perform(effect, &mut state, worker.as_ref()),
+                }
             }
             if state.quit {
                 return Ok(());
@@ -261,6 +270,59 @@ fn event_loop(
         }
         terminal.draw(|f| view(&state, f))?;
     }
+    Ok(())
+}
+
+/// The signals that end the process by default and can be caught: each restores the terminal
+/// before evidex exits with 128 + the signal's number.
+const ENDING_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+    signal_hook::consts::SIGALRM,
+    signal_hook::consts::SIGVTALRM,
+    signal_hook::consts::SIGPROF,
+];
+
+/// Ctrl-Z: the terminal is given back as it was (cooked mode, main screen, no mouse), the
+/// process group stops as a shell's job does on Ctrl-Z (so a wrapper script stops with it),
+/// and on `fg` (SIGCONT) evidex takes the terminal again and redraws everything.
+fn suspend(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    state: &mut State,
+) -> io::Result<()> {
+    restore_terminal();
+    stop_process_group()?;
+    // Here after SIGCONT.
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    // A new terminal has empty buffers, so the next draw repaints every cell; `clear` would
+    // ask the terminal for the cursor position, whose answer the input thread would take.
+    *terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // The window may have been resized meanwhile.
+    let size = terminal.size()?;
+    update::update(state, Action::Resize(size.width, size.height));
+    Ok(())
+}
+
+#[cfg(unix)]
+fn stop_process_group() -> io::Result<()> {
+    // SIGSTOP, not SIGTSTP: evidex catches SIGTSTP itself (to restore the terminal first).
+    rustix::process::kill_current_process_group(rustix::process::Signal::STOP)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn stop_process_group() -> io::Result<()> {
     Ok(())
 }
 
@@ -340,6 +402,8 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
             update::handle(state, ev);
         }
         Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),
+        // Carried out by the loop, which owns the terminal.
+        Effect::Suspend => {}
     }
 }
 

@@ -75,6 +75,13 @@ pub const BINDINGS: &[Binding] = &[
         contexts: ALL,
     },
     Binding {
+        keys: &[K::Ctrl('z')],
+        label: "Ctrl-Z",
+        action: Action::Suspend,
+        help: "suspend to the shell (fg comes back)",
+        contexts: ALL,
+    },
+    Binding {
         keys: &[K::Char('?'), K::Code(C::F(1))],
         label: "?/F1",
         action: Action::ToggleHelp,

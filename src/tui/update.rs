@@ -24,6 +24,8 @@ pub enum Effect {
     /// Export or copy the comparison of these records (of the therapy `v` chose them for).
     Export(Vec<RecordRef>, Option<u32>),
     Copy(Vec<RecordRef>, Option<u32>),
+    /// Give the terminal back and stop until resumed.
+    Suspend,
     Panic,
 }
 
@@ -123,6 +125,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::TestPanic => return vec![Effect::Panic],
+        Action::Suspend => return vec![Effect::Suspend],
         Action::Tick(ms) => {
             if let Load::Loading { elapsed_ms, .. } = &mut s.load {
                 *elapsed_ms = ms;

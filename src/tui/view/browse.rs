@@ -501,7 +501,8 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         } else {
             format!("  · {}", offers.join(" · "))
         };
-        let room = (area.width as usize).saturating_sub(width(&right) + width(&head) + width(&hint));
+        let room =
+            (area.width as usize).saturating_sub(width(&right) + width(&head) + width(&hint));
         let names = marked_names(c, &s.marked, s.lang, room);
         spans.push(Span::styled(head, theme.key()));
         spans.push(Span::raw(names.join(", ")));
