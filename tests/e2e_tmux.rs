@@ -716,3 +716,52 @@ fn the_detail_pane_goes_full_screen_and_jumps_to_links() {
     let (rc, s) = t.after_exit();
     assert_eq!(rc, "0", "{s}");
 }
+
+/// A megabyte pasted into the search line (bracketed paste) neither freezes the browser nor
+/// delays Ctrl-C: the paste is cut at the query's limit with a message, and Ctrl-C quits.
+#[test]
+fn a_megabyte_paste_does_not_freeze_and_ctrl_c_quits() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(100, 30);
+    t.start("");
+    t.ready();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("paste.txt");
+    std::fs::write(&p, "pembrolizumab ".repeat(75_000)).unwrap();
+    t.tmux(&["load-buffer", p.to_str().unwrap()]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    t.wait_text("paste cut at 2000 characters");
+    t.keys(&["C-c"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+    t.assert_restored(&s);
+}
+
+/// A corpus that never arrives (a FIFO with no writer): the loading screen shows, and q quits
+/// at once, with the terminal restored.
+#[test]
+fn q_quits_while_the_corpus_is_still_loading() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("never.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for key in ["q", "Escape"] {
+        let t = Tmux::new(100, 30);
+        t.start(&format!("--corpus {}", fifo.display()));
+        t.wait_text("Loading and indexing");
+        t.keys(&[key]);
+        let (rc, s) = t.after_exit();
+        assert_eq!(rc, "0", "{key}: {s}");
+        t.assert_restored(&s);
+    }
+}

@@ -767,3 +767,30 @@ fn snapshot_compare_across_diseases_200x60() {
     assert!(!forest.contains(" ORR "), "ORR has no HR: {forest}");
     insta::assert_snapshot!("forest_across_diseases_200x60", forest);
 }
+
+/// A paste of any size is one insertion (it was quadratic: 100k characters took 24 s), cut at
+/// the query's limit with a message. The time bound is generous: it catches a blow-up, not
+/// a slowdown.
+#[test]
+fn a_huge_paste_is_linear_and_cut_with_a_message() {
+    let mut s = app(80, 24);
+    let text = "tace ".repeat(200_000);
+    let t = std::time::Instant::now();
+    paste(&mut s, &text);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        s.input.text.chars().count(),
+        evidex::tui::update::MAX_QUERY_CHARS
+    );
+    assert!(shows(&s, "paste cut at 2000 characters"), "{}", render(&s));
+    // Typing at the limit adds nothing; deleting makes room again.
+    step(&mut s, Action::Insert('x'));
+    assert!(!s.input.text.ends_with('x'));
+    step(&mut s, Action::Backspace);
+    step(&mut s, Action::Insert('x'));
+    assert!(s.input.text.ends_with('x'));
+}

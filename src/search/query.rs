@@ -233,6 +233,11 @@ impl Sort {
 /// records.
 pub const MAX_VARIANTS: usize = 64;
 
+/// The most words, phrases and filters a query may have. Each word is one more pass over the
+/// keys, so a pasted paragraph would cost seconds per keystroke at registry scale; a real
+/// query has a handful.
+pub const MAX_WORDS: usize = 32;
+
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
@@ -495,6 +500,12 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             q.any.push(g.into_iter().map(|(f, _)| f).collect());
         }
     }
+    let words = q.terms.len() + q.any.len() + q.excluded.len() + q.phrases.len() + q.filters.len();
+    if words > MAX_WORDS {
+        return Err(QueryError(format!(
+            "too many words ({words}; a query has at most {MAX_WORDS}): search for fewer, or use filters"
+        )));
+    }
     let variants = q
         .any
         .iter()
@@ -685,6 +696,10 @@ mod tests {
         }
         let many = ["a | b"; 7].join(" ");
         assert!(parse(&many).unwrap_err().0.contains("too many"));
+        let words: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let err = parse(&words.join(" ")).unwrap_err().0;
+        assert!(err.contains("at most 32"), "{err}");
+        assert!(parse(&words[..32].join(" ")).is_ok());
     }
 
     #[test]

@@ -37,12 +37,19 @@ pub fn handle(s: &mut State, ev: Event) -> Vec<Effect> {
             if s.context() != Context::Input {
                 s.focus = Focus::Input;
             }
+            let room = MAX_QUERY_CHARS.saturating_sub(s.input.len());
+            let all = text.chars().count();
             let clean: String = text
                 .chars()
+                .take(room)
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
-            for c in clean.chars() {
-                insert(s, c);
+            insert_str(s, &clean);
+            if all > room {
+                s.status = Some((
+                    format!("paste cut at {MAX_QUERY_CHARS} characters, the most a query holds"),
+                    true,
+                ));
             }
             query_changed(s)
         }
@@ -106,14 +113,31 @@ fn query_changed(s: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// The longest query the search line holds; a paste is cut there, with a message. (The
+/// query language also bounds how many words a query may have: `search::query`.)
+pub const MAX_QUERY_CHARS: usize = 2_000;
+
 fn insert(s: &mut State, c: char) {
+    if s.input.len() < MAX_QUERY_CHARS {
+        insert_str(s, c.encode_utf8(&mut [0; 4]));
+    }
+}
+
+/// Inserts at the cursor in one step, so a paste of any size costs time linear in its size.
+fn insert_str(s: &mut State, text: &str) {
     let at = s.input.byte_at(s.input.cursor);
-    s.input.text.insert(at, c);
-    s.input.cursor += 1;
+    s.input.text.insert_str(at, text);
+    s.input.cursor += text.chars().count();
 }
 
 /// Applies one action.
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    // While the corpus loads there is nothing to type into: q and Esc quit, as the loading
+    // screen says (a corpus on a slow disk or a FIFO with no writer may never finish).
+    if s.engine().is_none() && matches!(a, Action::Insert('q') | Action::Back) {
+        s.quit = true;
+        return Vec::new();
+    }
     match a {
         Action::Quit => {
             s.quit = true;

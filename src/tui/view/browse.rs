@@ -50,19 +50,20 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let avail = (area.width as usize)
         .saturating_sub(width(prompt) + width(&right) + 2)
         .max(1);
-    // Scroll the text horizontally so the cursor stays visible.
+    // Scroll the text horizontally so the cursor stays visible: walk back from the cursor
+    // while the text before it still fits (linear in the query's length).
     let text = clean(&s.input.text);
     let chars: Vec<char> = text.chars().collect();
-    let before: String = chars[..s.input.cursor.min(chars.len())].iter().collect();
-    let mut start = 0;
-    while width(
-        &chars[start..s.input.cursor.min(chars.len())]
-            .iter()
-            .collect::<String>(),
-    ) >= avail
-        && start < chars.len()
-    {
-        start += 1;
+    let cursor = s.input.cursor.min(chars.len());
+    let mut start = cursor;
+    let mut cursor_w = 0;
+    while start > 0 {
+        let w = width(chars[start - 1].encode_utf8(&mut [0; 4]));
+        if cursor_w + w >= avail {
+            break;
+        }
+        cursor_w += w;
+        start -= 1;
     }
     let shown: String = chars[start..].iter().collect();
     let shown = truncate(&shown, avail).into_owned();
@@ -77,7 +78,6 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     spans.push(Span::styled(right, theme.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
     if s.focus == Focus::Input && !s.help {
-        let cursor_w = width(&before) - width(&chars[..start].iter().collect::<String>());
         let x =
             area.x + (width(prompt) + cursor_w).min(area.width.saturating_sub(1) as usize) as u16;
         f.set_cursor_position(Position::new(x, area.y));

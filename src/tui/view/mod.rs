@@ -35,7 +35,7 @@ pub fn view(s: &State, f: &mut Frame) {
         f.render_widget(
             Paragraph::new(vec![
                 Line::from(Span::styled(msg, theme.key())),
-                Line::from(Span::styled("Ctrl-C quits", theme.dim())),
+                Line::from(Span::styled("q, Esc or Ctrl-C quits", theme.dim())),
             ])
             .alignment(Alignment::Center),
             Rect::new(0, y.saturating_sub(1), area.width, 2),
