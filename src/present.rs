@@ -412,8 +412,19 @@ fn more(d: &mut Doc, total: usize, hint: &str) {
     }
 }
 
+thread_local! {
+    static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many detail documents this thread has built: tests check that a keystroke builds at
+/// most one (the TUI keeps the document in its state).
+pub fn detail_builds() -> usize {
+    BUILDS.with(|n| n.get())
+}
+
 /// The detail document of any record.
 pub fn detail(c: &Corpus, r: RecordRef, lang: Lang) -> Doc {
+    BUILDS.with(|n| n.set(n.get() + 1));
     match r.kind {
         Kind::Trial => trial_doc(c, c.trial(r.index), lang),
         Kind::Therapy => therapy_doc(c, r.index, lang),

@@ -794,3 +794,59 @@ fn a_huge_paste_is_linear_and_cut_with_a_message() {
     step(&mut s, Action::Insert('x'));
     assert!(s.input.text.ends_with('x'));
 }
+
+/// The detail document is derived data kept in the state: a keystroke or a wheel notch that
+/// does not change the record shown builds none, and one that opens a record builds one.
+#[test]
+fn a_keystroke_or_a_wheel_notch_builds_the_detail_at_most_once() {
+    use evidex::present::detail_builds;
+    let mut s = app(120, 40);
+    type_text(&mut s, "emerald");
+    step(&mut s, Action::Enter);
+    step(&mut s, Action::Enter);
+    assert_eq!(s.focus, Focus::Detail);
+    for a in [
+        Action::Down,
+        Action::Down,
+        Action::PageDown,
+        Action::Up,
+        Action::ScrollAt {
+            x: 100,
+            y: 10,
+            down: true,
+        },
+        Action::ScrollAt {
+            x: 100,
+            y: 10,
+            down: false,
+        },
+        Action::NextLink,
+    ] {
+        let before = detail_builds();
+        step(&mut s, a);
+        assert_eq!(
+            detail_builds() - before,
+            0,
+            "{a:?} rebuilt an unchanged detail"
+        );
+        let _ = render(&s);
+        assert_eq!(
+            detail_builds() - before,
+            0,
+            "{a:?}: the view built the detail"
+        );
+    }
+    // Following a link shows another record: one build.
+    let before = detail_builds();
+    step(&mut s, Action::Enter);
+    assert!(
+        detail_builds() - before <= 1,
+        "{}",
+        detail_builds() - before
+    );
+    // A new selection in the list: one build.
+    step(&mut s, Action::FocusInput);
+    let before = detail_builds();
+    type_text(&mut s, "x");
+    assert!(detail_builds() - before <= 1);
+}

@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use super::keymap::Context;
 use super::theme::ThemeName;
 use crate::corpus::{Corpus, Lang, RecordRef};
+use crate::present;
 use crate::search::{Engine, Results};
 
 /// Smallest usable terminal.
@@ -133,6 +134,28 @@ pub struct State {
     pub quit: bool,
     /// The colour theme (chosen at start: `--theme`, `NO_COLOR` or the terminal background).
     pub theme: ThemeName,
+    /// The shown record's detail document and its layout, derived data kept here so that
+    /// `update` and `view` read it instead of building it (see [`State::refresh_detail`]).
+    pub detail_view: Option<Arc<DetailView>>,
+}
+
+/// A detail document laid out at a width: built once per record, language and pane width.
+#[derive(Debug)]
+pub struct DetailView {
+    pub record: RecordRef,
+    pub lang: Lang,
+    /// The width of the text inside the pane's border.
+    pub width: usize,
+    pub doc: present::Doc,
+    /// Screen rows: each row's spans and the document line it belongs to.
+    pub rows: Vec<(Vec<present::Span>, usize)>,
+}
+
+impl DetailView {
+    /// The first and last screen rows of document line `line`.
+    pub fn rows_of(&self, line: usize) -> (usize, usize) {
+        rows_of(&self.rows, line)
+    }
 }
 
 impl State {
@@ -163,7 +186,47 @@ impl State {
             height,
             quit: false,
             theme: ThemeName::default(),
+            detail_view: None,
         }
+    }
+
+    /// Builds the detail view when what it depends on (the record shown, the language, the
+    /// pane's width) changed since it was built; otherwise does nothing. `update` calls it
+    /// before and after every action, so one action builds a document at most once per record
+    /// it shows.
+    pub fn refresh_detail(&mut self) {
+        let width = self.areas().detail.width.saturating_sub(2) as usize;
+        let want = self
+            .corpus()
+            .zip(self.detail_record())
+            .map(|(_, r)| (r, self.lang, width));
+        let have = self
+            .detail_view
+            .as_ref()
+            .map(|v| (v.record, v.lang, v.width));
+        if want == have {
+            return;
+        }
+        self.detail_view = match (self.corpus(), want) {
+            (Some(c), Some((record, lang, width))) => {
+                let doc = present::detail(c, record, lang);
+                let rows = doc.layout(width);
+                Some(Arc::new(DetailView {
+                    record,
+                    lang,
+                    width,
+                    doc,
+                    rows,
+                }))
+            }
+            _ => None,
+        };
+    }
+
+    /// The detail view if it is current for the record shown.
+    pub fn detail_view(&self) -> Option<&DetailView> {
+        let v = self.detail_view.as_deref()?;
+        (Some(v.record) == self.detail_record() && v.lang == self.lang).then_some(v)
     }
 
     pub fn engine(&self) -> Option<&Arc<Engine>> {

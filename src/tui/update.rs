@@ -11,7 +11,6 @@ use super::state::{
 };
 use crate::compare::MAX_COLUMNS;
 use crate::corpus::{Kind, RecordRef};
-use crate::present;
 use crate::search::worker::Reply;
 
 /// Work for the app loop.
@@ -31,6 +30,12 @@ pub enum Effect {
 
 /// Applies an event from outside the keyboard.
 pub fn handle(s: &mut State, ev: Event) -> Vec<Effect> {
+    let effects = handle_event(s, ev);
+    s.refresh_detail();
+    effects
+}
+
+fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
     match ev {
         Event::Action(a) => update(s, a),
         Event::Paste(text) => {
@@ -132,6 +137,15 @@ fn insert_str(s: &mut State, text: &str) {
 
 /// Applies one action.
 pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
+    // The detail view is current before the action reads it and after it changes what is
+    // shown; each refresh builds only when the record, language or width changed.
+    s.refresh_detail();
+    let effects = apply(s, a);
+    s.refresh_detail();
+    effects
+}
+
+fn apply(s: &mut State, a: Action) -> Vec<Effect> {
     // While the corpus loads there is nothing to type into: q and Esc quit, as the loading
     // screen says (a corpus on a slow disk or a FIFO with no writer may never finish).
     if s.engine().is_none() && matches!(a, Action::Insert('q') | Action::Back) {
@@ -431,38 +445,39 @@ fn open_evidence(s: &mut State, r: RecordRef) {
 }
 
 fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
-    match (s.corpus(), s.detail_record()) {
-        (Some(c), Some(r)) => {
-            let doc = present::detail(c, r, s.lang);
-            let link = doc.lines.get(s.detail.cursor).and_then(|l| l.link);
-            (doc.lines.len(), link)
+    match s.detail_view() {
+        Some(v) => {
+            let link = v.doc.lines.get(s.detail.cursor).and_then(|l| l.link);
+            (v.doc.lines.len(), link)
         }
-        _ => (0, None),
+        None => (0, None),
     }
 }
 
 /// The lines of the shown detail document that link to another record (wrapping around).
 fn detail_links(s: &State) -> Vec<usize> {
-    match (s.corpus(), s.detail_record()) {
-        (Some(c), Some(r)) => present::detail(c, r, s.lang)
+    match s.detail_view() {
+        Some(v) => v
+            .doc
             .lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.link.is_some_and(|to| to != r))
+            .filter(|(_, l)| l.link.is_some_and(|to| to != v.record))
             .map(|(i, _)| i)
             .collect(),
-        _ => Vec::new(),
+        None => Vec::new(),
     }
 }
 
 /// Scrolls the detail pane just enough for the line under the cursor to be seen.
 fn follow_cursor(s: &mut State) {
-    let (Some(c), Some(r)) = (s.corpus(), s.detail_record()) else {
+    // After an action that opened another record, the view must describe that one.
+    s.refresh_detail();
+    let pane = s.areas().detail;
+    let Some(v) = s.detail_view() else {
         return;
     };
-    let pane = s.areas().detail;
-    let rows = present::detail(c, r, s.lang).layout(pane.width.saturating_sub(2) as usize);
-    let (first, last) = rows_of(&rows, s.detail.cursor);
+    let (first, last) = v.rows_of(s.detail.cursor);
     let visible = pane.height.saturating_sub(2) as usize;
     s.detail.offset = keep_span_visible(s.detail.offset, first, last, visible);
 }
@@ -617,13 +632,17 @@ fn mouse_scroll(s: &mut State, x: u16, y: u16, down: bool) -> Vec<Effect> {
 
 /// Scrolls the detail pane's view by [`WHEEL_ROWS`], and keeps its cursor on a line in view.
 fn scroll_detail(s: &mut State, down: bool) {
-    let (Some(c), Some(r)) = (s.corpus(), s.detail_record()) else {
+    let pane = s.areas().detail;
+    let Some(view) = s
+        .detail_view
+        .clone()
+        .filter(|v| Some(v.record) == s.detail_record())
+    else {
         return;
     };
-    let pane = s.areas().detail;
-    let rows = present::detail(c, r, s.lang).layout(pane.width.saturating_sub(2) as usize);
+    let rows = &view.rows;
     let visible = (pane.height.saturating_sub(2) as usize).max(1);
-    let (first, last) = rows_of(&rows, s.detail.cursor);
+    let (first, last) = rows_of(rows, s.detail.cursor);
     // Where the view is now: a focused pane shows its cursor (see the view).
     let shown = if s.focus == Focus::Detail {
         keep_span_visible(s.detail.offset, first, last, visible)
@@ -641,10 +660,10 @@ fn scroll_detail(s: &mut State, down: bool) {
     if !in_view((first, last)) {
         let lines = rows.iter().map(|(_, i)| *i);
         let candidate = if first < offset {
-            lines.filter(|&i| rows_of(&rows, i).0 >= offset).min()
+            lines.filter(|&i| rows_of(rows, i).0 >= offset).min()
         } else {
             lines
-                .filter(|&i| rows_of(&rows, i).1 < offset + visible)
+                .filter(|&i| rows_of(rows, i).1 < offset + visible)
                 .max()
         };
         if let Some(i) = candidate {

@@ -383,18 +383,14 @@ fn highlighted<'a>(
     spans
 }
 
-/// The detail document laid out for a width ([`present::Doc::layout`]), styled by role.
-pub fn layout_doc(doc: &present::Doc, w: usize, theme: &Theme) -> Vec<(Line<'static>, usize)> {
-    doc.layout(w)
-        .into_iter()
-        .map(|(spans, i)| {
-            let line: Vec<Span<'static>> = spans
-                .into_iter()
-                .map(|sp| Span::styled(sp.text, theme.role(sp.role)))
-                .collect();
-            (Line::from(line), i)
-        })
-        .collect()
+/// One laid-out row of a detail document in the theme's styles.
+fn styled_row(spans: &[present::Span], theme: &Theme) -> Line<'static> {
+    Line::from(
+        spans
+            .iter()
+            .map(|sp| Span::styled(sp.text.clone(), theme.role(sp.role)))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -433,24 +429,34 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         );
         return;
     };
-    let doc = present::detail(c, r, s.lang);
-    let lines = layout_doc(&doc, inner.width as usize, theme);
-    let (cursor_row, cursor_end) = rows_of(&lines, s.detail.cursor);
+    // The document and its layout come from the state; a view built for another width (a
+    // frame drawn before the resize reached `update`) is laid out here for this frame only.
+    let built;
+    let rows: &[(Vec<present::Span>, usize)] = match s.detail_view() {
+        Some(v) if v.width == inner.width as usize => &v.rows,
+        _ => {
+            built = present::detail(c, r, s.lang).layout(inner.width as usize);
+            &built
+        }
+    };
+    let (cursor_row, cursor_end) = rows_of(rows, s.detail.cursor);
     let visible = inner.height as usize;
     let offset = if focused {
         keep_span_visible(s.detail.offset, cursor_row, cursor_end, visible)
     } else {
         s.detail.offset
     };
-    let shown: Vec<Line> = lines
-        .into_iter()
+    // Only the rows on screen are styled.
+    let shown: Vec<Line> = rows
+        .iter()
         .skip(offset)
         .take(visible)
-        .map(|(l, i)| {
-            if focused && i == s.detail.cursor {
-                l.patch_style(theme.selected())
+        .map(|(spans, i)| {
+            let line = styled_row(spans, theme);
+            if focused && *i == s.detail.cursor {
+                line.patch_style(theme.selected())
             } else {
-                l
+                line
             }
         })
         .collect();
