@@ -27,7 +27,11 @@ pub enum Field {
 
 impl Field {
     pub const ALL: [(&'static str, Field, &'static str); 9] = [
-        ("kind", Field::Kind, "trial, therapy, disease, source"),
+        (
+            "kind",
+            Field::Kind,
+            "trial (studies), therapy, disease, source, statistic, guideline, case, opinion",
+        ),
         ("phase", Field::Phase, "1, 1/2, 2, 2/3, 3, 4"),
         (
             "disease",
@@ -268,11 +272,14 @@ fn example(field: Field) -> &'static str {
 fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
     let lower = value.to_lowercase();
     Ok(match field {
-        Field::Kind => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "kind:{value} is not a kind — use trial, therapy, disease or source"
-            ))
-        })?),
+        Field::Kind => match record_kind(&lower) {
+            Some(design) => Filter::Design(design.into()),
+            None => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
+                QueryError(format!(
+                    "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
+                ))
+            })?),
+        },
         Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
             QueryError(format!(
                 "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
@@ -305,6 +312,18 @@ fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
+    })
+}
+
+/// The design code of a kind of record that is not a study (`kind:statistic` is
+/// `design:epidemiological`); `kind:trial` lists studies only (see `engine::passes`).
+fn record_kind(v: &str) -> Option<&'static str> {
+    Some(match v {
+        "statistic" | "statistics" | "figure" | "figures" | "epidemiology" => "epidemiological",
+        "guideline" | "guidelines" | "review" => "guideline",
+        "case" | "cases" | "case-report" => "case-report",
+        "opinion" | "expert-opinion" | "programme" => "expert-opinion",
+        _ => return None,
     })
 }
 
