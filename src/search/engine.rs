@@ -5,7 +5,9 @@
 //! A unit matches a key where its letters stand together (as the key's start, a word's start,
 //! or inside a word; punctuation between them does not count), as the first letters of
 //! consecutive words, or, from three letters on, with at most [`MAX_GAPS`] letters between
-//! them (a misspelling). Units that name a disease also match the studies of that disease and
+//! them (a misspelling); a word misspelt otherwise matches as the nearest word of a therapy's
+//! or disease's name (see [`Lexicon::correction`](super::plan::Lexicon::correction)). Units
+//! that name a disease also match the studies of that disease and
 //! of its subtypes.
 //!
 //! Ranking is by tier, then score. A record's tier is that of its weakest group of units: 0
@@ -161,17 +163,24 @@ impl Engine {
     pub fn search(&self, q: &Query, within: Option<&[u32]>, limit: usize) -> Results {
         let started = Instant::now();
         let plan = self.plan(q);
+        let term = |i: usize, t: &String| Term {
+            mask: char_mask(t),
+            finder: memchr::memmem::Finder::new(t.as_bytes()).into_owned(),
+            text: t.clone(),
+            first: i == 0,
+            han: t.chars().next().is_some_and(is_han),
+        };
         let terms: Vec<Term> = plan
             .units
             .iter()
             .enumerate()
-            .map(|(i, t)| Term {
-                mask: char_mask(t),
-                finder: memchr::memmem::Finder::new(t.as_bytes()).into_owned(),
-                text: t.clone(),
-                first: i == 0,
-                han: t.chars().next().is_some_and(is_han),
-            })
+            .map(|(i, t)| term(i, t))
+            .collect();
+        let corrections: Vec<Option<Term>> = plan
+            .corrections
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.as_ref().map(|t| term(i, t)))
             .collect();
         // Groups of plain text first, the longest first: they match fewest records, so most
         // are rejected by one unit. A group that names a disease may match by a link instead.
@@ -185,31 +194,35 @@ impl Engine {
         // Each shared key (a therapy's or disease's name) is scored once per unit, not once
         // per trial that links to it.
         let shared = self.index.shared();
-        let shared_scores: Vec<Box<[(i32, u8)]>> = terms
-            .iter()
-            .map(|term| {
-                shared
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        if k.mask & term.mask != term.mask {
-                            return (-1, u8::MAX);
-                        }
-                        quick_score(shared, k, term).map_or((-1, u8::MAX), |(s, class)| {
-                            (
-                                (s + k.field.boost()) as i32,
-                                tier_of(shared, k, class, term).max(1),
-                            )
-                        })
+        let shared_scores = |term: &Term| -> Box<[(i32, u8)]> {
+            shared
+                .keys
+                .iter()
+                .map(|k| {
+                    if k.mask & term.mask != term.mask {
+                        return (-1, u8::MAX);
+                    }
+                    quick_score(shared, k, term).map_or((-1, u8::MAX), |(s, class)| {
+                        (
+                            (s + k.field.boost()) as i32,
+                            tier_of(shared, k, class, term).max(1),
+                        )
                     })
-                    .collect()
-            })
+                })
+                .collect()
+        };
+        let unit_scores: Vec<Box<[(i32, u8)]>> = terms.iter().map(shared_scores).collect();
+        let correction_scores: Vec<Option<Box<[(i32, u8)]>>> = corrections
+            .iter()
+            .map(|c| c.as_ref().map(shared_scores))
             .collect();
         let scan = Scan {
             q,
             terms: &terms,
+            corrections: &corrections,
             groups: &groups,
-            shared: &shared_scores,
+            shared: &unit_scores,
+            shared_corrections: &correction_scores,
             whole: plan.whole.as_deref(),
         };
         let n = within.map_or(self.index.len(), <[u32]>::len);
@@ -305,8 +318,10 @@ impl Engine {
         let Scan {
             q,
             terms,
+            corrections,
             groups,
             shared,
+            shared_corrections,
             whole,
         } = *scan;
         let record = self.index.records[slot as usize];
@@ -360,7 +375,13 @@ impl Engine {
             let mut text_first = None;
             for ti in g.units.clone() {
                 let term = &terms[ti];
-                match self.best_key(keys, links, &shared[ti], term) {
+                // A misspelt unit matches as the word it is taken for, in the last tier.
+                let hit = self.best_key(keys, links, &shared[ti], term).or_else(|| {
+                    let (c, scores) = (corrections[ti].as_ref()?, shared_corrections[ti].as_ref()?);
+                    let (s, _, key, field) = self.best_key(keys, links, scores, c)?;
+                    Some((s / 4, 3, key, field))
+                });
+                match hit {
                     Some((s, t, key, field)) => {
                         text = text.map(|(ts, tt)| (ts + s, tt.max(t)));
                         if term.first {
@@ -526,11 +547,15 @@ impl Engine {
 struct Scan<'a> {
     q: &'a Query,
     terms: &'a [Term],
+    /// Per unit, the word a misspelt one is taken for.
+    corrections: &'a [Option<Term>],
     /// The groups of units, in the order they are tried.
     groups: &'a [&'a Group],
     /// Per unit (in `terms` order), each shared key's score and tier, or -1 when it does not
     /// match.
     shared: &'a [Box<[(i32, u8)]>],
+    /// The same for the corrections.
+    shared_corrections: &'a [Option<Box<[(i32, u8)]>>],
     whole: Option<&'a str>,
 }
 

@@ -100,6 +100,9 @@ pub struct Lexicon {
     diseases: HashMap<String, Vec<u32>>,
     /// Disease position → positions of its direct subtypes.
     children: Vec<Vec<u32>>,
+    /// Words of Latin letters (five or more) in the names of therapies and diseases, sorted:
+    /// what a misspelt unit is corrected to.
+    latin: Vec<String>,
 }
 
 impl Lexicon {
@@ -118,6 +121,30 @@ impl Lexicon {
                 .chain(t.aliases.iter().map(String::as_str))
                 .for_each(&mut add_words);
         }
+        let mut latin: Vec<String> = Vec::new();
+        let mut add_latin = |s: &str| {
+            latin.extend(
+                fold(s)
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| w.len() >= 5 && w.bytes().all(|b| b.is_ascii_lowercase()))
+                    .map(str::to_string),
+            );
+        };
+        for t in &c.therapies {
+            t.name
+                .iter()
+                .chain(t.aliases.iter().map(String::as_str))
+                .chain(t.class.as_deref())
+                .for_each(&mut add_latin);
+        }
+        for d in &c.diseases {
+            d.name
+                .iter()
+                .chain(d.aliases.iter().map(String::as_str))
+                .for_each(&mut add_latin);
+        }
+        latin.sort_unstable();
+        latin.dedup();
         let mut diseases: HashMap<String, Vec<u32>> = HashMap::new();
         let mut children = vec![Vec::new(); c.diseases.len()];
         for (i, d) in c.diseases.iter().enumerate() {
@@ -154,6 +181,7 @@ impl Lexicon {
             words,
             diseases,
             children,
+            latin,
         }
     }
 
@@ -169,6 +197,30 @@ impl Lexicon {
             }
         }
         Some(set.into())
+    }
+
+    /// The word a misspelt unit of Latin letters stands for: a word of a therapy's or a
+    /// disease's name one edit away (two from nine letters on: a letter changed, added,
+    /// dropped, or two swapped), when the unit begins none of those words. The closest wins,
+    /// then the first in order.
+    pub fn correction(&self, unit: &str) -> Option<String> {
+        if unit.len() < 5 || !unit.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        let at = self.latin.partition_point(|w| w.as_str() < unit);
+        if self.latin.get(at).is_some_and(|w| w.starts_with(unit)) {
+            return None;
+        }
+        let most = if unit.len() >= 9 { 2 } else { 1 };
+        self.latin
+            .iter()
+            .filter(|w| w.len().abs_diff(unit.len()) <= most)
+            .filter_map(|w| {
+                let d = edits(unit.as_bytes(), w.as_bytes());
+                (d <= most).then_some((d, w))
+            })
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, w)| w.clone())
     }
 
     /// Cuts a folded query term into the units matched one by one: Latin letters and digits
@@ -247,6 +299,30 @@ impl Lexicon {
     }
 }
 
+/// Edits (a byte changed, added or dropped, or two neighbours swapped) from `a` to `b`.
+fn edits(a: &[u8], b: &[u8]) -> usize {
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
 /// Folded runs of Chinese characters in folded text.
 fn han_runs(folded: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -269,6 +345,9 @@ fn han_runs(folded: &str) -> Vec<String> {
 pub struct Plan {
     /// The units, in the order typed.
     pub units: Vec<String>,
+    /// For each unit, the word it is taken for when it is misspelt (see
+    /// [`Lexicon::correction`]), matched where the unit itself is not.
+    pub corrections: Vec<Option<String>>,
     /// Which units a record must match, together: every group must match.
     pub groups: Vec<Group>,
     /// Every unit run together, when there are several: a record one of whose ids or names is
@@ -319,8 +398,10 @@ impl Plan {
             }
         }
         let whole = (units.len() > 1).then(|| strip_punctuation(&units.concat()));
+        let corrections = units.iter().map(|u| lexicon.correction(u)).collect();
         Plan {
             units,
+            corrections,
             groups,
             whole,
         }
@@ -328,13 +409,14 @@ impl Plan {
 
     /// Whether every record that matches `self` also matches `prev`, so that a search for
     /// `self` need only look at `prev`'s matches. Each of `prev`'s groups must be implied:
-    /// a group of one unit by a plain unit of `self` that contains it (see [`implies`]), a
-    /// disease group by the same group in `self` or by plain units implying each of its units.
+    /// a group of one unit by a plain unit of `self` (neither a disease's name nor taken for a
+    /// misspelling) that contains it (see [`implies`]), a disease group by the same group in
+    /// `self` or by plain units implying each of its units.
     pub fn narrows(&self, prev: &Plan) -> bool {
         let plain: Vec<&str> = self
             .groups
             .iter()
-            .filter(|g| g.diseases.is_none())
+            .filter(|g| g.diseases.is_none() && self.corrections[g.units.start].is_none())
             .map(|g| self.units[g.units.start].as_str())
             .collect();
         let implied = |u: &str| plain.iter().any(|n| implies(n, u));
@@ -402,6 +484,23 @@ mod tests {
             assert!(p.groups[1].diseases.is_none());
         }
         assert!(plan("tace").groups[0].diseases.is_none());
+    }
+
+    #[test]
+    fn misspelt_words_are_taken_for_the_nearest_name() {
+        let l = lexicon();
+        assert_eq!(
+            l.correction("glioblastome").as_deref(),
+            Some("glioblastoma")
+        );
+        assert_eq!(
+            l.correction("pembrolizumap").as_deref(),
+            Some("pembrolizumab")
+        );
+        assert_eq!(l.correction("lenvatinib"), None, "spelt right");
+        assert_eq!(l.correction("lenva"), None, "the start of a word");
+        assert_eq!(l.correction("tace"), None, "too short to guess");
+        assert!(!plan("glioblastome").narrows(&plan("glioblastom")));
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl Field {
         (
             "kind",
             Field::Kind,
-            "trial (studies), therapy, disease, source, statistic, guideline, case, opinion",
+            "trial, therapy, disease, source, statistic, guideline, case, opinion",
         ),
         ("phase", Field::Phase, "1, 1/2, 2, 2/3, 3, 4"),
         (
