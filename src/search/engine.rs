@@ -4,8 +4,8 @@
 //!
 //! A unit matches a key where its letters stand together (as the key's start, a word's start,
 //! or inside a word; punctuation between them does not count), as the first letters of
-//! consecutive words, or, from three letters on, with at most [`MAX_GAPS`] letters between
-//! them (a misspelling); a word misspelt otherwise matches as the nearest word of a therapy's
+//! consecutive words (from three letters on), or, from [`MIN_MISSPELT`] letters on, with at
+//! most [`MAX_GAPS`] letters between them inside one word (a misspelling); a word misspelt otherwise matches as the nearest word of a therapy's
 //! or disease's name (see [`Lexicon::correction`](super::plan::Lexicon::correction)). Units
 //! that name a disease also match the studies of that disease and
 //! of its subtypes.
@@ -667,30 +667,35 @@ fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i64, Class)>
     // one class and field, the stronger evidence ranks first.
     let contiguous = |i: usize| {
         if i == 0 {
-            (PREFIX, Class::Prefix)
+            Some((PREFIX, Class::Prefix))
         } else if term.han || word_start(keys.text(k), hay, i) {
-            (WORD, Class::Word)
+            Some((WORD, Class::Word))
+        } else if k.field.syllables() {
+            // Inside a syllable of pinyin: no more than letters that happen to meet.
+            None
         } else {
-            (INNER, Class::Inner)
+            Some((INNER, Class::Inner))
         }
     };
     if let Some(i) = term.finder.find(hay) {
-        return Some(contiguous(i));
+        return contiguous(i);
     }
-    // Scattered, one or two letters would match nearly every record, and so would a few
-    // letters of pinyin (see `KeyField::scattered`): they match only where they stand
+    // Letters apart would make a unit of a few letters match nearly every record, and so
+    // would a few letters of pinyin (see `KeyField::scattered`): word initials need three
+    // letters, a misspelling [`MIN_MISSPELT`]; otherwise letters match only where they stand
     // together, punctuation aside.
-    let scattered = k.field.scattered() && term.text.chars().nth(2).is_some();
-    let budget = if scattered { MAX_GAPS } else { 0 };
+    let apart = k.field.scattered() && term.text.chars().nth(2).is_some();
+    let misspelt = apart && term.text.chars().nth(MIN_MISSPELT - 1).is_some();
+    let budget = if misspelt { MAX_GAPS } else { 0 };
     let found = if term.text.is_ascii() {
         tight_bytes(hay, needle, budget)
     } else {
         tight_chars(keys.text(k), &term.text, budget)
     };
     if let Some((start, 0)) = found {
-        return Some(contiguous(start));
+        return contiguous(start);
     }
-    if !scattered {
+    if !apart {
         return None;
     }
     if !term.han {
@@ -720,6 +725,10 @@ fn word_start(text: &str, hay: &[u8], i: usize) -> bool {
 /// every length, so that typing on only ever narrows the matches (see [`Plan::narrows`]): a
 /// unit's letters never lie further apart than those of a longer unit that contains it.
 const MAX_GAPS: usize = 2;
+
+/// The fewest characters a unit has for letters between its letters to count as a
+/// misspelling: "tace" is not a misspelling of "resisTAnCE".
+pub const MIN_MISSPELT: usize = 5;
 
 /// Where `needle`'s bytes occur in order in `hay` with the fewest letters (ASCII letters and
 /// digits, and other chars, counted once each) between them, if at most `budget`: the byte
@@ -940,7 +949,9 @@ pub fn highlight(name: &str, terms: &[String]) -> Vec<usize> {
             if part.len() >= 3 {
                 if let Some(found) = mark_initials(&folded, &part) {
                     out.extend(found);
-                } else if let Some(found) = tight_positions(&folded, &part, MAX_GAPS) {
+                } else if let Some(found) =
+                    tight_positions(&folded, &part, MAX_GAPS).filter(|_| part.len() >= MIN_MISSPELT)
+                {
                     out.extend(found);
                 }
             }

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::engine::MIN_MISSPELT;
 use super::normalize::{fold, fold_query, is_han, pinyin, strip_punctuation};
 use super::query::Query;
 use crate::corpus::{Corpus, Kind};
@@ -433,10 +434,17 @@ impl Plan {
 }
 
 /// Whether a key that a unit `new` matches is always matched by the unit `old`: `old` occurs
-/// in `new`, and is either all of it or at least three characters long (shorter units match
-/// only where their letters stand together; see `engine::quick_score`).
+/// in `new`, and is all of it, or matches in every way `new` does (see
+/// `engine::quick_score`): one or two characters match only where they stand together, three
+/// or four also as word initials, [`MIN_MISSPELT`] or more also misspelt.
 pub fn implies(new: &str, old: &str) -> bool {
-    new == old || (old.chars().nth(2).is_some() && new.contains(old))
+    let (n, o) = (new.chars().count(), old.chars().count());
+    let ways = |len: usize| match len {
+        0..=2 => 0,
+        l if l < MIN_MISSPELT => 1,
+        _ => 2,
+    };
+    new == old || (ways(o) >= ways(n) && new.contains(old))
 }
 
 #[cfg(test)]
@@ -514,6 +522,8 @@ mod tests {
         assert!(!plan("liver cancer").narrows(&plan("liver cance")));
         assert!(plan("liver cancer t").narrows(&plan("liver cancer")));
         assert!(plan("奥希替尼耐药").narrows(&plan("奥希替尼")));
-        assert!(!plan("奥希替尼耐药").narrows(&plan("奥希替尼耐")));
+        assert!(plan("奥希替尼耐药").narrows(&plan("奥希替尼耐")));
+        // The same disease group, and more: narrows.
+        assert!(plan("肝癌症").narrows(&plan("肝癌")));
     }
 }
