@@ -194,7 +194,7 @@ impl Engine {
         // Each shared key (a therapy's or disease's name) is scored once per unit, not once
         // per trial that links to it.
         let shared = self.index.shared();
-        let shared_scores = |term: &Term| -> Box<[(i32, u8)]> {
+        let shared_scores = |term: &Term| -> SharedScores {
             shared
                 .keys
                 .iter()
@@ -211,8 +211,8 @@ impl Engine {
                 })
                 .collect()
         };
-        let unit_scores: Vec<Box<[(i32, u8)]>> = terms.iter().map(shared_scores).collect();
-        let correction_scores: Vec<Option<Box<[(i32, u8)]>>> = corrections
+        let unit_scores: Vec<SharedScores> = terms.iter().map(shared_scores).collect();
+        let correction_scores: Vec<Option<SharedScores>> = corrections
             .iter()
             .map(|c| c.as_ref().map(shared_scores))
             .collect();
@@ -542,6 +542,9 @@ impl Engine {
     }
 }
 
+/// Each shared key's score and tier for one unit, or -1 when it does not match.
+type SharedScores = Box<[(i32, u8)]>;
+
 /// What every slot of one search is matched against.
 #[derive(Clone, Copy)]
 struct Scan<'a> {
@@ -553,9 +556,9 @@ struct Scan<'a> {
     groups: &'a [&'a Group],
     /// Per unit (in `terms` order), each shared key's score and tier, or -1 when it does not
     /// match.
-    shared: &'a [Box<[(i32, u8)]>],
+    shared: &'a [SharedScores],
     /// The same for the corrections.
-    shared_corrections: &'a [Option<Box<[(i32, u8)]>>],
+    shared_corrections: &'a [Option<SharedScores>],
     whole: Option<&'a str>,
 }
 
