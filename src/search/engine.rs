@@ -674,14 +674,19 @@ fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i64, Class)>
         } else if term.han || word_start(keys.text(k), hay, i) {
             Some((WORD, Class::Word))
         } else if k.field.syllables() {
-            // Inside a syllable of pinyin: no more than letters that happen to meet.
-            None
+            // Inside the pinyin of a name, perhaps inside a syllable ("haic" in
+            // "shaicha"): ranked with misspellings, below every whole word.
+            Some((SCATTERED, Class::Scattered))
         } else {
             Some((INNER, Class::Inner))
         }
     };
     if let Some(i) = term.finder.find(hay) {
         return contiguous(i);
+    }
+    // Pinyin has no punctuation to pass over, and its letters never match apart.
+    if !k.field.scattered() {
+        return None;
     }
     // Letters apart would make a unit of a few letters match nearly every record, and so
     // would a few letters of pinyin (see `KeyField::scattered`): word initials need three

@@ -89,8 +89,8 @@ impl KeyField {
         )
     }
 
-    /// Whether the key is pinyin spelt syllable by syllable (see `syllables`): a unit must
-    /// start at a syllable there.
+    /// Whether the key is the pinyin of a whole name, with no mark of where its syllables
+    /// start: a unit found inside it may start inside a syllable.
     pub fn syllables(self) -> bool {
         matches!(self, KeyField::Pinyin | KeyField::OtherPinyin)
     }
@@ -248,10 +248,10 @@ impl Builder {
                 KeyField::Name | KeyField::Acronym => (KeyField::Pinyin, KeyField::Initials),
                 _ => (KeyField::OtherPinyin, KeyField::OtherPinyin),
             };
-            self.push(full, &syllables(raw, &p.full));
+            self.push(full, &p.full.text);
             self.push(initials, &p.initials.text);
             if let Some(a) = &p.all_readings {
-                self.push(full, &syllables(raw, a));
+                self.push(full, &a.text);
             }
             if let Some(a) = &p.all_initials {
                 self.push(initials, &a.text);
@@ -296,29 +296,6 @@ impl Builder {
         self.text.clear();
         keys
     }
-}
-
-/// A pinyin spelling with an apostrophe (pinyin's own separator) before each syllable of a
-/// Chinese character, so that a unit must start at a syllable ("guanzhu" in "gan'dong'mai'
-/// guan'zhu", not "haic" in "shai'cha"). Matching passes over the apostrophes between letters
-/// typed together ("gandongmai").
-fn syllables(raw: &str, sp: &super::normalize::Spelling) -> String {
-    let source: Vec<char> = raw.chars().collect();
-    let han = |i: u16| {
-        source
-            .get(usize::from(i))
-            .is_some_and(|&c| super::normalize::is_han(c))
-    };
-    let mut out = String::with_capacity(sp.text.len() + sp.map.len() / 2);
-    let mut prev: Option<u16> = None;
-    for (c, &from) in sp.text.chars().zip(&sp.map) {
-        if prev.is_some_and(|p| p != from && (han(p) || han(from))) {
-            out.push('\'');
-        }
-        out.push(c);
-        prev = Some(from);
-    }
-    out
 }
 
 impl Index {
