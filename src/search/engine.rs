@@ -695,7 +695,9 @@ fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i64, Class)>
     let apart = k.field.scattered() && term.text.chars().nth(2).is_some();
     let misspelt = apart && term.text.chars().nth(MIN_MISSPELT - 1).is_some();
     let budget = if misspelt { MAX_GAPS } else { 0 };
-    let found = if term.text.is_ascii() {
+    let found = if budget == 0 && !k.joined {
+        None
+    } else if term.text.is_ascii() {
         tight_bytes(hay, needle, budget)
     } else {
         tight_chars(keys.text(k), &term.text, budget)
@@ -740,8 +742,9 @@ pub const MIN_MISSPELT: usize = 5;
 
 /// Where `needle`'s bytes occur in order in `hay` with the fewest letters (ASCII letters and
 /// digits, and other chars, counted once each) between them, if at most `budget`: the byte
-/// where that occurrence starts and the letters between. Punctuation and spaces between are
-/// free when no letter is ("pd1" in "pd-1"); letters between must lie in the same word as the
+/// where that occurrence starts and the letters between. Punctuation between is free when no
+/// letter is ("pd1" in "pd-1"); a space ends the occurrence (keys whose letters no punctuation
+/// joins are not scanned for such a match: see `Key::joined`); letters between must lie in the same word as the
 /// unit's ("pembrolizumb" in "pembrolizumab", not "tace" in "breast cancer"). Every
 /// occurrence of the first byte is tried (no byte of a multi-byte char equals an ASCII one).
 fn tight_bytes(hay: &[u8], needle: &[u8], budget: usize) -> Option<(usize, usize)> {
@@ -768,6 +771,9 @@ fn tight_bytes(hay: &[u8], needle: &[u8], budget: usize) -> Option<(usize, usize
                 }
                 if letter(h) {
                     gaps += 1;
+                } else if h.is_ascii_whitespace() {
+                    ok = false;
+                    break;
                 } else if h < 0x80 {
                     crossed = true;
                 }
@@ -814,6 +820,9 @@ fn tight_chars(text: &str, term: &str, budget: usize) -> Option<(usize, usize)> 
                 }
                 if keeps(h) {
                     gaps += 1;
+                } else if h.is_whitespace() {
+                    ok = false;
+                    break;
                 } else {
                     crossed = true;
                 }
@@ -1046,6 +1055,9 @@ fn tight_positions(hay: &[char], needle: &[char], budget: usize) -> Option<Vec<u
             while at < hay.len() && hay[at] != c {
                 if keeps(hay[at]) {
                     gaps += 1;
+                } else if hay[at].is_whitespace() {
+                    at = hay.len();
+                    break;
                 } else {
                     crossed = true;
                 }

@@ -125,6 +125,9 @@ pub struct Key {
     /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
     initials: u16,
     pub field: KeyField,
+    /// Whether punctuation joins two of its letters ("pd-1", "car-t"): only then can a unit
+    /// match across punctuation ("pd1").
+    pub joined: bool,
 }
 
 /// A key by its place: a record's own keys are numbered across the parts of the index; the
@@ -271,7 +274,22 @@ impl Builder {
             prev_alnum = c.is_alphanumeric();
         }
         let initials = (self.text.len() - before).min(u16::MAX as usize) as u16;
+        let mut joined = false;
+        let (mut after_letter, mut in_punct) = (false, false);
+        for c in folded.chars() {
+            if keeps(c) {
+                joined |= in_punct;
+                after_letter = true;
+                in_punct = false;
+            } else if c.is_whitespace() {
+                after_letter = false;
+                in_punct = false;
+            } else {
+                in_punct = after_letter;
+            }
+        }
         self.keys.push(Key {
+            joined,
             field,
             mask: char_mask(folded),
             start,
