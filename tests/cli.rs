@@ -168,16 +168,17 @@ fn compare_says_what_each_argument_resolved_to() {
 
 #[test]
 fn compare_refuses_weak_or_ambiguous_arguments_with_candidates() {
-    // `foo` only matches letters scattered in FOLFOX; `bar` in "Breast reconstruction".
+    // Scattered letters match nothing any more: `foo` is not FOLFOX.
     let o = evidex(&["compare", "foo", "bar"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).is_empty(), "nothing compared: {}", stdout(&o));
+    // `folf` starts three names equally well.
+    let o = evidex(&["compare", "folf", "emerald-1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).is_empty(), "nothing compared: {}", stdout(&o));
     let err = stderr(&o);
-    assert!(err.contains("\"foo\" names no record clearly"), "{err}");
-    assert!(
-        err.contains("\n  folfox-haic  FOLFOX-HAIC (therapy)"),
-        "{err}"
-    );
+    assert!(err.contains("\"folf\" matches several records"), "{err}");
+    assert!(err.contains("\n  folfox  FOLFOX"), "{err}");
     assert!(err.contains("name one by its id"), "{err}");
     let o = evidex(&["compare", "emerald-1", "zzzzqqqq"]);
     assert_eq!(o.status.code(), Some(1));

@@ -201,7 +201,7 @@ fn a_narrowing_query_searches_only_the_previous_matches_and_agrees() {
             let prev: String = chars[..n].iter().collect();
             let next: String = chars[..=n].iter().collect();
             let (p, q) = (search::parse(&prev).unwrap(), search::parse(&next).unwrap());
-            if !q.narrows(&p) {
+            if !e.narrows(&q, &p) {
                 continue;
             }
             let before = e.search(&p, None, 10_000);
@@ -212,4 +212,140 @@ fn a_narrowing_query_searches_only_the_previous_matches_and_agrees() {
             assert_eq!(a, b, "{prev:?} → {next:?}");
         }
     }
+}
+
+#[test]
+fn a_disease_named_in_free_text_finds_its_studies_and_its_subtypes_studies() {
+    let must = ["emerald-1", "leap-012", "talentace"];
+    for q in [
+        "liver cancer tace",
+        "肝癌 tace",
+        "肝癌tace",
+        "原發性肝癌 tace",
+        "primary liver cancer tace",
+        "ganai tace",
+    ] {
+        let got = ids(q, 100);
+        for id in must {
+            assert!(got.iter().any(|g| g == id), "{q:?} misses {id}: {got:?}");
+        }
+    }
+    // As the filter does: every study the filter finds, free text finds too.
+    let filtered = ids("disease:肝癌 tace kind:trial", 100);
+    let free = ids("肝癌 tace kind:trial", 100);
+    for id in &filtered {
+        assert!(free.contains(id), "{id} found by the filter only");
+    }
+    // A subtype's name does not reach up to its parent's other studies.
+    assert!(!ids("icc", 100).contains(&"emerald-1".to_string()));
+}
+
+#[test]
+fn whole_words_beat_scattered_letters_and_scattered_letters_do_not_crowd_in() {
+    let got = ids("tace", 100);
+    for noise in [
+        "breast-cancer-china-epidemiology",
+        "breast-cancer-screening",
+        "gastric-cancer",
+        // resisTAnCE: four letters are too few to be a misspelling.
+        "egfr-tki-resistance-strategies",
+    ] {
+        assert!(!got.contains(&noise.to_string()), "tace matched {noise}");
+    }
+    assert!(got.contains(&"li-2021-haic-vs-tace".to_string()));
+    let r = search::run(engine(), "haic", 100).unwrap();
+    let c = engine().corpus();
+    assert!(
+        r.facets.diseases.iter().all(|(d, _)| d != "b-all"),
+        "{:?}",
+        r.facets.diseases
+    );
+    assert_eq!(r.facets.diseases.first().map(|d| d.0.as_str()), Some("hcc"));
+    assert!(r.hits.iter().all(|h| c.id_of(h.record) != "hsct"));
+    // Inside the pinyin of a name (乳腺癌筛查 is "ruxianaishaicha") only in the last tier.
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| { c.id_of(h.record) != "breast-cancer-screening" || h.tier == 3 })
+    );
+    assert_eq!(first("guanzhu"), "haic", "a later syllable still matches");
+    // A misspelling still finds its record, ranked below every real hit.
+    assert_eq!(first("pembrolizumb"), "pembrolizumab");
+    assert_eq!(first("glioblastome"), "gbm");
+    let r = search::run(engine(), "durvalumb", 50).unwrap();
+    assert!(r.hits.iter().all(|h| h.tier == 3));
+}
+
+#[test]
+fn highlights_mark_the_contiguous_match() {
+    let q = search::parse("tace").unwrap();
+    assert_eq!(search::highlight("TALENTACE", &q.terms), vec![5, 6, 7, 8]);
+}
+
+#[test]
+fn unspaced_chinese_is_cut_into_words() {
+    assert_eq!(first("奥希替尼耐药"), "egfr-tki-resistance-strategies");
+    assert_eq!(first("奧希替尼耐藥"), "egfr-tki-resistance-strategies");
+    let got = ids("复发胶质母细胞瘤", 10);
+    assert!(
+        got.contains(&"oncolytic-virus-recurrent-gbm-trial".to_string()),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn arm_labels_are_searchable() {
+    let r = search::run(engine(), "met amplification", 5).unwrap();
+    let c = engine().corpus();
+    assert_eq!(c.id_of(r.hits[0].record), "egfr-tki-resistance-strategies");
+    // Only the arm says "amplification".
+    let r = search::run(engine(), "amplification", 5).unwrap();
+    assert_eq!(c.id_of(r.hits[0].record), "egfr-tki-resistance-strategies");
+    assert_eq!(r.hits[0].field, Some(KeyField::Arm));
+    assert!(ids("t790m", 5).contains(&"egfr-tki-resistance-strategies".to_string()));
+}
+
+#[test]
+fn kind_trial_lists_studies_and_the_other_records_have_kinds_of_their_own() {
+    use evidex::corpus::Design;
+    let c = engine().corpus();
+    let design = |id: &str| c.trial(c.resolve(id).unwrap().index).design;
+    let trials = ids("kind:trial", 500);
+    assert!(trials.contains(&"emerald-1".to_string()));
+    for id in &trials {
+        assert!(
+            !matches!(
+                design(id),
+                Design::Epidemiological
+                    | Design::Guideline
+                    | Design::CaseReport
+                    | Design::ExpertOpinion
+            ),
+            "{id} is not a study"
+        );
+    }
+    for (kind, want, d) in [
+        (
+            "statistic",
+            "car-t-b-all-cost-china",
+            Design::Epidemiological,
+        ),
+        ("guideline", "china-plc-guideline-2024", Design::Guideline),
+        ("case", "emily-whitehead-2012-car-t", Design::CaseReport),
+        (
+            "opinion",
+            "egfr-tki-resistance-strategies",
+            Design::ExpertOpinion,
+        ),
+    ] {
+        let got = ids(&format!("kind:{kind}"), 500);
+        assert!(got.contains(&want.to_string()), "kind:{kind}: {got:?}");
+        assert!(got.iter().all(|id| design(id) == d), "kind:{kind}: {got:?}");
+    }
+    // Every trial record is a study or has one of those kinds.
+    let split: usize = ["trial", "statistic", "guideline", "case", "opinion"]
+        .iter()
+        .map(|k| ids(&format!("kind:{k}"), 500).len())
+        .sum();
+    assert_eq!(split, c.trials.len());
 }

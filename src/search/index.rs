@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::normalize::{char_mask, fold, keeps, pinyin};
+use super::plan::Lexicon;
 use crate::corpus::{Corpus, Kind, RecordRef};
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
@@ -26,6 +27,8 @@ pub enum KeyField {
     /// Pinyin of an alias (or of a disease or therapy name), ranked below a name's own.
     OtherPinyin,
     Class,
+    /// The label of one of a trial's arms.
+    Arm,
     Disease,
     Therapy,
     Other,
@@ -43,6 +46,7 @@ impl KeyField {
             KeyField::Initials => "pinyin initials",
             KeyField::OtherPinyin => "pinyin of an alias",
             KeyField::Class => "class / target",
+            KeyField::Arm => "arm",
             KeyField::Disease => "disease",
             KeyField::Therapy => "therapy",
             KeyField::Other => "text",
@@ -85,6 +89,12 @@ impl KeyField {
         )
     }
 
+    /// Whether the key is the pinyin of a whole name, with no mark of where its syllables
+    /// start: a unit found inside it may start inside a syllable.
+    pub fn syllables(self) -> bool {
+        matches!(self, KeyField::Pinyin | KeyField::OtherPinyin)
+    }
+
     /// Added to the matcher's score.
     pub fn boost(self) -> i64 {
         match self {
@@ -94,7 +104,7 @@ impl KeyField {
             KeyField::Pinyin => 15,
             KeyField::Initials => 10,
             KeyField::OtherPinyin => 8,
-            KeyField::Class => 5,
+            KeyField::Class | KeyField::Arm => 5,
             KeyField::Disease | KeyField::Therapy => 0,
             KeyField::Other => 0,
         }
@@ -115,6 +125,9 @@ pub struct Key {
     /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
     initials: u16,
     pub field: KeyField,
+    /// Whether punctuation joins two of its letters ("pd-1", "car-t"): only then can a unit
+    /// match across punctuation ("pd1").
+    pub joined: bool,
 }
 
 /// A key by its place: a record's own keys are numbered across the parts of the index; the
@@ -208,6 +221,8 @@ pub struct Index {
     phases: Vec<u8>,
     /// Slot → how ties rank: stronger evidence, then the more recent year, first.
     tie_break: Vec<u32>,
+    /// Words and disease names, for cutting and reading queries.
+    pub lexicon: Lexicon,
 }
 
 /// A slot without a phase (not a trial, or a trial whose phase is not given).
@@ -259,7 +274,22 @@ impl Builder {
             prev_alnum = c.is_alphanumeric();
         }
         let initials = (self.text.len() - before).min(u16::MAX as usize) as u16;
+        let mut joined = false;
+        let (mut after_letter, mut in_punct) = (false, false);
+        for c in folded.chars() {
+            if keeps(c) {
+                joined |= in_punct;
+                after_letter = true;
+                in_punct = false;
+            } else if c.is_whitespace() {
+                after_letter = false;
+                in_punct = false;
+            } else {
+                in_punct = after_letter;
+            }
+        }
         self.keys.push(Key {
+            joined,
             field,
             mask: char_mask(folded),
             start,
@@ -339,7 +369,9 @@ impl Index {
                 _ => u32::MAX,
             })
             .collect();
+        let lexicon = Lexicon::build(&corpus);
         Index {
+            lexicon,
             corpus,
             records,
             parts,
@@ -482,9 +514,11 @@ impl Shared {
             .therapies
             .iter()
             .map(|t| {
+                // Its class too: "car-t" finds the studies of a CAR-T product.
                 t.name
                     .iter()
                     .chain(t.aliases.iter().map(String::as_str))
+                    .chain(t.class.as_deref())
                     .filter_map(|n| intern(KeyField::Therapy, n))
                     .collect()
             })
@@ -535,6 +569,22 @@ fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared
                     shared.disease_keys[d.index as usize]
                         .iter()
                         .for_each(|&k| link(k));
+                }
+            }
+            // An arm's label is searchable unless it only repeats the name of one of its
+            // therapies (a shared key already) or the trial's title.
+            for arm in &t.arms {
+                for label in arm.label.iter() {
+                    let repeats = t.title.iter().any(|n| n == label)
+                        || arm.therapies.iter().any(|th| {
+                            c.therapy_by_id(th).is_some_and(|th| {
+                                th.name.iter().any(|n| n == label)
+                                    || th.aliases.iter().any(|a| a == label)
+                            })
+                        });
+                    if !repeats {
+                        b.add(KeyField::Arm, label);
+                    }
                 }
             }
             for th in t.arms.iter().flat_map(|a| &a.therapies) {

@@ -1,11 +1,13 @@
 //! Search: folding and pinyin ([`normalize`]), the key index ([`index`]), the query language
-//! ([`query`]), matching and ranking ([`engine`](mod@engine)), merging `|` alternatives and
-//! sorting ([`order`]) and the background thread ([`worker`]).
+//! ([`query`]), what a query's words ask for ([`plan`]: Chinese cut into words, disease names),
+//! matching and ranking ([`engine`](mod@engine)), merging `|` alternatives and sorting
+//! ([`order`]) and the background thread ([`worker`]).
 
 pub mod engine;
 pub mod index;
 pub mod normalize;
 pub mod order;
+pub mod plan;
 pub mod query;
 pub mod worker;
 

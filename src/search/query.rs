@@ -31,7 +31,11 @@ pub enum Field {
 
 impl Field {
     pub const ALL: [(&'static str, Field, &'static str); 10] = [
-        ("kind", Field::Kind, "trial, therapy, disease, source"),
+        (
+            "kind",
+            Field::Kind,
+            "trial, therapy, disease, source, statistic, guideline, case, opinion",
+        ),
         ("phase", Field::Phase, "1, 1/2, 2, 2/3, 3, 4"),
         (
             "disease",
@@ -537,11 +541,14 @@ fn example(field: Field) -> &'static str {
 fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
     let lower = value.to_lowercase();
     Ok(match field {
-        Field::Kind => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "kind:{value} is not a kind — use trial, therapy, disease or source"
-            ))
-        })?),
+        Field::Kind => match record_kind(&lower) {
+            Some(design) => Filter::Design(design.into()),
+            None => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
+                QueryError(format!(
+                    "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
+                ))
+            })?),
+        },
         Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
             QueryError(format!(
                 "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
@@ -580,6 +587,18 @@ fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
                 "sort: orders the results; it is not a filter".into(),
             ));
         }
+    })
+}
+
+/// The design code of a kind of record that is not a study (`kind:statistic` is
+/// `design:epidemiological`); `kind:trial` lists studies only (see `engine::passes`).
+fn record_kind(v: &str) -> Option<&'static str> {
+    Some(match v {
+        "statistic" | "statistics" | "figure" | "figures" | "epidemiology" => "epidemiological",
+        "guideline" | "guidelines" | "review" => "guideline",
+        "case" | "cases" | "case-report" => "case-report",
+        "opinion" | "expert-opinion" | "programme" => "expert-opinion",
+        _ => return None,
     })
 }
 

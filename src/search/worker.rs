@@ -104,7 +104,7 @@ fn run<F: Fn(Reply)>(engine: &Engine, limit: usize, rx: &Receiver<Request>, repl
             Ok(q) => {
                 let within = last
                     .as_ref()
-                    .filter(|(_, prev, _)| q.narrows(prev))
+                    .filter(|(_, prev, _)| engine.narrows(&q, prev))
                     .map(|(_, _, r)| r.matched_slots.as_slice());
                 let results = Arc::new(engine.search(&q, within, limit));
                 reply(Reply::Results {
