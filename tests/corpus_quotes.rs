@@ -544,3 +544,119 @@ fn readme_counts_match_the_corpus() {
         wrong.join("\n  ")
     );
 }
+
+/// Words by which a source names a study design, in the articles' languages. A design the
+/// source never names is `unspecified` (data/SCHEMA.md): a report of treated patients is not
+/// thereby a case series, nor is a phase II study without a described comparator single-arm.
+const DESIGN_WORDS: &[(&str, &[&str])] = &[
+    ("rct", &["随机", "隨機", "randomized", "randomised"]),
+    (
+        "non-randomised",
+        &["非随机", "非隨機", "non-randomized", "non-randomised"],
+    ),
+    (
+        "prospective-cohort",
+        &["前瞻性队列", "前瞻性隊列", "prospective cohort"],
+    ),
+    (
+        "propensity-matched",
+        &["倾向性评分", "傾向性評分", "propensity"],
+    ),
+    ("retrospective", &["回顾性", "回顧性", "retrospective"]),
+    ("single-arm", &["单臂", "單臂", "single-arm", "single arm"]),
+    ("case-series", &["病例系列", "case series", "case-series"]),
+];
+
+/// Every study design of the bundled corpus that claims a study type is named by the source:
+/// in one of the trial's quotes or in the title of a reference it cites. A case report is one
+/// patient; expert opinion, guidelines and population figures are not study designs a source
+/// must name.
+#[test]
+fn every_design_is_named_by_its_source() {
+    let corpus = corpus();
+    let reference_text = |source: &str, number: u64| -> String {
+        corpus["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["id"] == source)
+            .flat_map(|s| s["references"].as_array().into_iter().flatten())
+            .filter(|r| r["number"].as_u64() == Some(number))
+            .filter_map(|r| r["text"].as_str())
+            .collect()
+    };
+    let mut unnamed = Vec::new();
+    for t in corpus["trials"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or_default();
+        let design = t["design"].as_str().unwrap_or("unspecified");
+        if design == "case-report" {
+            if t["enrolment"].as_u64() != Some(1) {
+                unnamed.push(format!("{id}: a case report with enrolment other than 1"));
+            }
+            continue;
+        }
+        let Some((_, words)) = DESIGN_WORDS.iter().find(|(d, _)| *d == design) else {
+            continue;
+        };
+        let mut quotes = Vec::new();
+        collect_quotes(t, "", id, &mut quotes);
+        let mut texts: Vec<String> = quotes.iter().map(|q| q.text.to_lowercase()).collect();
+        for c in t["citations"].as_array().into_iter().flatten() {
+            if let (Some(s), Some(n)) = (c["source"].as_str(), c["reference"].as_u64()) {
+                texts.push(reference_text(s, n).to_lowercase());
+            }
+        }
+        if !texts.iter().any(|x| words.iter().any(|w| x.contains(w))) {
+            unnamed.push(format!(
+                "{id}: design {design:?}, but neither its quotes nor its references say any of {words:?}"
+            ));
+        }
+    }
+    assert!(
+        unnamed.is_empty(),
+        "designs the sources do not name (make them \"unspecified\" with a design_note):\n  {}",
+        unnamed.join("\n  ")
+    );
+}
+
+/// `year` is the year of the report (data/SCHEMA.md): a study with no result yet has none,
+/// and the start and treatment dates the articles give sit in `started` and `treated`.
+#[test]
+fn year_is_the_report_year() {
+    let corpus = corpus();
+    let mut wrong = Vec::new();
+    for t in corpus["trials"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or_default();
+        let no_results = t["outcomes"].as_array().is_none_or(Vec::is_empty)
+            && matches!(t["status"].as_str(), Some("planned" | "recruiting"));
+        if no_results && !t["year"].is_null() {
+            wrong.push(format!("{id}: no results yet, but year {}", t["year"]));
+        }
+        if t["design"] == "case-report" && !t["year"].is_null() && t["reported_in"].is_null() {
+            wrong.push(format!(
+                "{id}: a case with a year but no report; is it when the patient was treated?"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let date = |id: &str, field: &str| -> Option<String> {
+        corpus["trials"]
+            .as_array()?
+            .iter()
+            .find(|t| t["id"] == id)?[field]
+            .as_str()
+            .map(str::to_string)
+    };
+    assert_eq!(
+        date("idh1-inhibitor-astrocytoma-trial", "started").as_deref(),
+        Some("2025")
+    );
+    assert_eq!(
+        date("mek-inhibitor-plgg-trial", "started").as_deref(),
+        Some("2025")
+    );
+    assert_eq!(
+        date("b-all-car-t-case-xiaolin", "treated").as_deref(),
+        Some("2024-09")
+    );
+}
