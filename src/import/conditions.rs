@@ -295,10 +295,12 @@ fn bare_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
         kept.push(words[i]);
         i += 1;
     }
-    let first = kept
-        .iter()
-        .position(|w| !SETTING_WORDS.contains(&w.to_lowercase().as_str()))
-        .unwrap_or(kept.len());
+    // "Relapsed/Refractory" is two setting words in one token.
+    let setting = |w: &str| {
+        let n = norm(w);
+        !n.is_empty() && n.split(' ').all(|x| SETTING_WORDS.contains(&x))
+    };
+    let first = kept.iter().position(|w| !setting(w)).unwrap_or(kept.len());
     kept.split_off(first)
 }
 
@@ -376,6 +378,10 @@ mod tests {
             "Uterine Corpus Endometrial Stromal Sarcoma"
         );
         assert_eq!(disease_name("Recurrent Glioblastoma"), "Glioblastoma");
+        assert_eq!(
+            disease_name("Relapsed/Refractory Multiple Myeloma"),
+            "Multiple Myeloma"
+        );
         assert_eq!(disease_name("Breast Cancer"), "Breast Cancer");
         assert_eq!(disease_name("Stage IV"), "Stage IV");
     }
