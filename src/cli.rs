@@ -46,7 +46,7 @@ const AFTER_HELP: &str = "Examples:
   evidex show emerald-1                    a record in full, with its sources
   evidex compare emerald-1 leap-012 --format md
   evidex validate my-corpus.json
-  evidex import ctgov NCT02513394.json --merge data/corpus.json -o merged.json
+  evidex import ctgov NCT02513394.json --merge bundled -o merged.json
 
 Exit codes: 0 success, 1 nothing matched, 2 bad input (corpus, query or arguments).";
 
@@ -139,8 +139,9 @@ pub enum Command {
         #[arg(short, long, value_name = "OUT.json")]
         output: Option<PathBuf>,
         /// Add the studies to this corpus (de-duplicated by NCT id, therapies and diseases
-        /// linked by name or alias) instead of starting an empty one.
-        #[arg(long, value_name = "CORPUS.json")]
+        /// linked by name or alias) instead of starting an empty one. `bundled` is the corpus
+        /// built into evidex; a file named bundled is `./bundled`.
+        #[arg(long, value_name = "CORPUS.json|bundled")]
         merge: Option<PathBuf>,
     },
 }

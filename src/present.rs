@@ -483,6 +483,12 @@ fn trial_doc(c: &Corpus, t: &Trial, lang: Lang) -> Doc {
         (None, None) => String::new(),
     };
     d.field("Reported", &reported);
+    if let Some(s) = &t.started {
+        d.field("Started", s);
+    }
+    if let Some(s) = &t.treated {
+        d.field("Treated", s);
+    }
     if !t.registry_ids.is_empty() {
         d.field("Registry", &t.registry_ids.join(", "));
     }

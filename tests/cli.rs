@@ -83,6 +83,64 @@ fn show_prints_the_whole_record_with_quotes() {
     assert!(out.lines().all(|l| evidex::text::width(l) <= 100), "{out}");
 }
 
+/// `year` is when a result was reported; a trial still recruiting shows when it started, and
+/// a case when the patient was treated, never a "Reported" year beside "no results yet".
+#[test]
+fn show_names_start_and_treatment_dates_for_what_they_are() {
+    let o = evidex(&["show", "idh1-inhibitor-astrocytoma-trial"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("no results yet"), "{out}");
+    assert!(!out.contains("Reported"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Started") && l.contains("2025")),
+        "{out}"
+    );
+    let out = stdout(&evidex(&["show", "b-all-car-t-case-xiaolin"]));
+    assert!(!out.contains("Reported"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Treated") && l.contains("2024-09")),
+        "{out}"
+    );
+    let out = stdout(&evidex(&["show", "chance-2203"]));
+    assert!(out.contains("Started") && out.contains("Reported"), "{out}");
+}
+
+/// A bad date, and a report year on a study that has no results yet, are caught.
+#[test]
+fn validate_checks_study_dates() {
+    let mut corpus: serde_json::Value =
+        serde_json::from_slice(&std::fs::read("data/corpus.json").unwrap()).unwrap();
+    let trials = corpus["trials"].as_array_mut().unwrap();
+    let t = trials
+        .iter_mut()
+        .find(|t| t["id"] == "mek-inhibitor-plgg-trial")
+        .unwrap();
+    t["year"] = 2025.into();
+    let (_dir, p) = temp_file("dates.json", corpus.to_string().as_bytes());
+    let o = evidex(&["validate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains("no results yet") && out.contains("`started`"),
+        "{out}"
+    );
+
+    let trials = corpus["trials"].as_array_mut().unwrap();
+    let t = trials
+        .iter_mut()
+        .find(|t| t["id"] == "mek-inhibitor-plgg-trial")
+        .unwrap();
+    t["started"] = "2025-13".into();
+    let (_dir, p) = temp_file("dates.json", corpus.to_string().as_bytes());
+    let o = evidex(&["validate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(out.contains("started") && out.contains("2025-13"), "{out}");
+}
+
 #[test]
 fn show_resolves_a_query_and_prints_json() {
     let o = evidex(&["show", "leap", "012", "--json"]);

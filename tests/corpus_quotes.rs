@@ -13,6 +13,11 @@
 //!   writes in words are listed in [`IN_WORDS`], each with the words and the reason.
 //! * [`readme_counts_match_the_corpus`]: the counts in `data/README.md` ("What the corpus
 //!   holds: …") are the file's.
+//! * [`every_design_is_named_by_its_source`], [`year_is_the_report_year`],
+//!   [`chinese_names_come_in_both_scripts`], [`every_sentence_of_article_003_is_entered`] and
+//!   [`audited_disagreements_are_flagged`]: designs only where the source names them, `year`
+//!   only for a report, both Chinese scripts, article 003's conclusions entered, and the audit's
+//!   findings flagged.
 //!
 //! The tests read the file as plain JSON (`serde_json::Value`), so that they see every field,
 //! whatever the crate's types make of it.
@@ -543,4 +548,302 @@ fn readme_counts_match_the_corpus() {
         "data/README.md's \"What the corpus holds\" is out of date:\n  {}",
         wrong.join("\n  ")
     );
+}
+
+/// Words by which a source names a study design, in the articles' languages. A design the
+/// source never names is `unspecified` (data/SCHEMA.md): a report of treated patients is not
+/// thereby a case series, nor is a phase II study without a described comparator single-arm.
+const DESIGN_WORDS: &[(&str, &[&str])] = &[
+    ("rct", &["随机", "隨機", "randomized", "randomised"]),
+    (
+        "non-randomised",
+        &["非随机", "非隨機", "non-randomized", "non-randomised"],
+    ),
+    (
+        "prospective-cohort",
+        &["前瞻性队列", "前瞻性隊列", "prospective cohort"],
+    ),
+    (
+        "propensity-matched",
+        &["倾向性评分", "傾向性評分", "propensity"],
+    ),
+    ("retrospective", &["回顾性", "回顧性", "retrospective"]),
+    ("single-arm", &["单臂", "單臂", "single-arm", "single arm"]),
+    ("case-series", &["病例系列", "case series", "case-series"]),
+];
+
+/// Every study design of the bundled corpus that claims a study type is named by the source:
+/// in one of the trial's quotes or in the title of a reference it cites. A case report is one
+/// patient; expert opinion, guidelines and population figures are not study designs a source
+/// must name.
+#[test]
+fn every_design_is_named_by_its_source() {
+    let corpus = corpus();
+    let reference_text = |source: &str, number: u64| -> String {
+        corpus["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["id"] == source)
+            .flat_map(|s| s["references"].as_array().into_iter().flatten())
+            .filter(|r| r["number"].as_u64() == Some(number))
+            .filter_map(|r| r["text"].as_str())
+            .collect()
+    };
+    let mut unnamed = Vec::new();
+    for t in corpus["trials"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or_default();
+        let design = t["design"].as_str().unwrap_or("unspecified");
+        if design == "case-report" {
+            if t["enrolment"].as_u64() != Some(1) {
+                unnamed.push(format!("{id}: a case report with enrolment other than 1"));
+            }
+            continue;
+        }
+        let Some((_, words)) = DESIGN_WORDS.iter().find(|(d, _)| *d == design) else {
+            continue;
+        };
+        let mut quotes = Vec::new();
+        collect_quotes(t, "", id, &mut quotes);
+        let mut texts: Vec<String> = quotes.iter().map(|q| q.text.to_lowercase()).collect();
+        for c in t["citations"].as_array().into_iter().flatten() {
+            if let (Some(s), Some(n)) = (c["source"].as_str(), c["reference"].as_u64()) {
+                texts.push(reference_text(s, n).to_lowercase());
+            }
+        }
+        if !texts.iter().any(|x| words.iter().any(|w| x.contains(w))) {
+            unnamed.push(format!(
+                "{id}: design {design:?}, but neither its quotes nor its references say any of {words:?}"
+            ));
+        }
+    }
+    assert!(
+        unnamed.is_empty(),
+        "designs the sources do not name (make them \"unspecified\" with a design_note):\n  {}",
+        unnamed.join("\n  ")
+    );
+}
+
+/// `year` is the year of the report (data/SCHEMA.md): a study with no result yet has none,
+/// and the start and treatment dates the articles give sit in `started` and `treated`.
+#[test]
+fn year_is_the_report_year() {
+    let corpus = corpus();
+    let mut wrong = Vec::new();
+    for t in corpus["trials"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or_default();
+        let no_results = t["outcomes"].as_array().is_none_or(Vec::is_empty)
+            && matches!(t["status"].as_str(), Some("planned" | "recruiting"));
+        if no_results && !t["year"].is_null() {
+            wrong.push(format!("{id}: no results yet, but year {}", t["year"]));
+        }
+        if t["design"] == "case-report" && !t["year"].is_null() && t["reported_in"].is_null() {
+            wrong.push(format!(
+                "{id}: a case with a year but no report; is it when the patient was treated?"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let date = |id: &str, field: &str| -> Option<String> {
+        corpus["trials"]
+            .as_array()?
+            .iter()
+            .find(|t| t["id"] == id)?[field]
+            .as_str()
+            .map(str::to_string)
+    };
+    assert_eq!(
+        date("idh1-inhibitor-astrocytoma-trial", "started").as_deref(),
+        Some("2025")
+    );
+    assert_eq!(
+        date("mek-inhibitor-plgg-trial", "started").as_deref(),
+        Some("2025")
+    );
+    assert_eq!(
+        date("b-all-car-t-case-xiaolin", "treated").as_deref(),
+        Some("2024-09")
+    );
+}
+
+/// Every Chinese name and alias has its other script among the record's names (data/README.md:
+/// "the traditional form of every Chinese name written in simplified characters, and the
+/// simplified form of names written in traditional"). Which simplified characters have a
+/// traditional form is learnt from the corpus's own traditional names (`fast2s` maps
+/// traditional to simplified), so a simplified name that uses such a character (内, of 內)
+/// needs its traditional form too.
+#[test]
+fn chinese_names_come_in_both_scripts() {
+    let corpus = corpus();
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut names_of: Vec<(String, Vec<String>)> = Vec::new();
+    for kind in ["diseases", "therapies", "trials"] {
+        for r in corpus[kind].as_array().into_iter().flatten() {
+            let id = r["id"].as_str().unwrap_or_default().to_string();
+            let mut names: Vec<String> = Vec::new();
+            for key in ["name", "title"] {
+                if let Some(zh) = r[key]["zh"].as_str() {
+                    names.push(zh.to_string());
+                }
+            }
+            for a in r["aliases"].as_array().into_iter().flatten() {
+                if let Some(a) = a.as_str() {
+                    names.push(a.to_string());
+                }
+            }
+            names.retain(|n| han(n));
+            names_of.push((id, names));
+        }
+    }
+    // Simplified characters that some traditional character of the corpus becomes.
+    let mut has_traditional: BTreeSet<char> = BTreeSet::new();
+    for (_, names) in &names_of {
+        for n in names {
+            let s = fast2s::convert(n);
+            for (t, c) in n.chars().zip(s.chars()) {
+                if t != c {
+                    has_traditional.insert(c);
+                }
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for (id, names) in &names_of {
+        for n in names {
+            let simplified = fast2s::convert(n);
+            let is_traditional = simplified != *n;
+            let counterpart = names
+                .iter()
+                .any(|o| o != n && fast2s::convert(o) == simplified);
+            let needs = is_traditional || n.chars().any(|c| has_traditional.contains(&c));
+            if needs && !counterpart {
+                missing.push(format!("{id}: {n}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "Chinese names without their other script (add it to aliases):\n  {}",
+        missing.join("\n  ")
+    );
+}
+
+/// Sentences of article 003's body that are deliberately not in the corpus: section headings
+/// (their claims are the sections' own sentences, which are) and the review's framing.
+const NOT_ENTERED_003: &[(&str, &str)] = &[
+    (
+        "因此,对于此类不可切除的肝癌患者,如何采用合理的",
+        "the review's framing",
+    ),
+    ("本文旨在简述", "the review's purpose"),
+    ("一、TACE联合靶向、免疫治疗可增强疗效", "heading"),
+    ("二、介入方式中HAIC与TACE的选择", "heading"),
+    ("1.HAIC对巨大肝癌的疗效更好", "heading"),
+    ("2.HAIC联合治疗对合并血管侵犯的肝癌疗效更好", "heading"),
+    ("3.HAIC在肝癌转化治疗中效果更佳", "heading"),
+    ("4.HAIC治疗不可切除的肝内胆管癌效果更好", "heading"),
+    (
+        "近年来,面对中晚期不可切除肝癌,HAIC治疗的出现",
+        "framing, no finding",
+    ),
+    ("以下将对此四点进行逐步分析探讨", "signpost"),
+    ("经过数十年来的大量研究与应用", "framing, no finding"),
+    ("综上所述", "closing call for research"),
+];
+
+/// Article 003 is a review whose conclusions matter as much as its figures: every sentence of
+/// its body is quoted somewhere in the corpus (a figure, a note, a citation), or listed in
+/// [`NOT_ENTERED_003`] with the reason.
+#[test]
+fn every_sentence_of_article_003_is_entered() {
+    let seeds = manifest_dir().join("../shared/seeds");
+    let Some(file) = seed_files().remove("003-liver-interventional-2025") else {
+        panic!("data/README.md maps no file to 003-liver-interventional-2025");
+    };
+    let Ok(article) = std::fs::read_to_string(seeds.join(file)) else {
+        eprintln!("skipping: ../shared/seeds not found");
+        return;
+    };
+    let start = article.find("原发性肝癌一直都占据着").expect("body start");
+    let end = article.find("专家简介").expect("body end");
+    let mut quotes = Vec::new();
+    collect_quotes(&corpus(), "", "", &mut quotes);
+    let quotes: Vec<String> = quotes
+        .iter()
+        .filter(|q| q.source.as_deref() == Some("003-liver-interventional-2025"))
+        .map(|q| squeeze(&q.text))
+        .collect();
+    let mut missing = Vec::new();
+    for line in article[start..end].lines() {
+        for sentence in line.split_inclusive('。') {
+            let mut s = squeeze(sentence);
+            // The trailing reference mark and full stop are not part of a quote.
+            while s.ends_with('。') || s.ends_with(']') {
+                if s.ends_with('。') {
+                    s.pop();
+                } else if let Some(open) = s.rfind('[') {
+                    s.truncate(open);
+                } else {
+                    break;
+                }
+            }
+            if s.chars().count() < 8 || NOT_ENTERED_003.iter().any(|(p, _)| s.starts_with(p)) {
+                continue;
+            }
+            let covered = quotes
+                .iter()
+                .any(|q| q.contains(&s) || (q.chars().count() >= 8 && s.contains(q.as_str())));
+            if !covered {
+                missing.push(preview(&s));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "sentences of article 003 quoted nowhere in the corpus:\n  {}",
+        missing.join("\n  ")
+    );
+}
+
+/// The disagreements of the articles with themselves found in the audit are flagged where
+/// data/SCHEMA.md says flags go, and an alias that means something else is gone.
+#[test]
+fn audited_disagreements_are_flagged() {
+    let corpus = corpus();
+    let record = |kind: &str, id: &str| -> Value {
+        corpus[kind]
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {kind} {id}"))
+    };
+    let flags = |id: &str| -> String {
+        record("trials", id)["flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for id in ["li-2021-haic-vs-tace", "shi-2022-folfox-haic-vs-tace"] {
+        let f = flags(id);
+        assert!(
+            f.contains("反应率") && f.contains("部分缓解率"),
+            "{id}: {f}"
+        );
+        assert!(f.contains("Chen H-W") && f.contains("Shi M"), "{id}: {f}");
+    }
+    let f = flags("pcnsl-huludao-case");
+    assert!(f.contains("五年半") && f.contains("2023"), "{f}");
+    let aliases = |id: &str| -> Vec<String> {
+        record("therapies", id)["aliases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect()
+    };
+    let braf = aliases("braf-mek-inhibitor");
+    assert!(!braf.iter().any(|a| a == "双靶" || a == "雙靶"), "{braf:?}");
 }

@@ -34,12 +34,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 const EVIL: &str = "\u{1b}]0;PWNED\u{7}\u{1b}]52;c;ZWNobyBwd25lZA==\u{7}\u{9b}31m\u{202e}";
 
-/// A valid corpus with escape sequences in a JSON key (an unknown field), a source date and
-/// a name.
+/// A valid corpus with escape sequences in a JSON key (an unknown field) and a name.
 fn corpus_with_escapes() -> String {
     let e = serde_json::to_string(EVIL).unwrap();
     format!(
-        r#"{{"sources": [{{"id": "s", "title": {{"en": "S"}}, "language": "en", "date": {e}}}],
+        r#"{{"sources": [{{"id": "s", "title": {{"en": "S"}}, "language": "en", "date": "2024-05"}}],
  {e}: 1,
  "trials": [{{"id": "t", "title": {{"en": "Trial {}"}}, "citations": [{{"source": "s", "quote": "q"}}]}}]}}"#,
         &e[1..e.len() - 1]
@@ -47,7 +46,7 @@ fn corpus_with_escapes() -> String {
 }
 
 #[test]
-fn no_command_prints_an_escape_from_a_corpus_key_date_or_name() {
+fn no_command_prints_an_escape_from_a_corpus_key_or_name() {
     let d = tempfile::tempdir().unwrap();
     let p = write(d.path(), "c.json", &corpus_with_escapes());
     let p = p.to_str().unwrap();
@@ -70,9 +69,24 @@ fn no_command_prints_an_escape_from_a_corpus_key_date_or_name() {
 }
 
 #[test]
-fn an_unknown_enum_value_is_refused_with_an_inert_message() {
+fn an_unknown_enum_value_or_a_bad_date_is_refused_with_an_inert_message() {
     let d = tempfile::tempdir().unwrap();
     let e = serde_json::to_string(EVIL).unwrap();
+    // A source date is checked too: one that carries an escape is refused, inertly.
+    let date = format!(
+        r#"{{"sources": [{{"id": "s", "title": {{"en": "S"}}, "language": "en", "date": {e}}}],
+ "trials": [{{"id": "t", "title": {{"en": "T"}}, "citations": [{{"source": "s", "quote": "q"}}]}}]}}"#
+    );
+    let p = write(d.path(), "date.json", &date);
+    for args in [
+        vec!["validate", p.to_str().unwrap()],
+        vec!["--corpus", p.to_str().unwrap(), "search", "t"],
+    ] {
+        let o = evidex(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_inert(&format!("date {args:?}"), &o.stderr);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("date"));
+    }
     for field in ["design", "phase", "status"] {
         let text = format!(
             r#"{{"sources": [{{"id": "s", "title": {{"en": "S"}}, "language": "en"}}],

@@ -481,6 +481,178 @@ fn merged_into_the_bundled_corpus_it_validates_and_links() {
     assert!(md.contains("OR 15.231 (95% CI 7.336–31.623)"), "{md}");
 }
 
+/// Registry condition names link to the diseases clinicians' names: ACCIO's NCI Thesaurus
+/// conditions to NSCLC and lung squamous cell carcinoma, its staged conditions to lung cancer
+/// (the stages kept as the setting), and its non-squamous NSCLC becomes a disease under NSCLC.
+/// Its imaging, echocardiography, sample collection and questionnaires are not therapies.
+#[test]
+fn registry_conditions_link_and_assessments_are_not_therapies() {
+    let bundled = Corpus::bundled().expect("bundled").to_file();
+    let (file, report) = import_ctgov_files(&[fixture("NCT04267848.json")], Some(bundled.clone()));
+    assert_eq!(report.imported(), 1, "{:?}", report.events);
+    assert_valid(&file);
+    let accio = trial(&file, "NCT04267848");
+    assert_eq!(accio.diseases.len(), 4, "{:?}", accio.diseases);
+    assert_eq!(accio.diseases[0], "nsclc");
+    assert_eq!(accio.diseases[1], "lung-squamous-cell-carcinoma");
+    assert_eq!(accio.diseases[3], "lung-cancer");
+    let non_squamous = file
+        .diseases
+        .iter()
+        .find(|d| d.id == accio.diseases[2])
+        .expect("non-squamous disease");
+    assert_eq!(
+        non_squamous.name.en.as_deref(),
+        Some("Lung Non-Squamous Non-Small Cell Carcinoma")
+    );
+    assert_eq!(non_squamous.parent.as_deref(), Some("nsclc"));
+    assert_eq!(file.diseases.len(), bundled.diseases.len() + 1);
+    let setting = accio.setting.as_deref().unwrap_or("");
+    assert!(
+        setting.contains("Stage IIIA Lung Cancer AJCC v8"),
+        "{setting}"
+    );
+
+    let names: Vec<&str> = file
+        .therapies
+        .iter()
+        .filter_map(|t| t.name.en.as_deref())
+        .collect();
+    for assessment in [
+        "Biospecimen Collection",
+        "Computed Tomography",
+        "Echocardiography Test",
+        "Magnetic Resonance Imaging",
+        "Questionnaire Administration",
+    ] {
+        assert!(
+            !names.contains(&assessment),
+            "{assessment} listed as a therapy"
+        );
+        assert!(
+            accio.notes.iter().any(|n| n.text.contains(assessment)),
+            "{assessment} not named in a note"
+        );
+    }
+    assert!(names.contains(&"Observation Activity"));
+    for arm in &accio.arms {
+        assert!(
+            !arm.therapies.iter().any(|t| t.contains("tomography")),
+            "{arm:?}"
+        );
+    }
+    // Started: the registry's actual start date.
+    assert_eq!(accio.started.as_deref(), Some("2020-06-16"));
+}
+
+/// MeSH writes names inverted ("Carcinoma, Hepatocellular"); stages of one disease the corpus
+/// lacks make one new disease, not one per stage.
+#[test]
+fn inverted_and_staged_condition_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("NCT06388018.json")).expect("fixture"))
+            .expect("json");
+    let path = dir.path().join("hcc.json");
+    page["studies"][0]["protocolSection"]["conditionsModule"]["conditions"] = serde_json::json!([
+        "Carcinoma, Hepatocellular",
+        "Adult Hepatocellular Carcinoma"
+    ]);
+    std::fs::write(&path, page.to_string()).expect("write");
+    let bundled = Corpus::bundled().expect("bundled").to_file();
+    let (file, _) = import_ctgov_files(&[&path], Some(bundled.clone()));
+    assert_eq!(trial(&file, "NCT06388018").diseases, ["hcc"]);
+
+    let (file, _) = import_ctgov_files(&[fixture("NCT06388018.json")], Some(bundled.clone()));
+    let t = trial(&file, "NCT06388018");
+    assert_eq!(t.diseases.len(), 1, "{:?}", t.diseases);
+    let d = file
+        .diseases
+        .iter()
+        .find(|d| d.id == t.diseases[0])
+        .expect("disease");
+    assert_eq!(
+        d.name.en.as_deref(),
+        Some("Uterine Corpus Endometrial Stromal Sarcoma")
+    );
+    // Its imaging and questionnaire are not therapies; its brachytherapy is.
+    let ther: Vec<&str> = t
+        .arms
+        .iter()
+        .flat_map(|a| &a.therapies)
+        .map(String::as_str)
+        .collect();
+    assert!(ther.iter().any(|t| t.contains("brachytherapy")), "{ther:?}");
+    assert!(
+        !ther
+            .iter()
+            .any(|t| t.contains("imaging") || t.contains("questionnaire")),
+        "{ther:?}"
+    );
+}
+
+/// `--merge bundled` needs no source tree: run where there is no data/corpus.json, it merges
+/// into the corpus built into the binary. A file called `bundled` is `./bundled`.
+#[test]
+fn merge_bundled_needs_no_source_tree() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(!dir.path().join("data/corpus.json").exists());
+    let pallas = fixture("NCT02513394.json");
+    let pallas = pallas.to_str().expect("utf-8");
+    let r = evidex(
+        dir.path(),
+        &[
+            "import",
+            "ctgov",
+            pallas,
+            "--merge",
+            "bundled",
+            "-o",
+            "merged.json",
+        ],
+    );
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(!err.contains("note:"), "{err}");
+    let merged = Corpus::open(&dir.path().join("merged.json"))
+        .expect("merged corpus opens")
+        .to_file();
+    let bundled = Corpus::bundled().expect("bundled").to_file();
+    assert_eq!(merged.trials.len(), bundled.trials.len() + 1);
+    assert!(merged.trials.iter().any(|t| t.id == "emerald-1"));
+    assert!(
+        trial(&merged, "NCT02513394")
+            .diseases
+            .iter()
+            .any(|d| d == "breast-cancer")
+    );
+
+    // A file literally called `bundled`: the bare word still means the built-in corpus (and
+    // says so); `./bundled` is the file.
+    let small = import(&["NCT02210780.json"]);
+    std::fs::write(
+        dir.path().join("bundled"),
+        serde_json::to_string(&small).expect("json"),
+    )
+    .expect("write");
+    let r = evidex(
+        dir.path(),
+        &["import", "ctgov", pallas, "--merge", "bundled"],
+    );
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(err.contains("--merge ./bundled"), "{err}");
+    let out: CorpusFile = serde_json::from_slice(&r.stdout).expect("a corpus on stdout");
+    assert_eq!(out.trials.len(), bundled.trials.len() + 1);
+    let r = evidex(
+        dir.path(),
+        &["import", "ctgov", pallas, "--merge", "./bundled"],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let out: CorpusFile = serde_json::from_slice(&r.stdout).expect("a corpus on stdout");
+    assert_eq!(out.trials.len(), 2);
+}
+
 #[test]
 fn without_output_the_corpus_goes_to_stdout() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -577,7 +577,14 @@ pub struct Trial {
     pub centres: Option<String>,
     #[serde(default)]
     pub status: Status,
-    /// Year the reported result was published or presented.
+    /// When the study started, as a partial ISO date (`2025`, `2024-09`), where a source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
+    /// For a case report: when the treatment the case reports was given (partial ISO date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treated: Option<String>,
+    /// Year the reported result was published or presented: never a start, treatment or
+    /// approval year (those have `started`, `treated` and a therapy's `approvals`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u16>,
     /// Journal or congress where the result was reported.

@@ -217,6 +217,15 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
             format!("sources[{i}] ({}).title", s.id),
             &s.title,
         );
+        if let Some(d) = &s.date
+            && partial_date_year(d).is_none()
+        {
+            c.error(
+                &s.id,
+                format!("sources[{i}] ({}).date", s.id),
+                format!("{d:?} is not a date; write 2025, 2025-03 or 2025-03-31"),
+            );
+        }
         let mut numbers = HashSet::new();
         for (j, r) in s.references.iter().enumerate() {
             if !numbers.insert(r.number) {
@@ -343,6 +352,7 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
                 check_citation(&mut c, &t.id, format!("{at}.notes[{j}].citation"), cit);
             }
         }
+        check_dates(&mut c, t, &at);
         let mut arm_ids = HashSet::new();
         for (j, arm) in t.arms.iter().enumerate() {
             if !arm_ids.insert(arm.id.as_str()) {
@@ -371,6 +381,58 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
     }
     c.problems.sort_by_key(|p| p.severity);
     c.problems
+}
+
+/// The year of a partial ISO date (`2025`, `2024-09`, `2024-09-30`), or `None` when the text
+/// is not one.
+pub fn partial_date_year(s: &str) -> Option<u16> {
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = s.split('-').collect();
+    let in_range = |i: usize, max: u32| {
+        parts
+            .get(i)
+            .is_none_or(|p| digits(p, 2) && p.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n)))
+    };
+    (parts.len() <= 3 && digits(parts[0], 4) && in_range(1, 12) && in_range(2, 31))
+        .then(|| parts[0].parse().ok())
+        .flatten()
+}
+
+/// `year` is the year of the report; a start or treatment date has its own field. A study with
+/// no result yet has no report year, and no report comes before its study started.
+fn check_dates(c: &mut Checker, t: &Trial, at: &str) {
+    let mut first = None;
+    for (field, value) in [("started", &t.started), ("treated", &t.treated)] {
+        let Some(v) = value else { continue };
+        match partial_date_year(v) {
+            Some(y) => first = Some(first.map_or(y, |f: u16| f.min(y))),
+            None => c.error(
+                &t.id,
+                format!("{at}.{field}"),
+                format!("{v:?} is not a date; write 2025, 2025-03 or 2025-03-31"),
+            ),
+        }
+    }
+    let Some(year) = t.year else { return };
+    if t.awaiting_results() {
+        c.warn(
+            &t.id,
+            format!("{at}.year"),
+            format!(
+                "the study has no results yet, but `year` ({year}) is the year a result was \
+                 reported; a start year belongs in `started`"
+            ),
+        );
+    }
+    if let Some(s) = first
+        && year < s
+    {
+        c.warn(
+            &t.id,
+            format!("{at}.year"),
+            format!("reported in {year}, before the study started or the case was treated ({s})"),
+        );
+    }
 }
 
 fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcome, at: &str) {
@@ -537,6 +599,29 @@ fn check_cycles(file: &CorpusFile, c: &mut Checker) {
 mod tests {
     use super::*;
     use crate::corpus::num::Num;
+
+    #[test]
+    fn partial_dates() {
+        for (s, y) in [
+            ("2025", Some(2025)),
+            ("2024-09", Some(2024)),
+            ("2024-09-30", Some(2024)),
+        ] {
+            assert_eq!(partial_date_year(s), y, "{s}");
+        }
+        for s in [
+            "25",
+            "2024-9",
+            "2024-13",
+            "2024-09-32",
+            "2024-09-30-1",
+            "soon",
+            "",
+            "2024-",
+        ] {
+            assert_eq!(partial_date_year(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn ids() {

@@ -18,20 +18,39 @@ use crate::text::clean;
 /// updates and problems are printed.
 const LIST_LIMIT: usize = 50;
 
-/// Runs `evidex import ctgov FILES [-o OUTPUT] [--merge CORPUS]`.
+/// The `--merge` value that means the corpus built into evidex, so that merging needs no
+/// source tree (`cargo install` leaves no data/corpus.json behind). A file of that name is
+/// `./bundled`.
+pub const BUNDLED_WORD: &str = "bundled";
+
+/// The corpus `--merge` names: the bundled one for the bare word `bundled`, else a file.
+fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
+    match merge {
+        Some(p) if p.as_os_str() == BUNDLED_WORD => {
+            if p.exists() {
+                eprintln!(
+                    "note: --merge {BUNDLED_WORD} is the corpus built into evidex; \
+                     for the file named {BUNDLED_WORD} here, write --merge ./{BUNDLED_WORD}"
+                );
+            }
+            Ok(Corpus::bundled()?.to_file())
+        }
+        Some(p) => Ok(Corpus::open(p)?.to_file()),
+        None => Ok(CorpusFile {
+            schema_version: 1,
+            ..Default::default()
+        }),
+    }
+}
+
+/// Runs `evidex import ctgov FILES [-o OUTPUT] [--merge CORPUS|bundled]`.
 pub fn ctgov(
     files: &[PathBuf],
     output: Option<&Path>,
     merge: Option<&Path>,
     out: &mut Out,
 ) -> Result<(), CliError> {
-    let base = match merge {
-        Some(p) => Corpus::open(p)?.to_file(),
-        None => CorpusFile {
-            schema_version: 1,
-            ..Default::default()
-        },
-    };
+    let base = merge_base(merge)?;
     let mut imp = Importer::new(base);
     imp.add_files(files);
     let (file, report) = imp.finish();

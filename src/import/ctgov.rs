@@ -1002,10 +1002,17 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         n => Some(format!("{n} sites")),
     };
 
-    // Interventions and arms.
+    // Interventions and arms. Assessments the registry lists as interventions (imaging,
+    // questionnaires, sample collection) are not therapies: they are named in a note.
     let interventions = &p.arms_interventions_module.interventions;
+    let assessments: Vec<String> = interventions
+        .iter()
+        .filter(|iv| is_assessment(iv.kind.as_deref().unwrap_or(""), iv.name.as_deref()))
+        .filter_map(|iv| clean_opt(&iv.name))
+        .collect();
     let therapies: Vec<TherapyDraft> = interventions
         .iter()
+        .filter(|iv| !is_assessment(iv.kind.as_deref().unwrap_or(""), iv.name.as_deref()))
         .filter_map(|iv| {
             let name = clean_opt(&iv.name)?;
             let mut other_names: Vec<String> = Vec::new();
@@ -1164,6 +1171,15 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     ) {
         facts.push(format!("enrolment {n} ({})", words(k)));
     }
+    if !assessments.is_empty() {
+        notes.push(Note {
+            text: format!(
+                "Assessments the registry lists as interventions, not entered as therapies: {}.",
+                assessments.join(", ")
+            ),
+            citation: None,
+        });
+    }
     if !facts.is_empty() {
         notes.insert(
             0,
@@ -1183,6 +1199,14 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         );
     }
 
+    // Only an actual start date is a fact; an estimated one is a plan (it stays in the notes).
+    let started = sm
+        .start_date_struct
+        .as_ref()
+        .filter(|d| nonempty(&d.kind).is_some_and(|k| k.eq_ignore_ascii_case("ACTUAL")))
+        .and_then(|d| nonempty(&d.date))
+        .filter(|d| crate::corpus::validate::partial_date_year(d).is_some())
+        .map(str::to_string);
     let has_results = !outcomes.is_empty();
     let year = date(&sm.results_first_post_date_struct)
         .filter(|_| has_results)
@@ -1203,6 +1227,8 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         countries,
         centres,
         status: status(sm.overall_status.as_deref().unwrap_or("")),
+        started,
+        treated: None,
         year,
         reported_in: year.map(|_| "ClinicalTrials.gov".to_string()),
         arms: arm_list,
@@ -1358,6 +1384,89 @@ fn design_note(dm: &DesignModule) -> Option<String> {
         parts.push(format!("primary purpose: {}", words(pp)));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Words that make a diagnostic-test, procedure or "other" intervention an assessment of the
+/// patients rather than a treatment of them.
+const ASSESSMENT_WORDS: &[&str] = &[
+    "questionnaire",
+    "survey",
+    "quality of life",
+    "qol",
+    "interview",
+    "assessment",
+    "biospecimen",
+    "specimen collection",
+    "sample collection",
+    "blood draw",
+    "biopsy",
+    "laboratory biomarker analysis",
+    "biomarker analysis",
+    "pharmacokinetic",
+    "pharmacological study",
+    "computed tomography",
+    "ct",
+    "ct scan",
+    "magnetic resonance",
+    "mri",
+    "positron emission tomography",
+    "pet",
+    "pet ct",
+    "ultrasound",
+    "ultrasonography",
+    "echocardiography",
+    "echocardiogram",
+    "electrocardiography",
+    "electrocardiogram",
+    "ecg",
+    "ekg",
+    "x ray",
+    "radiography",
+    "mammography",
+    "bone scan",
+    "scintigraphy",
+    "muga",
+    "multigated acquisition scan",
+    "imaging",
+];
+
+/// Words that make such an intervention a treatment after all ("ultrasound-guided ablation").
+const TREATMENT_WORDS: &[&str] = &[
+    "guided",
+    "ablation",
+    "therapy",
+    "treatment",
+    "surgery",
+    "resection",
+    "embolization",
+    "embolisation",
+    "infusion",
+    "injection",
+    "transplant",
+    "transplantation",
+    "radiotherapy",
+    "irradiation",
+];
+
+/// Whether an intervention is an assessment: a diagnostic test, procedure or other
+/// intervention whose name says imaging, a questionnaire, sample collection and the like, and
+/// nothing that treats.
+fn is_assessment(kind: &str, name: Option<&str>) -> bool {
+    let kind = kind.trim().to_ascii_uppercase();
+    if !matches!(kind.as_str(), "DIAGNOSTIC_TEST" | "PROCEDURE" | "OTHER") {
+        return false;
+    }
+    let Some(name) = name else { return false };
+    let words = format!(
+        " {} ",
+        name.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let has = |list: &[&str]| list.iter().any(|w| words.contains(&format!(" {w} ")));
+    has(ASSESSMENT_WORDS) && !has(TREATMENT_WORDS)
 }
 
 fn therapy_kind(t: &str) -> TherapyKind {
@@ -2308,6 +2417,35 @@ fn map_serious_events<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assessments_are_not_therapies() {
+        for (kind, name) in [
+            ("PROCEDURE", "Biospecimen Collection"),
+            ("PROCEDURE", "Computed Tomography"),
+            ("PROCEDURE", "Magnetic Resonance Imaging"),
+            ("PROCEDURE", "Echocardiography Test"),
+            ("OTHER", "Questionnaire Administration"),
+            ("OTHER", "Quality-of-Life Assessment"),
+            ("DIAGNOSTIC_TEST", "PET-CT"),
+            ("DIAGNOSTIC_TEST", "Biopsy"),
+        ] {
+            assert!(is_assessment(kind, Some(name)), "{kind} {name}");
+        }
+        for (kind, name) in [
+            ("DRUG", "Questionnaire-guided dosing"),
+            ("PROCEDURE", "Ultrasound-guided Ablation"),
+            ("PROCEDURE", "Transarterial Chemoembolization"),
+            ("PROCEDURE", "Surgery"),
+            ("OTHER", "Observation Activity"),
+            ("OTHER", "Placebo"),
+            ("RADIATION", "Image-guided Radiation Therapy"),
+            ("DIAGNOSTIC_TEST", "ctDNA-guided adjuvant chemotherapy"),
+            ("PROCEDURE", "Pet therapy"),
+        ] {
+            assert!(!is_assessment(kind, Some(name)), "{kind} {name}");
+        }
+    }
 
     #[test]
     fn folding_names() {

@@ -11,13 +11,16 @@
 //!   intervention's name, or failing that one of its `otherNames` (three characters or more,
 //!   all pointing at the same therapy); a linked therapy gains the names it lacked as aliases
 //!   and the registry record as a citation. Unlinked interventions become new therapies;
-//! - each condition is linked to a disease by name or alias, else becomes a new disease.
+//! - each condition is linked to a disease by name or alias, compared as
+//!   [`conditions::norm`] writes them, or through the usual name of a known registry term, or
+//!   without its stage; else it becomes a new disease (see [`conditions`]).
 //!
 //! Names compare case-insensitively with whitespace collapsed. New ids are kebab-case slugs of
 //! the name, made unique across the whole file with `-2`, `-3`, … .
 
 use std::collections::{HashMap, HashSet};
 
+use super::conditions;
 use super::ctgov::{Draft, TherapyDraft};
 use crate::corpus::{CorpusFile, Disease, Names, Therapy, Trial};
 
@@ -65,7 +68,10 @@ pub enum Added {
 type NameIndex = HashMap<String, Option<usize>>;
 
 fn register(index: &mut NameIndex, name: &str, i: usize) {
-    let k = key(name);
+    register_key(index, key(name), i);
+}
+
+fn register_key(index: &mut NameIndex, k: String, i: usize) {
     if k.is_empty() {
         return;
     }
@@ -119,7 +125,7 @@ impl Merger {
         }
         for (i, d) in f.diseases.iter().enumerate() {
             for n in d.name.iter().chain(d.aliases.iter().map(String::as_str)) {
-                register(&mut m.disease_names, n, i);
+                register_key(&mut m.disease_names, conditions::norm(n), i);
             }
         }
         for (i, s) in f.sources.iter().enumerate() {
@@ -212,18 +218,30 @@ impl Merger {
         }
     }
 
+    /// The disease a condition names: found by its registry name, the usual name of a known
+    /// registry term, or its name without a stage (see [`conditions`]); else a new disease,
+    /// under its broader disease where the registry term is known to be narrower.
     fn link_disease(&mut self, condition: &str) -> String {
-        if let Some(Some(i)) = self.disease_names.get(&key(condition)) {
-            return self.file.diseases[*i].id.clone();
+        let mut parent = None;
+        for c in conditions::candidates(condition) {
+            if let Some(Some(i)) = self.disease_names.get(&c.name) {
+                if !c.narrower {
+                    return self.file.diseases[*i].id.clone();
+                }
+                parent = parent.or(Some(self.file.diseases[*i].id.clone()));
+            }
         }
-        let id = self.new_id(condition, "condition");
+        let name = conditions::disease_name(condition);
+        let id = self.new_id(&name, "condition");
         let i = self.file.diseases.len();
         self.file.diseases.push(Disease {
             id: id.clone(),
-            name: Names::en(condition),
+            name: Names::en(&name),
+            parent,
             ..Default::default()
         });
-        register(&mut self.disease_names, condition, i);
+        register_key(&mut self.disease_names, conditions::norm(&name), i);
+        register_key(&mut self.disease_names, conditions::norm(condition), i);
         id
     }
 
@@ -259,6 +277,19 @@ impl Merger {
             let id = self.link_disease(c);
             if !d.trial.diseases.contains(&id) {
                 d.trial.diseases.push(id);
+            }
+        }
+        // A condition that names a stage or setting ("Stage IIIA Lung Cancer AJCC v8") links
+        // to its disease; the stage is kept as the trial's setting, in the registry's words.
+        if d.trial.setting.is_none() {
+            let staged: Vec<&str> = d
+                .conditions
+                .iter()
+                .filter(|c| conditions::is_staged(c))
+                .map(String::as_str)
+                .collect();
+            if !staged.is_empty() {
+                d.trial.setting = Some(staged.join("; "));
             }
         }
 
@@ -418,6 +449,9 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
     }
     if t.centres.is_none() {
         t.centres = new.centres;
+    }
+    if t.started.is_none() {
+        t.started = new.started;
     }
     if t.year.is_none() && t.reported_in.is_none() {
         t.year = new.year;

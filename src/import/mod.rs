@@ -11,6 +11,7 @@
 //! is merged, so one odd record cannot make the whole output invalid.
 
 mod cmd;
+pub mod conditions;
 pub mod ctgov;
 pub mod merge;
 mod scan;
