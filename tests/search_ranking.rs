@@ -349,3 +349,16 @@ fn kind_trial_lists_studies_and_the_other_records_have_kinds_of_their_own() {
         .sum();
     assert_eq!(split, c.trials.len());
 }
+
+#[test]
+fn a_misspelling_is_highlighted_where_the_fuzzy_matcher_aligns_it() {
+    // "pembrolizumb": every letter of the word but the missing "a".
+    let q = search::parse("pembrolizumb").unwrap();
+    let marks = search::highlight("Pembrolizumab", &q.terms);
+    assert_eq!(marks.len(), 12, "{marks:?}");
+    assert_eq!(
+        marks,
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12],
+        "all but the missing a"
+    );
+}

@@ -989,10 +989,12 @@ pub fn highlight(name: &str, terms: &[String]) -> Vec<usize> {
             if part.len() >= 3 {
                 if let Some(found) = mark_initials(&folded, &part) {
                     out.extend(found);
-                } else if let Some(found) =
-                    tight_positions(&folded, &part, MAX_GAPS).filter(|_| part.len() >= MIN_MISSPELT)
+                } else if part.len() >= MIN_MISSPELT
+                    && tight_positions(&folded, &part, MAX_GAPS).is_some()
                 {
-                    out.extend(found);
+                    // A misspelling: the engine decided it matches; the letters shown are
+                    // the fuzzy matcher's best alignment of the word in the name.
+                    out.extend(misspelt_positions(&folded, &part));
                 }
             }
         }
@@ -1068,6 +1070,19 @@ fn mark_han(folded: &[char], part: &[char], out: &mut Vec<usize>) {
 
 /// Positions of `needle`'s chars in order in `hay` with the fewest letters between them, if
 /// at most `budget` (as [`tight_bytes`] counts them).
+/// Where a misspelt word's letters stand in a folded name, as skim's fuzzy matcher aligns them
+/// (it prefers word starts and letters together), falling back to the first tight run.
+fn misspelt_positions(hay: &[char], needle: &[char]) -> Vec<usize> {
+    use fuzzy_matcher::FuzzyMatcher;
+    let hay_s: String = hay.iter().collect();
+    let needle_s: String = needle.iter().collect();
+    fuzzy_matcher::skim::SkimMatcherV2::default()
+        .fuzzy_indices(&hay_s, &needle_s)
+        .map(|(_, idx)| idx)
+        .or_else(|| tight_positions(hay, needle, MAX_GAPS))
+        .unwrap_or_default()
+}
+
 fn tight_positions(hay: &[char], needle: &[char], budget: usize) -> Option<Vec<usize>> {
     let mut best: Option<(usize, Vec<usize>)> = None;
     for start in (0..hay.len()).filter(|&i| Some(&hay[i]) == needle.first()) {
