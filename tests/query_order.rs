@@ -286,3 +286,34 @@ fn the_command_line_reads_bars_and_sorts_as_the_browser_does() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("sort:soon is not an order"));
 }
+
+/// A search asked to stop gives up between blocks of records, on every core, instead of
+/// finishing a stale query; one never asked answers exactly as `search` does.
+#[test]
+fn a_search_stops_when_asked_between_blocks() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let engine = synthetic();
+    let q = evidex::search::parse("pem").unwrap();
+    let asked = AtomicUsize::new(0);
+    let stop_at_third = || asked.fetch_add(1, Ordering::Relaxed) >= 2;
+    assert!(engine.search_until(&q, None, 50, &stop_at_third).is_none());
+    let blocks = 6_000usize.div_ceil(evidex::search::engine::STOP_EVERY);
+    assert!(
+        asked.load(Ordering::Relaxed) < blocks + 4,
+        "it stopped early: asked {} times",
+        asked.load(Ordering::Relaxed)
+    );
+    let never = engine.search_until(&q, None, 50, &|| false).unwrap();
+    let plain = engine.search(&q, None, 50);
+    let ids = |r: &evidex::search::Results| r.hits.iter().map(|h| h.record).collect::<Vec<_>>();
+    assert_eq!(ids(&never), ids(&plain));
+    assert_eq!(never.total, plain.total);
+    // `|` alternatives and a sort go through the ordered path, which stops as well.
+    for text in ["pem | nivo", "pem sort:year"] {
+        let q = evidex::search::parse(text).unwrap();
+        assert!(
+            engine.search_until(&q, None, 50, &|| true).is_none(),
+            "{text}"
+        );
+    }
+}

@@ -161,10 +161,28 @@ impl Engine {
 
     /// Runs `q`, over `within` (slots of an earlier, broader query's matches) when given.
     pub fn search(&self, q: &Query, within: Option<&[u32]>, limit: usize) -> Results {
+        // Never asked to stop, it always answers.
+        self.search_until(q, within, limit, &|| false)
+            .unwrap_or_default()
+    }
+
+    /// [`Engine::search`] that gives up, returning `None`, as soon as `stop` says so: it is
+    /// asked between blocks of [`STOP_EVERY`] records on every core, so a newer query never
+    /// waits for a stale one (the search worker passes "a newer query has come").
+    pub fn search_until(
+        &self,
+        q: &Query,
+        within: Option<&[u32]>,
+        limit: usize,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Results> {
         // `|` alternatives, a `sort:`, and a limit below the refined shortlist go through
         // `order`, which calls back here with a plain query.
-        if let Some(r) = self.search_ordered(q, within, limit) {
+        if let Some(r) = self.search_ordered(q, within, limit, stop) {
             return r;
+        }
+        if stop() {
+            return None;
         }
         let started = Instant::now();
         let plan = self.plan(q);
@@ -240,13 +258,19 @@ impl Engine {
         bufs.resize_with(chunks.max(bufs.len()), Vec::new);
         let run = |c: usize, buf: &mut Vec<Cand>| {
             buf.clear();
-            buf.extend(
-                (c * per..((c + 1) * per).min(n))
-                    .filter_map(|i| self.match_slot(&scan, within.map_or(i as u32, |w| w[i]))),
-            );
-            self.partial(buf, limit)
+            let (from, to) = (c * per, ((c + 1) * per).min(n));
+            for block in (from..to).step_by(STOP_EVERY) {
+                if stop() {
+                    return None;
+                }
+                buf.extend(
+                    (block..(block + STOP_EVERY).min(to))
+                        .filter_map(|i| self.match_slot(&scan, within.map_or(i as u32, |w| w[i]))),
+                );
+            }
+            Some(self.partial(buf, limit))
         };
-        let partials: Vec<Partial> = if chunks <= 1 {
+        let partials: Vec<Option<Partial>> = if chunks <= 1 {
             vec![run(0, &mut bufs[0])]
         } else {
             std::thread::scope(|s| {
@@ -261,11 +285,15 @@ impl Engine {
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| Partial::empty(self.corpus())))
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Some(Partial::empty(self.corpus())))
+                    })
                     .collect()
             })
         };
         *self.scratch.lock().unwrap_or_else(|e| e.into_inner()) = bufs;
+        let partials: Vec<Partial> = partials.into_iter().collect::<Option<_>>()?;
         let total = partials.iter().map(|p| p.slots.len()).sum();
         let mut matched_slots: Vec<u32> = Vec::with_capacity(total);
         let mut counts = Partial::empty(self.corpus());
@@ -297,13 +325,13 @@ impl Engine {
         for h in &mut hits {
             h.matched = h.key.map(|k| self.index.key(k).1.to_string());
         }
-        Results {
+        Some(Results {
             hits,
             total,
             matched_slots,
             facets,
             elapsed: started.elapsed(),
-        }
+        })
     }
 
     /// Every key of a slot, its own and the shared keys it links to, each with the keys it
@@ -642,6 +670,9 @@ const PHASES: [crate::corpus::Phase; 7] = {
 /// The fewest hits a search ranks before it cuts to a smaller limit, so that the first N
 /// results are the same for every limit (see [`super::order`]).
 pub(super) const REFINE: usize = 100;
+
+/// How many records a search core matches between two looks at whether to stop.
+pub const STOP_EVERY: usize = 2048;
 
 /// Added to the score of a record the whole query names exactly.
 const NAMED: i64 = 100_000;

@@ -17,13 +17,15 @@ use crate::corpus::{Corpus, EvidenceLevel, Kind, RecordRef};
 
 impl Engine {
     /// The answer to a query with alternatives or a sort, or with a limit shorter than the
-    /// refined shortlist; `None` for a plain query, which [`Engine::search`] runs itself.
+    /// refined shortlist; `None` for a plain query, which [`Engine::search`] runs itself, and
+    /// `Some(None)` when `stop` ended it.
     pub(super) fn search_ordered(
         &self,
         q: &Query,
         within: Option<&[u32]>,
         limit: usize,
-    ) -> Option<Results> {
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Option<Results>> {
         let sorted = !q.sort.is_relevance();
         if q.any.is_empty() && !sorted && limit >= REFINE {
             return None;
@@ -40,14 +42,20 @@ impl Engine {
                 sort: Default::default(),
                 ..q.clone()
             };
-            self.search(&plain, within, inner)
+            match self.search_until(&plain, within, inner, stop) {
+                Some(r) => r,
+                None => return Some(None),
+            }
         } else {
-            let parts: Vec<Results> = q
+            let parts: Option<Vec<Results>> = q
                 .variants()
                 .iter()
-                .map(|v| self.search(v, within, inner))
+                .map(|v| self.search_until(v, within, inner, stop))
                 .collect();
-            self.merge(parts)
+            match parts {
+                Some(parts) => self.merge(parts),
+                None => return Some(None),
+            }
         };
         if sorted {
             sort_hits(
@@ -59,7 +67,7 @@ impl Engine {
         }
         results.hits.truncate(limit);
         results.elapsed = started.elapsed();
-        Some(results)
+        Some(Some(results))
     }
 
     /// One list from the lists of several variants of a query (see the module doc).

@@ -4,9 +4,12 @@
 //! answers the newest request it has (older ones still queued are skipped), re-uses the last
 //! answer when the query is unchanged, and searches only the previous matches when the new
 //! query narrows the previous one (`Query::narrows`: never after a `|` alternative is added;
-//! a `sort:` changes the order, not the matches). The UI drops any answer whose generation is not its latest.
+//! a `sort:` changes the order, not the matches). A search still running when a newer query
+//! arrives stops between blocks of records ([`Engine::search_until`]), so the newest keystroke
+//! never waits for a stale search. The UI drops any answer whose generation is not its latest.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
@@ -41,6 +44,8 @@ struct Request {
 pub struct Worker {
     tx: Option<Sender<Request>>,
     handle: Option<JoinHandle<()>>,
+    /// The newest generation submitted: a search for an older one stops where it is.
+    latest: Arc<AtomicU64>,
 }
 
 impl Worker {
@@ -50,18 +55,23 @@ impl Worker {
         F: Fn(Reply) + Send + 'static,
     {
         let (tx, rx) = mpsc::channel::<Request>();
+        let latest = Arc::new(AtomicU64::new(0));
+        let newest = latest.clone();
         let handle = std::thread::Builder::new()
             .name("evidex-search".into())
-            .spawn(move || run(&engine, limit, &rx, reply))
+            .spawn(move || run(&engine, limit, &rx, &newest, reply))
             .ok();
         Worker {
             tx: Some(tx),
             handle,
+            latest,
         }
     }
 
-    /// Queues a query; the answer carries `generation`.
+    /// Queues a query; the answer carries `generation`. A search still running for an older
+    /// generation is abandoned.
     pub fn submit(&self, generation: u64, text: &str) {
+        self.latest.fetch_max(generation, Ordering::Relaxed);
         if let Some(tx) = &self.tx {
             let _ = tx.send(Request {
                 generation,
@@ -73,6 +83,8 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
+        // A search in progress stops at once instead of finishing for nobody.
+        self.latest.store(u64::MAX, Ordering::Relaxed);
         self.tx.take();
         if let Some(h) = self.handle.take() {
             let _ = h.join();
@@ -80,7 +92,13 @@ impl Drop for Worker {
     }
 }
 
-fn run<F: Fn(Reply)>(engine: &Engine, limit: usize, rx: &Receiver<Request>, reply: F) {
+fn run<F: Fn(Reply)>(
+    engine: &Engine,
+    limit: usize,
+    rx: &Receiver<Request>,
+    latest: &AtomicU64,
+    reply: F,
+) {
     let mut last: Option<(String, Query, Arc<Results>)> = None;
     while let Ok(mut req) = rx.recv() {
         // Only the newest queued request matters.
@@ -106,7 +124,12 @@ fn run<F: Fn(Reply)>(engine: &Engine, limit: usize, rx: &Receiver<Request>, repl
                     .as_ref()
                     .filter(|(_, prev, _)| engine.narrows(&q, prev))
                     .map(|(_, _, r)| r.matched_slots.as_slice());
-                let results = Arc::new(engine.search(&q, within, limit));
+                let generation = req.generation;
+                let stale = || latest.load(Ordering::Relaxed) > generation;
+                let Some(results) = engine.search_until(&q, within, limit, &stale) else {
+                    continue; // a newer query is queued: it is the next one taken
+                };
+                let results = Arc::new(results);
                 reply(Reply::Results {
                     generation: req.generation,
                     results: results.clone(),
