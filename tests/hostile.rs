@@ -549,3 +549,41 @@ fn export_errors_are_reported_not_ignored() {
         "no temporary files left behind"
     );
 }
+
+/// A trial with 10,000 arms: the detail is built once when it is opened, and moving through it
+/// is quick (it took about 2 s a key when every key rebuilt and laid out the whole document).
+/// The bound is generous: it catches a rebuild per key, not a slowdown.
+#[test]
+fn ten_thousand_arms_do_not_slow_each_key() {
+    let arms: Vec<String> = (0..10_000)
+        .map(|i| format!(r#"{{"id": "a{i}", "label": {{"en": "Arm {i}"}}, "therapies": ["d"]}}"#))
+        .collect();
+    let text = with_trial(&format!(
+        r#"{{"id": "many", "title": {{"en": "Many arms"}}, "arms": [{}], "citations": [{{"source": "s", "quote": "q"}}]}}"#,
+        arms.join(",")
+    ));
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "many.json", text.as_bytes());
+    let corpus = Corpus::open(&p).unwrap();
+    let mut s = common::app_on(corpus, 120, 40);
+    common::type_text(&mut s, "many arms");
+    common::step(&mut s, Action::Enter);
+    common::step(&mut s, Action::Enter);
+    let before = evidex::present::detail_builds();
+    let t = std::time::Instant::now();
+    for _ in 0..20 {
+        common::step(&mut s, Action::PageDown);
+        let _ = common::render(&s);
+    }
+    assert_eq!(
+        evidex::present::detail_builds(),
+        before,
+        "no rebuild while moving"
+    );
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(common::shows(&s, "Arm "), "{}", common::render(&s));
+}
