@@ -2,8 +2,9 @@
 //!
 //! The five real records in tests/fixtures/ctgov/ range from 33 KB (no results) to 1.5 MB
 //! (PALLAS: 437 locations listed twice, 2,000 adverse-event terms). Throughput is reported in
-//! study records per second, for the five together and for each alone. Results are in
-//! docs/PERFORMANCE.md ("Import").
+//! study records per second, for the five together and for each alone; a record with long
+//! lists (100,000 conditions, 200,000 other names) shows that time grows with their length
+//! and no faster. Results are in docs/PERFORMANCE.md ("Import").
 
 // The binary allocates with mimalloc (src/main.rs); measure with the same allocator.
 #[global_allocator]
@@ -65,6 +66,25 @@ fn page(files: &[(String, String)], n: usize) -> (String, String) {
     )
 }
 
+/// ALCHEMIST (NCT04267848) with 100,000 conditions (and 50,000 of them again in upper case)
+/// and 200,000 other names for Carboplatin (and 100,000 again in upper case): 9.5 MB.
+fn long_lists(files: &[(String, String)]) -> (String, String) {
+    let text = &files
+        .iter()
+        .find(|(name, _)| name == "NCT04267848.json")
+        .expect("NCT04267848.json")
+        .1;
+    let mut r: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
+    let mut conditions: Vec<String> = (0..100_000).map(|i| format!("Condition {i}")).collect();
+    conditions.extend((0..100_000).step_by(2).map(|i| format!("CONDITION {i}")));
+    r["protocolSection"]["conditionsModule"]["conditions"] = serde_json::json!(conditions);
+    let mut names: Vec<String> = (0..200_000).map(|i| format!("Other name {i}")).collect();
+    names.extend((0..200_000).step_by(2).map(|i| format!("OTHER NAME {i}")));
+    r["protocolSection"]["armsInterventionsModule"]["interventions"][1]["otherNames"] =
+        serde_json::json!(names);
+    ("long-lists.json".into(), r.to_string())
+}
+
 fn bench(c: &mut Criterion) {
     let files = fixtures();
     let mut g = c.benchmark_group("import");
@@ -80,6 +100,12 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1000));
     g.bench_function("ctgov-page-1000-without-results", |b| {
         b.iter(|| import(black_box(&page)))
+    });
+    let long = [long_lists(&files)];
+    g.throughput(Throughput::Elements(1));
+    g.sample_size(10);
+    g.bench_function("ctgov-100k-conditions-200k-other-names", |b| {
+        b.iter(|| import(black_box(&long)))
     });
     g.finish();
 }

@@ -18,6 +18,7 @@
 //! intervention and one draft disease per condition. The drafts are linked to existing records
 //! (or created) by [`super::merge`]; this module never looks at the target corpus.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
@@ -224,6 +225,19 @@ fn text(t: &Option<Text>) -> Option<&str> {
 
 fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The strings seen so far, equal when `eq_ignore_ascii_case` says so: lists from the record
+/// (conditions, other names, ids) are de-duplicated with one look-up per entry, not a search
+/// of the entries kept, which made a list of 100,000 take minutes.
+#[derive(Default)]
+struct AsciiCaseSet(HashSet<String>);
+
+impl AsciiCaseSet {
+    /// Adds `s`; whether it was not there yet.
+    fn insert(&mut self, s: &str) -> bool {
+        self.0.insert(s.to_ascii_lowercase())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -721,6 +735,7 @@ fn parse_protocol<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Protocol, Fail> {
                     }
                     let cl = &mut p.contacts_locations_module;
                     let country_key = memchr::memmem::Finder::new("\"country\"");
+                    let mut seen: HashSet<String> = cl.countries.iter().cloned().collect();
                     for (i, loc) in doc
                         .elements(locs)
                         .map_err(Fail::Scan)?
@@ -745,7 +760,8 @@ fn parse_protocol<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Protocol, Fail> {
                             ),
                         };
                         let country = country.trim();
-                        if !country.is_empty() && !cl.countries.iter().any(|x| x == country) {
+                        if !country.is_empty() && !seen.contains(country) {
+                            seen.insert(country.to_string());
                             cl.countries.push(country.to_string());
                         }
                     }
@@ -965,13 +981,15 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
 
     // Identity.
     let mut registry_ids = vec![nct.clone()];
+    let mut seen_ids = AsciiCaseSet::default();
+    seen_ids.insert(&nct);
     for id in idm
         .org_study_id_info
         .iter()
         .chain(&idm.secondary_id_infos)
         .filter_map(|i| nonempty(&i.id))
     {
-        if !registry_ids.iter().any(|r| r.eq_ignore_ascii_case(id)) {
+        if seen_ids.insert(id) {
             registry_ids.push(id.to_string());
         }
     }
@@ -1016,11 +1034,10 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         .filter_map(|iv| {
             let name = clean_opt(&iv.name)?;
             let mut other_names: Vec<String> = Vec::new();
+            let mut seen = AsciiCaseSet::default();
+            seen.insert(&name);
             for o in iv.other_names.iter().map(|o| unescape(o)) {
-                if !o.is_empty()
-                    && !o.eq_ignore_ascii_case(&name)
-                    && !other_names.iter().any(|x| x.eq_ignore_ascii_case(&o))
-                {
+                if !o.is_empty() && seen.insert(&o) {
                     other_names.push(o);
                 }
             }
@@ -1039,29 +1056,59 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         .allocation
         .as_deref()
         .is_some_and(|a| a.eq_ignore_ascii_case("RANDOMIZED"));
+    // An arm gives the interventions that list its label, and those it names itself (`Drug:
+    // Carboplatin` or `Carboplatin`), in the order of the interventions. Both are looked up,
+    // so that a record with many arms and interventions is not searched arm by intervention.
+    let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, iv) in interventions.iter().enumerate() {
+        let Some(name) = nonempty(&iv.name) else {
+            continue;
+        };
+        by_name
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .push(k);
+        for l in &iv.arm_group_labels {
+            by_label
+                .entry(l.trim().to_ascii_lowercase())
+                .or_default()
+                .push(k);
+        }
+    }
+    // Nameless interventions have no draft, so drafts are found by name.
+    let mut draft_of: HashMap<&str, usize> = HashMap::new();
+    for (d, t) in therapies.iter().enumerate() {
+        draft_of.entry(t.name.as_str()).or_insert(d);
+    }
     for g in arm_groups {
         let Some(label) = clean_opt(&g.label) else {
             continue;
         };
+        let mut given: Vec<usize> = Vec::new();
+        let mut add = |key: &str| {
+            if let Some(ks) = by_name.get(&key.to_ascii_lowercase()) {
+                given.extend(ks);
+            }
+        };
+        for n in &g.intervention_names {
+            let n = n.trim();
+            add(n);
+            if let Some((_, rest)) = n.split_once(':') {
+                add(rest.trim());
+            }
+        }
+        if let Some(ks) = by_label.get(&label.to_ascii_lowercase()) {
+            given.extend(ks);
+        }
+        given.sort_unstable();
+        given.dedup();
         let mut ther: Vec<usize> = Vec::new();
-        for iv in interventions {
-            let Some(name) = nonempty(&iv.name) else {
-                continue;
-            };
-            let by_label = iv
-                .arm_group_labels
-                .iter()
-                .any(|l| l.trim().eq_ignore_ascii_case(&label));
-            let by_name = g.intervention_names.iter().any(|n| {
-                let n = n.trim();
-                n.eq_ignore_ascii_case(name)
-                    || n.split_once(':')
-                        .is_some_and(|(_, rest)| rest.trim().eq_ignore_ascii_case(name))
-            });
-            // Nameless interventions have no draft, so drafts are found by name.
-            if (by_label || by_name)
-                && let Some(d) = therapies.iter().position(|t| t.name == unescape(name))
-                && !ther.contains(&d)
+        let mut have: HashSet<usize> = HashSet::new();
+        for k in given {
+            if let Some(name) = nonempty(&interventions[k].name)
+                && let Some(&d) = draft_of.get(unescape(name).as_str())
+                && have.insert(d)
             {
                 ther.push(d);
             }
@@ -1083,7 +1130,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     // Results.
     let mut outcomes = Vec::new();
     let mut notes = Vec::new();
-    let mut reported_titles: Vec<String> = Vec::new();
+    let mut reported_titles: HashSet<String> = HashSet::new();
     if let Some(r) = &study.results_section {
         if let Some(flow) = &r.participant_flow_module {
             arms.flow_counts(flow);
@@ -1102,7 +1149,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
                 if outcomes.len() > before
                     && let Some(t) = nonempty(&measure.title)
                 {
-                    reported_titles.push(fold_title(t));
+                    reported_titles.insert(fold_title(t));
                 }
             }
         }
@@ -1243,12 +1290,16 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         .iter()
         .map(|c| unescape(c))
         .filter(|c| !c.is_empty())
-        .fold(Vec::<String>::new(), |mut v, c| {
-            if !v.iter().any(|x| x.eq_ignore_ascii_case(&c)) {
-                v.push(c);
-            }
-            v
-        });
+        .fold(
+            (Vec::<String>::new(), AsciiCaseSet::default()),
+            |(mut v, mut seen), c| {
+                if seen.insert(&c) {
+                    v.push(c);
+                }
+                (v, seen)
+            },
+        )
+        .0;
     Ok(Draft {
         nct,
         source,
@@ -1485,6 +1536,9 @@ fn therapy_kind(t: &str) -> TherapyKind {
 #[derive(Default)]
 struct ArmSet<'s> {
     arms: Vec<ArmEntry>,
+    /// Every arm's id, and for each base id the next suffix to try (see `unique_id`).
+    ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
     /// Result group (title, description) → arm id, for groups already matched.
     memo: std::collections::HashMap<GroupKey<'s>, String>,
 }
@@ -1585,17 +1639,25 @@ impl<'s> ArmSet<'s> {
         });
     }
 
-    fn unique_id(&self, label: &str) -> String {
+    /// A new arm id from a label, unique among the arms, and reserved. The suffixes a base
+    /// has been found to collide with are not tried again: ids are never given back.
+    fn unique_id(&mut self, label: &str) -> String {
         let base = {
             let s = super::merge::slug(label, 40);
             if s.is_empty() { "arm".to_string() } else { s }
         };
         let mut id = base.clone();
-        let mut n = 2;
-        while self.arms.iter().any(|a| a.arm.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        let n = self.next_suffix.entry(base.clone()).or_insert(2);
+        if self.ids.contains(&id) {
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.ids.contains(&id) {
+                    break;
+                }
+            }
         }
+        self.ids.insert(id.clone());
         id
     }
 

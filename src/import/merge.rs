@@ -89,6 +89,10 @@ fn register_key(index: &mut NameIndex, k: String, i: usize) {
 pub struct Merger {
     pub file: CorpusFile,
     ids: HashSet<String>,
+    /// Base id → the next suffix `new_id` tries: ids are never given back, so the suffixes
+    /// found taken are not tried again (100,000 conditions named in Chinese all slug to
+    /// `condition`).
+    next_suffix: HashMap<String, usize>,
     therapy_names: NameIndex,
     disease_names: NameIndex,
     /// Upper-case NCT id → trial index.
@@ -103,6 +107,7 @@ impl Merger {
     pub fn new(file: CorpusFile) -> Merger {
         let mut m = Merger {
             ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             therapy_names: HashMap::new(),
             disease_names: HashMap::new(),
             registry: HashMap::new(),
@@ -146,10 +151,15 @@ impl Merger {
             base = fallback.to_string();
         }
         let mut id = base.clone();
-        let mut n = 2;
-        while self.ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.ids.contains(&id) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.ids.contains(&id) {
+                    break;
+                }
+            }
         }
         self.ids.insert(id.clone());
         id
@@ -172,23 +182,30 @@ impl Merger {
         match hit {
             Some(i) => {
                 // Names this therapy already answers to are found in the index; only a name
-                // two therapies share needs a look at the therapy itself.
+                // two therapies share needs a look at the therapy's own names, gathered once.
+                let mut own: Option<HashSet<String>> = None;
                 for n in std::iter::once(&t.name).chain(&t.other_names) {
                     let k = key(n);
                     let known = match self.therapy_names.get(&k) {
                         Some(Some(j)) => *j == i,
-                        Some(None) => {
-                            let th = &self.file.therapies[i];
-                            th.name
-                                .iter()
-                                .chain(th.aliases.iter().map(String::as_str))
-                                .any(|x| key(x) == k)
-                        }
+                        Some(None) => own
+                            .get_or_insert_with(|| {
+                                let th = &self.file.therapies[i];
+                                th.name
+                                    .iter()
+                                    .chain(th.aliases.iter().map(String::as_str))
+                                    .map(key)
+                                    .collect()
+                            })
+                            .contains(&k),
                         None => false,
                     };
                     if !known {
                         self.file.therapies[i].aliases.push(n.clone());
                         register(&mut self.therapy_names, n, i);
+                        if let Some(own) = &mut own {
+                            own.insert(k);
+                        }
                     }
                 }
                 // A therapy in a thousand trials must not be searched a thousand times.
@@ -264,18 +281,21 @@ impl Merger {
         }
 
         let therapy_ids: Vec<String> = d.therapies.iter().map(|t| self.link_therapy(t)).collect();
+        // Lists from the record are de-duplicated by look-up, never by searching what is kept.
         for (arm, idx) in d.trial.arms.iter_mut().zip(&d.arm_therapies) {
+            let mut have: HashSet<String> = arm.therapies.iter().cloned().collect();
             for &i in idx {
                 if let Some(id) = therapy_ids.get(i)
-                    && !arm.therapies.contains(id)
+                    && have.insert(id.clone())
                 {
                     arm.therapies.push(id.clone());
                 }
             }
         }
+        let mut have: HashSet<String> = d.trial.diseases.iter().cloned().collect();
         for c in &d.conditions {
             let id = self.link_disease(c);
-            if !d.trial.diseases.contains(&id) {
+            if have.insert(id.clone()) {
                 d.trial.diseases.push(id);
             }
         }
@@ -369,26 +389,41 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
     });
     t.citations.retain(|c| !from_src(c));
 
+    // Every list is matched by look-up (label → first arm with it, ids, keys), so that a
+    // record of many arms, ids, aliases or conditions merges in time linear in their number.
     let mut remap: HashMap<String, String> = HashMap::new();
+    let mut by_label: HashMap<String, usize> = HashMap::new();
+    for (i, a) in t.arms.iter().enumerate() {
+        for l in a.label.iter() {
+            by_label.entry(key(l)).or_insert(i);
+        }
+    }
+    let mut arm_ids: HashSet<String> = t.arms.iter().map(|a| a.id.clone()).collect();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     for mut arm in new.arms {
         let label = key(arm.label.get(crate::corpus::Lang::En));
-        if let Some(e) = t
-            .arms
-            .iter()
-            .find(|a| a.label.iter().any(|l| key(l) == label))
-        {
-            remap.insert(arm.id.clone(), e.id.clone());
+        if let Some(&e) = by_label.get(&label) {
+            remap.insert(arm.id.clone(), t.arms[e].id.clone());
             continue;
         }
         let base = arm.id.clone();
         let mut id = base.clone();
-        let mut n = 2;
-        while t.arms.iter().any(|a| a.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if arm_ids.contains(&id) {
+            let n = next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !arm_ids.contains(&id) {
+                    break;
+                }
+            }
         }
+        arm_ids.insert(id.clone());
         remap.insert(base, id.clone());
         arm.id = id;
+        for l in arm.label.iter() {
+            by_label.entry(key(l)).or_insert(t.arms.len());
+        }
         t.arms.push(arm);
     }
     for mut o in new.outcomes {
@@ -401,8 +436,13 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
         }
         t.outcomes.push(o);
     }
+    let mut have: HashSet<String> = t
+        .registry_ids
+        .iter()
+        .map(|x| x.to_ascii_lowercase())
+        .collect();
     for r in new.registry_ids {
-        if !t.registry_ids.iter().any(|x| x.eq_ignore_ascii_case(&r)) {
+        if have.insert(r.to_ascii_lowercase()) {
             t.registry_ids.push(r);
         }
     }
@@ -419,13 +459,15 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
     {
         also.push(title.clone());
     }
+    let mut have: HashSet<String> = t.aliases.iter().map(|x| key(x)).collect();
     for a in also {
-        if !t.aliases.iter().any(|x| key(x) == key(&a)) {
+        if have.insert(key(&a)) {
             t.aliases.push(a);
         }
     }
+    let mut have: HashSet<String> = t.diseases.iter().cloned().collect();
     for d in new.diseases {
-        if !t.diseases.contains(&d) {
+        if have.insert(d.clone()) {
             t.diseases.push(d);
         }
     }
