@@ -439,3 +439,26 @@ fn search_names_use_the_width_of_the_line() {
     let narrow = run("80");
     assert!(narrow.contains("TACE plus sorafenib vs TA…"), "{narrow}");
 }
+
+#[test]
+fn validate_reports_impossible_values_with_their_paths() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("data/corpus.json").unwrap()).unwrap();
+    v["trials"][0]["outcomes"][0]["p"] = ">1".into();
+    v["trials"][0]["outcomes"][0]["endpoint"] = "OS;rm".into();
+    v["sources"][0]["date"] = "2024-13-45".into();
+    let id = v["diseases"][0]["id"].clone();
+    v["diseases"][0]["parent"] = id;
+    let (_d, p) = temp_file("bad.json", v.to_string().as_bytes());
+    let o = evidex(&["validate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let all = stdout(&o) + &stderr(&o);
+    for field in [
+        ".outcomes[0].p:",
+        ".outcomes[0].endpoint:",
+        ".date:",
+        ".parent:",
+    ] {
+        assert!(all.contains(field), "{field} missing: {all}");
+    }
+}

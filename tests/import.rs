@@ -877,3 +877,86 @@ fn files_and_large_pages_imported_on_every_core_merge_in_the_order_given() {
         .collect();
     assert_eq!(ids, want);
 }
+
+#[test]
+fn an_impossible_enrolment_skips_the_study_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = |nct: &str, count: serde_json::Value| {
+        serde_json::json!({"protocolSection": {
+            "identificationModule": {"nctId": nct, "briefTitle": "Enrolment"},
+            "statusModule": {"overallStatus": "COMPLETED"},
+            "designModule": {"enrollmentInfo": {"count": count, "type": "ACTUAL"}}}})
+    };
+    let records = serde_json::json!([
+        study("NCT10000001", serde_json::json!(-5)),
+        study("NCT10000002", serde_json::json!(12.5)),
+        study("NCT10000003", serde_json::json!(5_000_000_000u64)),
+        study("NCT10000004", serde_json::json!("many")),
+        study("NCT10000005", serde_json::json!(120)),
+    ]);
+    std::fs::write(dir.path().join("e.json"), records.to_string()).expect("write");
+    let out = dir.path().join("out.json");
+    let r = evidex(
+        dir.path(),
+        &[
+            "import",
+            "ctgov",
+            "e.json",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    for (nct, why) in [
+        ("NCT10000001", "is negative"),
+        ("NCT10000002", "is not a whole number"),
+        ("NCT10000003", "is more than 100000000 participants"),
+        ("NCT10000004", "is not a number"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(nct))
+            .unwrap_or_else(|| panic!("{nct} reported: {err}"));
+        assert!(line.contains("skipped"), "{line}");
+        assert!(line.contains("enrollmentInfo.count"), "{line}");
+        assert!(line.contains(why), "{line}");
+    }
+    assert!(err.contains("imported 1, updated 0, skipped 4"), "{err}");
+    let file = Corpus::open(&out).expect("valid output").to_file();
+    assert_eq!(trial(&file, "NCT10000005").enrolment, Some(120));
+}
+
+#[test]
+fn merging_into_a_corpus_with_unknown_fields_is_refused_and_names_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus.json");
+    let mut base: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundled).expect("corpus")).expect("json");
+    base["trials"][0]["enrollment"] = serde_json::json!(500);
+    base["futureList"] = serde_json::json!([1, 2]);
+    let before = serde_json::to_string_pretty(&base).expect("json");
+    let target = dir.path().join("c.json");
+    std::fs::write(&target, &before).expect("write");
+    let r = evidex(
+        dir.path(),
+        &[
+            "import",
+            "ctgov",
+            fixture("NCT06388018.json").to_str().expect("utf-8"),
+            "--merge",
+            "c.json",
+            "-o",
+            "c.json",
+        ],
+    );
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("does not know"), "{err}");
+    assert!(err.contains("trials[0].enrollment"), "{err}");
+    assert!(err.contains("futureList"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    // The line of the record is named, and the file is untouched.
+    assert!(err.contains("c.json:"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), before);
+}

@@ -8,7 +8,11 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
-use super::model::{ArmValue, Citation, CorpusFile, Names, Outcome, Trial};
+use super::model::{
+    ArmValue, Citation, CorpusFile, Disease, Interval, Names, Outcome, Ratio, Source, Therapy,
+    Trial,
+};
+use super::num::Cmp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -114,6 +118,13 @@ pub fn is_valid_id(id: &str) -> bool {
         })
 }
 
+/// The ids of each kind of record, for checking references.
+struct Ids<'a> {
+    sources: HashSet<&'a str>,
+    diseases: HashSet<&'a str>,
+    therapies: HashSet<&'a str>,
+}
+
 /// Checks the whole corpus. `text` is the file's text, used only to find line numbers.
 pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
     let mut c = Checker {
@@ -130,7 +141,37 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
             ),
         );
     }
+    c.problems.extend(unknown_fields(file, text));
+    check_ids(&mut c, file);
+    let ids = Ids {
+        sources: file.sources.iter().map(|s| s.id.as_str()).collect(),
+        diseases: file.diseases.iter().map(|s| s.id.as_str()).collect(),
+        therapies: file.therapies.iter().map(|s| s.id.as_str()).collect(),
+    };
+    for (i, s) in file.sources.iter().enumerate() {
+        check_source(&mut c, i, s);
+    }
+    for (i, d) in file.diseases.iter().enumerate() {
+        check_disease(&mut c, &ids, i, d);
+    }
+    check_disease_parents(file, &mut c);
+    for (i, t) in file.therapies.iter().enumerate() {
+        check_therapy(&mut c, &ids, i, t);
+    }
+    check_cycles(file, &mut c);
+    for (i, t) in file.trials.iter().enumerate() {
+        check_trial(&mut c, file, &ids, i, t);
+    }
+    c.problems.sort_by_key(|p| p.severity);
+    c.problems
+}
 
+/// One warning per field this version does not know (kept in [`CorpusFile::ignored`]).
+pub fn unknown_fields(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
+    let mut c = Checker {
+        text,
+        problems: Vec::new(),
+    };
     for path in &file.ignored {
         let id = record_of(file, path).unwrap_or("");
         c.warn(
@@ -139,8 +180,11 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
             "unknown field, ignored (misspelt? data/SCHEMA.md lists every field)",
         );
     }
+    c.problems
+}
 
-    // Ids: well-formed and unique across the file.
+/// Ids: well-formed and unique across the file.
+fn check_ids(c: &mut Checker, file: &CorpusFile) {
     let mut seen: HashMap<&str, String> = HashMap::new();
     let all_ids = file
         .sources
@@ -183,224 +227,75 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
             seen.insert(id, field);
         }
     }
-
-    let sources: HashSet<&str> = file.sources.iter().map(|s| s.id.as_str()).collect();
-    let diseases: HashSet<&str> = file.diseases.iter().map(|s| s.id.as_str()).collect();
-    let therapies: HashSet<&str> = file.therapies.iter().map(|s| s.id.as_str()).collect();
-
-    let check_names = |c: &mut Checker, id: &str, field: String, names: &Names| {
-        if names.is_empty() {
-            c.error(id, field, "needs an \"en\" or a \"zh\" name");
-        }
-    };
-    let check_citation = |c: &mut Checker, id: &str, field: String, cit: &Citation| {
-        if !sources.contains(cit.source.as_str()) {
-            c.error(
-                id,
-                format!("{field}.source"),
-                format!("unknown source {:?}", cit.source),
-            );
-        }
-        if cit.quote.trim().is_empty() {
-            c.error(
-                id,
-                format!("{field}.quote"),
-                "the quote is empty; copy the supporting sentence",
-            );
-        }
-    };
-
-    for (i, s) in file.sources.iter().enumerate() {
-        check_names(
-            &mut c,
-            &s.id,
-            format!("sources[{i}] ({}).title", s.id),
-            &s.title,
-        );
-        if let Some(d) = &s.date
-            && partial_date_year(d).is_none()
-        {
-            c.error(
-                &s.id,
-                format!("sources[{i}] ({}).date", s.id),
-                format!("{d:?} is not a date; write 2025, 2025-03 or 2025-03-31"),
-            );
-        }
-        let mut numbers = HashSet::new();
-        for (j, r) in s.references.iter().enumerate() {
-            if !numbers.insert(r.number) {
-                c.error(
-                    &s.id,
-                    format!("sources[{i}] ({}).references[{j}].number", s.id),
-                    format!("reference number {} appears twice", r.number),
-                );
-            }
-        }
-    }
-    let reference_exists = |cit: &Citation| match cit.reference {
-        None => true,
-        Some(n) => file
-            .sources
-            .iter()
-            .find(|s| s.id == cit.source)
-            .is_none_or(|s| s.references.is_empty() || s.references.iter().any(|r| r.number == n)),
-    };
-
-    for (i, d) in file.diseases.iter().enumerate() {
-        let at = format!("diseases[{i}] ({})", d.id);
-        check_names(&mut c, &d.id, format!("{at}.name"), &d.name);
-        if let Some(p) = &d.parent
-            && !diseases.contains(p.as_str())
-        {
-            c.error(
-                &d.id,
-                format!("{at}.parent"),
-                format!("unknown disease {p:?}"),
-            );
-        }
-        for (j, n) in d.notes.iter().enumerate() {
-            if let Some(cit) = &n.citation {
-                check_citation(&mut c, &d.id, format!("{at}.notes[{j}].citation"), cit);
-            }
-        }
-    }
-
-    for (i, t) in file.therapies.iter().enumerate() {
-        let at = format!("therapies[{i}] ({})", t.id);
-        check_names(&mut c, &t.id, format!("{at}.name"), &t.name);
-        for (j, comp) in t.components.iter().enumerate() {
-            if !therapies.contains(comp.as_str()) {
-                c.error(
-                    &t.id,
-                    format!("{at}.components[{j}]"),
-                    format!("unknown therapy {comp:?}"),
-                );
-            }
-        }
-        for (j, ind) in t.indications.iter().enumerate() {
-            if let Some(d) = &ind.disease
-                && !diseases.contains(d.as_str())
-            {
-                c.error(
-                    &t.id,
-                    format!("{at}.indications[{j}].disease"),
-                    format!("unknown disease {d:?}"),
-                );
-            }
-            if let Some(cit) = &ind.citation {
-                check_citation(
-                    &mut c,
-                    &t.id,
-                    format!("{at}.indications[{j}].citation"),
-                    cit,
-                );
-            }
-        }
-        for (j, a) in t.approvals.iter().enumerate() {
-            check_citation(
-                &mut c,
-                &t.id,
-                format!("{at}.approvals[{j}].citation"),
-                &a.citation,
-            );
-        }
-        for (j, n) in t.costs.iter().chain(&t.notes).enumerate() {
-            if let Some(cit) = &n.citation {
-                check_citation(&mut c, &t.id, format!("{at}.notes[{j}].citation"), cit);
-            }
-        }
-        for (j, cit) in t.citations.iter().enumerate() {
-            check_citation(&mut c, &t.id, format!("{at}.citations[{j}]"), cit);
-        }
-    }
-    check_cycles(file, &mut c);
-
-    for (i, t) in file.trials.iter().enumerate() {
-        let at = format!("trials[{i}] ({})", t.id);
-        check_names(&mut c, &t.id, format!("{at}.title"), &t.title);
-        for (j, d) in t.diseases.iter().enumerate() {
-            if !diseases.contains(d.as_str()) {
-                c.error(
-                    &t.id,
-                    format!("{at}.diseases[{j}]"),
-                    format!("unknown disease {d:?}"),
-                );
-            }
-        }
-        if t.citations.is_empty() {
-            c.error(
-                &t.id,
-                format!("{at}.citations"),
-                "a trial needs at least one citation",
-            );
-        }
-        for (j, cit) in t.citations.iter().enumerate() {
-            check_citation(&mut c, &t.id, format!("{at}.citations[{j}]"), cit);
-            if !reference_exists(cit) {
-                c.warn(
-                    &t.id,
-                    format!("{at}.citations[{j}].reference"),
-                    format!(
-                        "the source lists no reference {}",
-                        cit.reference.unwrap_or(0)
-                    ),
-                );
-            }
-        }
-        for (j, n) in t.notes.iter().enumerate() {
-            if let Some(cit) = &n.citation {
-                check_citation(&mut c, &t.id, format!("{at}.notes[{j}].citation"), cit);
-            }
-        }
-        check_dates(&mut c, t, &at);
-        let mut arm_ids = HashSet::new();
-        for (j, arm) in t.arms.iter().enumerate() {
-            if !arm_ids.insert(arm.id.as_str()) {
-                c.error(
-                    &t.id,
-                    format!("{at}.arms[{j}].id"),
-                    format!("arm id {:?} appears twice", arm.id),
-                );
-            }
-            check_names(&mut c, &t.id, format!("{at}.arms[{j}].label"), &arm.label);
-            for (k, th) in arm.therapies.iter().enumerate() {
-                if !therapies.contains(th.as_str()) {
-                    c.error(
-                        &t.id,
-                        format!("{at}.arms[{j}].therapies[{k}]"),
-                        format!("unknown therapy {th:?}"),
-                    );
-                }
-            }
-        }
-        for (j, o) in t.outcomes.iter().enumerate() {
-            let of = format!("{at}.outcomes[{j}]");
-            check_citation(&mut c, &t.id, format!("{of}.citation"), &o.citation);
-            check_outcome(&mut c, t, &arm_ids, o, &of);
-        }
-    }
-    c.problems.sort_by_key(|p| p.severity);
-    c.problems
 }
 
-/// The year of a partial ISO date (`2025`, `2024-09`, `2024-09-30`), or `None` when the text
-/// is not one.
-pub fn partial_date_year(s: &str) -> Option<u16> {
-    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = s.split('-').collect();
-    let in_range = |i: usize, max: u32| {
-        parts
-            .get(i)
-            .is_none_or(|p| digits(p, 2) && p.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n)))
+fn check_names(c: &mut Checker, id: &str, field: String, names: &Names) {
+    if names.is_empty() {
+        c.error(id, field, "needs an \"en\" or a \"zh\" name");
+    }
+}
+
+fn check_citation(c: &mut Checker, ids: &Ids, id: &str, field: String, cit: &Citation) {
+    if !ids.sources.contains(cit.source.as_str()) {
+        c.error(
+            id,
+            format!("{field}.source"),
+            format!("unknown source {:?}", cit.source),
+        );
+    }
+    if cit.quote.trim().is_empty() {
+        c.error(
+            id,
+            format!("{field}.quote"),
+            "the quote is empty; copy the supporting sentence",
+        );
+    }
+}
+
+/// Whether `d` is an ISO date, possibly partial (`2025`, `2025-12`, `2025-12-30`), that exists.
+pub fn is_valid_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    let num = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
     };
-    (parts.len() <= 3 && digits(parts[0], 4) && in_range(1, 12) && in_range(2, 31))
-        .then(|| parts[0].parse().ok())
-        .flatten()
+    let Some(year) = parts.first().and_then(|y| num(y, 4)) else {
+        return false;
+    };
+    if parts.len() > 3 {
+        return false;
+    }
+    let Some(month) = parts.get(1).map(|m| num(m, 2)) else {
+        return true;
+    };
+    let Some(month) = month.filter(|m| (1..=12).contains(m)) else {
+        return false;
+    };
+    let Some(day) = parts.get(2).map(|d| num(d, 2)) else {
+        return true;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    day.is_some_and(|d| (1..=days).contains(&d))
+}
+
+/// The year of a partial ISO date (`2025`, `2024-09`, `2024-09-30`) that exists, or `None`.
+pub fn partial_date_year(s: &str) -> Option<u16> {
+    if !is_valid_date(s) {
+        return None;
+    }
+    s.get(..4)?.parse().ok()
 }
 
 /// `year` is the year of the report; a start or treatment date has its own field. A study with
 /// no result yet has no report year, and no report comes before its study started.
-fn check_dates(c: &mut Checker, t: &Trial, at: &str) {
+fn check_study_dates(c: &mut Checker, t: &Trial, at: &str) {
     let mut first = None;
     for (field, value) in [("started", &t.started), ("treated", &t.treated)] {
         let Some(v) = value else { continue };
@@ -435,9 +330,294 @@ fn check_dates(c: &mut Checker, t: &Trial, at: &str) {
     }
 }
 
+fn check_date(c: &mut Checker, id: &str, field: String, date: Option<&str>) {
+    if let Some(d) = date
+        && !is_valid_date(d)
+    {
+        c.error(
+            id,
+            field,
+            format!("{d:?} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        );
+    }
+}
+
+fn check_source(c: &mut Checker, i: usize, s: &Source) {
+    let at = format!("sources[{i}] ({})", s.id);
+    check_names(c, &s.id, format!("{at}.title"), &s.title);
+    if s.language.trim().is_empty() {
+        c.error(
+            &s.id,
+            format!("{at}.language"),
+            "the language is empty (zh-Hans, zh-Hant, en, …)",
+        );
+    }
+    check_date(c, &s.id, format!("{at}.date"), s.date.as_deref());
+    let mut numbers = HashSet::new();
+    for (j, r) in s.references.iter().enumerate() {
+        if !numbers.insert(r.number) {
+            c.error(
+                &s.id,
+                format!("{at}.references[{j}].number"),
+                format!("reference number {} appears twice", r.number),
+            );
+        }
+    }
+}
+
+fn check_disease(c: &mut Checker, ids: &Ids, i: usize, d: &Disease) {
+    let at = format!("diseases[{i}] ({})", d.id);
+    check_names(c, &d.id, format!("{at}.name"), &d.name);
+    if let Some(p) = &d.parent {
+        if *p == d.id {
+            c.error(
+                &d.id,
+                format!("{at}.parent"),
+                "a disease cannot be its own parent",
+            );
+        } else if !ids.diseases.contains(p.as_str()) {
+            c.error(
+                &d.id,
+                format!("{at}.parent"),
+                format!("unknown disease {p:?}"),
+            );
+        }
+    }
+    for (j, n) in d.notes.iter().enumerate() {
+        if let Some(cit) = &n.citation {
+            check_citation(c, ids, &d.id, format!("{at}.notes[{j}].citation"), cit);
+        }
+    }
+}
+
+/// Parents may not form a cycle (`a` → `b` → `a`); a disease that is its own parent is
+/// reported by [`check_disease`].
+fn check_disease_parents(file: &CorpusFile, c: &mut Checker) {
+    let index: HashMap<&str, usize> = file
+        .diseases
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    // 0 = unvisited, 1 = on the current chain, 2 = done.
+    let mut state = vec![0u8; file.diseases.len()];
+    for start in 0..file.diseases.len() {
+        let mut chain = Vec::new();
+        let mut node = start;
+        loop {
+            if state[node] != 0 {
+                if state[node] == 1
+                    && file.diseases[node].parent.as_deref()
+                        != Some(file.diseases[node].id.as_str())
+                {
+                    let d = &file.diseases[node];
+                    c.error(
+                        &d.id,
+                        format!("diseases[{node}] ({}).parent", d.id),
+                        format!("{:?} is its own ancestor through its parents", d.id),
+                    );
+                }
+                break;
+            }
+            state[node] = 1;
+            chain.push(node);
+            match file.diseases[node]
+                .parent
+                .as_deref()
+                .and_then(|p| index.get(p))
+            {
+                Some(&next) => node = next,
+                None => break,
+            }
+        }
+        for n in chain {
+            state[n] = 2;
+        }
+    }
+}
+
+fn check_therapy(c: &mut Checker, ids: &Ids, i: usize, t: &Therapy) {
+    let at = format!("therapies[{i}] ({})", t.id);
+    check_names(c, &t.id, format!("{at}.name"), &t.name);
+    for (j, comp) in t.components.iter().enumerate() {
+        if !ids.therapies.contains(comp.as_str()) {
+            c.error(
+                &t.id,
+                format!("{at}.components[{j}]"),
+                format!("unknown therapy {comp:?}"),
+            );
+        }
+    }
+    for (j, ind) in t.indications.iter().enumerate() {
+        if let Some(d) = &ind.disease
+            && !ids.diseases.contains(d.as_str())
+        {
+            c.error(
+                &t.id,
+                format!("{at}.indications[{j}].disease"),
+                format!("unknown disease {d:?}"),
+            );
+        }
+        if let Some(cit) = &ind.citation {
+            check_citation(
+                c,
+                ids,
+                &t.id,
+                format!("{at}.indications[{j}].citation"),
+                cit,
+            );
+        }
+    }
+    for (j, a) in t.approvals.iter().enumerate() {
+        check_citation(
+            c,
+            ids,
+            &t.id,
+            format!("{at}.approvals[{j}].citation"),
+            &a.citation,
+        );
+        check_date(
+            c,
+            &t.id,
+            format!("{at}.approvals[{j}].date"),
+            a.date.as_deref(),
+        );
+    }
+    for (j, n) in t.costs.iter().chain(&t.notes).enumerate() {
+        if let Some(cit) = &n.citation {
+            check_citation(c, ids, &t.id, format!("{at}.notes[{j}].citation"), cit);
+        }
+    }
+    for (j, cit) in t.citations.iter().enumerate() {
+        check_citation(c, ids, &t.id, format!("{at}.citations[{j}]"), cit);
+    }
+}
+
+fn check_trial(c: &mut Checker, file: &CorpusFile, ids: &Ids, i: usize, t: &Trial) {
+    let at = format!("trials[{i}] ({})", t.id);
+    check_names(c, &t.id, format!("{at}.title"), &t.title);
+    check_study_dates(c, t, &at);
+    for (j, r) in t.registry_ids.iter().enumerate() {
+        if r.trim().is_empty() {
+            c.error(
+                &t.id,
+                format!("{at}.registry_ids[{j}]"),
+                "the registry id is empty",
+            );
+        }
+    }
+    for (j, d) in t.diseases.iter().enumerate() {
+        if !ids.diseases.contains(d.as_str()) {
+            c.error(
+                &t.id,
+                format!("{at}.diseases[{j}]"),
+                format!("unknown disease {d:?}"),
+            );
+        }
+    }
+    if t.citations.is_empty() {
+        c.error(
+            &t.id,
+            format!("{at}.citations"),
+            "a trial needs at least one citation",
+        );
+    }
+    let reference_exists = |cit: &Citation| match cit.reference {
+        None => true,
+        Some(n) => file
+            .sources
+            .iter()
+            .find(|s| s.id == cit.source)
+            .is_none_or(|s| s.references.is_empty() || s.references.iter().any(|r| r.number == n)),
+    };
+    for (j, cit) in t.citations.iter().enumerate() {
+        check_citation(c, ids, &t.id, format!("{at}.citations[{j}]"), cit);
+        if !reference_exists(cit) {
+            c.warn(
+                &t.id,
+                format!("{at}.citations[{j}].reference"),
+                format!(
+                    "the source lists no reference {}",
+                    cit.reference.unwrap_or(0)
+                ),
+            );
+        }
+    }
+    for (j, n) in t.notes.iter().enumerate() {
+        if let Some(cit) = &n.citation {
+            check_citation(c, ids, &t.id, format!("{at}.notes[{j}].citation"), cit);
+        }
+    }
+    let mut arm_ids = HashSet::new();
+    for (j, arm) in t.arms.iter().enumerate() {
+        if !arm_ids.insert(arm.id.as_str()) {
+            c.error(
+                &t.id,
+                format!("{at}.arms[{j}].id"),
+                format!("arm id {:?} appears twice", arm.id),
+            );
+        }
+        check_names(c, &t.id, format!("{at}.arms[{j}].label"), &arm.label);
+        for (k, th) in arm.therapies.iter().enumerate() {
+            if !ids.therapies.contains(th.as_str()) {
+                c.error(
+                    &t.id,
+                    format!("{at}.arms[{j}].therapies[{k}]"),
+                    format!("unknown therapy {th:?}"),
+                );
+            }
+        }
+    }
+    for (j, o) in t.outcomes.iter().enumerate() {
+        let of = format!("{at}.outcomes[{j}]");
+        check_citation(c, ids, &t.id, format!("{of}.citation"), &o.citation);
+        check_outcome(c, t, &arm_ids, o, &of);
+    }
+}
+
+/// Whether an endpoint code holds only letters, digits and `- _ . + /`: it is used in queries,
+/// file names and exports, so no spaces, quotes or shell metacharacters.
+pub fn is_valid_endpoint(e: &str) -> bool {
+    !e.is_empty()
+        && e.chars()
+            .all(|ch| ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | '+' | '/'))
+}
+
+/// A confidence interval: low ≤ high, and a level strictly between 0 and 100 %.
+fn check_interval(c: &mut Checker, id: &str, field: &str, ci: &Interval) -> bool {
+    let mut ok = true;
+    if ci.low.value() > ci.high.value() {
+        c.error(
+            id,
+            field.to_string(),
+            format!("the interval {}–{} is reversed", ci.low, ci.high),
+        );
+        ok = false;
+    }
+    if let Some(level) = &ci.level
+        && !(level.value() > 0.0 && level.value() < 100.0)
+    {
+        c.error(
+            id,
+            format!("{field}.level"),
+            format!("a confidence level of {level}% is not between 0 and 100"),
+        );
+    }
+    ok
+}
+
 fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcome, at: &str) {
     if o.endpoint.trim().is_empty() {
         c.error(&t.id, format!("{at}.endpoint"), "the endpoint is empty");
+    } else if !is_valid_endpoint(&o.endpoint) {
+        c.error(
+            &t.id,
+            format!("{at}.endpoint"),
+            format!(
+                "endpoint {:?} may hold only letters, digits and - _ . + / (no spaces, quotes or shell characters)",
+                o.endpoint
+            ),
+        );
     }
     if o.values.is_empty() {
         c.error(
@@ -448,87 +628,150 @@ fn check_outcome(c: &mut Checker, t: &Trial, arm_ids: &HashSet<&str>, o: &Outcom
     }
     let percent = o.unit.as_deref() == Some("%");
     for (k, v) in o.values.iter().enumerate() {
-        let vf = format!("{at}.values[{k}]");
-        if let Some(arm) = &v.arm
-            && !arm_ids.contains(arm.as_str())
-        {
-            c.error(
-                &t.id,
-                format!("{vf}.arm"),
-                format!("the trial has no arm {arm:?}"),
-            );
-        }
-        if percent {
-            for n in std::iter::once(&v.value).chain(v.upper.as_ref()) {
-                if !(0.0..=100.0).contains(&n.value()) {
-                    c.error(
-                        &t.id,
-                        format!("{vf}.value"),
-                        format!("{n}% is outside 0–100"),
-                    );
-                }
-            }
-        }
-        if let Some(cmp) = &v.comparator
-            && !matches!(cmp.as_str(), "<" | "<=" | ">" | ">=" | "~")
-        {
-            c.error(
-                &t.id,
-                format!("{vf}.comparator"),
-                format!("{cmp:?} is not one of < <= > >= ~"),
-            );
-        }
-        if let (Some(n), Some(of)) = (v.count, v.of)
-            && n > of
-        {
-            c.error(
-                &t.id,
-                format!("{vf}.count"),
-                format!("count {n} is larger than its denominator {of}"),
-            );
-        }
-        if percent && let Some(msg) = arithmetic(v) {
-            c.warn(&t.id, vf, msg);
-        }
+        check_value(c, t, arm_ids, v, percent, &format!("{at}.values[{k}]"));
     }
     if let Some(hr) = &o.hr {
-        if hr.value.value() <= 0.0 {
+        check_ratio(c, &t.id, hr, &format!("{at}.hr"));
+    }
+    if let Some(p) = &o.p {
+        let v = p.value.value();
+        if !(0.0..=1.0).contains(&v) {
             c.error(
                 &t.id,
-                format!("{at}.hr.value"),
-                format!("a hazard ratio must be above 0, not {}", hr.value),
+                format!("{at}.p"),
+                format!("p-value {} is outside 0–1", p.value),
+            );
+        } else if (p.cmp == Cmp::Lt && v <= 0.0) || (p.cmp == Cmp::Gt && v >= 1.0) {
+            c.error(
+                &t.id,
+                format!("{at}.p"),
+                format!("p-value {p} is impossible: a p-value lies in 0–1"),
             );
         }
-        if let Some(ci) = &hr.ci {
-            if ci.low.value() <= 0.0 || ci.low.value() > ci.high.value() {
-                c.error(
-                    &t.id,
-                    format!("{at}.hr.ci"),
-                    format!(
-                        "the interval {}–{} is not a ratio interval",
-                        ci.low, ci.high
-                    ),
-                );
-            } else if hr.value.value() < ci.low.value() || hr.value.value() > ci.high.value() {
-                c.error(
-                    &t.id,
-                    format!("{at}.hr.ci"),
-                    format!(
-                        "the interval {}–{} does not contain its estimate {}",
-                        ci.low, ci.high, hr.value
-                    ),
-                );
-            }
-        }
     }
-    if let Some(p) = &o.p
-        && !(0.0..=1.0).contains(&p.value.value())
+}
+
+fn check_value(
+    c: &mut Checker,
+    t: &Trial,
+    arm_ids: &HashSet<&str>,
+    v: &ArmValue,
+    percent: bool,
+    vf: &str,
+) {
+    if let Some(arm) = &v.arm
+        && !arm_ids.contains(arm.as_str())
     {
         c.error(
             &t.id,
-            format!("{at}.p"),
-            format!("p-value {} is outside 0–1", p.value),
+            format!("{vf}.arm"),
+            format!("the trial has no arm {arm:?}"),
         );
+    }
+    if percent {
+        for n in std::iter::once(&v.value).chain(v.upper.as_ref()) {
+            if !(0.0..=100.0).contains(&n.value()) {
+                c.error(
+                    &t.id,
+                    format!("{vf}.value"),
+                    format!("{n}% is outside 0–100"),
+                );
+            }
+        }
+    }
+    if let Some(upper) = &v.upper
+        && upper.value() < v.value.value()
+    {
+        c.error(
+            &t.id,
+            format!("{vf}.upper"),
+            format!("the range {}–{} ends below where it starts", v.value, upper),
+        );
+    }
+    if let Some(cmp) = &v.comparator
+        && !matches!(cmp.as_str(), "<" | "<=" | ">" | ">=" | "~")
+    {
+        c.error(
+            &t.id,
+            format!("{vf}.comparator"),
+            format!("{cmp:?} is not one of < <= > >= ~"),
+        );
+    }
+    if let Some(ci) = &v.ci {
+        let field = format!("{vf}.ci");
+        if check_interval(c, &t.id, &field, ci)
+            && v.comparator.is_none()
+            && v.upper.is_none()
+            && (v.value.value() < ci.low.value() || v.value.value() > ci.high.value())
+        {
+            c.error(
+                &t.id,
+                field,
+                format!(
+                    "the interval {}–{} does not contain its estimate {}",
+                    ci.low, ci.high, v.value
+                ),
+            );
+        }
+    }
+    if let (Some(n), Some(of)) = (v.count, v.of)
+        && n > of
+    {
+        c.error(
+            &t.id,
+            format!("{vf}.count"),
+            format!("count {n} is larger than its denominator {of}"),
+        );
+    }
+    if percent && let Some(msg) = arithmetic(v) {
+        c.warn(&t.id, vf.to_string(), msg);
+    }
+}
+
+/// The kinds of ratio evidex knows: hazard, odds, risk (relative risk) ratios.
+pub const RATIO_KINDS: &[&str] = &["HR", "OR", "RR"];
+
+fn check_ratio(c: &mut Checker, id: &str, hr: &Ratio, at: &str) {
+    if hr.value.value() <= 0.0 {
+        c.error(
+            id,
+            format!("{at}.value"),
+            format!("a hazard ratio must be above 0, not {}", hr.value),
+        );
+    }
+    if let Some(kind) = &hr.kind
+        && !RATIO_KINDS.contains(&kind.as_str())
+    {
+        c.error(
+            id,
+            format!("{at}.kind"),
+            format!("{kind:?} is not one of {}", RATIO_KINDS.join(", ")),
+        );
+    }
+    if let Some(ci) = &hr.ci {
+        let field = format!("{at}.ci");
+        if !check_interval(c, id, &field, ci) {
+            return;
+        }
+        if ci.low.value() <= 0.0 {
+            c.error(
+                id,
+                field,
+                format!(
+                    "the interval {}–{} is not a ratio interval",
+                    ci.low, ci.high
+                ),
+            );
+        } else if hr.value.value() < ci.low.value() || hr.value.value() > ci.high.value() {
+            c.error(
+                id,
+                field,
+                format!(
+                    "the interval {}–{} does not contain its estimate {}",
+                    ci.low, ci.high, hr.value
+                ),
+            );
+        }
     }
 }
 
@@ -652,5 +895,141 @@ mod tests {
         let text = "{\n \"trials\": [\n  {\"id\": \"a\"},\n  {\"id\" : \"b\"}]}";
         assert_eq!(line_of_id(text, "b"), Some(4));
         assert_eq!(line_of_id(text, "c"), None);
+    }
+
+    /// Applies `edit` to a copy of the bundled corpus and returns the errors' fields and messages.
+    fn errors_after(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
+        let mut v: serde_json::Value =
+            serde_json::from_str(include_str!("../../data/corpus.json")).unwrap();
+        edit(&mut v);
+        let file: CorpusFile = serde_json::from_value(v).unwrap();
+        validate(&file, None)
+            .into_iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect()
+    }
+
+    fn flags(field: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+        let errs = errors_after(edit);
+        assert!(
+            errs.iter().any(|e| e.contains(field)),
+            "no error at {field}: {errs:?}"
+        );
+    }
+
+    /// The first outcome of the bundled corpus with a value CI / an HR, by trial index.
+    fn outcome(v: &mut serde_json::Value) -> &mut serde_json::Value {
+        &mut v["trials"][0]["outcomes"][0]
+    }
+
+    #[test]
+    fn the_bundled_corpus_has_no_errors() {
+        assert_eq!(errors_after(|_| {}), Vec::<String>::new());
+    }
+
+    #[test]
+    fn impossible_p_values() {
+        for p in ["<0", ">1", "<0.0", ">1.0"] {
+            flags(".outcomes[0].p", |v| outcome(v)["p"] = p.into());
+        }
+        assert!(
+            !errors_after(|v| outcome(v)["p"] = "<0.001".into())
+                .iter()
+                .any(|e| e.contains(".p:"))
+        );
+    }
+
+    #[test]
+    fn value_intervals() {
+        flags(".values[0].ci", |v| {
+            let o = outcome(v);
+            o["values"][0]["value"] = "10".into();
+            o["values"][0]["ci"] = serde_json::json!({"low": "2", "high": "5"});
+        });
+        flags(".values[0].ci", |v| {
+            let o = outcome(v);
+            o["values"][0]["value"] = "10".into();
+            o["values"][0]["ci"] = serde_json::json!({"low": "12", "high": "8"});
+        });
+        flags(".values[0].ci.level", |v| {
+            let o = outcome(v);
+            o["values"][0]["value"] = "10".into();
+            o["values"][0]["ci"] = serde_json::json!({"low": "8", "high": "12", "level": 250});
+        });
+        flags(".values[0].upper", |v| {
+            let o = outcome(v);
+            o["values"][0]["value"] = "10".into();
+            o["values"][0]["upper"] = "5".into();
+        });
+    }
+
+    #[test]
+    fn ratios() {
+        let hr = |v: &mut serde_json::Value, h: serde_json::Value| outcome(v)["hr"] = h;
+        flags(".hr.kind", |v| {
+            hr(v, serde_json::json!({"value": "0.5", "kind": "XR"}))
+        });
+        flags(".hr.ci.level", |v| {
+            hr(
+                v,
+                serde_json::json!({"value": "0.5", "ci": {"low": "0.4", "high": "0.6", "level": "250"}}),
+            )
+        });
+        flags(".hr.ci", |v| {
+            hr(
+                v,
+                serde_json::json!({"value": "0.5", "ci": {"low": "0.6", "high": "0.4"}}),
+            )
+        });
+    }
+
+    #[test]
+    fn dates_languages_and_registry_ids() {
+        assert!(is_valid_date("2025") && is_valid_date("2025-12") && is_valid_date("2024-02-29"));
+        for d in [
+            "2024-13-45",
+            "2023-02-29",
+            "2025-04-31",
+            "25",
+            "2025-1",
+            "2025-01-01-01",
+            "",
+        ] {
+            assert!(!is_valid_date(d), "{d}");
+        }
+        flags("sources[0]", |v| {
+            v["sources"][0]["date"] = "2024-13-45".into()
+        });
+        flags(".language", |v| v["sources"][0]["language"] = " ".into());
+        flags(".registry_ids[0]", |v| {
+            v["trials"][0]["registry_ids"] = serde_json::json!([""])
+        });
+    }
+
+    #[test]
+    fn disease_parents() {
+        flags("diseases[0]", |v| {
+            let id = v["diseases"][0]["id"].clone();
+            v["diseases"][0]["parent"] = id;
+        });
+        let errs = errors_after(|v| {
+            let (a, b) = (
+                v["diseases"][0]["id"].clone(),
+                v["diseases"][1]["id"].clone(),
+            );
+            v["diseases"][0]["parent"] = b;
+            v["diseases"][1]["parent"] = a;
+        });
+        assert!(errs.iter().any(|e| e.contains("own ancestor")), "{errs:?}");
+    }
+
+    #[test]
+    fn endpoints_with_shell_characters() {
+        assert!(is_valid_endpoint("MRD-NEG") && is_valid_endpoint("SURVIVAL-5Y"));
+        for e in ["OS; rm -rf ~", "$(id)", "PFS`x`", "a b", "OS|x", "O\"S"] {
+            assert!(!is_valid_endpoint(e), "{e}");
+            flags(".endpoint", |v| outcome(v)["endpoint"] = e.into());
+        }
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Exit status: 0 when every study imported; 2 when any study was skipped or any file could
 //! not be read (the others are still written), when nothing at all was imported, or when the
-//! corpus to merge into is itself invalid.
+//! corpus to merge into is itself invalid or holds fields this version does not know (a merge
+//! would drop them, so it is refused and names each one with its line).
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +36,28 @@ fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
             }
             Ok(Corpus::bundled()?.to_file())
         }
-        Some(p) => Ok(Corpus::open(p)?.to_file()),
+        Some(p) => {
+            // A field this version does not know would be dropped by the merge: refuse.
+            let (file, text) = crate::corpus::load::read_file(p)?;
+            let unknown = validate::unknown_fields(&file, Some(&text));
+            if !unknown.is_empty() {
+                let list: Vec<String> = unknown
+                    .iter()
+                    .map(|u| format!("  {}", clean(&u.display_in(p).to_string())))
+                    .collect();
+                return Err(CliError::new(
+                    2,
+                    format!(
+                        "{}: holds {} field(s) this version does not know; merging would drop \
+                         them, so nothing was written (rename or remove them, then merge):\n{}",
+                        clean(&p.display().to_string()),
+                        unknown.len(),
+                        list.join("\n")
+                    ),
+                ));
+            }
+            Ok(Corpus::build(p, file, Some(&text))?.to_file())
+        }
         None => Ok(CorpusFile {
             schema_version: 1,
             ..Default::default()

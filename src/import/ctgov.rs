@@ -890,6 +890,28 @@ fn words(code: &str) -> String {
 }
 
 /// Maps a parsed study. Fails only when the record has no usable NCT id or title.
+/// More participants than this is not a trial's enrolment but a typing or unit error.
+pub const MAX_ENROLMENT: u32 = 100_000_000;
+
+/// An enrolment count as the registry writes it: a whole number from 0 to [`MAX_ENROLMENT`].
+fn enrolment_count(c: &str) -> Result<u32, String> {
+    let t = c.trim();
+    if t.starts_with('-') {
+        return Err("is negative".into());
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) || t.is_empty() {
+        return Err(if t.parse::<f64>().is_ok() {
+            "is not a whole number".into()
+        } else {
+            "is not a number".into()
+        });
+    }
+    match t.parse::<u64>() {
+        Ok(n) if n <= u64::from(MAX_ENROLMENT) => Ok(n as u32),
+        _ => Err(format!("is more than {MAX_ENROLMENT} participants")),
+    }
+}
+
 pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     let p = study.protocol_section.as_ref().ok_or_else(|| RecordError {
         nct: None,
@@ -1006,11 +1028,16 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     let arm_groups = &p.arms_interventions_module.arm_groups;
     let design = design(dm, arm_groups.len());
     let design_note = design_note(dm);
-    let enrolment = dm
-        .enrollment_info
-        .as_ref()
-        .and_then(|e| text(&e.count))
-        .and_then(|c| c.parse::<u32>().ok());
+    let enrolment = match dm.enrollment_info.as_ref().and_then(|e| text(&e.count)) {
+        None => None,
+        Some(c) => Some(enrolment_count(c).map_err(|why| RecordError {
+            nct: Some(nct.clone()),
+            message: format!(
+                "protocolSection.designModule.enrollmentInfo.count {:?} {why}",
+                crate::text::clean(c)
+            ),
+        })?),
+    };
 
     // Where.
     let countries = p.contacts_locations_module.countries.clone();
