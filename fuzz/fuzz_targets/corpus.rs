@@ -1,0 +1,8 @@
+//! AFL++ target: `fuzz/run.sh corpus`. The checks are in `src/lib.rs`, shared with
+//! `tests/fuzz_regressions.rs`, which replays every kept input in CI.
+
+fn main() {
+    afl::fuzz!(|data: &[u8]| {
+        evidex_fuzz::corpus(data);
+    });
+}
