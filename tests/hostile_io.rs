@@ -201,6 +201,16 @@ fn an_imported_date_with_an_escape_is_inert_in_search() {
     }
 }
 
+/// Runs a bash `script` with the binary as `$0` and `arg` as `$1` (redirections, pipes and
+/// limits are the shell's to set up).
+#[cfg(unix)]
+fn shell(script: &str, arg: &str) -> std::process::Output {
+    Command::new("bash")
+        .args(["-c", script, BIN, arg])
+        .output()
+        .expect("bash runs")
+}
+
 #[cfg(unix)]
 mod writes {
     use super::*;
@@ -277,15 +287,10 @@ mod writes {
     fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "c.json", "{\"trials\": []}");
-        let o = Command::new("bash")
-            .args([
-                "-c",
-                "trap '' XFSZ; ulimit -f 8; exec \"$0\" gen-corpus --trials 2000 -o \"$1\"",
-            ])
-            .arg(BIN)
-            .arg(&p)
-            .output()
-            .unwrap();
+        let o = shell(
+            "trap '' XFSZ; ulimit -f 8; exec \"$0\" gen-corpus --trials 2000 -o \"$1\"",
+            p.to_str().unwrap(),
+        );
         assert_eq!(
             o.status.code(),
             Some(2),
@@ -311,12 +316,7 @@ mod writes {
             "\"$0\" gen-corpus --trials 5000 | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
             "\"$0\" gen-corpus --trials 3 >&-",
         ] {
-            let o = Command::new("bash")
-                .args(["-c", script])
-                .arg(BIN)
-                .arg(fixtures)
-                .output()
-                .unwrap();
+            let o = shell(script, fixtures);
             assert_eq!(
                 o.status.code(),
                 Some(2),
@@ -325,14 +325,10 @@ mod writes {
             );
         }
         // Human output may still end quietly on a closed pipe.
-        let o = Command::new("bash")
-            .args([
-                "-c",
-                "\"$0\" search a | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}",
-            ])
-            .arg(BIN)
-            .output()
-            .unwrap();
+        let o = shell(
+            "\"$0\" search a | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}",
+            "",
+        );
         assert_eq!(o.status.code(), Some(0));
     }
 }
