@@ -44,8 +44,8 @@ fn main() -> ExitCode {
         }
         Some(cmd) => match cli::run(cmd, &global) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) if e.message.is_empty() => ExitCode::from(e.code),
-            Err(e) => fail(e.code, &e.message),
+            Err(e) if e.is_silent() => ExitCode::from(e.exit_code()),
+            Err(e) => fail(e.exit_code(), &e.to_string()),
         },
     }
 }

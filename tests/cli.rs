@@ -153,6 +153,16 @@ fn show_resolves_a_query_and_prints_json() {
 }
 
 #[test]
+fn show_json_keeps_a_therapys_own_kind_beside_the_record_kind() {
+    let o = evidex(&["show", "tace", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["kind"], "therapy");
+    assert_eq!(v["therapy_kind"], "procedure");
+    assert!(v["resolved"]["trials"][0]["evidence_level"].is_u64());
+}
+
+#[test]
 fn show_nothing_exits_1_with_a_hint() {
     let o = evidex(&["show", "zzzzqqqqxxxx"]);
     assert_eq!(o.status.code(), Some(1));

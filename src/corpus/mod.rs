@@ -147,6 +147,15 @@ impl Corpus {
         Corpus::from_bytes(Path::new(BUNDLED_NAME), BUNDLED.to_vec())
     }
 
+    /// The corpus a command or the browser opens: the file given (`--corpus`), else the bundled
+    /// corpus. The one place that choice is made.
+    pub fn open_or_bundled(path: Option<&Path>) -> Result<Corpus, LoadError> {
+        match path {
+            Some(p) => Corpus::open(p),
+            None => Corpus::bundled(),
+        }
+    }
+
     /// Loads and validates a corpus file.
     pub fn open(path: &Path) -> Result<Corpus, LoadError> {
         let (file, text) = load::read_file(path)?;

@@ -5,12 +5,11 @@
 //! linking therapies and diseases by name. [`Importer`] drives both over files and keeps the
 //! [`Report`]: each study is imported, updated or skipped, and every skipped study or unreadable
 //! file is reported with its file and position, never silently dropped. Nothing here prints;
-//! the CLI prints the report.
+//! the CLI prints the report (`crate::cli::import`).
 //!
 //! Each study is validated on its own (with the rules of [`crate::corpus::validate`]) before it
 //! is merged, so one odd record cannot make the whole output invalid.
 
-mod cmd;
 pub mod conditions;
 pub mod ctgov;
 pub mod merge;
@@ -23,7 +22,6 @@ use crate::corpus::CorpusFile;
 use crate::corpus::load::decode;
 use crate::corpus::validate::{self, Severity};
 
-pub use cmd::ctgov as ctgov_command;
 pub use merge::Added;
 
 /// One line of the report.

@@ -442,10 +442,7 @@ fn spawn_loader(path: Option<PathBuf>, tx: Sender<Msg>) {
     let _ = std::thread::Builder::new()
         .name("evidex-load".into())
         .spawn(move || {
-            let loaded = match path {
-                Some(p) => Corpus::open(&p),
-                None => Corpus::bundled(),
-            };
+            let loaded = Corpus::open_or_bundled(path.as_deref());
             let ev = loaded.map(|c| Arc::new(search::engine(Arc::new(c))));
             let _ = tx.send(Msg::App(Event::Loaded(ev)));
         });

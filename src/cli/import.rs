@@ -1,4 +1,4 @@
-//! The `evidex import` command: reads registry files, merges them into a corpus, writes the
+//! `evidex import`: reads registry files, merges them into a corpus, writes the
 //! corpus (to a file atomically, or to stdout) and reports to stderr.
 //!
 //! Exit status: 0 when every study imported; 2 when any study was skipped or any file could
@@ -8,11 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Event, Importer};
-use crate::cli::{CliError, Out};
+use super::{CliError, Out};
 use crate::corpus::validate::{self, Severity};
 use crate::corpus::{Corpus, CorpusFile};
 use crate::fsio::write_output;
+use crate::import::{Event, Importer};
 use crate::text::clean;
 
 /// Above this many imported studies, the per-study lines are left out and only the summary,
@@ -45,16 +45,13 @@ fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
                     .iter()
                     .map(|u| format!("  {}", clean(&u.display_in(p).to_string())))
                     .collect();
-                return Err(CliError::new(
-                    2,
-                    format!(
-                        "{}: holds {} field(s) this version does not know; merging would drop \
-                         them, so nothing was written (rename or remove them, then merge):\n{}",
-                        clean(&p.display().to_string()),
-                        unknown.len(),
-                        list.join("\n")
-                    ),
-                ));
+                return Err(CliError::Input(format!(
+                    "{}: holds {} field(s) this version does not know; merging would drop \
+                     them, so nothing was written (rename or remove them, then merge):\n{}",
+                    clean(&p.display().to_string()),
+                    unknown.len(),
+                    list.join("\n")
+                )));
             }
             Ok(Corpus::build(p, file, Some(&text))?.to_file())
         }
@@ -66,7 +63,7 @@ fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
 }
 
 /// Runs `evidex import ctgov FILES [-o OUTPUT] [--merge CORPUS|bundled]`.
-pub fn ctgov(
+pub fn run(
     files: &[PathBuf],
     output: Option<&Path>,
     merge: Option<&Path>,
@@ -83,10 +80,10 @@ pub fn ctgov(
         }
     }
     if report.imported() + report.updated() == 0 {
-        return Err(CliError::new(
-            2,
-            format!("{}; nothing imported, no output written", report.summary()),
-        ));
+        return Err(CliError::Input(format!(
+            "{}; nothing imported, no output written",
+            report.summary()
+        )));
     }
     // Each study was validated before it was merged; this guards the merge itself.
     let errors: Vec<String> = validate::validate(&file, None)
@@ -95,21 +92,18 @@ pub fn ctgov(
         .map(|p| format!("  {}: {}", p.field, p.message))
         .collect();
     if !errors.is_empty() {
-        return Err(CliError::new(
-            2,
-            format!(
-                "the merged corpus would not validate, so nothing was written:\n{}",
-                errors.join("\n")
-            ),
-        ));
+        return Err(CliError::Input(format!(
+            "the merged corpus would not validate, so nothing was written:\n{}",
+            errors.join("\n")
+        )));
     }
     let json = serde_json::to_string_pretty(&file)
-        .map_err(|e| CliError::new(2, format!("cannot write the corpus as JSON: {e}")))?
+        .map_err(|e| CliError::Output(format!("cannot write the corpus as JSON: {e}")))?
         + "\n";
     let json = crate::text::json_safe(json);
     match output {
         Some(p) => write_output(p, json.as_bytes()).map_err(|e| {
-            CliError::new(2, format!("{}: cannot write the corpus: {e}", p.display()))
+            CliError::Output(format!("{}: cannot write the corpus: {e}", p.display()))
         })?,
         None => out.data("the corpus", json.as_bytes())?,
     }
@@ -117,7 +111,7 @@ pub fn ctgov(
         format!(" → {}", clean(&p.display().to_string()))
     });
     if report.has_failures() {
-        return Err(CliError::new(2, format!("{}{to}", report.summary())));
+        return Err(CliError::Input(format!("{}{to}", report.summary())));
     }
     eprintln!("{}{to}", report.summary());
     Ok(())

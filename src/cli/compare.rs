@@ -1,0 +1,41 @@
+//! `evidex compare`: 2–4 records side by side, as a table, Markdown, CSV or JSON.
+
+use super::{CliError, Format, Out, out_width, resolve_sure};
+use crate::corpus::{Lang, RecordRef};
+use crate::search::Engine;
+use crate::text::clean;
+use crate::{compare, export};
+
+/// Resolves each argument with confidence (saying on stderr what it resolved to), checks that
+/// the records may be compared, and prints the comparison in `format`.
+pub fn run(
+    engine: &Engine,
+    items: &[String],
+    format: Format,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let c = engine.corpus();
+    let mut records: Vec<RecordRef> = Vec::new();
+    for item in items {
+        let (r, how) = resolve_sure(engine, item, lang)?;
+        eprintln!(
+            "evidex: {:?} → {} ({}, {}; {how})",
+            clean(item),
+            clean(c.id_of(r)),
+            clean(c.name_of(r, lang)),
+            r.kind.label()
+        );
+        records.push(r);
+    }
+    compare::check(c, &records, lang)
+        .map_err(|e| CliError::Input(clean(&e.to_string()).into_owned()))?;
+    let cmp = compare::compare(c, &records, lang);
+    let text = match format {
+        Format::Table => export::table(&cmp, out_width()),
+        Format::Md => export::markdown(&cmp),
+        Format::Csv => export::csv(&cmp),
+        Format::Json => return out.json(export::json(&cmp) + "\n"),
+    };
+    out.print(&text)
+}

@@ -1,0 +1,67 @@
+//! How a command fails: one enum, each kind with its exit code.
+//!
+//! Exit codes (README.md, `evidex --help`): 0 success, 1 nothing matched or an argument names
+//! no record clearly, 2 bad input (a corpus, a query, an argument, a file) or output that could
+//! not be written.
+
+use crate::corpus::LoadError;
+
+/// A command's failure. `main` prints its message (sanitised) and exits with [`exit_code`].
+///
+/// [`exit_code`]: CliError::exit_code
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Nothing matched a query or an argument (exit 1).
+    #[error("{0}")]
+    NoMatch(String),
+    /// An argument could name several records, or none clearly (exit 1); the message lists
+    /// the candidates.
+    #[error("{0}")]
+    Ambiguous(String),
+    /// A corpus file that cannot be read or does not validate (exit 2).
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Bad input: a query, an argument, a file or a record (exit 2).
+    #[error("{0}")]
+    Input(String),
+    /// Output that could not be written whole (exit 2).
+    #[error("{0}")]
+    Output(String),
+    /// Standard output was closed by its reader (`evidex search x | head`): a normal end,
+    /// printed as nothing, exit 0.
+    #[error("standard output closed")]
+    ClosedPipe,
+}
+
+impl CliError {
+    /// The process exit code for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::ClosedPipe => 0,
+            CliError::NoMatch(_) | CliError::Ambiguous(_) => 1,
+            CliError::Load(_) | CliError::Input(_) | CliError::Output(_) => 2,
+        }
+    }
+
+    /// Whether `main` prints nothing for it.
+    pub fn is_silent(&self) -> bool {
+        matches!(self, CliError::ClosedPipe)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_documented_table() {
+        assert_eq!(CliError::ClosedPipe.exit_code(), 0);
+        assert!(CliError::ClosedPipe.is_silent());
+        assert_eq!(CliError::NoMatch("x".into()).exit_code(), 1);
+        assert_eq!(CliError::Ambiguous("x".into()).exit_code(), 1);
+        assert_eq!(CliError::Input("x".into()).exit_code(), 2);
+        assert_eq!(CliError::Output("x".into()).exit_code(), 2);
+        assert!(!CliError::Input("x".into()).is_silent());
+        assert_eq!(CliError::Input("bad query".into()).to_string(), "bad query");
+    }
+}

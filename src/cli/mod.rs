@@ -1,0 +1,155 @@
+//! The command line: argument definitions and the non-interactive commands.
+//!
+//! Every command runs on the same library code as the TUI: `search` on [`crate::search`],
+//! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`],
+//! `import` on [`crate::import`]. The library never prints; this module does. Commands return a
+//! [`CliError`], whose kind decides the exit code, instead of printing fatal errors themselves;
+//! `main` prints it. Output goes through [`Out`], which treats a closed pipe
+//! (`evidex search x | head`) as a normal end, not a panic.
+//!
+//! - [`args`]: every command and option, as clap parses them.
+//! - [`error`]: [`CliError`] and its exit codes.
+//! - [`out`]: standard output and the width of human output.
+//! - [`resolve`]: from an argument to one record.
+//! - [`search`], [`show`], [`compare`], [`import`]: one command each; `validate` and
+//!   `gen-corpus` are short enough to live here.
+
+pub mod args;
+pub mod compare;
+pub mod error;
+pub mod import;
+pub mod out;
+pub mod resolve;
+pub mod search;
+pub mod show;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use args::{Cli, Command, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry};
+pub use error::CliError;
+pub use out::{Out, out_width};
+pub use resolve::{How, resolve, resolve_sure};
+pub use show::resolved_json;
+
+use crate::corpus::{Corpus, Lang, Severity};
+use crate::search::Engine;
+use crate::text::clean;
+
+/// Runs a non-interactive command.
+pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
+    let lang: Lang = global.lang.into();
+    let mut out = Out::new();
+    match cmd {
+        Command::Validate { path } => {
+            validate(path.as_deref().or(global.corpus.as_deref()), &mut out)
+        }
+        Command::Import {
+            registry: Registry::Ctgov,
+            files,
+            output,
+            merge,
+        } => import::run(&files, output.as_deref(), merge.as_deref(), &mut out),
+        Command::GenCorpus {
+            trials,
+            seed,
+            output,
+        } => gen_corpus(trials as usize, seed, output.as_deref(), &mut out),
+        Command::Search { query, json, limit } => {
+            let engine = engine(global)?;
+            search::run(&engine, &query.join(" "), json, limit, lang, &mut out)
+        }
+        Command::Show { id_or_query, json } => {
+            let engine = engine(global)?;
+            let r = resolve(&engine, &id_or_query.join(" "))?;
+            show::run(engine.corpus(), r, json, lang, &mut out)
+        }
+        Command::Compare { items, format } => {
+            let engine = engine(global)?;
+            compare::run(&engine, &items, format, lang, &mut out)
+        }
+    }
+}
+
+/// JSON for scripts, pretty-printed with a final newline.
+fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| CliError::Output(format!("cannot write JSON: {e}")))
+}
+
+/// The search engine over the corpus the options name, with a one-line reminder on stderr
+/// when a user's file loaded with warnings (the bundled corpus's are known and flagged in its
+/// records).
+fn engine(global: &Global) -> Result<Engine, CliError> {
+    let corpus = Corpus::open_or_bundled(global.corpus.as_deref())?;
+    if let Some(path) = &global.corpus {
+        let n = corpus.warnings.len();
+        if n > 0 {
+            let path = path.display().to_string();
+            eprintln!(
+                "evidex: {}: {n} warning{}; `evidex validate {}` lists them",
+                clean(&path),
+                if n == 1 { "" } else { "s" },
+                clean(&path)
+            );
+        }
+    }
+    Ok(crate::search::engine(Arc::new(corpus)))
+}
+
+/// `evidex gen-corpus`: a synthetic corpus for benchmarks, to a file or standard output.
+fn gen_corpus(
+    trials: usize,
+    seed: u64,
+    output: Option<&Path>,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let file = crate::synthetic::corpus(trials, seed);
+    let text = crate::text::json_safe(
+        serde_json::to_string(&file)
+            .map_err(|e| CliError::Output(format!("cannot write the corpus: {e}")))?,
+    ) + "\n";
+    match output {
+        Some(path) => crate::fsio::write_output(path, text.as_bytes())
+            .map_err(|e| CliError::Output(format!("cannot write {}: {e}", path.display()))),
+        None => out.data("the corpus", text.as_bytes()),
+    }
+}
+
+/// `evidex validate`: every problem of a corpus, then a one-line summary.
+fn validate(path: Option<&Path>, out: &mut Out) -> Result<(), CliError> {
+    let name = path.unwrap_or(Path::new(crate::corpus::BUNDLED_NAME));
+    let corpus = Corpus::open_or_bundled(path)?;
+    let mut s = String::new();
+    for w in &corpus.warnings {
+        s.push_str(&format!("{}\n", w.display_in(name)));
+    }
+    let warnings = corpus
+        .warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Warning)
+        .count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    s.push_str(&format!(
+        "{}: valid: {} trials, {} therapies, {} diseases, {} sources, {} outcomes{}\n",
+        name.display(),
+        corpus.trials.len(),
+        corpus.therapies.len(),
+        corpus.diseases.len(),
+        corpus.sources.len(),
+        corpus
+            .trials
+            .iter()
+            .map(|t| t.outcomes.len())
+            .sum::<usize>(),
+        if warnings > 0 {
+            format!(", {warnings} warning{}", plural(warnings))
+        } else {
+            String::new()
+        }
+    ));
+    out.print(&s)
+}

@@ -1,0 +1,146 @@
+//! From a command-line argument to one record: an id, a registry id, an exact name, or a
+//! clear best match.
+
+use crate::corpus::{Kind, Lang, RecordRef};
+use crate::search::{self, Engine};
+use crate::text::clean;
+
+use super::CliError;
+
+/// An id, else the best match of a query.
+pub fn resolve(engine: &Engine, text: &str) -> Result<RecordRef, CliError> {
+    let c = engine.corpus();
+    if let Some(r) = c.resolve(text.trim()) {
+        return Ok(r);
+    }
+    let results = search::run(engine, text, 1)
+        .map_err(|e| CliError::Input(format!("bad query {text:?}: {e}")))?;
+    results.hits.first().map(|h| h.record).ok_or_else(|| {
+        CliError::NoMatch(format!(
+            "nothing matches {:?}; try `evidex search {}` to see what is there",
+            clean(text),
+            clean(text)
+        ))
+    })
+}
+
+/// How [`resolve_sure`] found a record.
+pub type How = &'static str;
+
+/// Folds a name for exact comparison: case and runs of spaces do not matter.
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Resolves one argument to one record with confidence: an id, a registry id (NCT…), an exact
+/// name or alias, or a clear best match (a name that starts with the query, with no other
+/// record matching as well). Anything else is an error with exit code 1 that lists the
+/// candidates, so that a typo never compares the wrong record.
+pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRef, How), CliError> {
+    let c = engine.corpus();
+    let t = text.trim();
+    if let Some(r) = c.resolve(t).or_else(|| c.resolve(&t.to_lowercase())) {
+        return Ok((r, "id"));
+    }
+    let candidates = |rs: &[RecordRef]| -> String {
+        rs.iter()
+            .map(|&r| {
+                format!(
+                    "\n  {}  {} ({})",
+                    clean(c.id_of(r)),
+                    clean(c.name_of(r, lang)),
+                    r.kind.label()
+                )
+            })
+            .collect()
+    };
+    let ambiguous = |rs: &[RecordRef], what: &str| {
+        CliError::Ambiguous(format!(
+            "{:?} {what}; name one by its id:{}",
+            clean(text),
+            candidates(rs)
+        ))
+    };
+    let trials = || (0..c.trials.len()).map(|i| (RecordRef::new(Kind::Trial, i), &c.trials[i]));
+    let by_registry: Vec<RecordRef> = trials()
+        .filter(|(_, tr)| tr.registry_ids.iter().any(|x| x.eq_ignore_ascii_case(t)))
+        .map(|(r, _)| r)
+        .collect();
+    match by_registry.len() {
+        0 => {}
+        1 => return Ok((by_registry[0], "registry id")),
+        _ => {
+            return Err(ambiguous(
+                &by_registry,
+                "is the registry id of several records",
+            ));
+        }
+    }
+    let q = fold(t);
+    let named = |names: &mut dyn Iterator<Item = &str>| {
+        for n in names {
+            if fold(n) == q {
+                return true;
+            }
+        }
+        false
+    };
+    let mut by_name: Vec<RecordRef> = Vec::new();
+    for (r, tr) in trials() {
+        if named(
+            &mut tr
+                .acronym
+                .iter()
+                .map(String::as_str)
+                .chain(tr.title.iter())
+                .chain(tr.aliases.iter().map(String::as_str)),
+        ) {
+            by_name.push(r);
+        }
+    }
+    for (i, th) in c.therapies.iter().enumerate() {
+        if named(&mut th.name.iter().chain(th.aliases.iter().map(String::as_str))) {
+            by_name.push(RecordRef::new(Kind::Therapy, i));
+        }
+    }
+    for (i, d) in c.diseases.iter().enumerate() {
+        if named(&mut d.name.iter().chain(d.aliases.iter().map(String::as_str))) {
+            by_name.push(RecordRef::new(Kind::Disease, i));
+        }
+    }
+    match by_name.len() {
+        0 => {}
+        1 => return Ok((by_name[0], "exact name")),
+        _ => return Err(ambiguous(&by_name, "is the name of several records")),
+    }
+    let results = search::run(engine, text, 5).map_err(|e| {
+        CliError::Input(format!(
+            "bad query {:?}: {}",
+            clean(text),
+            clean(&e.to_string())
+        ))
+    })?;
+    let hits = &results.hits;
+    let Some(best) = hits.first() else {
+        return Err(CliError::NoMatch(format!(
+            "nothing matches {:?}; try `evidex search {}` to see what is there",
+            clean(text),
+            clean(text)
+        )));
+    };
+    // Tier 0 is an exact id or name, 1 a name that starts with the query.
+    let clear = best.tier <= 1 && hits.get(1).is_none_or(|h| h.tier > best.tier);
+    if clear {
+        return Ok((best.record, "best match"));
+    }
+    let rs: Vec<RecordRef> = hits.iter().map(|h| h.record).collect();
+    let what = if best.tier <= 1 {
+        "matches several records as well"
+    } else {
+        "names no record clearly (only partial matches)"
+    };
+    Err(ambiguous(&rs, what))
+}
