@@ -1,0 +1,328 @@
+//! Side-by-side comparison of 2–4 records as pure data: columns, rows grouped by what they
+//! measure, the best value of each row, and the caveats that must travel with it.
+//!
+//! The TUI draws a [`Comparison`]; `evidex compare` prints the same one through
+//! [`crate::export`]. Nothing here knows about terminals or file formats.
+//!
+//! Rows are grouped by a typed [`Group`]: the study and therapy facts, then, per endpoint,
+//! one group per way of measuring it ([`Statistic`]: a median or other time, a rate at a time
+//! point, an amount) and one for its hazard ratio, so that a 4-year survival rate and a median
+//! survival never share a header. ★ ([`Cell::best`]) marks the best value of a row only among
+//! columns that measure the same thing in the same kind of population (a shared disease, the
+//! whole trial population rather than a subgroup).
+//!
+//! - [`measure`]: what a figure measures ([`Group`], [`Statistic`]).
+//! - [`endpoints`]: which outcome of a trial fills a row; the endpoints a set of trials shares.
+//! - `populations`: which columns may be starred against each other.
+//! - `rows`: the rows of each group.
+//! - [`charts`]: the forest plot's and the bar chart's data.
+//! - [`evidence`]: the studies of a therapy, and its role in each.
+
+pub mod charts;
+pub mod endpoints;
+pub mod evidence;
+pub mod measure;
+mod populations;
+mod rows;
+
+use serde::Serialize;
+
+use crate::corpus::{Corpus, Kind, Lang, RecordRef, Trial};
+use crate::present;
+
+pub use charts::{Bar, Chart, ForestRow, bars, chart_choices, forest};
+pub use endpoints::{endpoints, hr_outcome, measures, outcome_for, outcome_in};
+pub use evidence::{Evidence, Role, evidence, role_in};
+pub use measure::{Group, Statistic, measure_of};
+use populations::Populations;
+use rows::{endpoint_rows, study_rows, therapy_rows};
+
+pub const MAX_COLUMNS: usize = 4;
+
+pub const CROSS_TRIAL: &str = "Cross-trial comparison: populations, designs and follow-up differ; differences are not tested.";
+
+pub const COMPUTED: &str =
+    "Differences are computed by evidex from the reported figures, not reported by the sources.";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub id: String,
+    pub kind: &'static str,
+    pub title: String,
+    /// Weaker-evidence label shown in the header: `single-arm`, `retrospective`, `planned`.
+    pub caution: Option<String>,
+    pub flags: Vec<String>,
+    /// Disease ids the column is about (a trial's diseases).
+    #[serde(skip)]
+    pub diseases: Vec<String>,
+    #[serde(skip)]
+    pub record: RecordRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    pub text: String,
+    /// The best value of its row.
+    pub best: bool,
+}
+
+impl Cell {
+    pub(crate) fn new(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            best: false,
+        }
+    }
+
+    /// Whether the cell holds no figure: not reported, or not applicable to its column.
+    pub fn is_blank(&self) -> bool {
+        self.text == NOT_REPORTED || self.text == NOT_APPLICABLE
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub group: Group,
+    /// The row's label within its group: `Design`, `experimental`, `HR (CI)`.
+    pub label: String,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// The label with its group, for formats without group headings:
+    /// `OS, median (months): experimental`.
+    pub fn field(&self) -> String {
+        match &self.group {
+            Group::Study | Group::Therapy | Group::Flags => self.label.clone(),
+            g => format!("{}: {}", g.title(), self.label),
+        }
+    }
+}
+
+/// What a caveat is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaveatKind {
+    /// The columns come from different studies.
+    CrossTrial,
+    /// The columns study different diseases.
+    CrossDisease,
+    /// One column's weaker evidence (its index).
+    Column { column: usize },
+    /// Figures evidex computed.
+    Computed,
+    /// How the compared records were chosen (a therapy's studies).
+    Selection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caveat {
+    #[serde(flatten)]
+    pub kind: CaveatKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    pub caveats: Vec<Caveat>,
+}
+
+/// Text for a field that does not apply to a column (a phase for a therapy).
+pub const NOT_APPLICABLE: &str = "—";
+/// Text for an endpoint a trial does not report.
+pub const NOT_REPORTED: &str = "not reported";
+/// Label of the row of differences, which evidex computes.
+pub const DIFFERENCE: &str = "difference (evidex)";
+
+/// Why a set of records cannot be compared side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotComparable {
+    TooFew,
+    TooMany,
+    Duplicate(String),
+    /// Records of different kinds, or of a kind without comparable fields.
+    Kinds(String),
+}
+
+impl std::fmt::Display for NotComparable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotComparable::TooFew => write!(f, "compare needs 2–{MAX_COLUMNS} records"),
+            NotComparable::TooMany => write!(f, "compare takes at most {MAX_COLUMNS} records"),
+            NotComparable::Duplicate(id) => {
+                write!(f, "{id} is named twice; compare distinct records")
+            }
+            NotComparable::Kinds(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Checks that `records` can be compared: 2–4 distinct trials, or 2–4 distinct therapies.
+/// A trial and a therapy share no rows, so a mixed set is refused with a message that says
+/// what to compare instead.
+pub fn check(c: &Corpus, records: &[RecordRef], lang: Lang) -> Result<(), NotComparable> {
+    if records.len() < 2 {
+        return Err(NotComparable::TooFew);
+    }
+    if records.len() > MAX_COLUMNS {
+        return Err(NotComparable::TooMany);
+    }
+    for (i, r) in records.iter().enumerate() {
+        if records[..i].contains(r) {
+            return Err(NotComparable::Duplicate(c.id_of(*r).to_string()));
+        }
+    }
+    let name = |r: RecordRef| format!("{} ({})", c.name_of(r, lang), c.id_of(r));
+    if let Some(&r) = records
+        .iter()
+        .find(|r| !matches!(r.kind, Kind::Trial | Kind::Therapy))
+    {
+        return Err(NotComparable::Kinds(format!(
+            "{} is a {}: compare trials with trials, or therapies with therapies",
+            name(r),
+            r.kind.label()
+        )));
+    }
+    let trial = records.iter().find(|r| r.kind == Kind::Trial);
+    let therapy = records.iter().find(|r| r.kind == Kind::Therapy);
+    if let (Some(&t), Some(&th)) = (trial, therapy) {
+        return Err(NotComparable::Kinds(format!(
+            "{} is a trial and {} a therapy: they share no rows. Compare trials with trials \
+             (a therapy's studies: `evidex show {}` lists them, `v` in the browser compares \
+             them), or therapies with therapies",
+            name(t),
+            name(th),
+            c.id_of(th)
+        )));
+    }
+    Ok(())
+}
+
+/// Builds the comparison of `records` (2–4 trials, or 2–4 therapies; see [`check`]) with
+/// names in `lang`.
+pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
+    let columns: Vec<Column> = records
+        .iter()
+        .map(|&r| {
+            let (caution, flags, diseases) = match r.kind {
+                Kind::Trial => {
+                    let t = c.trial(r.index);
+                    (
+                        present::caution_label(t),
+                        t.flags.clone(),
+                        t.diseases.clone(),
+                    )
+                }
+                Kind::Therapy => (
+                    None,
+                    Vec::new(),
+                    c.therapy(r.index)
+                        .indications
+                        .iter()
+                        .filter_map(|i| i.disease.clone())
+                        .collect(),
+                ),
+                _ => (None, Vec::new(), Vec::new()),
+            };
+            Column {
+                id: c.id_of(r).to_string(),
+                kind: r.kind.label(),
+                title: c.name_of(r, lang).to_string(),
+                caution,
+                flags,
+                diseases,
+                record: r,
+            }
+        })
+        .collect();
+    let trials: Vec<Option<&Trial>> = records
+        .iter()
+        .map(|r| (r.kind == Kind::Trial).then(|| c.trial(r.index)))
+        .collect();
+    let mut rows = Vec::new();
+    let any_trial = trials.iter().any(Option::is_some);
+    let any_other = trials.iter().any(Option::is_none);
+    let populations = Populations::new(c, &columns);
+
+    if any_trial {
+        study_rows(c, &trials, lang, &mut rows);
+        endpoint_rows(&trials, &populations, &mut rows);
+    }
+    if any_other {
+        therapy_rows(c, records, lang, &mut rows);
+    }
+    if columns.iter().any(|c| !c.flags.is_empty()) {
+        rows.push(Row {
+            group: Group::Flags,
+            label: "Flags".into(),
+            cells: columns
+                .iter()
+                .map(|c| {
+                    Cell::new(if c.flags.is_empty() {
+                        NOT_APPLICABLE.to_string()
+                    } else {
+                        format!("⚑ {}", c.flags.join(" ⚑ "))
+                    })
+                })
+                .collect(),
+        });
+    }
+
+    let mut caveats = Vec::new();
+    let distinct_trials = trials.iter().flatten().count();
+    if distinct_trials >= 2
+        || (any_trial && any_other)
+        || records.iter().filter(|r| r.kind == Kind::Therapy).count() >= 2
+    {
+        caveats.push(Caveat {
+            kind: CaveatKind::CrossTrial,
+            text: CROSS_TRIAL.to_string(),
+        });
+    }
+    if let Some(text) = populations.cross_disease(c, &columns, lang) {
+        caveats.push(Caveat {
+            kind: CaveatKind::CrossDisease,
+            text,
+        });
+    }
+    for (i, col) in columns.iter().enumerate() {
+        if let Some(caution) = &col.caution {
+            caveats.push(Caveat {
+                kind: CaveatKind::Column { column: i },
+                text: format!(
+                    "{}: {caution} — no randomised comparison behind its figures.",
+                    col.title
+                ),
+            });
+        }
+    }
+    if rows.iter().any(|r| r.label == DIFFERENCE) {
+        caveats.push(Caveat {
+            kind: CaveatKind::Computed,
+            text: COMPUTED.into(),
+        });
+    }
+    Comparison {
+        columns,
+        rows,
+        caveats,
+    }
+}
+
+/// The comparison the browser shows and exports: of `records`, or, when they are the studies
+/// [`evidence`] chose for a therapy, of those with the caveat that says which and why first.
+pub fn build(c: &Corpus, records: &[RecordRef], of_therapy: Option<u32>, lang: Lang) -> Comparison {
+    let mut cmp = compare(c, records, lang);
+    if let Some(i) = of_therapy {
+        let ev = evidence(c, i, lang);
+        if ev.records == records {
+            cmp.caveats.insert(0, ev.caveat);
+        }
+    }
+    cmp
+}
+
+#[cfg(test)]
+mod tests;
