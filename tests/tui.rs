@@ -850,3 +850,36 @@ fn a_keystroke_or_a_wheel_notch_builds_the_detail_at_most_once() {
     type_text(&mut s, "x");
     assert!(detail_builds() - before <= 1);
 }
+
+/// The comparison is derived data kept in the state: drawing the compare screen and scrolling
+/// it build none; switching tabs and endpoints builds no comparison either (only that chart's
+/// rows); switching the language builds one.
+#[test]
+fn drawing_and_scrolling_the_compare_screen_build_no_comparison() {
+    use evidex::compare::builds;
+    let mut s = compare_emerald_leap(120, 40);
+    let _ = render(&s);
+    for a in [
+        Action::Down,
+        Action::PageDown,
+        Action::Bottom,
+        Action::Up,
+        Action::Top,
+        Action::NextTab,
+        Action::NextEndpoint,
+        Action::PrevEndpoint,
+        Action::NextTab,
+        Action::NextEndpoint,
+        Action::NextTab,
+    ] {
+        let before = builds();
+        step(&mut s, a);
+        let _ = render(&s);
+        let _ = render(&s);
+        assert_eq!(builds() - before, 0, "{a:?} built the comparison again");
+    }
+    let before = builds();
+    step(&mut s, Action::ToggleLang);
+    let _ = render(&s);
+    assert_eq!(builds() - before, 1, "a new language builds one comparison");
+}

@@ -311,9 +311,20 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
     }
 }
 
+thread_local! {
+    static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many comparisons [`build`] has made on this thread: tests check that drawing and
+/// scrolling the compare screen build none (the TUI keeps the comparison in its state).
+pub fn builds() -> usize {
+    BUILDS.with(|n| n.get())
+}
+
 /// The comparison the browser shows and exports: of `records`, or, when they are the studies
 /// [`evidence`] chose for a therapy, of those with the caveat that says which and why first.
 pub fn build(c: &Corpus, records: &[RecordRef], of_therapy: Option<u32>, lang: Lang) -> Comparison {
+    BUILDS.with(|n| n.set(n.get() + 1));
     let mut cmp = compare(c, records, lang);
     if let Some(i) = of_therapy {
         let ev = evidence(c, i, lang);

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 
 use super::keymap::Context;
 use super::theme::ThemeName;
+use crate::compare::{self, Bar, Chart, Comparison, ForestRow, Group};
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::present;
 use crate::search::{Engine, Results};
@@ -137,6 +138,52 @@ pub struct State {
     /// The shown record's detail document and its layout, derived data kept here so that
     /// `update` and `view` read it instead of building it (see [`State::refresh_detail`]).
     pub detail_view: Option<Arc<DetailView>>,
+    /// The comparison on screen and its views' data, derived like `detail_view` (see
+    /// [`State::refresh_compare`]).
+    pub compare_view: Option<CompareView>,
+}
+
+/// The comparison on screen and the data its three views draw: the comparison and the
+/// charts' endpoint choices are built when the compared records or the language change, the
+/// chart of the chosen endpoint when the choice changes, and the table's layout when the
+/// terminal's size changes. `view` only reads it.
+#[derive(Debug)]
+pub struct CompareView {
+    pub records: Vec<RecordRef>,
+    pub of_therapy: Option<u32>,
+    pub lang: Lang,
+    pub comparison: Comparison,
+    /// Endpoints the forest plot can show (some column has a hazard ratio).
+    pub forest_choices: Vec<Group>,
+    /// Measures the bar chart can show.
+    pub bar_choices: Vec<Group>,
+    /// The chart of the chosen endpoint.
+    pub chart: Option<ChartData>,
+    /// The table laid out for the terminal's size.
+    pub table: Option<super::view::compare::TableLayout>,
+}
+
+/// The rows of one chart for one endpoint choice.
+#[derive(Debug)]
+pub enum ChartData {
+    Forest {
+        choice: usize,
+        rows: Vec<ForestRow>,
+    },
+    Bars {
+        choice: usize,
+        groups: Vec<(String, Vec<Bar>)>,
+    },
+}
+
+impl CompareView {
+    /// The endpoint choices of a chart.
+    pub fn choices(&self, chart: Chart) -> &[Group] {
+        match chart {
+            Chart::Forest => &self.forest_choices,
+            Chart::Bars => &self.bar_choices,
+        }
+    }
 }
 
 /// A detail document laid out at a width: built once per record, language and pane width.
@@ -187,6 +234,7 @@ impl State {
             quit: false,
             theme: ThemeName::default(),
             detail_view: None,
+            compare_view: None,
         }
     }
 
@@ -221,6 +269,96 @@ impl State {
             }
             _ => None,
         };
+    }
+
+    /// Brings the compare view up to date with the compared records, the language, the chart
+    /// and endpoint chosen and the terminal's size, building only what changed. `update` calls
+    /// it with [`State::refresh_detail`].
+    pub fn refresh_compare(&mut self) {
+        if self.screen != Screen::Compare || self.compare.records.is_empty() {
+            self.compare_view = None;
+            return;
+        }
+        let Some(c) = self.engine().cloned() else {
+            return;
+        };
+        let c = c.corpus();
+        let key = (&self.compare.records, self.compare.of_therapy, self.lang);
+        let current = self
+            .compare_view
+            .as_ref()
+            .is_some_and(|v| (&v.records, v.of_therapy, v.lang) == key);
+        if !current {
+            let records = self.compare.records.clone();
+            self.compare_view = Some(CompareView {
+                comparison: compare::build(c, &records, self.compare.of_therapy, self.lang),
+                forest_choices: compare::chart_choices(c, &records, Chart::Forest),
+                bar_choices: compare::chart_choices(c, &records, Chart::Bars),
+                records,
+                of_therapy: self.compare.of_therapy,
+                lang: self.lang,
+                chart: None,
+                table: None,
+            });
+        }
+        let (tab, endpoint, lang, size) = (
+            self.compare.tab,
+            self.compare.endpoint,
+            self.lang,
+            (self.width, self.height),
+        );
+        let Some(v) = self.compare_view.as_mut() else {
+            return;
+        };
+        let chart = match tab {
+            Tab::Table => None,
+            Tab::Forest => Some(Chart::Forest),
+            Tab::Bars => Some(Chart::Bars),
+        };
+        if let Some(chart) = chart {
+            let n = v.choices(chart).len().max(1);
+            let choice = endpoint % n;
+            let have = match (&v.chart, chart) {
+                (Some(ChartData::Forest { choice: i, .. }), Chart::Forest)
+                | (Some(ChartData::Bars { choice: i, .. }), Chart::Bars) => Some(*i),
+                _ => None,
+            };
+            if have != Some(choice) {
+                let group = v.choices(chart).get(choice).cloned();
+                v.chart = Some(match chart {
+                    Chart::Forest => ChartData::Forest {
+                        choice,
+                        rows: group
+                            .as_ref()
+                            .and_then(Group::endpoint)
+                            .map(|ep| compare::forest(c, &v.records, ep, lang))
+                            .unwrap_or_default(),
+                    },
+                    Chart::Bars => ChartData::Bars {
+                        choice,
+                        groups: group
+                            .map(|g| compare::bars(c, &v.records, &g, lang))
+                            .unwrap_or_default(),
+                    },
+                });
+            }
+        }
+        if v.table.as_ref().map(|t| t.size) != Some(size) {
+            v.table = Some(super::view::compare::TableLayout::new(
+                &v.comparison,
+                size.0,
+                size.1,
+            ));
+        }
+    }
+
+    /// The compare view if it is current for the compared records and language.
+    pub fn compare_view(&self) -> Option<&CompareView> {
+        let v = self.compare_view.as_ref()?;
+        (v.records == self.compare.records
+            && v.of_therapy == self.compare.of_therapy
+            && v.lang == self.lang)
+            .then_some(v)
     }
 
     /// The detail view if it is current for the record shown.

@@ -32,6 +32,7 @@ pub enum Effect {
 pub fn handle(s: &mut State, ev: Event) -> Vec<Effect> {
     let effects = handle_event(s, ev);
     s.refresh_detail();
+    s.refresh_compare();
     effects
 }
 
@@ -140,8 +141,10 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     // The detail view is current before the action reads it and after it changes what is
     // shown; each refresh builds only when the record, language or width changed.
     s.refresh_detail();
+    s.refresh_compare();
     let effects = apply(s, a);
     s.refresh_detail();
+    s.refresh_compare();
     effects
 }
 
@@ -548,13 +551,12 @@ fn compare(s: &mut State, a: Action) -> Vec<Effect> {
         Tab::Forest => crate::compare::Chart::Forest,
         _ => crate::compare::Chart::Bars,
     };
-    let n_endpoints = s.corpus().map_or(0, |c| {
-        crate::compare::chart_choices(c, &s.compare.records, chart).len()
-    });
+    let view = s.compare_view();
+    let n_endpoints = view.map_or(0, |v| v.choices(chart).len());
     let max_scroll = match (a, s.compare.tab) {
-        (Action::Down | Action::PageDown | Action::Bottom, Tab::Table) => {
-            super::view::compare::max_scroll(s)
-        }
+        (Action::Down | Action::PageDown | Action::Bottom, Tab::Table) => view
+            .and_then(|v| v.table.as_ref())
+            .map_or(0, |t| t.max_scroll()),
         _ => usize::MAX / 2,
     };
     let cmp = &mut s.compare;

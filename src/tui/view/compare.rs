@@ -7,19 +7,18 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::compare::{self, CaveatKind, Chart, Comparison, Group};
-use crate::corpus::Corpus;
+use crate::compare::{CaveatKind, Chart, Comparison, Group};
 use crate::export;
 use crate::export::BEST;
 use crate::present::Role;
 use crate::text::{clean, fit, truncate, width, wrap};
-use crate::tui::state::{State, Tab};
+use crate::tui::state::{ChartData, CompareView, State, Tab};
 use crate::tui::theme::Theme;
 
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
-    let Some(c) = s.corpus() else { return };
+    let Some(v) = s.compare_view() else { return };
+    let Some(layout) = &v.table else { return };
     let area = f.area();
-    let cmp = compare::build(c, &s.compare.records, s.compare.of_therapy, s.lang);
 
     // Tabs.
     let mut tabs = vec![Span::styled(" Compare ", theme.role(Role::Title))];
@@ -43,17 +42,17 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
 
     // Caveats: every one `evidex compare` prints, in full when they fit in a third of the
     // screen; else one line each, cut with `…`, and in full at the end of the table.
-    let (banner, body) = body_area(&cmp, area.width, area.height);
-    for (y, (l, role)) in (1..).zip(&banner.lines) {
+    let body = layout.body;
+    for (y, (l, role)) in (1..).zip(&layout.banner.lines) {
         f.render_widget(
             Paragraph::new(Span::styled(l.clone(), theme.role(*role))),
             Rect::new(0, y, area.width, 1),
         );
     }
     match s.compare.tab {
-        Tab::Table => table(s, &cmp, banner.cut, f, body, theme),
-        Tab::Forest => forest(s, c, f, body, theme),
-        Tab::Bars => bars(s, c, f, body, theme),
+        Tab::Table => table(s, layout, f, body, theme),
+        Tab::Forest => forest(s, v, f, body, theme),
+        Tab::Bars => bars(s, v, f, body, theme),
     }
     // Status line.
     let status = match &s.status {
@@ -79,6 +78,7 @@ fn truncate_span(s: Span<'static>, w: usize) -> Span<'static> {
 }
 
 /// The caveat banner laid out for a terminal, and whether it had to cut caveats.
+#[derive(Debug)]
 struct Banner {
     lines: Vec<(String, Role)>,
     cut: bool,
@@ -286,37 +286,56 @@ fn body_area(cmp: &Comparison, width: u16, height: u16) -> (Banner, Rect) {
     (banner, body)
 }
 
-/// How far the table can scroll at the state's terminal size: `update` clamps to it, so that
-/// after End the first ↑ moves at once.
-pub fn max_scroll(s: &State) -> usize {
-    let Some(c) = s.corpus() else { return 0 };
-    let cmp = compare::build(c, &s.compare.records, s.compare.of_therapy, s.lang);
-    let (banner, body) = body_area(&cmp, s.width, s.height);
-    let (header, lines) = table_text(&cmp, banner.cut, body.width, body.height);
-    let visible = (body.height.saturating_sub(2) as usize).saturating_sub(header.len());
-    lines.len().saturating_sub(visible)
+/// The compare screen laid out for a terminal size: the caveat banner, the body below it, and
+/// the table's fixed header and scrolling lines. Kept in the state's
+/// [`crate::tui::state::CompareView`], rebuilt only when the size or the comparison changes.
+#[derive(Debug)]
+pub struct TableLayout {
+    /// The terminal size it was laid out for.
+    pub size: (u16, u16),
+    banner: Banner,
+    body: Rect,
+    header: Vec<TextLine>,
+    lines: Vec<TextLine>,
 }
 
-fn styled(line: TextLine, theme: &Theme) -> Line<'static> {
+impl TableLayout {
+    pub fn new(cmp: &Comparison, width: u16, height: u16) -> TableLayout {
+        let (banner, body) = body_area(cmp, width, height);
+        let (header, lines) = table_text(cmp, banner.cut, body.width, body.height);
+        TableLayout {
+            size: (width, height),
+            banner,
+            body,
+            header,
+            lines,
+        }
+    }
+
+    /// Lines of the table the body shows at once, below the header.
+    fn visible(&self) -> usize {
+        (self.body.height.saturating_sub(2) as usize).saturating_sub(self.header.len())
+    }
+
+    /// How far the table can scroll: `update` clamps to it, so that after End the first ↑
+    /// moves at once.
+    pub fn max_scroll(&self) -> usize {
+        self.lines.len().saturating_sub(self.visible())
+    }
+}
+
+fn styled(line: &TextLine, theme: &Theme) -> Line<'static> {
     Line::from(
-        line.into_iter()
-            .map(|(t, r)| Span::styled(t, theme.role(r)))
+        line.iter()
+            .map(|(t, r)| Span::styled(t.clone(), theme.role(*r)))
             .collect::<Vec<_>>(),
     )
 }
 
-fn table(
-    s: &State,
-    cmp: &Comparison,
-    caveats_below: bool,
-    f: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-) {
-    let (header, lines) = table_text(cmp, caveats_below, area.width, area.height);
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let visible = inner_h.saturating_sub(header.len());
-    let max_scroll = lines.len().saturating_sub(visible);
+fn table(s: &State, layout: &TableLayout, f: &mut Frame, area: Rect, theme: &Theme) {
+    let (header, lines) = (&layout.header, &layout.lines);
+    let visible = layout.visible();
+    let max_scroll = layout.max_scroll();
     let scroll = s.compare.scroll.min(max_scroll);
     let mut block = Block::default()
         .borders(Borders::ALL)
@@ -336,16 +355,16 @@ fn table(
     let inner = block.inner(area);
     f.render_widget(block, area);
     let shown: Vec<Line> = header
-        .into_iter()
-        .chain(lines.into_iter().skip(scroll).take(visible))
+        .iter()
+        .chain(lines.iter().skip(scroll).take(visible))
         .map(|l| styled(l, theme))
         .collect();
     f.render_widget(Paragraph::new(shown), inner);
 }
 
-/// What the chart of the current tab shows, and the choices it has.
-fn chart_choice(s: &State, c: &Corpus, chart: Chart) -> (Vec<Group>, usize) {
-    let choices = compare::chart_choices(c, &s.compare.records, chart);
+/// The choices of a chart and which one is shown.
+fn chart_choice(s: &State, v: &CompareView, chart: Chart) -> (Vec<Group>, usize) {
+    let choices = v.choices(chart).to_vec();
     let i = s.compare.endpoint % choices.len().max(1);
     (choices, i)
 }
@@ -382,19 +401,21 @@ fn log_x(v: f64, lo: f64, hi: f64, w: usize) -> usize {
     ((t * (w.saturating_sub(1)) as f64).round().max(0.0) as usize).min(w.saturating_sub(1))
 }
 
-fn forest(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
         .title(" Hazard ratios (log scale) ");
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let (choices, i) = chart_choice(s, c, Chart::Forest);
+    let (choices, i) = chart_choice(s, v, Chart::Forest);
     let mut lines = vec![
         endpoint_line(&choices, i, Chart::Forest, inner.width as usize, theme),
         Line::default(),
     ];
-    let Some(ep) = choices.get(i).and_then(Group::endpoint) else {
+    let (Some(_), Some(ChartData::Forest { rows, .. })) =
+        (choices.get(i).and_then(Group::endpoint), &v.chart)
+    else {
         lines.push(Line::from(Span::styled(
             "No compared trial reports a hazard ratio.",
             theme.dim(),
@@ -402,7 +423,6 @@ fn forest(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         f.render_widget(Paragraph::new(lines), inner);
         return;
     };
-    let rows = compare::forest(c, &s.compare.records, ep, s.lang);
     let w = inner.width as usize;
     let name_w = (w / 5).clamp(8, 20);
     let label_w = rows
@@ -423,7 +443,7 @@ fn forest(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     }
     let (lo, hi) = ((lo / 1.25).max(0.01), (hi * 1.25).min(100.0));
     let one = log_x(1.0, lo, hi, plot_w);
-    for r in &rows {
+    for r in rows {
         let mut cells: Vec<char> = vec![' '; plot_w];
         cells[one] = '│';
         let mut text = Span::styled(fit(&clean(&r.label), label_w), Style::new());
@@ -494,18 +514,18 @@ fn forest(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn bars(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let (choices, i) = chart_choice(s, c, Chart::Bars);
+    let (choices, i) = chart_choice(s, v, Chart::Bars);
     let mut lines = vec![
         endpoint_line(&choices, i, Chart::Bars, inner.width as usize, theme),
         Line::default(),
     ];
-    let Some(group) = choices.get(i) else {
+    let (Some(group), Some(ChartData::Bars { groups, .. })) = (choices.get(i), &v.chart) else {
         lines.push(Line::from(Span::styled(
             "The compared records report no endpoint.",
             theme.dim(),
@@ -514,7 +534,6 @@ fn bars(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         return;
     };
     let ep = group.endpoint().unwrap_or_default();
-    let groups = compare::bars(c, &s.compare.records, group, s.lang);
     for l in wrap(&clean(&group.title()), inner.width as usize) {
         lines.push(Line::from(Span::styled(l, theme.role(Role::Heading))));
     }
@@ -526,7 +545,7 @@ fn bars(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         .map(|b| b.value)
         .fold(0.0f64, f64::max);
     let bar_w = w.saturating_sub(label_w + 2 + 18).max(4);
-    for (title, bars) in &groups {
+    for (title, bars) in groups {
         lines.push(Line::from(Span::styled(
             clean(title).into_owned(),
             theme.role(Role::Title),
