@@ -4,7 +4,7 @@
 //! Markdown, CSV and the table pass every string through [`crate::text::clean`]; JSON is
 //! escaped by serde_json instead, so scripts get the data unchanged.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::compare::{Cell, Comparison, Group, Row};
 use crate::fsio;
@@ -13,7 +13,9 @@ use crate::text::{clean, fit, width, wrap};
 /// The marker that goes with bold for the best value (never colour alone).
 pub const BEST: &str = "★";
 
-fn cell_text(c: &Cell) -> String {
+/// A cell as every table shows it (the browser's and the exports'): its text, sanitised,
+/// with [`BEST`] after the best value of its row.
+pub fn cell_text(c: &Cell) -> String {
     let t = clean(&c.text);
     if c.best {
         format!("{t} {BEST}")
@@ -236,7 +238,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// tells the user where they are, and says so when an earlier export of the same comparison
 /// was replaced. The CSV file starts with a byte-order mark, so that spreadsheets read it as
 /// UTF-8 (Chinese names included).
-pub fn write_files(cmp: &Comparison, dir: &Path) -> Result<String, String> {
+pub fn write_files(cmp: &Comparison, dir: &Path) -> Result<Exported, ExportError> {
     let stem = file_stem(cmp);
     let md = dir.join(format!("{stem}.md"));
     let csv_path = dir.join(format!("{stem}.csv"));
@@ -244,22 +246,49 @@ pub fn write_files(cmp: &Comparison, dir: &Path) -> Result<String, String> {
     let md_text = markdown(cmp);
     let csv_text = format!("\u{feff}{}", csv(cmp));
     let files: [(&Path, &[u8]); 2] = [(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
-    fsio::write_all_or_none(&files).map_err(|(i, e)| {
-        format!(
-            "export failed, no file written: {}: {e}",
-            files[i].0.display()
-        )
+    fsio::write_all_or_none(&files).map_err(|(i, source)| ExportError {
+        path: files[i].0.to_path_buf(),
+        source,
     })?;
-    Ok(format!(
-        "exported {} and {}{}",
-        md.display(),
-        csv_path.file_name().unwrap_or_default().to_string_lossy(),
-        if replaced {
-            " (replaced the earlier export of this comparison)"
-        } else {
-            ""
-        }
-    ))
+    Ok(Exported {
+        markdown: md,
+        csv: csv_path,
+        replaced,
+    })
+}
+
+/// The files an export wrote. Its `Display` is the line that tells the user where they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub markdown: PathBuf,
+    pub csv: PathBuf,
+    /// An earlier export of the same comparison was replaced.
+    pub replaced: bool,
+}
+
+impl std::fmt::Display for Exported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exported {} and {}{}",
+            self.markdown.display(),
+            self.csv.file_name().unwrap_or_default().to_string_lossy(),
+            if self.replaced {
+                " (replaced the earlier export of this comparison)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// An export that wrote nothing: the file that could not be written, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("export failed, no file written: {}: {source}", path.display())]
+pub struct ExportError {
+    pub path: PathBuf,
+    #[source]
+    pub source: fsio::WriteError,
 }
 
 #[cfg(test)]
@@ -300,9 +329,9 @@ mod tests {
             .collect();
         let c = crate::compare::compare(&corpus, &records, crate::corpus::Lang::En);
         let first = write_files(&c, dir.path()).unwrap();
-        assert!(!first.contains("replaced"), "{first}");
+        assert!(!first.replaced && !first.to_string().contains("replaced"));
         let second = write_files(&c, dir.path()).unwrap();
-        assert!(second.contains("replaced"), "{second}");
+        assert!(second.replaced && second.to_string().contains("replaced"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

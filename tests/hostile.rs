@@ -523,13 +523,17 @@ fn export_errors_are_reported_not_ignored() {
         .map(|id| c.resolve(id).unwrap())
         .collect();
     let cmp = evidex::compare::compare(c, &records, Lang::En);
-    let err = evidex::export::write_files(&cmp, Path::new("/nonexistent/dir")).unwrap_err();
+    let err = evidex::export::write_files(&cmp, Path::new("/nonexistent/dir"))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("no file written") && err.contains("/nonexistent/dir"),
         "{err}"
     );
     let d = tempfile::tempdir().unwrap();
-    let ok = evidex::export::write_files(&cmp, d.path()).unwrap();
+    let ok = evidex::export::write_files(&cmp, d.path())
+        .unwrap()
+        .to_string();
     let stem = evidex::export::file_stem(&cmp);
     assert!(
         stem.starts_with("evidex-compare-emerald-1-leap-012-"),

@@ -135,7 +135,7 @@ fn marking_is_limited_to_four_and_compare_needs_two() {
     assert!(
         s.status
             .as_ref()
-            .is_some_and(|(m, err)| *err && m.contains("mark 2–4"))
+            .is_some_and(|st| st.is_error() && st.text().contains("mark 2–4"))
     );
     for _ in 0..4 {
         step(&mut s, Action::Down);
@@ -145,7 +145,7 @@ fn marking_is_limited_to_four_and_compare_needs_two() {
     assert!(
         s.status
             .as_ref()
-            .is_some_and(|(m, _)| m.contains("4 items are marked"))
+            .is_some_and(|st| st.text().contains("4 items are marked"))
     );
     step(&mut s, Action::Up);
     step(&mut s, Action::ToggleMark);
@@ -727,8 +727,11 @@ fn a_trial_and_a_therapy_are_not_compared() {
     mark_first(&mut s, "osimertinib");
     step(&mut s, Action::OpenCompare);
     assert_eq!(s.screen, Screen::Browse);
-    let (msg, err) = s.status.clone().expect("a message");
-    assert!(err && msg.contains("is a trial and"), "{msg}");
+    let st = s.status.clone().expect("a message");
+    assert!(
+        st.is_error() && st.text().contains("is a trial and"),
+        "{st:?}"
+    );
 }
 
 /// The bundled corpus with PALLAS (breast cancer, 4-year rates from the registry) imported.

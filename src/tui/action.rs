@@ -74,5 +74,5 @@ pub enum Event {
     Loaded(Result<Arc<Engine>, LoadError>),
     Search(Reply),
     /// Status message from the app loop (an export written, a copy made).
-    Status(String, bool),
+    Status(super::state::Status),
 }

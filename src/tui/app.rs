@@ -31,7 +31,7 @@ use ratatui::crossterm::terminal::{
 use super::action::{Action, Event};
 use super::background;
 use super::keymap;
-use super::state::State;
+use super::state::{State, Status};
 use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
@@ -373,13 +373,14 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
                 Some(c) => export::write_files(
                     &compare::build(c, &records, of_therapy, state.lang),
                     &export_dir(),
-                ),
-                None => Err("the corpus is still loading".into()),
+                )
+                .map_err(|e| e.to_string()),
+                None => Err("the corpus is still loading".to_string()),
             };
-            let ev = match msg {
-                Ok(m) => Event::Status(m, false),
-                Err(m) => Event::Status(m, true),
-            };
+            let ev = Event::Status(match msg {
+                Ok(m) => Status::info(m.to_string()),
+                Err(m) => Status::error(m.to_string()),
+            });
             update::handle(state, ev);
         }
         Effect::Copy(records, of_therapy) => {
@@ -387,17 +388,14 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
                 Some(c) => {
                     let md = export::markdown(&compare::build(c, &records, of_therapy, state.lang));
                     match copy_osc52(&md) {
-                        Ok(()) => Event::Status(
-                            format!(
-                                "copied the comparison as Markdown ({} bytes) to the clipboard (OSC 52)",
-                                md.len()
-                            ),
-                            false,
-                        ),
-                        Err(e) => Event::Status(format!("could not copy: {e}"), true),
+                        Ok(()) => Event::Status(Status::info(format!(
+                            "copied the comparison as Markdown ({} bytes) to the clipboard (OSC 52)",
+                            md.len()
+                        ))),
+                        Err(e) => Event::Status(Status::error(format!("could not copy: {e}"))),
                     }
                 }
-                None => Event::Status("the corpus is still loading".into(), true),
+                None => Event::Status(Status::error("the corpus is still loading")),
             };
             update::handle(state, ev);
         }

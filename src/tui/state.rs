@@ -95,6 +95,33 @@ pub struct Compare {
     pub endpoint: usize,
 }
 
+/// A transient message for the status bar: news, or an error (drawn in the error colour).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Info(String),
+    Error(String),
+}
+
+impl Status {
+    pub fn info(text: impl Into<String>) -> Status {
+        Status::Info(text.into())
+    }
+
+    pub fn error(text: impl Into<String>) -> Status {
+        Status::Error(text.into())
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Status::Info(t) | Status::Error(t) => t,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        matches!(self, Status::Error(_))
+    }
+}
+
 /// Whether the corpus is still loading, ready, or failed.
 pub enum Load {
     /// Still loading `name`; `elapsed_ms` is how long it has taken so far (the loop ticks it).
@@ -128,8 +155,8 @@ pub struct State {
     pub zoom: bool,
     pub marked: Vec<RecordRef>,
     pub compare: Compare,
-    /// A transient message for the status bar, and whether it is an error.
-    pub status: Option<(String, bool)>,
+    /// A transient message for the status bar.
+    pub status: Option<Status>,
     pub width: u16,
     pub height: u16,
     pub quit: bool,

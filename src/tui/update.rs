@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::action::{Action, Event};
 use super::keymap::Context;
 use super::state::{
-    Focus, Load, Screen, State, Tab, keep_span_visible, keep_visible, row_height, rows_of,
+    Focus, Load, Screen, State, Status, Tab, keep_span_visible, keep_visible, row_height, rows_of,
 };
 use crate::compare::MAX_COLUMNS;
 use crate::corpus::{Kind, RecordRef};
@@ -52,10 +52,9 @@ fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
                 .collect();
             insert_str(s, &clean);
             if all > room {
-                s.status = Some((
-                    format!("paste cut at {MAX_QUERY_CHARS} characters, the most a query holds"),
-                    true,
-                ));
+                s.status = Some(Status::error(format!(
+                    "paste cut at {MAX_QUERY_CHARS} characters, the most a query holds"
+                )));
             }
             query_changed(s)
         }
@@ -69,8 +68,8 @@ fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
             receive(s, reply);
             Vec::new()
         }
-        Event::Status(msg, error) => {
-            s.status = Some((msg, error));
+        Event::Status(status) => {
+            s.status = Some(status);
             Vec::new()
         }
     }
@@ -370,12 +369,9 @@ fn toggle_mark(s: &mut State, r: RecordRef) {
     if let Some(i) = s.marked.iter().position(|&m| m == r) {
         s.marked.remove(i);
     } else if s.marked.len() >= MAX_COLUMNS {
-        s.status = Some((
-            format!(
-                "{MAX_COLUMNS} items are marked already; unmark one first (Space), or x to unmark all"
-            ),
-            true,
-        ));
+        s.status = Some(Status::error(format!(
+            "{MAX_COLUMNS} items are marked already; unmark one first (Space), or x to unmark all"
+        )));
     } else {
         s.marked.push(r);
     }
@@ -383,19 +379,16 @@ fn toggle_mark(s: &mut State, r: RecordRef) {
 
 fn open_compare(s: &mut State) {
     if s.marked.len() < 2 {
-        s.status = Some((
-            format!(
-                "mark 2–{MAX_COLUMNS} items with Space to compare them ({} marked)",
-                s.marked.len()
-            ),
-            true,
-        ));
+        s.status = Some(Status::error(format!(
+            "mark 2–{MAX_COLUMNS} items with Space to compare them ({} marked)",
+            s.marked.len()
+        )));
         return;
     }
     if let Some(c) = s.corpus()
         && let Err(e) = crate::compare::check(c, &s.marked, s.lang)
     {
-        s.status = Some((e.to_string(), true));
+        s.status = Some(Status::error(e.to_string()));
         return;
     }
     s.compare = super::state::Compare {
@@ -410,20 +403,18 @@ fn open_compare(s: &mut State) {
 fn open_evidence(s: &mut State, r: RecordRef) {
     let Some(c) = s.corpus() else { return };
     if r.kind != Kind::Therapy {
-        s.status = Some((
-            "v compares a therapy's studies: select a therapy".into(),
-            true,
+        s.status = Some(Status::error(
+            "v compares a therapy's studies: select a therapy",
         ));
         return;
     }
     let ev = crate::compare::evidence(c, r.index, s.lang);
     let records = ev.records;
     match records.len() {
-        0 => s.status = Some(("no study in the corpus tests this therapy".into(), true)),
+        0 => s.status = Some(Status::error("no study in the corpus tests this therapy")),
         1 => {
-            s.status = Some((
-                "only one study tests this therapy: it is shown in the detail pane".into(),
-                false,
+            s.status = Some(Status::info(
+                "only one study tests this therapy: it is shown in the detail pane",
             ));
             s.detail.stack.push((records[0], s.detail.cursor));
             s.detail.cursor = 0;
@@ -431,12 +422,9 @@ fn open_evidence(s: &mut State, r: RecordRef) {
         }
         n => {
             let total = c.trials_of_therapy(r.index).len();
-            s.status = Some((
-                format!(
-                    "{n} of {total} studies of this therapy: the first line above says which and why"
-                ),
-                false,
-            ));
+            s.status = Some(Status::info(format!(
+                "{n} of {total} studies of this therapy: the first line above says which and why"
+            )));
             s.compare = super::state::Compare {
                 records,
                 of_therapy: Some(r.index),
@@ -509,9 +497,8 @@ fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                 s.detail.offset = 0;
             }
             _ => {
-                s.status = Some((
-                    "no link on this line: Tab goes to the next → line, Enter follows it".into(),
-                    false,
+                s.status = Some(Status::info(
+                    "no link on this line: Tab goes to the next → line, Enter follows it",
                 ));
             }
         },
@@ -525,7 +512,7 @@ fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
             };
             match to {
                 Some(&i) => s.detail.cursor = i,
-                None => s.status = Some(("no links on this page".into(), false)),
+                None => s.status = Some(Status::info("no links on this page")),
             }
         }
         Action::Back => match s.detail.stack.pop() {
@@ -596,7 +583,7 @@ fn apply_facet(s: &mut State) -> Vec<Effect> {
         .and_then(|r| r.facets.diseases.first())
         .map(|(d, _)| d.clone())
     else {
-        s.status = Some(("no disease facet to apply".into(), true));
+        s.status = Some(Status::error("no disease facet to apply"));
         return Vec::new();
     };
     let filter = format!("disease:{d}");

@@ -484,10 +484,14 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         format!(" {} ", corner.join(" · "))
     };
     let mut spans: Vec<Span> = Vec::new();
-    if let Some((msg, err)) = &s.status {
+    if let Some(st) = &s.status {
         spans.push(Span::styled(
-            clean(msg).into_owned(),
-            if *err { theme.error() } else { theme.key() },
+            clean(st.text()).into_owned(),
+            if st.is_error() {
+                theme.error()
+            } else {
+                theme.key()
+            },
         ));
     } else if !s.marked.is_empty() {
         let head = format!("Marked {}/4: ", s.marked.len());

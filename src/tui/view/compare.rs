@@ -56,9 +56,13 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     }
     // Status line.
     let status = match &s.status {
-        Some((m, err)) => Span::styled(
-            clean(m).into_owned(),
-            if *err { theme.error() } else { theme.key() },
+        Some(st) => Span::styled(
+            clean(st.text()).into_owned(),
+            if st.is_error() {
+                theme.error()
+            } else {
+                theme.key()
+            },
         ),
         None => Span::styled(
             format!(
@@ -225,14 +229,7 @@ fn table_text(
         let wrapped: Vec<Vec<String>> = r
             .cells
             .iter()
-            .map(|cell| {
-                let t = if cell.best {
-                    format!("{} {BEST}", clean(&cell.text))
-                } else {
-                    clean(&cell.text).into_owned()
-                };
-                wrap(&t, col_w)
-            })
+            .map(|cell| wrap(&export::cell_text(cell), col_w))
             .collect();
         let label = wrap(&clean(&r.label), label_w);
         let height = wrapped
