@@ -1,0 +1,101 @@
+//! The detail pane: its cursor, its links, following and going back.
+
+use super::*;
+
+pub(super) fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
+    match s.detail_view() {
+        Some(v) => {
+            let link = v.doc.lines.get(s.detail.cursor).and_then(|l| l.link);
+            (v.doc.lines.len(), link)
+        }
+        None => (0, None),
+    }
+}
+
+/// The lines of the shown detail document that link to another record (wrapping around).
+pub(super) fn detail_links(s: &State) -> Vec<usize> {
+    match s.detail_view() {
+        Some(v) => v
+            .doc
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.link.is_some_and(|to| to != v.record))
+            .map(|(i, _)| i)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Scrolls the detail pane just enough for the line under the cursor to be seen.
+pub(super) fn follow_cursor(s: &mut State) {
+    // After an action that opened another record, the view must describe that one.
+    s.refresh_detail();
+    let pane = s.areas().detail;
+    let Some(v) = s.detail_view() else {
+        return;
+    };
+    let (first, last) = v.rows_of(s.detail.cursor);
+    let visible = pane.height.saturating_sub(2) as usize;
+    s.detail.offset = keep_span_visible(s.detail.offset, first, last, visible);
+}
+
+pub(super) fn detail(s: &mut State, a: Action) -> Vec<Effect> {
+    let effects = detail_action(s, a);
+    follow_cursor(s);
+    effects
+}
+
+pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
+    let (len, link) = detail_len_and_link(s);
+    let page = s.areas().detail.height.saturating_sub(3).max(1) as usize;
+    let last = len.saturating_sub(1);
+    match a {
+        Action::Up => s.detail.cursor = s.detail.cursor.saturating_sub(1),
+        Action::Down => s.detail.cursor = (s.detail.cursor + 1).min(last),
+        Action::PageUp => s.detail.cursor = s.detail.cursor.saturating_sub(page),
+        Action::PageDown => s.detail.cursor = (s.detail.cursor + page).min(last),
+        Action::Top => s.detail.cursor = 0,
+        Action::Bottom => s.detail.cursor = last,
+        Action::Enter => match link {
+            Some(r) if Some(r) != s.detail_record() => {
+                s.detail.stack.push((r, s.detail.cursor));
+                s.detail.cursor = 0;
+                s.detail.offset = 0;
+            }
+            _ => {
+                s.status = Some(Status::info(
+                    "no link on this line: Tab goes to the next → line, Enter follows it",
+                ));
+            }
+        },
+        Action::NextLink | Action::PrevLink => {
+            let links = detail_links(s);
+            let at = s.detail.cursor;
+            let to = if a == Action::NextLink {
+                links.iter().find(|&&i| i > at).or(links.first())
+            } else {
+                links.iter().rev().find(|&&i| i < at).or(links.last())
+            };
+            match to {
+                Some(&i) => s.detail.cursor = i,
+                None => s.status = Some(Status::info("no links on this page")),
+            }
+        }
+        Action::Back => match s.detail.stack.pop() {
+            Some((_, cursor)) => {
+                s.detail.cursor = cursor;
+                s.detail.offset = 0;
+            }
+            None => {
+                s.focus = Focus::List;
+                s.zoom = false;
+            }
+        },
+        other => {
+            let r = s.detail_record();
+            return marking(s, other, r);
+        }
+    }
+    Vec::new()
+}
