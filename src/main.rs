@@ -14,6 +14,10 @@ use evidex::tui;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.version {
+        print!("{}", cli::shell::version_line());
+        return ExitCode::SUCCESS;
+    }
     let mut global = cli.global;
     match (&global.corpus, cli.path) {
         (Some(a), Some(b)) if *a != b => {

@@ -11,10 +11,20 @@ use crate::tui::theme::ThemeName;
 ///
 /// With no command, opens the interactive browser on the bundled corpus (or on PATH).
 #[derive(Debug, Parser)]
-#[command(name = "evidex", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(
+    name = "evidex",
+    version,
+    about,
+    long_about = None,
+    after_help = after_help(),
+    disable_version_flag = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Print the version and the bundled corpus's record counts.
+    #[arg(short = 'V', long)]
+    pub version: bool,
     /// A corpus file to open in the browser (same as --corpus).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
@@ -26,15 +36,50 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-const AFTER_HELP: &str = "Examples:
-  evidex                                   open the browser on the bundled corpus
-  evidex search 'tace kind:trial phase:3'  search from the shell
-  evidex show emerald-1                    a record in full, with its sources
-  evidex compare emerald-1 leap-012 --format md
-  evidex validate my-corpus.json
-  evidex import ctgov NCT02513394.json --merge bundled -o merged.json
+/// Examples for `--help` and the manual page: a command and what it does.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("evidex", "open the browser on the bundled corpus"),
+    (
+        "evidex search 'tace kind:trial phase:3'",
+        "search from the shell",
+    ),
+    (
+        "evidex show emerald-1",
+        "a record in full, with its sources",
+    ),
+    (
+        "evidex compare emerald-1 leap-012 --format md",
+        "two trials side by side, as Markdown",
+    ),
+    ("evidex validate my-corpus.json", "check a corpus file"),
+    (
+        "evidex import ctgov NCT02513394.json --merge bundled -o merged.json",
+        "registry records into a corpus",
+    ),
+];
 
-Exit codes: 0 success, 1 nothing matched, 2 bad input (corpus, query or arguments).";
+/// `--help`'s closing lines: the examples and the exit codes.
+fn after_help() -> String {
+    let w = EXAMPLES
+        .iter()
+        .map(|(c, _)| c.len())
+        .max()
+        .unwrap_or(0)
+        .min(44);
+    let mut s = String::from("Examples:\n");
+    for (cmd, what) in EXAMPLES {
+        if cmd.len() > w {
+            s.push_str(&format!("  {cmd}\n  {:w$}  {what}\n", ""));
+        } else {
+            s.push_str(&format!("  {cmd:w$}  {what}\n"));
+        }
+    }
+    s.push_str("\nExit codes:\n");
+    for (code, what) in super::error::EXIT_CODES {
+        s.push_str(&format!("  {code:7}  {what}\n"));
+    }
+    s
+}
 
 #[derive(Debug, Args)]
 pub struct Global {
@@ -130,7 +175,24 @@ pub enum Command {
         #[arg(long, value_name = "CORPUS.json|bundled")]
         merge: Option<PathBuf>,
     },
+    /// Print shell completions: `evidex completions bash > ~/.local/share/bash-completion/completions/evidex`.
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff): `evidex man | man -l -`, or write every page to a folder.
+    Man {
+        /// A command whose own page to print (evidex-search(1)…); default: evidex(1).
+        command: Option<String>,
+        /// Write evidex.1 and one page per command into this folder instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        out_dir: Option<PathBuf>,
+    },
 }
+
+/// Shells `evidex completions` writes for.
+pub use clap_complete::Shell;
 
 /// Registry formats `evidex import` reads.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -6,6 +6,26 @@
 
 use crate::corpus::LoadError;
 
+/// The exit codes, for the manual page (and README.md, which says the same).
+pub const EXIT_CODES: &[(&str, &str)] = &[
+    (
+        "0",
+        "success (also when a reader closes standard output early, as `| head` does).",
+    ),
+    (
+        "1",
+        "nothing matched a query, or an argument names no record clearly (the candidates are listed).",
+    ),
+    (
+        "2",
+        "bad input (a corpus, a query, an argument, a file) or output that could not be written.",
+    ),
+    (
+        "128 + N",
+        "the browser ended on signal N (130 for Ctrl-C, 143 for SIGTERM).",
+    ),
+];
+
 /// A command's failure. `main` prints its message (sanitised) and exits with [`exit_code`].
 ///
 /// [`exit_code`]: CliError::exit_code

@@ -13,6 +13,7 @@
 //! - [`resolve`]: from an argument to one record.
 //! - [`search`], [`show`], [`compare`], [`import`]: one command each; `validate` and
 //!   `gen-corpus` are short enough to live here.
+//! - [`shell`]: completions, manual pages, the version line.
 
 pub mod args;
 pub mod compare;
@@ -21,6 +22,7 @@ pub mod import;
 pub mod out;
 pub mod resolve;
 pub mod search;
+pub mod shell;
 pub mod show;
 
 use std::path::Path;
@@ -69,6 +71,10 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
         Command::Compare { items, format } => {
             let engine = engine(global)?;
             compare::run(&engine, &items, format, lang, &mut out)
+        }
+        Command::Completions { shell } => shell::completions(shell, &mut out),
+        Command::Man { command, out_dir } => {
+            shell::man(command.as_deref(), out_dir.as_deref(), &mut out)
         }
     }
 }
