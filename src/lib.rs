@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod config;
 pub mod corpus;
 pub mod export;
 pub mod fsio;

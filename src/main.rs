@@ -9,7 +9,9 @@ use std::process::ExitCode;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use evidex::cli::{self, Cli};
+use evidex::cli::{self, Cli, Command};
+use evidex::config::{self, Config};
+use evidex::corpus::Lang;
 use evidex::tui;
 
 fn main() -> ExitCode {
@@ -33,12 +35,20 @@ fn main() -> ExitCode {
         (None, Some(p)) => global.corpus = Some(p),
         _ => {}
     }
+    let (settings, notice) = settings(&global, cli.command.as_ref());
     match cli.command {
         None => {
+            let lang = global
+                .lang
+                .map(Lang::from)
+                .or(settings.language)
+                .unwrap_or_default();
             let opts = tui::app::Options {
                 corpus: global.corpus.clone(),
-                lang: global.lang.into(),
+                lang,
                 theme: cli.theme,
+                config: settings,
+                notice,
             };
             match tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -46,12 +56,40 @@ fn main() -> ExitCode {
                 Err(e) => fail(e.exit_code(), &e.to_string()),
             }
         }
-        Some(cmd) => match cli::run(cmd, &global) {
+        Some(cmd) => match cli::run(cmd, &global, &settings) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) if e.is_silent() => ExitCode::from(e.exit_code()),
             Err(e) => fail(e.exit_code(), &e.to_string()),
         },
     }
+}
+
+/// The user's configuration, its problems printed as warnings (they never stop evidex), and
+/// the first of them for the browser's status bar. Commands that do not use it (`config`,
+/// `completions`, `man`) read none.
+fn settings(global: &cli::Global, command: Option<&Command>) -> (Config, Option<String>) {
+    if matches!(
+        command,
+        Some(Command::Config { .. } | Command::Completions { .. } | Command::Man { .. })
+    ) {
+        return (Config::default(), None);
+    }
+    let required = global.config.is_some() || std::env::var_os(config::ENV).is_some();
+    let Some(path) = config::path(global.config.as_deref()) else {
+        return (Config::default(), None);
+    };
+    let (settings, problems) = config::load(&path, required);
+    for p in &problems {
+        eprintln!(
+            "evidex: warning: {}",
+            evidex::text::clean_block(&p.to_string())
+        );
+    }
+    let notice = problems.first().map(|p| match problems.len() {
+        1 => p.to_string(),
+        n => format!("{p} ({} more: evidex config check)", n - 1),
+    });
+    (settings, notice)
 }
 
 /// Prints a fatal error. Messages quote file names, JSON keys and values from outside the

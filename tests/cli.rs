@@ -410,10 +410,7 @@ fn theme_is_dark_light_or_mono_and_anything_else_is_refused() {
             && err.contains("mono"),
         "{err}"
     );
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
-        .env("EVIDEX_THEME", "sepia")
-        .output()
-        .unwrap();
+    let o = common::bin().env("EVIDEX_THEME", "sepia").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("sepia"), "{}", stderr(&o));
     // A good theme is accepted: what stops the browser here is the missing terminal.
@@ -434,7 +431,7 @@ fn theme_is_dark_light_or_mono_and_anything_else_is_refused() {
 #[test]
 fn search_names_use_the_width_of_the_line() {
     let run = |cols: &str| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+        let o = common::bin()
             .args(["search", "tace plus sorafenib"])
             .env("COLUMNS", cols)
             .output()

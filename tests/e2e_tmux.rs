@@ -117,7 +117,7 @@ impl Tmux {
 
     fn start_with_env(&self, env: &str, args: &str) {
         self.type_text(&format!(
-            "{env} {BIN} {args}; echo \"rc=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo END"
+            "XDG_CONFIG_HOME=/nonexistent/evidex-test-home XDG_DATA_HOME=/nonexistent/evidex-test-home {env} {BIN} {args}; echo \"rc=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo END"
         ));
         self.keys(&["Enter"]);
     }
@@ -767,4 +767,57 @@ fn q_quits_while_the_corpus_is_still_loading() {
         assert_eq!(rc, "0", "{key}: {s}");
         t.assert_restored(&s);
     }
+}
+
+/// A configuration sets the light theme and rebinds compare to C: the browser starts light,
+/// help lists C for compare, and C compares. A broken line in the same file is named in the
+/// status bar and the rest applies.
+#[test]
+fn a_configuration_sets_the_theme_and_keys_and_help_follows() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "theme = \"light\"\nsplit = 2000\n[keys]\ncompare = \"C\"\n",
+    )
+    .unwrap();
+    let t = Tmux::new(120, 40);
+    t.start(&format!("--config {}", cfg.display()));
+    t.ready();
+    let screen = t.screen();
+    assert!(
+        screen.contains("config.toml:2: split"),
+        "the bad line is named: {screen}"
+    );
+    let chars = t.coloured_chars();
+    assert!(
+        chars.iter().filter(|&&(_, _, b)| b == Some(231)).count() > 100,
+        "light background"
+    );
+    // Help of the results list.
+    t.keys(&["Down"]);
+    t.type_text("?");
+    let help = t.wait_for("help", |s| s.contains("Keys: Results list"));
+    assert!(help.contains("compare the marked items"), "{help}");
+    let line = help
+        .lines()
+        .find(|l| l.contains("compare the marked items"))
+        .unwrap();
+    assert!(line.contains("C "), "{line}");
+    t.keys(&["Escape", "/"]);
+    t.type_text("emerald | leap-012");
+    t.wait_for("two results", |s| {
+        s.contains("LEAP-012") && s.contains("EMERALD-1") && !s.contains("searching")
+    });
+    t.keys(&["Down", "Space", "Space"]);
+    t.type_text("c");
+    assert!(!t.screen().contains("Cross-trial"), "c no longer compares");
+    t.type_text("C");
+    t.wait_for("the comparison", |s| s.contains("Cross-trial"));
+    t.keys(&["Escape", "q"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
 }

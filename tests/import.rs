@@ -1,8 +1,10 @@
 //! `evidex import ctgov`: real ClinicalTrials.gov API v2 records (tests/fixtures/ctgov, copied
 //! unmodified from public repositories) through the library and through the binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use evidex::corpus::{Cmp, Corpus, CorpusFile, Design, Outcome, Phase, Status, Trial};
 use evidex::import::{Event, Importer, import_ctgov_files};
@@ -368,7 +370,7 @@ fn a_curated_trial_with_the_same_nct_keeps_its_own_data() {
 
 /// Runs the binary with `args` in `dir`.
 fn evidex(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evidex"))
+    common::bin()
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

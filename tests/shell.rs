@@ -152,7 +152,7 @@ fn version_names_the_bundled_corpus_counts() {
 #[test]
 fn the_binary_works_from_any_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_evidex"))
+    let o = common::bin()
         .args(["search", "emerald", "--limit", "1"])
         .current_dir(dir.path())
         .env("NO_COLOR", "1")

@@ -86,9 +86,13 @@ pub struct Global {
     /// Corpus file to use instead of the bundled one.
     #[arg(long, global = true, value_name = "PATH")]
     pub corpus: Option<PathBuf>,
-    /// Language of names: en or zh.
-    #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
-    pub lang: LangArg,
+    /// Language of names: en or zh (default: the configuration's, else en).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// The configuration file to read instead of the usual one (also EVIDEX_CONFIG; see
+    /// `evidex config path`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -189,6 +193,26 @@ pub enum Command {
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         out_dir: Option<PathBuf>,
     },
+    /// The configuration file: where it is, a commented default to start from, its problems.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+/// What `evidex config` does.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the configuration file's path (it need not exist).
+    Path,
+    /// Write a commented configuration with every setting at its default.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print every problem of the configuration file; exit 2 when there is one.
+    Check,
 }
 
 /// Shells `evidex completions` writes for.

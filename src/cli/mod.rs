@@ -17,6 +17,7 @@
 
 pub mod args;
 pub mod compare;
+pub mod config;
 pub mod error;
 pub mod import;
 pub mod out;
@@ -30,7 +31,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use args::{Cli, Command, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry};
+pub use args::{
+    Cli, Command, ConfigAction, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry,
+};
 pub use error::CliError;
 pub use out::{Out, out_width};
 pub use resolve::{How, resolve, resolve_sure};
@@ -40,9 +43,17 @@ use crate::corpus::{Corpus, Lang, Severity};
 use crate::search::Engine;
 use crate::text::clean;
 
-/// Runs a non-interactive command.
-pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
-    let lang: Lang = global.lang.into();
+/// Runs a non-interactive command with the user's configuration.
+pub fn run(
+    cmd: Command,
+    global: &Global,
+    settings: &crate::config::Config,
+) -> Result<(), CliError> {
+    let lang: Lang = global
+        .lang
+        .map(Lang::from)
+        .or(settings.language)
+        .unwrap_or_default();
     let mut out = Out::new();
     match cmd {
         Command::Validate { path } => {
@@ -73,6 +84,7 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
             compare::run(&engine, &items, format, lang, &mut out)
         }
         Command::Completions { shell } => shell::completions(shell, &mut out),
+        Command::Config { action } => config::run(action, global.config.as_deref(), &mut out),
         Command::Man { command, out_dir } => {
             shell::man(command.as_deref(), out_dir.as_deref(), &mut out)
         }

@@ -11,7 +11,7 @@
 //! restores it before printing one readable line), and SIGTERM, SIGHUP or SIGINT.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -30,7 +30,6 @@ use ratatui::crossterm::terminal::{
 
 use super::action::{Action, Event};
 use super::background;
-use super::keymap;
 use super::state::{State, Status};
 use super::theme::ThemeName;
 use super::update::{self, Effect};
@@ -52,9 +51,13 @@ pub struct Options {
     /// A corpus file; `None` opens the bundled corpus.
     pub corpus: Option<PathBuf>,
     pub lang: Lang,
-    /// The theme asked for (`--theme`, `EVIDEX_THEME`); `None` follows `NO_COLOR` and the
-    /// terminal's background.
+    /// The theme asked for (`--theme`, `EVIDEX_THEME`, the configuration); `None` follows
+    /// `NO_COLOR` and the terminal's background.
     pub theme: Option<ThemeName>,
+    /// The user's configuration (keys, colours, split, export folder).
+    pub config: crate::config::Config,
+    /// A message for the status bar at start (the configuration's problems).
+    pub notice: Option<String>,
 }
 
 /// Why the browser ended other than by the user quitting.
@@ -185,9 +188,12 @@ pub fn run(opts: Options) -> Result<(), AppError> {
     // In raw mode, and before the input thread starts, so that the terminal's answer to the
     // background query is read here and never taken for typed keys.
     let colorfgbg = std::env::var("COLORFGBG").ok();
-    let theme = background::choose(opts.theme, no_color(), colorfgbg.as_deref(), || {
-        background::query_terminal(background::QUERY_TIMEOUT)
-    });
+    let theme = background::choose(
+        opts.theme.or(opts.config.theme),
+        no_color(),
+        colorfgbg.as_deref(),
+        || background::query_terminal(background::QUERY_TIMEOUT),
+    );
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     let result = event_loop(&mut terminal, &opts, theme, &signal, &stop);
@@ -210,6 +216,11 @@ fn event_loop(
         .map_or(BUNDLED_NAME.to_string(), |p| p.display().to_string());
     let mut state = State::new(&name, opts.lang, size.width, size.height);
     state.theme = theme;
+    state.keymap = Arc::new(opts.config.keymap.clone());
+    state.split = opts.config.split;
+    state.colors = opts.config.colors.clone();
+    state.status = opts.notice.clone().map(super::state::Status::error);
+    let export_dir = export_dir(opts.config.export_dir.as_deref());
     let test_panic = std::env::var_os(TEST_PANIC_ENV).is_some_and(|v| v == "1");
 
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -261,7 +272,7 @@ fn event_loop(
             for effect in update::handle(&mut state, event) {
                 match effect {
                     Effect::Suspend => suspend(terminal, &mut state)?,
-                    effect => perform(effect, &mut state, worker.as_ref()),
+                    effect => perform(effect, &mut state, worker.as_ref(), &export_dir),
                 }
             }
             if state.quit {
@@ -333,7 +344,9 @@ fn translate(state: &State, ev: &TermEvent, test_panic: bool) -> Option<Event> {
             if test_panic && k.code == KeyCode::F(12) {
                 Action::TestPanic
             } else {
-                keymap::action_for(state.context(), state.input.is_empty(), k)?
+                state
+                    .keymap
+                    .action_for(state.context(), state.input.is_empty(), k)?
             }
         }
         TermEvent::Paste(text) => return Some(Event::Paste(text.clone())),
@@ -361,7 +374,7 @@ fn translate(state: &State, ev: &TermEvent, test_panic: bool) -> Option<Event> {
 }
 
 /// Carries out one effect.
-fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
+fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>, export_dir: &Path) {
     match effect {
         Effect::Search { generation, text } => {
             if let Some(w) = worker {
@@ -372,7 +385,7 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
             let msg = match state.corpus() {
                 Some(c) => export::write_files(
                     &compare::build(c, &records, of_therapy, state.lang),
-                    &export_dir(),
+                    export_dir,
                 )
                 .map_err(|e| e.to_string()),
                 None => Err("the corpus is still loading".to_string()),
@@ -406,9 +419,12 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>) {
 }
 
 /// Where exports go: `EVIDEX_EXPORT_DIR`, else the current directory.
-fn export_dir() -> PathBuf {
+/// Where `e` writes: `EVIDEX_EXPORT_DIR`, else the configuration's `export_dir`, else the
+/// current directory.
+fn export_dir(configured: Option<&std::path::Path>) -> PathBuf {
     std::env::var_os("EVIDEX_EXPORT_DIR")
         .map(PathBuf::from)
+        .or_else(|| configured.map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."))
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
-use super::keymap::Context;
+use super::keymap::{Context, Keymap};
 use super::theme::ThemeName;
 use crate::compare::{self, Bar, Chart, Comparison, ForestRow, Group};
 use crate::corpus::{Corpus, Lang, RecordRef};
@@ -165,6 +165,12 @@ pub struct State {
     /// The shown record's detail document and its layout, derived data kept here so that
     /// `update` and `view` read it instead of building it (see [`State::refresh_detail`]).
     pub detail_view: Option<Arc<DetailView>>,
+    /// The keys in force: the table's, with the configuration's changes.
+    pub keymap: Arc<Keymap>,
+    /// The list's share of the body's width, in percent (the configuration's `split`).
+    pub split: Option<u8>,
+    /// The configuration's colours for theme roles.
+    pub colors: crate::tui::theme::Overrides,
     /// The comparison on screen and its views' data, derived like `detail_view` (see
     /// [`State::refresh_compare`]).
     pub compare_view: Option<CompareView>,
@@ -262,6 +268,9 @@ impl State {
             theme: ThemeName::default(),
             detail_view: None,
             compare_view: None,
+            keymap: Arc::new(Keymap::default()),
+            split: None,
+            colors: Default::default(),
         }
     }
 
@@ -448,6 +457,9 @@ impl State {
 
     /// The browse screen's layout now (see [`areas`]).
     pub fn areas(&self) -> Areas {
+        if let Some(split) = self.split {
+            return areas_split(self.width, self.height, self.zoomed(), split);
+        }
         areas_for(self.width, self.height, self.zoomed())
     }
 
@@ -489,6 +501,22 @@ pub fn areas_for(width: u16, height: u16, zoomed: bool) -> Areas {
         detail: Rect::new(list_w, 2, width.saturating_sub(list_w), body_h),
         status: Rect::new(0, height.saturating_sub(1), width, 1),
     }
+}
+
+/// The areas with the list taking `percent` of the width (20–80; the configuration's `split`).
+pub fn areas_split(width: u16, height: u16, zoomed: bool, percent: u8) -> Areas {
+    let mut a = areas_for(width, height, zoomed);
+    if !zoomed {
+        let list_w = (u32::from(width) * u32::from(percent.clamp(20, 80)) / 100) as u16;
+        a.list.width = list_w;
+        a.detail = Rect::new(
+            list_w,
+            a.detail.y,
+            width.saturating_sub(list_w),
+            a.detail.height,
+        );
+    }
+    a
 }
 
 /// Lines a result takes in a list of this width: one when it fits, else two.

@@ -136,6 +136,80 @@ impl Palette {
     }
 }
 
+impl Palette {
+    /// The colour named `role` (a name of [`Palette::foregrounds`] or
+    /// [`Palette::backgrounds`]), to change it.
+    fn slot(&mut self, role: &str) -> Option<&mut u8> {
+        Some(match role {
+            "background" => &mut self.background,
+            "selected" => &mut self.selected,
+            "text" => &mut self.text,
+            "title" => &mut self.title,
+            "heading" => &mut self.heading,
+            "label" => &mut self.label,
+            "best" => &mut self.best,
+            "quote" => &mut self.quote,
+            "flag" => &mut self.flag,
+            "link" => &mut self.link,
+            "dim" => &mut self.dim,
+            "border" => &mut self.border,
+            "highlight" => &mut self.highlight,
+            "key" => &mut self.key,
+            "trial" => &mut self.trial,
+            "therapy" => &mut self.therapy,
+            "disease" => &mut self.disease,
+            "source" => &mut self.source,
+            _ => return None,
+        })
+    }
+}
+
+/// The names of the colours a configuration may set (`[colors] heading = 33`).
+pub const ROLE_NAMES: [&str; 18] = [
+    "background",
+    "selected",
+    "text",
+    "title",
+    "heading",
+    "label",
+    "best",
+    "quote",
+    "flag",
+    "link",
+    "dim",
+    "border",
+    "highlight",
+    "key",
+    "trial",
+    "therapy",
+    "disease",
+    "source",
+];
+
+/// Colours the configuration sets for theme roles, each an xterm 256-colour index. They apply
+/// to the dark and light themes; mono has no colours.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides(Vec<(&'static str, u8)>);
+
+impl Overrides {
+    /// Sets `role` to colour `index`; `Err` names the roles when `role` is not one.
+    pub fn set(&mut self, role: &str, index: u8) -> Result<(), String> {
+        let Some(&name) = ROLE_NAMES.iter().find(|n| **n == role) else {
+            return Err(format!(
+                "no colour named {role:?}; the names are {}",
+                ROLE_NAMES.join(", ")
+            ));
+        };
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, index));
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     name: ThemeName,
@@ -151,6 +225,18 @@ impl Theme {
             ThemeName::Mono => None,
         };
         Theme { name, palette }
+    }
+
+    /// The theme with the configuration's colours in place of its own.
+    pub fn with(mut self, overrides: &Overrides) -> Theme {
+        if let Some(p) = self.palette.as_mut() {
+            for (role, index) in &overrides.0 {
+                if let Some(slot) = p.slot(role) {
+                    *slot = *index;
+                }
+            }
+        }
+        self
     }
 
     pub fn name(&self) -> ThemeName {

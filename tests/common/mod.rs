@@ -18,9 +18,22 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+/// A home for the binary's user files that does not exist: tests never read the user's
+/// configuration or library, nor write theirs.
+pub const NO_HOME: &str = "/nonexistent/evidex-test-home";
+
+/// The binary, away from the user's files (see [`NO_HOME`]).
+pub fn bin() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"));
+    c.env("XDG_CONFIG_HOME", NO_HOME)
+        .env("XDG_DATA_HOME", NO_HOME)
+        .env_remove("EVIDEX_CONFIG");
+    c
+}
+
 /// Runs the real binary with a fixed output width.
 pub fn evidex(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
+    bin()
         .args(args)
         .env("COLUMNS", "100")
         .output()

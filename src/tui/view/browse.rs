@@ -11,7 +11,7 @@ use crate::present;
 use crate::search::{self, KeyField, highlight};
 use crate::text::{clean, fit, fit_right, truncate, width};
 use crate::tui::action::Action;
-use crate::tui::keymap::{self, Context};
+use crate::tui::keymap::Context;
 use crate::tui::state::{
     Focus, State, areas_for, keep_span_visible, keep_visible, row_height, rows_of,
 };
@@ -396,7 +396,10 @@ fn styled_row(spans: &[present::Span], theme: &Theme) -> Line<'static> {
 fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::Detail;
     let title = if !s.detail.stack.is_empty() {
-        let back = keymap::key_for(Context::Detail, false, Action::Back).unwrap_or_default();
+        let back = s
+            .keymap
+            .key_for(Context::Detail, false, Action::Back)
+            .unwrap_or_default();
         format!(" Detail · {} back ({back}) ", s.detail.stack.len())
     } else {
         // Which field of the selected result the query matched, when not its name.
@@ -465,7 +468,7 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
 
 fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let (ctx, empty) = (s.context(), s.input.is_empty());
-    let key = |a: Action| keymap::key_for(ctx, empty, a);
+    let key = |a: Action| s.keymap.key_for(ctx, empty, a);
     // The corner names only keys that do what it says where the focus is.
     let mut corner: Vec<String> = Vec::new();
     if let Some(k) = key(Action::ToggleLang) {
@@ -518,7 +521,7 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::raw(names.join(", ")));
         spans.push(Span::styled(hint, theme.dim()));
     } else {
-        for (k, what) in keymap::hints(ctx, empty) {
+        for (k, what) in s.keymap.hints(ctx, empty) {
             if ctx == Context::Input && Some(&k) == key(Action::ToggleHelp).as_ref() {
                 continue; // the corner offers it
             }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::search::query::Field;
 use crate::text::fit;
-use crate::tui::keymap::{self, Context};
+use crate::tui::keymap::Context;
 use crate::tui::state::{Focus, Screen, State};
 use crate::tui::theme::Theme;
 
@@ -28,7 +28,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
     let ctx = underneath(s);
     let mut lines: Vec<Line> = Vec::new();
-    let keys = keymap::help_for(ctx, s.input.is_empty());
+    let keys = s.keymap.help_for(ctx, s.input.is_empty());
     let kw = keys
         .iter()
         .map(|(k, _)| crate::text::width(k))
@@ -37,7 +37,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         + 2;
     for (k, h) in keys {
         lines.push(Line::from(vec![
-            Span::styled(fit(k, kw), theme.key()),
+            Span::styled(fit(&k, kw), theme.key()),
             Span::raw(h),
         ]));
     }

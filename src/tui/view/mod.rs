@@ -16,7 +16,7 @@ use super::theme::Theme;
 
 pub fn view(s: &State, f: &mut Frame) {
     let area = f.area();
-    let theme = Theme::new(s.theme);
+    let theme = Theme::new(s.theme).with(&s.colors);
     // The theme's own background under everything, so its contrast holds in any terminal.
     f.buffer_mut().set_style(area, theme.base());
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
