@@ -87,20 +87,14 @@ fn a_bad_file_is_reported_by_line_and_key_and_evidex_still_runs() {
     assert!(err.contains("config.toml:2: split"), "{err}");
     assert!(err.contains("config.toml:4: keys.fly"), "{err}");
     // The rest applies: names in Chinese.
-    let o = run(
-        home.path(),
-        &["search", "tace", "--json", "--limit", "1"],
-    );
+    let o = run(home.path(), &["search", "tace", "--json", "--limit", "1"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("warning") && stderr(&o).contains(":2: split"));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let name = v["results"][0]["name"].as_str().unwrap();
     assert!(!name.is_ascii(), "{name}");
     // --lang wins over the file.
-    let o = run(
-        home.path(),
-        &["--lang", "en", "search", "tace", "--json"],
-    );
+    let o = run(home.path(), &["--lang", "en", "search", "tace", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["results"][0]["name"].as_str().unwrap().is_ascii());
     // A file that is not TOML at all.
