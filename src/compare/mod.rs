@@ -86,6 +86,9 @@ pub struct Row {
     /// The row's label within its group: `Design`, `experimental`, `HR (CI)`.
     pub label: String,
     pub cells: Vec<Cell>,
+    /// The figures are computed by evidex (differences), not reported by a source.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub computed: bool,
 }
 
 impl Row {
@@ -203,40 +206,7 @@ pub fn check(c: &Corpus, records: &[RecordRef], lang: Lang) -> Result<(), NotCom
 /// Builds the comparison of `records` (2–4 trials, or 2–4 therapies; see [`check`]) with
 /// names in `lang`.
 pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
-    let columns: Vec<Column> = records
-        .iter()
-        .map(|&r| {
-            let (caution, flags, diseases) = match r.kind {
-                Kind::Trial => {
-                    let t = c.trial(r.index);
-                    (
-                        present::caution_label(t),
-                        t.flags.clone(),
-                        t.diseases.clone(),
-                    )
-                }
-                Kind::Therapy => (
-                    None,
-                    Vec::new(),
-                    c.therapy(r.index)
-                        .indications
-                        .iter()
-                        .filter_map(|i| i.disease.clone())
-                        .collect(),
-                ),
-                _ => (None, Vec::new(), Vec::new()),
-            };
-            Column {
-                id: c.id_of(r).to_string(),
-                kind: r.kind.label(),
-                title: c.name_of(r, lang).to_string(),
-                caution,
-                flags,
-                diseases,
-                record: r,
-            }
-        })
-        .collect();
+    let columns: Vec<Column> = records.iter().map(|&r| column(c, r, lang)).collect();
     let trials: Vec<Option<&Trial>> = records
         .iter()
         .map(|r| (r.kind == Kind::Trial).then(|| c.trial(r.index)))
@@ -245,7 +215,6 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
     let any_trial = trials.iter().any(Option::is_some);
     let any_other = trials.iter().any(Option::is_none);
     let populations = Populations::new(c, &columns);
-
     if any_trial {
         study_rows(c, &trials, lang, &mut rows);
         endpoint_rows(&trials, &populations, &mut rows);
@@ -254,25 +223,83 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         therapy_rows(c, records, lang, &mut rows);
     }
     if columns.iter().any(|c| !c.flags.is_empty()) {
-        rows.push(Row {
-            group: Group::Flags,
-            label: "Flags".into(),
-            cells: columns
-                .iter()
-                .map(|c| {
-                    Cell::new(if c.flags.is_empty() {
-                        NOT_APPLICABLE.to_string()
-                    } else {
-                        format!("⚑ {}", c.flags.join(" ⚑ "))
-                    })
-                })
-                .collect(),
-        });
+        rows.push(flags_row(&columns));
     }
+    let caveats = caveats(c, records, &trials, &columns, &rows, &populations, lang);
+    Comparison {
+        columns,
+        rows,
+        caveats,
+    }
+}
 
+/// One record's column: its title, weaker-evidence label, flags and diseases.
+fn column(c: &Corpus, r: RecordRef, lang: Lang) -> Column {
+    let (caution, flags, diseases) = match r.kind {
+        Kind::Trial => {
+            let t = c.trial(r.index);
+            (
+                present::caution_label(t),
+                t.flags.clone(),
+                t.diseases.clone(),
+            )
+        }
+        Kind::Therapy => (
+            None,
+            Vec::new(),
+            c.therapy(r.index)
+                .indications
+                .iter()
+                .filter_map(|i| i.disease.clone())
+                .collect(),
+        ),
+        _ => (None, Vec::new(), Vec::new()),
+    };
+    Column {
+        id: c.id_of(r).to_string(),
+        kind: r.kind.label(),
+        title: c.name_of(r, lang).to_string(),
+        caution,
+        flags,
+        diseases,
+        record: r,
+    }
+}
+
+/// The row of each column's flags.
+fn flags_row(columns: &[Column]) -> Row {
+    Row {
+        group: Group::Flags,
+        label: "Flags".into(),
+        cells: columns
+            .iter()
+            .map(|c| {
+                Cell::new(if c.flags.is_empty() {
+                    NOT_APPLICABLE.to_string()
+                } else {
+                    format!("⚑ {}", c.flags.join(" ⚑ "))
+                })
+            })
+            .collect(),
+        computed: false,
+    }
+}
+
+/// The caveats that travel with a comparison: across trials, across diseases, each column's
+/// weaker evidence, and figures evidex computed.
+fn caveats(
+    c: &Corpus,
+    records: &[RecordRef],
+    trials: &[Option<&Trial>],
+    columns: &[Column],
+    rows: &[Row],
+    populations: &Populations,
+    lang: Lang,
+) -> Vec<Caveat> {
     let mut caveats = Vec::new();
-    let distinct_trials = trials.iter().flatten().count();
-    if distinct_trials >= 2
+    let any_trial = trials.iter().any(Option::is_some);
+    let any_other = trials.iter().any(Option::is_none);
+    if trials.iter().flatten().count() >= 2
         || (any_trial && any_other)
         || records.iter().filter(|r| r.kind == Kind::Therapy).count() >= 2
     {
@@ -281,7 +308,7 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
             text: CROSS_TRIAL.to_string(),
         });
     }
-    if let Some(text) = populations.cross_disease(c, &columns, lang) {
+    if let Some(text) = populations.cross_disease(c, columns, lang) {
         caveats.push(Caveat {
             kind: CaveatKind::CrossDisease,
             text,
@@ -298,17 +325,13 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
             });
         }
     }
-    if rows.iter().any(|r| r.label == DIFFERENCE) {
+    if rows.iter().any(|r| r.computed) {
         caveats.push(Caveat {
             kind: CaveatKind::Computed,
             text: COMPUTED.into(),
         });
     }
-    Comparison {
-        columns,
-        rows,
-        caveats,
-    }
+    caveats
 }
 
 thread_local! {

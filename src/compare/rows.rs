@@ -26,6 +26,7 @@ pub(super) fn study_rows(c: &Corpus, trials: &[Option<&Trial>], lang: Lang, rows
             group: Group::Study,
             label: label.into(),
             cells,
+            computed: false,
         });
     };
     row("Title", &|t| t.title.get(lang).to_string());
@@ -102,6 +103,77 @@ pub(super) fn exact(v: &ArmValue) -> bool {
     v.comparator.is_none() && v.upper.is_none()
 }
 
+/// One column's cells of a measure group, and the values ★ compares.
+struct MeasureCells {
+    exp: Cell,
+    ctrl: Cell,
+    diff: Cell,
+    /// The experimental value, when exact and of the whole population.
+    exp_val: Option<f64>,
+    /// The difference, when computed for the whole population.
+    diff_val: Option<f64>,
+    /// The column has a control figure to show.
+    control: bool,
+}
+
+/// The cells of one column: its outcome in the group (`None`: it reports none).
+fn measure_cells(trial: &Option<&Trial>, out: Option<(&Trial, &Outcome)>) -> MeasureCells {
+    let Some((t, o)) = out else {
+        return MeasureCells {
+            exp: Cell::new(missing(trial)),
+            ctrl: Cell::new(missing(trial)),
+            diff: Cell::new(NOT_APPLICABLE),
+            exp_val: None,
+            diff_val: None,
+            control: false,
+        };
+    };
+    let (e, c) = exp_ctrl(t, o);
+    let fmt = |v: Option<&ArmValue>| {
+        v.map_or(NOT_REPORTED.to_string(), |v| {
+            present::value(v, o.unit.as_deref())
+        })
+    };
+    let no_control = c.is_none() && t.control_arm().is_none();
+    // A subgroup's figure is not the same population as another trial's whole one.
+    let whole = o.subgroup.is_none();
+    let diff = difference(e, c, o);
+    MeasureCells {
+        exp: Cell::new(fmt(e)),
+        ctrl: Cell::new(if no_control {
+            "no control arm".to_string()
+        } else {
+            fmt(c)
+        }),
+        exp_val: e.filter(|v| exact(v) && whole).map(|v| v.value.value()),
+        diff_val: diff.as_ref().filter(|_| whole).map(|(d, _)| *d),
+        diff: Cell::new(diff.map_or(NOT_APPLICABLE.to_string(), |(_, text)| text)),
+        control: c.is_some(),
+    }
+}
+
+/// Experimental minus control, computed by evidex where both are exact and in months or %,
+/// with as many decimals as the figures printed: the value and its text (`+7.0 mo`,
+/// `+28.0 pts`).
+fn difference(e: Option<&ArmValue>, c: Option<&ArmValue>, o: &Outcome) -> Option<(f64, String)> {
+    let (e, c) = (e?, c?);
+    if !(exact(e) && exact(c) && matches!(o.unit.as_deref(), Some("months") | Some("%"))) {
+        return None;
+    }
+    let d = e.value.value() - c.value.value();
+    let decimals = [e, c]
+        .iter()
+        .map(|v| v.value.text().split('.').nth(1).map_or(0, str::len))
+        .max()
+        .unwrap_or(0);
+    let u = if o.unit.as_deref() == Some("%") {
+        " pts".to_string()
+    } else {
+        unit_suffix(o.unit.as_deref())
+    };
+    Some((d, format!("{d:+.decimals$}{u}")))
+}
+
 /// Rows of one measure group: experimental, control, the difference evidex computes, P and
 /// subgroup.
 pub(super) fn measure_rows(
@@ -119,111 +191,68 @@ pub(super) fn measure_rows(
         .flatten()
         .next()
         .is_none_or(|(_, o)| o.higher_is_better);
-    let mut exp_cells = Vec::new();
-    let mut ctrl_cells = Vec::new();
-    let mut diff_cells = Vec::new();
-    let mut exp_vals = Vec::new();
-    let mut diff_vals = Vec::new();
-    for (i, o) in outs.iter().enumerate() {
-        let Some((t, o)) = o else {
-            exp_cells.push(Cell::new(missing(&trials[i])));
-            ctrl_cells.push(Cell::new(missing(&trials[i])));
-            diff_cells.push(Cell::new(NOT_APPLICABLE));
-            exp_vals.push(None);
-            diff_vals.push(None);
-            continue;
-        };
-        let (e, c) = exp_ctrl(t, o);
-        let fmt = |v: Option<&ArmValue>| {
-            v.map_or(NOT_REPORTED.to_string(), |v| {
-                present::value(v, o.unit.as_deref())
-            })
-        };
-        exp_cells.push(Cell::new(fmt(e)));
-        ctrl_cells.push(Cell::new(if c.is_none() && t.control_arm().is_none() {
-            "no control arm".to_string()
-        } else {
-            fmt(c)
-        }));
-        // A subgroup's figure is not the same population as another trial's whole one.
-        let whole = o.subgroup.is_none();
-        exp_vals.push(e.filter(|v| exact(v) && whole).map(|v| v.value.value()));
-        let diff = match (e, c) {
-            (Some(e), Some(c))
-                if exact(e)
-                    && exact(c)
-                    && matches!(o.unit.as_deref(), Some("months") | Some("%")) =>
-            {
-                Some((e, c, e.value.value() - c.value.value()))
-            }
-            _ => None,
-        };
-        diff_vals.push(diff.filter(|_| whole).map(|(_, _, d)| d));
-        diff_cells.push(Cell::new(match diff {
-            Some((e, c, d)) => {
-                let decimals = [e, c]
-                    .iter()
-                    .map(|v| v.value.text().split('.').nth(1).map_or(0, str::len))
-                    .max()
-                    .unwrap_or(0);
-                let u = if o.unit.as_deref() == Some("%") {
-                    " pts".to_string()
-                } else {
-                    unit_suffix(o.unit.as_deref())
-                };
-                format!("{d:+.decimals$}{u}")
-            }
-            None => NOT_APPLICABLE.to_string(),
-        }));
+    let cells: Vec<MeasureCells> = trials
+        .iter()
+        .zip(&outs)
+        .map(|(t, o)| measure_cells(t, *o))
+        .collect();
+    let any_control = cells.iter().any(|m| m.control);
+    let (mut exp, mut ctrl, mut diff) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut exp_vals, mut diff_vals) = (Vec::new(), Vec::new());
+    for m in cells {
+        exp.push(m.exp);
+        ctrl.push(m.ctrl);
+        diff.push(m.diff);
+        exp_vals.push(m.exp_val);
+        diff_vals.push(m.diff_val);
     }
-    mark_best(&mut exp_cells, &exp_vals, higher, pops);
-    mark_best(&mut diff_cells, &diff_vals, higher, pops);
-    let push = |rows: &mut Vec<Row>, label: &str, cells: Vec<Cell>| {
+    mark_best(&mut exp, &exp_vals, higher, pops);
+    mark_best(&mut diff, &diff_vals, higher, pops);
+    let push = |rows: &mut Vec<Row>, label: &str, cells: Vec<Cell>, computed: bool| {
         rows.push(Row {
             group: group.clone(),
             label: label.to_string(),
             cells,
+            computed,
         })
     };
-    push(rows, "experimental", exp_cells);
-    if ctrl_cells
-        .iter()
-        .any(|c| c.text != "no control arm" && !c.is_blank())
-    {
-        push(rows, "control", ctrl_cells);
-        if diff_cells.iter().any(|c| !c.is_blank()) {
-            push(rows, DIFFERENCE, diff_cells);
+    push(rows, "experimental", exp, false);
+    if any_control {
+        push(rows, "control", ctrl, false);
+        if diff.iter().any(|c| !c.is_blank()) {
+            push(rows, DIFFERENCE, diff, true);
         }
     }
     if outs.iter().flatten().any(|(_, o)| o.p.is_some()) {
-        let cells = outs
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                Cell::new(match o {
-                    Some((_, o)) => {
-                        o.p.as_ref()
-                            .map_or(NOT_REPORTED.to_string(), ToString::to_string)
-                    }
-                    None => missing(&trials[i]).to_string(),
-                })
-            })
-            .collect();
-        push(rows, "P", cells);
+        let cells = per_column(trials, &outs, |o| {
+            o.p.as_ref()
+                .map_or(NOT_REPORTED.to_string(), ToString::to_string)
+        });
+        push(rows, "P", cells, false);
     }
     if outs.iter().flatten().any(|(_, o)| o.subgroup.is_some()) {
-        let cells = outs
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                Cell::new(match o {
-                    Some((_, o)) => o.subgroup.clone().unwrap_or_else(|| "all patients".into()),
-                    None => missing(&trials[i]).to_string(),
-                })
-            })
-            .collect();
-        push(rows, "subgroup", cells);
+        let cells = per_column(trials, &outs, |o| {
+            o.subgroup.clone().unwrap_or_else(|| "all patients".into())
+        });
+        push(rows, "subgroup", cells, false);
     }
+}
+
+/// A row with `text` of each column's outcome, or why the column has none.
+fn per_column(
+    trials: &[Option<&Trial>],
+    outs: &[Option<(&Trial, &Outcome)>],
+    text: impl Fn(&Outcome) -> String,
+) -> Vec<Cell> {
+    outs.iter()
+        .zip(trials)
+        .map(|(o, t)| {
+            Cell::new(match o {
+                Some((_, o)) => text(o),
+                None => missing(t).to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The hazard ratio row of an endpoint. Lower is better; ★ only between ratios of the same
@@ -270,6 +299,7 @@ pub(super) fn ratio_rows(
         },
         label: "HR (CI)".into(),
         cells,
+        computed: false,
     });
 }
 
@@ -328,6 +358,7 @@ pub(super) fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: 
             group: Group::Therapy,
             label: label.into(),
             cells,
+            computed: false,
         });
     };
     row("Kind", &|i| c.therapy(i).kind.label().to_string());
