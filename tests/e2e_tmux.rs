@@ -800,8 +800,9 @@ fn a_configuration_sets_the_theme_and_keys_and_help_follows() {
     // Help of the results list.
     t.keys(&["Down"]);
     t.type_text("?");
-    let help = t.wait_for("help", |s| s.contains("Keys: Results list"));
-    assert!(help.contains("compare the marked items"), "{help}");
+    let help = t.wait_for("help with compare", |s| {
+        s.contains("Keys: Results list") && s.contains("compare the marked items")
+    });
     let line = help
         .lines()
         .find(|l| l.contains("compare the marked items"))

@@ -35,8 +35,8 @@ fn compare_emerald_leap(w: u16, h: u16) -> evidex::tui::state::State {
 fn typing_finds_emerald_first_and_shows_its_pfs() {
     let mut s = app(120, 40);
     type_text(&mut s, "emer");
-    assert_eq!(s.input.text, "emer");
-    assert_eq!(s.input.cursor, 4);
+    assert_eq!(s.input.text(), "emer");
+    assert_eq!(s.input.cursor(), 4);
     assert_eq!(selected_id(&s), "emerald-1");
     let screen = render(&s);
     assert!(screen.contains("EMERALD-1"), "{screen}");
@@ -60,20 +60,20 @@ fn input_editing_keys() {
     let mut s = app(80, 24);
     type_text(&mut s, "tace haic");
     step(&mut s, Action::DeleteWord);
-    assert_eq!(s.input.text, "tace ");
+    assert_eq!(s.input.text(), "tace ");
     step(&mut s, Action::Home);
     step(&mut s, Action::Insert('x'));
-    assert_eq!(s.input.text, "xtace ");
+    assert_eq!(s.input.text(), "xtace ");
     step(&mut s, Action::End);
     step(&mut s, Action::Backspace);
     step(&mut s, Action::Left);
     step(&mut s, Action::Delete);
-    assert_eq!(s.input.text, "xtac");
+    assert_eq!(s.input.text(), "xtac");
     type_text(&mut s, "奥希");
-    assert_eq!(s.input.cursor, 6);
+    assert_eq!(s.input.cursor(), 6);
     step(&mut s, Action::ClearLine);
-    assert!(s.input.text.is_empty());
-    assert_eq!(s.input.cursor, 0);
+    assert!(s.input.text().is_empty());
+    assert_eq!(s.input.cursor(), 0);
 }
 
 #[test]
@@ -334,20 +334,20 @@ fn the_sort_key_cycles_the_sort_term_and_the_title_shows_it() {
     type_text(&mut s, "tace");
     step(&mut s, Action::Down);
     step(&mut s, Action::CycleSort);
-    assert_eq!(s.input.text, "tace sort:year");
+    assert_eq!(s.input.text(), "tace sort:year");
     assert!(shows(&s, "Results · sort: year, newest first"));
     let c = s.corpus().unwrap();
     let first = s.selected_record().unwrap();
     assert_eq!(c.trial(first.index).year, Some(2025));
     for want in ["tace sort:level", "tace sort:n", "tace sort:effect", "tace"] {
         step(&mut s, Action::CycleSort);
-        assert_eq!(s.input.text, want);
+        assert_eq!(s.input.text(), want);
     }
     assert!(!shows(&s, "Results · sort"));
     // A reversed or typed sort is replaced, not doubled.
-    s.input.text = "sort:-year tace".into();
+    s.input.set("sort:-year tace".into());
     step(&mut s, Action::CycleSort);
-    assert_eq!(s.input.text, "tace sort:level");
+    assert_eq!(s.input.text(), "tace sort:level");
 }
 
 #[test]
@@ -786,16 +786,16 @@ fn a_huge_paste_is_linear_and_cut_with_a_message() {
         t.elapsed()
     );
     assert_eq!(
-        s.input.text.chars().count(),
+        s.input.text().chars().count(),
         evidex::tui::update::MAX_QUERY_CHARS
     );
     assert!(shows(&s, "paste cut at 2000 characters"), "{}", render(&s));
     // Typing at the limit adds nothing; deleting makes room again.
     step(&mut s, Action::Insert('x'));
-    assert!(!s.input.text.ends_with('x'));
+    assert!(!s.input.text().ends_with('x'));
     step(&mut s, Action::Backspace);
     step(&mut s, Action::Insert('x'));
-    assert!(s.input.text.ends_with('x'));
+    assert!(s.input.text().ends_with('x'));
 }
 
 /// The detail document is derived data kept in the state: a keystroke or a wheel notch that

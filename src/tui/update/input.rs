@@ -2,17 +2,17 @@
 
 use super::*;
 
+use tui_input::InputRequest as Edit;
+
 pub(super) fn insert(s: &mut State, c: char) {
     if s.input.len() < MAX_QUERY_CHARS {
-        insert_str(s, c.encode_utf8(&mut [0; 4]));
+        s.input.apply(Edit::InsertChar(c));
     }
 }
 
 /// Inserts at the cursor in one step, so a paste of any size costs time linear in its size.
 pub(super) fn insert_str(s: &mut State, text: &str) {
-    let at = s.input.byte_at(s.input.cursor);
-    s.input.text.insert_str(at, text);
-    s.input.cursor += text.chars().count();
+    s.input.insert(text);
 }
 
 /// Writes the next `sort:` order into the query (none for relevance): the query text is the
@@ -25,7 +25,7 @@ pub(super) fn cycle_sort(s: &mut State) -> Vec<Effect> {
     };
     let current = s
         .input
-        .text
+        .text()
         .split_whitespace()
         .rfind(|w| is_sort(w))
         .and_then(|w| crate::search::parse(w).ok())
@@ -33,7 +33,7 @@ pub(super) fn cycle_sort(s: &mut State) -> Vec<Effect> {
         .unwrap_or_default();
     let mut words: Vec<String> = s
         .input
-        .text
+        .text()
         .split_whitespace()
         .filter(|w| !is_sort(w))
         .map(str::to_string)
@@ -41,45 +41,22 @@ pub(super) fn cycle_sort(s: &mut State) -> Vec<Effect> {
     if let Some(term) = current.next().term() {
         words.push(term);
     }
-    s.input.text = words.join(" ");
-    s.input.cursor = s.input.len();
+    s.input.set(words.join(" "));
     query_changed(s)
 }
 
 pub(super) fn input(s: &mut State, a: Action) -> Vec<Effect> {
-    let before = s.input.text.clone();
+    let before = s.input.text().to_string();
     match a {
         Action::Insert(c) => insert(s, c),
-        Action::Backspace if s.input.cursor > 0 => {
-            let at = s.input.byte_at(s.input.cursor - 1);
-            s.input.text.remove(at);
-            s.input.cursor -= 1;
-        }
-        Action::Delete if s.input.cursor < s.input.len() => {
-            let at = s.input.byte_at(s.input.cursor);
-            s.input.text.remove(at);
-        }
-        Action::DeleteWord => {
-            let chars: Vec<char> = s.input.text.chars().collect();
-            let mut i = s.input.cursor;
-            while i > 0 && chars[i - 1].is_whitespace() {
-                i -= 1;
-            }
-            while i > 0 && !chars[i - 1].is_whitespace() {
-                i -= 1;
-            }
-            let (from, to) = (s.input.byte_at(i), s.input.byte_at(s.input.cursor));
-            s.input.text.replace_range(from..to, "");
-            s.input.cursor = i;
-        }
-        Action::ClearLine => {
-            s.input.text.clear();
-            s.input.cursor = 0;
-        }
-        Action::Left => s.input.cursor = s.input.cursor.saturating_sub(1),
-        Action::Right => s.input.cursor = (s.input.cursor + 1).min(s.input.len()),
-        Action::Home => s.input.cursor = 0,
-        Action::End => s.input.cursor = s.input.len(),
+        Action::Backspace => s.input.apply(Edit::DeletePrevChar),
+        Action::Delete => s.input.apply(Edit::DeleteNextChar),
+        Action::DeleteWord => s.input.apply(Edit::DeletePrevWord),
+        Action::ClearLine => s.input.apply(Edit::DeleteLine),
+        Action::Left => s.input.apply(Edit::GoToPrevChar),
+        Action::Right => s.input.apply(Edit::GoToNextChar),
+        Action::Home => s.input.apply(Edit::GoToStart),
+        Action::End => s.input.apply(Edit::GoToEnd),
         Action::Down | Action::Enter => {
             if s.result_count() > 0 {
                 s.focus = Focus::List;
@@ -87,15 +64,14 @@ pub(super) fn input(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::Back => {
             if !s.input.is_empty() {
-                s.input.text.clear();
-                s.input.cursor = 0;
+                s.input.set(String::new());
             } else if s.result_count() > 0 {
                 s.focus = Focus::List;
             }
         }
         other => return common(s, other),
     }
-    if s.input.text != before {
+    if s.input.text() != before {
         query_changed(s)
     } else {
         Vec::new()
@@ -113,13 +89,15 @@ pub(super) fn apply_facet(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let filter = format!("disease:{d}");
-    if s.input.text.split_whitespace().any(|w| w == filter) {
+    let text = s.input.text();
+    if text.split_whitespace().any(|w| w == filter) {
         return Vec::new();
     }
-    if !s.input.text.is_empty() && !s.input.text.ends_with(' ') {
-        s.input.text.push(' ');
-    }
-    s.input.text.push_str(&filter);
-    s.input.cursor = s.input.len();
+    let sep = if text.is_empty() || text.ends_with(' ') {
+        ""
+    } else {
+        " "
+    };
+    s.input.set(format!("{text}{sep}{filter}"));
     query_changed(s)
 }

@@ -122,14 +122,14 @@ pub(super) fn receive(s: &mut State, reply: Reply) {
 
 /// Sends the query to the worker if it changed since it was last sent.
 pub(super) fn query_changed(s: &mut State) -> Vec<Effect> {
-    if s.engine().is_none() || s.sent.as_deref() == Some(s.input.text.as_str()) {
+    if s.engine().is_none() || s.sent.as_deref() == Some(s.input.text()) {
         return Vec::new();
     }
     s.generation += 1;
-    s.sent = Some(s.input.text.clone());
+    s.sent = Some(s.input.text().to_string());
     vec![Effect::Search {
         generation: s.generation,
-        text: s.input.text.clone(),
+        text: s.input.text().to_string(),
     }]
 }
 
@@ -199,7 +199,7 @@ pub(super) fn common(s: &mut State, a: Action) -> Vec<Effect> {
         Action::ToggleLang => s.lang = s.lang.toggle(),
         Action::FocusInput => {
             s.focus = Focus::Input;
-            s.input.cursor = s.input.len();
+            s.input.apply(tui_input::InputRequest::GoToEnd);
         }
         Action::ApplyFacet => return apply_facet(s),
         Action::CycleSort => return cycle_sort(s),
@@ -250,7 +250,7 @@ mod tests {
     fn while_loading_letters_are_kept_unsent_and_q_quits() {
         let mut s = loading();
         assert!(update(&mut s, Action::Insert('x')).is_empty());
-        assert_eq!(s.input.text, "x");
+        assert_eq!(s.input.text(), "x");
         assert!(!s.quit);
         update(&mut s, Action::Insert('q'));
         assert!(s.quit);
@@ -284,10 +284,10 @@ mod tests {
         update(&mut s, Action::Home);
         update(&mut s, Action::Right);
         update(&mut s, Action::Delete);
-        assert_eq!(s.input.text, "肝 tace");
+        assert_eq!(s.input.text(), "肝 tace");
         update(&mut s, Action::Backspace);
-        assert_eq!(s.input.text, " tace");
-        assert_eq!(s.input.cursor, 0);
+        assert_eq!(s.input.text(), " tace");
+        assert_eq!(s.input.cursor(), 0);
     }
 
     #[test]

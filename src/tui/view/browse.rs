@@ -50,23 +50,20 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let avail = (area.width as usize)
         .saturating_sub(width(prompt) + width(&right) + 2)
         .max(1);
-    // Scroll the text horizontally so the cursor stays visible: walk back from the cursor
-    // while the text before it still fits (linear in the query's length).
-    let text = clean(&s.input.text);
-    let chars: Vec<char> = text.chars().collect();
-    let cursor = s.input.cursor.min(chars.len());
-    let mut start = cursor;
-    let mut cursor_w = 0;
-    while start > 0 {
-        let w = width(chars[start - 1].encode_utf8(&mut [0; 4]));
-        if cursor_w + w >= avail {
+    // The text scrolled horizontally (by tui-input) so the cursor stays visible.
+    let (scroll, cursor_col) = s.input.scroll(avail);
+    let text = clean(s.input.text());
+    let mut skipped = 0;
+    let mut start = text.len();
+    for (i, ch) in text.char_indices() {
+        if skipped >= scroll {
+            start = i;
             break;
         }
-        cursor_w += w;
-        start -= 1;
+        skipped += width(ch.encode_utf8(&mut [0; 4]));
     }
-    let shown: String = chars[start..].iter().collect();
-    let shown = truncate(&shown, avail).into_owned();
+    let shown = truncate(&text[start..], avail).into_owned();
+    let cursor_w = cursor_col.saturating_sub(skipped);
     let prompt_style = if s.focus == Focus::Input {
         theme.key()
     } else {
@@ -126,7 +123,7 @@ fn info_line(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             spans.push(Span::styled(ps.join(" · "), theme.dim()));
         }
         if let Some((d, _)) = r.facets.diseases.first()
-            && !s.input.text.contains("disease:")
+            && !s.input.text().contains("disease:")
         {
             spans.push(Span::styled(
                 format!("  Ctrl-F: disease:{}", clean(d)),
@@ -187,7 +184,7 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(block, area);
     let Some(r) = &s.results else { return };
     if r.hits.is_empty() {
-        let msg = if s.input.text.trim().is_empty() {
+        let msg = if s.input.text().trim().is_empty() {
             "The corpus is empty."
         } else {
             "Nothing matches. Try fewer letters, or remove a filter."
