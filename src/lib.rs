@@ -22,3 +22,4 @@ pub mod search;
 pub mod synthetic;
 pub mod text;
 pub mod tui;
+pub mod userdata;

@@ -23,6 +23,9 @@ fn have_tmux() -> bool {
 /// A tmux server with one pane running a plain shell.
 struct Tmux {
     socket: String,
+    /// The shell's HOME: evidex's configuration and data directories are inside, so no test
+    /// reads or writes the user's, and each test starts with none.
+    _home: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -33,7 +36,12 @@ impl Tmux {
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         );
-        let t = Tmux { socket };
+        let home = tempfile::tempdir().expect("a temporary home");
+        let home_var = format!("HOME={}", home.path().display());
+        let t = Tmux {
+            socket,
+            _home: home,
+        };
         let o = t.tmux(&[
             "-f",
             "/dev/null",
@@ -47,7 +55,7 @@ impl Tmux {
             "-i",
             &format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
             "TERM=xterm-256color",
-            "HOME=/tmp",
+            &home_var,
             "LANG=C.UTF-8",
             "PS1=$ ",
             "bash",
@@ -117,7 +125,7 @@ impl Tmux {
 
     fn start_with_env(&self, env: &str, args: &str) {
         self.type_text(&format!(
-            "XDG_CONFIG_HOME=/nonexistent/evidex-test-home XDG_DATA_HOME=/nonexistent/evidex-test-home {env} {BIN} {args}; echo \"rc=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo END"
+            "{env} {BIN} {args}; echo \"rc=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo END"
         ));
         self.keys(&["Enter"]);
     }
@@ -819,6 +827,44 @@ fn a_configuration_sets_the_theme_and_keys_and_help_follows() {
     t.type_text("C");
     t.wait_for("the comparison", |s| s.contains("Cross-trial"));
     t.keys(&["Escape", "q"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+}
+
+/// Quit and reopen: the query history and the marks are still there, in plain files of the
+/// user's data directory.
+#[test]
+fn history_and_marks_survive_a_restart() {
+    if !have_tmux() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let env = format!("XDG_DATA_HOME={}", home.path().display());
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    t.type_text("emerald");
+    t.wait_for("EMERALD-1", |s| {
+        s.contains("EMERALD-1") && !s.contains("searching")
+    });
+    t.keys(&["Down", "Space"]);
+    t.wait_for("one mark", |s| s.contains("Marked 1/4"));
+    t.keys(&["q"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+    let dir = home.path().join("evidex");
+    let history = std::fs::read_to_string(dir.join("history.txt")).unwrap();
+    assert_eq!(history, "emerald\n");
+    let marks = std::fs::read_to_string(dir.join("marks.txt")).unwrap();
+    assert_eq!(marks, "emerald-1\n");
+
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    t.wait_for("the mark of the last session", |s| s.contains("Marked 1/4"));
+    t.keys(&["Up"]);
+    t.wait_for("the last query", |s| s.contains("Search › emerald"));
+    t.keys(&["C-c"]);
     let (rc, _) = t.after_exit();
     assert_eq!(rc, "0");
 }

@@ -207,8 +207,8 @@ fn an_imported_date_with_an_escape_is_inert_in_search() {
 fn shell(script: &str, arg: &str) -> std::process::Output {
     Command::new("bash")
         .args(["-c", script, BIN, arg])
-        .env("XDG_CONFIG_HOME", "/nonexistent/evidex-test-home")
-        .env("XDG_DATA_HOME", "/nonexistent/evidex-test-home")
+        .env("XDG_CONFIG_HOME", "/proc/nonexistent/evidex-test-home")
+        .env("XDG_DATA_HOME", "/proc/nonexistent/evidex-test-home")
         .output()
         .expect("bash runs")
 }
@@ -367,8 +367,8 @@ fn a_fifo_with_no_writer_can_be_interrupted() {
     );
     let mut child = Command::new(BIN)
         .args(["import", "ctgov", fifo.to_str().unwrap(), "-o", "-"])
-        .env("XDG_CONFIG_HOME", "/nonexistent/evidex-test-home")
-        .env("XDG_DATA_HOME", "/nonexistent/evidex-test-home")
+        .env("XDG_CONFIG_HOME", "/proc/nonexistent/evidex-test-home")
+        .env("XDG_DATA_HOME", "/proc/nonexistent/evidex-test-home")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

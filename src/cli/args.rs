@@ -198,6 +198,48 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Named sets of records (a tumour board, a review topic): list, show, compare, export,
+    /// save, delete. Kept in the data directory as TOML files of record ids.
+    Set {
+        #[command(subcommand)]
+        action: SetAction,
+    },
+}
+
+/// What `evidex set` does.
+#[derive(Debug, Subcommand)]
+pub enum SetAction {
+    /// Every set: name, size, date made.
+    List,
+    /// A set's records, and those no longer found.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare a set's records (2–4 of them) side by side.
+    Compare {
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Write a set's comparison as Markdown, CSV or JSON, to a file or standard output.
+    Export {
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        /// The file to write (`-`: standard output, the default).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Save records (ids, registry ids, names, as `compare` takes them) as a new set.
+    Save {
+        name: String,
+        #[arg(required = true, num_args = 1..)]
+        records: Vec<String>,
+    },
+    /// Delete a set.
+    Delete { name: String },
 }
 
 /// What `evidex config` does.

@@ -1,7 +1,7 @@
 //! `evidex compare`: 2–4 records side by side, as a table, Markdown, CSV or JSON.
 
 use super::{CliError, Format, Out, out_width, resolve_sure};
-use crate::corpus::{Lang, RecordRef};
+use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::search::Engine;
 use crate::text::clean;
 use crate::{compare, export};
@@ -28,14 +28,38 @@ pub fn run(
         );
         records.push(r);
     }
-    compare::check(c, &records, lang)
+    print(c, &records, format, lang, out)
+}
+
+/// The comparison of `records`, checked (2–4 of one kind), in `format`.
+pub fn render(
+    c: &Corpus,
+    records: &[RecordRef],
+    format: Format,
+    lang: Lang,
+) -> Result<String, CliError> {
+    compare::check(c, records, lang)
         .map_err(|e| CliError::Input(clean(&e.to_string()).into_owned()))?;
-    let cmp = compare::compare(c, &records, lang);
-    let text = match format {
+    let cmp = compare::compare(c, records, lang);
+    Ok(match format {
         Format::Table => export::table(&cmp, out_width()),
         Format::Md => export::markdown(&cmp),
         Format::Csv => export::csv(&cmp),
-        Format::Json => return out.json(export::json(&cmp) + "\n"),
-    };
-    out.print(&text)
+        Format::Json => export::json(&cmp) + "\n",
+    })
+}
+
+/// Prints the comparison of `records` in `format` (JSON escaped as JSON, the rest sanitised).
+pub fn print(
+    c: &Corpus,
+    records: &[RecordRef],
+    format: Format,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let text = render(c, records, format, lang)?;
+    match format {
+        Format::Json => out.json(text),
+        _ => out.print(&text),
+    }
 }

@@ -23,6 +23,7 @@ pub mod import;
 pub mod out;
 pub mod resolve;
 pub mod search;
+pub mod set;
 pub mod shell;
 pub mod show;
 
@@ -32,7 +33,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use args::{
-    Cli, Command, ConfigAction, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry,
+    Cli, Command, ConfigAction, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry, SetAction,
 };
 pub use error::CliError;
 pub use out::{Out, out_width};
@@ -84,6 +85,7 @@ pub fn run(
             compare::run(&engine, &items, format, lang, &mut out)
         }
         Command::Completions { shell } => shell::completions(shell, &mut out),
+        Command::Set { action } => set::run(action, || engine(global), lang, &mut out),
         Command::Config { action } => config::run(action, global.config.as_deref(), &mut out),
         Command::Man { command, out_dir } => {
             shell::man(command.as_deref(), out_dir.as_deref(), &mut out)

@@ -30,6 +30,11 @@ pub enum Action {
     Enter,
     Back,
     FocusInput,
+    /// The search line: the previous (older) query of the history, or the next (newer).
+    HistoryPrev,
+    HistoryNext,
+    /// The search line: the next older query of the history that contains what is typed.
+    HistorySearch,
     ToggleMark,
     /// Marks or unmarks the selected row and moves to the next (fzf's Tab).
     MarkNext,

@@ -38,6 +38,7 @@ use crate::compare;
 use crate::corpus::{BUNDLED_NAME, Corpus, Lang, LoadError};
 use crate::export;
 use crate::search::{self, worker::Worker};
+use crate::userdata::UserData;
 
 /// How many ranked results the browser keeps for a query (the list shows a window of them).
 pub const RESULT_LIMIT: usize = 1000;
@@ -221,6 +222,12 @@ fn event_loop(
     state.colors = opts.config.colors.clone();
     state.status = opts.notice.clone().map(super::state::Status::error);
     let export_dir = export_dir(opts.config.export_dir.as_deref());
+    let data = UserData::default_dir().map(UserData::at);
+    if let Some(u) = &data {
+        // Unreadable history or marks are not worth stopping for: the browser starts without.
+        state.history = u.history().unwrap_or_default();
+        state.pending_marks = u.marks().unwrap_or_default();
+    }
     let test_panic = std::env::var_os(TEST_PANIC_ENV).is_some_and(|v| v == "1");
 
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -272,7 +279,15 @@ fn event_loop(
             for effect in update::handle(&mut state, event) {
                 match effect {
                     Effect::Suspend => suspend(terminal, &mut state)?,
-                    effect => perform(effect, &mut state, worker.as_ref(), &export_dir),
+                    effect => perform(
+                        effect,
+                        &mut state,
+                        &EffectContext {
+                            worker: worker.as_ref(),
+                            export_dir: &export_dir,
+                            data: data.as_ref(),
+                        },
+                    ),
                 }
             }
             if state.quit {
@@ -374,7 +389,17 @@ fn translate(state: &State, ev: &TermEvent, test_panic: bool) -> Option<Event> {
 }
 
 /// Carries out one effect.
-fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>, export_dir: &Path) {
+/// What carrying out effects needs besides the state.
+struct EffectContext<'a> {
+    worker: Option<&'a Worker>,
+    export_dir: &'a Path,
+    /// The user's data directory, where history and marks are kept (`None`: no home).
+    data: Option<&'a UserData>,
+}
+
+fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
+    let worker = ctx.worker;
+    let export_dir = ctx.export_dir;
     match effect {
         Effect::Search { generation, text } => {
             if let Some(w) = worker {
@@ -411,6 +436,21 @@ fn perform(effect: Effect, state: &mut State, worker: Option<&Worker>, export_di
                 None => Event::Status(Status::error("the corpus is still loading")),
             };
             update::handle(state, ev);
+        }
+        Effect::Remember(query) => {
+            if let Some(u) = ctx.data {
+                match u.remember(&query, crate::userdata::HISTORY_SIZE) {
+                    Ok(h) => state.history = h,
+                    Err(e) => state.status = Some(Status::error(format!("history not saved: {e}"))),
+                }
+            }
+        }
+        Effect::SaveMarks(ids) => {
+            if let Some(u) = ctx.data
+                && let Err(e) = u.save_marks(&ids)
+            {
+                state.status = Some(Status::error(format!("marks not saved: {e}")));
+            }
         }
         Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),
         // Carried out by the loop, which owns the terminal.

@@ -211,6 +211,12 @@ pub struct State {
     /// The shown record's detail document and its layout, derived data kept here so that
     /// `update` and `view` read it instead of building it (see [`State::refresh_detail`]).
     pub detail_view: Option<Arc<DetailView>>,
+    /// The query history, oldest first (from the user's data directory).
+    pub history: Vec<String>,
+    /// While walking the history: the entry shown, and what was typed before the walk.
+    pub history_walk: Option<(usize, String)>,
+    /// Record ids marked in an earlier session, marked again once the corpus is loaded.
+    pub pending_marks: Vec<String>,
     /// The keys in force: the table's, with the configuration's changes.
     pub keymap: Arc<Keymap>,
     /// The list's share of the body's width, in percent (the configuration's `split`).
@@ -315,6 +321,9 @@ impl State {
             detail_view: None,
             compare_view: None,
             keymap: Arc::new(Keymap::default()),
+            history: Vec::new(),
+            history_walk: None,
+            pending_marks: Vec::new(),
             split: None,
             colors: Default::default(),
         }

@@ -18,9 +18,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-/// A home for the binary's user files that does not exist: tests never read the user's
-/// configuration or library, nor write theirs.
-pub const NO_HOME: &str = "/nonexistent/evidex-test-home";
+/// A home for the binary's user files that does not exist and cannot be made (not even by
+/// root: it is under /proc): tests never read the user's configuration or data, nor write
+/// anywhere by accident.
+pub const NO_HOME: &str = "/proc/nonexistent/evidex-test-home";
 
 /// The binary, away from the user's files (see [`NO_HOME`]).
 pub fn bin() -> std::process::Command {

@@ -57,6 +57,9 @@ pub(super) fn input(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Right => s.input.apply(Edit::GoToNextChar),
         Action::Home => s.input.apply(Edit::GoToStart),
         Action::End => s.input.apply(Edit::GoToEnd),
+        Action::HistoryPrev => walk_history(s, true),
+        Action::HistoryNext => walk_history(s, false),
+        Action::HistorySearch => search_history(s),
         Action::Down | Action::Enter => {
             if s.result_count() > 0 {
                 s.focus = Focus::List;
@@ -75,6 +78,58 @@ pub(super) fn input(s: &mut State, a: Action) -> Vec<Effect> {
         query_changed(s)
     } else {
         Vec::new()
+    }
+}
+
+/// Shows the previous (`older`) or next query of the history on the search line; past the
+/// newest, what was typed before the walk comes back.
+fn walk_history(s: &mut State, older: bool) {
+    let n = s.history.len();
+    let (pos, typed) = match s.history_walk.take() {
+        Some(w) => w,
+        None => (n, s.input.text().to_string()),
+    };
+    let next = if older {
+        pos.checked_sub(1)
+    } else {
+        Some(pos + 1).filter(|&p| p <= n)
+    };
+    let Some(next) = next else {
+        s.history_walk = Some((pos, typed));
+        return;
+    };
+    let text = s
+        .history
+        .get(next)
+        .cloned()
+        .unwrap_or_else(|| typed.clone());
+    s.input.set(text);
+    s.history_walk = Some((next, typed));
+}
+
+/// The next older query of the history that contains what was typed when the search began
+/// (Ctrl-R again goes further back); says so when there is none.
+fn search_history(s: &mut State) {
+    let (pos, typed) = match s.history_walk.take() {
+        Some(w) => w,
+        None => (s.history.len(), s.input.text().to_string()),
+    };
+    let needle = typed.to_lowercase();
+    let found = s.history[..pos.min(s.history.len())]
+        .iter()
+        .rposition(|h| h.to_lowercase().contains(&needle));
+    match found {
+        Some(i) => {
+            s.input.set(s.history[i].clone());
+            s.history_walk = Some((i, typed));
+        }
+        None => {
+            s.status = Some(Status::info(format!(
+                "no earlier query in the history contains {:?}",
+                crate::text::clean(&typed)
+            )));
+            s.history_walk = Some((pos, typed));
+        }
     }
 }
 

@@ -41,6 +41,11 @@ pub enum Effect {
     /// Give the terminal back and stop until resumed.
     Suspend,
     Panic,
+    /// Add a query to the history the user keeps (it was searched and left for the results,
+    /// or the browser quit with it).
+    Remember(String),
+    /// Keep these marked record ids for the next session.
+    SaveMarks(Vec<String>),
 }
 
 /// Applies an event from outside the keyboard.
@@ -75,6 +80,7 @@ pub(super) fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
         }
         Event::Loaded(Ok(engine)) => {
             s.load = Load::Ready(engine);
+            restore_marks(s);
             query_changed(s)
         }
         // A failed load ends the program; the app loop handles it before it gets here.
@@ -87,6 +93,26 @@ pub(super) fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
             s.status = Some(status);
             Vec::new()
         }
+    }
+}
+
+/// Marks the records marked in an earlier session, and says how many are not in this corpus
+/// (they stay in the saved marks until the marks change).
+fn restore_marks(s: &mut State) {
+    let ids = std::mem::take(&mut s.pending_marks);
+    let Some(c) = s.corpus() else { return };
+    let found: Vec<RecordRef> = ids
+        .iter()
+        .filter_map(|id| c.resolve(id))
+        .take(MAX_COLUMNS)
+        .collect();
+    let missing = ids.len() - found.len().min(ids.len());
+    s.marked = found;
+    if missing > 0 {
+        s.status = Some(Status::error(format!(
+            "{missing} of the {} marked records of the last session are not in this corpus",
+            ids.len()
+        )));
     }
 }
 
@@ -143,9 +169,34 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     // shown; each refresh builds only when the record, language or width changed.
     s.refresh_detail();
     s.refresh_compare();
-    let effects = apply(s, a);
+    let (marks, focus) = (s.marked.clone(), s.focus);
+    if !matches!(
+        a,
+        Action::HistoryPrev | Action::HistoryNext | Action::HistorySearch | Action::Tick(_)
+    ) {
+        s.history_walk = None;
+    }
+    let mut effects = apply(s, a);
     s.refresh_detail();
     s.refresh_compare();
+    effects.extend(remembered(s, &marks, focus));
+    effects
+}
+
+/// What to keep for the next session after an action: the marks when they changed, the query
+/// when the user left the search line for its results or quit.
+fn remembered(s: &State, marks: &[RecordRef], focus: Focus) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(c) = s.corpus()
+        && s.marked != marks
+    {
+        let ids = s.marked.iter().map(|&r| c.id_of(r).to_string()).collect();
+        effects.push(Effect::SaveMarks(ids));
+    }
+    let left_input = focus == Focus::Input && s.focus != Focus::Input;
+    if (left_input || s.quit) && !s.input.text().trim().is_empty() {
+        effects.push(Effect::Remember(s.input.text().to_string()));
+    }
     effects
 }
 
@@ -324,6 +375,80 @@ mod tests {
 
     fn toggle_mark_for_test(s: &mut State, r: RecordRef) {
         list::toggle_mark(s, r);
+    }
+
+    #[test]
+    fn up_and_ctrl_p_n_walk_the_history_and_come_back_to_what_was_typed() {
+        let mut s = ready_state();
+        s.history = vec!["tace".into(), "emerald".into(), "leap 012".into()];
+        typed(&mut s, "pal");
+        update(&mut s, Action::HistoryPrev);
+        assert_eq!(s.input.text(), "leap 012");
+        update(&mut s, Action::HistoryPrev);
+        update(&mut s, Action::HistoryPrev);
+        assert_eq!(s.input.text(), "tace");
+        update(&mut s, Action::HistoryPrev);
+        assert_eq!(s.input.text(), "tace", "the oldest stays");
+        update(&mut s, Action::HistoryNext);
+        update(&mut s, Action::HistoryNext);
+        update(&mut s, Action::HistoryNext);
+        assert_eq!(s.input.text(), "pal", "past the newest: what was typed");
+        // Ctrl-R finds older entries containing what was typed.
+        update(&mut s, Action::ClearLine);
+        typed(&mut s, "e");
+        update(&mut s, Action::HistorySearch);
+        assert_eq!(s.input.text(), "leap 012");
+        update(&mut s, Action::HistorySearch);
+        assert_eq!(s.input.text(), "emerald");
+        update(&mut s, Action::HistorySearch);
+        assert_eq!(s.input.text(), "tace");
+        update(&mut s, Action::HistorySearch);
+        assert!(s.status.is_some(), "no older match is said");
+    }
+
+    #[test]
+    fn leaving_the_search_line_remembers_the_query_and_marks_are_kept() {
+        let mut s = ready_state();
+        typed(&mut s, "tace");
+        let engine = s.engine().unwrap().clone();
+        let results = Arc::new(crate::search::run(&engine, "tace", 10).unwrap());
+        let generation = s.generation;
+        handle(
+            &mut s,
+            Event::Search(Reply::Results {
+                generation,
+                results,
+            }),
+        );
+        let effects = update(&mut s, Action::Down);
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Remember(q) if q == "tace")),
+            "{effects:?}"
+        );
+        let r = s.corpus().unwrap().resolve("emerald-1").unwrap();
+        s.marked.clear();
+        let (marks, focus) = (s.marked.clone(), s.focus);
+        s.marked.push(r);
+        assert!(matches!(
+            remembered(&s, &marks, focus).as_slice(),
+            [Effect::SaveMarks(ids)] if ids == &["emerald-1".to_string()]
+        ));
+    }
+
+    #[test]
+    fn marks_of_the_last_session_come_back_once_loaded() {
+        let mut s = loading();
+        s.pending_marks = vec!["emerald-1".into(), "no-such-record".into()];
+        let engine = crate::search::engine(Arc::new(Corpus::bundled().unwrap()));
+        ready(&mut s, Arc::new(engine));
+        assert_eq!(s.marked.len(), 1);
+        assert!(
+            s.status
+                .as_ref()
+                .is_some_and(|st| st.text().contains("1 of the 2"))
+        );
     }
 
     #[test]
