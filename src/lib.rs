@@ -7,7 +7,9 @@
 //! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
 //! [`import`] turns registry records into a corpus; [`par`] spreads loading and importing
 //! over the cores. [`fsio`] reads every file with a size bound and writes every file by one
-//! set of rules (never replacing a device, a FIFO or a link's directory).
+//! set of rules (never replacing a device, a FIFO or a link's directory). [`config`] reads the
+//! user's configuration file, and [`userdata`] keeps what evidex remembers for its user
+//! (history, marks, named sets) in the data directory.
 
 pub mod cli;
 pub mod compare;
