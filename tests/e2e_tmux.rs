@@ -868,3 +868,50 @@ fn history_and_marks_survive_a_restart() {
     let (rc, _) = t.after_exit();
     assert_eq!(rc, "0");
 }
+
+/// S names the marked records as a set; after a restart, O lists it and Enter marks them
+/// again, ready to compare.
+#[test]
+fn a_set_saved_in_the_browser_reopens_after_a_restart() {
+    if !have_tmux() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let env = format!("XDG_DATA_HOME={}", home.path().display());
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    t.type_text("emerald | leap-012");
+    t.wait_for("two results", |s| {
+        s.contains("LEAP-012") && s.contains("EMERALD-1") && !s.contains("searching")
+    });
+    t.keys(&["Down", "Space", "Space"]);
+    t.wait_for("two marks", |s| s.contains("Marked 2/4"));
+    t.type_text("S");
+    t.wait_for("the name prompt", |s| s.contains("as the set ›"));
+    t.type_text("Board 3 Dec q");
+    t.keys(&["Enter"]);
+    t.wait_for("saved", |s| s.contains("saved the set Board 3 Dec q"));
+    let file = home.path().join("evidex/sets/board-3-dec-q.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("emerald-1") && text.contains("leap-012"), "{text}");
+    t.keys(&["x", "q"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    t.keys(&["Down"]);
+    t.type_text("O");
+    t.wait_for("the sets menu", |s| {
+        s.contains("Saved sets") && s.contains("Board 3 Dec q  (2 records")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("the set's marks", |s| s.contains("set Board 3 Dec q: 2 marked"));
+    t.type_text("c");
+    t.wait_for("the comparison", |s| s.contains("Cross-trial"));
+    t.keys(&["C-c"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+}

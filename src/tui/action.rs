@@ -36,6 +36,10 @@ pub enum Action {
     /// The search line: the next older query of the history that contains what is typed.
     HistorySearch,
     ToggleMark,
+    /// Name the marked records as a set (opens the name prompt).
+    SaveSet,
+    /// List the saved sets to open one.
+    OpenSets,
     /// Marks or unmarks the selected row and moves to the next (fzf's Tab).
     MarkNext,
     /// The next `sort:` order, written into the query.
@@ -80,4 +84,6 @@ pub enum Event {
     Search(Reply),
     /// Status message from the app loop (an export written, a copy made).
     Status(super::state::Status),
+    /// The saved sets, read for the sets menu (or why they could not be).
+    Sets(Result<Vec<crate::userdata::Set>, String>),
 }

@@ -445,6 +445,26 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                 }
             }
         }
+        Effect::SaveSet { name, ids } => {
+            state.status = Some(match ctx.data {
+                Some(u) => match u.save_set(&name, &ids, &crate::userdata::today()) {
+                    Ok(set) => Status::info(format!(
+                        "saved the set {} ({} records) · O opens it · evidex set show",
+                        crate::text::clean(&set.name),
+                        set.records.len()
+                    )),
+                    Err(e) => Status::error(format!("set not saved: {e}")),
+                },
+                None => Status::error("no data directory to keep sets in"),
+            });
+        }
+        Effect::LoadSets => {
+            let sets = match ctx.data {
+                Some(u) => u.sets().map_err(|e| e.to_string()),
+                None => Err("no data directory".to_string()),
+            };
+            update::handle(state, Event::Sets(sets));
+        }
         Effect::SaveMarks(ids) => {
             if let Some(u) = ctx.data
                 && let Err(e) = u.save_marks(&ids)

@@ -217,6 +217,10 @@ pub struct State {
     pub history_walk: Option<(usize, String)>,
     /// Record ids marked in an earlier session, marked again once the corpus is loaded.
     pub pending_marks: Vec<String>,
+    /// The prompt for a new set's name, while it is open.
+    pub prompt: Option<Input>,
+    /// The menu of saved sets, while it is open: the sets and the one selected.
+    pub sets_menu: Option<(Vec<crate::userdata::Set>, usize)>,
     /// The keys in force: the table's, with the configuration's changes.
     pub keymap: Arc<Keymap>,
     /// The list's share of the body's width, in percent (the configuration's `split`).
@@ -324,6 +328,8 @@ impl State {
             history: Vec::new(),
             history_walk: None,
             pending_marks: Vec::new(),
+            prompt: None,
+            sets_menu: None,
             split: None,
             colors: Default::default(),
         }
@@ -473,6 +479,10 @@ impl State {
     pub fn context(&self) -> Context {
         if self.help {
             Context::Help
+        } else if self.prompt.is_some() {
+            Context::Prompt
+        } else if self.sets_menu.is_some() {
+            Context::Sets
         } else if self.screen == Screen::Compare {
             Context::Compare
         } else {

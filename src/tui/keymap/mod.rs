@@ -26,6 +26,10 @@ pub enum Context {
     Detail,
     Compare,
     Help,
+    /// A one-line prompt (a set's name): letters type.
+    Prompt,
+    /// The menu of saved sets.
+    Sets,
 }
 
 impl Context {
@@ -36,6 +40,8 @@ impl Context {
             Context::Detail => "Detail pane",
             Context::Compare => "Comparison",
             Context::Help => "Help",
+            Context::Prompt => "Name prompt",
+            Context::Sets => "Saved sets",
         }
     }
 }
@@ -205,7 +211,7 @@ impl Keymap {
         {
             return Some(b.action);
         }
-        if ctx == Context::Input
+        if matches!(ctx, Context::Input | Context::Prompt)
             && let KeyCode::Char(c) = ev.code
             && !ev
                 .modifiers
@@ -302,7 +308,7 @@ mod tests {
         }
     }
 
-    const CONTEXTS: [Context; 5] = [Input, List, Detail, Compare, Help];
+    const CONTEXTS: [Context; 7] = [Input, List, Detail, Compare, Help, Prompt, Sets];
 
     #[test]
     fn letters_are_text_in_the_input_and_commands_elsewhere() {

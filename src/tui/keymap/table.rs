@@ -9,7 +9,7 @@ use crate::tui::action::Action;
 use Context::*;
 use KeyCode as C;
 
-const ALL: &[Context] = &[Input, List, Detail, Compare, Help];
+const ALL: &[Context] = &[Input, List, Detail, Compare, Help, Prompt, Sets];
 const NAV: &[Context] = &[List, Detail, Compare];
 const BROWSE: &[Context] = &[List, Detail];
 
@@ -242,6 +242,63 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Detail],
     },
     Binding {
+        keys: &[K::Char('S')],
+        label: "S",
+        action: Action::SaveSet,
+        help: "save the marked records as a named set",
+        contexts: BROWSE,
+    },
+    Binding {
+        keys: &[K::Char('O')],
+        label: "O",
+        action: Action::OpenSets,
+        help: "open a saved set (marks its records)",
+        contexts: BROWSE,
+    },
+    // The name prompt and the sets menu.
+    Binding {
+        keys: &[K::Code(C::Enter)],
+        label: "Enter",
+        action: Action::Enter,
+        help: "save the set under this name",
+        contexts: &[Prompt],
+    },
+    Binding {
+        keys: &[K::Code(C::Esc)],
+        label: "Esc",
+        action: Action::Back,
+        help: "cancel",
+        contexts: &[Prompt, Sets],
+    },
+    Binding {
+        keys: &[K::Code(C::Backspace)],
+        label: "Backspace",
+        action: Action::Backspace,
+        help: "delete the character before the cursor",
+        contexts: &[Prompt],
+    },
+    Binding {
+        keys: &[K::Code(C::Up), K::Char('k')],
+        label: "↑/↓ j/k",
+        action: Action::Up,
+        help: "choose a set",
+        contexts: &[Sets],
+    },
+    Binding {
+        keys: &[K::Code(C::Down), K::Char('j')],
+        label: "",
+        action: Action::Down,
+        help: "",
+        contexts: &[Sets],
+    },
+    Binding {
+        keys: &[K::Code(C::Enter)],
+        label: "Enter",
+        action: Action::Enter,
+        help: "mark the set's records (in place of the marks)",
+        contexts: &[Sets],
+    },
+    Binding {
         keys: &[K::Char('x')],
         label: "x",
         action: Action::ClearMarks,
@@ -378,6 +435,10 @@ pub(super) const HINTS: &[(Context, Action, &str)] = &[
     (Compare, Action::Export, "export"),
     (Compare, Action::Back, "back"),
     (Help, Action::ToggleHelp, "close"),
+    (Prompt, Action::Enter, "save"),
+    (Prompt, Action::Back, "cancel"),
+    (Sets, Action::Enter, "open"),
+    (Sets, Action::Back, "close"),
 ];
 
 /// The names actions go by in the configuration file (`[keys] compare = "C"`), one per
@@ -410,6 +471,8 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("mark", Action::MarkNext),
     ("mark_here", Action::ToggleMark),
     ("unmark_all", Action::ClearMarks),
+    ("save_set", Action::SaveSet),
+    ("open_set", Action::OpenSets),
     ("compare", Action::OpenCompare),
     ("sort", Action::CycleSort),
     ("full_screen", Action::ToggleZoom),

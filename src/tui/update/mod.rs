@@ -11,6 +11,7 @@ mod detail;
 mod input;
 mod list;
 mod mouse;
+mod sets;
 
 use std::sync::Arc;
 
@@ -46,6 +47,10 @@ pub enum Effect {
     Remember(String),
     /// Keep these marked record ids for the next session.
     SaveMarks(Vec<String>),
+    /// Save these record ids as a new set of this name.
+    SaveSet { name: String, ids: Vec<String> },
+    /// Read the saved sets for the menu.
+    LoadSets,
 }
 
 /// Applies an event from outside the keyboard.
@@ -91,6 +96,20 @@ pub(super) fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
         }
         Event::Status(status) => {
             s.status = Some(status);
+            Vec::new()
+        }
+        Event::Sets(Ok(sets)) if sets.is_empty() => {
+            s.status = Some(Status::info(
+                "no saved sets yet: mark records, then S saves them under a name",
+            ));
+            Vec::new()
+        }
+        Event::Sets(Ok(sets)) => {
+            s.sets_menu = Some((sets, 0));
+            Vec::new()
+        }
+        Event::Sets(Err(e)) => {
+            s.status = Some(Status::error(format!("cannot read the sets: {e}")));
             Vec::new()
         }
     }
@@ -241,6 +260,8 @@ pub(super) fn apply(s: &mut State, a: Action) -> Vec<Effect> {
         Context::List => list(s, a),
         Context::Detail => detail(s, a),
         Context::Compare => compare(s, a),
+        Context::Prompt => sets::prompt(s, a),
+        Context::Sets => sets::menu(s, a),
     }
 }
 
@@ -253,6 +274,8 @@ pub(super) fn common(s: &mut State, a: Action) -> Vec<Effect> {
             s.input.apply(tui_input::InputRequest::GoToEnd);
         }
         Action::ApplyFacet => return apply_facet(s),
+        Action::SaveSet => sets::open_prompt(s),
+        Action::OpenSets => return vec![Effect::LoadSets],
         Action::CycleSort => return cycle_sort(s),
         Action::ToggleZoom => {
             s.zoom = !s.zoom;

@@ -35,7 +35,10 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
 }
 
 fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
-    let prompt = "Search › ";
+    let (prompt, input, focused) = match &s.prompt {
+        Some(p) => ("Save the marked records as the set › ", p, true),
+        None => ("Search › ", &s.input, s.focus == Focus::Input),
+    };
     let searching = s.generation != s.shown_generation;
     let right = match (&s.results, searching) {
         (_, true) => "searching…".to_string(),
@@ -51,8 +54,8 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
         .saturating_sub(width(prompt) + width(&right) + 2)
         .max(1);
     // The text scrolled horizontally (by tui-input) so the cursor stays visible.
-    let (scroll, cursor_col) = s.input.scroll(avail);
-    let text = clean(s.input.text());
+    let (scroll, cursor_col) = input.scroll(avail);
+    let text = clean(input.text());
     let mut skipped = 0;
     let mut start = text.len();
     for (i, ch) in text.char_indices() {
@@ -64,7 +67,7 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     }
     let shown = truncate(&text[start..], avail).into_owned();
     let cursor_w = cursor_col.saturating_sub(skipped);
-    let prompt_style = if s.focus == Focus::Input {
+    let prompt_style = if focused {
         theme.key()
     } else {
         theme.dim()
@@ -74,7 +77,7 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(right, theme.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
-    if s.focus == Focus::Input && !s.help {
+    if focused && !s.help {
         let x =
             area.x + (width(prompt) + cursor_w).min(area.width.saturating_sub(1) as usize) as u16;
         f.set_cursor_position(Position::new(x, area.y));

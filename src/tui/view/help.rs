@@ -24,6 +24,52 @@ fn underneath(s: &State) -> Context {
     }
 }
 
+/// The menu of saved sets, over the browser: each set's name, size and date.
+pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
+    let Some((sets, selected)) = &s.sets_menu else {
+        return;
+    };
+    let area = f.area();
+    let w = area.width.saturating_sub(8).min(80);
+    let inner_w = w.saturating_sub(2) as usize;
+    let lines: Vec<Line> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, set)| {
+            let text = fit(
+                &format!(
+                    " {}  ({} records, {})",
+                    crate::text::clean(&set.name),
+                    set.records.len(),
+                    crate::text::clean(&set.created)
+                ),
+                inner_w,
+            );
+            if i == *selected {
+                Line::from(Span::styled(text, theme.selected()))
+            } else {
+                Line::from(Span::raw(text))
+            }
+        })
+        .collect();
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(4));
+    let rect = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
+    // Keep the selected set in view.
+    let visible = h.saturating_sub(2) as usize;
+    let skip = selected.saturating_sub(visible.saturating_sub(1));
+    f.render_widget(Clear, rect);
+    f.buffer_mut().set_style(rect, theme.base());
+    f.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border(true))
+                .title(" Saved sets — Enter marks its records · Esc closes "),
+        ),
+        rect,
+    );
+}
+
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
     let ctx = underneath(s);

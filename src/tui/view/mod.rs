@@ -46,6 +46,9 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Browse => browse::draw(s, f, &theme),
         Screen::Compare => compare::draw(s, f, &theme),
     }
+    if s.sets_menu.is_some() {
+        help::draw_sets(s, f, &theme);
+    }
     if s.help {
         help::draw(s, f, &theme);
     }
