@@ -297,7 +297,7 @@ pub const TEMPLATE: &str = r#"# evidex configuration (TOML). Every setting is op
 [keys]
 # compare = "C"
 # quit = ["q", "ctrl-q"]
-# next_link = ["tab", "n"]
+# next_link = ["tab", "."]
 "#;
 
 #[cfg(test)]

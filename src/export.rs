@@ -10,6 +10,26 @@ use crate::compare::{Cell, Comparison, Group, Row};
 use crate::fsio;
 use crate::text::{clean, fit, width, wrap};
 
+/// The user's notes on the compared records, as a Markdown section headed as theirs (never
+/// mixed into the table of sourced figures); empty when none of them has a note.
+pub fn user_notes(c: &Comparison, notes: &[crate::userdata::Note]) -> String {
+    let mut out = String::new();
+    for col in &c.columns {
+        if let Some(n) = notes.iter().find(|n| n.record == col.id) {
+            out.push_str(&format!(
+                "- **{}** ({}): {}\n",
+                md_escape(&clean(&col.title)),
+                md_escape(&clean(&n.date)),
+                md_escape(&clean(&n.text))
+            ));
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("\n## Your notes (yours, not from a source)\n\n{out}")
+}
+
 /// The marker that goes with bold for the best value (never colour alone).
 pub const BEST: &str = "★";
 
@@ -238,12 +258,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// tells the user where they are, and says so when an earlier export of the same comparison
 /// was replaced. The CSV file starts with a byte-order mark, so that spreadsheets read it as
 /// UTF-8 (Chinese names included).
-pub fn write_files(cmp: &Comparison, dir: &Path) -> Result<Exported, ExportError> {
+pub fn write_files(
+    cmp: &Comparison,
+    dir: &Path,
+    notes: &[crate::userdata::Note],
+) -> Result<Exported, ExportError> {
     let stem = file_stem(cmp);
     let md = dir.join(format!("{stem}.md"));
     let csv_path = dir.join(format!("{stem}.csv"));
     let replaced = md.exists() || csv_path.exists();
-    let md_text = markdown(cmp);
+    let md_text = markdown(cmp) + &user_notes(cmp, notes);
     let csv_text = format!("\u{feff}{}", csv(cmp));
     let files: [(&Path, &[u8]); 2] = [(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
     fsio::write_all_or_none(&files).map_err(|(i, source)| ExportError {
@@ -328,9 +352,9 @@ mod tests {
             .map(|id| corpus.resolve(id).unwrap())
             .collect();
         let c = crate::compare::compare(&corpus, &records, crate::corpus::Lang::En);
-        let first = write_files(&c, dir.path()).unwrap();
+        let first = write_files(&c, dir.path(), &[]).unwrap();
         assert!(!first.replaced && !first.to_string().contains("replaced"));
-        let second = write_files(&c, dir.path()).unwrap();
+        let second = write_files(&c, dir.path(), &[]).unwrap();
         assert!(second.replaced && second.to_string().contains("replaced"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }

@@ -61,6 +61,23 @@ pub struct Set {
     pub records: Vec<String>,
 }
 
+/// The user's own note on a record: never a source's words, and always shown as the user's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// The record's id.
+    pub record: String,
+    /// When it was last written: an ISO date.
+    pub date: String,
+    pub text: String,
+}
+
+/// `notes.toml`: every note, one `[[note]]` table each.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct NotesFile {
+    #[serde(default, rename = "note")]
+    notes: Vec<Note>,
+}
+
 /// The user's data directory and the files in it.
 #[derive(Debug, Clone)]
 pub struct UserData {
@@ -228,6 +245,58 @@ impl UserData {
         Ok(set)
     }
 
+    /// Every note, in the order they were first written.
+    pub fn notes(&self) -> Result<Vec<Note>, DataError> {
+        let path = self.file("notes.toml");
+        let bytes = match crate::fsio::read_bounded_with(&path, 16 << 20) {
+            Ok(b) => b,
+            Err(crate::fsio::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Vec::new());
+            }
+            Err(source) => return Err(DataError::Read { path, source }),
+        };
+        let file: NotesFile =
+            toml::from_str(&String::from_utf8_lossy(&bytes)).map_err(|e| DataError::BadSet {
+                path: path.clone(),
+                message: e.message().to_string(),
+            })?;
+        Ok(file.notes)
+    }
+
+    /// Writes the note on `record` (an empty text removes it); returns every note.
+    pub fn set_note(&self, record: &str, text: &str, today: &str) -> Result<Vec<Note>, DataError> {
+        let mut notes = self.notes()?;
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string();
+        match notes.iter_mut().find(|n| n.record == record) {
+            Some(n) if !text.is_empty() => {
+                n.text = text;
+                n.date = today.to_string();
+            }
+            Some(_) => notes.retain(|n| n.record != record),
+            None if !text.is_empty() => notes.push(Note {
+                record: record.to_string(),
+                date: today.to_string(),
+                text,
+            }),
+            None => {}
+        }
+        let path = self.file("notes.toml");
+        let body = toml::to_string(&NotesFile {
+            notes: notes.clone(),
+        })
+        .map_err(|e| DataError::BadSet {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        self.write(&path, &body)?;
+        Ok(notes)
+    }
+
     /// Deletes a set's file.
     pub fn delete_set(&self, name: &str) -> Result<(), DataError> {
         let path = self.set_path(name)?;
@@ -326,6 +395,26 @@ mod tests {
         ));
         u.delete_set("Tumour board 2026-12-03").unwrap();
         assert!(u.sets().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_note_is_written_replaced_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let u = UserData::at(dir.path());
+        u.set_note("emerald-1", "ask about\nPD-L1", "2026-12-01")
+            .unwrap();
+        u.set_note("leap-012", "subgroup?", "2026-12-01").unwrap();
+        let notes = u.set_note("emerald-1", "asked", "2026-12-02").unwrap();
+        assert_eq!(notes[0].text, "asked");
+        assert_eq!(notes[0].date, "2026-12-02");
+        let text = std::fs::read_to_string(dir.path().join("notes.toml")).unwrap();
+        assert!(
+            text.contains("[[note]]") && text.contains("record = \"leap-012\""),
+            "{text}"
+        );
+        let notes = u.set_note("emerald-1", "  ", "2026-12-03").unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(u.notes().unwrap(), notes);
     }
 
     #[test]

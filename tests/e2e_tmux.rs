@@ -894,7 +894,10 @@ fn a_set_saved_in_the_browser_reopens_after_a_restart() {
     t.wait_for("saved", |s| s.contains("saved the set Board 3 Dec q"));
     let file = home.path().join("evidex/sets/board-3-dec-q.toml");
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.contains("emerald-1") && text.contains("leap-012"), "{text}");
+    assert!(
+        text.contains("emerald-1") && text.contains("leap-012"),
+        "{text}"
+    );
     t.keys(&["x", "q"]);
     let (rc, _) = t.after_exit();
     assert_eq!(rc, "0");
@@ -908,10 +911,63 @@ fn a_set_saved_in_the_browser_reopens_after_a_restart() {
         s.contains("Saved sets") && s.contains("Board 3 Dec q  (2 records")
     });
     t.keys(&["Enter"]);
-    t.wait_for("the set's marks", |s| s.contains("set Board 3 Dec q: 2 marked"));
+    t.wait_for("the set's marks", |s| {
+        s.contains("set Board 3 Dec q: 2 marked")
+    });
     t.type_text("c");
     t.wait_for("the comparison", |s| s.contains("Cross-trial"));
     t.keys(&["C-c"]);
     let (rc, _) = t.after_exit();
     assert_eq!(rc, "0");
+}
+
+/// `n` writes a note on the record shown: it appears, dated and headed as the user's, at the
+/// end of its detail, and in the Markdown export of a set that holds the record.
+#[test]
+fn a_note_shows_in_the_detail_and_in_a_sets_export() {
+    if !have_tmux() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let env = format!("XDG_DATA_HOME={}", home.path().display());
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    t.type_text("emerald");
+    t.wait_for("EMERALD-1", |s| {
+        s.contains("EMERALD-1") && !s.contains("searching")
+    });
+    t.keys(&["Down"]);
+    t.type_text("n");
+    t.wait_for("the note prompt", |s| s.contains("Your note ›"));
+    t.type_text("ask about PD-L1 status");
+    t.keys(&["Enter"]);
+    t.wait_for("note saved", |s| s.contains("note saved"));
+    t.keys(&["Enter", "G"]);
+    t.wait_for("the note in the detail", |s| {
+        s.contains("Your note (") && s.contains("ask about PD-L1 status")
+    });
+    t.keys(&["C-c"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+    let notes = std::fs::read_to_string(home.path().join("evidex/notes.toml")).unwrap();
+    assert!(notes.contains("record = \"emerald-1\""), "{notes}");
+
+    let run = |args: &[&str]| {
+        std::process::Command::new(BIN)
+            .env("XDG_DATA_HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["set", "save", "board", "emerald-1", "leap-012"]).status.success());
+    let o = run(&["set", "export", "board"]);
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("## Your notes (yours, not from a source)")
+            && md.contains("**EMERALD-1** (")
+            && md.contains("ask about PD-L1 status"),
+        "{md}"
+    );
 }

@@ -523,7 +523,7 @@ fn export_errors_are_reported_not_ignored() {
         .map(|id| c.resolve(id).unwrap())
         .collect();
     let cmp = evidex::compare::compare(c, &records, Lang::En);
-    let err = evidex::export::write_files(&cmp, Path::new("/nonexistent/dir"))
+    let err = evidex::export::write_files(&cmp, Path::new("/nonexistent/dir"), &[])
         .unwrap_err()
         .to_string();
     assert!(
@@ -531,7 +531,7 @@ fn export_errors_are_reported_not_ignored() {
         "{err}"
     );
     let d = tempfile::tempdir().unwrap();
-    let ok = evidex::export::write_files(&cmp, d.path())
+    let ok = evidex::export::write_files(&cmp, d.path(), &[])
         .unwrap()
         .to_string();
     let stem = evidex::export::file_stem(&cmp);

@@ -43,10 +43,18 @@ pub fn render(
     let cmp = compare::compare(c, records, lang);
     Ok(match format {
         Format::Table => export::table(&cmp, out_width()),
-        Format::Md => export::markdown(&cmp),
+        Format::Md => export::markdown(&cmp) + &export::user_notes(&cmp, &user_notes()),
         Format::Csv => export::csv(&cmp),
         Format::Json => export::json(&cmp) + "\n",
     })
+}
+
+/// The user's notes, for Markdown exports (none when the data directory cannot be read).
+fn user_notes() -> Vec<crate::userdata::Note> {
+    crate::userdata::UserData::default_dir()
+        .map(crate::userdata::UserData::at)
+        .and_then(|u| u.notes().ok())
+        .unwrap_or_default()
 }
 
 /// Prints the comparison of `records` in `format` (JSON escaped as JSON, the rest sanitised).

@@ -505,3 +505,10 @@ fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     }
     d
 }
+
+/// The user's own note at the end of a record's document, headed as theirs and dated, so it is
+/// never taken for a source's words.
+pub fn user_note(d: &mut Doc, date: &str, text: &str) {
+    d.heading(&format!("Your note ({date}) — yours, not from a source"));
+    d.para(2, Role::Label, text);
+}

@@ -40,6 +40,8 @@ pub enum Action {
     SaveSet,
     /// List the saved sets to open one.
     OpenSets,
+    /// Write or edit the user's note on the record shown.
+    EditNote,
     /// Marks or unmarks the selected row and moves to the next (fzf's Tab).
     MarkNext,
     /// The next `sort:` order, written into the query.

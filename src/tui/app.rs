@@ -227,6 +227,7 @@ fn event_loop(
         // Unreadable history or marks are not worth stopping for: the browser starts without.
         state.history = u.history().unwrap_or_default();
         state.pending_marks = u.marks().unwrap_or_default();
+        state.notes = u.notes().unwrap_or_default();
     }
     let test_panic = std::env::var_os(TEST_PANIC_ENV).is_some_and(|v| v == "1");
 
@@ -411,6 +412,7 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                 Some(c) => export::write_files(
                     &compare::build(c, &records, of_therapy, state.lang),
                     export_dir,
+                    &state.notes,
                 )
                 .map_err(|e| e.to_string()),
                 None => Err("the corpus is still loading".to_string()),
@@ -424,7 +426,8 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
         Effect::Copy(records, of_therapy) => {
             let ev = match state.corpus() {
                 Some(c) => {
-                    let md = export::markdown(&compare::build(c, &records, of_therapy, state.lang));
+                    let cmp = compare::build(c, &records, of_therapy, state.lang);
+                    let md = export::markdown(&cmp) + &export::user_notes(&cmp, &state.notes);
                     match copy_osc52(&md) {
                         Ok(()) => Event::Status(Status::info(format!(
                             "copied the comparison as Markdown ({} bytes) to the clipboard (OSC 52)",
@@ -457,6 +460,23 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                 },
                 None => Status::error("no data directory to keep sets in"),
             });
+        }
+        Effect::SaveNote { record, text } => {
+            state.status = Some(match ctx.data {
+                Some(u) => match u.set_note(&record, &text, &crate::userdata::today()) {
+                    Ok(notes) => {
+                        state.notes = notes;
+                        Status::info(if text.is_empty() {
+                            "note removed"
+                        } else {
+                            "note saved: it shows at the end of the detail and in exports"
+                        })
+                    }
+                    Err(e) => Status::error(format!("note not saved: {e}")),
+                },
+                None => Status::error("no data directory to keep notes in"),
+            });
+            state.refresh_detail();
         }
         Effect::LoadSets => {
             let sets = match ctx.data {

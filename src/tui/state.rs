@@ -141,6 +141,21 @@ pub struct Compare {
     pub endpoint: usize,
 }
 
+/// A one-line prompt on the search line's row, and what its text is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: Input,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The name of a new set of the marked records.
+    SaveSet,
+    /// The user's note on a record (empty removes it).
+    Note(RecordRef),
+}
+
 /// A transient message for the status bar: news, or an error (drawn in the error colour).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -217,8 +232,10 @@ pub struct State {
     pub history_walk: Option<(usize, String)>,
     /// Record ids marked in an earlier session, marked again once the corpus is loaded.
     pub pending_marks: Vec<String>,
-    /// The prompt for a new set's name, while it is open.
-    pub prompt: Option<Input>,
+    /// A one-line prompt (a set's name, a note), while it is open.
+    pub prompt: Option<Prompt>,
+    /// The user's notes on records (from the data directory).
+    pub notes: Vec<crate::userdata::Note>,
     /// The menu of saved sets, while it is open: the sets and the one selected.
     pub sets_menu: Option<(Vec<crate::userdata::Set>, usize)>,
     /// The keys in force: the table's, with the configuration's changes.
@@ -282,6 +299,8 @@ pub struct DetailView {
     pub lang: Lang,
     /// The width of the text inside the pane's border.
     pub width: usize,
+    /// The user's note shown at its end, if any (part of the key: a new note rebuilds).
+    pub note: Option<String>,
     pub doc: present::Doc,
     /// Screen rows: each row's spans and the document line it belongs to.
     pub rows: Vec<(Vec<present::Span>, usize)>,
@@ -329,6 +348,7 @@ impl State {
             history_walk: None,
             pending_marks: Vec::new(),
             prompt: None,
+            notes: Vec::new(),
             sets_menu: None,
             split: None,
             colors: Default::default(),
@@ -341,25 +361,33 @@ impl State {
     /// it shows.
     pub fn refresh_detail(&mut self) {
         let width = self.areas().detail.width.saturating_sub(2) as usize;
-        let want = self
-            .corpus()
-            .zip(self.detail_record())
-            .map(|(_, r)| (r, self.lang, width));
+        let want = self.corpus().zip(self.detail_record()).map(|(c, r)| {
+            let note = self
+                .notes
+                .iter()
+                .find(|n| n.record == c.id_of(r))
+                .map(|n| format!("{}\u{0}{}", n.date, n.text));
+            (r, self.lang, width, note)
+        });
         let have = self
             .detail_view
             .as_ref()
-            .map(|v| (v.record, v.lang, v.width));
+            .map(|v| (v.record, v.lang, v.width, v.note.clone()));
         if want == have {
             return;
         }
         self.detail_view = match (self.corpus(), want) {
-            (Some(c), Some((record, lang, width))) => {
-                let doc = present::detail(c, record, lang);
+            (Some(c), Some((record, lang, width, note))) => {
+                let mut doc = present::detail(c, record, lang);
+                if let Some((date, text)) = note.as_deref().and_then(|n| n.split_once('\u{0}')) {
+                    present::detail::user_note(&mut doc, date, text);
+                }
                 let rows = doc.layout(width);
                 Some(Arc::new(DetailView {
                     record,
                     lang,
                     width,
+                    note,
                     doc,
                     rows,
                 }))

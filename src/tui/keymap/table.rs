@@ -63,14 +63,14 @@ pub const BINDINGS: &[Binding] = &[
         label: "←/→",
         action: Action::Left,
         help: "move the cursor",
-        contexts: &[Input],
+        contexts: &[Input, Prompt],
     },
     Binding {
         keys: &[K::Code(C::Right)],
         label: "",
         action: Action::Right,
         help: "",
-        contexts: &[Input],
+        contexts: &[Input, Prompt],
     },
     Binding {
         keys: &[K::Code(C::Home), K::Ctrl('a')],
@@ -255,12 +255,19 @@ pub const BINDINGS: &[Binding] = &[
         help: "open a saved set (marks its records)",
         contexts: BROWSE,
     },
+    Binding {
+        keys: &[K::Char('n')],
+        label: "n",
+        action: Action::EditNote,
+        help: "write or edit your note on the record shown (empty removes it)",
+        contexts: BROWSE,
+    },
     // The name prompt and the sets menu.
     Binding {
         keys: &[K::Code(C::Enter)],
         label: "Enter",
         action: Action::Enter,
-        help: "save the set under this name",
+        help: "save (the set's name, or the note)",
         contexts: &[Prompt],
     },
     Binding {
@@ -473,6 +480,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("unmark_all", Action::ClearMarks),
     ("save_set", Action::SaveSet),
     ("open_set", Action::OpenSets),
+    ("note", Action::EditNote),
     ("compare", Action::OpenCompare),
     ("sort", Action::CycleSort),
     ("full_screen", Action::ToggleZoom),

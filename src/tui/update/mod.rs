@@ -48,9 +48,17 @@ pub enum Effect {
     /// Keep these marked record ids for the next session.
     SaveMarks(Vec<String>),
     /// Save these record ids as a new set of this name.
-    SaveSet { name: String, ids: Vec<String> },
+    SaveSet {
+        name: String,
+        ids: Vec<String>,
+    },
     /// Read the saved sets for the menu.
     LoadSets,
+    /// Write the user's note on a record (an empty text removes it).
+    SaveNote {
+        record: String,
+        text: String,
+    },
 }
 
 /// Applies an event from outside the keyboard.
@@ -275,6 +283,7 @@ pub(super) fn common(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::ApplyFacet => return apply_facet(s),
         Action::SaveSet => sets::open_prompt(s),
+        Action::EditNote => sets::open_note(s),
         Action::OpenSets => return vec![Effect::LoadSets],
         Action::CycleSort => return cycle_sort(s),
         Action::ToggleZoom => {

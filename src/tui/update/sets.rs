@@ -1,7 +1,8 @@
-//! Named sets from the browser: `S` names the marked records as a set, `O` lists the saved
-//! sets and marks the records of the one chosen.
+//! Named sets and notes from the browser: `S` names the marked records as a set, `O` lists
+//! the saved sets and marks the records of the one chosen, `n` writes a note on a record.
 
 use super::*;
+use crate::tui::state::{Prompt, PromptKind};
 
 /// Opens the name prompt, when there is something to save.
 pub(super) fn open_prompt(s: &mut State) {
@@ -11,30 +12,67 @@ pub(super) fn open_prompt(s: &mut State) {
         ));
         return;
     }
-    s.prompt = Some(Default::default());
+    s.prompt = Some(Prompt {
+        kind: PromptKind::SaveSet,
+        input: Default::default(),
+    });
 }
 
-/// Keys in the name prompt: letters type, Enter saves, Esc cancels.
+/// Opens the note prompt on the record shown, with its note to edit.
+pub(super) fn open_note(s: &mut State) {
+    let Some((c, r)) = s.corpus().zip(s.detail_record()) else {
+        return;
+    };
+    let id = c.id_of(r).to_string();
+    let mut input = crate::tui::state::Input::default();
+    if let Some(n) = s.notes.iter().find(|n| n.record == id) {
+        input.set(n.text.clone());
+    }
+    s.prompt = Some(Prompt {
+        kind: PromptKind::Note(r),
+        input,
+    });
+}
+
+/// The longest set name and note the prompt takes.
+const MAX_PROMPT: usize = 500;
+
+/// Keys in a prompt: letters type, Enter saves, Esc cancels.
 pub(super) fn prompt(s: &mut State, a: Action) -> Vec<Effect> {
     let Some(p) = s.prompt.as_mut() else {
         return Vec::new();
     };
+    let input = &mut p.input;
     match a {
-        Action::Insert(c) if p.len() < 80 => p.apply(tui_input::InputRequest::InsertChar(c)),
-        Action::Backspace => p.apply(tui_input::InputRequest::DeletePrevChar),
+        Action::Insert(c) if input.len() < MAX_PROMPT => {
+            input.apply(tui_input::InputRequest::InsertChar(c))
+        }
+        Action::Backspace => input.apply(tui_input::InputRequest::DeletePrevChar),
+        Action::Left => input.apply(tui_input::InputRequest::GoToPrevChar),
+        Action::Right => input.apply(tui_input::InputRequest::GoToNextChar),
         Action::Back => s.prompt = None,
         Action::Enter => {
-            let name = p.text().trim().to_string();
-            if name.is_empty() {
-                s.status = Some(Status::error("a set needs a name (Esc cancels)"));
-                return Vec::new();
-            }
-            s.prompt = None;
+            let text = input.text().trim().to_string();
+            let kind = p.kind;
             let Some(c) = s.corpus() else {
                 return Vec::new();
             };
-            let ids = s.marked.iter().map(|&r| c.id_of(r).to_string()).collect();
-            return vec![Effect::SaveSet { name, ids }];
+            let effect = match kind {
+                PromptKind::SaveSet if text.is_empty() => {
+                    s.status = Some(Status::error("a set needs a name (Esc cancels)"));
+                    return Vec::new();
+                }
+                PromptKind::SaveSet => Effect::SaveSet {
+                    name: text,
+                    ids: s.marked.iter().map(|&r| c.id_of(r).to_string()).collect(),
+                },
+                PromptKind::Note(r) => Effect::SaveNote {
+                    record: c.id_of(r).to_string(),
+                    text,
+                },
+            };
+            s.prompt = None;
+            return vec![effect];
         }
         _ => {}
     }
@@ -76,7 +114,9 @@ fn open_set(s: &mut State, set: &crate::userdata::Set) {
         msg.push_str(&format!(", {missing} not in this corpus"));
     }
     if over > 0 {
-        msg.push_str(&format!(", {over} more than the {MAX_COLUMNS} a comparison takes"));
+        msg.push_str(&format!(
+            ", {over} more than the {MAX_COLUMNS} a comparison takes"
+        ));
     }
     msg.push_str(" · c compares");
     s.status = Some(if missing + over > 0 {

@@ -13,7 +13,7 @@ use crate::text::{clean, fit, fit_right, truncate, width};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::state::{
-    Focus, State, areas_for, keep_span_visible, keep_visible, row_height, rows_of,
+    Focus, PromptKind, State, areas_for, keep_span_visible, keep_visible, row_height, rows_of,
 };
 use crate::tui::theme::Theme;
 
@@ -36,7 +36,14 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
 
 fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let (prompt, input, focused) = match &s.prompt {
-        Some(p) => ("Save the marked records as the set › ", p, true),
+        Some(p) => (
+            match p.kind {
+                PromptKind::SaveSet => "Save the marked records as the set › ",
+                PromptKind::Note(_) => "Your note › ",
+            },
+            &p.input,
+            true,
+        ),
         None => ("Search › ", &s.input, s.focus == Focus::Input),
     };
     let searching = s.generation != s.shown_generation;
@@ -67,11 +74,7 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     }
     let shown = truncate(&text[start..], avail).into_owned();
     let cursor_w = cursor_col.saturating_sub(skipped);
-    let prompt_style = if focused {
-        theme.key()
-    } else {
-        theme.dim()
-    };
+    let prompt_style = if focused { theme.key() } else { theme.dim() };
     let mut spans = vec![Span::styled(prompt, prompt_style), Span::raw(shown.clone())];
     let pad = (area.width as usize).saturating_sub(width(prompt) + width(&shown) + width(&right));
     spans.push(Span::raw(" ".repeat(pad)));
