@@ -2,7 +2,7 @@
 //!
 //! Every command runs on the same library code as the TUI: `search` on [`crate::search`],
 //! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`],
-//! `import` on [`crate::import`]. The library never prints; this module does. Commands return a
+//! `import` on [`crate::import`], `fetch` on [`crate::fetch`]. The library never prints; this module does. Commands return a
 //! [`CliError`], whose kind decides the exit code, instead of printing fatal errors themselves;
 //! `main` prints it. Output goes through [`Out`], which treats a closed pipe
 //! (`evidex search x | head`) as a normal end, not a panic.
@@ -11,12 +11,13 @@
 //! - [`error`]: [`CliError`] and its exit codes.
 //! - [`out`]: standard output and the width of human output.
 //! - [`resolve`]: from an argument to one record.
-//! - [`search`], [`show`], [`compare`], [`import`]: one command each; `validate` and
+//! - [`search`], [`show`], [`compare`], [`import`], [`fetch`]: one command each; `validate` and
 //!   `gen-corpus` are short enough to live here.
 
 pub mod args;
 pub mod compare;
 pub mod error;
+pub mod fetch;
 pub mod import;
 pub mod out;
 pub mod resolve;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use args::{Cli, Command, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry};
+pub use args::{Cli, Command, FetchArgs, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry};
 pub use error::CliError;
 pub use out::{Out, out_width};
 pub use resolve::{How, resolve, resolve_sure};
@@ -52,6 +53,10 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
             output,
             merge,
         } => import::run(&files, output.as_deref(), merge.as_deref(), &mut out),
+        Command::Fetch {
+            registry: Registry::Ctgov,
+            args,
+        } => fetch::run(&args, &mut out),
         Command::GenCorpus {
             trials,
             seed,
