@@ -179,10 +179,7 @@ impl Drawer {
     fn new(terminal: bool) -> Drawer {
         let bar = terminal.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {pos} studies  {per_sec}  {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
+            bar.set_style(style("{spinner} {pos} studies  {rate}  {elapsed}"));
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
@@ -206,12 +203,7 @@ impl Drawer {
             Progress::Total(n) => match &self.bar {
                 Some(b) => {
                     b.set_length(n);
-                    b.set_style(
-                        ProgressStyle::with_template(
-                            "{bar:30} {pos}/{len} studies  {per_sec}  ETA {eta}",
-                        )
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                    );
+                    b.set_style(style("{bar:30} {pos}/{len} studies  {rate}  ETA {eta}"));
                 }
                 None => self.line(&format!("{n} studies match")),
             },
@@ -269,6 +261,18 @@ impl Drawer {
             b.finish_and_clear();
         }
     }
+}
+
+/// A bar's style from its template, with `{rate}` as whole studies per second.
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        )
 }
 
 /// `2 s`, `1.5 s`, `0 s`.
