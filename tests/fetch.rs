@@ -444,6 +444,53 @@ fn a_refused_connection_is_one_line_saying_what_to_do() {
 }
 
 #[test]
+fn a_server_that_does_not_answer_in_time_is_a_timeout() {
+    let body = chain()[2].clone();
+    let server =
+        Server::start(move |_, _| Reply::json(body.clone()).delay(Duration::from_millis(1500)));
+    let client = Client::new(Settings {
+        response_timeout: Duration::from_millis(200),
+        ..settings(&server.url, 0)
+    })
+    .unwrap();
+    let r = fetch::fetch(
+        &client,
+        &hcc(),
+        &mut MemorySink::default(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    );
+    let e = r.unwrap_err();
+    assert!(matches!(e, FetchError::Timeout { .. }), "{e:?}");
+    assert!(e.to_string().contains("did not answer within"), "{e}");
+}
+
+#[test]
+fn a_tls_failure_is_one_line_saying_what_to_check() {
+    // HTTPS to a server that speaks plain HTTP: its answer is no TLS record.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            use std::io::{Read, Write};
+            let mut stream = stream;
+            let _ = stream.read(&mut [0u8; 512]);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let mut sink = MemorySink::default();
+    let (r, _) = run(&url, 0, &hcc(), &mut sink, &AtomicBool::new(false));
+    let e = r.unwrap_err();
+    assert!(matches!(e, FetchError::Tls { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("secure connection") && msg.contains("system clock"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\n'));
+}
+
+#[test]
 fn answers_that_are_not_pages_are_refused() {
     // Not JSON (a web page in front of the API, say).
     let server = Server::start(|_, _| Reply::json("<html>maintenance</html>"));

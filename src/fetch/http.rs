@@ -281,6 +281,14 @@ impl Client {
                         seconds: self.settings.response_timeout.as_secs(),
                     },
                 ),
+                // rustls reports a failed handshake or certificate check as invalid data
+                // from the stream.
+                std::io::ErrorKind::InvalidData if self.url.starts_with("https://") => {
+                    Failure::Final(FetchError::Tls {
+                        host,
+                        detail: io.to_string(),
+                    })
+                }
                 std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable => {
                     Failure::Final(FetchError::Unreachable {
                         host,
