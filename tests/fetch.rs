@@ -394,6 +394,41 @@ fn an_interrupted_fetch_stops_after_the_current_page_and_resumes_from_its_token(
 }
 
 #[test]
+fn a_sink_that_fails_stops_the_fetch_with_its_message() {
+    struct Full(usize);
+    impl PageSink for Full {
+        fn resume_token(&mut self, _: &str) -> Result<Option<String>, SinkError> {
+            Ok(None)
+        }
+        fn write_page(&mut self, _: &str, s: &[&str], _: Option<&str>) -> Result<usize, SinkError> {
+            self.0 += 1;
+            if self.0 == 2 {
+                return Err("no space left on device".into());
+            }
+            Ok(s.len())
+        }
+        fn finish(&mut self, _: &str) -> Result<(), SinkError> {
+            panic!("finished after a failed page")
+        }
+    }
+    let server = chain_server();
+    let client = Client::new(settings(&server.url, 0)).unwrap();
+    let e = fetch::fetch(
+        &client,
+        &hcc(),
+        &mut Full(0),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot store the page: no space left on device"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
 fn a_stored_token_the_server_refuses_starts_over() {
     let pages = chain();
     let server = Server::start(move |r, _| match r.param("pageToken") {
@@ -574,7 +609,7 @@ fn cli_fetches_the_chain_into_a_corpus_that_validates_with_plain_progress_lines(
     assert_eq!(lines[1], "5 studies match");
     assert_eq!(lines[2], "page 1: 2 studies (2 of 5)");
     assert_eq!(lines[3], "page 2: 2 studies (4 of 5)");
-    assert_eq!(lines[4], "page 3: 1 studies (5 of 5)");
+    assert_eq!(lines[4], "page 3: 1 study (5 of 5)");
     assert_eq!(lines[5], "fetched 5 of 5 studies in 3 pages");
     assert!(err.contains("imported 5, updated 0, skipped 0"), "{err}");
     assert!(!err.contains('\x1b'));

@@ -205,7 +205,10 @@ impl Drawer {
                     b.set_length(n);
                     b.set_style(style("{bar:30} {pos}/{len} studies  {rate}  ETA {eta}"));
                 }
-                None => self.line(&format!("{n} studies match")),
+                None => self.line(&match n {
+                    1 => "1 study matches".to_string(),
+                    n => format!("{n} studies match"),
+                }),
             },
             Progress::Page {
                 number,
@@ -216,7 +219,8 @@ impl Drawer {
             } => match &self.bar {
                 Some(b) => b.set_position(received),
                 None => self.line(&format!(
-                    "page {number}: {studies} studies ({received}{})",
+                    "page {number}: {studies} stud{} ({received}{})",
+                    if studies == 1 { "y" } else { "ies" },
                     total.map_or(String::new(), |t| format!(" of {t}"))
                 )),
             },

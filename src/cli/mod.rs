@@ -2,9 +2,9 @@
 //!
 //! Every command runs on the same library code as the TUI: `search` on [`crate::search`],
 //! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`],
-//! `import` on [`crate::import`], `fetch` on [`crate::fetch`]. The library never prints; this module does. Commands return a
-//! [`CliError`], whose kind decides the exit code, instead of printing fatal errors themselves;
-//! `main` prints it. Output goes through [`Out`], which treats a closed pipe
+//! `import` on [`crate::import`], `fetch` on [`crate::fetch`]. The library never prints; this
+//! module does. Commands return a [`CliError`], whose kind decides the exit code, instead of
+//! printing fatal errors themselves; `main` prints it. Output goes through [`Out`], which treats a closed pipe
 //! (`evidex search x | head`) as a normal end, not a panic.
 //!
 //! - [`args`]: every command and option, as clap parses them.

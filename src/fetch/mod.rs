@@ -103,34 +103,45 @@ pub enum FetchError {
     #[error("`{url}` is not a web address; give --base-url as http(s)://host[:port]/path")]
     BadUrl { url: String },
     #[error(
-        "cannot find the server {host} (DNS lookup failed); check the address and the network connection"
+        "cannot find the server {host} (DNS lookup failed); check the address and the \
+         network connection"
     )]
     Dns { host: String },
     #[error(
-        "{host} refused the connection; check the address (--base-url, EVIDEX_CTGOV_URL) or try again later"
+        "{host} refused the connection; check the address (--base-url, EVIDEX_CTGOV_URL) \
+         or try again later"
     )]
     Refused { host: String },
     #[error("{host} cannot be reached ({detail}); check the network connection")]
     Unreachable { host: String, detail: String },
     #[error(
-        "{host} did not answer within {seconds} s; check the network connection or try again later"
+        "{host} did not answer within {seconds} s; check the network connection or try \
+         again later"
     )]
     Timeout { host: String, seconds: u64 },
     #[error(
-        "the connection to {host} failed ({detail}); check the network connection or try again later"
+        "the connection to {host} failed ({detail}); check the network connection or try \
+         again later"
     )]
     Connection { host: String, detail: String },
     #[error(
-        "secure connection to {host} failed ({detail}); check the system clock, and any proxy that intercepts HTTPS"
+        "secure connection to {host} failed ({detail}); check the system clock, and any \
+         proxy that intercepts HTTPS"
     )]
     Tls { host: String, detail: String },
-    #[error("{host} answered HTTP {status}{}; check the filters", if message.is_empty() { String::new() } else { format!(": {message}") })]
+    #[error(
+        "{host} answered HTTP {status}{}; check the filters",
+        prefixed(": ", message, "")
+    )]
     Status {
         host: String,
         status: u16,
         message: String,
     },
-    #[error("{host} still answered HTTP {status}{} after {attempts} attempts; try again later", if message.is_empty() { String::new() } else { format!(" ({message})") })]
+    #[error(
+        "{host} still answered HTTP {status}{} after {attempts} attempts; try again later",
+        prefixed(" (", message, ")")
+    )]
     GaveUp {
         host: String,
         status: u16,
@@ -139,7 +150,11 @@ pub enum FetchError {
     },
     #[error("{host} asks to wait {seconds} s before the next request; try again later")]
     WaitTooLong { host: String, seconds: u64 },
-    #[error("the answer from {host} was cut off after {got} bytes{}; check the network connection or try again later", expected.map_or(String::new(), |n| format!(" of {n}")))]
+    #[error(
+        "the answer from {host} was cut off after {got} bytes{}; check the network \
+         connection or try again later",
+        expected.map_or(String::new(), |n| format!(" of {n}"))
+    )]
     CutOff {
         host: String,
         got: u64,
@@ -155,6 +170,15 @@ pub enum FetchError {
     Sink(SinkError),
     #[error("stopped")]
     Interrupted,
+}
+
+/// `message` between `before` and `after`, or nothing when it is empty.
+fn prefixed(before: &str, message: &str, after: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!("{before}{message}{after}")
+    }
 }
 
 /// A page of the `/studies` endpoint, its studies left as raw JSON.
