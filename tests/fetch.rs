@@ -247,6 +247,40 @@ fn a_429_is_retried_after_the_wait_the_server_asks() {
 }
 
 #[test]
+fn a_wait_too_long_is_reported_and_ctrl_c_ends_a_wait() {
+    // A server asking for more than ten minutes: reported, not waited for.
+    let server = Server::start(|_, _| Reply::status(429, "").header("Retry-After", "86400"));
+    let mut sink = MemorySink::default();
+    let (r, _) = run(&server.url, 3, &hcc(), &mut sink, &AtomicBool::new(false));
+    let e = r.unwrap_err();
+    assert!(
+        matches!(e, FetchError::WaitTooLong { seconds: 86400, .. }),
+        "{e:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    // Ctrl-C during a 30 s wait ends the fetch without waiting it out.
+    let server = Server::start(|_, _| Reply::status(503, "").header("Retry-After", "30"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopper = stop.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        stopper.store(true, Ordering::Relaxed);
+    });
+    let started = std::time::Instant::now();
+    let (r, events) = run(&server.url, 3, &hcc(), &mut sink, &stop);
+    let s = r.unwrap();
+    assert!(!s.complete && s.received == 0);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Progress::Retrying(r) if r.wait == Duration::from_secs(30)))
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
 fn a_503_with_a_date_is_retried_and_one_that_persists_is_given_up() {
     // Retry-After as an HTTP-date in the past: try again at once.
     let body = chain()[2].clone();
