@@ -472,7 +472,9 @@ fn a_stored_token_the_server_refuses_starts_over() {
     let mut sink = MemorySink::default();
     sink.tokens.insert(hcc().sync_key(), "expired".into());
     let (r, events) = run(&server.url, 0, &hcc(), &mut sink, &AtomicBool::new(false));
-    assert_eq!(r.unwrap().received, 5);
+    let s = r.unwrap();
+    assert_eq!(s.received, 5);
+    assert!(s.complete && !s.resumed);
     assert!(events.contains(&Progress::TokenRefused {
         message: "pageToken expired".into()
     }));

@@ -181,9 +181,12 @@ impl Client {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        // The length of a compressed answer is not that of the text read from it.
+        let compressed = resp.headers().contains_key("content-encoding");
         let expected = resp
             .headers()
             .get("content-length")
+            .filter(|_| !compressed)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         let mut bytes = Vec::new();

@@ -247,6 +247,7 @@ pub fn fetch(
             }) if summary.resumed && summary.pages == 0 && token.is_some() => {
                 progress(Progress::TokenRefused { message });
                 token = None;
+                summary.resumed = false;
                 continue;
             }
             Err(e) => return Err(e),
