@@ -5,6 +5,7 @@
 //! [`corpus::Corpus`], indexed by [`search`], and presented by the same code to the TUI
 //! ([`tui`]) and to the non-interactive commands ([`cli`]): [`present`] builds the detail
 //! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
+//! [`fetch`] gets registry records from ClinicalTrials.gov (its API, or its bulk download);
 //! [`import`] turns registry records into a corpus; [`par`] spreads loading and importing
 //! over the cores. [`fsio`] reads every file with a size bound and writes every file by one
 //! set of rules (never replacing a device, a FIFO or a link's directory). [`config`] reads the
@@ -16,6 +17,7 @@ pub mod compare;
 pub mod config;
 pub mod corpus;
 pub mod export;
+pub mod fetch;
 pub mod fsio;
 pub mod import;
 pub mod par;

@@ -961,7 +961,11 @@ fn a_note_shows_in_the_detail_and_in_a_sets_export() {
             .output()
             .unwrap()
     };
-    assert!(run(&["set", "save", "board", "emerald-1", "leap-012"]).status.success());
+    assert!(
+        run(&["set", "save", "board", "emerald-1", "leap-012"])
+            .status
+            .success()
+    );
     let o = run(&["set", "export", "board"]);
     let md = String::from_utf8_lossy(&o.stdout);
     assert!(

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::corpus::Lang;
+use crate::fetch::{DEFAULT_BASE_URL, Date, NctId};
+pub use crate::fetch::{Phase as FetchPhase, Status as FetchStatus};
 use crate::tui::theme::ThemeName;
 
 /// evidex: browse the evidence behind cancer therapies and clinical trials.
@@ -55,6 +57,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     (
         "evidex import ctgov NCT02513394.json --merge bundled -o merged.json",
         "registry records into a corpus",
+    ),
+    (
+        "evidex fetch ctgov --cond 'hepatocellular carcinoma' --phase 3 -o hcc.json",
+        "studies from ClinicalTrials.gov",
     ),
 ];
 
@@ -158,10 +164,23 @@ pub enum Command {
         #[arg(short, long, value_name = "OUT.json")]
         output: Option<PathBuf>,
     },
+    /// Fetch studies from ClinicalTrials.gov (API v2) as a corpus.
+    ///
+    /// Pages of 1000 studies are asked for with the filters given (all must hold), retried
+    /// on HTTP 429, 5xx and broken connections, and written to OUTPUT; Ctrl-C stops after the
+    /// page being fetched and writes what was fetched. Progress goes to stderr.
+    Fetch {
+        /// The registry: ctgov (ClinicalTrials.gov).
+        #[arg(value_enum)]
+        registry: Registry,
+        #[command(flatten)]
+        args: FetchArgs,
+    },
     /// Import registry records (ClinicalTrials.gov API v2 JSON) as a corpus.
     ///
     /// Each FILE is a study (<https://clinicaltrials.gov/api/v2/studies/NCT02513394>), a page of
-    /// studies ({"studies": [...]}) or a JSON array of studies. The corpus is written to
+    /// studies ({"studies": [...]}), a JSON array of studies, or a zip archive of study files
+    /// (the registry's bulk download, read without unpacking). The corpus is written to
     /// OUTPUT, or to stdout; the report goes to stderr. Exit code 2 when any record was skipped.
     Import {
         /// The registry format: ctgov (ClinicalTrials.gov API v2).
@@ -259,6 +278,48 @@ pub enum ConfigAction {
 
 /// Shells `evidex completions` writes for.
 pub use clap_complete::Shell;
+
+/// `evidex fetch`'s filters and options.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Only these studies (NCT ids).
+    #[arg(value_name = "NCT_ID")]
+    pub ids: Vec<NctId>,
+    /// Condition or disease, in the registry's search syntax ("liver cancer OR HCC").
+    #[arg(long, value_name = "TEXT")]
+    pub cond: Option<String>,
+    /// Words anywhere in the record.
+    #[arg(long, value_name = "TEXT")]
+    pub term: Option<String>,
+    /// Intervention or treatment.
+    #[arg(long, value_name = "TEXT")]
+    pub intr: Option<String>,
+    /// Overall status; repeat or separate with commas for any of several.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
+    pub status: Vec<FetchStatus>,
+    /// Phase; repeat or separate with commas for any of several (a phase 2/3 trial is both).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "PHASE")]
+    pub phase: Vec<FetchPhase>,
+    /// Only records the registry updated on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub updated_since: Option<Date>,
+    /// Fetch the whole registry (over 500,000 studies) when no filter is given.
+    #[arg(long)]
+    pub all: bool,
+    /// Write the fetched studies as a corpus to this file (`-` for stdout).
+    #[arg(short, long, value_name = "OUT.json", required = true)]
+    pub output: PathBuf,
+    /// Add the studies to this corpus, as `evidex import --merge` does (`bundled`: the corpus
+    /// built into evidex).
+    #[arg(long, value_name = "CORPUS.json|bundled")]
+    pub merge: Option<PathBuf>,
+    /// The API's address (a mirror, or a test server).
+    #[arg(long, env = "EVIDEX_CTGOV_URL", value_name = "URL", default_value = DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// How many times a page is tried again after HTTP 429, 5xx or a broken connection.
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+}
 
 /// Registry formats `evidex import` reads.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //!
 //! Exit codes (README.md, `evidex --help`): 0 success, 1 nothing matched or an argument names
 //! no record clearly, 2 bad input (a corpus, a query, an argument, a file) or output that could
-//! not be written.
+//! not be written, 3 a network or server failure, 130 stopped by Ctrl-C.
 
 use crate::corpus::LoadError;
 
@@ -19,6 +19,14 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
     (
         "2",
         "bad input (a corpus, a query, an argument, a file) or output that could not be written.",
+    ),
+    (
+        "3",
+        "a network or server failure (`fetch`): no route, DNS, timeout, TLS, an HTTP refusal.",
+    ),
+    (
+        "130",
+        "`fetch` stopped by Ctrl-C or SIGTERM, after writing what was fetched.",
     ),
     (
         "128 + N",
@@ -47,6 +55,12 @@ pub enum CliError {
     /// Output that could not be written whole (exit 2).
     #[error("{0}")]
     Output(String),
+    /// The network or the server failed (exit 3).
+    #[error("{0}")]
+    Network(String),
+    /// Stopped by Ctrl-C or a termination signal after writing what was done (exit 130).
+    #[error("{0}")]
+    Interrupted(String),
     /// Standard output was closed by its reader (`evidex search x | head`): a normal end,
     /// printed as nothing, exit 0.
     #[error("standard output closed")]
@@ -60,6 +74,8 @@ impl CliError {
             CliError::ClosedPipe => 0,
             CliError::NoMatch(_) | CliError::Ambiguous(_) => 1,
             CliError::Load(_) | CliError::Input(_) | CliError::Output(_) => 2,
+            CliError::Network(_) => 3,
+            CliError::Interrupted(_) => 130,
         }
     }
 
@@ -81,6 +97,8 @@ mod tests {
         assert_eq!(CliError::Ambiguous("x".into()).exit_code(), 1);
         assert_eq!(CliError::Input("x".into()).exit_code(), 2);
         assert_eq!(CliError::Output("x".into()).exit_code(), 2);
+        assert_eq!(CliError::Network("x".into()).exit_code(), 3);
+        assert_eq!(CliError::Interrupted("x".into()).exit_code(), 130);
         assert!(!CliError::Input("x".into()).is_silent());
         assert_eq!(CliError::Input("bad query".into()).to_string(), "bad query");
     }

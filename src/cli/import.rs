@@ -25,7 +25,7 @@ const LIST_LIMIT: usize = 50;
 pub const BUNDLED_WORD: &str = "bundled";
 
 /// The corpus `--merge` names: the bundled one for the bare word `bundled`, else a file.
-fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
+pub(super) fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
     match merge {
         Some(p) if p.as_os_str() == BUNDLED_WORD => {
             if p.exists() {
@@ -71,7 +71,66 @@ pub fn run(
 ) -> Result<(), CliError> {
     let base = merge_base(merge)?;
     let mut imp = Importer::new(base);
-    imp.add_files(files);
+    // Files are imported in the order given; a run of plain files is read on every core, a
+    // zip archive (the registry's bulk download) entry by entry.
+    let mut plain: Vec<&PathBuf> = Vec::new();
+    for f in files {
+        if crate::fetch::bulk::is_zip(f) {
+            imp.add_files(&std::mem::take(&mut plain));
+            add_archive(&mut imp, f);
+        } else {
+            plain.push(f);
+        }
+    }
+    imp.add_files(&plain);
+    write_corpus(imp, output, out)
+}
+
+/// Studies of an archive read in batches of this many, each batch mapped on every core.
+const ARCHIVE_BATCH: usize = 256;
+
+/// Imports every `.json` entry of a zip archive, streaming: a batch of entries in memory at
+/// a time, nothing unpacked to disk. A corrupt archive or entry is reported as a file not
+/// read, by archive and entry name; entries of other kinds are noted.
+fn add_archive(imp: &mut Importer, path: &Path) {
+    let mut bulk = match crate::fetch::bulk::Bulk::open(path) {
+        Ok(b) => b,
+        Err(e) => {
+            imp.add_problem(&e.source_name(), &e.reason());
+            return;
+        }
+    };
+    let mut batch = Vec::with_capacity(ARCHIVE_BATCH);
+    for entry in bulk.by_ref() {
+        match entry {
+            Ok(e) => batch.push((e.name, e.text)),
+            Err(e) => {
+                imp.add_texts(&std::mem::take(&mut batch));
+                imp.add_problem(&e.source_name(), &e.reason());
+            }
+        }
+        if batch.len() == ARCHIVE_BATCH {
+            imp.add_texts(&std::mem::take(&mut batch));
+        }
+    }
+    imp.add_texts(&batch);
+    match bulk.other() {
+        0 => {}
+        n => eprintln!(
+            "note: {}: {n} entr{} not ending in .json not read",
+            clean(bulk.name()),
+            if n == 1 { "y" } else { "ies" }
+        ),
+    }
+}
+
+/// Reports an import, checks the merged corpus and writes it to `output` (a file replaced
+/// atomically, or stdout for `None` or `-`).
+pub(super) fn write_corpus(
+    imp: Importer,
+    output: Option<&Path>,
+    out: &mut Out,
+) -> Result<(), CliError> {
     let (file, report) = imp.finish();
     let list_imported = report.imported() <= LIST_LIMIT;
     for e in &report.events {

@@ -2,16 +2,16 @@
 //!
 //! Every command runs on the same library code as the TUI: `search` on [`crate::search`],
 //! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`],
-//! `import` on [`crate::import`]. The library never prints; this module does. Commands return a
-//! [`CliError`], whose kind decides the exit code, instead of printing fatal errors themselves;
-//! `main` prints it. Output goes through [`Out`], which treats a closed pipe
+//! `import` on [`crate::import`], `fetch` on [`crate::fetch`]. The library never prints; this
+//! module does. Commands return a [`CliError`], whose kind decides the exit code, instead of
+//! printing fatal errors themselves; `main` prints it. Output goes through [`Out`], which treats a closed pipe
 //! (`evidex search x | head`) as a normal end, not a panic.
 //!
 //! - [`args`]: every command and option, as clap parses them.
 //! - [`error`]: [`CliError`] and its exit codes.
 //! - [`out`]: standard output and the width of human output.
 //! - [`resolve`]: from an argument to one record.
-//! - [`search`], [`show`], [`compare`], [`import`]: one command each; `validate` and
+//! - [`search`], [`show`], [`compare`], [`import`], [`fetch`]: one command each; `validate` and
 //!   `gen-corpus` are short enough to live here.
 //! - [`shell`]: completions, manual pages, the version line.
 
@@ -19,6 +19,7 @@ pub mod args;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod fetch;
 pub mod import;
 pub mod out;
 pub mod resolve;
@@ -33,7 +34,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use args::{
-    Cli, Command, ConfigAction, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry, SetAction,
+    Cli, Command, ConfigAction, FetchArgs, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry,
+    SetAction,
 };
 pub use error::CliError;
 pub use out::{Out, out_width};
@@ -66,6 +68,10 @@ pub fn run(
             output,
             merge,
         } => import::run(&files, output.as_deref(), merge.as_deref(), &mut out),
+        Command::Fetch {
+            registry: Registry::Ctgov,
+            args,
+        } => fetch::run(&args, &mut out),
         Command::GenCorpus {
             trials,
             seed,

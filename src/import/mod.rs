@@ -242,6 +242,15 @@ impl Importer {
         }
     }
 
+    /// Reports a source that could not be read at all (`name`: what it is called).
+    pub fn add_problem(&mut self, name: &str, message: &str) {
+        self.report.events.push(Event::BadFile {
+            file: name.to_string(),
+            at: None,
+            message: message.to_string(),
+        });
+    }
+
     pub fn report(&self) -> &Report {
         &self.report
     }
