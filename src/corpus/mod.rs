@@ -399,7 +399,7 @@ impl Corpus {
     /// Converts back to the file model (for writing merged or imported corpora).
     pub fn to_file(&self) -> CorpusFile {
         CorpusFile {
-            schema_version: 1,
+            schema_version: crate::corpus::SCHEMA_VERSION,
             sources: self.sources.clone(),
             diseases: self.diseases.clone(),
             therapies: self.therapies.clone(),

@@ -22,11 +22,14 @@ where
     Ok(v)
 }
 
+/// The schema version this program reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// The whole file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct CorpusFile {
-    /// Schema version; this program reads version 1.
-    #[serde(default = "one")]
+    /// Schema version; this program reads [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
     pub schema_version: u32,
     #[serde(
         default,
@@ -58,8 +61,8 @@ pub struct CorpusFile {
     pub ignored: Vec<String>,
 }
 
-fn one() -> u32 {
-    1
+fn schema_version() -> u32 {
+    SCHEMA_VERSION
 }
 
 /// A name in English and in Chinese; at least one of the two is present.

@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::Path;
 
 use super::model::{
-    ArmValue, Citation, CorpusFile, Disease, Interval, Names, Outcome, Ratio, Source, Therapy,
-    Trial,
+    ArmValue, Citation, CorpusFile, Disease, Interval, Names, Outcome, Ratio, SCHEMA_VERSION,
+    Source, Therapy, Trial,
 };
 use super::num::Cmp;
 
@@ -131,12 +131,12 @@ pub fn validate(file: &CorpusFile, text: Option<&str>) -> Vec<Problem> {
         text,
         problems: Vec::new(),
     };
-    if file.schema_version != 1 {
+    if file.schema_version != SCHEMA_VERSION {
         c.error(
             "",
             "schema_version".into(),
             format!(
-                "version {} is not supported; this evidex reads version 1",
+                "version {} is not supported; this evidex reads version {SCHEMA_VERSION}",
                 file.schema_version
             ),
         );

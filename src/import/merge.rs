@@ -21,36 +21,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::conditions;
-use super::ctgov::{Draft, TherapyDraft};
+use super::draft::{Draft, TherapyDraft};
+use super::names::{fold, slug};
 use crate::corpus::{CorpusFile, Disease, Names, Therapy, Trial};
-
-/// A kebab-case id from any text: ASCII letters and digits, everything else a single hyphen,
-/// cut at a hyphen to at most `max` bytes. Empty when the text has no ASCII letter or digit.
-pub fn slug(text: &str, max: usize) -> String {
-    let mut s = String::with_capacity(text.len().min(max + 8));
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
-        } else if !s.is_empty() && !s.ends_with('-') {
-            s.push('-');
-        }
-    }
-    while s.ends_with('-') {
-        s.pop();
-    }
-    if s.len() > max {
-        let cut = s[..max].rfind('-').filter(|&i| i > 0).unwrap_or(max);
-        s.truncate(cut);
-        while s.ends_with('-') {
-            s.pop();
-        }
-    }
-    s
-}
 
 /// The key names are compared by.
 fn key(name: &str) -> String {
-    super::ctgov::fold(name)
+    fold(name)
 }
 
 /// What adding a study did.

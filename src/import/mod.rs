@@ -13,7 +13,9 @@
 mod cmd;
 pub mod conditions;
 pub mod ctgov;
+pub mod draft;
 pub mod merge;
+pub mod names;
 mod scan;
 
 use std::fmt;
@@ -168,7 +170,7 @@ impl Importer {
     pub fn new(mut base: CorpusFile) -> Importer {
         // `CorpusFile::default()` has no version; an import writes the version this reads.
         if base.schema_version == 0 {
-            base.schema_version = 1;
+            base.schema_version = crate::corpus::SCHEMA_VERSION;
         }
         Importer {
             merger: merge::Merger::new(base),
@@ -259,7 +261,7 @@ impl Importer {
 /// that reports why it is not (a study skipped, the file unreadable).
 struct Prepared {
     file: String,
-    events: Vec<Result<ctgov::Draft, Event>>,
+    events: Vec<Result<draft::Draft, Event>>,
 }
 
 impl Prepared {
@@ -343,13 +345,13 @@ fn read(path: &Path) -> Result<String, String> {
 }
 
 /// Validates one study on its own: the trial, with its source, before it is linked.
-fn check(d: &mut ctgov::Draft) -> Option<String> {
+fn check(d: &mut draft::Draft) -> Option<String> {
     // The trial and source are moved into a one-study corpus and back, not copied.
-    let id = merge::slug(&d.nct, 48);
+    let id = names::slug(&d.nct, 48);
     let mut trial = std::mem::take(&mut d.trial);
     trial.id = id.clone();
     let mini = CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         sources: vec![std::mem::take(&mut d.source)],
         trials: vec![trial],
         ..Default::default()
@@ -389,7 +391,7 @@ pub fn import_ctgov_files(
     base: Option<CorpusFile>,
 ) -> (CorpusFile, Report) {
     let mut imp = Importer::new(base.unwrap_or_else(|| CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         ..Default::default()
     }));
     imp.add_files(paths);
