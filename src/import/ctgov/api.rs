@@ -252,6 +252,7 @@ pub struct Results {
     pub participant_flow_module: Option<FlowModule>,
     pub outcome_measures_module: Option<MeasuresModule>,
     pub adverse_events_module: Option<AdverseEvents>,
+    pub baseline_characteristics_module: Option<BaselineModule>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -374,11 +375,15 @@ pub struct Analysis {
     pub estimate_comment: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AdverseEvents {
+    pub frequency_threshold: Option<Text>,
     pub time_frame: Option<String>,
     pub description: Option<String>,
     pub event_groups: Vec<EventGroup>,
+    pub serious_events: Vec<EventTerm>,
+    pub other_events: Vec<EventTerm>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -389,6 +394,39 @@ pub struct EventGroup {
     pub description: Option<String>,
     pub serious_num_affected: Option<Text>,
     pub serious_num_at_risk: Option<Text>,
+    pub other_num_affected: Option<Text>,
+    pub other_num_at_risk: Option<Text>,
+    pub deaths_num_affected: Option<Text>,
+    pub deaths_num_at_risk: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventTerm {
+    pub term: Option<String>,
+    pub organ_system: Option<String>,
+    pub source_vocabulary: Option<String>,
+    pub assessment_type: Option<String>,
+    pub stats: Vec<EventStats>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventStats {
+    pub group_id: Option<String>,
+    pub num_events: Option<Text>,
+    pub num_affected: Option<Text>,
+    pub num_at_risk: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BaselineModule {
+    pub population_description: Option<String>,
+    pub groups: Vec<Group>,
+    pub denoms: Vec<Denom>,
+    /// The same shape as an outcome measure's.
+    pub measures: Vec<Measure>,
 }
 pub(super) fn clean_opt(s: &Option<String>) -> Option<String> {
     nonempty(s).map(unescape)

@@ -278,3 +278,79 @@ impl<'s> ArmSet<'s> {
         self.arms.into_iter().map(|e| (e.arm, e.therapies)).unzip()
     }
 }
+
+/// The protocol's arms, each with the draft therapies (indices into `therapies`) it gives. An
+/// arm gives the interventions that list its label, and those it names itself (`Drug:
+/// Carboplatin` or `Carboplatin`), in the order of the interventions. Both are looked up, so
+/// that a record with many arms and interventions is not searched arm by intervention.
+pub(super) fn protocol_arms<'s>(ai: &ArmsInterventions, therapies: &[TherapyDraft]) -> ArmSet<'s> {
+    let interventions = &ai.interventions;
+    let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, iv) in interventions.iter().enumerate() {
+        let Some(name) = nonempty(&iv.name) else {
+            continue;
+        };
+        by_name
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .push(k);
+        for l in &iv.arm_group_labels {
+            by_label
+                .entry(l.trim().to_ascii_lowercase())
+                .or_default()
+                .push(k);
+        }
+    }
+    // Nameless interventions have no draft, so drafts are found by name.
+    let mut draft_of: HashMap<&str, usize> = HashMap::new();
+    for (d, t) in therapies.iter().enumerate() {
+        draft_of.entry(t.name.as_str()).or_insert(d);
+    }
+    let mut arms = ArmSet::default();
+    for g in &ai.arm_groups {
+        let Some(label) = clean_opt(&g.label) else {
+            continue;
+        };
+        let mut given: Vec<usize> = Vec::new();
+        let mut add = |key: &str| {
+            if let Some(ks) = by_name.get(&key.to_ascii_lowercase()) {
+                given.extend(ks);
+            }
+        };
+        for n in &g.intervention_names {
+            let n = n.trim();
+            add(n);
+            if let Some((_, rest)) = n.split_once(':') {
+                add(rest.trim());
+            }
+        }
+        if let Some(ks) = by_label.get(&label.to_ascii_lowercase()) {
+            given.extend(ks);
+        }
+        given.sort_unstable();
+        given.dedup();
+        let mut ther: Vec<usize> = Vec::new();
+        let mut have: HashSet<usize> = HashSet::new();
+        for k in given {
+            if let Some(name) = nonempty(&interventions[k].name)
+                && let Some(&d) = draft_of.get(unescape(name).as_str())
+                && have.insert(d)
+            {
+                ther.push(d);
+            }
+        }
+        let kind = g.kind.as_deref().unwrap_or("").to_ascii_uppercase();
+        arms.push_protocol(
+            label,
+            clean_opt(&g.description),
+            ther,
+            matches!(
+                kind.as_str(),
+                "PLACEBO_COMPARATOR" | "ACTIVE_COMPARATOR" | "SHAM_COMPARATOR" | "NO_INTERVENTION"
+            ),
+            kind == "EXPERIMENTAL",
+        );
+    }
+    arms
+}

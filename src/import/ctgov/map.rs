@@ -1,15 +1,16 @@
 //! One parsed study mapped onto the corpus model: its source, trial, draft therapies and
 //! conditions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::api::*;
-use super::arms::ArmSet;
+use super::arms::{ArmSet, protocol_arms};
+use super::baseline::map_baseline;
 use super::design::{design, design_note, is_assessment, phase, status, therapy_kind};
 use super::outcomes::map_measure;
 use super::parse::{RecordError, is_nct};
-use super::safety::map_serious_events;
-use crate::corpus::{Citation, Names, Note, Reference, Source, Trial};
+use super::safety::{map_safety, map_serious_events};
+use crate::corpus::{Baseline, Citation, Names, Note, Outcome, Reference, Safety, Source, Trial};
 use crate::import::draft::{Draft, TherapyDraft, source_id, study_url};
 use crate::import::names::{unescape, words};
 
@@ -21,12 +22,11 @@ pub(super) struct AsciiCaseSet(HashSet<String>);
 
 impl AsciiCaseSet {
     /// Adds `s`; whether it was not there yet.
-    fn insert(&mut self, s: &str) -> bool {
+    pub(super) fn insert(&mut self, s: &str) -> bool {
         self.0.insert(s.to_ascii_lowercase())
     }
 }
 
-/// Maps a parsed study. Fails only when the record has no usable NCT id or title.
 /// More participants than this is not a trial's enrolment but a typing or unit error.
 pub const MAX_ENROLMENT: u32 = 100_000_000;
 
@@ -49,12 +49,95 @@ pub(super) fn enrolment_count(c: &str) -> Result<u32, String> {
     }
 }
 
+/// Maps a parsed study. Fails only when the record has no usable NCT id or title, or an
+/// enrolment that is not a count.
 pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     let p = study.protocol_section.as_ref().ok_or_else(|| RecordError {
         nct: None,
         message: "no \"protocolSection\"; this is not a ClinicalTrials.gov study record".into(),
     })?;
     let idm = &p.identification_module;
+    let (nct, title, official) = identity(idm)?;
+    let src = source_id(&nct);
+    let cite = |quote: &str| Citation {
+        source: src.clone(),
+        reference: None,
+        quote: quote.to_string(),
+    };
+    let sm = &p.status_module;
+    let source = source_of(p, &nct, &title);
+    let dm = &p.design_module;
+    let enrolment = enrolment(dm, &nct)?;
+    let interventions = &p.arms_interventions_module.interventions;
+    let (therapies, assessments) = therapies_of(interventions, &cite);
+    let randomised = dm
+        .design_info
+        .allocation
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case("RANDOMIZED"));
+    let mut arms = protocol_arms(&p.arms_interventions_module, &therapies);
+    arms.infer_control(randomised, &therapies);
+    let mut results = Mapped::default();
+    if let Some(r) = &study.results_section {
+        results = map_results(r, &mut arms, &cite);
+    }
+    let Mapped {
+        outcomes,
+        mut notes,
+        reported_titles,
+        safety,
+        baseline,
+    } = results;
+    planned_notes(&p.outcomes_module, &reported_titles, &cite, &mut notes);
+    lead_notes(p, enrolment, &assessments, &cite, &mut notes);
+    let has_results = !outcomes.is_empty();
+    let year = date(&sm.results_first_post_date_struct)
+        .filter(|_| has_results)
+        .and_then(|d| d.get(..4).and_then(|y| y.parse::<u16>().ok()));
+    let (arm_list, arm_therapies) = arms.finish();
+    let trial = Trial {
+        id: String::new(),
+        acronym: clean_opt(&idm.acronym),
+        registry_ids: registry_ids(idm, &nct),
+        title: Names::en(&title),
+        aliases: official.iter().filter(|o| **o != title).cloned().collect(),
+        diseases: Vec::new(),
+        setting: None,
+        phase: phase(&dm.phases),
+        design: design(dm, p.arms_interventions_module.arm_groups.len()),
+        design_note: design_note(dm),
+        enrolment,
+        countries: p.contacts_locations_module.countries.clone(),
+        centres: match p.contacts_locations_module.sites {
+            0 => None,
+            1 => Some("1 site".to_string()),
+            n => Some(format!("{n} sites")),
+        },
+        status: status(sm.overall_status.as_deref().unwrap_or("")),
+        started: started(sm),
+        treated: None,
+        year,
+        reported_in: year.map(|_| "ClinicalTrials.gov".to_string()),
+        arms: arm_list,
+        outcomes,
+        flags: Vec::new(),
+        notes,
+        citations: vec![cite(official.as_deref().unwrap_or(&title))],
+        safety: safety.map(Box::new),
+        baseline: baseline.map(Box::new),
+    };
+    Ok(Draft {
+        nct,
+        source,
+        trial,
+        therapies,
+        arm_therapies,
+        conditions: conditions(&p.conditions_module),
+    })
+}
+
+/// The NCT id, the title (brief, else official) and the official title.
+fn identity(idm: &Identification) -> Result<(String, String, Option<String>), RecordError> {
     let nct = nonempty(&idm.nct_id).ok_or_else(|| RecordError {
         nct: None,
         message: "no protocolSection.identificationModule.nctId".into(),
@@ -68,33 +151,28 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         });
     }
     let nct = nct.to_string();
-    let brief = clean_opt(&idm.brief_title);
     let official = clean_opt(&idm.official_title);
-    let title = brief
-        .clone()
+    let title = clean_opt(&idm.brief_title)
         .or_else(|| official.clone())
         .ok_or_else(|| RecordError {
             nct: Some(nct.clone()),
             message: "the record has neither a briefTitle nor an officialTitle".into(),
         })?;
-    let src = source_id(&nct);
-    let cite = |quote: &str| Citation {
-        source: src.clone(),
-        reference: None,
-        quote: quote.to_string(),
-    };
+    Ok((nct, title, official))
+}
 
+fn date(d: &Option<DateStruct>) -> Option<String> {
+    d.as_ref()
+        .and_then(|d| nonempty(&d.date))
+        .map(str::to_string)
+}
+
+/// The source: the registry record itself.
+fn source_of(p: &Protocol, nct: &str, title: &str) -> Source {
     let sm = &p.status_module;
-    let date = |d: &Option<DateStruct>| {
-        d.as_ref()
-            .and_then(|d| nonempty(&d.date))
-            .map(str::to_string)
-    };
     let last_update = date(&sm.last_update_post_date_struct)
         .or_else(|| nonempty(&sm.last_update_submit_date).map(str::to_string));
-
-    // The source: the registry record itself.
-    let mut source_notes = vec![format!(
+    let mut notes = vec![format!(
         "Imported from the ClinicalTrials.gov API v2 record {nct}{}.",
         match &last_update {
             Some(d) => format!(", last update posted {d}"),
@@ -102,7 +180,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         }
     )];
     if let Some(d) = date(&sm.results_first_post_date_struct) {
-        source_notes.push(format!("Results first posted {d}."));
+        notes.push(format!("Results first posted {d}."));
     }
     let references = p
         .references_module
@@ -122,8 +200,8 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             ..Default::default()
         })
         .collect();
-    let source = Source {
-        id: src.clone(),
+    Source {
+        id: source_id(nct),
         title: Names::en(&format!("ClinicalTrials.gov {nct}: {title}")),
         outlet: Some("ClinicalTrials.gov".into()),
         author: p
@@ -131,70 +209,62 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             .lead_sponsor
             .as_ref()
             .and_then(|s| clean_opt(&s.name)),
-        date: last_update.clone(),
+        date: last_update,
         language: "en".into(),
-        url: Some(study_url(&nct)),
+        url: Some(study_url(nct)),
         references,
-        notes: source_notes,
-    };
+        notes,
+    }
+}
 
-    // Identity.
-    let mut registry_ids = vec![nct.clone()];
-    let mut seen_ids = AsciiCaseSet::default();
-    seen_ids.insert(&nct);
+/// The NCT id first, then the sponsor's and other ids, each once.
+fn registry_ids(idm: &Identification, nct: &str) -> Vec<String> {
+    let mut ids = vec![nct.to_string()];
+    let mut seen = AsciiCaseSet::default();
+    seen.insert(nct);
     for id in idm
         .org_study_id_info
         .iter()
         .chain(&idm.secondary_id_infos)
         .filter_map(|i| nonempty(&i.id))
     {
-        if seen_ids.insert(id) {
-            registry_ids.push(id.to_string());
+        if seen.insert(id) {
+            ids.push(id.to_string());
         }
     }
-    let mut aliases = Vec::new();
-    if let Some(o) = &official
-        && *o != title
-    {
-        aliases.push(o.clone());
-    }
+    ids
+}
 
-    // Design.
-    let dm = &p.design_module;
-    let phase = phase(&dm.phases);
-    let arm_groups = &p.arms_interventions_module.arm_groups;
-    let design = design(dm, arm_groups.len());
-    let design_note = design_note(dm);
-    let enrolment = match dm.enrollment_info.as_ref().and_then(|e| text(&e.count)) {
-        None => None,
-        Some(c) => Some(enrolment_count(c).map_err(|why| RecordError {
-            nct: Some(nct.clone()),
-            message: format!(
-                "protocolSection.designModule.enrollmentInfo.count {:?} {why}",
-                crate::text::clean(c)
-            ),
-        })?),
+fn enrolment(dm: &DesignModule, nct: &str) -> Result<Option<u32>, RecordError> {
+    let Some(c) = dm.enrollment_info.as_ref().and_then(|e| text(&e.count)) else {
+        return Ok(None);
     };
+    enrolment_count(c).map(Some).map_err(|why| RecordError {
+        nct: Some(nct.to_string()),
+        message: format!(
+            "protocolSection.designModule.enrollmentInfo.count {:?} {why}",
+            crate::text::clean(c)
+        ),
+    })
+}
 
-    // Where.
-    let countries = p.contacts_locations_module.countries.clone();
-    let centres = match p.contacts_locations_module.sites {
-        0 => None,
-        1 => Some("1 site".to_string()),
-        n => Some(format!("{n} sites")),
-    };
-
-    // Interventions and arms. Assessments the registry lists as interventions (imaging,
-    // questionnaires, sample collection) are not therapies: they are named in a note.
-    let interventions = &p.arms_interventions_module.interventions;
-    let assessments: Vec<String> = interventions
+/// The interventions as draft therapies, and the names of those that are assessments the
+/// registry lists as interventions (imaging, questionnaires, sample collection): those are no
+/// therapies, and are named in a note.
+fn therapies_of(
+    interventions: &[Intervention],
+    cite: &dyn Fn(&str) -> Citation,
+) -> (Vec<TherapyDraft>, Vec<String>) {
+    let assessing =
+        |iv: &Intervention| is_assessment(iv.kind.as_deref().unwrap_or(""), iv.name.as_deref());
+    let assessments = interventions
         .iter()
-        .filter(|iv| is_assessment(iv.kind.as_deref().unwrap_or(""), iv.name.as_deref()))
+        .filter(|iv| assessing(iv))
         .filter_map(|iv| clean_opt(&iv.name))
         .collect();
-    let therapies: Vec<TherapyDraft> = interventions
+    let therapies = interventions
         .iter()
-        .filter(|iv| !is_assessment(iv.kind.as_deref().unwrap_or(""), iv.name.as_deref()))
+        .filter(|iv| !assessing(iv))
         .filter_map(|iv| {
             let name = clean_opt(&iv.name)?;
             let mut other_names: Vec<String> = Vec::new();
@@ -214,116 +284,74 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             })
         })
         .collect();
-    let mut arms = ArmSet::default();
-    let randomised = dm
-        .design_info
-        .allocation
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case("RANDOMIZED"));
-    // An arm gives the interventions that list its label, and those it names itself (`Drug:
-    // Carboplatin` or `Carboplatin`), in the order of the interventions. Both are looked up,
-    // so that a record with many arms and interventions is not searched arm by intervention.
-    let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (k, iv) in interventions.iter().enumerate() {
-        let Some(name) = nonempty(&iv.name) else {
-            continue;
-        };
-        by_name
-            .entry(name.to_ascii_lowercase())
-            .or_default()
-            .push(k);
-        for l in &iv.arm_group_labels {
-            by_label
-                .entry(l.trim().to_ascii_lowercase())
-                .or_default()
-                .push(k);
-        }
+    (therapies, assessments)
+}
+
+/// What the results section maps to.
+#[derive(Default)]
+struct Mapped {
+    outcomes: Vec<Outcome>,
+    notes: Vec<Note>,
+    /// The titles of the measures that gave an outcome, folded.
+    reported_titles: HashSet<String>,
+    safety: Option<Safety>,
+    baseline: Option<Baseline>,
+}
+
+fn map_results<'s>(
+    r: &'s Results,
+    arms: &mut ArmSet<'s>,
+    cite: &dyn Fn(&str) -> Citation,
+) -> Mapped {
+    let mut m = Mapped::default();
+    if let Some(flow) = &r.participant_flow_module {
+        arms.flow_counts(flow);
     }
-    // Nameless interventions have no draft, so drafts are found by name.
-    let mut draft_of: HashMap<&str, usize> = HashMap::new();
-    for (d, t) in therapies.iter().enumerate() {
-        draft_of.entry(t.name.as_str()).or_insert(d);
-    }
-    for g in arm_groups {
-        let Some(label) = clean_opt(&g.label) else {
-            continue;
-        };
-        let mut given: Vec<usize> = Vec::new();
-        let mut add = |key: &str| {
-            if let Some(ks) = by_name.get(&key.to_ascii_lowercase()) {
-                given.extend(ks);
-            }
-        };
-        for n in &g.intervention_names {
-            let n = n.trim();
-            add(n);
-            if let Some((_, rest)) = n.split_once(':') {
-                add(rest.trim());
+    if let Some(om) = &r.outcome_measures_module {
+        // Which protocol arms the result groups describe is settled before any group is
+        // made an arm of its own (see `ArmSet::arm_for`).
+        for g in om.outcome_measures.iter().flat_map(|x| &x.groups) {
+            if let Some(t) = nonempty(&g.title) {
+                arms.arm_for(t, nonempty(&g.description), false);
             }
         }
-        if let Some(ks) = by_label.get(&label.to_ascii_lowercase()) {
-            given.extend(ks);
-        }
-        given.sort_unstable();
-        given.dedup();
-        let mut ther: Vec<usize> = Vec::new();
-        let mut have: HashSet<usize> = HashSet::new();
-        for k in given {
-            if let Some(name) = nonempty(&interventions[k].name)
-                && let Some(&d) = draft_of.get(unescape(name).as_str())
-                && have.insert(d)
+        for measure in &om.outcome_measures {
+            let before = m.outcomes.len();
+            map_measure(measure, arms, cite, &mut m.outcomes, &mut m.notes);
+            if m.outcomes.len() > before
+                && let Some(t) = nonempty(&measure.title)
             {
-                ther.push(d);
+                m.reported_titles.insert(fold_title(t));
             }
         }
-        let kind = g.kind.as_deref().unwrap_or("").to_ascii_uppercase();
-        arms.push_protocol(
-            label,
-            clean_opt(&g.description),
-            ther,
-            matches!(
-                kind.as_str(),
-                "PLACEBO_COMPARATOR" | "ACTIVE_COMPARATOR" | "SHAM_COMPARATOR" | "NO_INTERVENTION"
+    }
+    let mut dropped = Vec::new();
+    if let Some(ae) = &r.adverse_events_module {
+        map_serious_events(ae, arms, cite, &mut m.outcomes);
+        m.safety = map_safety(ae, arms, cite, &mut dropped);
+    }
+    if let Some(b) = &r.baseline_characteristics_module {
+        m.baseline = map_baseline(b, arms, cite);
+    }
+    if !dropped.is_empty() {
+        m.notes.push(Note {
+            text: format!(
+                "Adverse-event counts not imported, more affected than at risk: {}.",
+                dropped.join("; ")
             ),
-            kind == "EXPERIMENTAL",
-        );
+            citation: None,
+        });
     }
-    arms.infer_control(randomised, &therapies);
+    m
+}
 
-    // Results.
-    let mut outcomes = Vec::new();
-    let mut notes = Vec::new();
-    let mut reported_titles: HashSet<String> = HashSet::new();
-    if let Some(r) = &study.results_section {
-        if let Some(flow) = &r.participant_flow_module {
-            arms.flow_counts(flow);
-        }
-        if let Some(m) = &r.outcome_measures_module {
-            // Which protocol arms the result groups describe is settled before any group is
-            // made an arm of its own (see `ArmSet::arm_for`).
-            for g in m.outcome_measures.iter().flat_map(|x| &x.groups) {
-                if let Some(t) = nonempty(&g.title) {
-                    arms.arm_for(t, nonempty(&g.description), false);
-                }
-            }
-            for measure in &m.outcome_measures {
-                let before = outcomes.len();
-                map_measure(measure, &mut arms, &cite, &mut outcomes, &mut notes);
-                if outcomes.len() > before
-                    && let Some(t) = nonempty(&measure.title)
-                {
-                    reported_titles.insert(fold_title(t));
-                }
-            }
-        }
-        if let Some(ae) = &r.adverse_events_module {
-            map_serious_events(ae, &mut arms, &cite, &mut outcomes);
-        }
-    }
-
-    // Planned outcomes that have no posted result are kept as notes, with their definitions.
-    let om = &p.outcomes_module;
+/// Planned outcomes that have no posted result are kept as notes, with their definitions.
+fn planned_notes(
+    om: &OutcomesModule,
+    reported_titles: &HashSet<String>,
+    cite: &dyn Fn(&str) -> Citation,
+    notes: &mut Vec<Note>,
+) {
     for (kind, list) in [
         ("Primary", &om.primary_outcomes),
         ("Secondary", &om.secondary_outcomes),
@@ -350,8 +378,19 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             });
         }
     }
+}
 
-    // Dates and the summary.
+/// The dates, the enrolment's kind and the brief summary lead the notes; the assessments
+/// listed as interventions follow them.
+fn lead_notes(
+    p: &Protocol,
+    enrolment: Option<u32>,
+    assessments: &[String],
+    cite: &dyn Fn(&str) -> Citation,
+    notes: &mut Vec<Note>,
+) {
+    let sm = &p.status_module;
+    let dm = &p.design_module;
     let mut facts: Vec<String> = Vec::new();
     let dated = |label: &str, d: &Option<DateStruct>| {
         let d = d.as_ref()?;
@@ -361,21 +400,16 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             None => format!("{label} {date}"),
         })
     };
-    facts.extend(dated("start", &sm.start_date_struct));
-    facts.extend(dated(
-        "primary completion",
-        &sm.primary_completion_date_struct,
-    ));
-    facts.extend(dated("completion", &sm.completion_date_struct));
-    facts.extend(dated("first posted", &sm.study_first_post_date_struct));
-    facts.extend(dated(
-        "results first posted",
-        &sm.results_first_post_date_struct,
-    ));
-    facts.extend(dated(
-        "last update posted",
-        &sm.last_update_post_date_struct,
-    ));
+    for (label, d) in [
+        ("start", &sm.start_date_struct),
+        ("primary completion", &sm.primary_completion_date_struct),
+        ("completion", &sm.completion_date_struct),
+        ("first posted", &sm.study_first_post_date_struct),
+        ("results first posted", &sm.results_first_post_date_struct),
+        ("last update posted", &sm.last_update_post_date_struct),
+    ] {
+        facts.extend(dated(label, d));
+    }
     if let (Some(n), Some(k)) = (
         enrolment,
         dm.enrollment_info.as_ref().and_then(|e| nonempty(&e.kind)),
@@ -409,69 +443,26 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
             },
         );
     }
+}
 
-    // Only an actual start date is a fact; an estimated one is a plan (it stays in the notes).
-    let started = sm
-        .start_date_struct
+/// Only an actual start date is a fact; an estimated one is a plan (it stays in the notes).
+fn started(sm: &StatusModule) -> Option<String> {
+    sm.start_date_struct
         .as_ref()
         .filter(|d| nonempty(&d.kind).is_some_and(|k| k.eq_ignore_ascii_case("ACTUAL")))
         .and_then(|d| nonempty(&d.date))
         .filter(|d| crate::corpus::validate::partial_date_year(d).is_some())
-        .map(str::to_string);
-    let has_results = !outcomes.is_empty();
-    let year = date(&sm.results_first_post_date_struct)
-        .filter(|_| has_results)
-        .and_then(|d| d.get(..4).and_then(|y| y.parse::<u16>().ok()));
-    let (arm_list, arm_therapies) = arms.finish();
-    let trial = Trial {
-        id: String::new(),
-        acronym: clean_opt(&idm.acronym),
-        registry_ids,
-        title: Names::en(&title),
-        aliases,
-        diseases: Vec::new(),
-        setting: None,
-        phase,
-        design,
-        design_note,
-        enrolment,
-        countries,
-        centres,
-        status: status(sm.overall_status.as_deref().unwrap_or("")),
-        started,
-        treated: None,
-        year,
-        reported_in: year.map(|_| "ClinicalTrials.gov".to_string()),
-        arms: arm_list,
-        outcomes,
-        flags: Vec::new(),
-        notes,
-        citations: vec![cite(official.as_deref().unwrap_or(&title))],
-    };
-    let conditions = p
-        .conditions_module
-        .conditions
+        .map(str::to_string)
+}
+
+/// Condition names as the record gives them, each once.
+fn conditions(c: &Conditions) -> Vec<String> {
+    let mut seen = AsciiCaseSet::default();
+    c.conditions
         .iter()
         .map(|c| unescape(c))
-        .filter(|c| !c.is_empty())
-        .fold(
-            (Vec::<String>::new(), AsciiCaseSet::default()),
-            |(mut v, mut seen), c| {
-                if seen.insert(&c) {
-                    v.push(c);
-                }
-                (v, seen)
-            },
-        )
-        .0;
-    Ok(Draft {
-        nct,
-        source,
-        trial,
-        therapies,
-        arm_therapies,
-        conditions,
-    })
+        .filter(|c| !c.is_empty() && seen.insert(c))
+        .collect()
 }
 
 /// A quote made of a measure's title and its description, both verbatim: `Title: description`,

@@ -22,11 +22,12 @@
 //! The parts, in the order a study passes through them: [`parse`] splits a file into studies
 //! and parses each into the [`api`] types; [`map`] maps one study, with [`design`] (phase,
 //! status, design, intervention kinds), [`arms`] (protocol arms and the result groups that
-//! describe them), [`outcomes`] (outcome measures and their analyses) and [`safety`]
-//! (adverse events and baseline characteristics).
+//! describe them), [`outcomes`] (outcome measures and their analyses), [`safety`]
+//! (adverse events) and [`baseline`] (baseline characteristics).
 
 pub mod api;
 mod arms;
+mod baseline;
 mod design;
 mod map;
 mod outcomes;

@@ -366,19 +366,9 @@ pub(super) fn parse_results<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Results,
         match key {
             "participantFlowModule" => r.participant_flow_module = module(v, &path)?,
             "outcomeMeasuresModule" => r.outcome_measures_module = module(v, &path)?,
-            "adverseEventsModule" => {
-                // Thousands of event terms: only the groups' totals are read.
-                let mut ae = AdverseEvents::default();
-                for (k, x) in members_of(doc, v, &path)? {
-                    let here = format!("{path}.{k}");
-                    match k {
-                        "timeFrame" => ae.time_frame = module(x, &here)?,
-                        "description" => ae.description = module(x, &here)?,
-                        "eventGroups" => ae.event_groups = module(x, &here)?,
-                        _ => {}
-                    }
-                }
-                r.adverse_events_module = Some(ae);
+            "adverseEventsModule" => r.adverse_events_module = Some(module(v, &path)?),
+            "baselineCharacteristicsModule" => {
+                r.baseline_characteristics_module = Some(module(v, &path)?)
             }
             _ => {}
         }
