@@ -377,3 +377,50 @@ fn show_json_and_validate_through_the_binary() {
         "{text}"
     );
 }
+
+#[test]
+fn a_curated_trial_gains_the_tables_with_its_own_arm_ids() {
+    use evidex::corpus::{Arm, Citation, Names, Source};
+    use evidex::import::Importer;
+    let cite = Citation {
+        source: "article".into(),
+        reference: None,
+        quote: "PALLAS did not improve iDFS.".into(),
+    };
+    let mut base = CorpusFile {
+        schema_version: evidex::corpus::SCHEMA_VERSION,
+        ..Default::default()
+    };
+    base.sources.push(Source {
+        id: "article".into(),
+        title: Names::en("An article"),
+        language: "en".into(),
+        ..Default::default()
+    });
+    base.trials.push(Trial {
+        id: "pallas".into(),
+        registry_ids: vec!["NCT02513394".into()],
+        title: Names::en("PALLAS"),
+        arms: vec![Arm {
+            id: "palbo".into(),
+            label: Names::en("Palbociclib Plus Endocrine Therapy (Arm A)"),
+            ..Default::default()
+        }],
+        citations: vec![cite],
+        ..Default::default()
+    });
+    let mut imp = Importer::new(base);
+    imp.add_file(&fixture("NCT02513394.json"));
+    let (file, report) = imp.finish();
+    assert_eq!(report.updated(), 1, "{:?}", report.events);
+    let t = &file.trials[0];
+    let s = t.safety.as_ref().expect("the registry's adverse events");
+    assert_eq!(s.groups[0].arm.as_deref(), Some("palbo"));
+    let b = t.baseline.as_ref().expect("the registry's baseline");
+    assert_eq!(b.groups[0].arm.as_deref(), Some("palbo"));
+    let errors: Vec<_> = validate(&file, None)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
