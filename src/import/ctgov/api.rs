@@ -64,14 +64,16 @@ pub(super) fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Study {
     pub protocol_section: Option<Protocol>,
     pub results_section: Option<Results>,
     pub has_results: Option<bool>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Protocol {
     pub identification_module: Identification,
     pub status_module: StatusModule,
@@ -247,7 +249,8 @@ pub struct RefEntry {
     pub citation: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Results {
     pub participant_flow_module: Option<FlowModule>,
     pub outcome_measures_module: Option<MeasuresModule>,
@@ -430,4 +433,33 @@ pub struct BaselineModule {
 }
 pub(super) fn clean_opt(s: &Option<String>) -> Option<String> {
     nonempty(s).map(unescape)
+}
+
+/// The module read whole by serde (the scanner reads only the countries, see `parse.rs`).
+impl<'de> Deserialize<'de> for ContactsLocations {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ContactsLocations, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw<'a> {
+            #[serde(default, borrow)]
+            locations: Vec<Location<'a>>,
+        }
+        #[derive(Deserialize)]
+        struct Location<'a> {
+            #[serde(default, borrow)]
+            country: Option<std::borrow::Cow<'a, str>>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let mut cl = ContactsLocations {
+            sites: raw.locations.len(),
+            countries: Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for c in raw.locations.iter().filter_map(|l| l.country.as_deref()) {
+            let c = c.trim();
+            if !c.is_empty() && seen.insert(c) {
+                cl.countries.push(c.to_string());
+            }
+        }
+        Ok(cl)
+    }
 }

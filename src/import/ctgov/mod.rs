@@ -22,9 +22,10 @@
 //! The parts, in the order a study passes through them: [`parse`] splits a file into studies
 //! and parses each into the [`api`] types; [`map`] maps one study, with [`design`] (phase,
 //! status, design, intervention kinds), [`arms`] (protocol arms and the result groups that
-//! describe them), [`outcomes`] (outcome measures and their analyses), [`safety`]
+//! describe them), [`outcomes`] (outcome measures) with [`analyses`] (their statistical analyses), [`safety`]
 //! (adverse events) and [`baseline`] (baseline characteristics).
 
+mod analyses;
 pub mod api;
 mod arms;
 mod baseline;
@@ -33,6 +34,8 @@ mod map;
 mod outcomes;
 pub mod parse;
 mod safety;
+#[doc(hidden)]
+pub mod whole;
 
 pub use map::{MAX_ENROLMENT, map_study};
 pub use parse::{RawStudy, RecordError, ShapeError, Split, is_nct, parse_study, split};

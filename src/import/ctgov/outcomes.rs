@@ -1,9 +1,10 @@
 //! Outcome measures and their statistical analyses, as outcomes of the corpus model.
 
+use super::analyses::apply_analysis;
 use super::api::*;
 use super::arms::ArmSet;
 use super::map::titled;
-use crate::corpus::{ArmValue, Citation, Interval, Note, Num, Outcome, PValue, Ratio};
+use crate::corpus::{ArmValue, Citation, Interval, Note, Num, Outcome};
 use crate::import::names::{unescape, words};
 
 // ---------------------------------------------------------------------------------------------
@@ -174,6 +175,219 @@ pub(super) fn denominators(denoms: &[Denom]) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// The result groups of a measure: those that are arms (group id, arm id, title), and those
+/// that are no arm of the protocol (group id, title).
+struct Groups<'m> {
+    arms: Vec<(String, String, String)>,
+    outside: Vec<(&'m str, String)>,
+}
+
+impl Groups<'_> {
+    fn arm_of(&self, gid: &str) -> Option<&(String, String, String)> {
+        self.arms.iter().find(|(g, _, _)| g == gid)
+    }
+}
+
+fn measure_groups<'s>(m: &'s Measure, arms: &mut ArmSet<'s>) -> Groups<'s> {
+    let mut groups = Groups {
+        arms: Vec::new(),
+        outside: Vec::new(),
+    };
+    for g in &m.groups {
+        let (Some(gid), Some(gt)) = (nonempty(&g.id), nonempty(&g.title)) else {
+            continue;
+        };
+        match arms.arm_for(gt, nonempty(&g.description), true) {
+            Some(arm) => groups.arms.push((gid.to_string(), arm, unescape(gt))),
+            None => groups.outside.push((gid, unescape(gt))),
+        }
+    }
+    groups
+}
+
+/// What a measure says of all its cells.
+struct MeasureInfo {
+    title: String,
+    endpoint: String,
+    quote: String,
+    unit: Option<String>,
+    higher_is_better: bool,
+    param: String,
+    level: Option<Num>,
+}
+
+fn measure_info(m: &Measure, title: String) -> MeasureInfo {
+    let all_values: Vec<&str> = m
+        .classes
+        .iter()
+        .flat_map(|c| &c.categories)
+        .flat_map(|c| &c.measurements)
+        .filter_map(|x| text(&x.value))
+        .collect();
+    MeasureInfo {
+        endpoint: endpoint_code(&title, m.kind.as_deref().unwrap_or("")),
+        quote: match clean_opt(&m.description) {
+            Some(d) => titled(&title, &d),
+            None => title.clone(),
+        },
+        unit: unit(m, &all_values),
+        higher_is_better: !lower_is_better(&title),
+        param: m.param_type.as_deref().unwrap_or("").to_ascii_uppercase(),
+        level: ci_level(nonempty(&m.dispersion_type).unwrap_or("")),
+        title,
+    }
+}
+
+/// One cell's values per arm, and what goes to the note: figures that are not numbers,
+/// spreads and comments, and the figures of groups outside the arms.
+#[derive(Default)]
+struct Cell {
+    values: Vec<ArmValue>,
+    missing: Vec<String>,
+    spreads: Vec<String>,
+    others: Vec<String>,
+}
+
+fn with_comment(mut s: String, x: &Measurement) -> String {
+    if let Some(c) = clean_opt(&x.comment) {
+        s.push_str(&format!(" ({c})"));
+    }
+    s
+}
+
+fn cell_values(
+    cat: &Category,
+    groups: &Groups,
+    denoms: &[(String, u32)],
+    info: &MeasureInfo,
+) -> Cell {
+    let mut cell = Cell::default();
+    for x in &cat.measurements {
+        let Some(gid) = nonempty(&x.group_id) else {
+            continue;
+        };
+        let Some((_, arm, gtitle)) = groups.arm_of(gid) else {
+            if let Some((_, t)) = groups.outside.iter().find(|(g, _)| *g == gid) {
+                let s = format!("{t}: {}", text(&x.value).unwrap_or("no value"));
+                cell.others.push(with_comment(s, x));
+            }
+            continue;
+        };
+        let raw = text(&x.value).unwrap_or("");
+        let (comparator, figure) = split_comparator(raw);
+        let Some(value) = Num::parse(figure) else {
+            let s = format!(
+                "{gtitle}: {}",
+                if raw.is_empty() { "no value" } else { raw }
+            );
+            cell.missing.push(with_comment(s, x));
+            continue;
+        };
+        let mut v = ArmValue {
+            arm: Some(arm.clone()),
+            value,
+            comparator: comparator.map(str::to_string),
+            ..Default::default()
+        };
+        if info.param == "COUNT_OF_PARTICIPANTS"
+            && comparator.is_none()
+            && let Ok(n) = figure.parse::<u32>()
+        {
+            v.count = Some(n);
+            if let Some((_, of)) = denoms.iter().find(|(g, _)| g == gid)
+                && n <= *of
+            {
+                v.of = Some(*of);
+            }
+        }
+        interval(&mut v, x, gtitle, info, &mut cell.spreads);
+        if let Some(s) = text(&x.spread) {
+            cell.spreads.push(format!("{gtitle}: {s}"));
+        }
+        if let Some(c) = clean_opt(&x.comment) {
+            cell.spreads.push(format!("{gtitle}: {c}"));
+        }
+        cell.values.push(v);
+    }
+    cell
+}
+
+/// A value's confidence interval, when the measure's dispersion is one and both ends are
+/// numbers; else the limits as printed go to the spreads.
+fn interval(
+    v: &mut ArmValue,
+    x: &Measurement,
+    gtitle: &str,
+    info: &MeasureInfo,
+    spreads: &mut Vec<String>,
+) {
+    let (lo, hi) = (text(&x.lower_limit), text(&x.upper_limit));
+    match (
+        info.level.as_ref(),
+        lo.and_then(Num::parse),
+        hi.and_then(Num::parse),
+    ) {
+        (Some(lvl), Some(low), Some(high)) => {
+            v.ci = Some(Box::new(Interval {
+                low,
+                high,
+                level: (lvl.text() != "95").then(|| lvl.clone()),
+            }));
+        }
+        _ => {
+            if lo.is_some() || hi.is_some() {
+                spreads.push(format!(
+                    "{gtitle}: {} to {}",
+                    lo.unwrap_or("NA"),
+                    hi.unwrap_or("NA")
+                ));
+            }
+        }
+    }
+}
+
+/// The note parts of a cell: the parameter, the time frame, spreads, figures that are not
+/// numbers, and groups outside the arms.
+fn cell_note(m: &Measure, cell: &Cell) -> Vec<String> {
+    let dispersion = nonempty(&m.dispersion_type).unwrap_or("");
+    let mut note: Vec<String> = Vec::new();
+    if let Some(p) = nonempty(&m.param_type)
+        && !p.eq_ignore_ascii_case("NUMBER")
+    {
+        note.push(match dispersion {
+            "" => words(p),
+            d => format!("{} ({})", words(p), d.to_lowercase()),
+        });
+    }
+    if let Some(tf) = clean_opt(&m.time_frame) {
+        note.push(format!("time frame: {tf}"));
+    }
+    if !cell.spreads.is_empty() {
+        let what = if dispersion.is_empty() {
+            "details"
+        } else {
+            dispersion
+        };
+        note.push(format!(
+            "{}: {}",
+            what.to_lowercase(),
+            cell.spreads.join("; ")
+        ));
+    }
+    if !cell.missing.is_empty() {
+        note.push(format!("not a number: {}", cell.missing.join("; ")));
+    }
+    if !cell.others.is_empty() {
+        note.push(format!(
+            "groups outside the protocol's arms: {}",
+            cell.others.join("; ")
+        ));
+    }
+    note
+}
+
+/// Outcomes from one outcome measure, one per class and category with a number; a cell with
+/// none becomes a trial note.
 pub(super) fn map_measure<'s>(
     m: &'s Measure,
     arms: &mut ArmSet<'s>,
@@ -184,39 +398,9 @@ pub(super) fn map_measure<'s>(
     let Some(title) = clean_opt(&m.title) else {
         return;
     };
-    let kind = m.kind.as_deref().unwrap_or("");
-    let endpoint = endpoint_code(&title, kind);
-    let quote = match clean_opt(&m.description) {
-        Some(d) => titled(&title, &d),
-        None => title.clone(),
-    };
-    // Result groups → arms.
-    let mut group_arm: Vec<(String, String, String)> = Vec::new(); // (group id, arm id, title)
-    // Groups that are no arm of the protocol: (group id, title).
-    let mut outside: Vec<(&str, String)> = Vec::new();
-    for g in &m.groups {
-        let (Some(gid), Some(gt)) = (nonempty(&g.id), nonempty(&g.title)) else {
-            continue;
-        };
-        match arms.arm_for(gt, nonempty(&g.description), true) {
-            Some(arm) => group_arm.push((gid.to_string(), arm, unescape(gt))),
-            None => outside.push((gid, unescape(gt))),
-        }
-    }
-    let arm_of = |gid: &str| group_arm.iter().find(|(g, _, _)| g == gid);
+    let groups = measure_groups(m, arms);
+    let info = measure_info(m, title);
     let measure_denoms = denominators(&m.denoms);
-    let param = m.param_type.as_deref().unwrap_or("").to_ascii_uppercase();
-    let dispersion = nonempty(&m.dispersion_type).unwrap_or("");
-    let level = ci_level(dispersion);
-    let all_values: Vec<&str> = m
-        .classes
-        .iter()
-        .flat_map(|c| &c.categories)
-        .flat_map(|c| &c.measurements)
-        .filter_map(|x| text(&x.value))
-        .collect();
-    let unit = unit(m, &all_values);
-    let higher_is_better = !lower_is_better(&title);
     let cells: Vec<(&MeasureClass, &Category)> = m
         .classes
         .iter()
@@ -233,121 +417,10 @@ pub(super) fn map_measure<'s>(
                 d
             }
         };
-        let mut values = Vec::new();
-        let mut missing: Vec<String> = Vec::new();
-        let mut spreads: Vec<String> = Vec::new();
-        let mut others: Vec<String> = Vec::new();
-        for x in &cat.measurements {
-            let Some(gid) = nonempty(&x.group_id) else {
-                continue;
-            };
-            let Some((_, arm, gtitle)) = arm_of(gid) else {
-                if let Some((_, t)) = outside.iter().find(|(g, _)| *g == gid) {
-                    let mut s = format!("{t}: {}", text(&x.value).unwrap_or("no value"));
-                    if let Some(c) = clean_opt(&x.comment) {
-                        s.push_str(&format!(" ({c})"));
-                    }
-                    others.push(s);
-                }
-                continue;
-            };
-            let raw = text(&x.value).unwrap_or("");
-            let (comparator, figure) = split_comparator(raw);
-            let Some(value) = Num::parse(figure) else {
-                let mut s = format!(
-                    "{gtitle}: {}",
-                    if raw.is_empty() { "no value" } else { raw }
-                );
-                if let Some(c) = clean_opt(&x.comment) {
-                    s.push_str(&format!(" ({c})"));
-                }
-                missing.push(s);
-                continue;
-            };
-            let mut v = ArmValue {
-                arm: Some(arm.clone()),
-                value,
-                comparator: comparator.map(str::to_string),
-                ..Default::default()
-            };
-            if param == "COUNT_OF_PARTICIPANTS"
-                && comparator.is_none()
-                && let Ok(n) = figure.parse::<u32>()
-            {
-                v.count = Some(n);
-                if let Some((_, of)) = denoms.iter().find(|(g, _)| g == gid)
-                    && n <= *of
-                {
-                    v.of = Some(*of);
-                }
-            }
-            let (lo, hi) = (text(&x.lower_limit), text(&x.upper_limit));
-            match (
-                level.as_ref(),
-                lo.and_then(Num::parse),
-                hi.and_then(Num::parse),
-            ) {
-                (Some(lvl), Some(low), Some(high)) => {
-                    v.ci = Some(Box::new(Interval {
-                        low,
-                        high,
-                        level: (lvl.text() != "95").then(|| lvl.clone()),
-                    }));
-                }
-                _ => {
-                    if lo.is_some() || hi.is_some() {
-                        spreads.push(format!(
-                            "{gtitle}: {} to {}",
-                            lo.unwrap_or("NA"),
-                            hi.unwrap_or("NA")
-                        ));
-                    }
-                }
-            }
-            if let Some(s) = text(&x.spread) {
-                spreads.push(format!("{gtitle}: {s}"));
-            }
-            if let Some(c) = clean_opt(&x.comment) {
-                spreads.push(format!("{gtitle}: {c}"));
-            }
-            values.push(v);
-        }
-
-        let mut note: Vec<String> = Vec::new();
-        if let Some(p) = nonempty(&m.param_type)
-            && !p.eq_ignore_ascii_case("NUMBER")
-        {
-            note.push(match dispersion {
-                "" => words(p),
-                d => format!("{} ({})", words(p), d.to_lowercase()),
-            });
-        }
-        if let Some(tf) = clean_opt(&m.time_frame) {
-            note.push(format!("time frame: {tf}"));
-        }
-        if !spreads.is_empty() {
-            let what = if dispersion.is_empty() {
-                "details"
-            } else {
-                dispersion
-            };
-            note.push(format!("{}: {}", what.to_lowercase(), spreads.join("; ")));
-        }
-        if !missing.is_empty() {
-            note.push(format!("not a number: {}", missing.join("; ")));
-        }
-        if !others.is_empty() {
-            note.push(format!(
-                "groups outside the protocol's arms: {}",
-                others.join("; ")
-            ));
-        }
+        let cell = cell_values(cat, &groups, &denoms, &info);
+        let note = cell_note(m, &cell);
         let subgroup = clean_opt(&class.title);
-        let label = match clean_opt(&cat.title) {
-            Some(c) => format!("{title}: {c}"),
-            None => title.clone(),
-        };
-        if values.is_empty() {
+        if cell.values.is_empty() {
             notes.push(Note {
                 text: format!(
                     "Outcome measure not imported, no numeric value{}{}",
@@ -355,27 +428,30 @@ pub(super) fn map_measure<'s>(
                         .as_deref()
                         .map(|s| format!(" ({s})"))
                         .unwrap_or_default(),
-                    if missing.is_empty() {
+                    if cell.missing.is_empty() {
                         String::new()
                     } else {
-                        format!(": {}", missing.join("; "))
+                        format!(": {}", cell.missing.join("; "))
                     }
                 ),
-                citation: Some(cite(&quote)),
+                citation: Some(cite(&info.quote)),
             });
             continue;
         }
         let base = Outcome {
-            endpoint: endpoint.clone(),
-            label: Some(label),
-            unit: unit.clone(),
-            higher_is_better,
-            values,
+            endpoint: info.endpoint.clone(),
+            label: Some(match clean_opt(&cat.title) {
+                Some(c) => format!("{}: {c}", info.title),
+                None => info.title.clone(),
+            }),
+            unit: info.unit.clone(),
+            higher_is_better: info.higher_is_better,
+            values: cell.values,
             hr: None,
             p: None,
             subgroup,
             note: None,
-            citation: cite(&quote),
+            citation: cite(&info.quote),
         };
         // Analyses belong to the measure, not to one class; they are attached only where the
         // measure has a single figure per group.
@@ -385,67 +461,78 @@ pub(super) fn map_measure<'s>(
             Vec::new()
         };
         first_of_measure = false;
-        let covers_all = |a: &Analysis| {
-            base.values.iter().all(|v| {
-                a.group_ids
-                    .iter()
-                    .any(|g| arm_of(g.trim()).map(|(_, arm, _)| Some(arm)) == Some(v.arm.as_ref()))
+        with_analyses(base, note, &analyses, &groups, &info.title, outcomes);
+    }
+}
+
+/// Pushes a cell's outcome with the measure's analyses: as it is with none; with the one
+/// analysis that compares all its arms; else one outcome per analysis, with the values of the
+/// groups it compares, before the outcome with every group's value.
+fn with_analyses(
+    base: Outcome,
+    mut note: Vec<String>,
+    analyses: &[&Analysis],
+    groups: &Groups,
+    title: &str,
+    outcomes: &mut Vec<Outcome>,
+) {
+    let group_title = |g: &str| groups.arm_of(g).map(|x| x.2.clone());
+    let covers_all = |a: &Analysis| {
+        base.values.iter().all(|v| {
+            a.group_ids.iter().any(|g| {
+                groups.arm_of(g.trim()).map(|(_, arm, _)| Some(arm)) == Some(v.arm.as_ref())
             })
-        };
-        match analyses.as_slice() {
-            [] => {
-                let mut o = base;
-                o.note = (!note.is_empty()).then(|| join_note(&note));
-                outcomes.push(o);
-            }
-            [a] if covers_all(a) => {
-                let mut o = base;
-                let extra = apply_analysis(&mut o, a, &|g| arm_of(g).map(|x| x.2.clone()));
-                note.extend(extra);
-                o.note = (!note.is_empty()).then(|| join_note(&note));
-                outcomes.push(o);
-            }
-            many => {
-                // Each analysis compares its own groups: one outcome per analysis, with the
-                // values of those groups, after the outcome with every group's value.
-                let mut all = base.clone();
-                all.note = (!note.is_empty()).then(|| join_note(&note));
-                let mut per = Vec::new();
-                for (k, a) in many.iter().enumerate() {
-                    let arms_in: Vec<String> = a
-                        .group_ids
-                        .iter()
-                        .filter_map(|g| arm_of(g.trim()).map(|x| x.1.clone()))
-                        .collect();
-                    let mut o = base.clone();
-                    o.values
-                        .retain(|v| v.arm.as_ref().is_some_and(|x| arms_in.contains(x)));
-                    if o.values.is_empty() {
-                        continue;
-                    }
-                    let names: Vec<String> = a
-                        .group_ids
-                        .iter()
-                        .filter_map(|g| arm_of(g.trim()).map(|x| x.2.clone()))
-                        .collect();
-                    o.label = Some(format!(
-                        "{} (analysis {}: {})",
-                        base.label.as_deref().unwrap_or(&title),
-                        k + 1,
-                        names.join(" vs ")
-                    ));
-                    let mut n = note.clone();
-                    n.extend(apply_analysis(&mut o, a, &|g| {
-                        arm_of(g).map(|x| x.2.clone())
-                    }));
-                    o.note = (!n.is_empty()).then(|| join_note(&n));
-                    per.push(o);
+        })
+    };
+    match analyses {
+        [] => {
+            let mut o = base;
+            o.note = (!note.is_empty()).then(|| join_note(&note));
+            outcomes.push(o);
+        }
+        [a] if covers_all(a) => {
+            let mut o = base;
+            let extra = apply_analysis(&mut o, a, &group_title);
+            note.extend(extra);
+            o.note = (!note.is_empty()).then(|| join_note(&note));
+            outcomes.push(o);
+        }
+        many => {
+            let mut all = base.clone();
+            all.note = (!note.is_empty()).then(|| join_note(&note));
+            let mut per = Vec::new();
+            for (k, a) in many.iter().enumerate() {
+                let arms_in: Vec<String> = a
+                    .group_ids
+                    .iter()
+                    .filter_map(|g| groups.arm_of(g.trim()).map(|x| x.1.clone()))
+                    .collect();
+                let mut o = base.clone();
+                o.values
+                    .retain(|v| v.arm.as_ref().is_some_and(|x| arms_in.contains(x)));
+                if o.values.is_empty() {
+                    continue;
                 }
-                // The comparison view shows an endpoint's first outcome: put the analysed ones
-                // first so their hazard ratios are the ones compared.
-                outcomes.extend(per);
-                outcomes.push(all);
+                let names: Vec<String> = a
+                    .group_ids
+                    .iter()
+                    .filter_map(|g| group_title(g.trim()))
+                    .collect();
+                o.label = Some(format!(
+                    "{} (analysis {}: {})",
+                    base.label.as_deref().unwrap_or(title),
+                    k + 1,
+                    names.join(" vs ")
+                ));
+                let mut n = note.clone();
+                n.extend(apply_analysis(&mut o, a, &group_title));
+                o.note = (!n.is_empty()).then(|| join_note(&n));
+                per.push(o);
             }
+            // The comparison view shows an endpoint's first outcome: put the analysed ones
+            // first so their hazard ratios are the ones compared.
+            outcomes.extend(per);
+            outcomes.push(all);
         }
     }
 }
@@ -464,136 +551,6 @@ pub(super) fn join_note(parts: &[String]) -> String {
         s
     };
     parts.iter().map(sentence).collect::<Vec<_>>().join(" ")
-}
-
-/// Puts an analysis on an outcome: a ratio (HR, OR, RR) in `hr`, the p-value in `p`; what the
-/// model has no field for (a difference, a one-sided bound, the method) is returned as note
-/// text, figures as printed.
-pub(super) fn apply_analysis(
-    o: &mut Outcome,
-    a: &Analysis,
-    group_title: &dyn Fn(&str) -> Option<String>,
-) -> Vec<String> {
-    let mut note = Vec::new();
-    let param = nonempty(&a.param_type).unwrap_or("");
-    let pl = param.to_lowercase();
-    let kind = if pl.contains("hazard ratio") {
-        Some("HR")
-    } else if pl.contains("odds ratio") {
-        Some("OR")
-    } else if pl.contains("risk ratio") || pl.contains("relative risk") {
-        Some("RR")
-    } else {
-        None
-    };
-    let value = text(&a.param_value);
-    let level = text(&a.ci_pct_value).and_then(Num::parse);
-    let (lo, hi) = (text(&a.ci_lower_limit), text(&a.ci_upper_limit));
-    let two_sided = nonempty(&a.ci_num_sides).is_none_or(|s| s.eq_ignore_ascii_case("TWO_SIDED"));
-    let groups: Vec<String> = a
-        .group_ids
-        .iter()
-        .filter_map(|g| group_title(g.trim()))
-        .collect();
-    let mut described = false;
-    if let (Some(k), Some(v)) = (kind, value.and_then(Num::parse))
-        && v.value() > 0.0
-    {
-        let ci = match (lo.and_then(Num::parse), hi.and_then(Num::parse)) {
-            (Some(low), Some(high))
-                if two_sided
-                    && low.value() > 0.0
-                    && low.value() <= v.value()
-                    && v.value() <= high.value() =>
-            {
-                Some(Interval {
-                    low,
-                    high,
-                    level: level.clone().filter(|l| l.text() != "95"),
-                })
-            }
-            _ => None,
-        };
-        if ci.is_none() && (lo.is_some() || hi.is_some()) {
-            note.push(ci_text(
-                param,
-                value.unwrap_or(""),
-                &level,
-                lo,
-                hi,
-                two_sided,
-            ));
-        }
-        o.hr = Some(Ratio {
-            value: v,
-            ci,
-            kind: (k != "HR").then(|| k.to_string()),
-        });
-        described = true;
-    }
-    if !described && (value.is_some() || !param.is_empty()) {
-        note.push(ci_text(
-            param,
-            value.unwrap_or(""),
-            &level,
-            lo,
-            hi,
-            two_sided,
-        ));
-    }
-    if let Some(p) = text(&a.p_value) {
-        match PValue::parse(p) {
-            Some(pv) if (0.0..=1.0).contains(&pv.value.value()) => o.p = Some(pv),
-            _ => note.push(format!("p-value: {p}")),
-        }
-    }
-    if groups.len() >= 2 {
-        note.push(format!("compared: {}", groups.join(" vs ")));
-    }
-    if let Some(m) = nonempty(&a.statistical_method) {
-        note.push(format!("method: {}", unescape(m)));
-    }
-    if let Some(ni) = nonempty(&a.non_inferiority_type)
-        && !ni.eq_ignore_ascii_case("OTHER")
-    {
-        note.push(format!("non-inferiority type: {}", words(ni)));
-    }
-    for c in [
-        &a.group_description,
-        &a.estimate_comment,
-        &a.p_value_comment,
-        &a.statistical_comment,
-        &a.non_inferiority_comment,
-    ] {
-        if let Some(c) = clean_opt(c) {
-            note.push(c);
-        }
-    }
-    note
-}
-
-/// `LS Mean Difference -2.13 (90% CI -2.72 to -1.55)`.
-pub(super) fn ci_text(
-    param: &str,
-    value: &str,
-    level: &Option<Num>,
-    lo: Option<&str>,
-    hi: Option<&str>,
-    two_sided: bool,
-) -> String {
-    let mut s = format!("{} {}", unescape(param), value).trim().to_string();
-    if lo.is_some() || hi.is_some() {
-        let lvl = level
-            .as_ref()
-            .map_or("95".to_string(), |l| l.text().to_string());
-        let sides = if two_sided { "" } else { "one-sided " };
-        s.push_str(&format!(
-            " ({sides}{lvl}% CI {} to {})",
-            lo.unwrap_or("NA"),
-            hi.unwrap_or("NA")
-        ));
-    }
-    s
 }
 
 #[cfg(test)]
