@@ -980,80 +980,6 @@ pub fn short_design(d: crate::corpus::Design) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::Num;
-
-    #[test]
-    fn long_link_lists_are_cut_and_say_how_many_more() {
-        let file = crate::synthetic::corpus(5000, 1);
-        let c = Corpus::build(std::path::Path::new("syn"), file, None).unwrap();
-        let busiest = (0..c.therapies.len() as u32)
-            .max_by_key(|&i| c.trials_of_therapy(i).len())
-            .unwrap();
-        let n = c.trials_of_therapy(busiest).len();
-        assert!(n > LINKS, "{n}");
-        for r in [
-            RecordRef::new(Kind::Therapy, busiest as usize),
-            RecordRef::new(Kind::Source, 0),
-            RecordRef::new(Kind::Disease, 0),
-        ] {
-            let doc = detail(&c, r, Lang::En);
-            let links = doc
-                .lines
-                .iter()
-                .filter(|l| l.link.is_some_and(|t| t.kind == Kind::Trial))
-                .count();
-            assert!(links <= LINKS, "{r:?}: {links} trial links");
-            assert!(
-                doc.lines.iter().any(|l| l.text().contains("more (")),
-                "{r:?}"
-            );
-        }
-        // The strongest evidence comes first, as when the list was not cut.
-        let doc = detail(
-            &c,
-            RecordRef::new(Kind::Therapy, busiest as usize),
-            Lang::En,
-        );
-        let first = doc
-            .lines
-            .iter()
-            .find_map(|l| l.link.filter(|t| t.kind == Kind::Trial))
-            .unwrap();
-        let best = c
-            .trials_of_therapy(busiest)
-            .iter()
-            .map(|&t| c.trial(t).evidence_level())
-            .min()
-            .unwrap();
-        assert_eq!(c.trial(first.index).evidence_level(), best);
-    }
-
-    #[test]
-    fn values_read_as_printed() {
-        let v = ArmValue {
-            value: Num::parse("46").unwrap(),
-            count: Some(73),
-            ..Default::default()
-        };
-        assert_eq!(value(&v, Some("%")), "46% (73)");
-        let v = ArmValue {
-            value: Num::parse("10").unwrap(),
-            comparator: Some("<".into()),
-            ..Default::default()
-        };
-        assert_eq!(value(&v, Some("%")), "<10%");
-        let v = ArmValue {
-            value: Num::parse("2").unwrap(),
-            upper: Num::parse("6"),
-            ..Default::default()
-        };
-        assert_eq!(value(&v, Some("months")), "2–6 mo");
-    }
-}
-
 /// The detail's "Safety" section: each group's participants with a serious adverse event (and
 /// deaths) of those at risk, the most frequent serious and other events, and the baseline
 /// characteristics, every figure as the registry gives it (counts, never rates evidex
@@ -1187,5 +1113,79 @@ fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             }
         }
         cite_line(d, c, &b.citation, 2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Num;
+
+    #[test]
+    fn long_link_lists_are_cut_and_say_how_many_more() {
+        let file = crate::synthetic::corpus(5000, 1);
+        let c = Corpus::build(std::path::Path::new("syn"), file, None).unwrap();
+        let busiest = (0..c.therapies.len() as u32)
+            .max_by_key(|&i| c.trials_of_therapy(i).len())
+            .unwrap();
+        let n = c.trials_of_therapy(busiest).len();
+        assert!(n > LINKS, "{n}");
+        for r in [
+            RecordRef::new(Kind::Therapy, busiest as usize),
+            RecordRef::new(Kind::Source, 0),
+            RecordRef::new(Kind::Disease, 0),
+        ] {
+            let doc = detail(&c, r, Lang::En);
+            let links = doc
+                .lines
+                .iter()
+                .filter(|l| l.link.is_some_and(|t| t.kind == Kind::Trial))
+                .count();
+            assert!(links <= LINKS, "{r:?}: {links} trial links");
+            assert!(
+                doc.lines.iter().any(|l| l.text().contains("more (")),
+                "{r:?}"
+            );
+        }
+        // The strongest evidence comes first, as when the list was not cut.
+        let doc = detail(
+            &c,
+            RecordRef::new(Kind::Therapy, busiest as usize),
+            Lang::En,
+        );
+        let first = doc
+            .lines
+            .iter()
+            .find_map(|l| l.link.filter(|t| t.kind == Kind::Trial))
+            .unwrap();
+        let best = c
+            .trials_of_therapy(busiest)
+            .iter()
+            .map(|&t| c.trial(t).evidence_level())
+            .min()
+            .unwrap();
+        assert_eq!(c.trial(first.index).evidence_level(), best);
+    }
+
+    #[test]
+    fn values_read_as_printed() {
+        let v = ArmValue {
+            value: Num::parse("46").unwrap(),
+            count: Some(73),
+            ..Default::default()
+        };
+        assert_eq!(value(&v, Some("%")), "46% (73)");
+        let v = ArmValue {
+            value: Num::parse("10").unwrap(),
+            comparator: Some("<".into()),
+            ..Default::default()
+        };
+        assert_eq!(value(&v, Some("%")), "<10%");
+        let v = ArmValue {
+            value: Num::parse("2").unwrap(),
+            upper: Num::parse("6"),
+            ..Default::default()
+        };
+        assert_eq!(value(&v, Some("months")), "2–6 mo");
     }
 }

@@ -424,3 +424,31 @@ fn a_curated_trial_gains_the_tables_with_its_own_arm_ids() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn show_prints_the_safety_and_baseline_sections() {
+    let (file, _) = import("NCT02513394");
+    let corpus = evidex::corpus::Corpus::build(Path::new("<import>"), file, None).expect("valid");
+    let r = corpus.resolve("nct02513394").expect("the trial");
+    let text = evidex::present::detail(&corpus, r, evidex::corpus::Lang::En).to_plain(120);
+    for want in [
+        "Safety",
+        "Serious adverse events, participants",
+        "369 of 2841; deaths 99 of 2841",
+        "Endocrine Therapy Alone (Arm B)       229 of 2902; deaths 76 of 2902",
+        "Most frequent serious events (5 of 341 terms, by participants affected)",
+        "Cellulitis (Infections and infestations): Palbociclib Plus Endocrine Therapy (Arm A) 24 of 2841",
+        "Time frame: 4 years",
+        "Baseline",
+        "Age, Continuous (median, full range, years)",
+        "Palbociclib Plus Endocrine Therapy (Arm A) 52 (25 to 90)",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    // A trial without the tables has neither heading.
+    let (file, _) = import("NCT04267848");
+    let corpus = evidex::corpus::Corpus::build(Path::new("<import>"), file, None).expect("valid");
+    let r = corpus.resolve("nct04267848").expect("the trial");
+    let text = evidex::present::detail(&corpus, r, evidex::corpus::Lang::En).to_plain(120);
+    assert!(!text.contains("\nSafety\n") && !text.contains("\nBaseline\n"));
+}

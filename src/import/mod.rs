@@ -1,11 +1,14 @@
 //! Registry formats into the corpus model: `evidex import ctgov FILE...`.
 //!
-//! [`ctgov`] reads ClinicalTrials.gov API v2 JSON and maps each study onto the model;
-//! [`merge`] adds the mapped studies to a corpus (a new one, or the one given to `--merge`),
-//! linking therapies and diseases by name. [`Importer`] drives both over files and keeps the
-//! [`Report`]: each study is imported, updated or skipped, and every skipped study or unreadable
-//! file is reported with its file and position, never silently dropped. Nothing here prints;
-//! the CLI prints the report.
+//! [`ctgov`] reads ClinicalTrials.gov API v2 JSON and maps each study onto a [`draft::Draft`]
+//! (the trial, its source, unlinked therapies and conditions); [`merge`] adds the drafts to a
+//! corpus (a new one, or the one given to `--merge`), linking therapies and diseases by name
+//! ([`conditions`] knows registry condition names). [`names`] holds the text rules both share
+//! (escapes, folding, slugs): `ctgov` and `merge` both use `draft` and `names`, and neither
+//! uses the other. [`Importer`] drives both over files and keeps the [`Report`]: each study is
+//! imported, updated or skipped, and every skipped study or unreadable file is reported with
+//! its file and position, never silently dropped. Nothing here prints; the CLI prints the
+//! report.
 //!
 //! Each study is validated on its own (with the rules of [`crate::corpus::validate`]) before it
 //! is merged, so one odd record cannot make the whole output invalid.

@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use super::Checker;
-use crate::corpus::model::{Affected, Baseline, Safety, Trial};
+use crate::corpus::model::Trial;
+use crate::corpus::safety::{Affected, Baseline, Safety};
 
 /// Group ids unique within the section, each group's arm a trial arm; the group ids.
 fn check_groups<'a>(

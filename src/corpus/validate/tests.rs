@@ -1,6 +1,7 @@
 //! The rules, each shown to catch what it is for.
 
 use super::*;
+use crate::corpus::ArmValue;
 use crate::corpus::num::Num;
 
 #[test]

@@ -5,6 +5,45 @@ use super::api::*;
 use crate::corpus::{Interval, Num, Outcome, PValue, Ratio};
 use crate::import::names::{unescape, words};
 
+/// The ratio an analysis's parameter names: `HR`, `OR` or `RR`.
+fn ratio_kind(param: &str) -> Option<&'static str> {
+    let pl = param.to_lowercase();
+    if pl.contains("hazard ratio") {
+        Some("HR")
+    } else if pl.contains("odds ratio") {
+        Some("OR")
+    } else if pl.contains("risk ratio") || pl.contains("relative risk") {
+        Some("RR")
+    } else {
+        None
+    }
+}
+
+/// A ratio's interval, when it is two-sided, positive and contains the estimate.
+fn ratio_ci(
+    v: &Num,
+    lo: Option<&str>,
+    hi: Option<&str>,
+    two_sided: bool,
+    level: &Option<Num>,
+) -> Option<Interval> {
+    match (lo.and_then(Num::parse), hi.and_then(Num::parse)) {
+        (Some(low), Some(high))
+            if two_sided
+                && low.value() > 0.0
+                && low.value() <= v.value()
+                && v.value() <= high.value() =>
+        {
+            Some(Interval {
+                low,
+                high,
+                level: level.clone().filter(|l| l.text() != "95"),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Puts an analysis on an outcome: a ratio (HR, OR, RR) in `hr`, the p-value in `p`; what the
 /// model has no field for (a difference, a one-sided bound, the method) is returned as note
 /// text, figures as printed.
@@ -15,16 +54,7 @@ pub(super) fn apply_analysis(
 ) -> Vec<String> {
     let mut note = Vec::new();
     let param = nonempty(&a.param_type).unwrap_or("");
-    let pl = param.to_lowercase();
-    let kind = if pl.contains("hazard ratio") {
-        Some("HR")
-    } else if pl.contains("odds ratio") {
-        Some("OR")
-    } else if pl.contains("risk ratio") || pl.contains("relative risk") {
-        Some("RR")
-    } else {
-        None
-    };
+    let kind = ratio_kind(param);
     let value = text(&a.param_value);
     let level = text(&a.ci_pct_value).and_then(Num::parse);
     let (lo, hi) = (text(&a.ci_lower_limit), text(&a.ci_upper_limit));
@@ -38,21 +68,7 @@ pub(super) fn apply_analysis(
     if let (Some(k), Some(v)) = (kind, value.and_then(Num::parse))
         && v.value() > 0.0
     {
-        let ci = match (lo.and_then(Num::parse), hi.and_then(Num::parse)) {
-            (Some(low), Some(high))
-                if two_sided
-                    && low.value() > 0.0
-                    && low.value() <= v.value()
-                    && v.value() <= high.value() =>
-            {
-                Some(Interval {
-                    low,
-                    high,
-                    level: level.clone().filter(|l| l.text() != "95"),
-                })
-            }
-            _ => None,
-        };
+        let ci = ratio_ci(&v, lo, hi, two_sided, &level);
         if ci.is_none() && (lo.is_some() || hi.is_some()) {
             note.push(ci_text(
                 param,

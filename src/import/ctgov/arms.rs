@@ -148,34 +148,14 @@ impl<'s> ArmSet<'s> {
         }
     }
 
-    /// The arm a result group (`OG000`, `FG000`, `EG000`) describes, created when the
-    /// protocol has none that matches. Matching, in order: the same title; the same
-    /// description; the arm's label in parentheses in the title (`… (Arm A)`); the title
-    /// without a trailing population (`Placebo (FAS)`) equal to the label.
-    pub(super) fn arm_for(
-        &mut self,
-        title: &'s str,
-        description: Option<&'s str>,
-        create: bool,
-    ) -> Option<String> {
-        // The same groups recur in every outcome measure.
-        let memo_key = GroupKey { title, description };
-        if let Some(id) = self.memo.get(&memo_key) {
-            return Some(id.clone());
-        }
-        let title = unescape(title);
-        if title.is_empty() {
-            return None;
-        }
-        let ft = fold(&title);
-        let desc = description.map(|d| fold(&unescape(d)));
+    /// The protocol arm a result group names, by the rules of [`ArmSet::arm_for`].
+    fn find(&self, title: &str, ft: &str, desc: Option<&str>) -> Option<usize> {
         let one = |v: Vec<usize>| if v.len() == 1 { Some(v[0]) } else { None };
-        let found = self
-            .arms
+        self.arms
             .iter()
             .position(|a| a.label_key == ft)
             .or_else(|| {
-                let d = desc.as_deref().filter(|d| d.len() >= 20)?;
+                let d = desc.filter(|d| d.len() >= 20)?;
                 let same = |ad: &str| {
                     ad == d
                         || (ad.len() >= 60
@@ -200,9 +180,33 @@ impl<'s> ArmSet<'s> {
                     .collect())
             })
             .or_else(|| {
-                let stripped = fold(strip_population(&title));
+                let stripped = fold(strip_population(title));
                 self.arms.iter().position(|a| a.label_key == stripped)
-            });
+            })
+    }
+
+    /// The arm a result group (`OG000`, `FG000`, `EG000`) describes, created when the
+    /// protocol has none that matches. Matching, in order: the same title; the same
+    /// description; the arm's label in parentheses in the title (`… (Arm A)`); the title
+    /// without a trailing population (`Placebo (FAS)`) equal to the label.
+    pub(super) fn arm_for(
+        &mut self,
+        title: &'s str,
+        description: Option<&'s str>,
+        create: bool,
+    ) -> Option<String> {
+        // The same groups recur in every outcome measure.
+        let memo_key = GroupKey { title, description };
+        if let Some(id) = self.memo.get(&memo_key) {
+            return Some(id.clone());
+        }
+        let title = unescape(title);
+        if title.is_empty() {
+            return None;
+        }
+        let ft = fold(&title);
+        let desc = description.map(|d| fold(&unescape(d)));
+        let found = self.find(&title, &ft, desc.as_deref());
         let id = if let Some(i) = found {
             let a = &mut self.arms[i];
             a.matched = true;
