@@ -394,7 +394,7 @@ pub fn corpus(trials: usize, seed: u64) -> CorpusFile {
         });
     }
     CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         sources,
         diseases,
         therapies,

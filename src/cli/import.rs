@@ -56,7 +56,7 @@ pub(super) fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
             Ok(Corpus::build(p, file, Some(&text))?.to_file())
         }
         None => Ok(CorpusFile {
-            schema_version: 1,
+            schema_version: crate::corpus::SCHEMA_VERSION,
             ..Default::default()
         }),
     }

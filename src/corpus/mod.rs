@@ -8,6 +8,7 @@
 pub mod load;
 pub mod model;
 pub mod num;
+pub mod safety;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use std::path::Path;
 pub use load::LoadError;
 pub use model::*;
 pub use num::{Cmp, Num, PValue};
+pub use safety::*;
 pub use validate::{Problem, Severity};
 
 /// The corpus compiled into the binary.
@@ -408,7 +410,7 @@ impl Corpus {
     /// Converts back to the file model (for writing merged or imported corpora).
     pub fn to_file(&self) -> CorpusFile {
         CorpusFile {
-            schema_version: 1,
+            schema_version: crate::corpus::SCHEMA_VERSION,
             sources: self.sources.clone(),
             diseases: self.diseases.clone(),
             therapies: self.therapies.clone(),

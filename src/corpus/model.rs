@@ -8,11 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::num::{Num, PValue};
+use super::safety::{Baseline, Safety};
 
 /// Deserialises a list and frees the room its growth left unused. A list read from JSON grows
 /// by doubling (room for four outcomes where a trial has one), and in a registry-sized corpus
 /// that slack is most of the memory the records take; freed at once, it never piles up.
-fn tight<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+pub(super) fn tight<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
@@ -22,11 +23,14 @@ where
     Ok(v)
 }
 
+/// The schema version this program reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// The whole file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct CorpusFile {
-    /// Schema version; this program reads version 1.
-    #[serde(default = "one")]
+    /// Schema version; this program reads [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
     pub schema_version: u32,
     #[serde(
         default,
@@ -58,8 +62,8 @@ pub struct CorpusFile {
     pub ignored: Vec<String>,
 }
 
-fn one() -> u32 {
-    1
+fn schema_version() -> u32 {
+    SCHEMA_VERSION
 }
 
 /// A name in English and in Chinese; at least one of the two is present.
@@ -617,6 +621,12 @@ pub struct Trial {
     pub notes: Vec<Note>,
     #[serde(deserialize_with = "tight")]
     pub citations: Vec<Citation>,
+    /// Adverse events per group, as a registry's results report them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<Box<Safety>>,
+    /// Baseline characteristics per group, as a registry's results report them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Box<Baseline>>,
 }
 
 /// One arm of a trial.

@@ -21,36 +21,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::conditions;
-use super::ctgov::{Draft, TherapyDraft};
+use super::draft::{Draft, TherapyDraft};
+use super::names::{fold, slug};
 use crate::corpus::{CorpusFile, Disease, Names, Therapy, Trial};
-
-/// A kebab-case id from any text: ASCII letters and digits, everything else a single hyphen,
-/// cut at a hyphen to at most `max` bytes. Empty when the text has no ASCII letter or digit.
-pub fn slug(text: &str, max: usize) -> String {
-    let mut s = String::with_capacity(text.len().min(max + 8));
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
-        } else if !s.is_empty() && !s.ends_with('-') {
-            s.push('-');
-        }
-    }
-    while s.ends_with('-') {
-        s.pop();
-    }
-    if s.len() > max {
-        let cut = s[..max].rfind('-').filter(|&i| i > 0).unwrap_or(max);
-        s.truncate(cut);
-        while s.ends_with('-') {
-            s.pop();
-        }
-    }
-    s
-}
 
 /// The key names are compared by.
 fn key(name: &str) -> String {
-    super::ctgov::fold(name)
+    fold(name)
 }
 
 /// What adding a study did.
@@ -380,7 +357,7 @@ fn only_from(t: &Trial, src: &str) -> bool {
 /// earlier imports from `src` are removed, then the registry's arms (matched to existing arms
 /// by label), outcomes, notes and citation are added; ids, aliases and diseases are merged;
 /// empty fields are filled; the status is the registry's, which is current.
-fn update_curated(t: &mut Trial, new: Trial, src: &str) {
+fn update_curated(t: &mut Trial, mut new: Trial, src: &str) {
     let from_src = |c: &crate::corpus::Citation| c.source == src;
     t.outcomes.retain(|o| !from_src(&o.citation));
     t.notes.retain(|n| match &n.citation {
@@ -389,6 +366,39 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
     });
     t.citations.retain(|c| !from_src(c));
 
+    let remap = merge_arms(t, std::mem::take(&mut new.arms));
+    let to = |a: &mut Option<String>| {
+        if let Some(x) = a.as_ref()
+            && let Some(y) = remap.get(x)
+        {
+            *a = Some(y.clone());
+        }
+    };
+    for mut o in std::mem::take(&mut new.outcomes) {
+        o.values.iter_mut().for_each(|v| to(&mut v.arm));
+        t.outcomes.push(o);
+    }
+    // The registry's tables replace those of an earlier import of the same record; tables
+    // from another source are kept.
+    if let Some(mut s) = new.safety.take()
+        && t.safety.as_ref().is_none_or(|x| from_src(&x.citation))
+    {
+        s.groups.iter_mut().for_each(|g| to(&mut g.arm));
+        t.safety = Some(s);
+    }
+    if let Some(mut b) = new.baseline.take()
+        && t.baseline.as_ref().is_none_or(|x| from_src(&x.citation))
+    {
+        b.groups.iter_mut().for_each(|g| to(&mut g.arm));
+        t.baseline = Some(b);
+    }
+    merge_names(t, &mut new);
+    fill_empty(t, new);
+}
+
+/// Adds the registry's arms that the trial lacks (matched by label); the registry's arm ids,
+/// each mapped to the trial's id for that arm.
+fn merge_arms(t: &mut Trial, arms: Vec<crate::corpus::Arm>) -> HashMap<String, String> {
     // Every list is matched by look-up (label → first arm with it, ids, keys), so that a
     // record of many arms, ids, aliases or conditions merges in time linear in their number.
     let mut remap: HashMap<String, String> = HashMap::new();
@@ -400,7 +410,7 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
     }
     let mut arm_ids: HashSet<String> = t.arms.iter().map(|a| a.id.clone()).collect();
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    for mut arm in new.arms {
+    for mut arm in arms {
         let label = key(arm.label.get(crate::corpus::Lang::En));
         if let Some(&e) = by_label.get(&label) {
             remap.insert(arm.id.clone(), t.arms[e].id.clone());
@@ -426,27 +436,23 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
         }
         t.arms.push(arm);
     }
-    for mut o in new.outcomes {
-        for v in &mut o.values {
-            if let Some(a) = &v.arm
-                && let Some(to) = remap.get(a)
-            {
-                v.arm = Some(to.clone());
-            }
-        }
-        t.outcomes.push(o);
-    }
+    remap
+}
+
+/// Registry ids, aliases (the registry's acronym and title among them) and diseases the trial
+/// lacks.
+fn merge_names(t: &mut Trial, new: &mut Trial) {
     let mut have: HashSet<String> = t
         .registry_ids
         .iter()
         .map(|x| x.to_ascii_lowercase())
         .collect();
-    for r in new.registry_ids {
+    for r in std::mem::take(&mut new.registry_ids) {
         if have.insert(r.to_ascii_lowercase()) {
             t.registry_ids.push(r);
         }
     }
-    let mut also: Vec<String> = new.aliases;
+    let mut also: Vec<String> = std::mem::take(&mut new.aliases);
     if let Some(a) = &new.acronym
         && t.acronym
             .as_deref()
@@ -466,11 +472,16 @@ fn update_curated(t: &mut Trial, new: Trial, src: &str) {
         }
     }
     let mut have: HashSet<String> = t.diseases.iter().cloned().collect();
-    for d in new.diseases {
+    for d in std::mem::take(&mut new.diseases) {
         if have.insert(d.clone()) {
             t.diseases.push(d);
         }
     }
+}
+
+/// The registry's facts where the trial has none; the registry's status; its notes and
+/// citation added.
+fn fill_empty(t: &mut Trial, new: Trial) {
     if t.acronym.is_none() {
         t.acronym = new.acronym;
     }

@@ -1,18 +1,23 @@
 //! Registry formats into the corpus model: `evidex import ctgov FILE...`.
 //!
-//! [`ctgov`] reads ClinicalTrials.gov API v2 JSON and maps each study onto the model;
-//! [`merge`] adds the mapped studies to a corpus (a new one, or the one given to `--merge`),
-//! linking therapies and diseases by name. [`Importer`] drives both over files and keeps the
-//! [`Report`]: each study is imported, updated or skipped, and every skipped study or unreadable
-//! file is reported with its file and position, never silently dropped. Nothing here prints;
-//! the CLI prints the report (`crate::cli::import`).
+//! [`ctgov`] reads ClinicalTrials.gov API v2 JSON and maps each study onto a [`draft::Draft`]
+//! (the trial, its source, unlinked therapies and conditions); [`merge`] adds the drafts to a
+//! corpus (a new one, or the one given to `--merge`), linking therapies and diseases by name
+//! ([`conditions`] knows registry condition names). [`names`] holds the text rules both share
+//! (escapes, folding, slugs): `ctgov` and `merge` both use `draft` and `names`, and neither
+//! uses the other. [`Importer`] drives both over files and keeps the [`Report`]: each study is
+//! imported, updated or skipped, and every skipped study or unreadable file is reported with
+//! its file and position, never silently dropped. Nothing here prints; the CLI prints the
+//! report (`crate::cli::import`).
 //!
 //! Each study is validated on its own (with the rules of [`crate::corpus::validate`]) before it
 //! is merged, so one odd record cannot make the whole output invalid.
 
 pub mod conditions;
 pub mod ctgov;
+pub mod draft;
 pub mod merge;
+pub mod names;
 mod scan;
 
 use std::fmt;
@@ -166,7 +171,7 @@ impl Importer {
     pub fn new(mut base: CorpusFile) -> Importer {
         // `CorpusFile::default()` has no version; an import writes the version this reads.
         if base.schema_version == 0 {
-            base.schema_version = 1;
+            base.schema_version = crate::corpus::SCHEMA_VERSION;
         }
         Importer {
             merger: merge::Merger::new(base),
@@ -266,7 +271,7 @@ impl Importer {
 /// that reports why it is not (a study skipped, the file unreadable).
 struct Prepared {
     file: String,
-    events: Vec<Result<ctgov::Draft, Event>>,
+    events: Vec<Result<draft::Draft, Event>>,
 }
 
 impl Prepared {
@@ -350,13 +355,13 @@ fn read(path: &Path) -> Result<String, String> {
 }
 
 /// Validates one study on its own: the trial, with its source, before it is linked.
-fn check(d: &mut ctgov::Draft) -> Option<String> {
+fn check(d: &mut draft::Draft) -> Option<String> {
     // The trial and source are moved into a one-study corpus and back, not copied.
-    let id = merge::slug(&d.nct, 48);
+    let id = names::slug(&d.nct, 48);
     let mut trial = std::mem::take(&mut d.trial);
     trial.id = id.clone();
     let mini = CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         sources: vec![std::mem::take(&mut d.source)],
         trials: vec![trial],
         ..Default::default()
@@ -396,7 +401,7 @@ pub fn import_ctgov_files(
     base: Option<CorpusFile>,
 ) -> (CorpusFile, Report) {
     let mut imp = Importer::new(base.unwrap_or_else(|| CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         ..Default::default()
     }));
     imp.add_files(paths);

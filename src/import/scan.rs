@@ -2,18 +2,20 @@
 //! of an array without parsing the values, so the parts evidex does not read are skipped at
 //! memory speed and only the parts it does read go through serde.
 //!
-//! Why: a ClinicalTrials.gov record with results is mostly text evidex has no field for (2,000
-//! adverse-event terms, the eligibility criteria, every site's contacts). Skipping that with
-//! serde's `IgnoredAny` tokenises every byte; this scanner looks only for quotes and brackets,
-//! 64 bytes at a time as bit masks (vector compares through the `wide` crate), once per file:
-//! [`Doc::new`] records where every object and array ends, so skipping a value later is a
-//! lookup, however deeply the record is split.
+//! Why: a ClinicalTrials.gov record is largely text evidex has no field for (the eligibility
+//! criteria, every site's contacts, a duplicated location list, the derived MeSH section).
+//! Skipping that with serde's `IgnoredAny` tokenises every byte; this scanner looks only for
+//! quotes and brackets, 64 bytes at a time as bit masks (vector compares through the `wide`
+//! crate), once per file: [`Doc::new`] records where every object and array ends, so skipping a
+//! value later is a lookup, however deeply the record is split.
 //!
-//! Why not a SIMD JSON crate: parsing the whole record into the serde types with `serde_json`,
-//! `sonic-rs` or `simd-json` was measured at 1.5 to 3.1 ms for the five fixtures, against
-//! 1.6 ms for the whole import with this scanner; `sonic-rs` skips unknown fields by recursion
-//! and overflows the stack on a deeply nested ignored field. Its fast skipping is only in its
-//! `unsafe`, unchecked API.
+//! Why not `serde_json` alone: measured against it on registry-shaped pages with every section
+//! the model holds parsed, adverse events and baseline included (benches/import.rs, "parse";
+//! docs/PERFORMANCE.md), the two draw on records of about 20 KB and the scanner is faster on
+//! larger ones; `serde_json` also refuses values nested more than 128 deep, which the scanner
+//! (never recursing) passes over. Earlier, `sonic-rs` and `simd-json` were slower still, and
+//! `sonic-rs` skips unknown fields by recursion (a stack overflow on a deeply nested ignored
+//! field); its fast skipping is only in its `unsafe`, unchecked API.
 //!
 //! What it checks in the parts evidex skips: strings are closed, brackets balance and match,
 //! and members and elements are separated by colons and commas where the scanner walks them.

@@ -14,7 +14,7 @@ fn names_line(n: &Names, lang: Lang) -> String {
     }
 }
 
-fn cite_line(doc: &mut Doc, c: &Corpus, cit: &Citation, indent: u16) {
+pub(super) fn cite_line(doc: &mut Doc, c: &Corpus, cit: &Citation, indent: u16) {
     doc.para(indent, Role::Quote, &format!("“{}”", cit.quote.trim()));
     let src = c
         .resolve(&cit.source)
@@ -92,6 +92,8 @@ fn trial_doc(c: &Corpus, t: &Trial, lang: Lang) -> Doc {
         d.heading("Outcomes");
         d.line(2, vec![span(Role::Dim, "no results yet")]);
     }
+    super::safety::safety_section(&mut d, c, t, lang);
+    super::safety::baseline_section(&mut d, c, t, lang);
     let diseases: Vec<RecordRef> = t.diseases.iter().filter_map(|id| c.resolve(id)).collect();
     if !diseases.is_empty() {
         d.heading("Disease");

@@ -10,11 +10,13 @@
 //! - [`figures`]: values, ratios, headlines, designs, the best value of an outcome.
 //! - [`detail`]: the detail document of each kind of record.
 //! - [`row`]: the facts of one result line.
+//! - [`safety`]: a trial's adverse-event and baseline sections.
 
 pub mod detail;
 pub mod doc;
 pub mod figures;
 pub mod row;
+pub mod safety;
 
 pub use detail::{LINKS, detail, detail_builds};
 pub use doc::{Doc, DocLine, Role, Span, span};

@@ -1,0 +1,39 @@
+//! A study mapped from a registry, before it is linked to the records of a corpus.
+
+use crate::corpus::{Citation, Source, TherapyKind, Trial};
+
+/// An intervention, before it is linked to a therapy of the target corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TherapyDraft {
+    pub name: String,
+    /// The intervention's `otherNames`.
+    pub other_names: Vec<String>,
+    pub kind: TherapyKind,
+    pub citation: Citation,
+}
+
+/// One study mapped onto the corpus model, with therapies and diseases still unlinked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The NCT id.
+    pub nct: String,
+    pub source: Source,
+    /// The trial; `id` is empty, `diseases` empty, and each arm's `therapies` empty: they are
+    /// filled in by the merge from `conditions` and `arm_therapies`.
+    pub trial: Trial,
+    pub therapies: Vec<TherapyDraft>,
+    /// For each arm of `trial`, indices into `therapies`.
+    pub arm_therapies: Vec<Vec<usize>>,
+    /// Condition names as the record gives them.
+    pub conditions: Vec<String>,
+}
+
+/// The id of the source record of a study: `ctgov-nct02513394`.
+pub fn source_id(nct: &str) -> String {
+    format!("ctgov-{}", nct.to_ascii_lowercase())
+}
+
+/// The public page of a study.
+pub fn study_url(nct: &str) -> String {
+    format!("https://clinicaltrials.gov/study/{nct}")
+}

@@ -1,0 +1,150 @@
+//! The safety and baseline sections of a trial's detail: the registry's adverse-event and
+//! baseline tables, as counts the registry gives.
+
+use super::detail::cite_line;
+use super::doc::{Doc, Role, span};
+use crate::corpus::{Corpus, Lang, Trial};
+
+/// The detail's "Safety" section: each group's participants with a serious adverse event (and
+/// deaths) of those at risk, and the most frequent serious and other events, every figure as
+/// the registry gives it (counts, never rates evidex computed). Nothing without the table.
+pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
+    /// How many event terms of each kind the section lists.
+    const TOP: usize = 5;
+    let group_label = |label: &str, arm: Option<&str>| {
+        arm.and_then(|a| t.arms.iter().find(|x| x.id == a))
+            .map_or_else(|| label.to_string(), |a| a.label.get(lang).to_string())
+    };
+    if let Some(s) = &t.safety {
+        d.heading("Safety");
+        let labels: Vec<String> = s
+            .groups
+            .iter()
+            .map(|g| group_label(&g.label, g.arm.as_deref()))
+            .collect();
+        let w = labels
+            .iter()
+            .map(|l| crate::text::width(l))
+            .max()
+            .unwrap_or(0)
+            .min(36);
+        d.line(
+            2,
+            vec![span(Role::Label, "Serious adverse events, participants")],
+        );
+        for (g, label) in s.groups.iter().zip(&labels) {
+            let mut text = match g.serious {
+                Some(a) => format!("{} of {}", a.affected, a.at_risk),
+                None => "not reported".to_string(),
+            };
+            if let Some(a) = g.deaths {
+                text.push_str(&format!("; deaths {} of {}", a.affected, a.at_risk));
+            }
+            d.line(
+                4,
+                vec![
+                    span(Role::Plain, &format!("{}  ", crate::text::fit(label, w))),
+                    span(Role::Value, &text),
+                ],
+            );
+        }
+        for serious in [true, false] {
+            let mut events: Vec<&crate::corpus::AdverseEvent> =
+                s.events.iter().filter(|e| e.serious == serious).collect();
+            if events.is_empty() {
+                continue;
+            }
+            let total = |e: &crate::corpus::AdverseEvent| -> u64 {
+                e.counts.iter().map(|n| u64::from(n.affected)).sum()
+            };
+            events.sort_by_key(|e| std::cmp::Reverse(total(e)));
+            let kind = if serious { "serious" } else { "other" };
+            d.line(
+                2,
+                vec![span(
+                    Role::Label,
+                    &format!(
+                        "Most frequent {kind} events ({} of {} terms, by participants affected)",
+                        events.len().min(TOP),
+                        events.len()
+                    ),
+                )],
+            );
+            for e in events.iter().take(TOP) {
+                let counts: Vec<String> = e
+                    .counts
+                    .iter()
+                    .map(|n| {
+                        let g = s.groups.iter().position(|g| g.id == n.group);
+                        let label = g.map_or(n.group.as_str(), |i| labels[i].as_str());
+                        format!("{label} {} of {}", n.affected, n.at_risk)
+                    })
+                    .collect();
+                let what = match &e.organ_system {
+                    Some(o) => format!("{} ({o})", e.term),
+                    None => e.term.clone(),
+                };
+                d.para(4, Role::Plain, &format!("{what}: {}", counts.join("; ")));
+            }
+        }
+        if let Some(tf) = &s.time_frame {
+            d.para(2, Role::Dim, &format!("Time frame: {tf}"));
+        }
+        cite_line(d, c, &s.citation, 2);
+    }
+}
+
+/// The detail's "Baseline" section: each characteristic the registry reports (age, sex, race
+/// or ethnicity, region, performance status) per group, as given.
+pub(super) fn baseline_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
+    let group_label = |label: &str, arm: Option<&str>| {
+        arm.and_then(|a| t.arms.iter().find(|x| x.id == a))
+            .map_or_else(|| label.to_string(), |a| a.label.get(lang).to_string())
+    };
+    if let Some(b) = &t.baseline {
+        d.heading("Baseline");
+        for ch in &b.characteristics {
+            let mut head = ch.title.clone();
+            let about: Vec<&str> = [&ch.param, &ch.dispersion, &ch.unit]
+                .into_iter()
+                .filter_map(|x| x.as_deref())
+                .collect();
+            if !about.is_empty() {
+                head.push_str(&format!(" ({})", about.join(", ")));
+            }
+            d.line(2, vec![span(Role::Label, &head)]);
+            for row in &ch.rows {
+                let name: Vec<&str> = [&row.class, &row.category]
+                    .into_iter()
+                    .filter_map(|x| x.as_deref())
+                    .collect();
+                let values: Vec<String> = row
+                    .values
+                    .iter()
+                    .map(|v| {
+                        let g = b.groups.iter().find(|g| g.id == v.group);
+                        let label =
+                            g.map_or(v.group.clone(), |g| group_label(&g.label, g.arm.as_deref()));
+                        let mut s = format!("{label} {}", v.value);
+                        if let Some(sp) = &v.spread {
+                            s.push_str(&format!(" ({sp})"));
+                        } else if v.low.is_some() || v.high.is_some() {
+                            let end = |x: &Option<crate::corpus::Num>| {
+                                x.as_ref().map_or("NA".to_string(), |n| n.to_string())
+                            };
+                            s.push_str(&format!(" ({} to {})", end(&v.low), end(&v.high)));
+                        }
+                        s
+                    })
+                    .collect();
+                let line = if name.is_empty() {
+                    values.join("; ")
+                } else {
+                    format!("{}: {}", name.join(", "), values.join("; "))
+                };
+                d.para(4, Role::Plain, &line);
+            }
+        }
+        cite_line(d, c, &b.citation, 2);
+    }
+}
