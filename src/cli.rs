@@ -1,7 +1,8 @@
 //! The command line: argument definitions and the non-interactive commands.
 //!
 //! Every command runs on the same library code as the TUI: `search` on [`crate::search`],
-//! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`].
+//! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`],
+//! `meta` on [`crate::meta`].
 //! Commands return a [`CliError`] with an exit code instead of printing fatal errors
 //! themselves; `main` prints it. Output goes through [`Out`], which treats a closed pipe
 //! (`evidex search x | head`) as a normal end, not a panic.
@@ -45,6 +46,7 @@ const AFTER_HELP: &str = "Examples:
   evidex search 'tace kind:trial phase:3'  search from the shell
   evidex show emerald-1                    a record in full, with its sources
   evidex compare emerald-1 leap-012 --format md
+  evidex meta emerald-1 talentace --endpoint pfs
   evidex validate my-corpus.json
   evidex import ctgov NCT02513394.json --merge bundled -o merged.json
 
@@ -106,6 +108,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Pool the hazard (or odds, or risk) ratios that trials report for one endpoint: fixed
+    /// and random effects, heterogeneity, prediction interval. Every pooled figure is computed
+    /// by evidex, not reported by any source.
+    Meta {
+        /// Trial ids or queries (each resolved as `compare` resolves it).
+        #[arg(required = true, num_args = 2.., value_name = "ID")]
+        items: Vec<String>,
+        /// The endpoint (PFS, OS, ORR, …); default: the one most of the trials give a ratio for.
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// The estimate to report: random effects (re) or inverse-variance fixed effect (fe).
+        #[arg(long, value_enum, default_value_t = MetaModel::Re)]
+        model: MetaModel,
+        /// The estimator of the between-study variance τ²: reml or dl (DerSimonian–Laird).
+        #[arg(long, value_enum, default_value_t = MetaTau2::Reml)]
+        tau2: MetaTau2,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a corpus file and print every problem.
     Validate {
         /// The file to check (default: --corpus, or the bundled corpus).
@@ -159,6 +181,20 @@ pub enum Format {
     Md,
     Csv,
     Json,
+}
+
+/// `evidex meta --model`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MetaModel {
+    Re,
+    Fe,
+}
+
+/// `evidex meta --tau2`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MetaTau2 {
+    Reml,
+    Dl,
 }
 
 /// The most trials `gen-corpus` writes: at about 1.1 KB each, 500,000 stay well under the
@@ -311,18 +347,7 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
         Command::Compare { items, format } => {
             let engine = engine(global)?;
             let c = engine.corpus();
-            let mut records: Vec<RecordRef> = Vec::new();
-            for item in &items {
-                let (r, how) = resolve_sure(&engine, item, lang)?;
-                eprintln!(
-                    "evidex: {:?} → {} ({}, {}; {how})",
-                    clean(item),
-                    clean(c.id_of(r)),
-                    clean(c.name_of(r, lang)),
-                    r.kind.label()
-                );
-                records.push(r);
-            }
+            let records = resolve_items(&engine, &items, lang)?;
             compare::check(c, &records, lang)
                 .map_err(|e| CliError::new(2, clean(&e.to_string())))?;
             let cmp = compare::compare(c, &records, lang);
@@ -333,6 +358,34 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
                 Format::Json => return out.json(export::json(&cmp) + "\n"),
             };
             out.print(&text)
+        }
+        Command::Meta {
+            items,
+            endpoint,
+            model,
+            tau2,
+            json,
+        } => {
+            let engine = engine(global)?;
+            let records = resolve_items(&engine, &items, lang)?;
+            let model = match model {
+                MetaModel::Re => crate::meta::report::Model::Random,
+                MetaModel::Fe => crate::meta::report::Model::Fixed,
+            };
+            let tau2 = match tau2 {
+                MetaTau2::Reml => crate::meta::Tau2::Reml,
+                MetaTau2::Dl => crate::meta::Tau2::Dl,
+            };
+            meta_cmd(
+                engine.corpus(),
+                &records,
+                endpoint,
+                model,
+                tau2,
+                json,
+                lang,
+                &mut out,
+            )
         }
     }
 }
@@ -500,6 +553,105 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
         "names no record clearly (only partial matches)"
     };
     Err(ambiguous(&rs, what))
+}
+
+/// Resolves each argument with [`resolve_sure`], saying on stderr what it resolved to.
+fn resolve_items(
+    engine: &Engine,
+    items: &[String],
+    lang: Lang,
+) -> Result<Vec<RecordRef>, CliError> {
+    let c = engine.corpus();
+    let mut records: Vec<RecordRef> = Vec::new();
+    for item in items {
+        let (r, how) = resolve_sure(engine, item, lang)?;
+        eprintln!(
+            "evidex: {:?} → {} ({}, {}; {how})",
+            clean(item),
+            clean(c.id_of(r)),
+            clean(c.name_of(r, lang)),
+            r.kind.label()
+        );
+        records.push(r);
+    }
+    Ok(records)
+}
+
+/// `evidex meta`: the pooled estimate of one endpoint across distinct trials. Exit code 1 when
+/// fewer than two of them can be pooled (the report still lists each with its reason).
+#[allow(clippy::too_many_arguments)]
+fn meta_cmd(
+    c: &Corpus,
+    records: &[RecordRef],
+    endpoint: Option<String>,
+    model: crate::meta::report::Model,
+    tau2: crate::meta::Tau2,
+    json: bool,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    for (i, r) in records.iter().enumerate() {
+        if r.kind != Kind::Trial {
+            return Err(CliError::new(
+                2,
+                format!(
+                    "{} ({}) is a {}: meta pools the ratios that trials report; name trials \
+                     (`evidex show {}` lists a therapy's or a disease's trials)",
+                    clean(c.name_of(*r, lang)),
+                    clean(c.id_of(*r)),
+                    r.kind.label(),
+                    clean(c.id_of(*r))
+                ),
+            ));
+        }
+        if records[..i].contains(r) {
+            return Err(CliError::new(
+                2,
+                format!(
+                    "{} is named twice; pool distinct trials",
+                    clean(c.id_of(*r))
+                ),
+            ));
+        }
+    }
+    let choices: Vec<String> = compare::chart_choices(c, records, compare::Chart::Forest)
+        .iter()
+        .filter_map(|g| g.endpoint().map(str::to_string))
+        .collect();
+    let endpoint = match endpoint {
+        Some(e) => e.trim().to_uppercase(),
+        None => choices.first().cloned().ok_or_else(|| {
+            CliError::new(
+                1,
+                "none of these trials reports a hazard, odds or risk ratio",
+            )
+        })?,
+    };
+    let pool = crate::meta::pool(c, records, &endpoint, tau2, lang);
+    if json {
+        out.json(
+            serde_json::to_string_pretty(&crate::meta::report::json(&pool, model))
+                .unwrap_or_default()
+                + "\n",
+        )?;
+    } else {
+        out.print(&crate::meta::report::text(&pool, model, out_width()))?;
+    }
+    if pool.is_pooled() {
+        return Ok(());
+    }
+    let hint = if choices.is_empty() {
+        "none of these trials reports a hazard, odds or risk ratio".to_string()
+    } else {
+        format!("ratios are reported for: {}", clean(&choices.join(", ")))
+    };
+    Err(CliError::new(
+        1,
+        format!(
+            "nothing pooled for {}: fewer than two trials give a ratio with a standard error; {hint}",
+            clean(&endpoint)
+        ),
+    ))
 }
 
 fn validate(path: Option<&Path>, out: &mut Out) -> Result<(), CliError> {

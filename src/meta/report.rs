@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{Estimate, Pool, SeFrom, Study};
-use crate::text::{clean, fit, width, wrap};
+use crate::text::{clean, wrap};
 
 /// Which pooled estimate a report leads with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,12 +38,12 @@ pub fn r3(x: f64) -> String {
     format!("{x:.3}")
 }
 
-/// A p-value: three decimals, or `<0.001`.
+/// A p-value: `p = 0.650`, `p < 0.001`.
 pub fn p3(p: f64) -> String {
     if p < 0.001 {
-        "<0.001".into()
+        "p < 0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("p = {p:.3}")
     }
 }
 
@@ -68,7 +68,7 @@ pub fn heterogeneity_text(p: &Pool, e: &Estimate) -> String {
         String::new()
     };
     format!(
-        "{tau}I² {:.1}% · H² {:.2} · Q {:.2} (df {}), p {}",
+        "{tau}I² {:.1}% · H² {:.2} · Q {:.2} (df {}), {}",
         e.i2,
         e.h2,
         h.q,
@@ -97,10 +97,15 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
     let n = p.studies.len() + p.not_pooled.len();
     para(
         &format!(
-            "{} {}: {} of {n} trials pooled",
+            "{} {}: {} of {n} trials {}",
             clean(&p.endpoint),
             super::kind_name(kind),
-            p.studies.len()
+            p.studies.len(),
+            if p.is_pooled() {
+                "pooled"
+            } else {
+                "with a standard error; nothing pooled"
+            }
         ),
         0,
     );
@@ -108,48 +113,36 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
         &format!("! Pooled lines are {}. {}", super::COMPUTED, super::CAVEAT),
         0,
     );
-    let name_w = p
-        .studies
-        .iter()
-        .map(|s| width(&s.title))
-        .chain(p.not_pooled.iter().map(|s| width(&s.title)))
-        .max()
-        .unwrap_or(8)
-        .clamp(8, 24);
     if !p.studies.is_empty() {
         para("", 0);
         para(
-            "Pooled studies (ratio as printed; SE computed by evidex):",
+            if p.is_pooled() {
+                "Pooled studies (ratio as printed; SE and weights computed by evidex):"
+            } else {
+                "Studies with a standard error (ratio as printed; SE computed by evidex):"
+            },
             0,
         );
         for s in &p.studies {
-            let weight = if p.is_pooled() {
-                format!(
-                    " · weight {:.1}% fixed, {:.1}% random",
-                    s.weight_fixed, s.weight_random
-                )
-            } else {
-                String::new()
-            };
-            para(
-                &format!(
-                    "{} {} · {}{weight}",
-                    fit(&clean(&s.title), name_w),
-                    clean(&s.printed),
-                    se_text(kind, s)
-                ),
-                2,
-            );
+            para(&clean(&s.title), 2);
+            para(&format!("{} · {}", clean(&s.printed), se_text(kind, s)), 6);
+            if p.is_pooled() {
+                para(
+                    &format!(
+                        "weight {:.1}% fixed effect, {:.1}% random effects",
+                        s.weight_fixed, s.weight_random
+                    ),
+                    6,
+                );
+            }
         }
     }
     if !p.not_pooled.is_empty() {
         para("", 0);
         para("Not pooled:", 0);
         for s in &p.not_pooled {
-            para(
-                &format!("{} {}", fit(&clean(&s.title), name_w), clean(&s.reason)),
-                2,
-            );
+            para(&clean(&s.title), 2);
+            para(&clean(&s.reason), 6);
         }
     }
     para("", 0);
@@ -161,7 +154,7 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
         return out;
     };
     para(&format!("Pooled, {}, {}:", e.model, super::COMPUTED), 0);
-    para(&format!("{}, p {}", estimate_text(kind, e), p3(e.p)), 2);
+    para(&format!("{}, {}", estimate_text(kind, e), p3(e.p)), 2);
     if let Some((a, b)) = e.prediction {
         para(&format!("95% prediction interval {}–{}", r3(a), r3(b)), 2);
     }
