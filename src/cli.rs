@@ -645,12 +645,12 @@ fn meta_cmd(
     } else {
         format!("ratios are reported for: {}", clean(&choices.join(", ")))
     };
+    let why = pool.refused.clone().unwrap_or_else(|| {
+        format!("fewer than two trials give a ratio with a standard error; {hint}")
+    });
     Err(CliError::new(
         1,
-        format!(
-            "nothing pooled for {}: fewer than two trials give a ratio with a standard error; {hint}",
-            clean(&endpoint)
-        ),
+        format!("nothing pooled for {}: {}", clean(&endpoint), clean(&why)),
     ))
 }
 

@@ -148,6 +148,9 @@ pub struct Pool {
     pub fixed: Option<Estimate>,
     pub random: Option<Estimate>,
     pub heterogeneity: Option<Heterogeneity>,
+    /// Why studies that each have a standard error are still not pooled (different diseases).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
     pub label: &'static str,
     pub caveat: &'static str,
 }
@@ -325,6 +328,33 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         }
     }
 
+    // Trials of different diseases are never pooled: their populations differ by design.
+    let pooled_trials: Vec<&Trial> = studies
+        .iter()
+        .filter_map(|s| trials.iter().find(|(_, t)| t.id == s.id).map(|(_, t)| *t))
+        .collect();
+    let refused =
+        (studies.len() >= 2 && !crate::compare::same_population(c, &pooled_trials)).then(|| {
+            let parts: Vec<String> = pooled_trials
+                .iter()
+                .zip(&studies)
+                .map(|(t, s)| {
+                    let ds: Vec<&str> = t
+                        .diseases
+                        .iter()
+                        .map(|d| {
+                            c.disease_by_id(d)
+                                .map_or(d.as_str(), |x| x.short_name(lang))
+                        })
+                        .collect();
+                    format!("{}: {}", s.title, ds.join(", "))
+                })
+                .collect();
+            format!(
+                "the trials study different diseases ({}); pooling them would mix populations",
+                parts.join("; ")
+            )
+        });
     let y: Vec<f64> = studies.iter().map(|s| s.log_ratio).collect();
     let v: Vec<f64> = studies.iter().map(|s| s.se * s.se).collect();
     let fe = stats::fit(&y, &v, Method::Fixed).ok();
@@ -346,7 +376,7 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         Err(_) => None,
     };
     let (fe, re) = match (fe, re) {
-        (Some(fe), Some(re)) => (fe, re),
+        (Some(fe), Some(re)) if refused.is_none() => (fe, re),
         _ => {
             return Pool {
                 endpoint: endpoint.to_string(),
@@ -356,6 +386,7 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
                 fixed: None,
                 random: None,
                 heterogeneity: None,
+                refused,
                 label: COMPUTED,
                 caveat: CAVEAT,
             };
@@ -394,6 +425,7 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
             h2: re.h2,
         }),
         studies,
+        refused: None,
         label: COMPUTED,
         caveat: CAVEAT,
     }

@@ -148,7 +148,11 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
     para("", 0);
     let Some(e) = model.of(p) else {
         para(
-            "Nothing pooled: pooling needs two or more studies with a standard error.",
+            &match &p.refused {
+                Some(why) => format!("Nothing pooled: {}.", clean(why)),
+                None => "Nothing pooled: pooling needs two or more studies with a standard error."
+                    .to_string(),
+            },
             0,
         );
         return out;

@@ -138,8 +138,14 @@ mod corpus {
 
     fn corpus(trials: Vec<Trial>) -> (Corpus, Vec<RecordRef>) {
         let n = trials.len();
+        let disease = |id: &str| crate::corpus::Disease {
+            id: id.into(),
+            name: crate::corpus::Names::en(id),
+            ..Default::default()
+        };
         let file = CorpusFile {
             schema_version: 1,
+            diseases: vec![disease("hcc"), disease("breast")],
             sources: vec![crate::corpus::Source {
                 id: "s".into(),
                 title: crate::corpus::Names::en("S"),
@@ -226,5 +232,34 @@ mod corpus {
         let text = report::text(&p, report::Model::Random, 80);
         assert!(text.contains("Nothing pooled"), "{text}");
         assert!(pools(&c, &rs, Lang::En).is_empty());
+    }
+
+    #[test]
+    fn trials_of_different_diseases_are_not_pooled() {
+        let hr = |v: &str, l: &str, h: &str| Some(ratio(v, Some((l, h))));
+        let mut a = trial(
+            "a",
+            vec![outcome("OS", hr("0.7", "0.5", "0.9"), None, None)],
+        );
+        let mut b = trial(
+            "b",
+            vec![outcome("OS", hr("1.3", "1.0", "1.7"), None, None)],
+        );
+        a.diseases = vec!["hcc".into()];
+        b.diseases = vec!["breast".into()];
+        let (c, rs) = corpus(vec![a.clone(), b]);
+        let p = pool(&c, &rs, "OS", Tau2::Reml, Lang::En);
+        assert!(!p.is_pooled());
+        assert_eq!(p.studies.len(), 2);
+        assert_eq!(
+            p.refused.as_deref(),
+            Some(
+                "the trials study different diseases (A: hcc; B: breast); pooling them would mix populations"
+            )
+        );
+        let mut b = a.clone();
+        b.id = "b".into();
+        let (c, rs) = corpus(vec![a, b]);
+        assert!(pool(&c, &rs, "OS", Tau2::Reml, Lang::En).is_pooled());
     }
 }
