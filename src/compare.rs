@@ -239,6 +239,10 @@ pub struct Comparison {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     pub caveats: Vec<Caveat>,
+    /// The pooled estimates of the endpoints two or more compared trials give a ratio for,
+    /// computed by evidex ([`crate::meta`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pooled: Vec<crate::meta::Pool>,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
@@ -440,6 +444,7 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         columns,
         rows,
         caveats,
+        pooled: crate::meta::pools(c, records, lang),
     }
 }
 

@@ -134,3 +134,64 @@ fn meta_refuses_therapies_duplicates_and_bad_options() {
     let o = evidex(&["meta", "emerald-1", "no-such-trial-xyz"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn compare_exports_carry_the_pooled_lines_labelled() {
+    let mut args = vec!["compare"];
+    args.extend(FOUR);
+    let run = |format: &str| {
+        let mut a = args.clone();
+        a.extend(["--format", format]);
+        let o = evidex(&a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let md = run("md");
+    assert!(
+        md.contains(
+            "**Pooled PFS hazard ratio, computed by evidex (not reported by any source).**"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| **Pooled, random effects (REML)**, computed by evidex (not reported by any source) | HR 0.742 (95% CI 0.623–0.883); 95% prediction interval 0.623–0.883 |"), "{md}");
+    assert!(
+        md.contains("| LEAP-012 | not pooled: no hazard ratio reported for PFS |"),
+        "{md}"
+    );
+
+    let csv = run("csv");
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    let width = rdr.headers().unwrap().len();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| r.len() == width));
+    let fe = rows
+        .iter()
+        .find(|r| r[0].starts_with("PFS pooled fixed effect"))
+        .expect("a fixed-effect row");
+    assert!(fe[0].contains("computed by evidex"), "{fe:?}");
+    assert_eq!(&fe[1], "HR 0.742 (95% CI 0.623–0.883)");
+    assert_eq!(rows.iter().filter(|r| &r[0] == "PFS not pooled").count(), 2);
+
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let p = &v["pooled"][0];
+    assert_eq!(p["endpoint"], "PFS");
+    assert_eq!(
+        p["label"],
+        "computed by evidex (not reported by any source)"
+    );
+    let ratio = p["random"]["ratio"].as_f64().unwrap();
+    assert!((ratio - 0.741_586).abs() < 1e-5, "{ratio}");
+
+    let table = run("table");
+    assert!(table.contains("HR 0.742 (95% CI 0.623–0.883)"), "{table}");
+
+    // Two trials of which one has no ratio: nothing to pool, nothing in the export.
+    let md = stdout(&evidex(&[
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "md",
+    ]));
+    assert!(!md.contains("Pooled"), "{md}");
+}

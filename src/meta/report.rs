@@ -214,7 +214,7 @@ pub fn markdown(pools: &[Pool]) -> String {
                 format!("; 95% prediction interval {}–{}", r3(a), r3(b))
             });
             out.push_str(&format!(
-                "| **Pooled, {}** ({}) | {}{pi} | {} | |\n",
+                "| **Pooled, {}**, {} | {}{pi} | {} | |\n",
                 e.model,
                 super::COMPUTED,
                 estimate_text(&p.kind, e),
