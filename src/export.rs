@@ -1,5 +1,6 @@
 //! Writers for a [`Comparison`]: Markdown, CSV, JSON and an aligned plain-text table, and the
-//! atomic file write behind every file evidex saves.
+//! atomic file write behind every file evidex saves. Each carries the comparison's pooled
+//! estimates ([`crate::meta::report`]), labelled as computed by evidex.
 //!
 //! Markdown, CSV and the table pass every string through [`crate::text::clean`]; JSON is
 //! escaped by serde_json instead, so scripts get the data unchanged.
@@ -97,6 +98,7 @@ pub fn markdown(c: &Comparison) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&crate::meta::report::markdown(&c.pooled));
     out.push_str(&format!(
         "\n{BEST} best value in its row. Source: evidex.\n"
     ));
@@ -113,6 +115,9 @@ pub fn csv(c: &Comparison) -> String {
     for r in &c.rows {
         let mut rec = vec![clean(&r.field()).into_owned()];
         rec.extend(r.cells.iter().map(cell_text));
+        let _ = w.write_record(&rec);
+    }
+    for rec in crate::meta::report::csv_rows(&c.pooled, c.columns.len()) {
         let _ = w.write_record(&rec);
     }
     for cav in &c.caveats {
@@ -209,6 +214,14 @@ pub fn table(c: &Comparison, total: usize) -> String {
         }
         let cells: Vec<String> = r.cells.iter().map(cell_text).collect();
         out.push_str(&line(&clean(&r.label), &cells));
+    }
+    for p in &c.pooled {
+        out.push('\n');
+        out.push_str(&crate::meta::report::text(
+            p,
+            crate::meta::report::Model::Random,
+            total,
+        ));
     }
     out.push_str(&format!("\n{BEST} best value in its row\n"));
     out

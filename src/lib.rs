@@ -20,6 +20,7 @@ pub mod export;
 pub mod fetch;
 pub mod fsio;
 pub mod import;
+pub mod meta;
 pub mod par;
 pub mod present;
 pub mod search;

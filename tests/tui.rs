@@ -768,6 +768,12 @@ fn snapshot_compare_across_diseases_200x60() {
     let forest = render(&s);
     assert!(forest.contains("Endpoint ◀  OS  ▶"), "{forest}");
     assert!(!forest.contains(" ORR "), "ORR has no HR: {forest}");
+    // Breast cancer and HCC: each has a hazard ratio with a standard error, and none is pooled.
+    assert!(
+        forest.contains("Nothing pooled: the trials study different diseases"),
+        "{forest}"
+    );
+    assert!(!forest.contains("◆ Fixed effect"), "{forest}");
     insta::assert_snapshot!("forest_across_diseases_200x60", forest);
 }
 

@@ -53,6 +53,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "evidex compare emerald-1 leap-012 --format md",
         "two trials side by side, as Markdown",
     ),
+    (
+        "evidex meta emerald-1 talentace --endpoint pfs",
+        "pool two trials' hazard ratios (computed by evidex)",
+    ),
     ("evidex validate my-corpus.json", "check a corpus file"),
     (
         "evidex import ctgov NCT02513394.json --merge bundled -o merged.json",
@@ -223,6 +227,40 @@ pub enum Command {
         #[command(subcommand)]
         action: SetAction,
     },
+    /// Pool the hazard (or odds, or risk) ratios that trials report for one endpoint: fixed
+    /// and random effects, heterogeneity, prediction interval. Every pooled figure is computed
+    /// by evidex, not reported by any source.
+    Meta {
+        /// Trial ids or queries (each resolved as `compare` resolves it).
+        #[arg(required = true, num_args = 2.., value_name = "ID")]
+        items: Vec<String>,
+        /// The endpoint (PFS, OS, ORR, …); default: the one most of the trials give a ratio for.
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// The estimate to report: random effects (re) or inverse-variance fixed effect (fe).
+        #[arg(long, value_enum, default_value_t = MetaModel::Re)]
+        model: MetaModel,
+        /// The estimator of the between-study variance τ²: reml or dl (DerSimonian–Laird).
+        #[arg(long, value_enum, default_value_t = MetaTau2::Reml)]
+        tau2: MetaTau2,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `evidex meta --model`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MetaModel {
+    Re,
+    Fe,
+}
+
+/// `evidex meta --tau2`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MetaTau2 {
+    Reml,
+    Dl,
 }
 
 /// What `evidex set` does.

@@ -1,6 +1,6 @@
 //! `evidex compare`: 2–4 records side by side, as a table, Markdown, CSV or JSON.
 
-use super::{CliError, Format, Out, out_width, resolve_sure};
+use super::{CliError, Format, Out, out_width};
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::search::Engine;
 use crate::text::clean;
@@ -16,18 +16,7 @@ pub fn run(
     out: &mut Out,
 ) -> Result<(), CliError> {
     let c = engine.corpus();
-    let mut records: Vec<RecordRef> = Vec::new();
-    for item in items {
-        let (r, how) = resolve_sure(engine, item, lang)?;
-        eprintln!(
-            "evidex: {:?} → {} ({}, {}; {how})",
-            clean(item),
-            clean(c.id_of(r)),
-            clean(c.name_of(r, lang)),
-            r.kind.label()
-        );
-        records.push(r);
-    }
+    let records = super::resolve::resolve_items(engine, items, lang)?;
     print(c, &records, format, lang, out)
 }
 

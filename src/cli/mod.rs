@@ -2,7 +2,7 @@
 //!
 //! Every command runs on the same library code as the TUI: `search` on [`crate::search`],
 //! `show` on [`crate::present::detail`], `compare` on [`crate::compare`] and [`crate::export`],
-//! `import` on [`crate::import`], `fetch` on [`crate::fetch`]. The library never prints; this
+//! `import` on [`crate::import`], `fetch` on [`crate::fetch`], `meta` on [`crate::meta`]. The library never prints; this
 //! module does. Commands return a [`CliError`], whose kind decides the exit code, instead of
 //! printing fatal errors themselves; `main` prints it. Output goes through [`Out`], which treats a closed pipe
 //! (`evidex search x | head`) as a normal end, not a panic.
@@ -21,6 +21,7 @@ pub mod config;
 pub mod error;
 pub mod fetch;
 pub mod import;
+pub mod meta;
 pub mod out;
 pub mod resolve;
 pub mod search;
@@ -34,8 +35,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use args::{
-    Cli, Command, ConfigAction, FetchArgs, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry,
-    SetAction,
+    Cli, Command, ConfigAction, FetchArgs, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS,
+    MetaModel, MetaTau2, Registry, SetAction,
 };
 pub use error::CliError;
 pub use out::{Out, out_width};
@@ -89,6 +90,25 @@ pub fn run(
         Command::Compare { items, format } => {
             let engine = engine(global)?;
             compare::run(&engine, &items, format, lang, &mut out)
+        }
+        Command::Meta {
+            items,
+            endpoint,
+            model,
+            tau2,
+            json,
+        } => {
+            let engine = engine(global)?;
+            let records = resolve::resolve_items(&engine, &items, lang)?;
+            meta::run(
+                engine.corpus(),
+                &records,
+                endpoint,
+                (model, tau2),
+                json,
+                lang,
+                &mut out,
+            )
         }
         Command::Completions { shell } => shell::completions(shell, &mut out),
         Command::Set { action } => set::run(action, || engine(global), lang, &mut out),

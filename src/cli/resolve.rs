@@ -144,3 +144,25 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
     };
     Err(ambiguous(&rs, what))
 }
+
+/// Resolves each argument with [`resolve_sure`], saying on stderr what it resolved to.
+pub fn resolve_items(
+    engine: &Engine,
+    items: &[String],
+    lang: Lang,
+) -> Result<Vec<RecordRef>, CliError> {
+    let c = engine.corpus();
+    let mut records: Vec<RecordRef> = Vec::new();
+    for item in items {
+        let (r, how) = resolve_sure(engine, item, lang)?;
+        eprintln!(
+            "evidex: {:?} → {} ({}, {}; {how})",
+            clean(item),
+            clean(c.id_of(r)),
+            clean(c.name_of(r, lang)),
+            r.kind.label()
+        );
+        records.push(r);
+    }
+    Ok(records)
+}

@@ -35,6 +35,7 @@ pub use endpoints::{endpoints, hr_outcome, measures, outcome_for, outcome_in};
 pub use evidence::{Evidence, Role, evidence, role_in};
 pub use measure::{Group, Statistic, measure_of};
 use populations::Populations;
+pub use populations::same_population;
 use rows::{endpoint_rows, study_rows, therapy_rows};
 
 pub const MAX_COLUMNS: usize = 4;
@@ -130,6 +131,10 @@ pub struct Comparison {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     pub caveats: Vec<Caveat>,
+    /// The pooled estimates of the endpoints two or more compared trials give a ratio for,
+    /// computed by evidex ([`crate::meta`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pooled: Vec<crate::meta::Pool>,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
@@ -230,6 +235,7 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         columns,
         rows,
         caveats,
+        pooled: crate::meta::pools(c, records, lang),
     }
 }
 

@@ -2,7 +2,7 @@
 //! disease, the whole trial rather than a subgroup).
 
 use super::Column;
-use crate::corpus::{Corpus, Lang};
+use crate::corpus::{Corpus, Lang, Trial};
 
 /// Which columns study the same kind of population: those that share a disease, or where one
 /// column's disease is part of another's (HCC within liver cancer).
@@ -13,8 +13,20 @@ pub(super) struct Populations {
     pub(super) own: Vec<Vec<String>>,
 }
 
+/// Whether the trials all study the same kind of population, by the rule ★ follows (a shared
+/// disease, or one's disease part of another's).
+pub fn same_population(c: &Corpus, trials: &[&Trial]) -> bool {
+    let p = Populations::of(c, trials.iter().map(|t| t.diseases.clone()).collect());
+    p.all_same(&(0..trials.len()).collect::<Vec<_>>())
+}
+
 impl Populations {
     pub(super) fn new(c: &Corpus, columns: &[Column]) -> Populations {
+        Populations::of(c, columns.iter().map(|col| col.diseases.clone()).collect())
+    }
+
+    /// From each column's own diseases.
+    fn of(c: &Corpus, own: Vec<Vec<String>>) -> Populations {
         let lineage = |d: &str| {
             let mut out = vec![d.to_string()];
             let mut cur = c.disease_by_id(d).and_then(|x| x.parent.clone());
@@ -28,11 +40,11 @@ impl Populations {
             out
         };
         Populations {
-            lineages: columns
+            lineages: own
                 .iter()
-                .map(|col| col.diseases.iter().flat_map(|d| lineage(d)).collect())
+                .map(|ds| ds.iter().flat_map(|d| lineage(d)).collect())
                 .collect(),
-            own: columns.iter().map(|col| col.diseases.clone()).collect(),
+            own,
         }
     }
 

@@ -275,6 +275,8 @@ pub enum ChartData {
     Forest {
         choice: usize,
         rows: Vec<ForestRow>,
+        /// The pooled estimate of the endpoint (REML random effects and fixed effect).
+        pool: Option<Box<crate::meta::Pool>>,
     },
     Bars {
         choice: usize,
@@ -451,14 +453,24 @@ impl State {
             if have != Some(choice) {
                 let group = v.choices(chart).get(choice).cloned();
                 v.chart = Some(match chart {
-                    Chart::Forest => ChartData::Forest {
-                        choice,
-                        rows: group
-                            .as_ref()
-                            .and_then(Group::endpoint)
-                            .map(|ep| compare::forest(c, &v.records, ep, lang))
-                            .unwrap_or_default(),
-                    },
+                    Chart::Forest => {
+                        let ep = group.as_ref().and_then(Group::endpoint);
+                        ChartData::Forest {
+                            choice,
+                            rows: ep
+                                .map(|ep| compare::forest(c, &v.records, ep, lang))
+                                .unwrap_or_default(),
+                            pool: ep.map(|ep| {
+                                Box::new(crate::meta::pool(
+                                    c,
+                                    &v.records,
+                                    ep,
+                                    crate::meta::Tau2::Reml,
+                                    lang,
+                                ))
+                            }),
+                        }
+                    }
                     Chart::Bars => ChartData::Bars {
                         choice,
                         groups: group

@@ -1,0 +1,284 @@
+//! Text of a [`Pool`]: the plain report `evidex meta` prints, its JSON, and the lines the
+//! comparison exports (Markdown, CSV) append. Strings from the corpus pass the sanitiser;
+//! numbers are evidex's own and carry [`super::COMPUTED`] wherever they appear.
+
+use serde_json::json;
+
+use super::{Estimate, Pool, SeFrom, Study};
+use crate::text::{clean, wrap};
+
+/// Which pooled estimate a report leads with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Model {
+    /// Random effects (τ² as the pool was computed).
+    #[default]
+    Random,
+    /// Inverse-variance fixed effect.
+    Fixed,
+}
+
+impl Model {
+    pub fn code(self) -> &'static str {
+        match self {
+            Model::Random => "re",
+            Model::Fixed => "fe",
+        }
+    }
+
+    pub fn of(self, p: &Pool) -> Option<&Estimate> {
+        match self {
+            Model::Random => p.random.as_ref(),
+            Model::Fixed => p.fixed.as_ref(),
+        }
+    }
+}
+
+/// A ratio or bound to three decimals.
+pub fn r3(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+/// A p-value: `p = 0.650`, `p < 0.001`.
+pub fn p3(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+/// `HR 0.738 (95% CI 0.601–0.906)`.
+pub fn estimate_text(kind: &str, e: &Estimate) -> String {
+    format!(
+        "{kind} {} (95% CI {}–{})",
+        r3(e.ratio),
+        r3(e.ci.0),
+        r3(e.ci.1)
+    )
+}
+
+/// `τ² 0.0000 (REML) · I² 0.0% · H² 1.00 · Q 0.13 (df 1), p 0.716`.
+pub fn heterogeneity_text(p: &Pool, e: &Estimate) -> String {
+    let Some(h) = &p.heterogeneity else {
+        return String::new();
+    };
+    let tau = if e.prediction.is_some() {
+        format!("τ² {:.4} ({}) · ", e.tau2, h.tau2_method.label())
+    } else {
+        String::new()
+    };
+    format!(
+        "{tau}I² {:.1}% · H² {:.2} · Q {:.2} (df {}), {}",
+        e.i2,
+        e.h2,
+        h.q,
+        h.df,
+        p3(h.p)
+    )
+}
+
+/// `SE 0.122 (ln HR) from P=0.032 (two-sided)`.
+pub fn se_text(kind: &str, s: &Study) -> String {
+    format!("SE {:.4} of ln {kind}, {}", s.se, s.se_from.describe())
+}
+
+/// The report `evidex meta` prints, wrapped to `total` columns.
+pub fn text(p: &Pool, model: Model, total: usize) -> String {
+    let mut out = String::new();
+    let mut para = |s: &str, indent: usize| {
+        let pad = " ".repeat(indent);
+        for l in wrap(s, total.saturating_sub(indent).max(20)) {
+            out.push_str(&pad);
+            out.push_str(&l);
+            out.push('\n');
+        }
+    };
+    let kind = p.kind.as_str();
+    let n = p.studies.len() + p.not_pooled.len();
+    para(
+        &format!(
+            "{} {}: {} of {n} trials {}",
+            clean(&p.endpoint),
+            super::kind_name(kind),
+            p.studies.len(),
+            if p.is_pooled() {
+                "pooled"
+            } else {
+                "with a standard error; nothing pooled"
+            }
+        ),
+        0,
+    );
+    para(
+        &format!("! Pooled lines are {}. {}", super::COMPUTED, super::CAVEAT),
+        0,
+    );
+    if !p.studies.is_empty() {
+        para("", 0);
+        para(
+            if p.is_pooled() {
+                "Pooled studies (ratio as printed; SE and weights computed by evidex):"
+            } else {
+                "Studies with a standard error (ratio as printed; SE computed by evidex):"
+            },
+            0,
+        );
+        for s in &p.studies {
+            para(&clean(&s.title), 2);
+            para(&format!("{} · {}", clean(&s.printed), se_text(kind, s)), 6);
+            if p.is_pooled() {
+                para(
+                    &format!(
+                        "weight {:.1}% fixed effect, {:.1}% random effects",
+                        s.weight_fixed, s.weight_random
+                    ),
+                    6,
+                );
+            }
+        }
+    }
+    if !p.not_pooled.is_empty() {
+        para("", 0);
+        para("Not pooled:", 0);
+        for s in &p.not_pooled {
+            para(&clean(&s.title), 2);
+            para(&clean(&s.reason), 6);
+        }
+    }
+    para("", 0);
+    let Some(e) = model.of(p) else {
+        para(
+            &match &p.refused {
+                Some(why) => format!("Nothing pooled: {}.", clean(why)),
+                None => "Nothing pooled: pooling needs two or more studies with a standard error."
+                    .to_string(),
+            },
+            0,
+        );
+        return out;
+    };
+    para(&format!("Pooled, {}, {}:", e.model, super::COMPUTED), 0);
+    para(&format!("{}, {}", estimate_text(kind, e), p3(e.p)), 2);
+    if let Some((a, b)) = e.prediction {
+        para(&format!("95% prediction interval {}–{}", r3(a), r3(b)), 2);
+    }
+    para(&format!("Heterogeneity: {}", heterogeneity_text(p, e)), 2);
+    out
+}
+
+fn study_json(s: &Study) -> serde_json::Value {
+    let mut v = serde_json::to_value(s).unwrap_or_default();
+    if let SeFrom::PValue { .. } = s.se_from {
+        v["se_method"] = json!("z = qnorm(1 - p/2), SE = |ln ratio| / z");
+    } else {
+        v["se_method"] = json!("SE = (ln high - ln low) / (2 z)");
+    }
+    v
+}
+
+/// JSON of a pool for scripts, with the estimate `model` chosen as `pooled`.
+pub fn json(p: &Pool, model: Model) -> serde_json::Value {
+    let mut v = serde_json::to_value(p).unwrap_or_default();
+    v["studies"] = p.studies.iter().map(study_json).collect();
+    v["model"] = json!(model.code());
+    v["pooled"] = serde_json::to_value(model.of(p)).unwrap_or_default();
+    v
+}
+
+/// The pooled lines of a comparison's Markdown export.
+pub fn markdown(pools: &[Pool]) -> String {
+    let mut out = String::new();
+    for p in pools {
+        let esc = |s: &str| clean(s).replace('\\', "\\\\").replace('|', "\\|");
+        out.push_str(&format!(
+            "\n**Pooled {} {}, {}.** {}\n\n",
+            esc(&p.endpoint),
+            super::kind_name(&p.kind),
+            super::COMPUTED,
+            super::CAVEAT
+        ));
+        out.push_str("| Study | Ratio as printed | SE (computed by evidex) | Weight FE / RE |\n|---|---|---|---|\n");
+        for s in &p.studies {
+            out.push_str(&format!(
+                "| {} | {} | {:.4} {} | {:.1}% / {:.1}% |\n",
+                esc(&s.title),
+                esc(&s.printed),
+                s.se,
+                s.se_from.describe(),
+                s.weight_fixed,
+                s.weight_random
+            ));
+        }
+        for e in [&p.fixed, &p.random].into_iter().flatten() {
+            let pi = e.prediction.map_or(String::new(), |(a, b)| {
+                format!("; 95% prediction interval {}–{}", r3(a), r3(b))
+            });
+            out.push_str(&format!(
+                "| **Pooled, {}**, {} | {}{pi} | {} | |\n",
+                e.model,
+                super::COMPUTED,
+                estimate_text(&p.kind, e),
+                heterogeneity_text(p, e)
+            ));
+        }
+        for s in &p.not_pooled {
+            out.push_str(&format!(
+                "| {} | not pooled: {} | | |\n",
+                esc(&s.title),
+                esc(&s.reason)
+            ));
+        }
+    }
+    out
+}
+
+/// The pooled lines of a comparison's CSV export: `field` (which says the line is computed by
+/// evidex), the estimate, then heterogeneity, the pooled studies and the caveat; padded to
+/// `columns` (at least 2) cells after the field, as the CSV's other rows are.
+pub fn csv_rows(pools: &[Pool], columns: usize) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let row = |field: String, cells: Vec<String>| {
+        let mut r = vec![field];
+        r.extend(cells);
+        while r.len() < columns + 1 {
+            r.push(String::new());
+        }
+        r
+    };
+    for p in pools {
+        for e in [&p.fixed, &p.random].into_iter().flatten() {
+            let pi = e.prediction.map_or(String::new(), |(a, b)| {
+                format!("; 95% prediction interval {}–{}", r3(a), r3(b))
+            });
+            let studies = p
+                .studies
+                .iter()
+                .map(|s| format!("{} (SE {})", clean(&s.title), s.se_from.describe()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            rows.push(row(
+                format!(
+                    "{} pooled {}, {}",
+                    clean(&p.endpoint),
+                    e.model,
+                    super::COMPUTED
+                ),
+                vec![
+                    format!("{}{pi}", estimate_text(&p.kind, e)),
+                    format!(
+                        "{}; pooled: {studies}. {}",
+                        heterogeneity_text(p, e),
+                        super::CAVEAT
+                    ),
+                ],
+            ));
+        }
+        for s in &p.not_pooled {
+            rows.push(row(
+                format!("{} not pooled", clean(&p.endpoint)),
+                vec![clean(&s.title).into_owned(), clean(&s.reason).into_owned()],
+            ));
+        }
+    }
+    rows
+}
