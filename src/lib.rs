@@ -5,8 +5,8 @@
 //! [`corpus::Corpus`], indexed by [`search`], and presented by the same code to the TUI
 //! ([`tui`]) and to the non-interactive commands ([`cli`]): [`present`] builds the detail
 //! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
-//! [`import`] turns registry records into a corpus; [`par`] spreads loading and importing
-//! over the cores. [`fsio`] reads every file with a size bound and writes every file by one
+//! [`import`] turns registry records into a corpus; loading, importing and searching spread
+//! their work over the cores with rayon's pool. [`fsio`] reads every file with a size bound and writes every file by one
 //! set of rules (never replacing a device, a FIFO or a link's directory).
 
 pub mod cli;
@@ -15,7 +15,6 @@ pub mod corpus;
 pub mod export;
 pub mod fsio;
 pub mod import;
-pub mod par;
 pub mod present;
 pub mod search;
 pub mod synthetic;

@@ -280,7 +280,7 @@ impl Query {
     ///
     /// That holds when each earlier term is a prefix of the new one (typing on) and at least
     /// three characters long: shorter terms match only as prefixes and substrings (see
-    /// `engine::quick_score`), so a longer term may match where they did not.
+    /// `score::quick_score`), so a longer term may match where they did not.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.filters == self.filters
             && prev.phrases == self.phrases
@@ -591,7 +591,7 @@ fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
 }
 
 /// The design code of a kind of record that is not a study (`kind:statistic` is
-/// `design:epidemiological`); `kind:trial` lists studies only (see `engine::passes`).
+/// `design:epidemiological`); `kind:trial` lists studies only (see `filter::passes`).
 fn record_kind(v: &str) -> Option<&'static str> {
     Some(match v {
         "statistic" | "statistics" | "figure" | "figures" | "epidemiology" => "epidemiological",

@@ -83,11 +83,13 @@ fn receive(s: &mut State, reply: Reply) {
         Reply::Results {
             generation,
             results,
+            query,
         } => {
             // A new query's answer starts at its best hit, as in every fuzzy finder.
             s.shown_generation = generation;
             s.query_error = None;
             s.results = Some(results);
+            s.query = Some(query);
             s.selected = 0;
             s.list_offset = 0;
             s.detail = Default::default();
@@ -101,6 +103,7 @@ fn receive(s: &mut State, reply: Reply) {
         } => {
             s.shown_generation = generation;
             s.query_error = Some(message);
+            s.query = None;
         }
     }
 }
