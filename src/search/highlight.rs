@@ -1,8 +1,8 @@
 //! Which characters of a shown name to highlight for a query: what matched, found as the
 //! search finds it (see [`score`](super::score)).
 
+use super::keymatch::{MAX_GAPS, MIN_MISSPELT};
 use super::normalize::{fold, is_han, keeps, pinyin};
-use super::score::{MAX_GAPS, MIN_MISSPELT};
 
 /// Char positions in `name` to highlight for `terms` (a query's folded terms): what matched,
 /// found as the search finds it. Each Latin part of a term is marked where it stands together

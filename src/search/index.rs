@@ -571,58 +571,7 @@ impl Shared {
 
 fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared, r: RecordRef) {
     match r.kind {
-        Kind::Trial => {
-            let t = c.trial(r.index);
-            b.add(KeyField::Id, &t.id);
-            if let Some(a) = &t.acronym {
-                b.add(KeyField::Acronym, a);
-            }
-            for id in &t.registry_ids {
-                b.add(KeyField::Registry, id);
-            }
-            for n in t.title.iter() {
-                b.add(KeyField::Name, n);
-            }
-            for a in &t.aliases {
-                b.add(KeyField::Alias, a);
-            }
-            let from = links.len();
-            let mut link = |k: u32| {
-                if !links[from..].contains(&k) {
-                    links.push(k);
-                }
-            };
-            for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
-                if d.kind == Kind::Disease {
-                    shared.disease_keys[d.index as usize]
-                        .iter()
-                        .for_each(|&k| link(k));
-                }
-            }
-            // An arm's label is searchable unless it only repeats the name of one of its
-            // therapies (a shared key already) or the trial's title.
-            for arm in &t.arms {
-                for label in arm.label.iter() {
-                    let repeats = t.title.iter().any(|n| n == label)
-                        || arm.therapies.iter().any(|th| {
-                            c.therapy_by_id(th).is_some_and(|th| {
-                                th.name.iter().any(|n| n == label)
-                                    || th.aliases.iter().any(|a| a == label)
-                            })
-                        });
-                    if !repeats {
-                        b.add(KeyField::Arm, label);
-                    }
-                }
-            }
-            for th in t.arms.iter().flat_map(|a| &a.therapies) {
-                if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
-                    shared.therapy_keys[r.index as usize]
-                        .iter()
-                        .for_each(|&k| link(k));
-                }
-            }
-        }
+        Kind::Trial => add_trial(b, links, c, shared, c.trial(r.index)),
         Kind::Therapy => {
             let t = c.therapy(r.index);
             b.add(KeyField::Id, &t.id);
@@ -658,6 +607,64 @@ fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared
             for o in s.author.iter().chain(&s.outlet) {
                 b.add(KeyField::Other, o);
             }
+        }
+    }
+}
+
+/// A trial's own keys, and links to the shared keys of its diseases and therapies.
+fn add_trial(
+    b: &mut Builder,
+    links: &mut Vec<u32>,
+    c: &Corpus,
+    shared: &Shared,
+    t: &crate::corpus::Trial,
+) {
+    b.add(KeyField::Id, &t.id);
+    if let Some(a) = &t.acronym {
+        b.add(KeyField::Acronym, a);
+    }
+    for id in &t.registry_ids {
+        b.add(KeyField::Registry, id);
+    }
+    for n in t.title.iter() {
+        b.add(KeyField::Name, n);
+    }
+    for a in &t.aliases {
+        b.add(KeyField::Alias, a);
+    }
+    let from = links.len();
+    let mut link = |k: u32| {
+        if !links[from..].contains(&k) {
+            links.push(k);
+        }
+    };
+    for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
+        if d.kind == Kind::Disease {
+            shared.disease_keys[d.index as usize]
+                .iter()
+                .for_each(|&k| link(k));
+        }
+    }
+    // An arm's label is searchable unless it only repeats the name of one of its
+    // therapies (a shared key already) or the trial's title.
+    for arm in &t.arms {
+        for label in arm.label.iter() {
+            let repeats = t.title.iter().any(|n| n == label)
+                || arm.therapies.iter().any(|th| {
+                    c.therapy_by_id(th).is_some_and(|th| {
+                        th.name.iter().any(|n| n == label) || th.aliases.iter().any(|a| a == label)
+                    })
+                });
+            if !repeats {
+                b.add(KeyField::Arm, label);
+            }
+        }
+    }
+    for th in t.arms.iter().flat_map(|a| &a.therapies) {
+        if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
+            shared.therapy_keys[r.index as usize]
+                .iter()
+                .for_each(|&k| link(k));
         }
     }
 }

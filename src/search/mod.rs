@@ -1,8 +1,9 @@
 //! Search: folding and pinyin ([`normalize`]), the key index ([`index`]), the query language
 //! ([`query`]), what a query's words ask for ([`plan`]: Chinese cut into words, disease names),
-//! the filters ([`filter`]), matching and scoring one record ([`score`]), running a query over
-//! the index on rayon's pool ([`engine`](mod@engine)), merging `|` alternatives and sorting
-//! ([`order`]), what to highlight in a shown name ([`highlight`](mod@highlight)), and the
+//! the filters ([`filter`]), how a unit occurs in one key ([`keymatch`]), matching and scoring
+//! one record ([`score`]), running a query over the index on rayon's pool
+//! ([`engine`](mod@engine)), merging `|` alternatives and sorting ([`order`]), what to
+//! highlight in a shown name ([`highlight`](mod@highlight)), and the
 //! [`Searcher`](worker::Searcher) that answers queries as they are typed, on a thread of its
 //! own ([`worker`]).
 
@@ -10,6 +11,7 @@ pub mod engine;
 pub mod filter;
 pub mod highlight;
 pub mod index;
+pub mod keymatch;
 pub mod normalize;
 pub mod order;
 pub mod plan;

@@ -280,7 +280,7 @@ impl Query {
     ///
     /// That holds when each earlier term is a prefix of the new one (typing on) and at least
     /// three characters long: shorter terms match only as prefixes and substrings (see
-    /// `score::quick_score`), so a longer term may match where they did not.
+    /// `keymatch::quick_score`), so a longer term may match where they did not.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.filters == self.filters
             && prev.phrases == self.phrases
@@ -430,40 +430,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             continue;
         }
         if is_filter && let Some((name, value)) = body.split_once(':') {
-            let Some(field) = Field::parse(name) else {
-                let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
-                return Err(QueryError(
-                    format!("unknown filter {name}: — filters are {}", known.join(": ")) + ":",
-                ));
-            };
-            let value = unquote(value);
-            if value.is_empty() || value == "-" {
-                return Err(QueryError(format!(
-                    "{name}: needs a value, e.g. {name}:{}",
-                    example(field)
-                )));
-            }
-            if field == Field::Sort {
-                // The last `sort:` wins; `-sort:year` reads as `sort:-year`.
-                let (rev, v) = match value.strip_prefix('-') {
-                    Some(v) => (true, v),
-                    None => (false, value),
-                };
-                let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| {
-                    QueryError(format!(
-                        "sort:{value} is not an order — use relevance, year, level, n or effect, and a - to reverse (sort:-year)"
-                    ))
-                })?;
-                q.sort = Sort {
-                    key,
-                    reversed: rev != negated,
-                };
-                continue;
-            }
-            q.filters.push(Clause {
-                negated,
-                item: filter(field, value)?,
-            });
+            add_filter(&mut q, name, value, negated)?;
             continue;
         }
         let _ = had_quote;
@@ -492,6 +459,51 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         last_other = None;
         join = false;
     }
+    finish(q, groups)
+}
+
+/// A `name:value` filter (or the order, for `sort:`) added to the query.
+fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(), QueryError> {
+    let Some(field) = Field::parse(name) else {
+        let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
+        return Err(QueryError(
+            format!("unknown filter {name}: — filters are {}", known.join(": ")) + ":",
+        ));
+    };
+    let value = unquote(value);
+    if value.is_empty() || value == "-" {
+        return Err(QueryError(format!(
+            "{name}: needs a value, e.g. {name}:{}",
+            example(field)
+        )));
+    }
+    if field == Field::Sort {
+        // The last `sort:` wins; `-sort:year` reads as `sort:-year`.
+        let (rev, v) = match value.strip_prefix('-') {
+            Some(v) => (true, v),
+            None => (false, value),
+        };
+        let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| {
+            QueryError(format!(
+                "sort:{value} is not an order — use relevance, year, level, n or effect, and a - to reverse (sort:-year)"
+            ))
+        })?;
+        q.sort = Sort {
+            key,
+            reversed: rev != negated,
+        };
+        return Ok(());
+    }
+    q.filters.push(Clause {
+        negated,
+        item: filter(field, value)?,
+    });
+    Ok(())
+}
+
+/// The word groups made terms (one word) and alternatives (several), and the query's size
+/// checked.
+fn finish(mut q: Query, groups: Vec<Vec<(String, String)>>) -> Result<Query, QueryError> {
     for mut g in groups {
         // `a | a` is `a`.
         let mut seen = std::collections::HashSet::new();
