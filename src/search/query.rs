@@ -10,8 +10,8 @@
 //! (relevance, the default; year, level, n, effect; `sort:-year` reverses). Parsing never
 //! panics: a malformed query is an error with a message for the line under the input.
 
+use super::filter::filter;
 use super::normalize::{fold, fold_query};
-use crate::corpus::Kind;
 
 /// A filter field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,50 +72,7 @@ impl Field {
     }
 }
 
-/// A comparison for `year:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Range {
-    Eq(u16),
-    Ge(u16),
-    Gt(u16),
-    Le(u16),
-    Lt(u16),
-    Between(u16, u16),
-}
-
-impl Range {
-    pub fn contains(self, y: u16) -> bool {
-        match self {
-            Range::Eq(a) => y == a,
-            Range::Ge(a) => y >= a,
-            Range::Gt(a) => y > a,
-            Range::Le(a) => y <= a,
-            Range::Lt(a) => y < a,
-            Range::Between(a, b) => (a..=b).contains(&y),
-        }
-    }
-}
-
-/// One `field:value` test.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Filter {
-    Kind(Kind),
-    /// Phase code as in the corpus: `3`, `1/2`.
-    Phase(String),
-    /// Folded text matched against a disease's id, names and aliases.
-    Disease(String),
-    /// Design code prefix: `rct`, `single`.
-    Design(String),
-    /// Upper-case endpoint code.
-    Endpoint(String),
-    Year(Range),
-    /// Status code prefix.
-    Status(String),
-    /// Part of a source id.
-    Source(String),
-    /// Part of a record id.
-    Id(String),
-}
+pub use super::filter::{Filter, Range};
 
 /// A filter or a phrase, possibly negated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -550,114 +507,10 @@ fn example(field: Field) -> &'static str {
     }
 }
 
-fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
-    let lower = value.to_lowercase();
-    Ok(match field {
-        Field::Kind => match record_kind(&lower) {
-            Some(design) => Filter::Design(design.into()),
-            None => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
-                QueryError(format!(
-                    "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
-                ))
-            })?),
-        },
-        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
-            ))
-        })?),
-        Field::Disease => Filter::Disease(fold(value)),
-        Field::Design => {
-            let code = match lower.as_str() {
-                "randomised" | "randomized" | "rct" | "randomised-controlled" => "rct".into(),
-                "pm" | "psm" | "propensity" => "propensity-matched".into(),
-                "case" => "case-".into(),
-                other => other.to_string(),
-            };
-            if !crate::corpus::Design::ALL
-                .iter()
-                .any(|d| d.code().starts_with(&code))
-            {
-                return Err(QueryError(format!(
-                    "design:{value} is not a design — use rct, single-arm, retrospective, propensity-matched, case-series, case-report, …"
-                )));
-            }
-            Filter::Design(code)
-        }
-        Field::Endpoint => Filter::Endpoint(value.to_uppercase()),
-        Field::Year => Filter::Year(year(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "year:{value} is not a year — use 2024, >=2020, <2025 or 2020..2024"
-            ))
-        })?),
-        Field::Status => Filter::Status(lower.replace(' ', "-")),
-        Field::Source => Filter::Source(lower),
-        Field::Id => Filter::Id(lower),
-        // `parse` reads `sort:` itself: it orders the results, it filters nothing.
-        Field::Sort => {
-            return Err(QueryError(
-                "sort: orders the results; it is not a filter".into(),
-            ));
-        }
-    })
-}
-
-/// The design code of a kind of record that is not a study (`kind:statistic` is
-/// `design:epidemiological`); `kind:trial` lists studies only (see `filter::passes`).
-fn record_kind(v: &str) -> Option<&'static str> {
-    Some(match v {
-        "statistic" | "statistics" | "figure" | "figures" | "epidemiology" => "epidemiological",
-        "guideline" | "guidelines" | "review" => "guideline",
-        "case" | "cases" | "case-report" => "case-report",
-        "opinion" | "expert-opinion" | "programme" => "expert-opinion",
-        _ => return None,
-    })
-}
-
-fn phase(v: &str) -> Option<String> {
-    let v = v
-        .trim_start_matches("phase")
-        .trim_start_matches("ph")
-        .trim_start_matches('-');
-    let arabic = match v {
-        "i" => "1",
-        "ii" => "2",
-        "iii" => "3",
-        "iv" => "4",
-        "i/ii" | "1-2" | "12" => "1/2",
-        "ii/iii" | "2-3" | "23" => "2/3",
-        "0" | "early1" | "early-1" => "early-1",
-        "1" | "2" | "3" | "4" | "1/2" | "2/3" => v,
-        _ => return None,
-    };
-    Some(arabic.to_string())
-}
-
-fn year(v: &str) -> Option<Range> {
-    let num = |s: &str| -> Option<u16> {
-        let y: u16 = s.trim().parse().ok()?;
-        (1900..=2200).contains(&y).then_some(y)
-    };
-    if let Some((a, b)) = v.split_once("..") {
-        let (a, b) = (num(a)?, num(b)?);
-        return (a <= b).then_some(Range::Between(a, b));
-    }
-    Some(if let Some(r) = v.strip_prefix(">=") {
-        Range::Ge(num(r)?)
-    } else if let Some(r) = v.strip_prefix("<=") {
-        Range::Le(num(r)?)
-    } else if let Some(r) = v.strip_prefix('>') {
-        Range::Gt(num(r)?)
-    } else if let Some(r) = v.strip_prefix('<') {
-        Range::Lt(num(r)?)
-    } else {
-        Range::Eq(num(v.trim_start_matches('='))?)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Kind;
 
     #[test]
     fn free_text_and_filters() {
