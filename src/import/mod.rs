@@ -336,8 +336,9 @@ fn prepare(name: &str, text: &str) -> Prepared {
 const PARALLEL_STUDIES: usize = 16;
 
 /// `f` of every item, in order, on every core.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    crate::par::map(items, || (), |(), item| f(item))
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    items.par_iter().map(f).collect()
 }
 
 fn read(path: &Path) -> Result<String, String> {

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::normalize::{char_mask, fold, keeps, pinyin};
 use super::plan::Lexicon;
 use crate::corpus::{Corpus, Kind, RecordRef};
@@ -157,6 +159,13 @@ pub struct KeySlice<'a> {
     first: KeyRef,
 }
 
+impl Key {
+    /// Bytes of the text with punctuation dropped.
+    pub fn stripped_len(&self) -> usize {
+        self.stripped as usize
+    }
+}
+
 impl<'a> KeySlice<'a> {
     pub fn text(&self, k: &Key) -> &'a str {
         &self.text[k.start as usize..(k.start + k.len) as usize]
@@ -192,6 +201,9 @@ impl<'a> KeySlice<'a> {
 struct Part {
     /// Local slot → first key; one entry more than slots.
     key_start: Box<[u32]>,
+    /// Local slot → the union of its own keys' masks: a unit whose mask is not within it
+    /// matches none of them, which one AND tells.
+    masks: Box<[u64]>,
     keys: Keys,
     /// Local slot → first link; one entry more than slots.
     link_start: Box<[u32]>,
@@ -323,11 +335,13 @@ impl Index {
         let records: Vec<RecordRef> = corpus.records().collect();
         let shared = Shared::new(&corpus);
         let runs: Vec<&[RecordRef]> = records.chunks(PART).collect();
-        let mut parts = crate::par::map(
-            &runs,
-            || (Builder::default(), Vec::new()),
-            |(b, links), run| build_part(b, links, &corpus, &shared, run),
-        );
+        let mut parts: Vec<Part> = runs
+            .par_iter()
+            .map_init(
+                || (Builder::default(), Vec::new()),
+                |(b, links), run| build_part(b, links, &corpus, &shared, run),
+            )
+            .collect();
         let mut key_base = 0u32;
         for p in &mut parts {
             p.key_base = key_base;
@@ -421,6 +435,11 @@ impl Index {
         }
     }
 
+    /// The union of the masks of one slot's own keys.
+    pub fn mask(&self, slot: usize) -> u64 {
+        self.parts[slot >> PART_SHIFT].masks[slot & (PART - 1)]
+    }
+
     /// The shared keys one slot links to, as positions in [`Index::shared`].
     pub fn links(&self, slot: usize) -> &[u32] {
         let part = &self.parts[slot >> PART_SHIFT];
@@ -478,8 +497,17 @@ fn build_part(
     }
     key_start.push(b.keys.len() as u32);
     link_start.push(links.len() as u32);
+    let masks = key_start
+        .windows(2)
+        .map(|w| {
+            b.keys[w[0] as usize..w[1] as usize]
+                .iter()
+                .fold(0, |m, k| m | k.mask)
+        })
+        .collect();
     Part {
         key_start: key_start.into(),
+        masks,
         keys: b.take(),
         link_start: link_start.into(),
         links: links.as_slice().into(),
@@ -543,58 +571,7 @@ impl Shared {
 
 fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared, r: RecordRef) {
     match r.kind {
-        Kind::Trial => {
-            let t = c.trial(r.index);
-            b.add(KeyField::Id, &t.id);
-            if let Some(a) = &t.acronym {
-                b.add(KeyField::Acronym, a);
-            }
-            for id in &t.registry_ids {
-                b.add(KeyField::Registry, id);
-            }
-            for n in t.title.iter() {
-                b.add(KeyField::Name, n);
-            }
-            for a in &t.aliases {
-                b.add(KeyField::Alias, a);
-            }
-            let from = links.len();
-            let mut link = |k: u32| {
-                if !links[from..].contains(&k) {
-                    links.push(k);
-                }
-            };
-            for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
-                if d.kind == Kind::Disease {
-                    shared.disease_keys[d.index as usize]
-                        .iter()
-                        .for_each(|&k| link(k));
-                }
-            }
-            // An arm's label is searchable unless it only repeats the name of one of its
-            // therapies (a shared key already) or the trial's title.
-            for arm in &t.arms {
-                for label in arm.label.iter() {
-                    let repeats = t.title.iter().any(|n| n == label)
-                        || arm.therapies.iter().any(|th| {
-                            c.therapy_by_id(th).is_some_and(|th| {
-                                th.name.iter().any(|n| n == label)
-                                    || th.aliases.iter().any(|a| a == label)
-                            })
-                        });
-                    if !repeats {
-                        b.add(KeyField::Arm, label);
-                    }
-                }
-            }
-            for th in t.arms.iter().flat_map(|a| &a.therapies) {
-                if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
-                    shared.therapy_keys[r.index as usize]
-                        .iter()
-                        .for_each(|&k| link(k));
-                }
-            }
-        }
+        Kind::Trial => add_trial(b, links, c, shared, c.trial(r.index)),
         Kind::Therapy => {
             let t = c.therapy(r.index);
             b.add(KeyField::Id, &t.id);
@@ -634,9 +611,87 @@ fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared
     }
 }
 
+/// A trial's own keys, and links to the shared keys of its diseases and therapies.
+fn add_trial(
+    b: &mut Builder,
+    links: &mut Vec<u32>,
+    c: &Corpus,
+    shared: &Shared,
+    t: &crate::corpus::Trial,
+) {
+    b.add(KeyField::Id, &t.id);
+    if let Some(a) = &t.acronym {
+        b.add(KeyField::Acronym, a);
+    }
+    for id in &t.registry_ids {
+        b.add(KeyField::Registry, id);
+    }
+    for n in t.title.iter() {
+        b.add(KeyField::Name, n);
+    }
+    for a in &t.aliases {
+        b.add(KeyField::Alias, a);
+    }
+    let from = links.len();
+    let mut link = |k: u32| {
+        if !links[from..].contains(&k) {
+            links.push(k);
+        }
+    };
+    for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
+        if d.kind == Kind::Disease {
+            shared.disease_keys[d.index as usize]
+                .iter()
+                .for_each(|&k| link(k));
+        }
+    }
+    // An arm's label is searchable unless it only repeats the name of one of its
+    // therapies (a shared key already) or the trial's title.
+    for arm in &t.arms {
+        for label in arm.label.iter() {
+            let repeats = t.title.iter().any(|n| n == label)
+                || arm.therapies.iter().any(|th| {
+                    c.therapy_by_id(th).is_some_and(|th| {
+                        th.name.iter().any(|n| n == label) || th.aliases.iter().any(|a| a == label)
+                    })
+                });
+            if !repeats {
+                b.add(KeyField::Arm, label);
+            }
+        }
+    }
+    for th in t.arms.iter().flat_map(|a| &a.therapies) {
+        if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
+            shared.therapy_keys[r.index as usize]
+                .iter()
+                .for_each(|&k| link(k));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_built_in_parallel_keep_the_records_order() {
+        // Three parts and a bit: each slot's first key is its own record's id.
+        let file = crate::synthetic::corpus(3 * PART + 100, 7);
+        let bytes = serde_json::to_vec(&file).unwrap();
+        let corpus = Corpus::from_bytes(std::path::Path::new("t.json"), bytes).unwrap();
+        let index = Index::build(Arc::new(corpus));
+        assert!(index.parts.len() >= 4);
+        for (slot, &r) in index.records.iter().enumerate() {
+            let keys = index.keys(slot);
+            assert_eq!(
+                keys.text(&keys.keys[0]),
+                fold(index.corpus.id_of(r)),
+                "slot {slot}"
+            );
+            let m = keys.keys.iter().fold(0, |m, k| m | k.mask);
+            assert_eq!(index.mask(slot), m, "slot {slot}");
+        }
+    }
 
     #[test]
     fn exact_hits_ignore_punctuation_and_read_the_text() {

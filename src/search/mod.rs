@@ -1,19 +1,28 @@
 //! Search: folding and pinyin ([`normalize`]), the key index ([`index`]), the query language
 //! ([`query`]), what a query's words ask for ([`plan`]: Chinese cut into words, disease names),
-//! matching and ranking ([`engine`](mod@engine)), merging `|` alternatives and sorting
-//! ([`order`]) and the background thread ([`worker`]).
+//! the filters ([`filter`]), how a unit occurs in one key ([`keymatch`]), matching and scoring
+//! one record ([`score`]), running a query over the index on rayon's pool
+//! ([`engine`](mod@engine)), merging `|` alternatives and sorting ([`order`]), what to
+//! highlight in a shown name ([`highlight`](mod@highlight)), and the
+//! [`Searcher`](worker::Searcher) that answers queries as they are typed, on a thread of its
+//! own ([`worker`]).
 
 pub mod engine;
+pub mod filter;
+pub mod highlight;
 pub mod index;
+pub mod keymatch;
 pub mod normalize;
 pub mod order;
 pub mod plan;
 pub mod query;
+pub mod score;
 pub mod worker;
 
 use std::sync::Arc;
 
-pub use engine::{Engine, Facets, Hit, Results, highlight};
+pub use engine::{Engine, Facets, Hit, Results};
+pub use highlight::highlight;
 pub use index::{Index, KeyField};
 pub use query::{Query, QueryError, Sort, SortKey, parse};
 

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::engine::MIN_MISSPELT;
+use super::keymatch::MIN_MISSPELT;
 use super::normalize::{fold, fold_query, is_han, pinyin, strip_punctuation};
 use super::query::Query;
 use crate::corpus::{Corpus, Kind};
@@ -433,7 +433,7 @@ impl Plan {
 
 /// Whether a key that a unit `new` matches is always matched by the unit `old`: `old` occurs
 /// in `new`, and is all of it, or matches in every way `new` does (see
-/// `engine::quick_score`): one or two characters match only where they stand together, three
+/// `keymatch::quick_score`): one or two characters match only where they stand together, three
 /// or four also as word initials, [`MIN_MISSPELT`] or more also misspelt.
 pub fn implies(new: &str, old: &str) -> bool {
     let (n, o) = (new.chars().count(), old.chars().count());

@@ -10,8 +10,8 @@
 //! (relevance, the default; year, level, n, effect; `sort:-year` reverses). Parsing never
 //! panics: a malformed query is an error with a message for the line under the input.
 
+use super::filter::filter;
 use super::normalize::{fold, fold_query};
-use crate::corpus::Kind;
 
 /// A filter field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,50 +72,7 @@ impl Field {
     }
 }
 
-/// A comparison for `year:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Range {
-    Eq(u16),
-    Ge(u16),
-    Gt(u16),
-    Le(u16),
-    Lt(u16),
-    Between(u16, u16),
-}
-
-impl Range {
-    pub fn contains(self, y: u16) -> bool {
-        match self {
-            Range::Eq(a) => y == a,
-            Range::Ge(a) => y >= a,
-            Range::Gt(a) => y > a,
-            Range::Le(a) => y <= a,
-            Range::Lt(a) => y < a,
-            Range::Between(a, b) => (a..=b).contains(&y),
-        }
-    }
-}
-
-/// One `field:value` test.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Filter {
-    Kind(Kind),
-    /// Phase code as in the corpus: `3`, `1/2`.
-    Phase(String),
-    /// Folded text matched against a disease's id, names and aliases.
-    Disease(String),
-    /// Design code prefix: `rct`, `single`.
-    Design(String),
-    /// Upper-case endpoint code.
-    Endpoint(String),
-    Year(Range),
-    /// Status code prefix.
-    Status(String),
-    /// Part of a source id.
-    Source(String),
-    /// Part of a record id.
-    Id(String),
-}
+pub use super::filter::{Filter, Range};
 
 /// A filter or a phrase, possibly negated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,7 +237,7 @@ impl Query {
     ///
     /// That holds when each earlier term is a prefix of the new one (typing on) and at least
     /// three characters long: shorter terms match only as prefixes and substrings (see
-    /// `engine::quick_score`), so a longer term may match where they did not.
+    /// `keymatch::quick_score`), so a longer term may match where they did not.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.filters == self.filters
             && prev.phrases == self.phrases
@@ -430,40 +387,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             continue;
         }
         if is_filter && let Some((name, value)) = body.split_once(':') {
-            let Some(field) = Field::parse(name) else {
-                let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
-                return Err(QueryError(
-                    format!("unknown filter {name}: — filters are {}", known.join(": ")) + ":",
-                ));
-            };
-            let value = unquote(value);
-            if value.is_empty() || value == "-" {
-                return Err(QueryError(format!(
-                    "{name}: needs a value, e.g. {name}:{}",
-                    example(field)
-                )));
-            }
-            if field == Field::Sort {
-                // The last `sort:` wins; `-sort:year` reads as `sort:-year`.
-                let (rev, v) = match value.strip_prefix('-') {
-                    Some(v) => (true, v),
-                    None => (false, value),
-                };
-                let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| {
-                    QueryError(format!(
-                        "sort:{value} is not an order — use relevance, year, level, n or effect, and a - to reverse (sort:-year)"
-                    ))
-                })?;
-                q.sort = Sort {
-                    key,
-                    reversed: rev != negated,
-                };
-                continue;
-            }
-            q.filters.push(Clause {
-                negated,
-                item: filter(field, value)?,
-            });
+            add_filter(&mut q, name, value, negated)?;
             continue;
         }
         let _ = had_quote;
@@ -492,6 +416,51 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         last_other = None;
         join = false;
     }
+    finish(q, groups)
+}
+
+/// A `name:value` filter (or the order, for `sort:`) added to the query.
+fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(), QueryError> {
+    let Some(field) = Field::parse(name) else {
+        let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
+        return Err(QueryError(
+            format!("unknown filter {name}: — filters are {}", known.join(": ")) + ":",
+        ));
+    };
+    let value = unquote(value);
+    if value.is_empty() || value == "-" {
+        return Err(QueryError(format!(
+            "{name}: needs a value, e.g. {name}:{}",
+            example(field)
+        )));
+    }
+    if field == Field::Sort {
+        // The last `sort:` wins; `-sort:year` reads as `sort:-year`.
+        let (rev, v) = match value.strip_prefix('-') {
+            Some(v) => (true, v),
+            None => (false, value),
+        };
+        let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| {
+            QueryError(format!(
+                "sort:{value} is not an order — use relevance, year, level, n or effect, and a - to reverse (sort:-year)"
+            ))
+        })?;
+        q.sort = Sort {
+            key,
+            reversed: rev != negated,
+        };
+        return Ok(());
+    }
+    q.filters.push(Clause {
+        negated,
+        item: filter(field, value)?,
+    });
+    Ok(())
+}
+
+/// The word groups made terms (one word) and alternatives (several), and the query's size
+/// checked.
+fn finish(mut q: Query, groups: Vec<Vec<(String, String)>>) -> Result<Query, QueryError> {
     for mut g in groups {
         // `a | a` is `a`.
         let mut seen = std::collections::HashSet::new();
@@ -538,114 +507,10 @@ fn example(field: Field) -> &'static str {
     }
 }
 
-fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
-    let lower = value.to_lowercase();
-    Ok(match field {
-        Field::Kind => match record_kind(&lower) {
-            Some(design) => Filter::Design(design.into()),
-            None => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
-                QueryError(format!(
-                    "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
-                ))
-            })?),
-        },
-        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
-            ))
-        })?),
-        Field::Disease => Filter::Disease(fold(value)),
-        Field::Design => {
-            let code = match lower.as_str() {
-                "randomised" | "randomized" | "rct" | "randomised-controlled" => "rct".into(),
-                "pm" | "psm" | "propensity" => "propensity-matched".into(),
-                "case" => "case-".into(),
-                other => other.to_string(),
-            };
-            if !crate::corpus::Design::ALL
-                .iter()
-                .any(|d| d.code().starts_with(&code))
-            {
-                return Err(QueryError(format!(
-                    "design:{value} is not a design — use rct, single-arm, retrospective, propensity-matched, case-series, case-report, …"
-                )));
-            }
-            Filter::Design(code)
-        }
-        Field::Endpoint => Filter::Endpoint(value.to_uppercase()),
-        Field::Year => Filter::Year(year(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "year:{value} is not a year — use 2024, >=2020, <2025 or 2020..2024"
-            ))
-        })?),
-        Field::Status => Filter::Status(lower.replace(' ', "-")),
-        Field::Source => Filter::Source(lower),
-        Field::Id => Filter::Id(lower),
-        // `parse` reads `sort:` itself: it orders the results, it filters nothing.
-        Field::Sort => {
-            return Err(QueryError(
-                "sort: orders the results; it is not a filter".into(),
-            ));
-        }
-    })
-}
-
-/// The design code of a kind of record that is not a study (`kind:statistic` is
-/// `design:epidemiological`); `kind:trial` lists studies only (see `engine::passes`).
-fn record_kind(v: &str) -> Option<&'static str> {
-    Some(match v {
-        "statistic" | "statistics" | "figure" | "figures" | "epidemiology" => "epidemiological",
-        "guideline" | "guidelines" | "review" => "guideline",
-        "case" | "cases" | "case-report" => "case-report",
-        "opinion" | "expert-opinion" | "programme" => "expert-opinion",
-        _ => return None,
-    })
-}
-
-fn phase(v: &str) -> Option<String> {
-    let v = v
-        .trim_start_matches("phase")
-        .trim_start_matches("ph")
-        .trim_start_matches('-');
-    let arabic = match v {
-        "i" => "1",
-        "ii" => "2",
-        "iii" => "3",
-        "iv" => "4",
-        "i/ii" | "1-2" | "12" => "1/2",
-        "ii/iii" | "2-3" | "23" => "2/3",
-        "0" | "early1" | "early-1" => "early-1",
-        "1" | "2" | "3" | "4" | "1/2" | "2/3" => v,
-        _ => return None,
-    };
-    Some(arabic.to_string())
-}
-
-fn year(v: &str) -> Option<Range> {
-    let num = |s: &str| -> Option<u16> {
-        let y: u16 = s.trim().parse().ok()?;
-        (1900..=2200).contains(&y).then_some(y)
-    };
-    if let Some((a, b)) = v.split_once("..") {
-        let (a, b) = (num(a)?, num(b)?);
-        return (a <= b).then_some(Range::Between(a, b));
-    }
-    Some(if let Some(r) = v.strip_prefix(">=") {
-        Range::Ge(num(r)?)
-    } else if let Some(r) = v.strip_prefix("<=") {
-        Range::Le(num(r)?)
-    } else if let Some(r) = v.strip_prefix('>') {
-        Range::Gt(num(r)?)
-    } else if let Some(r) = v.strip_prefix('<') {
-        Range::Lt(num(r)?)
-    } else {
-        Range::Eq(num(v.trim_start_matches('='))?)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Kind;
 
     #[test]
     fn free_text_and_filters() {

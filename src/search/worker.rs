@@ -1,12 +1,17 @@
 //! Matching off the UI thread.
 //!
-//! The UI sends every query with a generation number and keeps drawing; the worker always
-//! answers the newest request it has (older ones still queued are skipped), re-uses the last
-//! answer when the query is unchanged, and searches only the previous matches when the new
-//! query narrows the previous one (`Query::narrows`: never after a `|` alternative is added;
-//! a `sort:` changes the order, not the matches). A search still running when a newer query
-//! arrives stops between blocks of records ([`Engine::search_until`]), so the newest keystroke
-//! never waits for a stale search. The UI drops any answer whose generation is not its latest.
+//! A [`Searcher`] answers queries one after another and holds what makes the next answer
+//! cheap: it re-uses the last answer when the query is unchanged, and searches only the
+//! previous matches when the new query provably narrows the previous one (`Engine::narrows`:
+//! never after a `|` alternative is added; a `sort:` changes the order, not the matches). It
+//! does no threading of its own, so tests drive it directly.
+//!
+//! The [`Worker`] runs a `Searcher` on a thread of its own. The UI sends every query with a
+//! generation number and keeps drawing; the worker answers the newest request it has (older
+//! ones still queued are skipped), and a search still running when a newer query arrives
+//! stops between blocks of records ([`Engine::search_until`]), so the newest keystroke never
+//! waits for a stale search. The UI drops any answer whose generation is not its latest.
+//! [`Worker::wait_idle`] returns once every query sent before it is answered.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +27,8 @@ pub enum Reply {
     Results {
         generation: u64,
         results: Arc<Results>,
+        /// The query the results answer, parsed (for the order shown and the highlights).
+        query: Arc<Query>,
     },
     /// The query did not parse; the UI keeps its last good results.
     Error { generation: u64, message: String },
@@ -35,9 +42,113 @@ impl Reply {
     }
 }
 
-struct Request {
-    generation: u64,
+/// How the last answer was found (for tests and statistics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// The query was the previous one: its answer was given again.
+    Reused,
+    /// Only the previous query's matches were searched.
+    Narrowed,
+    /// Every record was searched.
+    Full,
+}
+
+/// Answers queries in turn, re-using and narrowing from the last answer.
+pub struct Searcher {
+    engine: Arc<Engine>,
+    limit: usize,
+    last: Option<Last>,
+    path: Option<Path>,
+}
+
+/// The last query answered.
+struct Last {
     text: String,
+    query: Arc<Query>,
+    results: Arc<Results>,
+}
+
+impl Searcher {
+    /// A searcher keeping the best `limit` hits of each query.
+    pub fn new(engine: Arc<Engine>, limit: usize) -> Searcher {
+        Searcher {
+            engine,
+            limit,
+            last: None,
+            path: None,
+        }
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// How the last answer was found; `None` before the first, or after a query that did not
+    /// parse or was stopped.
+    pub fn path(&self) -> Option<Path> {
+        self.path
+    }
+
+    /// Answers one query, or gives up (`None`) as soon as `stop` says so; a query that was
+    /// stopped is searched afresh when it is asked again.
+    pub fn answer(
+        &mut self,
+        generation: u64,
+        text: &str,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Reply> {
+        self.path = None;
+        if let Some(last) = self.last.as_ref().filter(|l| l.text == text) {
+            self.path = Some(Path::Reused);
+            return Some(Reply::Results {
+                generation,
+                results: last.results.clone(),
+                query: last.query.clone(),
+            });
+        }
+        let q = match query::parse(text) {
+            Ok(q) => q,
+            Err(e) => {
+                return Some(Reply::Error {
+                    generation,
+                    message: e.0,
+                });
+            }
+        };
+        let within = self
+            .last
+            .as_ref()
+            .filter(|l| self.engine.narrows(&q, &l.query))
+            .map(|l| l.results.matched_slots.as_slice());
+        let path = if within.is_some() {
+            Path::Narrowed
+        } else {
+            Path::Full
+        };
+        let results = Arc::new(self.engine.search_until(&q, within, self.limit, stop)?);
+        let query = Arc::new(q);
+        self.path = Some(path);
+        self.last = Some(Last {
+            text: text.to_string(),
+            query: query.clone(),
+            results: results.clone(),
+        });
+        Some(Reply::Results {
+            generation,
+            results,
+            query,
+        })
+    }
+}
+
+/// A message to the search thread.
+enum Request {
+    Search {
+        generation: u64,
+        text: String,
+    },
+    /// Answered once every query sent before it is.
+    Idle(Sender<()>),
 }
 
 /// Handle to the search thread; dropping it stops the thread.
@@ -57,9 +168,10 @@ impl Worker {
         let (tx, rx) = mpsc::channel::<Request>();
         let latest = Arc::new(AtomicU64::new(0));
         let newest = latest.clone();
+        let searcher = Searcher::new(engine, limit);
         let handle = std::thread::Builder::new()
             .name("evidex-search".into())
-            .spawn(move || run(&engine, limit, &rx, &newest, reply))
+            .spawn(move || run(searcher, &rx, &newest, reply))
             .ok();
         Worker {
             tx: Some(tx),
@@ -73,10 +185,20 @@ impl Worker {
     pub fn submit(&self, generation: u64, text: &str) {
         self.latest.fetch_max(generation, Ordering::Relaxed);
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Request {
+            let _ = tx.send(Request::Search {
                 generation,
                 text: text.to_string(),
             });
+        }
+    }
+
+    /// Blocks until every query submitted before is answered (or abandoned for a newer one).
+    pub fn wait_idle(&self) {
+        let (done, idle) = mpsc::channel();
+        if let Some(tx) = &self.tx
+            && tx.send(Request::Idle(done)).is_ok()
+        {
+            let _ = idle.recv();
         }
     }
 }
@@ -92,50 +214,172 @@ impl Drop for Worker {
     }
 }
 
-fn run<F: Fn(Reply)>(
-    engine: &Engine,
-    limit: usize,
-    rx: &Receiver<Request>,
-    latest: &AtomicU64,
-    reply: F,
-) {
-    let mut last: Option<(String, Query, Arc<Results>)> = None;
-    while let Ok(mut req) = rx.recv() {
-        // Only the newest queued request matters.
-        while let Ok(newer) = rx.try_recv() {
-            req = newer;
-        }
-        if let Some((text, _, results)) = &last
-            && *text == req.text
-        {
-            reply(Reply::Results {
-                generation: req.generation,
-                results: results.clone(),
-            });
-            continue;
-        }
-        match query::parse(&req.text) {
-            Err(e) => reply(Reply::Error {
-                generation: req.generation,
-                message: e.0,
-            }),
-            Ok(q) => {
-                let within = last
-                    .as_ref()
-                    .filter(|(_, prev, _)| engine.narrows(&q, prev))
-                    .map(|(_, _, r)| r.matched_slots.as_slice());
-                let generation = req.generation;
-                let stale = || latest.load(Ordering::Relaxed) > generation;
-                let Some(results) = engine.search_until(&q, within, limit, &stale) else {
-                    continue; // a newer query is queued: it is the next one taken
-                };
-                let results = Arc::new(results);
-                reply(Reply::Results {
-                    generation: req.generation,
-                    results: results.clone(),
-                });
-                last = Some((req.text, q, results));
+fn run<F: Fn(Reply)>(mut searcher: Searcher, rx: &Receiver<Request>, latest: &AtomicU64, reply: F) {
+    while let Ok(first) = rx.recv() {
+        // Only the newest queued query matters; the idle waiters are answered after it.
+        let mut newest = None;
+        let mut waiting = Vec::new();
+        for req in std::iter::once(first).chain(rx.try_iter()) {
+            match req {
+                Request::Search { generation, text } => newest = Some((generation, text)),
+                Request::Idle(done) => waiting.push(done),
             }
         }
+        if let Some((generation, text)) = newest {
+            let stale = || latest.load(Ordering::Relaxed) > generation;
+            // Stopped: a newer query is queued and is the next one taken.
+            if let Some(r) = searcher.answer(generation, &text, &stale) {
+                reply(r);
+            }
+        }
+        for done in waiting {
+            let _ = done.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+    use std::sync::{Mutex, OnceLock};
+
+    fn engine() -> Arc<Engine> {
+        static E: OnceLock<Arc<Engine>> = OnceLock::new();
+        E.get_or_init(|| {
+            Arc::new(crate::search::engine(Arc::new(
+                Corpus::bundled().expect("bundled corpus"),
+            )))
+        })
+        .clone()
+    }
+
+    fn results(r: Option<Reply>) -> Arc<Results> {
+        match r {
+            Some(Reply::Results { results, .. }) => results,
+            other => panic!("expected results, got {other:?}"),
+        }
+    }
+
+    fn ids(e: &Engine, r: &Results) -> Vec<String> {
+        r.hits
+            .iter()
+            .map(|h| e.corpus().id_of(h.record).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn an_unchanged_query_is_answered_again_without_a_search() {
+        let mut s = Searcher::new(engine(), 50);
+        let a = results(s.answer(1, "tace", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+        let b = results(s.answer(2, "tace", &|| false));
+        assert_eq!(s.path(), Some(Path::Reused));
+        assert!(Arc::ptr_eq(&a, &b), "the same answer, not a new search");
+    }
+
+    #[test]
+    fn typing_on_narrows_and_agrees_with_a_full_search() {
+        let e = engine();
+        let mut s = Searcher::new(e.clone(), 50);
+        let mut paths = Vec::new();
+        for q in ["lenva", "lenvat", "lenvati", "lenvatin"] {
+            let narrowed = results(s.answer(0, q, &|| false));
+            paths.push(s.path().unwrap());
+            let full = results(Searcher::new(e.clone(), 50).answer(0, q, &|| false));
+            assert_eq!(ids(&e, &narrowed), ids(&e, &full), "{q}");
+            assert_eq!(narrowed.total, full.total, "{q}");
+            assert_eq!(narrowed.facets, full.facets, "{q}");
+        }
+        assert_eq!(paths[0], Path::Full);
+        assert!(paths[1..].iter().all(|p| *p == Path::Narrowed), "{paths:?}");
+    }
+
+    #[test]
+    fn a_query_that_is_not_a_subset_searches_everything() {
+        let mut s = Searcher::new(engine(), 50);
+        results(s.answer(1, "tace emerald", &|| false));
+        // An alternative added widens the matches.
+        results(s.answer(2, "tace emerald | leap", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+        // Deleting a letter widens them too.
+        results(s.answer(3, "tace emeral", &|| false));
+        results(s.answer(4, "tace emera", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+        // Two letters match only together: "ta" does not narrow "t".
+        results(s.answer(5, "t", &|| false));
+        results(s.answer(6, "ta", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+    }
+
+    #[test]
+    fn a_bad_query_is_an_error_and_keeps_the_last_answer_for_reuse() {
+        let mut s = Searcher::new(engine(), 50);
+        results(s.answer(1, "tace", &|| false));
+        match s.answer(2, "foo:bar", &|| false) {
+            Some(Reply::Error { generation, .. }) => assert_eq!(generation, 2),
+            other => panic!("expected an error, got {other:?}"),
+        }
+        results(s.answer(3, "tace", &|| false));
+        assert_eq!(s.path(), Some(Path::Reused));
+    }
+
+    #[test]
+    fn a_stopped_search_answers_nothing_and_is_searched_again_when_asked() {
+        let mut s = Searcher::new(engine(), 50);
+        assert!(s.answer(1, "tace", &|| true).is_none());
+        assert_eq!(s.path(), None);
+        let r = results(s.answer(2, "tace", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+        assert!(r.total > 0);
+    }
+
+    #[test]
+    fn the_reply_carries_the_parsed_query() {
+        let mut s = Searcher::new(engine(), 50);
+        match s.answer(7, "TACE sort:year", &|| false) {
+            Some(Reply::Results {
+                generation, query, ..
+            }) => {
+                assert_eq!(generation, 7);
+                assert_eq!(query.terms, ["tace"]);
+                assert!(!query.sort.is_relevance());
+            }
+            other => panic!("expected results, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_worker_answers_the_newest_query_and_waits_until_idle() {
+        let replies = Arc::new(Mutex::new(Vec::new()));
+        let seen = replies.clone();
+        let w = Worker::spawn(engine(), 50, move |r| seen.lock().unwrap().push(r));
+        for (g, q) in ["t", "ta", "tac", "tace"].iter().enumerate() {
+            w.submit(g as u64 + 1, q);
+        }
+        w.wait_idle();
+        let got = replies.lock().unwrap();
+        // Older queries may have been skipped or stopped, but the last answer is the newest.
+        let last = got.last().expect("an answer");
+        assert_eq!(last.generation(), 4);
+        let full = results(Searcher::new(engine(), 50).answer(4, "tace", &|| false));
+        match last {
+            Reply::Results { results, .. } => {
+                assert_eq!(ids(&engine(), results), ids(&engine(), &full))
+            }
+            other => panic!("expected results, got {other:?}"),
+        }
+        // Generations only grow.
+        assert!(
+            got.windows(2)
+                .all(|p| p[0].generation() < p[1].generation())
+        );
+    }
+
+    #[test]
+    fn waiting_on_an_idle_worker_returns_at_once() {
+        let w = Worker::spawn(engine(), 50, |_| {});
+        w.wait_idle();
+        w.wait_idle();
     }
 }

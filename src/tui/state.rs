@@ -202,6 +202,9 @@ pub struct State {
     pub help: bool,
     /// The latest results accepted, and the generation of the latest query sent.
     pub results: Option<Arc<Results>>,
+    /// The parsed query the shown results answer (none after a query that did not parse):
+    /// the order and the highlights the list shows.
+    pub query: Option<Arc<crate::search::Query>>,
     pub generation: u64,
     /// The generation the shown results answer.
     pub shown_generation: u64,
@@ -328,6 +331,7 @@ impl State {
             screen: Screen::Browse,
             help: false,
             results: None,
+            query: None,
             generation: 0,
             shown_generation: 0,
             sent: None,

@@ -1,16 +1,19 @@
 //! Shared test harness: the real binary run with a fixed width, and a headless browser driven
-//! by actions, with searches answered synchronously (the worker's job, done inline) so every
-//! step is deterministic, and a renderer that draws the state into ratatui's `TestBackend`.
+//! by actions, with searches answered synchronously by the worker's own `Searcher` (re-use and
+//! narrowing included) so every step is deterministic, and a renderer that draws the state into
+//! ratatui's `TestBackend`.
 
 #![allow(dead_code)]
 
 pub mod http;
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use evidex::corpus::{Corpus, Lang};
-use evidex::search::{self, Engine, worker::Reply};
+use evidex::search::worker::{Reply, Searcher};
+use evidex::search::{self, Engine};
 use evidex::tui::action::{Action, Event};
 use evidex::tui::app::RESULT_LIMIT;
 use evidex::tui::state::State;
@@ -72,25 +75,46 @@ fn with_engine(engine: Arc<Engine>, w: u16, h: u16) -> State {
     s
 }
 
+thread_local! {
+    /// The searcher answering this thread's browsers, made anew for another engine.
+    static SEARCHER: RefCell<Option<Searcher>> = const { RefCell::new(None) };
+}
+
+/// Answers a query as the search worker does, on this thread.
+fn answer(engine: &Arc<Engine>, generation: u64, text: &str) -> Reply {
+    SEARCHER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let searcher = match cell.as_mut() {
+            Some(s) if Arc::ptr_eq(s.engine(), engine) => s,
+            _ => cell.insert(Searcher::new(engine.clone(), RESULT_LIMIT)),
+        };
+        searcher
+            .answer(generation, text, &|| false)
+            .expect("a search never asked to stop answers")
+    })
+}
+
 /// Carries out effects the way the app loop does, with searches answered at once. Timings are
 /// zeroed so that snapshots are stable.
 pub fn run(s: &mut State, effects: Vec<Effect>) {
     for e in effects {
         if let Effect::Search { generation, text } = e {
             let engine = s.engine().expect("searches are sent once loaded").clone();
-            let reply = match search::parse(&text) {
-                Ok(q) => {
-                    let mut r = engine.search(&q, None, RESULT_LIMIT);
+            let reply = match answer(&engine, generation, &text) {
+                Reply::Results {
+                    generation,
+                    results,
+                    query,
+                } => {
+                    let mut r = (*results).clone();
                     r.elapsed = Duration::ZERO;
                     Reply::Results {
                         generation,
                         results: Arc::new(r),
+                        query,
                     }
                 }
-                Err(err) => Reply::Error {
-                    generation,
-                    message: err.0,
-                },
+                err => err,
             };
             let more = update::handle(s, Event::Search(reply));
             run(s, more);

@@ -151,11 +151,13 @@ pub(super) fn receive(s: &mut State, reply: Reply) {
         Reply::Results {
             generation,
             results,
+            query,
         } => {
             // A new query's answer starts at its best hit, as in every fuzzy finder.
             s.shown_generation = generation;
             s.query_error = None;
             s.results = Some(results);
+            s.query = Some(query);
             s.selected = 0;
             s.list_offset = 0;
             s.detail = Default::default();
@@ -169,6 +171,7 @@ pub(super) fn receive(s: &mut State, reply: Reply) {
         } => {
             s.shown_generation = generation;
             s.query_error = Some(message);
+            s.query = None;
         }
     }
 }
@@ -450,6 +453,7 @@ mod tests {
             Event::Search(Reply::Results {
                 generation,
                 results,
+                query: Arc::new(crate::search::parse("tace").unwrap()),
             }),
         );
         let effects = update(&mut s, Action::Down);
@@ -497,6 +501,7 @@ mod tests {
             Event::Search(Reply::Results {
                 generation: old,
                 results: Arc::new(stale),
+                query: Arc::new(crate::search::parse("ta").unwrap()),
             }),
         );
         assert_ne!(s.shown_generation, old);

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::present;
-use crate::search::{self, KeyField, highlight};
+use crate::search::{KeyField, highlight};
 use crate::text::{clean, fit, fit_right, truncate, width};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -175,7 +175,7 @@ fn fit_line(line: Line<'_>, w: usize) -> Line<'_> {
 
 fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::List;
-    let query = s.sent.as_deref().and_then(|q| search::parse(q).ok());
+    let query = s.query.as_deref();
     // The order of the results shown, from the query they answer.
     let title = match query.as_ref().map(|q| q.sort) {
         Some(sort) if !sort.is_relevance() => format!(" Results · sort: {} ", sort.describe()),

@@ -1,0 +1,239 @@
+//! A query's filters (`kind:`, `disease:`, `phase:` and the rest): their values read from a
+//! `field:value` word (the words themselves are found by [`query`](super::query)), and whether
+//! a record passes them.
+
+use super::normalize::fold;
+use super::query::{Field, QueryError};
+use crate::corpus::{Corpus, Kind, RecordRef};
+
+/// A comparison for `year:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    Eq(u16),
+    Ge(u16),
+    Gt(u16),
+    Le(u16),
+    Lt(u16),
+    Between(u16, u16),
+}
+
+impl Range {
+    pub fn contains(self, y: u16) -> bool {
+        match self {
+            Range::Eq(a) => y == a,
+            Range::Ge(a) => y >= a,
+            Range::Gt(a) => y > a,
+            Range::Le(a) => y <= a,
+            Range::Lt(a) => y < a,
+            Range::Between(a, b) => (a..=b).contains(&y),
+        }
+    }
+}
+
+/// One `field:value` test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Kind(Kind),
+    /// Phase code as in the corpus: `3`, `1/2`.
+    Phase(String),
+    /// Folded text matched against a disease's id, names and aliases.
+    Disease(String),
+    /// Design code prefix: `rct`, `single`.
+    Design(String),
+    /// Upper-case endpoint code.
+    Endpoint(String),
+    Year(Range),
+    /// Status code prefix.
+    Status(String),
+    /// Part of a source id.
+    Source(String),
+    /// Part of a record id.
+    Id(String),
+}
+
+/// The filter a `field:value` word asks for.
+pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
+    let lower = value.to_lowercase();
+    Ok(match field {
+        Field::Kind => match record_kind(&lower) {
+            Some(design) => Filter::Design(design.into()),
+            None => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
+                QueryError(format!(
+                    "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
+                ))
+            })?),
+        },
+        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
+            QueryError(format!(
+                "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
+            ))
+        })?),
+        Field::Disease => Filter::Disease(fold(value)),
+        Field::Design => {
+            let code = match lower.as_str() {
+                "randomised" | "randomized" | "rct" | "randomised-controlled" => "rct".into(),
+                "pm" | "psm" | "propensity" => "propensity-matched".into(),
+                "case" => "case-".into(),
+                other => other.to_string(),
+            };
+            if !crate::corpus::Design::ALL
+                .iter()
+                .any(|d| d.code().starts_with(&code))
+            {
+                return Err(QueryError(format!(
+                    "design:{value} is not a design — use rct, single-arm, retrospective, propensity-matched, case-series, case-report, …"
+                )));
+            }
+            Filter::Design(code)
+        }
+        Field::Endpoint => Filter::Endpoint(value.to_uppercase()),
+        Field::Year => Filter::Year(year(&lower).ok_or_else(|| {
+            QueryError(format!(
+                "year:{value} is not a year — use 2024, >=2020, <2025 or 2020..2024"
+            ))
+        })?),
+        Field::Status => Filter::Status(lower.replace(' ', "-")),
+        Field::Source => Filter::Source(lower),
+        Field::Id => Filter::Id(lower),
+        // `parse` reads `sort:` itself: it orders the results, it filters nothing.
+        Field::Sort => {
+            return Err(QueryError(
+                "sort: orders the results; it is not a filter".into(),
+            ));
+        }
+    })
+}
+
+/// The design code of a kind of record that is not a study (`kind:statistic` is
+/// `design:epidemiological`); `kind:trial` lists studies only (see `filter::passes`).
+fn record_kind(v: &str) -> Option<&'static str> {
+    Some(match v {
+        "statistic" | "statistics" | "figure" | "figures" | "epidemiology" => "epidemiological",
+        "guideline" | "guidelines" | "review" => "guideline",
+        "case" | "cases" | "case-report" => "case-report",
+        "opinion" | "expert-opinion" | "programme" => "expert-opinion",
+        _ => return None,
+    })
+}
+
+fn phase(v: &str) -> Option<String> {
+    let v = v
+        .trim_start_matches("phase")
+        .trim_start_matches("ph")
+        .trim_start_matches('-');
+    let arabic = match v {
+        "i" => "1",
+        "ii" => "2",
+        "iii" => "3",
+        "iv" => "4",
+        "i/ii" | "1-2" | "12" => "1/2",
+        "ii/iii" | "2-3" | "23" => "2/3",
+        "0" | "early1" | "early-1" => "early-1",
+        "1" | "2" | "3" | "4" | "1/2" | "2/3" => v,
+        _ => return None,
+    };
+    Some(arabic.to_string())
+}
+
+fn year(v: &str) -> Option<Range> {
+    let num = |s: &str| -> Option<u16> {
+        let y: u16 = s.trim().parse().ok()?;
+        (1900..=2200).contains(&y).then_some(y)
+    };
+    if let Some((a, b)) = v.split_once("..") {
+        let (a, b) = (num(a)?, num(b)?);
+        return (a <= b).then_some(Range::Between(a, b));
+    }
+    Some(if let Some(r) = v.strip_prefix(">=") {
+        Range::Ge(num(r)?)
+    } else if let Some(r) = v.strip_prefix("<=") {
+        Range::Le(num(r)?)
+    } else if let Some(r) = v.strip_prefix('>') {
+        Range::Gt(num(r)?)
+    } else if let Some(r) = v.strip_prefix('<') {
+        Range::Lt(num(r)?)
+    } else {
+        Range::Eq(num(v.trim_start_matches('='))?)
+    })
+}
+
+/// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,
+/// status, year) reject records that have no such attribute.
+pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
+    let disease_matches = |id: &str, needle: &str| {
+        c.disease_by_id(id).is_some_and(|d| {
+            fold(&d.id).contains(needle)
+                || d.name.iter().any(|n| fold(n).contains(needle))
+                || d.aliases.iter().any(|a| fold(a).contains(needle))
+        })
+    };
+    match f {
+        // Statistics, guidelines, case reports and expert opinion are kept as trials but are
+        // not studies: `kind:trial` leaves them out (`kind:statistic` and the like list them).
+        Filter::Kind(k) => {
+            r.kind == *k && (r.kind != Kind::Trial || is_study(c.trial(r.index).design))
+        }
+        Filter::Id(s) => c.id_of(r).contains(s.as_str()),
+        Filter::Disease(needle) => match r.kind {
+            Kind::Trial => c
+                .trial(r.index)
+                .diseases
+                .iter()
+                .any(|d| disease_matches(d, needle)),
+            Kind::Therapy => c
+                .therapy(r.index)
+                .indications
+                .iter()
+                .filter_map(|i| i.disease.as_deref())
+                .any(|d| disease_matches(d, needle)),
+            Kind::Disease => disease_matches(&c.disease(r.index).id, needle),
+            Kind::Source => false,
+        },
+        Filter::Source(s) => match r.kind {
+            Kind::Trial => c
+                .trial(r.index)
+                .citations
+                .iter()
+                .any(|x| x.source.contains(s.as_str())),
+            Kind::Therapy => {
+                let t = c.therapy(r.index);
+                t.citations.iter().any(|x| x.source.contains(s.as_str()))
+                    || c.trials_of_therapy(r.index).iter().any(|&ti| {
+                        c.trial(ti)
+                            .citations
+                            .iter()
+                            .any(|x| x.source.contains(s.as_str()))
+                    })
+            }
+            Kind::Disease => c.trials_of_disease(r.index).iter().any(|&ti| {
+                c.trial(ti)
+                    .citations
+                    .iter()
+                    .any(|x| x.source.contains(s.as_str()))
+            }),
+            Kind::Source => c.source(r.index).id.contains(s.as_str()),
+        },
+        Filter::Phase(p) => trial(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
+        Filter::Design(d) => trial(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
+        Filter::Endpoint(e) => trial(c, r).is_some_and(|t| {
+            t.outcomes
+                .iter()
+                .any(|o| o.endpoint.eq_ignore_ascii_case(e))
+        }),
+        Filter::Year(range) => {
+            trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
+        }
+        Filter::Status(s) => trial(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
+    }
+}
+
+/// Whether a design is that of a study, as opposed to a statistic, a guideline, a case report
+/// or an expert's position.
+pub fn is_study(d: crate::corpus::Design) -> bool {
+    use crate::corpus::Design::*;
+    !matches!(d, Epidemiological | Guideline | CaseReport | ExpertOpinion)
+}
+
+fn trial(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Trial> {
+    (r.kind == Kind::Trial).then(|| c.trial(r.index))
+}

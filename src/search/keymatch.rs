@@ -1,0 +1,319 @@
+//! How one unit of a query occurs in one key, best first: as its prefix, at a word's start,
+//! inside a word, with only punctuation between its letters, as the initials of consecutive
+//! words (from three letters on), or, from [`MIN_MISSPELT`] letters on, with at most
+//! [`MAX_GAPS`] letters between them inside one word (a misspelling); with the score and tier
+//! of each (see [`score`](super::score) for how a record's units add up).
+
+use super::index::{Key, KeyField, KeySlice};
+use super::normalize::{char_mask, is_han, keeps};
+
+/// One unit of a query's free text, ready for matching.
+pub(super) struct Term {
+    pub(super) text: String,
+    pub(super) mask: u64,
+    /// A prepared substring searcher: building one per key would cost more than the search.
+    pub(super) finder: memchr::memmem::Finder<'static>,
+    /// The unit typed first: its field is the one a hit reports as matched.
+    pub(super) first: bool,
+    /// Chinese: its words are not set apart by spaces, so any occurrence counts as a word's.
+    pub(super) han: bool,
+    /// Three characters or more: may match as word initials (see [`quick_score`]).
+    pub(super) apart: bool,
+    /// [`MIN_MISSPELT`] characters or more: may match misspelt.
+    pub(super) misspelt: bool,
+    /// Only ASCII: scanned byte by byte.
+    pub(super) ascii: bool,
+}
+
+impl Term {
+    pub(super) fn new(text: &str, first: bool) -> Term {
+        Term {
+            mask: char_mask(text),
+            finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
+            text: text.to_string(),
+            first,
+            han: text.chars().next().is_some_and(is_han),
+            apart: text.chars().nth(2).is_some(),
+            misspelt: text.chars().nth(MIN_MISSPELT - 1).is_some(),
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// The best tier and score a key could give this unit, from its first byte alone: tier 0
+    /// only for an identifying key as long as the unit, tier 1 only for a name's, a therapy's
+    /// or a disease's key, and a prefix's score only where the first bytes agree (see
+    /// [`tier_of`] and [`quick_score`]).
+    pub(super) fn bound(&self, k: &Key, first: Option<&u8>) -> (u8, i64) {
+        let tier = if k.field.identifies() && k.stripped_len() == self.text.len() {
+            0
+        } else if k.field.is_name() || matches!(k.field, KeyField::Therapy | KeyField::Disease) {
+            1
+        } else {
+            2
+        };
+        let class = if first == self.text.as_bytes().first() {
+            PREFIX
+        } else {
+            WORD
+        };
+        (tier, class + k.field.boost())
+    }
+}
+
+/// How a unit occurs in a key, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Class {
+    /// At the key's start.
+    Prefix,
+    /// At the start of a word (anywhere, for Chinese).
+    Word,
+    /// Inside a word.
+    Inner,
+    /// As the first letters of consecutive words.
+    Initials,
+    /// Letters in order with a few others between them.
+    Scattered,
+}
+/// Scores of the classes of hits (see [`quick_score`]), before the field's boost.
+pub(super) const PREFIX: i64 = 400;
+pub(super) const WORD: i64 = 320;
+pub(super) const INNER: i64 = 260;
+pub(super) const INITIALS: i64 = 150;
+pub(super) const SCATTERED: i64 = 100;
+
+/// The tier of a key's hit of class `class` (see the module documentation).
+pub(super) fn tier_of(keys: KeySlice<'_>, k: &Key, class: Class, term: &Term) -> u8 {
+    match class {
+        Class::Prefix | Class::Word | Class::Inner
+            if k.field.identifies() && keys.is_exact(k, &term.text) =>
+        {
+            0
+        }
+        Class::Scattered => 3,
+        Class::Prefix | Class::Word
+            if k.field.is_name() || matches!(k.field, KeyField::Therapy | KeyField::Disease) =>
+        {
+            1
+        }
+        _ => 2,
+    }
+}
+
+/// The quick pass over every key: how `term` occurs in the key's text (both folded), best
+/// first: as its prefix, as a substring (at a word's start or inside a word), with only
+/// punctuation between its letters, as the initials of consecutive words, or with at most
+/// [`MAX_GAPS`] letters between its letters; and a score in that order. This is what lets one
+/// keystroke search hundreds of thousands of records: it costs a `starts_with`, a `find` and
+/// short scans, where a full fuzzy alignment costs far more.
+pub(super) fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i64, Class)> {
+    let (hay, needle) = (keys.bytes(k), term.text.as_bytes());
+    if needle.len() > hay.len() {
+        return None;
+    }
+    // Compared in line: a call to `memcmp` for a few bytes costs more than the comparison.
+    if hay.iter().zip(needle).all(|(a, b)| a == b) {
+        return Some((PREFIX, Class::Prefix));
+    }
+    // Where in a key a unit occurs, and how long the key is, does not count: between hits of
+    // one class and field, the stronger evidence ranks first.
+    let contiguous = |i: usize| {
+        if i == 0 {
+            Some((PREFIX, Class::Prefix))
+        } else if term.han || word_start(keys.text(k), hay, i) {
+            Some((WORD, Class::Word))
+        } else if k.field.syllables() {
+            // Inside the pinyin of a name, perhaps inside a syllable ("haic" in
+            // "shaicha"): ranked with misspellings, below every whole word.
+            Some((SCATTERED, Class::Scattered))
+        } else {
+            Some((INNER, Class::Inner))
+        }
+    };
+    if let Some(i) = term.finder.find(hay) {
+        return contiguous(i);
+    }
+    // Pinyin has no punctuation to pass over, and its letters never match apart.
+    if !k.field.scattered() {
+        return None;
+    }
+    // Letters apart would make a unit of a few letters match nearly every record, and so
+    // would a few letters of pinyin (see `KeyField::scattered`): word initials need three
+    // letters, a misspelling [`MIN_MISSPELT`]; otherwise letters match only where they stand
+    // together, punctuation aside.
+    let apart = term.apart;
+    let misspelt = term.misspelt;
+    let budget = if misspelt { MAX_GAPS } else { 0 };
+    let found = if budget == 0 && !k.joined {
+        None
+    } else if term.ascii {
+        tight_bytes(hay, needle, budget)
+    } else {
+        tight_chars(keys.text(k), &term.text, budget)
+    };
+    if let Some((start, 0)) = found {
+        return contiguous(start);
+    }
+    if !apart {
+        return None;
+    }
+    if !term.han {
+        let initials = keys.initials(k).as_bytes();
+        if initials.len() >= needle.len() && initials.windows(needle.len()).any(|w| w == needle) {
+            return Some((INITIALS, Class::Initials));
+        }
+    }
+    let (_, gaps) = found?;
+    Some((SCATTERED - 10 * gaps as i64, Class::Scattered))
+}
+
+/// Whether byte `i` of a key's text starts a word.
+fn word_start(text: &str, hay: &[u8], i: usize) -> bool {
+    match hay[..i].last() {
+        None => true,
+        Some(b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
+        // Chinese text before it (the common case, told without a Unicode table lookup).
+        Some(_) => !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_han(c) || c.is_alphanumeric()),
+    }
+}
+
+/// How many letters may lie between the letters of a misspelt unit, in all. The same for
+/// every length, so that typing on only ever narrows the matches (see [`Plan::narrows`]): a
+/// unit's letters never lie further apart than those of a longer unit that contains it.
+pub const MAX_GAPS: usize = 2;
+
+/// The fewest characters a unit has for letters between its letters to count as a
+/// misspelling: "tace" is not a misspelling of "resisTAnCE".
+pub const MIN_MISSPELT: usize = 5;
+
+/// Where `needle`'s bytes occur in order in `hay` with the fewest letters (ASCII letters and
+/// digits, and other chars, counted once each) between them, if at most `budget`: the byte
+/// where that occurrence starts and the letters between. Punctuation between is free when no
+/// letter is ("pd1" in "pd-1"); a space ends the occurrence (keys whose letters no punctuation
+/// joins are not scanned for such a match: see `Key::joined`); letters between must lie in the same word as the
+/// unit's ("pembrolizumb" in "pembrolizumab", not "tace" in "breast cancer"). Every
+/// occurrence of the first byte is tried (no byte of a multi-byte char equals an ASCII one).
+pub(super) fn tight_bytes(hay: &[u8], needle: &[u8], budget: usize) -> Option<(usize, usize)> {
+    let (&first, rest) = needle.split_first()?;
+    let letter = |b: u8| b.is_ascii_alphanumeric() || b >= 0xC0;
+    let mut best: Option<(usize, usize)> = None;
+    for start in memchr::memchr_iter(first, hay) {
+        if hay.len() - start < needle.len() {
+            break;
+        }
+        let limit = best.map_or(budget, |(_, g)| g.saturating_sub(1));
+        let (mut gaps, mut crossed) = (0, false);
+        let mut at = start + 1;
+        let mut ok = true;
+        for &b in rest {
+            loop {
+                let Some(&h) = hay.get(at) else {
+                    ok = false;
+                    break;
+                };
+                at += 1;
+                if h == b {
+                    break;
+                }
+                if letter(h) {
+                    gaps += 1;
+                } else if h.is_ascii_whitespace() {
+                    ok = false;
+                    break;
+                } else if h < 0x80 {
+                    crossed = true;
+                }
+                if gaps > limit || (gaps > 0 && crossed) {
+                    ok = false;
+                    break;
+                }
+            }
+            if !ok {
+                break;
+            }
+        }
+        if ok && best.is_none_or(|(_, g)| gaps < g) {
+            best = Some((start, gaps));
+            if gaps == 0 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// [`tight_bytes`] for a unit with characters beyond ASCII; the start is still a byte offset.
+pub(super) fn tight_chars(text: &str, term: &str, budget: usize) -> Option<(usize, usize)> {
+    // Read in place: this runs for every joined key a Chinese unit is tried on.
+    let mut needle = term.chars();
+    let first = needle.next()?;
+    let mut best: Option<(usize, usize)> = None;
+    for (start, c) in text.char_indices() {
+        if c != first {
+            continue;
+        }
+        let limit = best.map_or(budget, |(_, g)| g.saturating_sub(1));
+        let mut hay = text[start + c.len_utf8()..].chars();
+        let (mut gaps, mut crossed, mut ok) = (0, false, true);
+        for tc in needle.clone() {
+            loop {
+                let Some(h) = hay.next() else {
+                    ok = false;
+                    break;
+                };
+                if h == tc {
+                    break;
+                }
+                if keeps(h) {
+                    gaps += 1;
+                } else if h.is_whitespace() {
+                    ok = false;
+                    break;
+                } else {
+                    crossed = true;
+                }
+                if gaps > limit || (gaps > 0 && crossed) {
+                    ok = false;
+                    break;
+                }
+            }
+            if !ok {
+                break;
+            }
+        }
+        if ok && best.is_none_or(|(_, g)| gaps < g) {
+            best = Some((start, gaps));
+            if gaps == 0 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tight_matches_count_letters_between_not_punctuation() {
+        assert_eq!(tight_bytes(b"leap-012", b"leap01", 0), Some((0, 0)));
+        assert_eq!(tight_bytes(b"pd-1 inhibitor", b"pd1", 0), Some((0, 0)));
+        // The tightest occurrence, not the first.
+        assert_eq!(
+            tight_bytes(b"p x m pembrolizumab", b"pembr", 10),
+            Some((6, 0))
+        );
+        assert_eq!(
+            tight_bytes(b"pembrolizumab", b"pembrolizumb", 2),
+            Some((0, 1))
+        );
+        // Letters scattered through a long word are not a misspelling.
+        assert_eq!(tight_bytes(b"haematopoietic", b"haic", 2), None);
+        assert_eq!(tight_bytes(b"breast cancer", b"tace", 2), None);
+        assert_eq!(tight_chars("贝林妥欧单抗", "贝妥单", 2), Some((0, 2)));
+        assert_eq!(tight_chars("奥希替尼", "奥希尼", 2), Some((0, 1)));
+    }
+}
