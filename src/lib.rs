@@ -15,6 +15,7 @@ pub mod corpus;
 pub mod export;
 pub mod fsio;
 pub mod import;
+pub mod library;
 pub mod par;
 pub mod present;
 pub mod search;

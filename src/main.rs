@@ -31,8 +31,20 @@ fn main() -> ExitCode {
     }
     match cli.command {
         None => {
+            // The library joins the bundled corpus only; one that cannot be opened is
+            // reported here, before the screen is taken, and nothing is changed.
+            let library = match global.corpus {
+                Some(_) => None,
+                None => global.library_path(),
+            };
+            if let Some(path) = &library {
+                if let Err(e) = evidex::library::Library::open_existing(path) {
+                    return fail(2, &e.to_string());
+                }
+            }
             let opts = tui::app::Options {
                 corpus: global.corpus.clone(),
+                library,
                 lang: global.lang.into(),
                 theme: cli.theme,
             };

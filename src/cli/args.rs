@@ -9,7 +9,8 @@ use crate::tui::theme::ThemeName;
 
 /// evidex: browse the evidence behind cancer therapies and clinical trials.
 ///
-/// With no command, opens the interactive browser on the bundled corpus (or on PATH).
+/// With no command, opens the interactive browser on the bundled corpus and the library (or on
+/// PATH alone).
 #[derive(Debug, Parser)]
 #[command(name = "evidex", version, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -27,11 +28,13 @@ pub struct Cli {
 }
 
 const AFTER_HELP: &str = "Examples:
-  evidex                                   open the browser on the bundled corpus
+  evidex                                   open the browser (bundled corpus + library)
   evidex search 'tace kind:trial phase:3'  search from the shell
   evidex show emerald-1                    a record in full, with its sources
   evidex compare emerald-1 leap-012 --format md
   evidex validate my-corpus.json
+  evidex import ctgov NCT02513394.json       store a study in the library
+  evidex library changes --since 2024-01-01
   evidex import ctgov NCT02513394.json --merge bundled -o merged.json
 
 Exit codes: 0 success, 1 nothing matched, 2 bad input (corpus, query or arguments).";
@@ -44,6 +47,17 @@ pub struct Global {
     /// Language of names: en or zh.
     #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
+    /// The registry library (SQLite) to use instead of library.sqlite in the data directory
+    /// ($XDG_DATA_HOME/evidex on Linux).
+    #[arg(long, global = true, env = "EVIDEX_LIBRARY", value_name = "PATH")]
+    pub library: Option<PathBuf>,
+}
+
+impl Global {
+    /// The library's path: `--library`, `EVIDEX_LIBRARY`, else the data directory's.
+    pub fn library_path(&self) -> Option<PathBuf> {
+        self.library.clone().or_else(crate::library::default_path)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -109,11 +123,18 @@ pub enum Command {
         #[arg(short, long, value_name = "OUT.json")]
         output: Option<PathBuf>,
     },
-    /// Import registry records (ClinicalTrials.gov API v2 JSON) as a corpus.
+    /// The registry library: where it is, what it holds, the last sync (or a subcommand).
+    Library {
+        #[command(subcommand)]
+        action: Option<LibraryCommand>,
+    },
+    /// Import registry records (ClinicalTrials.gov API v2 JSON) into the library, or as a corpus.
     ///
     /// Each FILE is a study (<https://clinicaltrials.gov/api/v2/studies/NCT02513394>), a page of
-    /// studies ({"studies": [...]}) or a JSON array of studies. The corpus is written to
-    /// OUTPUT, or to stdout; the report goes to stderr. Exit code 2 when any record was skipped.
+    /// studies ({"studies": [...]}) or a JSON array of studies. They are stored in the library
+    /// (one record per NCT id, replaced only by a newer version), unless -o asks for a JSON
+    /// corpus in a file (or `-o -` on stdout). The report goes to stderr. Exit code 2 when any
+    /// record was skipped.
     Import {
         /// The registry format: ctgov (ClinicalTrials.gov API v2).
         #[arg(value_enum)]
@@ -121,14 +142,48 @@ pub enum Command {
         /// Study files to import.
         #[arg(required = true, num_args = 1.., value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Write the corpus here instead of stdout (replaced atomically).
+        /// Write a JSON corpus here (replaced atomically; `-` for stdout) instead of storing
+        /// the studies in the library.
         #[arg(short, long, value_name = "OUT.json")]
         output: Option<PathBuf>,
-        /// Add the studies to this corpus (de-duplicated by NCT id, therapies and diseases
+        /// With -o: add the studies to this corpus (de-duplicated by NCT id, therapies and diseases
         /// linked by name or alias) instead of starting an empty one. `bundled` is the corpus
         /// built into evidex; a file named bundled is `./bundled`.
         #[arg(long, value_name = "CORPUS.json|bundled")]
         merge: Option<PathBuf>,
+    },
+}
+
+/// `evidex library` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LibraryCommand {
+    /// Dated changes of status, enrolment, primary outcomes, results and completion dates.
+    Changes {
+        /// Only changes of versions the registry updated on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the library's studies as a JSON corpus (which `evidex validate` accepts).
+    Export {
+        /// The corpus file to write (replaced atomically; `-` for stdout).
+        #[arg(short, long, value_name = "FILE.json", required = true)]
+        output: PathBuf,
+    },
+    /// Remove studies by registry id, or every study of a source.
+    Remove {
+        /// Registry ids (NCT…).
+        #[arg(
+            value_name = "ID",
+            required_unless_present = "source",
+            conflicts_with = "source"
+        )]
+        ids: Vec<String>,
+        /// Remove every study of this source (ctgov).
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<String>,
     },
 }
 

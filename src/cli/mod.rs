@@ -11,13 +11,14 @@
 //! - [`error`]: [`CliError`] and its exit codes.
 //! - [`out`]: standard output and the width of human output.
 //! - [`resolve`]: from an argument to one record.
-//! - [`search`], [`show`], [`compare`], [`import`]: one command each; `validate` and
+//! - [`search`], [`show`], [`compare`], [`import`], [`library`]: one command each; `validate` and
 //!   `gen-corpus` are short enough to live here.
 
 pub mod args;
 pub mod compare;
 pub mod error;
 pub mod import;
+pub mod library;
 pub mod out;
 pub mod resolve;
 pub mod search;
@@ -28,7 +29,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use args::{Cli, Command, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS, Registry};
+pub use args::{
+    Cli, Command, Format, Global, LangArg, LibraryCommand, MAX_SYNTHETIC_TRIALS, Registry,
+};
 pub use error::CliError;
 pub use out::{Out, out_width};
 pub use resolve::{How, resolve, resolve_sure};
@@ -51,7 +54,11 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
             files,
             output,
             merge,
-        } => import::run(&files, output.as_deref(), merge.as_deref(), &mut out),
+        } => match output {
+            Some(output) => import::run(&files, Some(&output), merge.as_deref(), &mut out),
+            None => library::run_into_library(&files, merge.as_deref(), global),
+        },
+        Command::Library { action } => library::run(action, global, &mut out),
         Command::GenCorpus {
             trials,
             seed,
@@ -80,11 +87,13 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
         .map_err(|e| CliError::Output(format!("cannot write JSON: {e}")))
 }
 
-/// The search engine over the corpus the options name, with a one-line reminder on stderr
+/// The search engine over the corpus the options name (a file alone, or the bundled corpus
+/// with the library), with a one-line reminder on stderr
 /// when a user's file loaded with warnings (the bundled corpus's are known and flagged in its
 /// records).
 fn engine(global: &Global) -> Result<Engine, CliError> {
-    let corpus = Corpus::open_or_bundled(global.corpus.as_deref())?;
+    let library = global.library_path();
+    let corpus = crate::library::open_corpus(global.corpus.as_deref(), library.as_deref())?.corpus;
     if let Some(path) = &global.corpus {
         let n = corpus.warnings.len();
         if n > 0 {
