@@ -33,6 +33,8 @@ impl Tmux {
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         );
+        // The user's library is never opened: the data directory is one of the test's own.
+        let data = format!("XDG_DATA_HOME=/tmp/{socket}-data");
         let t = Tmux { socket };
         let o = t.tmux(&[
             "-f",
@@ -48,6 +50,7 @@ impl Tmux {
             &format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
             "TERM=xterm-256color",
             "HOME=/tmp",
+            &data,
             "LANG=C.UTF-8",
             "PS1=$ ",
             "bash",

@@ -371,6 +371,7 @@ fn evidex(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evidex"))
         .args(args)
         .current_dir(dir)
+        .env("EVIDEX_LIBRARY", dir.join("library.sqlite"))
         .env("NO_COLOR", "1")
         .env("COLUMNS", "160")
         .output()
@@ -637,7 +638,7 @@ fn merge_bundled_needs_no_source_tree() {
     .expect("write");
     let r = evidex(
         dir.path(),
-        &["import", "ctgov", pallas, "--merge", "bundled"],
+        &["import", "ctgov", pallas, "--merge", "bundled", "-o", "-"],
     );
     let err = text(&r.stderr);
     assert!(r.status.success(), "{err}");
@@ -646,7 +647,7 @@ fn merge_bundled_needs_no_source_tree() {
     assert_eq!(out.trials.len(), bundled.trials.len() + 1);
     let r = evidex(
         dir.path(),
-        &["import", "ctgov", pallas, "--merge", "./bundled"],
+        &["import", "ctgov", pallas, "--merge", "./bundled", "-o", "-"],
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
     let out: CorpusFile = serde_json::from_slice(&r.stdout).expect("a corpus on stdout");
@@ -654,7 +655,7 @@ fn merge_bundled_needs_no_source_tree() {
 }
 
 #[test]
-fn without_output_the_corpus_goes_to_stdout() {
+fn with_output_dash_the_corpus_goes_to_stdout() {
     let dir = tempfile::tempdir().expect("temp dir");
     let r = evidex(
         dir.path(),
@@ -662,6 +663,8 @@ fn without_output_the_corpus_goes_to_stdout() {
             "import",
             "ctgov",
             fixture("NCT06388018.json").to_str().expect("utf-8"),
+            "-o",
+            "-",
         ],
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
@@ -726,7 +729,13 @@ fn a_file_that_is_not_a_ctgov_record_is_named_with_a_clear_message() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus.json");
     let r = evidex(
         dir.path(),
-        &["import", "ctgov", corpus.to_str().expect("utf-8")],
+        &[
+            "import",
+            "ctgov",
+            corpus.to_str().expect("utf-8"),
+            "-o",
+            "-",
+        ],
     );
     let err = text(&r.stderr);
     assert_eq!(r.status.code(), Some(2));
@@ -742,7 +751,7 @@ fn a_file_that_is_not_a_ctgov_record_is_named_with_a_clear_message() {
         "{\"studies\": [{\"protocolSection\": {",
     )
     .expect("write");
-    let r = evidex(dir.path(), &["import", "ctgov", "cut.json"]);
+    let r = evidex(dir.path(), &["import", "ctgov", "cut.json", "-o", "-"]);
     let err = text(&r.stderr);
     assert_eq!(r.status.code(), Some(2));
     assert!(err.contains("cut.json:1:"), "{err}");

@@ -259,13 +259,25 @@ fn studies_of(path: &Path) -> Result<Vec<String>, String> {
         s.strip_prefix(&prefix)
             .map_or(s.clone(), |s| s.trim().to_string())
     })?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}: not valid JSON: {}",
+            e.line(),
+            e.column(),
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        )
+    })?;
     let list = match v {
         Value::Array(a) => a,
         Value::Object(mut o) => match o.remove("studies") {
             Some(Value::Array(a)) => a,
             Some(_) => return Err("its \"studies\" is not a list".into()),
-            None => vec![Value::Object(o)],
+            None if o.contains_key("protocolSection") => vec![Value::Object(o)],
+            None => {
+                return Err("not a ClinicalTrials.gov API v2 record (a study, a page \
+                            {\"studies\": [...]} or a list of studies)"
+                    .into());
+            }
         },
         _ => return Err("is not a ClinicalTrials.gov study, page or list of studies".into()),
     };
@@ -297,7 +309,13 @@ pub fn run_into_library(
         let studies = match studies_of(file) {
             Ok(s) => s,
             Err(message) => {
-                problems.push(format!("{name}: {}", clean(&message)));
+                // A syntax error starts with its line and column: `file:3:14: …`.
+                let sep = if message.starts_with(|c: char| c.is_ascii_digit()) {
+                    ":"
+                } else {
+                    ": "
+                };
+                problems.push(format!("{name}{sep}{}", clean(&message)));
                 continue;
             }
         };

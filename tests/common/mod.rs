@@ -18,11 +18,21 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+/// A library path no test creates: commands that open the bundled corpus with the library
+/// find none, and never the user's.
+pub fn no_library() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "evidex-tests-{}-no-library/library.sqlite",
+        std::process::id()
+    ))
+}
+
 /// Runs the real binary with a fixed output width.
 pub fn evidex(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_evidex"))
         .args(args)
         .env("COLUMNS", "100")
+        .env("EVIDEX_LIBRARY", no_library())
         .output()
         .expect("the binary runs")
 }
