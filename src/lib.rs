@@ -20,5 +20,6 @@ pub mod par;
 pub mod present;
 pub mod search;
 pub mod synthetic;
+pub mod synthetic_registry;
 pub mod text;
 pub mod tui;

@@ -120,8 +120,13 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// Write here instead of stdout (`-`), by the rules in README.md's "Files evidex writes".
-        #[arg(short, long, value_name = "OUT.json")]
+        #[arg(short, long, value_name = "OUT.json", conflicts_with = "registry")]
         output: Option<PathBuf>,
+        /// Fill the library (--library) with synthetic ClinicalTrials.gov studies of the
+        /// registry's shape (15–60 KB each, one in eight with results) instead of writing a
+        /// corpus; NCT ids NCT9xxxxxxx.
+        #[arg(long)]
+        registry: bool,
     },
     /// The registry library: where it is, what it holds, the last sync (or a subcommand).
     Library {

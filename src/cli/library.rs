@@ -247,6 +247,48 @@ fn remove(
     }
 }
 
+/// `evidex gen-corpus --registry`: fills the library with synthetic registry-shaped studies,
+/// a page of 1,000 per transaction as a fetch writes them, with a line of progress per 10,000.
+pub fn gen_registry(trials: usize, seed: u64, global: &Global) -> Result<(), CliError> {
+    let path = library_path(global)?;
+    let mut lib = Library::open(&path)?;
+    let start = std::time::Instant::now();
+    let sync = format!("gen-corpus --registry --seed {seed}");
+    let mut done = 0;
+    let mut bytes = 0usize;
+    while done < trials {
+        let n = BATCH.min(trials - done);
+        let ids: Vec<usize> = (done..done + n).collect();
+        let texts = crate::par::map(
+            &ids,
+            || (),
+            |(), &i| crate::synthetic_registry::study(i, seed),
+        );
+        bytes += texts.iter().map(String::len).sum::<usize>();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        done += n;
+        let token = (done < trials).then(|| format!("synthetic-{done}"));
+        let r = lib.write_page(&sync, &refs, token.as_deref())?;
+        if let Some(s) = r.skipped.first() {
+            return Err(CliError::Input(format!(
+                "a synthetic study did not import ({}); this is a defect of the generator",
+                clean(&s.message)
+            )));
+        }
+        if done % 10_000 == 0 || done == trials {
+            let secs = start.elapsed().as_secs_f64();
+            eprintln!(
+                "{done} studies, {:.0} MB of registry JSON, {secs:.1} s, {:.0} studies/s",
+                bytes as f64 / 1e6,
+                done as f64 / secs.max(1e-9)
+            );
+        }
+    }
+    lib.finish_sync(&sync)?;
+    eprintln!("→ {}", shown(&path));
+    Ok(())
+}
+
 /// The studies of one file as JSON texts: a study, a page (`{"studies": [...]}`) or an array.
 fn studies_of(path: &Path) -> Result<Vec<String>, String> {
     let bytes = crate::fsio::read_bounded(path).map_err(|e| match e {

@@ -62,7 +62,14 @@ pub fn run(cmd: Command, global: &Global) -> Result<(), CliError> {
         Command::GenCorpus {
             trials,
             seed,
+            registry: true,
+            ..
+        } => library::gen_registry(trials as usize, seed, global),
+        Command::GenCorpus {
+            trials,
+            seed,
             output,
+            registry: false,
         } => gen_corpus(trials as usize, seed, output.as_deref(), &mut out),
         Command::Search { query, json, limit } => {
             let engine = engine(global)?;
