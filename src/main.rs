@@ -37,10 +37,11 @@ fn main() -> ExitCode {
                 Some(_) => None,
                 None => global.library_path(),
             };
-            if let Some(path) = &library {
-                if let Err(e) = evidex::library::Library::open_existing(path) {
-                    return fail(2, &e.to_string());
-                }
+            if let Some(Err(e)) = library
+                .as_deref()
+                .map(evidex::library::Library::open_existing)
+            {
+                return fail(2, &e.to_string());
             }
             let opts = tui::app::Options {
                 corpus: global.corpus.clone(),

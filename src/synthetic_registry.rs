@@ -7,10 +7,10 @@
 //! these follow them and the registry's published field statistics as far as they were known):
 //!
 //! - Titles: brief 60–160 characters, official 120–300; an acronym on one study in three.
-//! - Summary 400–1,500 characters; a detailed description (1–5 KB) on one study in two;
+//! - Summary 800–3,000 characters; a detailed description (2–8 KB) on two studies in three;
 //!   eligibility criteria 1.5–6 KB.
 //! - 1–3 conditions, 0–6 keywords; 1–4 arms, 1–4 interventions with 0–4 other names each.
-//! - 1–2 primary and 2–10 secondary outcomes with descriptions and time frames.
+//! - 1–2 primary and 3–14 secondary outcomes with 300-character descriptions and time frames.
 //! - Locations skewed: half the studies at 1–3 sites, most below 20, one in twenty 40–200.
 //! - One study in eight has posted results: a participant flow, one measure per primary
 //!   outcome with a hazard ratio analysis on time-to-event endpoints, and adverse events with
@@ -177,7 +177,8 @@ fn prose(r: &mut Rng, chars: usize) -> String {
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(*r.pick(WORDS));
+        let w: &&str = r.pick(WORDS);
+        s.push_str(w);
     }
     s
 }
@@ -230,7 +231,7 @@ fn study_value(i: usize, seed: u64) -> Value {
             json!({
                 "label": format!("Arm {}: {d}", (b'A' + a as u8) as char),
                 "type": if a == 0 { "EXPERIMENTAL" } else { "ACTIVE_COMPARATOR" },
-                "description": prose(&mut r, 120 + a * 40),
+                "description": prose(&mut r, 200 + a * 80),
                 "interventionNames": [format!("Drug: {d}")],
             })
         })
@@ -265,11 +266,11 @@ fn study_value(i: usize, seed: u64) -> Value {
     ];
     let outcome = |r: &mut Rng, k: usize| {
         let (m, _) = endpoints[k % endpoints.len()];
-        json!({"measure": m, "description": prose(r, 150), "timeFrame": format!("Up to {} months", r.range(6, 60))})
+        json!({"measure": m, "description": prose(r, 300), "timeFrame": format!("Up to {} months", r.range(6, 60))})
     };
     let n_primary = r.range(1, 2);
     let primary: Vec<Value> = (0..n_primary).map(|k| outcome(&mut r, k)).collect();
-    let secondary: Vec<Value> = (0..r.range(2, 10))
+    let secondary: Vec<Value> = (0..r.range(3, 14))
         .map(|k| outcome(&mut r, k + 1))
         .collect();
     let locations: Vec<Value> = (0..sites(&mut r))
@@ -315,7 +316,7 @@ fn study_value(i: usize, seed: u64) -> Value {
             "lastUpdatePostDateStruct": {"date": updated, "type": "ACTUAL"},
         },
         "sponsorCollaboratorsModule": {"leadSponsor": {"name": "Synthetic Sponsor", "class": "OTHER"}},
-        "descriptionModule": {"briefSummary": text(&mut r, 400, 1500)},
+        "descriptionModule": {"briefSummary": text(&mut r, 800, 3000)},
         "conditionsModule": {
             "conditions": cond,
             "keywords": (0..r.range(0, 6)).map(|_| *r.pick(WORDS)).collect::<Vec<_>>(),
@@ -344,8 +345,8 @@ fn study_value(i: usize, seed: u64) -> Value {
     if let Some(a) = acronym {
         protocol["identificationModule"]["acronym"] = json!(a);
     }
-    if r.chance(2) {
-        protocol["descriptionModule"]["detailedDescription"] = json!(text(&mut r, 1000, 5000));
+    if !r.chance(3) {
+        protocol["descriptionModule"]["detailedDescription"] = json!(text(&mut r, 2000, 8000));
     }
     let mut study = json!({"protocolSection": protocol, "hasResults": with_results});
     if with_results {

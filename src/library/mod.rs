@@ -123,13 +123,14 @@ impl Library {
     /// A file that is not a library, is corrupt, or comes from a newer evidex is refused with
     /// a message naming it, and left untouched.
     pub fn open(path: &Path) -> Result<Library, LibraryError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.is_dir() {
-                std::fs::create_dir_all(dir).map_err(|e| LibraryError::Open {
-                    path: path.to_path_buf(),
-                    message: format!("cannot create the directory {}: {e}", dir.display()),
-                })?;
-            }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| LibraryError::Open {
+                path: path.to_path_buf(),
+                message: format!("cannot create the directory {}: {e}", dir.display()),
+            })?;
         }
         if path.is_dir() {
             return Err(LibraryError::Open {
