@@ -207,6 +207,14 @@ fn an_imported_date_with_an_escape_is_inert_in_search() {
 fn shell(script: &str, arg: &str) -> std::process::Output {
     Command::new("bash")
         .args(["-c", script, BIN, arg])
+        // Never the user's library, whatever a script runs.
+        .env(
+            "EVIDEX_LIBRARY",
+            std::env::temp_dir().join(format!(
+                "evidex-hostile-io-{}/library.sqlite",
+                std::process::id()
+            )),
+        )
         .output()
         .expect("bash runs")
 }
@@ -311,8 +319,8 @@ mod writes {
         // the reader go.
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
         for script in [
-            "\"$0\" import ctgov \"$1\"/*.json >&-",
-            "\"$0\" import ctgov \"$1\"/*.json | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
+            "\"$0\" import ctgov \"$1\"/*.json -o - >&-",
+            "\"$0\" import ctgov \"$1\"/*.json -o - | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
             "\"$0\" gen-corpus --trials 5000 | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
             "\"$0\" gen-corpus --trials 3 >&-",
         ] {
