@@ -38,6 +38,18 @@ fn main() -> ExitCode {
     let (settings, notice) = settings(&global, cli.command.as_ref());
     match cli.command {
         None => {
+            // The library joins the bundled corpus only; one that cannot be opened is
+            // reported here, before the screen is taken, and nothing is changed.
+            let library = match global.corpus {
+                Some(_) => None,
+                None => global.library_path(),
+            };
+            if let Some(Err(e)) = library
+                .as_deref()
+                .map(evidex::library::Library::open_existing)
+            {
+                return fail(2, &e.to_string());
+            }
             let lang = global
                 .lang
                 .map(Lang::from)
@@ -45,6 +57,7 @@ fn main() -> ExitCode {
                 .unwrap_or_default();
             let opts = tui::app::Options {
                 corpus: global.corpus.clone(),
+                library,
                 lang,
                 theme: cli.theme,
                 config: settings,

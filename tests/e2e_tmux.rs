@@ -975,3 +975,46 @@ fn a_note_shows_in_the_detail_and_in_a_sets_export() {
         "{md}"
     );
 }
+
+/// The browser opens the bundled corpus with the library named by EVIDEX_LIBRARY, says so in
+/// the status bar, and finds an imported study by its NCT id.
+#[test]
+fn the_browser_opens_the_library_and_finds_an_imported_nct_id() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("library.sqlite");
+    let o = Command::new(BIN)
+        .args([
+            "--library",
+            lib.to_str().unwrap(),
+            "import",
+            "ctgov",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/ctgov/NCT02513394.json"
+            ),
+        ])
+        .output()
+        .expect("import runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = Tmux::new(w, h);
+        t.start_with_env(&format!("EVIDEX_LIBRARY={}", lib.display()), "");
+        t.ready();
+        t.wait_text("the library: 1 study");
+        t.type_text("NCT02513394");
+        t.wait_for("PALLAS first", |s| {
+            s.contains("Search › NCT02513394")
+                && s.lines().nth(3).is_some_and(|l| l.contains("PALLAS"))
+        });
+        t.type_text(" source:library");
+        t.wait_for("still PALLAS", |s| {
+            s.contains("source:library") && s.lines().nth(3).is_some_and(|l| l.contains("PALLAS"))
+        });
+        t.keys(&["C-c"]);
+        let (rc, s) = t.after_exit();
+        assert_eq!(rc, "0", "{s}");
+    }
+}

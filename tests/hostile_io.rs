@@ -209,6 +209,14 @@ fn shell(script: &str, arg: &str) -> std::process::Output {
         .args(["-c", script, BIN, arg])
         .env("XDG_CONFIG_HOME", "/proc/nonexistent/evidex-test-home")
         .env("XDG_DATA_HOME", "/proc/nonexistent/evidex-test-home")
+        // Never the user's library, whatever a script runs.
+        .env(
+            "EVIDEX_LIBRARY",
+            std::env::temp_dir().join(format!(
+                "evidex-hostile-io-{}/library.sqlite",
+                std::process::id()
+            )),
+        )
         .output()
         .expect("bash runs")
 }
@@ -313,8 +321,8 @@ mod writes {
         // the reader go.
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
         for script in [
-            "\"$0\" import ctgov \"$1\"/*.json >&-",
-            "\"$0\" import ctgov \"$1\"/*.json | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
+            "\"$0\" import ctgov \"$1\"/*.json -o - >&-",
+            "\"$0\" import ctgov \"$1\"/*.json -o - | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
             "\"$0\" gen-corpus --trials 5000 | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}",
             "\"$0\" gen-corpus --trials 3 >&-",
         ] {

@@ -373,6 +373,7 @@ fn evidex(dir: &Path, args: &[&str]) -> Output {
     common::bin()
         .args(args)
         .current_dir(dir)
+        .env("EVIDEX_LIBRARY", dir.join("library.sqlite"))
         .env("NO_COLOR", "1")
         .env("COLUMNS", "160")
         .output()
@@ -639,7 +640,7 @@ fn merge_bundled_needs_no_source_tree() {
     .expect("write");
     let r = evidex(
         dir.path(),
-        &["import", "ctgov", pallas, "--merge", "bundled"],
+        &["import", "ctgov", pallas, "--merge", "bundled", "-o", "-"],
     );
     let err = text(&r.stderr);
     assert!(r.status.success(), "{err}");
@@ -648,7 +649,7 @@ fn merge_bundled_needs_no_source_tree() {
     assert_eq!(out.trials.len(), bundled.trials.len() + 1);
     let r = evidex(
         dir.path(),
-        &["import", "ctgov", pallas, "--merge", "./bundled"],
+        &["import", "ctgov", pallas, "--merge", "./bundled", "-o", "-"],
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
     let out: CorpusFile = serde_json::from_slice(&r.stdout).expect("a corpus on stdout");
@@ -656,7 +657,7 @@ fn merge_bundled_needs_no_source_tree() {
 }
 
 #[test]
-fn without_output_the_corpus_goes_to_stdout() {
+fn with_output_dash_the_corpus_goes_to_stdout() {
     let dir = tempfile::tempdir().expect("temp dir");
     let r = evidex(
         dir.path(),
@@ -664,6 +665,8 @@ fn without_output_the_corpus_goes_to_stdout() {
             "import",
             "ctgov",
             fixture("NCT06388018.json").to_str().expect("utf-8"),
+            "-o",
+            "-",
         ],
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
@@ -728,7 +731,13 @@ fn a_file_that_is_not_a_ctgov_record_is_named_with_a_clear_message() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus.json");
     let r = evidex(
         dir.path(),
-        &["import", "ctgov", corpus.to_str().expect("utf-8")],
+        &[
+            "import",
+            "ctgov",
+            corpus.to_str().expect("utf-8"),
+            "-o",
+            "-",
+        ],
     );
     let err = text(&r.stderr);
     assert_eq!(r.status.code(), Some(2));
@@ -744,7 +753,7 @@ fn a_file_that_is_not_a_ctgov_record_is_named_with_a_clear_message() {
         "{\"studies\": [{\"protocolSection\": {",
     )
     .expect("write");
-    let r = evidex(dir.path(), &["import", "ctgov", "cut.json"]);
+    let r = evidex(dir.path(), &["import", "ctgov", "cut.json", "-o", "-"]);
     let err = text(&r.stderr);
     assert_eq!(r.status.code(), Some(2));
     assert!(err.contains("cut.json:1:"), "{err}");

@@ -11,7 +11,8 @@ use crate::tui::theme::ThemeName;
 
 /// evidex: browse the evidence behind cancer therapies and clinical trials.
 ///
-/// With no command, opens the interactive browser on the bundled corpus (or on PATH).
+/// With no command, opens the interactive browser on the bundled corpus and the library (or on
+/// PATH alone).
 #[derive(Debug, Parser)]
 #[command(
     name = "evidex",
@@ -40,7 +41,7 @@ pub struct Cli {
 
 /// Examples for `--help` and the manual page: a command and what it does.
 pub const EXAMPLES: &[(&str, &str)] = &[
-    ("evidex", "open the browser on the bundled corpus"),
+    ("evidex", "open the browser (bundled corpus and library)"),
     (
         "evidex search 'tace kind:trial phase:3'",
         "search from the shell",
@@ -58,6 +59,14 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "pool two trials' hazard ratios (computed by evidex)",
     ),
     ("evidex validate my-corpus.json", "check a corpus file"),
+    (
+        "evidex import ctgov NCT02513394.json",
+        "store a study in the library",
+    ),
+    (
+        "evidex library changes --since 2024-01-01",
+        "what the registry changed: status, enrolment, outcomes",
+    ),
     (
         "evidex import ctgov NCT02513394.json --merge bundled -o merged.json",
         "registry records into a corpus",
@@ -103,6 +112,17 @@ pub struct Global {
     /// `evidex config path`).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The registry library (SQLite) to use instead of library.sqlite in the data directory
+    /// ($XDG_DATA_HOME/evidex on Linux).
+    #[arg(long, global = true, env = "EVIDEX_LIBRARY", value_name = "PATH")]
+    pub library: Option<PathBuf>,
+}
+
+impl Global {
+    /// The library's path: `--library`, `EVIDEX_LIBRARY`, else the data directory's.
+    pub fn library_path(&self) -> Option<PathBuf> {
+        self.library.clone().or_else(crate::library::default_path)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -165,8 +185,13 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// Write here instead of stdout (`-`), by the rules in README.md's "Files evidex writes".
-        #[arg(short, long, value_name = "OUT.json")]
+        #[arg(short, long, value_name = "OUT.json", conflicts_with = "registry")]
         output: Option<PathBuf>,
+        /// Fill the library (--library) with synthetic ClinicalTrials.gov studies of the
+        /// registry's shape (15–60 KB each, one in eight with results) instead of writing a
+        /// corpus; NCT ids NCT9xxxxxxx.
+        #[arg(long)]
+        registry: bool,
     },
     /// Fetch studies from ClinicalTrials.gov (API v2) as a corpus.
     ///
@@ -180,12 +205,19 @@ pub enum Command {
         #[command(flatten)]
         args: FetchArgs,
     },
-    /// Import registry records (ClinicalTrials.gov API v2 JSON) as a corpus.
+    /// The registry library: where it is, what it holds, the last sync (or a subcommand).
+    Library {
+        #[command(subcommand)]
+        action: Option<LibraryCommand>,
+    },
+    /// Import registry records (ClinicalTrials.gov API v2 JSON) into the library, or as a corpus.
     ///
     /// Each FILE is a study (<https://clinicaltrials.gov/api/v2/studies/NCT02513394>), a page of
     /// studies ({"studies": [...]}), a JSON array of studies, or a zip archive of study files
-    /// (the registry's bulk download, read without unpacking). The corpus is written to
-    /// OUTPUT, or to stdout; the report goes to stderr. Exit code 2 when any record was skipped.
+    /// (the registry's bulk download, read without unpacking). They are stored in the library
+    /// (one record per NCT id, replaced only by a newer version), unless -o asks for a JSON
+    /// corpus in a file (or `-o -` on stdout). The report goes to stderr. Exit code 2 when any
+    /// record was skipped.
     Import {
         /// The registry format: ctgov (ClinicalTrials.gov API v2).
         #[arg(value_enum)]
@@ -193,10 +225,11 @@ pub enum Command {
         /// Study files to import.
         #[arg(required = true, num_args = 1.., value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Write the corpus here instead of stdout (replaced atomically).
+        /// Write a JSON corpus here (replaced atomically; `-` for stdout) instead of storing
+        /// the studies in the library.
         #[arg(short, long, value_name = "OUT.json")]
         output: Option<PathBuf>,
-        /// Add the studies to this corpus (de-duplicated by NCT id, therapies and diseases
+        /// With -o: add the studies to this corpus (de-duplicated by NCT id, therapies and diseases
         /// linked by name or alias) instead of starting an empty one. `bundled` is the corpus
         /// built into evidex; a file named bundled is `./bundled`.
         #[arg(long, value_name = "CORPUS.json|bundled")]
@@ -357,6 +390,39 @@ pub struct FetchArgs {
     /// How many times a page is tried again after HTTP 429, 5xx or a broken connection.
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
+}
+
+/// `evidex library` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LibraryCommand {
+    /// Dated changes of status, enrolment, primary outcomes, results and completion dates.
+    Changes {
+        /// Only changes of versions the registry updated on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the library's studies as a JSON corpus (which `evidex validate` accepts).
+    Export {
+        /// The corpus file to write (replaced atomically; `-` for stdout).
+        #[arg(short, long, value_name = "FILE.json", required = true)]
+        output: PathBuf,
+    },
+    /// Remove studies by registry id, or every study of a source.
+    Remove {
+        /// Registry ids (NCT…).
+        #[arg(
+            value_name = "ID",
+            required_unless_present = "source",
+            conflicts_with = "source"
+        )]
+        ids: Vec<String>,
+        /// Remove every study of this source (ctgov).
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<String>,
+    },
 }
 
 /// Registry formats `evidex import` reads.

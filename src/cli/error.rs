@@ -5,6 +5,8 @@
 //! not be written, 3 a network or server failure, 130 stopped by Ctrl-C.
 
 use crate::corpus::LoadError;
+use crate::library::LibraryError;
+use crate::library::load::OpenError;
 
 /// The exit codes, for the manual page (and README.md, which says the same).
 pub const EXIT_CODES: &[(&str, &str)] = &[
@@ -49,6 +51,9 @@ pub enum CliError {
     /// A corpus file that cannot be read or does not validate (exit 2).
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// A library that cannot be opened, read or written (exit 2).
+    #[error(transparent)]
+    Library(#[from] LibraryError),
     /// Bad input: a query, an argument, a file or a record (exit 2).
     #[error("{0}")]
     Input(String),
@@ -67,13 +72,24 @@ pub enum CliError {
     ClosedPipe,
 }
 
+impl From<OpenError> for CliError {
+    fn from(e: OpenError) -> CliError {
+        match e {
+            OpenError::Corpus(e) => CliError::Load(e),
+            OpenError::Library(e) => CliError::Library(e),
+        }
+    }
+}
+
 impl CliError {
     /// The process exit code for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::ClosedPipe => 0,
             CliError::NoMatch(_) | CliError::Ambiguous(_) => 1,
-            CliError::Load(_) | CliError::Input(_) | CliError::Output(_) => 2,
+            CliError::Load(_) | CliError::Library(_) | CliError::Input(_) | CliError::Output(_) => {
+                2
+            }
             CliError::Network(_) => 3,
             CliError::Interrupted(_) => 130,
         }

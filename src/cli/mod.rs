@@ -11,7 +11,7 @@
 //! - [`error`]: [`CliError`] and its exit codes.
 //! - [`out`]: standard output and the width of human output.
 //! - [`resolve`]: from an argument to one record.
-//! - [`search`], [`show`], [`compare`], [`import`], [`fetch`]: one command each; `validate` and
+//! - [`search`], [`show`], [`compare`], [`import`], [`fetch`], [`library`]: one command each; `validate` and
 //!   `gen-corpus` are short enough to live here.
 //! - [`shell`]: completions, manual pages, the version line.
 
@@ -21,6 +21,7 @@ pub mod config;
 pub mod error;
 pub mod fetch;
 pub mod import;
+pub mod library;
 pub mod meta;
 pub mod out;
 pub mod resolve;
@@ -35,8 +36,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use args::{
-    Cli, Command, ConfigAction, FetchArgs, Format, Global, LangArg, MAX_SYNTHETIC_TRIALS,
-    MetaModel, MetaTau2, Registry, SetAction,
+    Cli, Command, ConfigAction, FetchArgs, Format, Global, LangArg, LibraryCommand,
+    MAX_SYNTHETIC_TRIALS, MetaModel, MetaTau2, Registry, SetAction,
 };
 pub use error::CliError;
 pub use out::{Out, out_width};
@@ -68,7 +69,17 @@ pub fn run(
             files,
             output,
             merge,
-        } => import::run(&files, output.as_deref(), merge.as_deref(), &mut out),
+        } => match output {
+            Some(output) => import::run(&files, Some(&output), merge.as_deref(), &mut out),
+            None => library::run_into_library(&files, merge.as_deref(), global),
+        },
+        Command::Library { action } => library::run(action, global, &mut out),
+        Command::GenCorpus {
+            trials,
+            seed,
+            registry: true,
+            ..
+        } => library::gen_registry(trials as usize, seed, global),
         Command::Fetch {
             registry: Registry::Ctgov,
             args,
@@ -77,6 +88,7 @@ pub fn run(
             trials,
             seed,
             output,
+            registry: false,
         } => gen_corpus(trials as usize, seed, output.as_deref(), &mut out),
         Command::Search { query, json, limit } => {
             let engine = engine(global)?;
@@ -126,11 +138,13 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
         .map_err(|e| CliError::Output(format!("cannot write JSON: {e}")))
 }
 
-/// The search engine over the corpus the options name, with a one-line reminder on stderr
+/// The search engine over the corpus the options name (a file alone, or the bundled corpus
+/// with the library), with a one-line reminder on stderr
 /// when a user's file loaded with warnings (the bundled corpus's are known and flagged in its
 /// records).
 fn engine(global: &Global) -> Result<Engine, CliError> {
-    let corpus = Corpus::open_or_bundled(global.corpus.as_deref())?;
+    let library = global.library_path();
+    let corpus = crate::library::open_corpus(global.corpus.as_deref(), library.as_deref())?.corpus;
     if let Some(path) = &global.corpus {
         let n = corpus.warnings.len();
         if n > 0 {

@@ -140,13 +140,55 @@ pub struct Corpus {
     source_trials: Vec<Vec<u32>>,
     /// Warnings found while validating (the corpus loaded despite them).
     pub warnings: Vec<Problem>,
+    /// Where the records came from: the bundled corpus, the library, or one file.
+    pub provenance: Provenance,
+}
+
+/// Where a corpus's records came from, for `source:bundled` and `source:library`.
+///
+/// The bundled corpus comes first in a corpus it is part of, so the first `bundled[k]` records
+/// of each kind are its own (in the order trials, therapies, diseases, sources).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub bundled: [usize; 4],
+    /// Indices of the trials that hold a library record, sorted: the library's own trials and
+    /// the bundled trials it enriches.
+    pub library_trials: Vec<u32>,
+}
+
+impl Provenance {
+    fn slot(kind: Kind) -> usize {
+        match kind {
+            Kind::Trial => 0,
+            Kind::Therapy => 1,
+            Kind::Disease => 2,
+            Kind::Source => 3,
+        }
+    }
+
+    /// Whether a record is one of the bundled corpus's.
+    pub fn is_bundled(&self, r: RecordRef) -> bool {
+        (r.index as usize) < self.bundled[Provenance::slot(r.kind)]
+    }
+
+    /// Whether a trial holds a library record.
+    pub fn is_library_trial(&self, index: u32) -> bool {
+        self.library_trials.binary_search(&index).is_ok()
+    }
 }
 
 impl Corpus {
     /// Loads the bundled corpus. It is tested in CI, so an error here is a build defect; it is
     /// still reported, not unwrapped.
     pub fn bundled() -> Result<Corpus, LoadError> {
-        Corpus::from_bytes(Path::new(BUNDLED_NAME), BUNDLED.to_vec())
+        let mut c = Corpus::from_bytes(Path::new(BUNDLED_NAME), BUNDLED.to_vec())?;
+        c.provenance.bundled = [
+            c.trials.len(),
+            c.therapies.len(),
+            c.diseases.len(),
+            c.sources.len(),
+        ];
+        Ok(c)
     }
 
     /// The corpus a command or the browser opens: the file given (`--corpus`), else the bundled
@@ -289,6 +331,7 @@ impl Corpus {
             disease_therapies,
             source_trials,
             warnings: Vec::new(),
+            provenance: Provenance::default(),
         }
     }
 

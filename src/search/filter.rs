@@ -189,6 +189,20 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
             Kind::Disease => disease_matches(&c.disease(r.index).id, needle),
             Kind::Source => false,
         },
+        Filter::Source(s) if s == "bundled" || s == "library" => {
+            let p = &c.provenance;
+            let lib = |ti: &u32| p.is_library_trial(*ti);
+            if s == "bundled" {
+                p.is_bundled(r)
+            } else {
+                match r.kind {
+                    Kind::Trial => p.is_library_trial(r.index),
+                    Kind::Therapy => c.trials_of_therapy(r.index).iter().any(lib),
+                    Kind::Disease => c.trials_of_disease(r.index).iter().any(lib),
+                    Kind::Source => !p.is_bundled(r) && c.trials_of_source(r.index).iter().any(lib),
+                }
+            }
+        }
         Filter::Source(s) => match r.kind {
             Kind::Trial => c
                 .trial(r.index)

@@ -54,7 +54,11 @@ impl Field {
         ),
         ("year", Field::Year, "2024, >=2020, <2025, 2020..2024"),
         ("status", Field::Status, "planned, recruiting, completed…"),
-        ("source", Field::Source, "part of a source id: 003, ctgov"),
+        (
+            "source",
+            Field::Source,
+            "bundled, library, or part of a source id: 003, ctgov",
+        ),
         ("id", Field::Id, "part of a record id"),
         (
             "sort",

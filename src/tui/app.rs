@@ -35,7 +35,7 @@ use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
 use crate::compare;
-use crate::corpus::{BUNDLED_NAME, Corpus, Lang, LoadError};
+use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
 use crate::export;
 use crate::search::{self, worker::Worker};
 use crate::userdata::UserData;
@@ -49,8 +49,10 @@ pub const TEST_PANIC_ENV: &str = "EVIDEX_TEST_PANIC";
 /// What the browser is opened on.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// A corpus file; `None` opens the bundled corpus.
+    /// A corpus file, opened alone; `None` opens the bundled corpus with the library.
     pub corpus: Option<PathBuf>,
+    /// The library opened with the bundled corpus when the file exists.
+    pub library: Option<PathBuf>,
     pub lang: Lang,
     /// The theme asked for (`--theme`, `EVIDEX_THEME`, the configuration); `None` follows
     /// `NO_COLOR` and the terminal's background.
@@ -233,7 +235,7 @@ fn event_loop(
 
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_reader(tx.clone());
-    spawn_loader(opts.corpus.clone(), tx.clone());
+    spawn_loader(opts.corpus.clone(), opts.library.clone(), tx.clone());
     let mut worker: Option<Worker> = None;
 
     let started = std::time::Instant::now();
@@ -531,13 +533,34 @@ fn spawn_reader(tx: Sender<Msg>) {
         });
 }
 
-/// Loads and indexes the corpus in the background: the first frame never waits for it.
-fn spawn_loader(path: Option<PathBuf>, tx: Sender<Msg>) {
+/// Loads and indexes the corpus (and the library) in the background: the first frame never
+/// waits for it. The status bar then says what was loaded when a library is part of it.
+fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, tx: Sender<Msg>) {
     let _ = std::thread::Builder::new()
         .name("evidex-load".into())
         .spawn(move || {
-            let loaded = Corpus::open_or_bundled(path.as_deref());
-            let ev = loaded.map(|c| Arc::new(search::engine(Arc::new(c))));
+            let loaded =
+                crate::library::open_corpus(path.as_deref(), library.as_deref()).map_err(|e| {
+                    match e {
+                        crate::library::load::OpenError::Corpus(e) => e,
+                        // `main` checks the library before the browser starts; a failure
+                        // while reading it is reported as the file that could not be read.
+                        crate::library::load::OpenError::Library(e) => LoadError::Io {
+                            path: library.clone().unwrap_or_default(),
+                            reason: e.to_string(),
+                        },
+                    }
+                });
+            let (ev, status) = match loaded {
+                Ok(l) => {
+                    let status = l.describe();
+                    (Ok(Arc::new(search::engine(Arc::new(l.corpus)))), status)
+                }
+                Err(e) => (Err(e), None),
+            };
             let _ = tx.send(Msg::App(Event::Loaded(ev)));
+            if let Some(status) = status {
+                let _ = tx.send(Msg::App(Event::Status(super::state::Status::info(status))));
+            }
         });
 }

@@ -33,8 +33,18 @@ pub fn bin() -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_evidex"));
     c.env("XDG_CONFIG_HOME", NO_HOME)
         .env("XDG_DATA_HOME", NO_HOME)
+        .env("EVIDEX_LIBRARY", no_library())
         .env_remove("EVIDEX_CONFIG");
     c
+}
+
+/// A library path no test creates: commands that open the bundled corpus with the library
+/// find none, and never the user's.
+pub fn no_library() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "evidex-tests-{}-no-library/library.sqlite",
+        std::process::id()
+    ))
 }
 
 /// Runs the real binary with a fixed output width.
@@ -42,6 +52,7 @@ pub fn evidex(args: &[&str]) -> std::process::Output {
     bin()
         .args(args)
         .env("COLUMNS", "100")
+        .env("EVIDEX_LIBRARY", no_library())
         .output()
         .expect("the binary runs")
 }

@@ -1,0 +1,425 @@
+//! `evidex library` (where it is, what it holds, the last sync), `library changes`, `library
+//! export`, `library remove`, and `evidex import ctgov FILE...` into the library.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{CliError, Global, LibraryCommand, Out};
+use crate::corpus::CorpusFile;
+use crate::corpus::validate::{self, Severity};
+use crate::fsio::write_output;
+use crate::library::{Change, Library, PageReport};
+use crate::text::clean;
+
+/// Above this many stored studies, the per-study lines are left out.
+const LIST_LIMIT: usize = 50;
+/// Studies written per transaction when a file holds many.
+const BATCH: usize = 1_000;
+
+/// The library's path, or an error that says how to name one.
+fn library_path(global: &Global) -> Result<PathBuf, CliError> {
+    global.library_path().ok_or_else(|| {
+        CliError::Input(
+            "no data directory found for the library (HOME is not set); name one with \
+             --library PATH or EVIDEX_LIBRARY"
+                .into(),
+        )
+    })
+}
+
+fn shown(p: &Path) -> String {
+    clean(&p.display().to_string()).into_owned()
+}
+
+/// The existing library, or an error saying there is none yet.
+fn existing(path: &Path) -> Result<Library, CliError> {
+    Library::open_existing(path)?.ok_or_else(|| {
+        CliError::Input(format!(
+            "{}: there is no library here yet; `evidex import ctgov FILE...` or `evidex fetch \
+             ctgov` fills it",
+            shown(path)
+        ))
+    })
+}
+
+/// Runs `evidex library [changes|export|remove]`.
+pub fn run(action: Option<LibraryCommand>, global: &Global, out: &mut Out) -> Result<(), CliError> {
+    let path = library_path(global)?;
+    match action {
+        None => status(&path, out),
+        Some(LibraryCommand::Changes { since, json }) => changes(&path, since, json, out),
+        Some(LibraryCommand::Export { output }) => export(&path, &output, out),
+        Some(LibraryCommand::Remove { ids, source }) => remove(&path, &ids, source, out),
+    }
+}
+
+fn status(path: &Path, out: &mut Out) -> Result<(), CliError> {
+    let Some(lib) = Library::open_existing(path)? else {
+        return out.print(&format!(
+            "library: {} (not created yet; `evidex import ctgov FILE...` or `evidex fetch \
+             ctgov` fills it)\n",
+            shown(path)
+        ));
+    };
+    let s = lib.summary()?;
+    let mut text = format!("library: {}\n", shown(path));
+    let sources: Vec<String> = s
+        .by_source
+        .iter()
+        .map(|(src, n)| format!("{} {n}", clean(src)))
+        .collect();
+    text.push_str(&format!(
+        "studies: {}{}, {} with posted results\n",
+        s.studies,
+        if sources.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", sources.join(", "))
+        },
+        s.with_results
+    ));
+    text.push_str(&format!(
+        "changes: {} recorded (`evidex library changes`)\n",
+        s.changes
+    ));
+    match &s.last_sync {
+        None => text.push_str("last sync: none\n"),
+        Some(y) => text.push_str(&format!(
+            "last sync: {} ({} page{}, {} stud{}, started {} UTC, {})\n",
+            clean(&y.key),
+            y.pages,
+            if y.pages == 1 { "" } else { "s" },
+            y.studies,
+            if y.studies == 1 { "y" } else { "ies" },
+            y.started,
+            match &y.finished {
+                Some(f) => format!("finished {f} UTC"),
+                None => format!(
+                    "unfinished, last page stored {} UTC; the same fetch resumes it",
+                    y.updated
+                ),
+            }
+        )),
+    }
+    out.print(&text)
+}
+
+/// Whether `s` is a date or the start of one: `2024`, `2024-05`, `2024-05-01`.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    }
+}
+
+fn changes(path: &Path, since: Option<String>, json: bool, out: &mut Out) -> Result<(), CliError> {
+    if let Some(d) = since.as_deref().filter(|d| !is_date(d)) {
+        return Err(CliError::Input(format!(
+            "--since {:?} is not a date; write it as YYYY-MM-DD (or YYYY-MM, YYYY)",
+            clean(d)
+        )));
+    }
+    let list = match Library::open_existing(path)? {
+        Some(lib) => lib.changes(since.as_deref())?,
+        None => Vec::new(),
+    };
+    if json {
+        return out.print(&super::to_json(&list)?);
+    }
+    if list.is_empty() {
+        return out.print(&match &since {
+            Some(d) => format!("no changes recorded since {d}\n"),
+            None => "no changes recorded\n".to_string(),
+        });
+    }
+    let mut text = String::new();
+    for c in &list {
+        text.push_str(&change_line(c));
+    }
+    out.print(&text)
+}
+
+/// `2024-05-01  NCT01234567  status: RECRUITING → COMPLETED  (title)`.
+fn change_line(c: &Change) -> String {
+    let v = |s: &Option<String>| {
+        s.as_deref()
+            .map_or("(none)".to_string(), |s| clean(s).into_owned())
+    };
+    format!(
+        "{}  {}  {}: {} → {}{}\n",
+        c.changed.as_deref().unwrap_or("(undated)"),
+        clean(&c.registry_id),
+        c.field.replace('_', " "),
+        v(&c.old),
+        v(&c.new),
+        c.title
+            .as_deref()
+            .map_or(String::new(), |t| format!("  ({})", clean(t)))
+    )
+}
+
+fn export(path: &Path, output: &Path, out: &mut Out) -> Result<(), CliError> {
+    let lib = existing(path)?;
+    let (file, report) = lib.corpus_into(CorpusFile {
+        schema_version: 1,
+        ..Default::default()
+    })?;
+    if file.trials.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: the library holds no study to export; nothing written",
+            shown(path)
+        )));
+    }
+    let errors: Vec<String> = validate::validate(&file, None)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| format!("  {}: {}", p.field, p.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(CliError::Input(format!(
+            "the exported corpus would not validate, so nothing was written:\n{}",
+            errors.join("\n")
+        )));
+    }
+    let json = serde_json::to_string_pretty(&file)
+        .map_err(|e| CliError::Output(format!("cannot write the corpus as JSON: {e}")))?
+        + "\n";
+    let json = crate::text::json_safe(json);
+    if output.as_os_str() == "-" {
+        out.data("the corpus", json.as_bytes())?;
+    } else {
+        write_output(output, json.as_bytes()).map_err(|e| {
+            CliError::Output(format!("{}: cannot write the corpus: {e}", shown(output)))
+        })?;
+    }
+    let not_mapped = report.skipped() + report.bad_files();
+    eprintln!(
+        "exported {} stud{}{} → {}",
+        file.trials.len(),
+        if file.trials.len() == 1 { "y" } else { "ies" },
+        if not_mapped > 0 {
+            format!(" ({not_mapped} left out: this evidex cannot map them)")
+        } else {
+            String::new()
+        },
+        shown(output)
+    );
+    Ok(())
+}
+
+fn remove(
+    path: &Path,
+    ids: &[String],
+    source: Option<String>,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let mut lib = existing(path)?;
+    if let Some(src) = source {
+        let n = lib.remove_source(&src)?;
+        return out.print(&format!(
+            "removed {n} stud{} of source {}\n",
+            if n == 1 { "y" } else { "ies" },
+            clean(&src)
+        ));
+    }
+    let missing = lib.remove(ids)?;
+    let removed = ids.len() - missing.len();
+    out.print(&format!(
+        "removed {removed} stud{}\n",
+        if removed == 1 { "y" } else { "ies" }
+    ))?;
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::NoMatch(format!(
+            "not in the library: {}",
+            missing
+                .iter()
+                .map(|m| clean(m).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+}
+
+/// `evidex gen-corpus --registry`: fills the library with synthetic registry-shaped studies,
+/// a page of 1,000 per transaction as a fetch writes them, with a line of progress per 10,000.
+pub fn gen_registry(trials: usize, seed: u64, global: &Global) -> Result<(), CliError> {
+    let path = library_path(global)?;
+    let mut lib = Library::open(&path)?;
+    let start = std::time::Instant::now();
+    let sync = format!("gen-corpus --registry --seed {seed}");
+    let mut done = 0;
+    let mut bytes = 0usize;
+    while done < trials {
+        let n = BATCH.min(trials - done);
+        let ids: Vec<usize> = (done..done + n).collect();
+        let texts: Vec<String> = {
+            use rayon::prelude::*;
+            ids.par_iter()
+                .map(|&i| crate::synthetic_registry::study(i, seed))
+                .collect()
+        };
+        bytes += texts.iter().map(String::len).sum::<usize>();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        done += n;
+        let token = (done < trials).then(|| format!("synthetic-{done}"));
+        let r = lib.write_page(&sync, &refs, token.as_deref())?;
+        if let Some(s) = r.skipped.first() {
+            return Err(CliError::Input(format!(
+                "a synthetic study did not import ({}); this is a defect of the generator",
+                clean(&s.message)
+            )));
+        }
+        if done % 10_000 == 0 || done == trials {
+            let secs = start.elapsed().as_secs_f64();
+            eprintln!(
+                "{done} studies, {:.0} MB of registry JSON, {secs:.1} s, {:.0} studies/s",
+                bytes as f64 / 1e6,
+                done as f64 / secs.max(1e-9)
+            );
+        }
+    }
+    lib.finish_sync(&sync)?;
+    eprintln!("→ {}", shown(&path));
+    Ok(())
+}
+
+/// The studies of one file as JSON texts: a study, a page (`{"studies": [...]}`) or an array.
+fn studies_of(path: &Path) -> Result<Vec<String>, String> {
+    let bytes = crate::fsio::read_bounded(path).map_err(|e| match e {
+        crate::fsio::ReadError::IsDir => "is a directory; pass the .json files inside it".into(),
+        e => e.to_string(),
+    })?;
+    let text = crate::corpus::load::decode(path, bytes).map_err(|e| {
+        let s = e.to_string();
+        let prefix = format!("{}:", path.display());
+        s.strip_prefix(&prefix)
+            .map_or(s.clone(), |s| s.trim().to_string())
+    })?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}: not valid JSON: {}",
+            e.line(),
+            e.column(),
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        )
+    })?;
+    let list = match v {
+        Value::Array(a) => a,
+        Value::Object(mut o) => match o.remove("studies") {
+            Some(Value::Array(a)) => a,
+            Some(_) => return Err("its \"studies\" is not a list".into()),
+            None if o.contains_key("protocolSection") => vec![Value::Object(o)],
+            None => {
+                return Err("not a ClinicalTrials.gov API v2 record (a study, a page \
+                            {\"studies\": [...]} or a list of studies)"
+                    .into());
+            }
+        },
+        _ => return Err("is not a ClinicalTrials.gov study, page or list of studies".into()),
+    };
+    if list.is_empty() {
+        return Err("holds no studies (an empty list)".into());
+    }
+    Ok(list.iter().map(Value::to_string).collect())
+}
+
+/// Runs `evidex import ctgov FILES` into the library.
+pub fn run_into_library(
+    files: &[PathBuf],
+    merge: Option<&Path>,
+    global: &Global,
+) -> Result<(), CliError> {
+    if merge.is_some() {
+        return Err(CliError::Input(
+            "--merge adds the studies to a corpus file: give -o OUT.json (or -o - for stdout). \
+             Without -o the studies go to the library, which opens with the bundled corpus"
+                .into(),
+        ));
+    }
+    let path = library_path(global)?;
+    let mut lib = Library::open(&path)?;
+    let mut report = PageReport::default();
+    let mut problems: Vec<String> = Vec::new();
+    for file in files {
+        let name = shown(file);
+        let studies = match studies_of(file) {
+            Ok(s) => s,
+            Err(message) => {
+                // A syntax error starts with its line and column: `file:3:14: …`.
+                let sep = if message.starts_with(|c: char| c.is_ascii_digit()) {
+                    ":"
+                } else {
+                    ": "
+                };
+                problems.push(format!("{name}{sep}{}", clean(&message)));
+                continue;
+            }
+        };
+        for (b, batch) in studies.chunks(BATCH).enumerate() {
+            let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+            let r = lib.write_studies(&refs)?;
+            for s in &r.skipped {
+                let at = if studies.len() > 1 {
+                    format!(": study at index {}", b * BATCH + s.position)
+                } else {
+                    String::new()
+                };
+                let id = s
+                    .registry_id
+                    .as_deref()
+                    .map_or(String::new(), |i| format!(" ({})", clean(i)));
+                problems.push(format!("{name}{at}{id}: skipped: {}", clean(&s.message)));
+            }
+            report.extend(r);
+        }
+    }
+    let stored = report.added.len() + report.updated.len();
+    if stored + report.unchanged.len() <= LIST_LIMIT {
+        for id in &report.added {
+            eprintln!("{id}: added");
+        }
+        for id in &report.updated {
+            eprintln!("{id}: updated (the registry's version is newer)");
+        }
+        for id in &report.unchanged {
+            eprintln!("{id}: unchanged (the library's version is as new)");
+        }
+    }
+    for (nct, trial) in &report.enriches {
+        eprintln!(
+            "{nct}: belongs to the bundled trial {}, which it enriches when the library opens",
+            clean(trial)
+        );
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    let summary = format!("{} → {}", report.summary(), shown(&path));
+    if !problems.is_empty() {
+        return Err(CliError::Input(summary));
+    }
+    eprintln!("{summary}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_date;
+
+    #[test]
+    fn dates_are_years_months_or_days() {
+        assert!(is_date("2024"));
+        assert!(is_date("2024-05"));
+        assert!(is_date("2024-05-01"));
+        assert!(!is_date("2024-5-1"));
+        assert!(!is_date("yesterday"));
+        assert!(!is_date("2024/05/01"));
+    }
+}

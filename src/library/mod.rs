@@ -1,0 +1,201 @@
+//! The registry library: registry records kept in an SQLite database, one row per registry id,
+//! so that fetched and imported studies persist between runs and stay current.
+//!
+//! Storage only: nothing here prints. The CLI (`crate::cli::library`) prints, the fetcher and
+//! `evidex import ctgov` write through [`Library::write_page`] and [`Library::write_studies`],
+//! and the browser loads the records through [`load`].
+//!
+//! The file is an ordinary SQLite database (WAL mode, so a browser reads while a fetch writes)
+//! whose tables are documented in data/SCHEMA.md for users of `sqlite3`. Each batch of studies
+//! is one transaction: a process killed between batches loses nothing already committed, and a
+//! failed batch (a full disk, a read-only file) leaves the library as it was.
+//!
+//! - [`schema`]: the tables, the schema version and the checks made on opening.
+//! - [`write`]: storing studies, keeping dated changes, the state of a resumable sync.
+//! - [`read`]: counts, changes, removal, and the studies as a corpus.
+//! - [`load`]: what the browser and the commands open: the bundled corpus with the library.
+
+pub mod load;
+pub mod read;
+pub mod schema;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use load::{Loaded, open_corpus};
+pub use read::{Change, Summary};
+pub use write::{PageReport, Skipped};
+
+/// The file name of the library in the platform's data directory.
+pub const FILE_NAME: &str = "library.sqlite";
+
+/// How long a writer waits for another writer (or a checkpoint) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The library's path when neither `--library` nor `EVIDEX_LIBRARY` names one: `library.sqlite`
+/// in the platform's data directory (`$XDG_DATA_HOME/evidex` on Linux, else
+/// `~/.local/share/evidex`; `~/Library/Application Support/evidex` on macOS).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "evidex").map(|d| d.data_dir().join(FILE_NAME))
+}
+
+/// Why the library could not be opened, read or written. Every message names the file and
+/// says what to do; the command exits with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("{path}: cannot open the library: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error(
+        "{path}: is not an evidex library ({detail}); name another file with --library or EVIDEX_LIBRARY"
+    )]
+    NotALibrary { path: PathBuf, detail: String },
+    #[error(
+        "{path}: the library was written by a newer evidex (library schema {found}; this version reads {supported}); upgrade evidex, or name another file with --library"
+    )]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "{path}: the library file is corrupt ({message}); restore it from a backup, or move it aside and import again"
+    )]
+    Corrupt { path: PathBuf, message: String },
+    #[error(
+        "{path}: cannot write the library: the file or its directory is read-only ({message}); nothing was changed. Make it writable, or name another file with --library"
+    )]
+    ReadOnly { path: PathBuf, message: String },
+    #[error(
+        "{path}: the disk is full; the last batch was not written and the library is as it was before it. Free some space and run the command again"
+    )]
+    Full { path: PathBuf },
+    #[error(
+        "{path}: another evidex kept the library busy for more than {} s; try again when it has finished",
+        BUSY_TIMEOUT.as_secs()
+    )]
+    Busy { path: PathBuf },
+    #[error("{path}: {message}")]
+    Other { path: PathBuf, message: String },
+    #[error("{message}")]
+    Input { message: String },
+}
+
+impl LibraryError {
+    /// Classifies an SQLite error on the library at `path`.
+    pub(crate) fn sql(path: &Path, e: rusqlite::Error) -> LibraryError {
+        use rusqlite::ErrorCode as C;
+        let path = path.to_path_buf();
+        let message = e.to_string();
+        match e.sqlite_error_code() {
+            Some(C::NotADatabase) => LibraryError::NotALibrary {
+                path,
+                detail: "not an SQLite database".into(),
+            },
+            Some(C::DatabaseCorrupt) => LibraryError::Corrupt { path, message },
+            Some(C::ReadOnly) | Some(C::PermissionDenied) => {
+                LibraryError::ReadOnly { path, message }
+            }
+            Some(C::DiskFull) => LibraryError::Full { path },
+            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => LibraryError::Busy { path },
+            Some(C::CannotOpen) => LibraryError::Open { path, message },
+            _ => LibraryError::Other { path, message },
+        }
+    }
+}
+
+/// An open library.
+pub struct Library {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library").field("path", &self.path).finish()
+    }
+}
+
+impl Library {
+    /// Opens the library at `path`, creating it (and its directory) when it does not exist.
+    /// A file that is not a library, is corrupt, or comes from a newer evidex is refused with
+    /// a message naming it, and left untouched.
+    pub fn open(path: &Path) -> Result<Library, LibraryError> {
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| LibraryError::Open {
+                path: path.to_path_buf(),
+                message: format!("cannot create the directory {}: {e}", dir.display()),
+            })?;
+        }
+        if path.is_dir() {
+            return Err(LibraryError::Open {
+                path: path.to_path_buf(),
+                message: "is a directory; name a file such as library.sqlite".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Library::open_with(path, flags, true)
+    }
+
+    /// Opens an existing library to read it (the browser, `search`, `library changes`): never
+    /// creates a file, never changes the schema. `Ok(None)` when there is no file at `path`.
+    pub fn open_existing(path: &Path) -> Result<Option<Library>, LibraryError> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(LibraryError::Open {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                });
+            }
+            Ok(m) if m.is_dir() => {
+                return Err(LibraryError::Open {
+                    path: path.to_path_buf(),
+                    message: "is a directory; name a file such as library.sqlite".into(),
+                });
+            }
+            Ok(_) => {}
+        }
+        // Read-write (without create) so that WAL readers can use the shared-memory index; a
+        // file evidex may not write is opened read-only.
+        let rw = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        match Library::open_with(path, rw, false) {
+            Err(LibraryError::ReadOnly { .. }) | Err(LibraryError::Open { .. }) => {
+                let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                Library::open_with(path, ro, false).map(Some)
+            }
+            r => r.map(Some),
+        }
+    }
+
+    fn open_with(path: &Path, flags: OpenFlags, create: bool) -> Result<Library, LibraryError> {
+        let sql = |e| LibraryError::sql(path, e);
+        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        let lib = Library {
+            conn,
+            path: path.to_path_buf(),
+        };
+        schema::check(&lib.conn, path, create)?;
+        Ok(lib)
+    }
+
+    /// The file this library is in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn err(&self, e: rusqlite::Error) -> LibraryError {
+        LibraryError::sql(&self.path, e)
+    }
+}
+
+#[cfg(test)]
+mod tests;

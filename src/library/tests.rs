@@ -1,0 +1,171 @@
+//! Unit tests of the library on the recorded ClinicalTrials.gov fixtures, in temporary files.
+
+use super::*;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
+
+fn fixture(nct: &str) -> String {
+    std::fs::read_to_string(format!("{FIXTURES}/{nct}.json")).expect("fixture")
+}
+
+fn temp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lib").join(FILE_NAME);
+    (dir, path)
+}
+
+#[test]
+fn a_new_library_is_created_with_its_directory_and_reopens() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let r = lib
+        .write_studies(&[&fixture("NCT02513394")])
+        .expect("writes");
+    assert_eq!(r.added, vec!["NCT02513394".to_string()]);
+    drop(lib);
+    let lib = Library::open_existing(&path)
+        .expect("opens")
+        .expect("exists");
+    assert_eq!(lib.count().expect("counts"), 1);
+    let mode: String = lib
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn open_existing_on_no_file_is_none_and_creates_nothing() {
+    let (_d, path) = temp();
+    assert!(Library::open_existing(&path).expect("no error").is_none());
+    assert!(!path.exists());
+}
+
+/// The studies of a fixture as the API's page holds them: one JSON text each.
+fn studies(nct: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&fixture(nct)).expect("json");
+    match v.get("studies").and_then(|s| s.as_array()) {
+        Some(a) => a.iter().map(|s| s.to_string()).collect(),
+        None => vec![v.to_string()],
+    }
+}
+
+#[test]
+fn a_page_and_its_next_token_are_one_transaction_and_resume_after_a_restart() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    assert_eq!(lib.resume_token("cond=hcc").expect("reads"), None);
+    let a = studies("NCT02513394");
+    let page1: Vec<&str> = a.iter().map(String::as_str).collect();
+    let r = lib
+        .write_page("cond=hcc", &page1, Some("token-2"))
+        .expect("writes");
+    assert_eq!(r.added.len(), 1);
+    // The process ends without a word (as after kill -9): the page and the token are there.
+    drop(lib);
+    let mut lib = Library::open(&path).expect("reopens");
+    assert_eq!(
+        lib.resume_token("cond=hcc").expect("reads").as_deref(),
+        Some("token-2")
+    );
+    assert_eq!(lib.resume_token("another query").expect("reads"), None);
+    let b = studies("NCT04267848");
+    let page2: Vec<&str> = b.iter().map(String::as_str).collect();
+    lib.write_page("cond=hcc", &page2, None).expect("writes");
+    assert_eq!(lib.resume_token("cond=hcc").expect("reads"), None);
+    lib.finish_sync("cond=hcc").expect("finishes");
+    let s = lib.summary().expect("summary");
+    let sync = s.last_sync.expect("a sync");
+    assert_eq!((sync.pages, sync.studies), (2, 2));
+    assert!(sync.finished.is_some());
+    assert_eq!(s.studies, 2);
+    // A later run of the same query starts again and counts afresh.
+    lib.write_page("cond=hcc", &page1, Some("t"))
+        .expect("writes");
+    let sync = lib.summary().expect("summary").last_sync.expect("a sync");
+    assert_eq!((sync.pages, sync.studies, sync.finished), (1, 1, None));
+}
+
+#[test]
+fn a_failed_page_leaves_no_study_and_no_token() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let a = studies("NCT02513394");
+    lib.write_page("q", &[&a[0]], Some("t1")).expect("writes");
+    // Another connection holds the write lock; this page cannot commit and must leave nothing.
+    let other = rusqlite::Connection::open(&path).expect("second connection");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    lib.conn
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .expect("timeout");
+    let b = studies("NCT04267848");
+    let e = lib.write_page("q", &[&b[0]], Some("t2")).expect_err("busy");
+    assert!(matches!(e, LibraryError::Busy { .. }), "{e}");
+    other.execute_batch("ROLLBACK").expect("unlock");
+    assert_eq!(lib.count().expect("count"), 1);
+    assert_eq!(lib.resume_token("q").expect("reads").as_deref(), Some("t1"));
+}
+
+#[test]
+fn a_reader_and_a_writer_work_at_the_same_time() {
+    let (_d, path) = temp();
+    let mut writer = Library::open(&path).expect("creates");
+    let a = studies("NCT02513394");
+    writer.write_studies(&[&a[0]]).expect("writes");
+    let reader = Library::open_existing(&path)
+        .expect("opens")
+        .expect("exists");
+    // The reader holds a read transaction (as the browser's load does) while the writer
+    // commits: WAL lets both go on, and the reader keeps its snapshot.
+    reader.conn.execute_batch("BEGIN").expect("begin");
+    assert_eq!(reader.count().expect("count"), 1);
+    let b = studies("NCT04267848");
+    writer
+        .write_studies(&[&b[0]])
+        .expect("writes while a reader reads");
+    assert_eq!(reader.count().expect("count"), 1, "the reader's snapshot");
+    reader.conn.execute_batch("COMMIT").expect("end");
+    assert_eq!(reader.count().expect("count"), 2);
+
+    // A writer thread and a loading reader side by side.
+    let p = path.clone();
+    let t = std::thread::spawn(move || {
+        let mut w = Library::open(&p).expect("opens");
+        for (i, nct) in ["NCT02210780", "NCT02552212", "NCT06388018"]
+            .iter()
+            .enumerate()
+        {
+            let s = studies(nct);
+            w.write_page("bg", &[&s[0]], Some(&format!("t{i}")))
+                .expect("writes");
+        }
+    });
+    for _ in 0..5 {
+        let l = open_corpus(None, Some(&path)).expect("loads while written");
+        assert!(l.library_studies >= 2);
+    }
+    t.join().expect("writer thread");
+    assert_eq!(reader.count().expect("count"), 5);
+}
+
+#[test]
+fn outcomes_with_ratios_answer_the_documented_query() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let a = studies("NCT02513394");
+    lib.write_studies(&[&a[0]]).expect("writes");
+    // The example of data/SCHEMA.md, with the condition and endpoint of this fixture.
+    let rows: Vec<(String, f64)> = lib
+        .conn
+        .prepare(
+            "SELECT s.registry_id, o.ratio FROM studies s JOIN outcomes o USING (registry_id)
+             WHERE s.phase = '3' AND s.conditions LIKE '%breast%'
+               AND o.endpoint = 'OS' AND o.ratio_kind = 'HR'",
+        )
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(rows, vec![("NCT02513394".to_string(), 1.32)]);
+}

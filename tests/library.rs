@@ -1,0 +1,478 @@
+//! The registry library through the real binary: import into it, browse it with the bundled
+//! corpus, dated changes, export round trip, removal, and hostile library files. Every test
+//! names its own library in a temporary directory (`--library` or `EVIDEX_LIBRARY`), so the
+//! user's data directory is never touched.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
+
+fn fixture(nct: &str) -> PathBuf {
+    Path::new(FIXTURES).join(format!("{nct}.json"))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Runs the binary with the library at `lib` (by EVIDEX_LIBRARY) and the data directory in the
+/// same temporary directory.
+fn evidex(lib: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evidex"))
+        .args(args)
+        .env("EVIDEX_LIBRARY", lib)
+        .env(
+            "XDG_DATA_HOME",
+            lib.parent().expect("a parent").join("data"),
+        )
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "160")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lib = dir.path().join("library.sqlite");
+    (dir, lib)
+}
+
+fn import(lib: &Path, files: &[&Path]) -> Output {
+    let mut args = vec!["import", "ctgov"];
+    args.extend(files.iter().map(|p| s(p)));
+    evidex(lib, &args)
+}
+
+/// A fixture as JSON, changed by `f`, written to `dir/name`.
+fn edited(dir: &Path, nct: &str, name: &str, f: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(nct)).expect("fixture"))
+            .expect("json");
+    f(&mut v);
+    let p = dir.join(name);
+    std::fs::write(&p, v.to_string()).expect("write");
+    p
+}
+
+#[test]
+fn import_writes_the_library_and_search_finds_it_with_the_bundled_corpus() {
+    let (_d, lib) = setup();
+    let r = import(&lib, &[&fixture("NCT02513394"), &fixture("NCT04267848")]);
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(r.stdout.is_empty(), "no corpus on stdout without -o");
+    assert!(
+        err.contains("added 2, updated 0, unchanged 0, skipped 0"),
+        "{err}"
+    );
+
+    let st = evidex(&lib, &["library"]);
+    let out = text(&st.stdout);
+    assert!(
+        out.contains(&format!("library: {}", lib.display())),
+        "{out}"
+    );
+    assert!(out.contains("studies: 2 (ctgov 2)"), "{out}");
+
+    // The same file again: one record per id, nothing replaced.
+    let r = import(&lib, &[&fixture("NCT02513394")]);
+    assert!(text(&r.stderr).contains("added 0, updated 0, unchanged 1"));
+
+    // `search` without --corpus opens the bundled corpus with the library.
+    let r = evidex(&lib, &["search", "NCT02513394"]);
+    assert!(text(&r.stdout).contains("PALLAS"), "{}", text(&r.stdout));
+    let r = evidex(&lib, &["search", "source:library", "kind:trial"]);
+    let out = text(&r.stdout);
+    assert!(out.contains("PALLAS") && out.contains("2 results"), "{out}");
+    let r = evidex(
+        &lib,
+        &["search", "source:bundled", "kind:trial", "--limit", "200"],
+    );
+    let out = text(&r.stdout);
+    assert!(
+        out.contains("EMERALD-1") && !out.contains("PALLAS"),
+        "{out}"
+    );
+    let r = evidex(&lib, &["show", "NCT02513394"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+
+    // --corpus opens one file alone.
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus.json");
+    let r = evidex(&lib, &["--corpus", s(&corpus), "search", "NCT02513394"]);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
+}
+
+#[test]
+fn with_output_import_writes_a_corpus_and_leaves_the_library_alone() {
+    let (_d, lib) = setup();
+    let r = evidex(
+        &lib,
+        &["import", "ctgov", s(&fixture("NCT02513394")), "-o", "-"],
+    );
+    assert!(r.status.success());
+    let v: Value = serde_json::from_slice(&r.stdout).expect("a corpus");
+    assert_eq!(v["trials"].as_array().map(Vec::len), Some(1));
+    assert!(!lib.exists());
+    // --merge needs -o: without it the studies would go to the library.
+    let r = evidex(
+        &lib,
+        &[
+            "import",
+            "ctgov",
+            s(&fixture("NCT02513394")),
+            "--merge",
+            "bundled",
+        ],
+    );
+    assert_eq!(r.status.code(), Some(2));
+    assert!(text(&r.stderr).contains("give -o"), "{}", text(&r.stderr));
+}
+
+#[test]
+fn a_newer_version_is_an_update_with_dated_changes() {
+    let (d, lib) = setup();
+    assert!(import(&lib, &[&fixture("NCT04267848")]).status.success());
+    // An older version does not replace the stored one.
+    let older = edited(d.path(), "NCT04267848", "older.json", |v| {
+        let st = &mut v["protocolSection"]["statusModule"];
+        st["lastUpdatePostDateStruct"]["date"] = "2024-01-01".into();
+        st["overallStatus"] = "WITHDRAWN".into();
+    });
+    let r = import(&lib, &[&older]);
+    assert!(
+        text(&r.stderr).contains("unchanged 1"),
+        "{}",
+        text(&r.stderr)
+    );
+
+    let newer = edited(d.path(), "NCT04267848", "newer.json", |v| {
+        let p = &mut v["protocolSection"];
+        p["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-03-02".into();
+        p["statusModule"]["overallStatus"] = "ACTIVE_NOT_RECRUITING".into();
+        p["designModule"]["enrollmentInfo"] = serde_json::json!({"count": 1180, "type": "ACTUAL"});
+        p["outcomesModule"]["primaryOutcomes"][0]["measure"] = "Overall survival (OS)".into();
+    });
+    let r = import(&lib, &[&newer]);
+    let err = text(&r.stderr);
+    assert!(err.contains("updated 1"), "{err}");
+    assert!(err.contains("3 changes recorded"), "{err}");
+
+    let r = evidex(&lib, &["library", "changes"]);
+    let out = text(&r.stdout);
+    assert!(r.status.success());
+    assert!(
+        out.contains("2026-03-02  NCT04267848  status: RECRUITING → ACTIVE_NOT_RECRUITING"),
+        "{out}"
+    );
+    assert!(
+        out.contains("enrolment: 1210 (estimated) → 1180 (actual)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("primary outcomes:") && out.contains("Overall survival (OS)"),
+        "{out}"
+    );
+
+    let r = evidex(
+        &lib,
+        &["library", "changes", "--since", "2026-04-01", "--json"],
+    );
+    let v: Value = serde_json::from_slice(&r.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(0));
+    let r = evidex(
+        &lib,
+        &["library", "changes", "--since", "2026-03", "--json"],
+    );
+    let v: Value = serde_json::from_slice(&r.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    assert_eq!(v[0]["registry_id"], "NCT04267848");
+    let r = evidex(&lib, &["library", "changes", "--since", "last week"]);
+    assert_eq!(r.status.code(), Some(2));
+
+    // The stored record is the newer one.
+    let r = evidex(&lib, &["show", "NCT04267848", "--json"]);
+    assert!(text(&r.stdout).contains("1180"), "{}", text(&r.stdout));
+}
+
+#[test]
+fn export_round_trips_through_validate_and_remove_takes_records_out() {
+    let (d, lib) = setup();
+    let all: Vec<PathBuf> = [
+        "NCT02210780",
+        "NCT02513394",
+        "NCT02552212",
+        "NCT04267848",
+        "NCT06388018",
+    ]
+    .iter()
+    .map(|n| fixture(n))
+    .collect();
+    let refs: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
+    assert!(import(&lib, &refs).status.success());
+    let out = d.path().join("export.json");
+    let r = evidex(&lib, &["library", "export", "-o", s(&out)]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("exported 5 studies"));
+    let v = evidex(&lib, &["validate", s(&out)]);
+    assert!(v.status.success(), "{}", text(&v.stdout));
+    assert!(
+        text(&v.stdout).contains("valid: 5 trials"),
+        "{}",
+        text(&v.stdout)
+    );
+    // The exported corpus opens alone and finds the same studies.
+    let r = evidex(&lib, &["--corpus", s(&out), "search", "NCT02552212"]);
+    assert!(r.status.success());
+
+    let r = evidex(&lib, &["library", "remove", "nct02513394", "NCT00000000"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r.stdout).contains("removed 1 study"));
+    assert!(text(&r.stderr).contains("not in the library: NCT00000000"));
+    let r = evidex(&lib, &["search", "NCT02513394"]);
+    assert_eq!(r.status.code(), Some(1));
+    let r = evidex(&lib, &["library", "remove", "--source", "ctgov"]);
+    assert!(
+        text(&r.stdout).contains("removed 4 studies"),
+        "{}",
+        text(&r.stdout)
+    );
+    let r = evidex(&lib, &["library", "export", "-o", s(&out)]);
+    assert_eq!(r.status.code(), Some(2));
+}
+
+#[test]
+fn a_study_of_a_bundled_trial_enriches_it_and_is_not_a_second_trial() {
+    let (d, lib) = setup();
+    // CHANCE2203 is in the bundled corpus with registry id NCT05348811.
+    let f = edited(d.path(), "NCT04267848", "chance.json", |v| {
+        v["protocolSection"]["identificationModule"]["nctId"] = "NCT05348811".into();
+    });
+    let r = import(&lib, &[&f]);
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        err.contains("NCT05348811: belongs to the bundled trial chance-2203"),
+        "{err}"
+    );
+    let r = evidex(&lib, &["search", "NCT05348811", "kind:trial"]);
+    let out = text(&r.stdout);
+    assert!(out.contains("1 result"), "{out}");
+    let r = evidex(&lib, &["search", "source:library", "kind:trial"]);
+    assert!(
+        text(&r.stdout).contains("[chance-2203]"),
+        "{}",
+        text(&r.stdout)
+    );
+    let bundled = evidex(
+        &lib,
+        &[
+            "--corpus",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/data/corpus.json"),
+            "search",
+            "kind:trial",
+            "--json",
+            "--limit",
+            "1000",
+        ],
+    );
+    let with_lib = evidex(&lib, &["search", "kind:trial", "--json", "--limit", "1000"]);
+    let n = |o: &Output| {
+        let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+        v["total"]
+            .as_u64()
+            .or_else(|| v["results"].as_array().map(|a| a.len() as u64))
+    };
+    assert_eq!(n(&bundled), n(&with_lib));
+}
+
+/// Every way a library file can be wrong: a message that names it, exit 2, no panic, and the
+/// file as it was.
+#[test]
+fn hostile_library_files_are_refused_by_name_and_left_as_they_were() {
+    let (d, _) = setup();
+    let cases: Vec<(&str, PathBuf, &str)> = {
+        let json = d.path().join("json.sqlite");
+        std::fs::write(&json, "{\"trials\": []}\n".repeat(200)).expect("write");
+        let other = d.path().join("other.sqlite");
+        {
+            let c = rusqlite::Connection::open(&other).expect("sqlite");
+            c.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');")
+                .expect("table");
+        }
+        let newer = d.path().join("newer.sqlite");
+        assert!(import(&newer, &[&fixture("NCT02513394")]).status.success());
+        {
+            let c = rusqlite::Connection::open(&newer).expect("sqlite");
+            c.pragma_update(None, "user_version", 99).expect("version");
+            c.pragma_update(None, "journal_mode", "DELETE")
+                .expect("no wal");
+        }
+        let corrupt = d.path().join("corrupt.sqlite");
+        assert!(
+            import(
+                &corrupt,
+                &[&fixture("NCT02513394"), &fixture("NCT04267848")]
+            )
+            .status
+            .success()
+        );
+        {
+            let c = rusqlite::Connection::open(&corrupt).expect("sqlite");
+            c.pragma_update(None, "journal_mode", "DELETE")
+                .expect("no wal");
+        }
+        let mut bytes = std::fs::read(&corrupt).expect("read");
+        // Keep the header (page 1 holds the schema); overwrite the pages that hold the data.
+        for b in bytes.iter_mut().skip(4096) {
+            *b = 0x5a;
+        }
+        std::fs::write(&corrupt, &bytes).expect("write");
+        vec![
+            (
+                "not a database",
+                json,
+                "is not an evidex library (not an SQLite database)",
+            ),
+            (
+                "another program's",
+                other,
+                "an SQLite database of another program",
+            ),
+            (
+                "newer",
+                newer,
+                "written by a newer evidex (library schema 99",
+            ),
+            ("corrupt", corrupt, "corrupt"),
+        ]
+    };
+    for (what, path, message) in &cases {
+        let before = std::fs::read(path).expect("read");
+        // Corruption inside the data is found when the data is read, which the browser does
+        // once it has the terminal (and reports on leaving it); `search` reads it the same way.
+        let browser: Vec<&str> = if *what == "corrupt" {
+            vec!["search", "x"]
+        } else {
+            vec![]
+        };
+        for args in [
+            browser,
+            vec!["search", "pallas"],
+            vec!["library"],
+            vec!["library", "changes"],
+            vec!["import", "ctgov", s(&fixture("NCT06388018"))],
+        ] {
+            let r = evidex(path, &args);
+            let err = text(&r.stderr);
+            assert_eq!(r.status.code(), Some(2), "{what} {args:?}: {err}");
+            assert!(err.contains(s(path)), "{what} {args:?}: {err}");
+            assert!(err.contains(message), "{what} {args:?}: {err}");
+            assert!(!err.contains("panicked"), "{what} {args:?}: {err}");
+        }
+        assert_eq!(
+            std::fs::read(path).expect("read"),
+            before,
+            "{what}: the file changed"
+        );
+    }
+}
+
+#[test]
+fn a_library_that_cannot_be_created_or_written_says_so_and_changes_nothing() {
+    let (d, _) = setup();
+    // A path under a regular file: no directory can be made there.
+    let file = d.path().join("plain");
+    std::fs::write(&file, "x").expect("write");
+    let lib = file.join("library.sqlite");
+    let r = import(&lib, &[&fixture("NCT02513394")]);
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot open the library") && err.contains(s(&lib)),
+        "{err}"
+    );
+
+    // A read-only directory and file. Permissions do not bind root, so where the test runs as
+    // root the directory is writable after all and this part proves nothing: it says so.
+    use std::os::unix::fs::PermissionsExt;
+    let ro = d.path().join("ro");
+    std::fs::create_dir(&ro).expect("dir");
+    let lib = ro.join("library.sqlite");
+    assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
+    let set = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    set(&lib, 0o444).expect("chmod");
+    set(&ro, 0o555).expect("chmod");
+    if std::fs::write(ro.join("probe"), "x").is_ok() {
+        eprintln!("skipping the read-only part: permissions do not bind this user (root)");
+        set(&ro, 0o755).expect("chmod");
+        return;
+    }
+    let before = std::fs::read(&lib).expect("read");
+    let r = import(&lib, &[&fixture("NCT04267848")]);
+    let err = text(&r.stderr);
+    set(&ro, 0o755).expect("chmod");
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("read-only") && err.contains(s(&lib)), "{err}");
+    assert_eq!(std::fs::read(&lib).expect("read"), before);
+    // Still readable: browsing works on a library evidex may not write.
+    set(&ro, 0o555).expect("chmod");
+    let r = evidex(&lib, &["search", "NCT02513394"]);
+    set(&ro, 0o755).expect("chmod");
+    assert!(r.status.success(), "{}", text(&r.stderr));
+}
+
+/// A writer killed with SIGKILL between pages loses nothing it committed: the library opens,
+/// holds whole pages only, and its sync resumes at the page after the last one stored.
+#[test]
+fn a_writer_killed_mid_way_leaves_whole_pages_and_a_resume_token() {
+    let (_d, lib) = setup();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evidex"))
+        .args(["gen-corpus", "--registry", "--trials", "100000"])
+        .env("EVIDEX_LIBRARY", &lib)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let count = |lib: &Path| -> Option<i64> {
+        let c =
+            rusqlite::Connection::open_with_flags(lib, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .ok()?;
+        c.query_row("SELECT count(*) FROM studies", [], |r| r.get(0))
+            .ok()
+    };
+    let start = std::time::Instant::now();
+    while count(&lib).unwrap_or(0) < 1_000 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(300),
+            "no page was written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let n = count(&lib).expect("the library opens after the kill");
+    assert_eq!(n % 1_000, 0, "whole pages only: {n}");
+    let c = rusqlite::Connection::open(&lib).expect("opens");
+    let token: Option<String> = c
+        .query_row("SELECT next_page_token FROM syncs", [], |r| r.get(0))
+        .expect("a sync row");
+    assert_eq!(token, Some(format!("synthetic-{n}")));
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(ok, "ok");
+    let r = evidex(&lib, &["library"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stdout).contains("unfinished"),
+        "{}",
+        text(&r.stdout)
+    );
+}
