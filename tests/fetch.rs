@@ -1045,3 +1045,161 @@ fn import_names_the_archive_and_entry_of_a_corrupt_zip() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("cut.zip: cannot read the archive"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Into the library
+
+/// A study with its overall status, enrolment and last-update date changed, as the registry
+/// would send a newer version of it.
+fn updated_study(nct: &str, status: &str, enrolment: u64, date: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&study(nct)).unwrap();
+    let p = &mut v["protocolSection"];
+    p["statusModule"]["overallStatus"] = status.into();
+    p["statusModule"]["lastUpdatePostDateStruct"]["date"] = date.into();
+    p["designModule"]["enrollmentInfo"]["count"] = enrolment.into();
+    v.to_string()
+}
+
+#[test]
+fn cli_fetches_into_the_library_and_a_newer_version_is_a_dated_change() {
+    let server = chain_server();
+    let h = home();
+    let lib = h.path().join("lib.sqlite");
+    let lib_s = lib.to_str().unwrap();
+    let fetch = |url: &str| {
+        output(evidex(
+            h.path(),
+            &[
+                "--library",
+                lib_s,
+                "fetch",
+                "ctgov",
+                "--cond",
+                "hcc",
+                "--base-url",
+                url,
+            ],
+            &[],
+        ))
+    };
+    let o = fetch(&server.url);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("5 added, 0 updated"), "{err}");
+    let info = output(evidex(h.path(), &["--library", lib_s, "library"], &[]));
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains('5'),
+        "{}",
+        String::from_utf8_lossy(&info.stdout)
+    );
+    // The browser's commands find a fetched study by its NCT id.
+    let s = output(evidex(
+        h.path(),
+        &["--library", lib_s, "search", "NCT04267848", "--json"],
+        &[],
+    ));
+    assert!(s.status.success(), "{}", stderr(&s));
+    assert!(String::from_utf8_lossy(&s.stdout).contains("NCT04267848"));
+
+    // The registry updates a study: its status and enrolment change, with a newer date.
+    let newer = page(&[], None, Some(1)).replace(
+        "\"studies\":[]",
+        &format!(
+            "\"studies\":[{}]",
+            updated_study("NCT04267848", "TERMINATED", 7, "2099-01-01")
+        ),
+    );
+    let server2 = Server::start(move |_, _| Reply::json(newer.clone()));
+    let o = output(evidex(
+        h.path(),
+        &[
+            "--library",
+            lib_s,
+            "fetch",
+            "ctgov",
+            "NCT04267848",
+            "--base-url",
+            &server2.url,
+        ],
+        &[],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 updated"), "{}", stderr(&o));
+    let ch = output(evidex(
+        h.path(),
+        &["--library", lib_s, "library", "changes", "--json"],
+        &[],
+    ));
+    let text = String::from_utf8_lossy(&ch.stdout);
+    assert!(
+        text.contains("NCT04267848") && text.contains("TERMINATED"),
+        "{text}"
+    );
+}
+
+/// A fetch killed with SIGKILL after its first page loses nothing committed: the next run of
+/// the same command asks for the second page, and the library ends whole.
+#[test]
+fn cli_a_fetch_killed_with_sigkill_resumes_from_the_next_page() {
+    let pages = chain();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let tx = Mutex::new(tx);
+    let slow = Arc::new(AtomicBool::new(true));
+    let slow2 = slow.clone();
+    let server = Server::start(move |r, _| {
+        let i = chain_index(r);
+        if i == 1 && slow2.load(Ordering::SeqCst) {
+            // Page 1 is stored by now: the test kills the fetch while page 2 is on its way.
+            let _ = tx.lock().unwrap().send(());
+            return Reply::json(pages[i].clone()).delay(Duration::from_secs(5));
+        }
+        Reply::json(pages[i].clone())
+    });
+    let h = home();
+    let lib = h.path().join("lib.sqlite");
+    let lib_s = lib.to_str().unwrap().to_string();
+    let args = |url: &str| {
+        vec![
+            "--library".to_string(),
+            lib_s.clone(),
+            "fetch".into(),
+            "ctgov".into(),
+            "--cond".into(),
+            "hcc".into(),
+            "--base-url".into(),
+            url.to_string(),
+        ]
+    };
+    let a = args(&server.url);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let mut child = evidex(h.path(), &a, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("page 2 asked for");
+    child.kill().unwrap();
+    let _ = child.wait();
+    slow.store(false, Ordering::SeqCst);
+    let before = server.requests().len();
+    let o = output(evidex(h.path(), &a, &[]));
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let reqs = server.requests();
+    assert_eq!(
+        reqs[before].param("pageToken"),
+        Some("t2"),
+        "the rerun starts at the page after the last one stored"
+    );
+    assert!(err.contains("(resumed)"), "{err}");
+    let info = output(evidex(h.path(), &["--library", &lib_s, "library"], &[]));
+    assert!(info.status.success(), "{}", stderr(&info));
+    let v = output(evidex(
+        h.path(),
+        &["--library", &lib_s, "library", "export", "-o", "-"],
+        &[],
+    ));
+    let corpus: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(corpus["trials"].as_array().map_or(0, Vec::len), 5);
+}

@@ -377,9 +377,10 @@ pub struct FetchArgs {
     /// Fetch the whole registry (over 500,000 studies) when no filter is given.
     #[arg(long)]
     pub all: bool,
-    /// Write the fetched studies as a corpus to this file (`-` for stdout).
-    #[arg(short, long, value_name = "OUT.json", required = true)]
-    pub output: PathBuf,
+    /// Write the fetched studies as a corpus to this file (`-` for stdout) instead of storing
+    /// them in the library.
+    #[arg(short, long, value_name = "OUT.json")]
+    pub output: Option<PathBuf>,
     /// Add the studies to this corpus, as `evidex import --merge` does (`bundled`: the corpus
     /// built into evidex).
     #[arg(long, value_name = "CORPUS.json|bundled")]

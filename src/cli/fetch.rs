@@ -22,8 +22,9 @@ use crate::fetch::{
 use crate::import::Importer;
 use crate::text::clean;
 
-/// Runs `evidex fetch ctgov [FILTERS] [NCT_ID...] -o OUTPUT`.
-pub fn run(args: &FetchArgs, out: &mut Out) -> Result<(), CliError> {
+/// Runs `evidex fetch ctgov [FILTERS] [NCT_ID...] [-o OUTPUT]`: into the library, or with
+/// `-o` into a corpus file.
+pub fn run(args: &FetchArgs, global: &super::Global, out: &mut Out) -> Result<(), CliError> {
     let query = Query {
         cond: args.cond.clone(),
         term: args.term.clone(),
@@ -47,6 +48,14 @@ pub fn run(args: &FetchArgs, out: &mut Out) -> Result<(), CliError> {
         ..Settings::default()
     })
     .map_err(|e| CliError::Input(e.to_string()))?;
+    let Some(output) = args.output.as_deref() else {
+        if args.merge.is_some() {
+            return Err(CliError::Input(
+                "--merge makes a corpus file: add -o FILE (or -o -)".into(),
+            ));
+        }
+        return into_library(&client, &query, global);
+    };
     let mut sink = CorpusSink {
         imp: Importer::new(merge_base(args.merge.as_deref())?),
         pages: 0,
@@ -60,7 +69,6 @@ pub fn run(args: &FetchArgs, out: &mut Out) -> Result<(), CliError> {
     watcher.store(true, Ordering::Relaxed);
     drawer.done();
 
-    let output = args.output.as_path();
     let to = clean(&output.display().to_string()).to_string();
     match result {
         Ok(s) if s.received == 0 && s.complete => Err(CliError::NoMatch(format!(
@@ -120,6 +128,95 @@ fn received_line(s: &Summary) -> String {
         plural(s.pages),
         if s.resumed { " (resumed)" } else { "" }
     )
+}
+
+/// Fetches into the library: each page and the token of the next in one transaction, so an
+/// interrupted fetch (Ctrl-C, a lost connection, kill -9) resumes where it stopped when the
+/// same command runs again.
+fn into_library(client: &Client, query: &Query, global: &super::Global) -> Result<(), CliError> {
+    let path = global.library_path().ok_or_else(|| {
+        CliError::Input("no data directory for the library: name one with --library".into())
+    })?;
+    let lib = crate::library::Library::open(&path)?;
+    let mut sink = LibrarySink {
+        lib,
+        report: Default::default(),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    install_stop(&stop).map_err(|e| CliError::Output(format!("cannot handle Ctrl-C: {e}")))?;
+    let mut drawer = Drawer::new(std::io::stderr().is_terminal());
+    let watcher = drawer.watch_stop(stop.clone());
+    let result = fetch::fetch(client, query, &mut sink, &stop, &mut |p| drawer.event(p));
+    watcher.store(true, Ordering::Relaxed);
+    drawer.done();
+    let r = &sink.report;
+    let stored = format!(
+        "{} added, {} updated, {} unchanged, {} dated change{} → {}",
+        r.added.len(),
+        r.updated.len(),
+        r.unchanged.len(),
+        r.changes,
+        plural(r.changes),
+        clean(&path.display().to_string())
+    );
+    match result {
+        Ok(s) if s.received == 0 && s.complete => Err(CliError::NoMatch(
+            "no study on the registry matches these filters".into(),
+        )),
+        Ok(s) if s.complete => {
+            eprintln!("{}; {stored}", clean(&received_line(&s)));
+            Ok(())
+        }
+        Ok(s) => Err(CliError::Interrupted(format!(
+            "stopped: {}; {stored}; the same command resumes from the next page",
+            received_line(&s)
+        ))),
+        Err(e) => {
+            let m = format!("{e} ({stored}; the same command resumes from the page that failed)");
+            Err(match e {
+                FetchError::BadUrl { .. }
+                | FetchError::Status {
+                    status: 400..=499, ..
+                } => CliError::Input(m),
+                _ => CliError::Network(m),
+            })
+        }
+    }
+}
+
+/// Pages into the library, which stores each page with the token of the next.
+struct LibrarySink {
+    lib: crate::library::Library,
+    report: crate::library::PageReport,
+}
+
+impl PageSink for LibrarySink {
+    fn resume_token(&mut self, sync: &str) -> Result<Option<String>, SinkError> {
+        Ok(self.lib.resume_token(sync)?)
+    }
+
+    fn write_page(
+        &mut self,
+        sync: &str,
+        studies: &[&str],
+        next_page_token: Option<&str>,
+    ) -> Result<usize, SinkError> {
+        let r = self.lib.write_page(sync, studies, next_page_token)?;
+        for s in &r.skipped {
+            eprintln!(
+                "evidex: skipped {}: {}",
+                clean(s.registry_id.as_deref().unwrap_or("a study")),
+                clean(&s.message)
+            );
+        }
+        let n = r.added.len() + r.updated.len() + r.unchanged.len();
+        self.report.extend(r);
+        Ok(n)
+    }
+
+    fn finish(&mut self, sync: &str) -> Result<(), SinkError> {
+        Ok(self.lib.finish_sync(sync)?)
+    }
 }
 
 /// Pages into a corpus, through the importer. A file cannot be resumed: it is written

@@ -83,7 +83,7 @@ pub fn run(
         Command::Fetch {
             registry: Registry::Ctgov,
             args,
-        } => fetch::run(&args, &mut out),
+        } => fetch::run(&args, global, &mut out),
         Command::GenCorpus {
             trials,
             seed,
