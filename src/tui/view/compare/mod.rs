@@ -1,0 +1,125 @@
+//! The compare screen: tabs (Table, Forest plot, Bars), the caveat banner, and the three views
+//! of one [`crate::compare::Comparison`].
+//!
+//! `table` lays out and draws the table (its layout is kept in the state), `forest` the forest
+//! plot with the pooled estimates, `bars` the bar chart.
+
+mod bars;
+mod forest;
+mod table;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::compare::{Chart, Group};
+use crate::export::BEST;
+use crate::present::Role;
+use crate::text::{clean, truncate, width};
+use crate::tui::state::{CompareView, State, Tab};
+use crate::tui::theme::Theme;
+
+use bars::bars;
+use forest::forest;
+pub use table::TableLayout;
+use table::table;
+
+pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
+    let Some(v) = s.compare_view() else { return };
+    let Some(layout) = &v.table else { return };
+    let area = f.area();
+
+    // Tabs.
+    let mut tabs = vec![Span::styled(" Compare ", theme.role(Role::Title))];
+    for t in Tab::ALL {
+        let st = if t == s.compare.tab {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        tabs.push(Span::styled(format!(" {} ", t.title()), st));
+        tabs.push(Span::raw(" "));
+    }
+    tabs.push(Span::styled(
+        " Tab switch · e export · y copy · Esc back",
+        theme.dim(),
+    ));
+    f.render_widget(
+        Paragraph::new(Line::from(tabs)),
+        Rect::new(0, 0, area.width, 1),
+    );
+
+    // Caveats: every one `evidex compare` prints, in full when they fit in a third of the
+    // screen; else one line each, cut with `…`, and in full at the end of the table.
+    let body = layout.body;
+    for (y, (l, role)) in (1..).zip(&layout.banner.lines) {
+        f.render_widget(
+            Paragraph::new(Span::styled(l.clone(), theme.role(*role))),
+            Rect::new(0, y, area.width, 1),
+        );
+    }
+    match s.compare.tab {
+        Tab::Table => table(s, layout, f, body, theme),
+        Tab::Forest => forest(s, v, f, body, theme),
+        Tab::Bars => bars(s, v, f, body, theme),
+    }
+    // Status line.
+    let status = match &s.status {
+        Some(st) => Span::styled(
+            clean(st.text()).into_owned(),
+            if st.is_error() {
+                theme.error()
+            } else {
+                theme.key()
+            },
+        ),
+        None => Span::styled(
+            format!(
+                "{BEST} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts · ? help"
+            ),
+            theme.dim(),
+        ),
+    };
+    f.render_widget(
+        Paragraph::new(Line::from(truncate_span(status, area.width as usize))),
+        Rect::new(0, area.height.saturating_sub(1), area.width, 1),
+    );
+}
+
+/// The choices of a chart and which one is shown.
+pub(super) fn chart_choice(s: &State, v: &CompareView, chart: Chart) -> (Vec<Group>, usize) {
+    let choices = v.choices(chart).to_vec();
+    let i = s.compare.endpoint % choices.len().max(1);
+    (choices, i)
+}
+
+pub(super) fn endpoint_line(
+    choices: &[Group],
+    i: usize,
+    chart: Chart,
+    w: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let Some(g) = choices.get(i) else {
+        return Line::default();
+    };
+    let name = match chart {
+        Chart::Forest => g.endpoint().unwrap_or_default().to_string(),
+        Chart::Bars => g.title(),
+    };
+    let rest = format!(" ▶  {} of {} · ←/→ another", i + 1, choices.len());
+    let room = w.saturating_sub(width("Endpoint ◀ ") + width(&rest) + 2);
+    Line::from(vec![
+        Span::styled("Endpoint ◀ ", theme.dim()),
+        Span::styled(
+            format!(" {} ", truncate(&clean(&name), room)),
+            theme.selected(),
+        ),
+        Span::styled(rest, theme.dim()),
+    ])
+}
+
+fn truncate_span(s: Span<'static>, w: usize) -> Span<'static> {
+    Span::styled(truncate(&s.content, w).into_owned(), s.style)
+}
