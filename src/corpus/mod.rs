@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod num;
 pub mod safety;
+pub mod trial;
 pub mod validate;
 
 use std::collections::HashMap;
