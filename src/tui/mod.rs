@@ -6,7 +6,9 @@
 pub mod action;
 pub mod app;
 pub mod background;
+pub mod input;
 pub mod keymap;
+pub mod layout;
 pub mod state;
 pub mod theme;
 pub mod update;
