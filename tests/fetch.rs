@@ -716,10 +716,23 @@ fn cli_rejects_bad_values_with_the_list_of_good_ones() {
     let o = output(evidex(h.path(), &["fetch", "ctgov", "-o", "x.json"], &[]));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--all"));
-    // No output: required for now.
-    let o = output(evidex(h.path(), &["fetch", "ctgov", "--cond", "x"], &[]));
+    // --merge makes a corpus file: without -o it is refused before any request.
+    let o = output(evidex(
+        h.path(),
+        &[
+            "fetch",
+            "ctgov",
+            "--cond",
+            "x",
+            "--merge",
+            "bundled",
+            "--base-url",
+            &url,
+        ],
+        &[],
+    ));
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--output"));
+    assert!(stderr(&o).contains("add -o FILE"), "{}", stderr(&o));
     // A base URL that is not one.
     let o = output(evidex(
         h.path(),
