@@ -22,6 +22,8 @@ pub struct Config {
     pub language: Option<Lang>,
     /// Where the browser's `e` writes comparisons.
     pub export_dir: Option<PathBuf>,
+    /// The registry library (`--library` and `EVIDEX_LIBRARY` win).
+    pub library: Option<PathBuf>,
     /// The list's share of the browser's width, in percent (20–80).
     pub split: Option<u8>,
     /// Colours for theme roles.
@@ -144,6 +146,10 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<Problem>) {
                 Some(s) if !s.is_empty() => cfg.export_dir = Some(expand_home(s)),
                 _ => report(key, "must be a folder's path".into()),
             },
+            "library" => match value.as_str() {
+                Some(s) if !s.is_empty() => cfg.library = Some(expand_home(s)),
+                _ => report(key, "must be a library file's path".into()),
+            },
             "split" => match value.as_integer() {
                 Some(n @ 20..=80) => cfg.split = Some(n as u8),
                 _ => report(key, "must be a percentage from 20 to 80".into()),
@@ -193,6 +199,7 @@ const KEYS: &[&str] = &[
     "theme",
     "language",
     "export_dir",
+    "library",
     "split",
     "[colors]",
     "[keys]",
@@ -280,6 +287,9 @@ pub const TEMPLATE: &str = r#"# evidex configuration (TOML). Every setting is op
 # Where the browser's `e` writes comparisons (EVIDEX_EXPORT_DIR wins over this).
 # export_dir = "~/evidex-exports"
 
+# The registry library (--library and EVIDEX_LIBRARY win over this).
+# library = "~/evidex/library.sqlite"
+
 # The results list's share of the browser's width, in percent (20-80).
 # split = 50
 
@@ -329,6 +339,10 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(cfg.theme, Some(ThemeName::Light));
         assert_eq!(cfg.split, Some(50));
+        assert!(
+            cfg.library
+                .is_some_and(|p| p.ends_with("evidex/library.sqlite"))
+        );
         assert_eq!(
             cfg.keymap
                 .key_for(Context::List, false, Action::OpenCompare),

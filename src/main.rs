@@ -36,6 +36,10 @@ fn main() -> ExitCode {
         _ => {}
     }
     let (settings, notice) = settings(&global, cli.command.as_ref());
+    // --library and EVIDEX_LIBRARY (clap reads both) win over the configuration's library.
+    if global.library.is_none() {
+        global.library = settings.library.clone();
+    }
     match cli.command {
         None => {
             // The library joins the bundled corpus only; one that cannot be opened is

@@ -113,3 +113,36 @@ fn a_named_file_that_is_missing_is_reported() {
     assert!(o.status.success());
     assert!(stderr(&o).contains("/nonexistent/c.toml"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_configured_library_is_used_unless_the_option_or_environment_names_another() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/evidex");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lib = home.path().join("mine.sqlite");
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("library = \"{}\"\n", lib.display()),
+    )
+    .unwrap();
+    let o = common::bin()
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env_remove("EVIDEX_LIBRARY")
+        .args(["library"])
+        .output()
+        .unwrap();
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(out.contains("mine.sqlite"), "{out}");
+    let other = home.path().join("other.sqlite");
+    let o = common::bin()
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("EVIDEX_LIBRARY", &other)
+        .args(["library"])
+        .output()
+        .unwrap();
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains("other.sqlite") && !out.contains("mine.sqlite"),
+        "{out}"
+    );
+}
