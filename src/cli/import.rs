@@ -124,6 +124,41 @@ fn add_archive(imp: &mut Importer, path: &Path) {
     }
 }
 
+/// Writes a corpus that validates (an error otherwise, naming each problem, and nothing
+/// written), as JSON to `output` (a file replaced atomically, or stdout for `None` or `-`).
+/// `what` names the corpus in the message: "merged", "exported".
+pub(super) fn write_valid_corpus(
+    file: &CorpusFile,
+    what: &str,
+    output: Option<&Path>,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let errors: Vec<String> = validate::validate(file, None)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| format!("  {}: {}", p.field, p.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(CliError::Input(format!(
+            "the {what} corpus would not validate, so nothing was written:\n{}",
+            errors.join("\n")
+        )));
+    }
+    let json = serde_json::to_string_pretty(file)
+        .map_err(|e| CliError::Output(format!("cannot write the corpus as JSON: {e}")))?
+        + "\n";
+    let json = crate::text::json_safe(json);
+    match output.filter(|p| p.as_os_str() != "-") {
+        Some(p) => write_output(p, json.as_bytes()).map_err(|e| {
+            CliError::Output(format!(
+                "{}: cannot write the corpus: {e}",
+                clean(&p.display().to_string())
+            ))
+        }),
+        None => out.data("the corpus", json.as_bytes()),
+    }
+}
+
 /// Reports an import, checks the merged corpus and writes it to `output` (a file replaced
 /// atomically, or stdout for `None` or `-`).
 pub(super) fn write_corpus(
@@ -145,27 +180,7 @@ pub(super) fn write_corpus(
         )));
     }
     // Each study was validated before it was merged; this guards the merge itself.
-    let errors: Vec<String> = validate::validate(&file, None)
-        .into_iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(|p| format!("  {}: {}", p.field, p.message))
-        .collect();
-    if !errors.is_empty() {
-        return Err(CliError::Input(format!(
-            "the merged corpus would not validate, so nothing was written:\n{}",
-            errors.join("\n")
-        )));
-    }
-    let json = serde_json::to_string_pretty(&file)
-        .map_err(|e| CliError::Output(format!("cannot write the corpus as JSON: {e}")))?
-        + "\n";
-    let json = crate::text::json_safe(json);
-    match output {
-        Some(p) => write_output(p, json.as_bytes()).map_err(|e| {
-            CliError::Output(format!("{}: cannot write the corpus: {e}", p.display()))
-        })?,
-        None => out.data("the corpus", json.as_bytes())?,
-    }
+    write_valid_corpus(&file, "merged", output, out)?;
     let to = output.map_or(String::new(), |p| {
         format!(" → {}", clean(&p.display().to_string()))
     });

@@ -7,8 +7,6 @@ use serde_json::Value;
 
 use super::{CliError, Global, LibraryCommand, Out};
 use crate::corpus::CorpusFile;
-use crate::corpus::validate::{self, Severity};
-use crate::fsio::write_output;
 use crate::library::{Change, Library, PageReport};
 use crate::text::clean;
 
@@ -166,7 +164,7 @@ fn change_line(c: &Change) -> String {
 fn export(path: &Path, output: &Path, out: &mut Out) -> Result<(), CliError> {
     let lib = existing(path)?;
     let (file, report) = lib.corpus_into(CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         ..Default::default()
     })?;
     if file.trials.is_empty() {
@@ -175,28 +173,7 @@ fn export(path: &Path, output: &Path, out: &mut Out) -> Result<(), CliError> {
             shown(path)
         )));
     }
-    let errors: Vec<String> = validate::validate(&file, None)
-        .into_iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(|p| format!("  {}: {}", p.field, p.message))
-        .collect();
-    if !errors.is_empty() {
-        return Err(CliError::Input(format!(
-            "the exported corpus would not validate, so nothing was written:\n{}",
-            errors.join("\n")
-        )));
-    }
-    let json = serde_json::to_string_pretty(&file)
-        .map_err(|e| CliError::Output(format!("cannot write the corpus as JSON: {e}")))?
-        + "\n";
-    let json = crate::text::json_safe(json);
-    if output.as_os_str() == "-" {
-        out.data("the corpus", json.as_bytes())?;
-    } else {
-        write_output(output, json.as_bytes()).map_err(|e| {
-            CliError::Output(format!("{}: cannot write the corpus: {e}", shown(output)))
-        })?;
-    }
+    super::import::write_valid_corpus(&file, "exported", Some(output), out)?;
     let not_mapped = report.skipped() + report.bad_files();
     eprintln!(
         "exported {} stud{}{} → {}",

@@ -156,7 +156,7 @@ fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
         .ok_or_else(|| (None, "the study has no nctId".to_string()))?;
     let fail = |m: String| (Some(nct.clone()), m);
     let mut imp = Importer::new(CorpusFile {
-        schema_version: 1,
+        schema_version: crate::corpus::SCHEMA_VERSION,
         ..Default::default()
     });
     imp.add_text(&nct, raw);
