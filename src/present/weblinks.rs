@@ -131,7 +131,7 @@ fn doi_at(text: &str, i: usize) -> Option<WebLink> {
 
 /// `NCT` and eight digits, as a word.
 fn nct_at(text: &str, i: usize) -> Option<WebLink> {
-    let rest = text[i..].as_bytes();
+    let rest = &text.as_bytes()[i..];
     let id = rest.get(..11)?;
     let ok = id[..3].eq_ignore_ascii_case(b"NCT")
         && id[3..].iter().all(u8::is_ascii_digit)
