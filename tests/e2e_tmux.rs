@@ -985,6 +985,40 @@ fn history_and_marks_survive_a_restart() {
     assert_eq!(rc, "0");
 }
 
+/// `history_size` in the configuration bounds the history kept: with 2, a third query
+/// pushes out the first.
+#[test]
+fn the_history_keeps_as_many_queries_as_the_configuration_says() {
+    if !have_tmux() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "history_size = 2\n").unwrap();
+    let env = format!(
+        "XDG_DATA_HOME={} EVIDEX_CONFIG={}",
+        home.path().display(),
+        config.display()
+    );
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    for q in ["emerald", "leap", "tace"] {
+        t.type_text(q);
+        t.wait_for(q, |s| {
+            s.contains(&format!("Search › {q}")) && !s.contains("searching")
+        });
+        // Leaving the search line for the results remembers the query.
+        t.keys(&["Down", "/", "C-u"]);
+        t.wait_for("an empty search line", |s| s.contains("Search ›  "));
+    }
+    t.keys(&["C-c"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+    let history = std::fs::read_to_string(home.path().join("evidex/history.txt")).unwrap();
+    assert_eq!(history, "leap\ntace\n");
+}
+
 /// S names the marked records as a set; after a restart, O lists it and Enter marks them
 /// again, ready to compare.
 #[test]
