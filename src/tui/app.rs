@@ -34,6 +34,7 @@ use super::state::{State, Status};
 use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
+use crate::i18n::{tr, trf};
 use crate::compare;
 use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
 use crate::export;
@@ -417,10 +418,10 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                     &state.notes,
                 )
                 .map_err(|e| e.to_string()),
-                None => Err("the corpus is still loading".to_string()),
+                None => Err(tr(state.lang, "the corpus is still loading").into_owned()),
             };
             let ev = Event::Status(match msg {
-                Ok(m) => Status::info(m.to_string()),
+                Ok(m) => Status::info(m.message(state.lang)),
                 Err(m) => Status::error(m.to_string()),
             });
             update::handle(state, ev);
@@ -431,14 +432,22 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                     let cmp = compare::build(c, &records, of_therapy, state.lang);
                     let md = export::markdown(&cmp) + &export::user_notes(&cmp, &state.notes);
                     match copy_osc52(&md) {
-                        Ok(()) => Event::Status(Status::info(format!(
-                            "copied the comparison as Markdown ({} bytes) to the clipboard (OSC 52)",
-                            md.len()
+                        Ok(()) => Event::Status(Status::info(trf(
+                            state.lang,
+                            "copied the comparison as Markdown (%{n} bytes) to the clipboard (OSC 52)",
+                            &[("n", &md.len())],
                         ))),
-                        Err(e) => Event::Status(Status::error(format!("could not copy: {e}"))),
+                        Err(e) => Event::Status(Status::error(trf(
+                            state.lang,
+                            "could not copy: %{e}",
+                            &[("e", &e)],
+                        ))),
                     }
                 }
-                None => Event::Status(Status::error("the corpus is still loading")),
+                None => Event::Status(Status::error(tr(
+                    state.lang,
+                    "the corpus is still loading",
+                ))),
             };
             update::handle(state, ev);
         }
@@ -446,21 +455,30 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
             if let Some(u) = ctx.data {
                 match u.remember(&query, crate::userdata::HISTORY_SIZE) {
                     Ok(h) => state.history = h,
-                    Err(e) => state.status = Some(Status::error(format!("history not saved: {e}"))),
+                    Err(e) => {
+                        state.status = Some(Status::error(trf(
+                            state.lang,
+                            "history not saved: %{e}",
+                            &[("e", &e)],
+                        )))
+                    }
                 }
             }
         }
         Effect::SaveSet { name, ids } => {
             state.status = Some(match ctx.data {
                 Some(u) => match u.save_set(&name, &ids, &crate::userdata::today()) {
-                    Ok(set) => Status::info(format!(
-                        "saved the set {} ({} records) · O opens it · evidex set show",
-                        crate::text::clean(&set.name),
-                        set.records.len()
+                    Ok(set) => Status::info(trf(
+                        state.lang,
+                        "saved the set %{name} (%{n} records) · O opens it · evidex set show",
+                        &[
+                            ("name", &crate::text::clean(&set.name)),
+                            ("n", &set.records.len()),
+                        ],
                     )),
-                    Err(e) => Status::error(format!("set not saved: {e}")),
+                    Err(e) => Status::error(trf(state.lang, "set not saved: %{e}", &[("e", &e)])),
                 },
-                None => Status::error("no data directory to keep sets in"),
+                None => Status::error(tr(state.lang, "no data directory to keep sets in")),
             });
         }
         Effect::SaveNote { record, text } => {
@@ -469,14 +487,17 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                     Ok(notes) => {
                         state.notes = notes;
                         Status::info(if text.is_empty() {
-                            "note removed"
+                            tr(state.lang, "note removed")
                         } else {
-                            "note saved: it shows at the end of the detail and in exports"
+                            tr(
+                                state.lang,
+                                "note saved: it shows at the end of the detail and in exports",
+                            )
                         })
                     }
-                    Err(e) => Status::error(format!("note not saved: {e}")),
+                    Err(e) => Status::error(trf(state.lang, "note not saved: %{e}", &[("e", &e)])),
                 },
-                None => Status::error("no data directory to keep notes in"),
+                None => Status::error(tr(state.lang, "no data directory to keep notes in")),
             });
             state.refresh_detail();
         }
@@ -491,7 +512,11 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
             if let Some(u) = ctx.data
                 && let Err(e) = u.save_marks(&ids)
             {
-                state.status = Some(Status::error(format!("marks not saved: {e}")));
+                state.status = Some(Status::error(trf(
+                    state.lang,
+                    "marks not saved: %{e}",
+                    &[("e", &e)],
+                )));
             }
         }
         Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),

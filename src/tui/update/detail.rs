@@ -64,9 +64,10 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                 s.detail.offset = 0;
             }
             _ => {
-                s.status = Some(Status::info(
+                s.status = Some(Status::info(crate::i18n::tr(
+                    s.lang,
                     "no link on this line: Tab goes to the next → line, Enter follows it",
-                ));
+                )));
             }
         },
         Action::NextLink | Action::PrevLink => {
@@ -79,7 +80,12 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
             };
             match to {
                 Some(&i) => s.detail.cursor = i,
-                None => s.status = Some(Status::info("no links on this page")),
+                None => {
+                    s.status = Some(Status::info(crate::i18n::tr(
+                        s.lang,
+                        "no links on this page",
+                    )))
+                }
             }
         }
         Action::Back => match s.detail.stack.pop() {

@@ -124,9 +124,10 @@ fn search_history(s: &mut State) {
             s.history_walk = Some((i, typed));
         }
         None => {
-            s.status = Some(Status::info(format!(
-                "no earlier query in the history contains {:?}",
-                crate::text::clean(&typed)
+            s.status = Some(Status::info(crate::i18n::trf(
+                s.lang,
+                "no earlier query in the history contains %{typed}",
+                &[("typed", &format!("{:?}", crate::text::clean(&typed)))],
             )));
             s.history_walk = Some((pos, typed));
         }
@@ -140,7 +141,10 @@ pub(super) fn apply_facet(s: &mut State) -> Vec<Effect> {
         .and_then(|r| r.facets.diseases.first())
         .map(|(d, _)| d.clone())
     else {
-        s.status = Some(Status::error("no disease facet to apply"));
+        s.status = Some(Status::error(crate::i18n::tr(
+            s.lang,
+            "no disease facet to apply",
+        )));
         return Vec::new();
     };
     let filter = format!("disease:{d}");
