@@ -14,6 +14,14 @@ use std::borrow::Cow;
 
 use crate::corpus::Lang;
 
+// The `i18n!` macro reads the files when it expands, but nothing tells cargo that the crate
+// depends on them; including them makes an edited message file rebuild the crate.
+const _: &[&str] = &[
+    include_str!("../locales/en.toml"),
+    include_str!("../locales/zh-Hans.toml"),
+    include_str!("../locales/zh-Hant.toml"),
+];
+
 /// The label `msg` (its English text) in `lang`; `msg` itself when it has no translation.
 pub fn tr(lang: Lang, msg: &str) -> Cow<'static, str> {
     if lang == Lang::En {
