@@ -183,9 +183,9 @@ mod tests {
 
     #[test]
     fn looks_up_in_each_language() {
-        assert_eq!(tr(Lang::En, "Results"), "Results");
-        assert_eq!(tr(Lang::Zh, "Results"), "结果");
-        assert_eq!(tr(Lang::ZhHant, "Results"), "結果");
+        assert_eq!(tr(Lang::En, "Overview"), "Overview");
+        assert_eq!(tr(Lang::Zh, "Overview"), "概况");
+        assert_eq!(tr(Lang::ZhHant, "Overview"), "概況");
         assert_eq!(tr(Lang::Zh, "no such message"), "no such message");
         assert_eq!(
             trf(Lang::Zh, "Marked %{n}/4: ", &[("n", &2)]),
