@@ -72,7 +72,10 @@ mod tests {
             let missing: Vec<_> = en.difference(&other).collect();
             let extra: Vec<_> = other.difference(&en).collect();
             assert!(missing.is_empty(), "{locale} lacks {missing:#?}");
-            assert!(extra.is_empty(), "{locale} has messages en lacks: {extra:#?}");
+            assert!(
+                extra.is_empty(),
+                "{locale} has messages en lacks: {extra:#?}"
+            );
         }
     }
 
@@ -142,7 +145,9 @@ mod tests {
                     continue;
                 }
                 let rest = &text[i + call.len()..];
-                let Some(comma) = rest.find(',') else { continue };
+                let Some(comma) = rest.find(',') else {
+                    continue;
+                };
                 let after = rest[comma + 1..].trim_start();
                 if let Some(lit) = after.strip_prefix('"')
                     && let Some(s) = rust_literal(lit)

@@ -48,7 +48,13 @@ fn compare_table_and_markdown_follow_the_language() {
         assert!(table.contains(l), "{l:?} missing in\n{table}");
     }
     let md = out(&[
-        "compare", "emerald-1", "leap-012", "--format", "md", "--lang", "zh",
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "md",
+        "--lang",
+        "zh",
     ]);
     for l in ["**注意：**", "| 设计 |", "本行最佳值"] {
         assert!(md.contains(l), "{l:?} missing in\n{md}");
@@ -59,7 +65,13 @@ fn compare_table_and_markdown_follow_the_language() {
 fn compare_csv_and_json_keep_english_names_and_keys() {
     let en = out(&["compare", "emerald-1", "leap-012", "--format", "csv"]);
     let zh = out(&[
-        "compare", "emerald-1", "leap-012", "--format", "csv", "--lang", "zh",
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "csv",
+        "--lang",
+        "zh",
     ]);
     let fields = |csv: &str| -> Vec<String> {
         csv.lines()
@@ -72,7 +84,13 @@ fn compare_csv_and_json_keep_english_names_and_keys() {
     assert!(zh.starts_with("field,"), "{zh}");
     let en = out(&["compare", "emerald-1", "leap-012", "--format", "json"]);
     let zh = out(&[
-        "compare", "emerald-1", "leap-012", "--format", "json", "--lang", "zh",
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "json",
+        "--lang",
+        "zh",
     ]);
     let keys = |json: &str| -> Vec<String> {
         fn walk(v: &serde_json::Value, out: &mut Vec<String>) {

@@ -137,13 +137,22 @@ fn chinese_screens_show_their_labels_whole_at_80x24() {
     let expect: &[(&str, &[&str])] = &[
         ("start", &["搜索 › ", "条结果", "结果", "帮助", "中文"]),
         ("results", &["打开", "标记", "排序", "详情", "结果"]),
-        ("detail_trial", &["概况", "设计", "随机对照", "III 期", "打开链接", "返回"]),
-        ("detail_therapy", &["概况", "类型", "药物", "适应证", "1 项研究"]),
+        (
+            "detail_trial",
+            &["概况", "设计", "随机对照", "III 期", "打开链接", "返回"],
+        ),
+        (
+            "detail_therapy",
+            &["概况", "类型", "药物", "适应证", "1 项研究"],
+        ),
         ("help_input", &["按键：搜索框", "清空查询"]),
         ("help_list", &["按键：结果列表", "退出", "标记 / 取消标记"]),
         ("marked", &["已标记 1/4：", "再标记一条即可比较", "清除"]),
         ("save_prompt", &["将已标记的记录存为集合 › "]),
-        ("compare_table", &["比较", "表格", "森林图", "条形图", "跨试验比较", "试验组"]),
+        (
+            "compare_table",
+            &["比较", "表格", "森林图", "条形图", "跨试验比较", "试验组"],
+        ),
         ("compare_forest", &["风险比（对数刻度）", "终点 ◀"]),
         ("compare_bars", &["终点 ◀"]),
         ("help_compare", &["按键：比较"]),
@@ -155,10 +164,22 @@ fn chinese_screens_show_their_labels_whole_at_80x24() {
             assert!(text.contains(l), "{name}: {l:?} missing in\n{text}");
         }
         for english in [
-            "Search ›", " Results ", " Detail ", "Overview", "Outcomes", "Marked ", "Keys:",
-            "Compare ", "Endpoint", "best value", "%{",
+            "Search ›",
+            " Results ",
+            " Detail ",
+            "Overview",
+            "Outcomes",
+            "Marked ",
+            "Keys:",
+            "Compare ",
+            "Endpoint",
+            "best value",
+            "%{",
         ] {
-            assert!(!text.contains(english), "{name}: {english:?} left in\n{text}");
+            assert!(
+                !text.contains(english),
+                "{name}: {english:?} left in\n{text}"
+            );
         }
     }
 }
@@ -173,7 +194,11 @@ fn language_switch_is_complete_and_reversible() {
         }
         let en = render(&screen(name, Lang::En, 80, 24));
         let zh = screen(name, Lang::Zh, 80, 24);
-        assert_ne!(en, render(&zh), "{name}: the Chinese screen is the English one");
+        assert_ne!(
+            en,
+            render(&zh),
+            "{name}: the Chinese screen is the English one"
+        );
         let mut back = zh;
         step(&mut back, Action::ToggleLang);
         assert_eq!(back.lang, Lang::En);
@@ -243,7 +268,14 @@ fn every_comparison_row_label_is_translated() {
             let zh = label_in(r, Lang::Zh);
             assert_ne!(zh, r.label, "{:?} has no Chinese", r.label);
             let title = r.group.title_in(Lang::Zh);
-            for english in ["median", "hazard ratio", "rate", "Study", "Therapy", "Flags"] {
+            for english in [
+                "median",
+                "hazard ratio",
+                "rate",
+                "Study",
+                "Therapy",
+                "Flags",
+            ] {
                 assert!(!title.contains(english), "{title:?}");
             }
         }

@@ -68,11 +68,9 @@ impl Group {
             Group::Study => tr(lang, "Study").into_owned(),
             Group::Therapy => tr(lang, "Therapy").into_owned(),
             Group::Flags => tr(lang, "Flags").into_owned(),
-            Group::Ratio { endpoint: e } => trf(
-                lang,
-                "%{endpoint} hazard ratio",
-                &[("endpoint", e)],
-            ),
+            Group::Ratio { endpoint: e } => {
+                trf(lang, "%{endpoint} hazard ratio", &[("endpoint", e)])
+            }
             Group::Measure {
                 endpoint,
                 statistic,
@@ -87,11 +85,8 @@ impl Group {
                     .as_deref()
                     .map(|a| trf(lang, " at %{at}", &[("at", &a)]))
                     .unwrap_or_default();
-                let args: [(&str, &dyn std::fmt::Display); 3] = [
-                    ("endpoint", endpoint),
-                    ("unit", &unit),
-                    ("at", &at),
-                ];
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("endpoint", endpoint), ("unit", &unit), ("at", &at)];
                 let form = match statistic {
                     Statistic::Median => "%{endpoint}, median%{unit}",
                     Statistic::Time => "%{endpoint}, time%{unit}",

@@ -77,13 +77,23 @@ mod tests {
         let zh = Lang::Zh;
         assert_eq!(cell_in(&row("Design"), &cell("single-arm"), zh), "单臂");
         assert_eq!(
-            cell_in(&row("Evidence"), &cell("level 1: randomised controlled evidence"), zh),
+            cell_in(
+                &row("Evidence"),
+                &cell("level 1: randomised controlled evidence"),
+                zh
+            ),
             "1 级：随机对照证据"
         );
-        assert_eq!(cell_in(&row("experimental"), &cell("not reported"), zh), "未报告");
+        assert_eq!(
+            cell_in(&row("experimental"), &cell("not reported"), zh),
+            "未报告"
+        );
         // A record's own text that happens to be an English word of the interface stays.
         assert_eq!(cell_in(&row("Setting"), &cell("other"), zh), "other");
-        assert_eq!(cell_in(&row("Design"), &cell("single-arm"), Lang::En), "single-arm");
+        assert_eq!(
+            cell_in(&row("Design"), &cell("single-arm"), Lang::En),
+            "single-arm"
+        );
         assert_eq!(label_in(&row("Patients (n)"), zh), "患者数（n）");
     }
 }

@@ -223,7 +223,10 @@ fn outcome(d: &mut Doc, c: &Corpus, t: &Trial, o: &crate::corpus::Outcome, lang:
         head.push(span(Role::Dim, &format!(" · {u}")));
     }
     if let Some(sg) = &o.subgroup {
-        head.push(span(Role::Dim, &trf(lang, " · subgroup: %{sg}", &[("sg", sg)])));
+        head.push(span(
+            Role::Dim,
+            &trf(lang, " · subgroup: %{sg}", &[("sg", sg)]),
+        ));
     }
     d.line(2, head);
     let best = best_value_index(o);
@@ -307,7 +310,11 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         d.para(
             2,
             Role::Plain,
-            &trf(lang, "Also known as: %{names}", &[("names", &t.aliases.join(", "))]),
+            &trf(
+                lang,
+                "Also known as: %{names}",
+                &[("names", &t.aliases.join(", "))],
+            ),
         );
     }
     if !t.components.is_empty() {
@@ -422,7 +429,11 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         d.para(
             0,
             Role::Plain,
-            &trf(lang, "Also: %{names}", &[("names", &dis.aliases.join(", "))]),
+            &trf(
+                lang,
+                "Also: %{names}",
+                &[("names", &dis.aliases.join(", "))],
+            ),
         );
     }
     if let Some(p) = dis.parent.as_deref().and_then(|p| c.resolve(p)) {
@@ -436,7 +447,11 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         more(
             &mut d,
             trials.len(),
-            &trf(lang, "search disease:%{id} to list them", &[("id", &dis.id)]),
+            &trf(
+                lang,
+                "search disease:%{id} to list them",
+                &[("id", &dis.id)],
+            ),
         );
     }
     let ths = c.therapies_of_disease(i);

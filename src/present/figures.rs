@@ -163,7 +163,11 @@ pub fn caution_label(t: &Trial, lang: crate::corpus::Lang) -> Option<String> {
     use crate::i18n::{tr, trf};
     if t.awaiting_results() {
         let status = tr(lang, t.status.label());
-        return Some(trf(lang, "%{status}: no results yet", &[("status", &status)]));
+        return Some(trf(
+            lang,
+            "%{status}: no results yet",
+            &[("status", &status)],
+        ));
     }
     use crate::corpus::Design::*;
     match t.design {

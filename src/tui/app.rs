@@ -34,10 +34,10 @@ use super::state::{State, Status};
 use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
-use crate::i18n::{tr, trf};
 use crate::compare;
 use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
 use crate::export;
+use crate::i18n::{tr, trf};
 use crate::search::{self, worker::Worker};
 use crate::userdata::UserData;
 
@@ -444,10 +444,7 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                         ))),
                     }
                 }
-                None => Event::Status(Status::error(tr(
-                    state.lang,
-                    "the corpus is still loading",
-                ))),
+                None => Event::Status(Status::error(tr(state.lang, "the corpus is still loading"))),
             };
             update::handle(state, ev);
         }

@@ -119,7 +119,11 @@ fn open_set(s: &mut State, set: &crate::userdata::Set) {
         ],
     );
     if missing > 0 {
-        msg.push_str(&trf(s.lang, ", %{n} not in this corpus", &[("n", &missing)]));
+        msg.push_str(&trf(
+            s.lang,
+            ", %{n} not in this corpus",
+            &[("n", &missing)],
+        ));
     }
     if over > 0 {
         msg.push_str(&trf(

@@ -207,7 +207,10 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         let msg = if s.input.text().trim().is_empty() {
             tr(s.lang, "The corpus is empty.")
         } else {
-            tr(s.lang, "Nothing matches. Try fewer letters, or remove a filter.")
+            tr(
+                s.lang,
+                "Nothing matches. Try fewer letters, or remove a filter.",
+            )
         };
         f.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), inner);
         return;

@@ -30,7 +30,10 @@ pub fn view(s: &State, f: &mut Frame) {
             s.lang,
             "%{spin} Loading and indexing %{name}… %{secs} s",
             &[
-                ("spin", &spinner[(*elapsed_ms / 100) as usize % spinner.len()]),
+                (
+                    "spin",
+                    &spinner[(*elapsed_ms / 100) as usize % spinner.len()],
+                ),
                 ("name", &crate::text::clean(name)),
                 ("secs", &format!("{:.1}", *elapsed_ms as f64 / 1000.0)),
             ],

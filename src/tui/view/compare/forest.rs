@@ -256,7 +256,10 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             trf(
                 s.lang,
                 " · 95% prediction interval %{low}–%{high}",
-                &[("low", &meta::report::r3(a)), ("high", &meta::report::r3(b))],
+                &[
+                    ("low", &meta::report::r3(a)),
+                    ("high", &meta::report::r3(b)),
+                ],
             )
         });
         para(

@@ -32,7 +32,10 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
 
     // Tabs.
-    let mut tabs = vec![Span::styled(tr(s.lang, " Compare "), theme.role(Role::Title))];
+    let mut tabs = vec![Span::styled(
+        tr(s.lang, " Compare "),
+        theme.role(Role::Title),
+    )];
     for t in Tab::ALL {
         let st = if t == s.compare.tab {
             theme.selected()

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::compare::{CaveatKind, Comparison, Group, words};
-use crate::i18n::{tr, trf};
 use crate::export;
+use crate::i18n::{tr, trf};
 use crate::present::Role;
 use crate::text::{clean, fit, truncate, width, wrap};
 use crate::tui::state::State;
