@@ -150,10 +150,12 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<Problem>) {
                     "must be \"dark\", \"light\", \"mono\" or \"auto\"".into(),
                 ),
             },
-            "language" => match value.as_str() {
-                Some("en") => cfg.language = Some(Lang::En),
-                Some("zh") => cfg.language = Some(Lang::Zh),
-                _ => report(key, "must be \"en\" or \"zh\"".into()),
+            "language" => match value.as_str().and_then(Lang::parse) {
+                Some(l) => cfg.language = Some(l),
+                _ => report(
+                    key,
+                    "must be \"en\", \"zh\" (simplified) or \"zh-Hant\" (traditional)".into(),
+                ),
             },
             "export_dir" => match value.as_str() {
                 Some(s) if !s.is_empty() => cfg.export_dir = Some(expand_home(s)),
@@ -320,7 +322,8 @@ pub const TEMPLATE: &str = r#"# evidex configuration (TOML). Every setting is op
 # --theme and EVIDEX_THEME win over this.
 # theme = "auto"
 
-# Language of names and labels at start: "en" or "zh" (L switches in the browser).
+# Language of names and labels at start: "en", "zh" (simplified Chinese) or "zh-Hant"
+# (traditional Chinese labels; L then switches between English and traditional Chinese).
 # language = "en"
 
 # Where the browser's `e` writes comparisons (EVIDEX_EXPORT_DIR wins over this).

@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compare::{Cell, Comparison, Group, Row};
+use crate::compare::{Cell, Comparison, Group, Row, words};
 use crate::fsio;
+use crate::i18n::{tr, trf};
 use crate::text::{clean, fit, width, wrap};
 
 /// The user's notes on the compared records, as a Markdown section headed as theirs (never
@@ -28,7 +29,10 @@ pub fn user_notes(c: &Comparison, notes: &[crate::userdata::Note]) -> String {
     if out.is_empty() {
         return out;
     }
-    format!("\n## Your notes (yours, not from a source)\n\n{out}")
+    format!(
+        "\n## {}\n\n{out}",
+        tr(c.lang, "Your notes (yours, not from a source)")
+    )
 }
 
 /// The marker that goes with bold for the best value (never colour alone).
@@ -65,11 +69,16 @@ fn md_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|")
 }
 
-/// A GitHub-flavoured Markdown table with the caveats above it.
+/// A GitHub-flavoured Markdown table with the caveats above it, its labels in the
+/// comparison's language.
 pub fn markdown(c: &Comparison) -> String {
     let mut out = String::new();
+    let caveat = tr(c.lang, "Caveat:");
     for cav in &c.caveats {
-        out.push_str(&format!("> **Caveat:** {}\n", md_escape(&clean(&cav.text))));
+        out.push_str(&format!(
+            "> **{caveat}** {}\n",
+            md_escape(&clean(&cav.text))
+        ));
     }
     if !c.caveats.is_empty() {
         out.push('\n');
@@ -83,13 +92,19 @@ pub fn markdown(c: &Comparison) -> String {
     out.push('\n');
     for (i, r) in c.rows.iter().enumerate() {
         if let Some(g) = heading(&c.rows, i) {
-            out.push_str(&format!("| **{}** |", md_escape(&clean(&g.title()))));
+            out.push_str(&format!(
+                "| **{}** |",
+                md_escape(&clean(&g.title_in(c.lang)))
+            ));
             out.push_str(&" |".repeat(c.columns.len()));
             out.push('\n');
         }
-        out.push_str(&format!("| {} |", md_escape(&clean(&r.label))));
+        out.push_str(&format!(
+            "| {} |",
+            md_escape(&clean(&words::label_in(r, c.lang)))
+        ));
         for cell in &r.cells {
-            let t = md_escape(&cell_text(cell));
+            let t = md_escape(&words::cell_in(r, cell, c.lang));
             if cell.best {
                 out.push_str(&format!(" **{t}** |"));
             } else {
@@ -100,7 +115,12 @@ pub fn markdown(c: &Comparison) -> String {
     }
     out.push_str(&crate::meta::report::markdown(&c.pooled));
     out.push_str(&format!(
-        "\n{BEST} best value in its row. Source: evidex.\n"
+        "\n{}\n",
+        trf(
+            c.lang,
+            "%{best} best value in its row. Source: evidex.",
+            &[("best", &BEST)],
+        )
     ));
     out
 }
@@ -152,7 +172,7 @@ pub fn table(c: &Comparison, total: usize) -> String {
     let label_w = c
         .rows
         .iter()
-        .map(|r| width(&r.label))
+        .map(|r| width(&words::label_in(r, c.lang)))
         .max()
         .unwrap_or(5)
         .clamp(5, 22);
@@ -161,8 +181,8 @@ pub fn table(c: &Comparison, total: usize) -> String {
         .map(|i| {
             c.rows
                 .iter()
-                .filter_map(|r| r.cells.get(i))
-                .map(|cell| width(&cell_text(cell)))
+                .filter_map(|r| r.cells.get(i).map(|cell| (r, cell)))
+                .map(|(r, cell)| width(&words::cell_in(r, cell, c.lang)))
                 .chain(c.columns.get(i).map(|col| width(&header(col))))
                 .max()
                 .unwrap_or(8)
@@ -204,7 +224,7 @@ pub fn table(c: &Comparison, total: usize) -> String {
         if let Some(g) = heading(&c.rows, i) {
             out.push_str(&rule);
             out.push('\n');
-            for l in wrap(&clean(&g.title()), total) {
+            for l in wrap(&clean(&g.title_in(c.lang)), total) {
                 out.push_str(&l);
                 out.push('\n');
             }
@@ -212,8 +232,12 @@ pub fn table(c: &Comparison, total: usize) -> String {
             out.push_str(&rule);
             out.push('\n');
         }
-        let cells: Vec<String> = r.cells.iter().map(cell_text).collect();
-        out.push_str(&line(&clean(&r.label), &cells));
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .map(|cell| words::cell_in(r, cell, c.lang))
+            .collect();
+        out.push_str(&line(&clean(&words::label_in(r, c.lang)), &cells));
     }
     for p in &c.pooled {
         out.push('\n');
@@ -223,7 +247,10 @@ pub fn table(c: &Comparison, total: usize) -> String {
             total,
         ));
     }
-    out.push_str(&format!("\n{BEST} best value in its row\n"));
+    out.push_str(&format!(
+        "\n{}\n",
+        trf(c.lang, "%{best} best value in its row", &[("best", &BEST)])
+    ));
     out
 }
 
@@ -305,16 +332,27 @@ pub struct Exported {
 
 impl std::fmt::Display for Exported {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exported {} and {}{}",
-            self.markdown.display(),
-            self.csv.file_name().unwrap_or_default().to_string_lossy(),
+        f.write_str(&self.message(crate::corpus::Lang::En))
+    }
+}
+
+impl Exported {
+    /// The line that tells the user where the files are, in `lang`.
+    pub fn message(&self, lang: crate::corpus::Lang) -> String {
+        trf(
+            lang,
             if self.replaced {
-                " (replaced the earlier export of this comparison)"
+                "exported %{md} and %{csv} (replaced the earlier export of this comparison)"
             } else {
-                ""
-            }
+                "exported %{md} and %{csv}"
+            },
+            &[
+                ("md", &self.markdown.display()),
+                (
+                    "csv",
+                    &self.csv.file_name().unwrap_or_default().to_string_lossy(),
+                ),
+            ],
         )
     }
 }

@@ -13,6 +13,9 @@
 //! directory). [`config`] reads the user's configuration file, and [`userdata`] keeps what
 //! evidex remembers for its user (history, marks, named sets, notes) in the data directory.
 
+// The interface's messages (locales/*.toml), compiled in; looked up through `i18n`.
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod cli;
 pub mod compare;
 pub mod config;
@@ -20,6 +23,7 @@ pub mod corpus;
 pub mod export;
 pub mod fetch;
 pub mod fsio;
+pub mod i18n;
 pub mod import;
 pub mod library;
 pub mod meta;

@@ -133,7 +133,9 @@ impl Tmux {
     /// Waits for evidex to be ready for typing: loaded, first results drawn.
     fn ready(&self) {
         self.wait_for("the first results", |s| {
-            s.contains("Search ›") && s.contains("results ·")
+            // In English, or in Chinese when started with --lang zh.
+            (s.contains("Search ›") && s.contains("results ·"))
+                || (s.contains("搜索 ›") && s.contains("条结果 ·"))
         });
     }
 
@@ -1167,4 +1169,27 @@ fn the_browser_opens_the_library_and_finds_an_imported_nct_id() {
         let (rc, s) = t.after_exit();
         assert_eq!(rc, "0", "{s}");
     }
+}
+
+/// `L` switches the whole interface to Chinese and back in a real terminal at 80x24.
+#[test]
+fn the_interface_switches_to_chinese_at_80x24() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(80, 24);
+    t.start("");
+    t.ready();
+    t.type_text("emerald");
+    t.keys(&["Enter"]);
+    t.wait_text("Overview");
+    t.keys(&["L"]);
+    t.wait_text("概况");
+    t.wait_text("L 中文 · ? 帮助");
+    t.keys(&["L"]);
+    t.wait_text("Overview");
+    t.keys(&["C-c"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+    t.assert_restored(&s);
 }

@@ -105,7 +105,9 @@ pub struct Global {
     /// Corpus file to use instead of the bundled one.
     #[arg(long, global = true, value_name = "PATH")]
     pub corpus: Option<PathBuf>,
-    /// Language of names: en or zh (default: the configuration's, else en).
+    /// Language of names and labels: en, zh (simplified Chinese) or zh-hant (traditional
+    /// Chinese labels) (default: the configuration's, else en). JSON and CSV keep English
+    /// keys and column names.
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
     /// The configuration file to read instead of the usual one (also EVIDEX_CONFIG; see
@@ -129,6 +131,8 @@ impl Global {
 pub enum LangArg {
     En,
     Zh,
+    #[value(name = "zh-hant", alias = "zh-Hant")]
+    ZhHant,
 }
 
 impl From<LangArg> for Lang {
@@ -136,6 +140,7 @@ impl From<LangArg> for Lang {
         match l {
             LangArg::En => Lang::En,
             LangArg::Zh => Lang::Zh,
+            LangArg::ZhHant => Lang::ZhHant,
         }
     }
 }

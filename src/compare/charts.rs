@@ -33,7 +33,10 @@ pub fn forest(c: &Corpus, records: &[RecordRef], endpoint: &str, lang: Lang) -> 
                         h.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value())),
                     )
                 }),
-                label: hr.map_or("HR not reported".to_string(), present::ratio),
+                label: hr.map_or_else(
+                    || crate::i18n::tr(lang, "HR not reported").into_owned(),
+                    present::ratio,
+                ),
             }
         })
         .collect()
@@ -69,7 +72,7 @@ pub fn bars(
                             let arm = v.arm.as_deref().and_then(|a| t.arm(a));
                             Bar {
                                 arm: arm.map_or_else(
-                                    || "all patients".to_string(),
+                                    || crate::i18n::tr(lang, "all patients").into_owned(),
                                     |a| a.label.get(lang).to_string(),
                                 ),
                                 value: v.value.value(),

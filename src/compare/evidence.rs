@@ -3,6 +3,7 @@
 
 use super::{Caveat, CaveatKind, MAX_COLUMNS};
 use crate::corpus::{Corpus, Kind, Lang, RecordRef, Trial};
+use crate::i18n::{tr, trf};
 
 /// How a therapy takes part in a trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,23 +77,40 @@ pub fn evidence(c: &Corpus, index: u32, lang: Lang) -> Evidence {
         .collect();
     let total = studies.len();
     let n = taken.len();
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("name", &name),
+        ("n", &n),
+        ("total", &total),
+        ("experimental", &experimental),
+        ("max", &MAX_COLUMNS),
+    ];
     let mut text = if only_control {
-        format!(
-            "Studies of {name}: {n} of {total}. {name} is only ever the control arm in them: they compare other treatments with it; strongest evidence first, then newest, at most {MAX_COLUMNS}."
+        trf(
+            lang,
+            "Studies of %{name}: %{n} of %{total}. %{name} is only ever the control arm in them: they compare other treatments with it; strongest evidence first, then newest, at most %{max}.",
+            &args,
         )
     } else {
-        format!(
-            "Studies of {name}: {n} of {total}, those with it in an experimental arm ({experimental}), strongest evidence first, then newest, at most {MAX_COLUMNS}."
+        trf(
+            lang,
+            "Studies of %{name}: %{n} of %{total}, those with it in an experimental arm (%{experimental}), strongest evidence first, then newest, at most %{max}.",
+            &args,
         )
     };
     let left = if only_control { total } else { experimental } - n;
     if left > 0 {
-        text.push_str(&format!(" {left} more left out for the limit."));
+        text.push_str(&trf(
+            lang,
+            " %{n} more left out for the limit.",
+            &[("n", &left)],
+        ));
     }
     let ctrl = studies.iter().filter(|(r, _)| *r == Role::Control).count();
     if !only_control && ctrl > 0 {
-        text.push_str(&format!(
-            " {ctrl} where it is only the control arm not taken."
+        text.push_str(&trf(
+            lang,
+            " %{n} where it is only the control arm not taken.",
+            &[("n", &ctrl)],
         ));
     }
     let both: Vec<&str> = taken
@@ -101,11 +119,15 @@ pub fn evidence(c: &Corpus, index: u32, lang: Lang) -> Evidence {
         .map(|&(_, i)| c.name_of(RecordRef::new(Kind::Trial, i as usize), lang))
         .collect();
     if both.len() == n && n > 0 {
-        text.push_str(" It is in both arms of each: they test what is added to it.");
+        text.push_str(&tr(
+            lang,
+            " It is in both arms of each: they test what is added to it.",
+        ));
     } else if !both.is_empty() {
-        text.push_str(&format!(
-            " It is in both arms of {}: they test what is added to it.",
-            both.join(", ")
+        text.push_str(&trf(
+            lang,
+            " It is in both arms of %{names}: they test what is added to it.",
+            &[("names", &both.join(", "))],
         ));
     }
     Evidence {

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::corpus::{Design, Outcome, Trial};
+use crate::corpus::{Design, Lang, Outcome, Trial};
+use crate::i18n::{tr, trf};
 
 /// How an endpoint's figures are summarised: figures summarised differently never share a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -57,11 +58,19 @@ impl Group {
     /// The heading of the group: `OS, median (months)`, `OS rate at 4 years (%)`,
     /// `OS hazard ratio`.
     pub fn title(&self) -> String {
+        self.title_in(Lang::En)
+    }
+
+    /// [`Group::title`] in `lang`: the endpoint stays as the source names it, the words
+    /// around it (and a common unit) are translated.
+    pub fn title_in(&self, lang: Lang) -> String {
         match self {
-            Group::Study => "Study".into(),
-            Group::Therapy => "Therapy".into(),
-            Group::Flags => "Flags".into(),
-            Group::Ratio { endpoint } => format!("{endpoint} hazard ratio"),
+            Group::Study => tr(lang, "Study").into_owned(),
+            Group::Therapy => tr(lang, "Therapy").into_owned(),
+            Group::Flags => tr(lang, "Flags").into_owned(),
+            Group::Ratio { endpoint: e } => {
+                trf(lang, "%{endpoint} hazard ratio", &[("endpoint", e)])
+            }
             Group::Measure {
                 endpoint,
                 statistic,
@@ -70,24 +79,27 @@ impl Group {
             } => {
                 let unit = unit
                     .as_deref()
-                    .map(|u| format!(" ({u})"))
+                    .map(|u| trf(lang, " (%{unit})", &[("unit", &tr(lang, u))]))
                     .unwrap_or_default();
                 let at = at
                     .as_deref()
-                    .map(|a| format!(" at {a}"))
+                    .map(|a| trf(lang, " at %{at}", &[("at", &a)]))
                     .unwrap_or_default();
-                match statistic {
-                    Statistic::Median => format!("{endpoint}, median{unit}"),
-                    Statistic::Time => format!("{endpoint}, time{unit}"),
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("endpoint", endpoint), ("unit", &unit), ("at", &at)];
+                let form = match statistic {
+                    Statistic::Median => "%{endpoint}, median%{unit}",
+                    Statistic::Time => "%{endpoint}, time%{unit}",
                     Statistic::Rate if time_to_event(endpoint) => {
                         if at.is_empty() {
-                            format!("{endpoint} rate{unit}, time point not stated")
+                            "%{endpoint} rate%{unit}, time point not stated"
                         } else {
-                            format!("{endpoint} rate{at}{unit}")
+                            "%{endpoint} rate%{at}%{unit}"
                         }
                     }
-                    Statistic::Rate | Statistic::Amount => format!("{endpoint}{at}{unit}"),
-                }
+                    Statistic::Rate | Statistic::Amount => "%{endpoint}%{at}%{unit}",
+                };
+                trf(lang, form, &args)
             }
         }
     }

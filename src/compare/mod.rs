@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod measure;
 mod populations;
 mod rows;
+pub mod words;
 
 use serde::Serialize;
 
@@ -135,6 +136,10 @@ pub struct Comparison {
     /// computed by evidex ([`crate::meta`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pooled: Vec<crate::meta::Pool>,
+    /// The language of its caveats and of its labels where they are shown ([`words`]); the
+    /// rows keep English labels for CSV and JSON.
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
@@ -156,13 +161,31 @@ pub enum NotComparable {
 
 impl std::fmt::Display for NotComparable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl NotComparable {
+    /// Why, in `lang` (a `Kinds` message is already in the language [`check`] was given).
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::i18n::trf;
         match self {
-            NotComparable::TooFew => write!(f, "compare needs 2–{MAX_COLUMNS} records"),
-            NotComparable::TooMany => write!(f, "compare takes at most {MAX_COLUMNS} records"),
-            NotComparable::Duplicate(id) => {
-                write!(f, "{id} is named twice; compare distinct records")
-            }
-            NotComparable::Kinds(m) => f.write_str(m),
+            NotComparable::TooFew => trf(
+                lang,
+                "compare needs 2–%{max} records",
+                &[("max", &MAX_COLUMNS)],
+            ),
+            NotComparable::TooMany => trf(
+                lang,
+                "compare takes at most %{max} records",
+                &[("max", &MAX_COLUMNS)],
+            ),
+            NotComparable::Duplicate(id) => trf(
+                lang,
+                "%{id} is named twice; compare distinct records",
+                &[("id", id)],
+            ),
+            NotComparable::Kinds(m) => m.clone(),
         }
     }
 }
@@ -187,10 +210,13 @@ pub fn check(c: &Corpus, records: &[RecordRef], lang: Lang) -> Result<(), NotCom
         .iter()
         .find(|r| !matches!(r.kind, Kind::Trial | Kind::Therapy))
     {
-        return Err(NotComparable::Kinds(format!(
-            "{} is a {}: compare trials with trials, or therapies with therapies",
-            name(r),
-            r.kind.label()
+        return Err(NotComparable::Kinds(crate::i18n::trf(
+            lang,
+            "%{name} is a %{kind}: compare trials with trials, or therapies with therapies",
+            &[
+                ("name", &name(r)),
+                ("kind", &crate::i18n::tr(lang, r.kind.label())),
+            ],
         )));
     }
     let trial = records.iter().find(|r| r.kind == Kind::Trial);
@@ -236,6 +262,7 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         rows,
         caveats,
         pooled: crate::meta::pools(c, records, lang),
+        lang,
     }
 }
 
@@ -245,7 +272,7 @@ fn column(c: &Corpus, r: RecordRef, lang: Lang) -> Column {
         Kind::Trial => {
             let t = c.trial(r.index);
             (
-                present::caution_label(t),
+                present::caution_label(t, lang),
                 t.flags.clone(),
                 t.diseases.clone(),
             )
@@ -311,7 +338,7 @@ fn caveats(
     {
         caveats.push(Caveat {
             kind: CaveatKind::CrossTrial,
-            text: CROSS_TRIAL.to_string(),
+            text: crate::i18n::tr(lang, CROSS_TRIAL).into_owned(),
         });
     }
     if let Some(text) = populations.cross_disease(c, columns, lang) {
@@ -324,9 +351,10 @@ fn caveats(
         if let Some(caution) = &col.caution {
             caveats.push(Caveat {
                 kind: CaveatKind::Column { column: i },
-                text: format!(
-                    "{}: {caution} — no randomised comparison behind its figures.",
-                    col.title
+                text: crate::i18n::trf(
+                    lang,
+                    "%{title}: %{caution} — no randomised comparison behind its figures.",
+                    &[("title", &col.title), ("caution", caution)],
                 ),
             });
         }
@@ -334,7 +362,7 @@ fn caveats(
     if rows.iter().any(|r| r.computed) {
         caveats.push(Caveat {
             kind: CaveatKind::Computed,
-            text: COMPUTED.into(),
+            text: crate::i18n::tr(lang, COMPUTED).into_owned(),
         });
     }
     caveats

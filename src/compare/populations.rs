@@ -87,9 +87,10 @@ impl Populations {
                 (!ds.is_empty()).then(|| format!("{}: {}", col.title, ds.join(", ")))
             })
             .collect();
-        Some(format!(
-            "Different diseases: {}. Their figures come from different populations; ★ marks a best value only between columns of the same disease.",
-            parts.join("; ")
+        Some(crate::i18n::trf(
+            lang,
+            "Different diseases: %{parts}. Their figures come from different populations; ★ marks a best value only between columns of the same disease.",
+            &[("parts", &parts.join("; "))],
         ))
     }
 }

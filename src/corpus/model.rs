@@ -76,19 +76,54 @@ pub struct Names {
     pub zh: Option<String>,
 }
 
-/// Which language the user wants names shown in.
+/// Which language the user wants names and the interface's labels shown in. Records hold
+/// one Chinese name, shown in both Chinese variants; the variants differ in the labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
     En,
+    /// Simplified Chinese.
     Zh,
+    /// Traditional Chinese (labels only: names stay as the record gives them).
+    ZhHant,
 }
 
 impl Lang {
+    /// The other language: English and the Chinese variant `chinese` swap.
     pub fn toggle(self) -> Self {
+        self.toggle_to(Lang::Zh)
+    }
+
+    /// English becomes `chinese`; either Chinese becomes English.
+    pub fn toggle_to(self, chinese: Lang) -> Self {
         match self {
-            Lang::En => Lang::Zh,
-            Lang::Zh => Lang::En,
+            Lang::En => chinese,
+            Lang::Zh | Lang::ZhHant => Lang::En,
+        }
+    }
+
+    /// Whether names are shown in Chinese.
+    pub fn is_zh(self) -> bool {
+        self != Lang::En
+    }
+
+    /// The locale of the interface's messages (`locales/<locale>.toml`).
+    pub fn locale(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-Hans",
+            Lang::ZhHant => "zh-Hant",
+        }
+    }
+
+    /// A language's name as the configuration and `--lang` write it: `en`, `zh` or `zh-Hans`,
+    /// `zh-Hant` (case-insensitive; `zh-CN`, `zh-TW`, `zh-HK` too).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "en" => Some(Lang::En),
+            "zh" | "zh-hans" | "zh-cn" | "zh-sg" => Some(Lang::Zh),
+            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" => Some(Lang::ZhHant),
+            _ => None,
         }
     }
 }
@@ -105,7 +140,7 @@ impl Names {
     pub fn get(&self, lang: Lang) -> &str {
         let (first, second) = match lang {
             Lang::En => (&self.en, &self.zh),
-            Lang::Zh => (&self.zh, &self.en),
+            Lang::Zh | Lang::ZhHant => (&self.zh, &self.en),
         };
         first
             .as_deref()

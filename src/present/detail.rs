@@ -3,6 +3,7 @@
 use super::doc::{Doc, Role, span};
 use super::figures::{best_value_index, design_line, headline, ratio, value};
 use crate::corpus::{ArmValue, Citation, Corpus, Kind, Lang, Names, RecordRef, Trial};
+use crate::i18n::{tr, trf};
 
 fn names_line(n: &Names, lang: Lang) -> String {
     let first = n.get(lang);
@@ -43,7 +44,11 @@ fn more(d: &mut Doc, total: usize, hint: &str) {
             2,
             vec![span(
                 Role::Dim,
-                &format!("… and {} more ({hint})", total - LINKS),
+                &trf(
+                    d.lang,
+                    "… and %{n} more (%{hint})",
+                    &[("n", &(total - LINKS)), ("hint", &tr(d.lang, hint))],
+                ),
             )],
         );
     }
@@ -79,7 +84,7 @@ fn record_link(doc: &mut Doc, c: &Corpus, r: RecordRef, lang: Lang, extra: &str)
 }
 
 fn trial_doc(c: &Corpus, t: &Trial, lang: Lang) -> Doc {
-    let mut d = Doc::default();
+    let mut d = Doc::new(lang);
     trial_title(&mut d, t, lang);
     trial_overview(&mut d, t);
     trial_arms(&mut d, c, t, lang);
@@ -90,7 +95,7 @@ fn trial_doc(c: &Corpus, t: &Trial, lang: Lang) -> Doc {
         }
     } else if t.awaiting_results() {
         d.heading("Outcomes");
-        d.line(2, vec![span(Role::Dim, "no results yet")]);
+        d.line(2, vec![span(Role::Dim, &tr(lang, "no results yet"))]);
     }
     super::safety::safety_section(&mut d, c, t, lang);
     super::safety::baseline_section(&mut d, c, t, lang);
@@ -135,16 +140,21 @@ fn trial_title(d: &mut Doc, t: &Trial, lang: Lang) {
 /// Design, evidence level, size, status, dates, registry, places, other names.
 fn trial_overview(d: &mut Doc, t: &Trial) {
     d.heading("Overview");
-    d.field("Design", &design_line(t));
+    d.field("Design", &design_line(t, d.lang));
     if let Some(n) = &t.design_note {
         d.field("", n);
     }
     let lvl = t.evidence_level();
-    d.field("Evidence", &format!("{lvl}: {}", lvl.meaning()));
+    let lvl = format!(
+        "{}: {}",
+        tr(d.lang, &lvl.to_string()),
+        tr(d.lang, lvl.meaning())
+    );
+    d.field("Evidence", &lvl);
     if let Some(n) = t.enrolment {
         d.field("Patients", &n.to_string());
     }
-    d.field("Status", t.status.label());
+    d.field("Status", &tr(d.lang, t.status.label()));
     if let Some(s) = &t.setting {
         d.field("Setting", s);
     }
@@ -187,7 +197,7 @@ fn trial_arms(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             s.push_str(&format!("  (n={n})"));
         }
         if a.control {
-            s.push_str("  [control]");
+            s.push_str(&tr(lang, "  [control]"));
         }
         d.line(2, vec![span(Role::Value, &s)]);
         for th in &a.therapies {
@@ -213,7 +223,10 @@ fn outcome(d: &mut Doc, c: &Corpus, t: &Trial, o: &crate::corpus::Outcome, lang:
         head.push(span(Role::Dim, &format!(" · {u}")));
     }
     if let Some(sg) = &o.subgroup {
-        head.push(span(Role::Dim, &format!(" · subgroup: {sg}")));
+        head.push(span(
+            Role::Dim,
+            &trf(lang, " · subgroup: %{sg}", &[("sg", sg)]),
+        ));
     }
     d.line(2, head);
     let best = best_value_index(o);
@@ -261,10 +274,7 @@ fn outcome(d: &mut Doc, c: &Corpus, t: &Trial, o: &crate::corpus::Outcome, lang:
 fn arm_label(t: &Trial, v: &ArmValue, lang: Lang) -> String {
     match v.arm.as_deref().and_then(|a| t.arm(a)) {
         Some(a) => a.label.get(lang).to_string(),
-        None => match lang {
-            Lang::En => "all patients".into(),
-            Lang::Zh => "全部患者".into(),
-        },
+        None => tr(lang, "all patients").into_owned(),
     }
 }
 
@@ -283,10 +293,10 @@ fn notes(d: &mut Doc, c: &Corpus, notes: &[crate::corpus::Note], heading: &str) 
 
 fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let t = c.therapy(i);
-    let mut d = Doc::default();
+    let mut d = Doc::new(lang);
     d.title(&t.name, &t.id, lang);
     d.heading("Overview");
-    d.field("Kind", t.kind.label());
+    d.field("Kind", &tr(lang, t.kind.label()));
     if let Some(cl) = &t.class {
         d.field("Class", cl);
     }
@@ -300,7 +310,11 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         d.para(
             2,
             Role::Plain,
-            &format!("Also known as: {}", t.aliases.join(", ")),
+            &trf(
+                lang,
+                "Also known as: %{names}",
+                &[("names", &t.aliases.join(", "))],
+            ),
         );
     }
     if !t.components.is_empty() {
@@ -315,14 +329,14 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     notes(&mut d, c, &t.costs, "Cost");
     let trials = c.trials_of_therapy(i);
     if !trials.is_empty() {
-        d.heading(&format!(
-            "Evidence ({} {})",
-            trials.len(),
+        d.heading(&trf(
+            lang,
             if trials.len() == 1 {
-                "study"
+                "Evidence (%{n} study)"
             } else {
-                "studies"
-            }
+                "Evidence (%{n} studies)"
+            },
+            &[("n", &trials.len())],
         ));
         study_links(&mut d, c, trials, lang);
         more(&mut d, trials.len(), "v compares the four strongest");
@@ -363,7 +377,7 @@ fn therapy_indications(d: &mut Doc, c: &Corpus, t: &crate::corpus::Therapy, lang
                 parts.push(s.clone());
             }
             if let Some(b) = &ind.biomarker {
-                parts.push(format!("biomarker: {b}"));
+                parts.push(trf(lang, "biomarker: %{b}", &[("b", b)]));
             }
             d.para(2, Role::Value, &format!("• {}", parts.join(" · ")));
             if let Some(cit) = &ind.citation {
@@ -400,8 +414,8 @@ fn study_links(d: &mut Doc, c: &Corpus, trials: &[u32], lang: Lang) {
     for &ti in &sorted {
         let tr = c.trial(ti);
         let extra = match headline(tr) {
-            Some(h) => format!("{} · {h}", tr.evidence_level()),
-            None => tr.evidence_level().to_string(),
+            Some(h) => format!("{} · {h}", self::tr(lang, &tr.evidence_level().to_string())),
+            None => self::tr(lang, &tr.evidence_level().to_string()).into_owned(),
         };
         record_link(d, c, RecordRef::new(Kind::Trial, ti as usize), lang, &extra);
     }
@@ -409,10 +423,18 @@ fn study_links(d: &mut Doc, c: &Corpus, trials: &[u32], lang: Lang) {
 
 fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let dis = c.disease(i);
-    let mut d = Doc::default();
+    let mut d = Doc::new(lang);
     d.title(&dis.name, &dis.id, lang);
     if !dis.aliases.is_empty() {
-        d.para(0, Role::Plain, &format!("Also: {}", dis.aliases.join(", ")));
+        d.para(
+            0,
+            Role::Plain,
+            &trf(
+                lang,
+                "Also: %{names}",
+                &[("names", &dis.aliases.join(", "))],
+            ),
+        );
     }
     if let Some(p) = dis.parent.as_deref().and_then(|p| c.resolve(p)) {
         d.heading("Part of");
@@ -420,17 +442,21 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     }
     let trials = c.trials_of_disease(i);
     if !trials.is_empty() {
-        d.heading(&format!("Studies ({})", trials.len()));
+        d.heading(&trf(lang, "Studies (%{n})", &[("n", &trials.len())]));
         study_links(&mut d, c, trials, lang);
         more(
             &mut d,
             trials.len(),
-            &format!("search disease:{} to list them", dis.id),
+            &trf(
+                lang,
+                "search disease:%{id} to list them",
+                &[("id", &dis.id)],
+            ),
         );
     }
     let ths = c.therapies_of_disease(i);
     if !ths.is_empty() {
-        d.heading(&format!("Therapies ({})", ths.len()));
+        d.heading(&trf(lang, "Therapies (%{n})", &[("n", &ths.len())]));
         for &ti in ths.iter().take(LINKS) {
             record_link(
                 &mut d,
@@ -443,7 +469,11 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         more(
             &mut d,
             ths.len(),
-            &format!("search disease:{} kind:therapy to list them", dis.id),
+            &trf(
+                lang,
+                "search disease:%{id} kind:therapy to list them",
+                &[("id", &dis.id)],
+            ),
         );
     }
     notes(&mut d, c, &dis.notes, "Notes");
@@ -452,7 +482,7 @@ fn disease_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
 
 fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     let s = c.source(i);
-    let mut d = Doc::default();
+    let mut d = Doc::new(lang);
     d.para(0, Role::Title, s.title.get(lang));
     if s.title.get(lang.toggle()) != s.title.get(lang) {
         d.para(0, Role::Dim, s.title.get(lang.toggle()));
@@ -477,7 +507,11 @@ fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
     }
     let citing = c.trials_of_source(i);
     if !citing.is_empty() {
-        d.heading(&format!("Studies from this source ({})", citing.len()));
+        d.heading(&trf(
+            lang,
+            "Studies from this source (%{n})",
+            &[("n", &citing.len())],
+        ));
         for &ti in citing.iter().take(LINKS) {
             record_link(
                 &mut d,
@@ -490,7 +524,7 @@ fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
         more(
             &mut d,
             citing.len(),
-            &format!("search source:{} to list them", s.id),
+            &trf(lang, "search source:%{id} to list them", &[("id", &s.id)]),
         );
     }
     if !s.references.is_empty() {
@@ -511,6 +545,10 @@ fn source_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
 /// The user's own note at the end of a record's document, headed as theirs and dated, so it is
 /// never taken for a source's words.
 pub fn user_note(d: &mut Doc, date: &str, text: &str) {
-    d.heading(&format!("Your note ({date}) — yours, not from a source"));
+    d.heading(&trf(
+        d.lang,
+        "Your note (%{date}) — yours, not from a source",
+        &[("date", &date)],
+    ));
     d.para(2, Role::Label, text);
 }

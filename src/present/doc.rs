@@ -45,9 +45,19 @@ impl DocLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc {
     pub lines: Vec<DocLine>,
+    /// The language of its headings and field names (the interface's words, see [`crate::i18n`]).
+    pub lang: Lang,
 }
 
 impl Doc {
+    /// An empty document whose headings and field names are in `lang`.
+    pub fn new(lang: Lang) -> Doc {
+        Doc {
+            lines: Vec::new(),
+            lang,
+        }
+    }
+
     pub(super) fn line(&mut self, indent: u16, spans: Vec<Span>) {
         self.lines.push(DocLine {
             spans,
@@ -89,9 +99,11 @@ impl Doc {
         }
     }
 
+    /// A heading, translated into the document's language.
     pub(super) fn heading(&mut self, text: &str) {
         self.blank();
-        self.line(0, vec![span(Role::Heading, text)]);
+        let text = crate::i18n::tr(self.lang, text);
+        self.line(0, vec![span(Role::Heading, &text)]);
     }
 
     pub(super) fn blank(&mut self) {
@@ -100,12 +112,16 @@ impl Doc {
         }
     }
 
+    /// A field, its label translated into the document's language and padded to a common
+    /// column by display width (a Chinese character takes two columns).
     pub(super) fn field(&mut self, label: &str, value: &str) {
         if !value.is_empty() {
+            let label = crate::i18n::tr(self.lang, label);
+            let pad = 11usize.saturating_sub(crate::text::width(&label));
             self.line(
                 2,
                 vec![
-                    span(Role::Label, &format!("{label:<11} ")),
+                    span(Role::Label, &format!("{label}{} ", " ".repeat(pad))),
                     span(Role::Value, value),
                 ],
             );

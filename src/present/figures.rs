@@ -149,23 +149,30 @@ pub fn outcome_summary(t: &Trial, o: &Outcome) -> String {
 }
 
 /// `phase 3 randomised controlled`, `retrospective`.
-pub fn design_line(t: &Trial) -> String {
+pub fn design_line(t: &Trial, lang: crate::corpus::Lang) -> String {
+    use crate::i18n::tr;
     match t.phase {
-        Some(p) => format!("{} {}", p.label(), t.design.label()),
-        None => t.design.label().to_string(),
+        Some(p) => format!("{} {}", tr(lang, p.label()), tr(lang, t.design.label())),
+        None => tr(lang, t.design.label()).into_owned(),
     }
 }
 
 /// A short label for evidence that is weaker than a controlled trial, for column headers:
 /// `single-arm`, `retrospective`, `planned`. `None` for a randomised trial.
-pub fn caution_label(t: &Trial) -> Option<String> {
+pub fn caution_label(t: &Trial, lang: crate::corpus::Lang) -> Option<String> {
+    use crate::i18n::{tr, trf};
     if t.awaiting_results() {
-        return Some(format!("{}: no results yet", t.status.label()));
+        let status = tr(lang, t.status.label());
+        return Some(trf(
+            lang,
+            "%{status}: no results yet",
+            &[("status", &status)],
+        ));
     }
     use crate::corpus::Design::*;
     match t.design {
         Rct | NonRandomised => None,
-        d => Some(d.label().to_string()),
+        d => Some(tr(lang, d.label()).into_owned()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::figures::headline;
 use crate::corpus::{Corpus, Kind, Lang, RecordRef};
+use crate::i18n::{tr, trf};
 
 /// One result line's facts: kind, name, disease, design, year, headline.
 pub struct ResultRow {
@@ -11,6 +12,15 @@ pub struct ResultRow {
     pub design: String,
     pub year: String,
     pub headline: String,
+}
+
+/// "1 study", "N studies" in `lang`.
+fn studies(lang: Lang, n: usize) -> String {
+    if n == 1 {
+        tr(lang, "1 study").into_owned()
+    } else {
+        trf(lang, "%{n} studies", &[("n", &n)])
+    }
 }
 
 /// The facts a result row shows, shared by the TUI list and `evidex search`.
@@ -29,12 +39,16 @@ pub fn result_row(c: &Corpus, r: RecordRef, lang: Lang) -> ResultRow {
                     .map(|d| d.short_name(lang).to_string())
                     .unwrap_or_default(),
                 design: match t.phase {
-                    Some(p) => format!("{} {}", p.short(), short_design(t.design)),
-                    None => short_design(t.design).to_string(),
+                    Some(p) => format!(
+                        "{} {}",
+                        tr(lang, p.short()),
+                        tr(lang, short_design(t.design))
+                    ),
+                    None => tr(lang, short_design(t.design)).into_owned(),
                 },
                 year: t.year.map(|y| y.to_string()).unwrap_or_default(),
                 headline: if t.awaiting_results() {
-                    "no results yet".into()
+                    tr(lang, "no results yet").into_owned()
                 } else {
                     headline(t).unwrap_or_default()
                 },
@@ -53,10 +67,10 @@ pub fn result_row(c: &Corpus, r: RecordRef, lang: Lang) -> ResultRow {
                     .and_then(|d| c.disease_by_id(d))
                     .map(|d| d.short_name(lang).to_string())
                     .unwrap_or_default(),
-                design: t.kind.label().to_string(),
+                design: tr(lang, t.kind.label()).into_owned(),
                 year: String::new(),
                 headline: if n > 0 {
-                    format!("{n} {}", if n == 1 { "study" } else { "studies" })
+                    studies(lang, n)
                 } else {
                     t.class.clone().unwrap_or_default()
                 },
@@ -71,7 +85,7 @@ pub fn result_row(c: &Corpus, r: RecordRef, lang: Lang) -> ResultRow {
                 disease: d.aliases.first().cloned().unwrap_or_default(),
                 design: String::new(),
                 year: String::new(),
-                headline: format!("{n} {}", if n == 1 { "study" } else { "studies" }),
+                headline: studies(lang, n),
             }
         }
         Kind::Source => {

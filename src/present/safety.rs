@@ -4,6 +4,7 @@
 use super::detail::cite_line;
 use super::doc::{Doc, Role, span};
 use crate::corpus::{Corpus, Lang, Trial};
+use crate::i18n::{tr, trf};
 
 /// The detail's "Safety" section: each group's participants with a serious adverse event (and
 /// deaths) of those at risk, and the most frequent serious and other events, every figure as
@@ -30,15 +31,26 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             .min(36);
         d.line(
             2,
-            vec![span(Role::Label, "Serious adverse events, participants")],
+            vec![span(
+                Role::Label,
+                &tr(lang, "Serious adverse events, participants"),
+            )],
         );
         for (g, label) in s.groups.iter().zip(&labels) {
             let mut text = match g.serious {
-                Some(a) => format!("{} of {}", a.affected, a.at_risk),
-                None => "not reported".to_string(),
+                Some(a) => trf(
+                    lang,
+                    "%{n} of %{of}",
+                    &[("n", &a.affected), ("of", &a.at_risk)],
+                ),
+                None => tr(lang, "not reported").into_owned(),
             };
             if let Some(a) = g.deaths {
-                text.push_str(&format!("; deaths {} of {}", a.affected, a.at_risk));
+                text.push_str(&trf(
+                    lang,
+                    "; deaths %{n} of %{of}",
+                    &[("n", &a.affected), ("of", &a.at_risk)],
+                ));
             }
             d.line(
                 4,
@@ -58,15 +70,19 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
                 e.counts.iter().map(|n| u64::from(n.affected)).sum()
             };
             events.sort_by_key(|e| std::cmp::Reverse(total(e)));
-            let kind = if serious { "serious" } else { "other" };
+            let heading = if serious {
+                "Most frequent serious events (%{n} of %{of} terms, by participants affected)"
+            } else {
+                "Most frequent other events (%{n} of %{of} terms, by participants affected)"
+            };
             d.line(
                 2,
                 vec![span(
                     Role::Label,
-                    &format!(
-                        "Most frequent {kind} events ({} of {} terms, by participants affected)",
-                        events.len().min(TOP),
-                        events.len()
+                    &trf(
+                        lang,
+                        heading,
+                        &[("n", &events.len().min(TOP)), ("of", &events.len())],
                     ),
                 )],
             );
@@ -77,7 +93,12 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
                     .map(|n| {
                         let g = s.groups.iter().position(|g| g.id == n.group);
                         let label = g.map_or(n.group.as_str(), |i| labels[i].as_str());
-                        format!("{label} {} of {}", n.affected, n.at_risk)
+                        let of = trf(
+                            lang,
+                            "%{n} of %{of}",
+                            &[("n", &n.affected), ("of", &n.at_risk)],
+                        );
+                        format!("{label} {of}")
                     })
                     .collect();
                 let what = match &e.organ_system {
@@ -88,7 +109,7 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             }
         }
         if let Some(tf) = &s.time_frame {
-            d.para(2, Role::Dim, &format!("Time frame: {tf}"));
+            d.para(2, Role::Dim, &trf(lang, "Time frame: %{tf}", &[("tf", tf)]));
         }
         cite_line(d, c, &s.citation, 2);
     }
@@ -132,7 +153,11 @@ pub(super) fn baseline_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
                             let end = |x: &Option<crate::corpus::Num>| {
                                 x.as_ref().map_or("NA".to_string(), |n| n.to_string())
                             };
-                            s.push_str(&format!(" ({} to {})", end(&v.low), end(&v.high)));
+                            s.push_str(&trf(
+                                lang,
+                                " (%{low} to %{high})",
+                                &[("low", &end(&v.low)), ("high", &end(&v.high))],
+                            ));
                         }
                         s
                     })

@@ -37,6 +37,7 @@ use super::view::view;
 use crate::compare;
 use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
 use crate::export;
+use crate::i18n::{tr, trf};
 use crate::search::{self, worker::Worker};
 use crate::userdata::UserData;
 
@@ -433,10 +434,10 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                     &state.notes,
                 )
                 .map_err(|e| e.to_string()),
-                None => Err("the corpus is still loading".to_string()),
+                None => Err(tr(state.lang, "the corpus is still loading").into_owned()),
             };
             let ev = Event::Status(match msg {
-                Ok(m) => Status::info(m.to_string()),
+                Ok(m) => Status::info(m.message(state.lang)),
                 Err(m) => Status::error(m.to_string()),
             });
             update::handle(state, ev);
@@ -447,14 +448,19 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                     let cmp = compare::build(c, &records, of_therapy, state.lang);
                     let md = export::markdown(&cmp) + &export::user_notes(&cmp, &state.notes);
                     match copy_osc52(&md) {
-                        Ok(()) => Event::Status(Status::info(format!(
-                            "copied the comparison as Markdown ({} bytes) to the clipboard (OSC 52)",
-                            md.len()
+                        Ok(()) => Event::Status(Status::info(trf(
+                            state.lang,
+                            "copied the comparison as Markdown (%{n} bytes) to the clipboard (OSC 52)",
+                            &[("n", &md.len())],
                         ))),
-                        Err(e) => Event::Status(Status::error(format!("could not copy: {e}"))),
+                        Err(e) => Event::Status(Status::error(trf(
+                            state.lang,
+                            "could not copy: %{e}",
+                            &[("e", &e)],
+                        ))),
                     }
                 }
-                None => Event::Status(Status::error("the corpus is still loading")),
+                None => Event::Status(Status::error(tr(state.lang, "the corpus is still loading"))),
             };
             update::handle(state, ev);
         }
@@ -462,21 +468,30 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
             if let Some(u) = ctx.data {
                 match u.remember(&query, ctx.history_size) {
                     Ok(h) => state.history = h,
-                    Err(e) => state.status = Some(Status::error(format!("history not saved: {e}"))),
+                    Err(e) => {
+                        state.status = Some(Status::error(trf(
+                            state.lang,
+                            "history not saved: %{e}",
+                            &[("e", &e)],
+                        )))
+                    }
                 }
             }
         }
         Effect::SaveSet { name, ids } => {
             state.status = Some(match ctx.data {
                 Some(u) => match u.save_set(&name, &ids, &crate::userdata::today()) {
-                    Ok(set) => Status::info(format!(
-                        "saved the set {} ({} records) · O opens it · evidex set show",
-                        crate::text::clean(&set.name),
-                        set.records.len()
+                    Ok(set) => Status::info(trf(
+                        state.lang,
+                        "saved the set %{name} (%{n} records) · O opens it · evidex set show",
+                        &[
+                            ("name", &crate::text::clean(&set.name)),
+                            ("n", &set.records.len()),
+                        ],
                     )),
-                    Err(e) => Status::error(format!("set not saved: {e}")),
+                    Err(e) => Status::error(trf(state.lang, "set not saved: %{e}", &[("e", &e)])),
                 },
-                None => Status::error("no data directory to keep sets in"),
+                None => Status::error(tr(state.lang, "no data directory to keep sets in")),
             });
         }
         Effect::SaveNote { record, text } => {
@@ -494,14 +509,17 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                             }
                         }
                         Status::info(if text.is_empty() {
-                            "note removed"
+                            tr(state.lang, "note removed")
                         } else {
-                            "note saved: it shows at the end of the detail and in exports"
+                            tr(
+                                state.lang,
+                                "note saved: it shows at the end of the detail and in exports",
+                            )
                         })
                     }
-                    Err(e) => Status::error(format!("note not saved: {e}")),
+                    Err(e) => Status::error(trf(state.lang, "note not saved: %{e}", &[("e", &e)])),
                 },
-                None => Status::error("no data directory to keep notes in"),
+                None => Status::error(tr(state.lang, "no data directory to keep notes in")),
             });
             state.refresh_detail();
         }
@@ -516,24 +534,39 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
             if let Some(u) = ctx.data
                 && let Err(e) = u.save_marks(&ids)
             {
-                state.status = Some(Status::error(format!("marks not saved: {e}")));
+                state.status = Some(Status::error(trf(
+                    state.lang,
+                    "marks not saved: %{e}",
+                    &[("e", &e)],
+                )));
             }
         }
         Effect::OpenUrl(url) => {
             let env = |k: &str| std::env::var(k).ok();
             let tx = ctx.tx.clone();
+            let lang = state.lang;
             let started = crate::opener::choose(ctx.opener, &env).and_then(|o| {
                 crate::opener::open(&o, &url, move |r| {
                     if let Err(e) = r {
-                        let _ = tx.send(Msg::App(Event::Status(Status::error(format!(
-                            "could not open the link: {e}"
+                        let _ = tx.send(Msg::App(Event::Status(Status::error(trf(
+                            lang,
+                            "could not open the link: %{e}",
+                            &[("e", &e)],
                         )))));
                     }
                 })
             });
             state.status = Some(match started {
-                Ok(()) => Status::info(format!("opened {url} in the browser")),
-                Err(e) => Status::error(format!("{e}; the address is {url}")),
+                Ok(()) => Status::info(trf(
+                    state.lang,
+                    "opened %{url} in the browser",
+                    &[("url", &url)],
+                )),
+                Err(e) => Status::error(trf(
+                    state.lang,
+                    "%{e}; the address is %{url}",
+                    &[("e", &e), ("url", &url)],
+                )),
             });
         }
         Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),

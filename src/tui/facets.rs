@@ -49,7 +49,7 @@ pub fn items(
     let mut raw: Vec<(String, String, bool)> = Vec::new();
     for (k, n) in &f.kinds {
         raw.push((
-            format!("{} {n}", k.label()),
+            format!("{} {n}", crate::i18n::tr(lang, k.label())),
             format!("kind:{}", k.label()),
             false,
         ));
@@ -68,7 +68,7 @@ pub fn items(
     let mut first = true;
     for (p, n) in &f.phases {
         raw.push((
-            format!("Ph{p} {n}"),
+            crate::i18n::trf(lang, "Ph%{p} %{n}", &[("p", p), ("n", n)]),
             format!("phase:{p}"),
             std::mem::take(&mut first),
         ));

@@ -128,6 +128,9 @@ pub enum Load {
 pub struct State {
     pub load: Load,
     pub lang: Lang,
+    /// The Chinese that `L` switches to from English: simplified, or traditional when the
+    /// configuration's language asks for it.
+    pub chinese: Lang,
     pub input: Input,
     pub focus: Focus,
     pub screen: Screen,
@@ -274,6 +277,11 @@ impl State {
                 elapsed_ms: 0,
             },
             lang,
+            chinese: if lang == Lang::ZhHant {
+                Lang::ZhHant
+            } else {
+                Lang::Zh
+            },
             input: Input::default(),
             focus: Focus::Input,
             screen: Screen::Browse,

@@ -166,6 +166,11 @@ impl Sort {
 
     /// The order in words: `year, newest first`.
     pub fn describe(self) -> String {
+        self.describe_in(crate::corpus::Lang::En)
+    }
+
+    /// [`Sort::describe`] in `lang` (the key stays as the query writes it).
+    pub fn describe_in(self, lang: crate::corpus::Lang) -> String {
         let (usual, reversed) = match self.key {
             SortKey::Relevance => ("best match first", "weakest match first"),
             SortKey::Year => ("newest first", "oldest first"),
@@ -176,7 +181,7 @@ impl Sort {
         format!(
             "{}, {}",
             self.key.name(),
-            if self.reversed { reversed } else { usual }
+            crate::i18n::tr(lang, if self.reversed { reversed } else { usual })
         )
     }
 

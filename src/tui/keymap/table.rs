@@ -451,14 +451,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[K::Char('L')],
         label: "L",
         action: Action::ToggleLang,
-        help: "names in English / 中文",
+        help: "names and labels in English / 中文",
         contexts: NAV,
     },
     Binding {
         keys: &[K::Ctrl('l')],
         label: "Ctrl-L",
         action: Action::ToggleLang,
-        help: "names in English / 中文",
+        help: "names and labels in English / 中文",
         contexts: &[Input],
     },
 ];

@@ -70,9 +70,16 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                 let open = s.keymap.key_for(Context::Detail, false, Action::OpenLink);
                 let web = s.detail_view().and_then(|v| v.web_link(s.detail.cursor));
                 s.status = Some(Status::info(match (web, open) {
-                    (Some(url), Some(k)) => format!("{k} opens {url} in the browser"),
-                    _ => "no link on this line: Tab goes to the next → line, Enter follows it"
-                        .to_string(),
+                    (Some(url), Some(k)) => crate::i18n::trf(
+                        s.lang,
+                        "%{key} opens %{url} in the browser",
+                        &[("key", &k), ("url", &url)],
+                    ),
+                    _ => crate::i18n::tr(
+                        s.lang,
+                        "no link on this line: Tab goes to the next → line, Enter follows it",
+                    )
+                    .into_owned(),
                 }));
             }
         },
@@ -83,13 +90,18 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                 .map(str::to_string)
             {
                 Some(url) => {
-                    s.status = Some(Status::info(format!("opening {url}")));
+                    s.status = Some(Status::info(crate::i18n::trf(
+                        s.lang,
+                        "opening %{url}",
+                        &[("url", &url)],
+                    )));
                     return vec![Effect::OpenUrl(url)];
                 }
                 None => {
-                    s.status = Some(Status::info(
+                    s.status = Some(Status::info(crate::i18n::tr(
+                        s.lang,
                         "no web address on this line: Tab goes to the next link",
-                    ))
+                    )))
                 }
             }
         }
@@ -103,7 +115,12 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
             };
             match to {
                 Some(&i) => s.detail.cursor = i,
-                None => s.status = Some(Status::info("no links on this page")),
+                None => {
+                    s.status = Some(Status::info(crate::i18n::tr(
+                        s.lang,
+                        "no links on this page",
+                    )))
+                }
             }
         }
         Action::Back => match s.detail.stack.pop() {

@@ -10,9 +10,10 @@ pub(super) fn focus(s: &mut State) {
         return;
     }
     if s.facet_items().is_empty() {
-        s.status = Some(Status::error(
+        s.status = Some(Status::error(crate::i18n::tr(
+            s.lang,
             "no facets to choose from: the query matches nothing",
-        ));
+        )));
         return;
     }
     s.facet_cursor = Some(0);

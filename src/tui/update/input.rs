@@ -124,9 +124,10 @@ fn search_history(s: &mut State) {
             s.history_walk = Some((i, typed));
         }
         None => {
-            s.status = Some(Status::info(format!(
-                "no earlier query in the history contains {:?}",
-                crate::text::clean(&typed)
+            s.status = Some(Status::info(crate::i18n::trf(
+                s.lang,
+                "no earlier query in the history contains %{typed}",
+                &[("typed", &format!("{:?}", crate::text::clean(&typed)))],
             )));
             s.history_walk = Some((pos, typed));
         }

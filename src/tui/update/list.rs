@@ -72,8 +72,10 @@ pub(super) fn toggle_mark(s: &mut State, r: RecordRef) {
     if let Some(i) = s.marked.iter().position(|&m| m == r) {
         s.marked.remove(i);
     } else if s.marked.len() >= MAX_COLUMNS {
-        s.status = Some(Status::error(format!(
-            "{MAX_COLUMNS} items are marked already; unmark one first (Space), or x to unmark all"
+        s.status = Some(Status::error(crate::i18n::trf(
+            s.lang,
+            "%{max} items are marked already; unmark one first (Space), or x to unmark all",
+            &[("max", &MAX_COLUMNS)],
         )));
     } else {
         s.marked.push(r);
@@ -82,16 +84,17 @@ pub(super) fn toggle_mark(s: &mut State, r: RecordRef) {
 
 pub(super) fn open_compare(s: &mut State) {
     if s.marked.len() < 2 {
-        s.status = Some(Status::error(format!(
-            "mark 2–{MAX_COLUMNS} items with Space to compare them ({} marked)",
-            s.marked.len()
+        s.status = Some(Status::error(crate::i18n::trf(
+            s.lang,
+            "mark 2–%{max} items with Space to compare them (%{n} marked)",
+            &[("max", &MAX_COLUMNS), ("n", &s.marked.len())],
         )));
         return;
     }
     if let Some(c) = s.corpus()
         && let Err(e) = crate::compare::check(c, &s.marked, s.lang)
     {
-        s.status = Some(Status::error(e.to_string()));
+        s.status = Some(Status::error(e.message(s.lang)));
         return;
     }
     s.compare = crate::tui::state::Compare {
@@ -106,27 +109,36 @@ pub(super) fn open_compare(s: &mut State) {
 pub(super) fn open_evidence(s: &mut State, r: RecordRef) {
     let Some(c) = s.corpus() else { return };
     if r.kind != Kind::Therapy {
-        s.status = Some(Status::error(
+        s.status = Some(Status::error(crate::i18n::tr(
+            s.lang,
             "v compares a therapy's studies: select a therapy",
-        ));
+        )));
         return;
     }
     let ev = crate::compare::evidence(c, r.index, s.lang);
     let records = ev.records;
     match records.len() {
-        0 => s.status = Some(Status::error("no study in the corpus tests this therapy")),
+        0 => {
+            s.status = Some(Status::error(crate::i18n::tr(
+                s.lang,
+                "no study in the corpus tests this therapy",
+            )))
+        }
         1 => {
-            s.status = Some(Status::info(
+            s.status = Some(Status::info(crate::i18n::tr(
+                s.lang,
                 "only one study tests this therapy: it is shown in the detail pane",
-            ));
+            )));
             s.detail.stack.push((records[0], s.detail.cursor));
             s.detail.cursor = 0;
             s.focus = Focus::Detail;
         }
         n => {
             let total = c.trials_of_therapy(r.index).len();
-            s.status = Some(Status::info(format!(
-                "{n} of {total} studies of this therapy: the first line above says which and why"
+            s.status = Some(Status::info(crate::i18n::trf(
+                s.lang,
+                "%{n} of %{total} studies of this therapy: the first line above says which and why",
+                &[("n", &n), ("total", &total)],
             )));
             s.compare = crate::tui::state::Compare {
                 records,

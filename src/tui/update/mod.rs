@@ -88,8 +88,10 @@ pub(super) fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
                 .collect();
             insert_str(s, &clean);
             if all > room {
-                s.status = Some(Status::error(format!(
-                    "paste cut at {MAX_QUERY_CHARS} characters, the most a query holds"
+                s.status = Some(Status::error(crate::i18n::trf(
+                    s.lang,
+                    "paste cut at %{max} characters, the most a query holds",
+                    &[("max", &MAX_QUERY_CHARS)],
                 )));
             }
             query_changed(s)
@@ -110,9 +112,10 @@ pub(super) fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Sets(Ok(sets)) if sets.is_empty() => {
-            s.status = Some(Status::info(
+            s.status = Some(Status::info(crate::i18n::tr(
+                s.lang,
                 "no saved sets yet: mark records, then S saves them under a name",
-            ));
+            )));
             Vec::new()
         }
         Event::Sets(Ok(sets)) => {
@@ -120,7 +123,11 @@ pub(super) fn handle_event(s: &mut State, ev: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Sets(Err(e)) => {
-            s.status = Some(Status::error(format!("cannot read the sets: {e}")));
+            s.status = Some(Status::error(crate::i18n::trf(
+                s.lang,
+                "cannot read the sets: %{e}",
+                &[("e", &e)],
+            )));
             Vec::new()
         }
     }
@@ -139,9 +146,10 @@ fn restore_marks(s: &mut State) {
     let missing = ids.len() - found.len().min(ids.len());
     s.marked = found;
     if missing > 0 {
-        s.status = Some(Status::error(format!(
-            "{missing} of the {} marked records of the last session are not in this corpus",
-            ids.len()
+        s.status = Some(Status::error(crate::i18n::trf(
+            s.lang,
+            "%{n} of the %{total} marked records of the last session are not in this corpus",
+            &[("n", &missing), ("total", &ids.len())],
         )));
     }
 }
@@ -298,7 +306,7 @@ pub(super) fn apply(s: &mut State, a: Action) -> Vec<Effect> {
 pub(super) fn common(s: &mut State, a: Action) -> Vec<Effect> {
     match a {
         Action::ToggleHelp => s.help = true,
-        Action::ToggleLang => s.lang = s.lang.toggle(),
+        Action::ToggleLang => s.lang = s.lang.toggle_to(s.chinese),
         Action::FocusInput => {
             s.focus = Focus::Input;
             s.input.apply(tui_input::InputRequest::GoToEnd);

@@ -7,9 +7,10 @@ use crate::tui::state::{Prompt, PromptKind};
 /// Opens the name prompt, when there is something to save.
 pub(super) fn open_prompt(s: &mut State) {
     if s.marked.is_empty() {
-        s.status = Some(Status::error(
+        s.status = Some(Status::error(crate::i18n::tr(
+            s.lang,
             "mark records first (Space), then S saves them as a set",
-        ));
+        )));
         return;
     }
     s.prompt = Some(Prompt {
@@ -59,7 +60,10 @@ pub(super) fn prompt(s: &mut State, a: Action) -> Vec<Effect> {
             };
             let effect = match kind {
                 PromptKind::SaveSet if text.is_empty() => {
-                    s.status = Some(Status::error("a set needs a name (Esc cancels)"));
+                    s.status = Some(Status::error(crate::i18n::tr(
+                        s.lang,
+                        "a set needs a name (Esc cancels)",
+                    )));
                     return Vec::new();
                 }
                 PromptKind::SaveSet => Effect::SaveSet {
@@ -105,20 +109,30 @@ fn open_set(s: &mut State, set: &crate::userdata::Set) {
     let missing = set.records.len() - found.len();
     let over = found.len().saturating_sub(MAX_COLUMNS);
     s.marked = found.into_iter().take(MAX_COLUMNS).collect();
-    let mut msg = format!(
-        "set {}: {} marked",
-        crate::text::clean(&set.name),
-        s.marked.len()
+    use crate::i18n::{tr, trf};
+    let mut msg = trf(
+        s.lang,
+        "set %{name}: %{n} marked",
+        &[
+            ("name", &crate::text::clean(&set.name)),
+            ("n", &s.marked.len()),
+        ],
     );
     if missing > 0 {
-        msg.push_str(&format!(", {missing} not in this corpus"));
-    }
-    if over > 0 {
-        msg.push_str(&format!(
-            ", {over} more than the {MAX_COLUMNS} a comparison takes"
+        msg.push_str(&trf(
+            s.lang,
+            ", %{n} not in this corpus",
+            &[("n", &missing)],
         ));
     }
-    msg.push_str(" · c compares");
+    if over > 0 {
+        msg.push_str(&trf(
+            s.lang,
+            ", %{n} more than the %{max} a comparison takes",
+            &[("n", &over), ("max", &MAX_COLUMNS)],
+        ));
+    }
+    msg.push_str(&tr(s.lang, " · c compares"));
     s.status = Some(if missing + over > 0 {
         Status::error(msg)
     } else {

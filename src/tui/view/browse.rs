@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::corpus::{Corpus, Lang, RecordRef};
+use crate::i18n::{tr, trf};
 use crate::present;
 use crate::search::{KeyField, highlight};
 use crate::text::{clean, fit, fit_right, truncate, width};
@@ -39,27 +40,33 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let (prompt, input, focused) = match &s.prompt {
         Some(p) => (
             match p.kind {
-                PromptKind::SaveSet => "Save the marked records as the set › ",
-                PromptKind::Note(_) => "Your note › ",
+                PromptKind::SaveSet => tr(s.lang, "Save the marked records as the set › "),
+                PromptKind::Note(_) => tr(s.lang, "Your note › "),
             },
             &p.input,
             true,
         ),
-        None => ("Search › ", &s.input, s.focus == Focus::Input),
+        None => (tr(s.lang, "Search › "), &s.input, s.focus == Focus::Input),
     };
     let searching = s.generation != s.shown_generation;
     let right = match (&s.results, searching) {
-        (_, true) => "searching…".to_string(),
-        (Some(r), false) => format!(
-            "{} result{} · {:.1} ms",
-            r.total,
-            if r.total == 1 { "" } else { "s" },
-            r.elapsed.as_secs_f64() * 1000.0
+        (_, true) => tr(s.lang, "searching…").into_owned(),
+        (Some(r), false) => trf(
+            s.lang,
+            if r.total == 1 {
+                "1 result · %{ms} ms"
+            } else {
+                "%{n} results · %{ms} ms"
+            },
+            &[
+                ("n", &r.total),
+                ("ms", &format!("{:.1}", r.elapsed.as_secs_f64() * 1000.0)),
+            ],
         ),
         (None, false) => String::new(),
     };
     let avail = (area.width as usize)
-        .saturating_sub(width(prompt) + width(&right) + 2)
+        .saturating_sub(width(&prompt) + width(&right) + 2)
         .max(1);
     // The text scrolled horizontally (by tui-input) so the cursor stays visible.
     let (scroll, cursor_col) = input.scroll(avail);
@@ -76,14 +83,17 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let shown = truncate(&text[start..], avail).into_owned();
     let cursor_w = cursor_col.saturating_sub(skipped);
     let prompt_style = if focused { theme.key() } else { theme.dim() };
-    let mut spans = vec![Span::styled(prompt, prompt_style), Span::raw(shown.clone())];
-    let pad = (area.width as usize).saturating_sub(width(prompt) + width(&shown) + width(&right));
+    let mut spans = vec![
+        Span::styled(prompt.clone(), prompt_style),
+        Span::raw(shown.clone()),
+    ];
+    let pad = (area.width as usize).saturating_sub(width(&prompt) + width(&shown) + width(&right));
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(right, theme.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
     if focused && !s.help {
         let x =
-            area.x + (width(prompt) + cursor_w).min(area.width.saturating_sub(1) as usize) as u16;
+            area.x + (width(&prompt) + cursor_w).min(area.width.saturating_sub(1) as usize) as u16;
         f.set_cursor_position(Position::new(x, area.y));
     }
 }
@@ -92,7 +102,7 @@ fn info_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let line = if let Some(err) = &s.query_error {
         Line::from(vec![
             Span::styled(format!("⚠ {}", clean(err)), theme.error()),
-            Span::styled("  (showing the last good results)", theme.dim()),
+            Span::styled(tr(s.lang, "  (showing the last good results)"), theme.dim()),
         ])
     } else if s.results.is_some() {
         // The items and their columns come from the state, as the mouse finds them.
@@ -168,8 +178,12 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let query = s.query.as_deref();
     // The order of the results shown, from the query they answer.
     let title = match query.as_ref().map(|q| q.sort) {
-        Some(sort) if !sort.is_relevance() => format!(" Results · sort: {} ", sort.describe()),
-        _ => " Results ".to_string(),
+        Some(sort) if !sort.is_relevance() => trf(
+            s.lang,
+            " Results · sort: %{sort} ",
+            &[("sort", &sort.describe_in(s.lang))],
+        ),
+        _ => tr(s.lang, " Results ").into_owned(),
     };
     let title = truncate(&title, (area.width as usize).saturating_sub(2)).into_owned();
     let block = Block::default()
@@ -181,9 +195,12 @@ fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let Some(r) = &s.results else { return };
     if r.hits.is_empty() {
         let msg = if s.input.text().trim().is_empty() {
-            "The corpus is empty."
+            tr(s.lang, "The corpus is empty.")
         } else {
-            "Nothing matches. Try fewer letters, or remove a filter."
+            tr(
+                s.lang,
+                "Nothing matches. Try fewer letters, or remove a filter.",
+            )
         };
         f.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), inner);
         return;
@@ -393,20 +410,25 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             .keymap
             .key_for(Context::Detail, false, Action::Back)
             .unwrap_or_default();
-        format!(" Detail · {} back ({back}) ", s.detail.stack.len())
+        trf(
+            s.lang,
+            " Detail · %{n} back (%{key}) ",
+            &[("n", &s.detail.stack.len()), ("key", &back)],
+        )
     } else {
         // Which field of the selected result the query matched, when not its name.
         let hit = s.results.as_ref().and_then(|r| r.hits.get(s.selected));
         match hit.and_then(|h| h.field.zip(h.matched.as_deref())) {
             Some((field, text)) if !matches!(field, KeyField::Name | KeyField::Acronym) => {
-                let room = (area.width as usize).saturating_sub(width(field.label()) + 20);
-                format!(
-                    " Detail · matched {}: {} ",
-                    field.label(),
-                    truncate(&clean(text), room)
+                let label = tr(s.lang, field.label());
+                let room = (area.width as usize).saturating_sub(width(&label) + 20);
+                trf(
+                    s.lang,
+                    " Detail · matched %{field}: %{text} ",
+                    &[("field", &label), ("text", &truncate(&clean(text), room))],
                 )
             }
-            _ => " Detail ".to_string(),
+            _ => tr(s.lang, " Detail ").into_owned(),
         }
     };
     let block = Block::default()
@@ -418,7 +440,7 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let Some(r) = s.detail_record() else {
         f.render_widget(
             Paragraph::new(Span::styled(
-                "Select a result to see its detail.",
+                tr(s.lang, "Select a result to see its detail."),
                 theme.dim(),
             )),
             inner,
@@ -483,11 +505,12 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = match s.lang {
             Lang::En => "EN",
             Lang::Zh => "中文",
+            Lang::ZhHant => "繁體",
         };
         corner.push(format!("{k} {lang}"));
     }
     if let Some(k) = key(Action::ToggleHelp).filter(|_| ctx != Context::Help) {
-        corner.push(format!("{k} help"));
+        corner.push(trf(s.lang, "%{key} help", &[("key", &k)]));
     }
     let right = if corner.is_empty() {
         String::new()
@@ -505,17 +528,17 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
             },
         ));
     } else if !s.marked.is_empty() {
-        let head = format!("Marked {}/4: ", s.marked.len());
+        let head = trf(s.lang, "Marked %{n}/4: ", &[("n", &s.marked.len())]);
         let mut offers: Vec<String> = Vec::new();
         if s.marked.len() >= 2 {
             if let Some(k) = key(Action::OpenCompare) {
-                offers.push(format!("{k} compare"));
+                offers.push(trf(s.lang, "%{key} compare", &[("key", &k)]));
             }
         } else {
-            offers.push("mark one more to compare".into());
+            offers.push(tr(s.lang, "mark one more to compare").into_owned());
         }
         if let Some(k) = key(Action::ClearMarks) {
-            offers.push(format!("{k} clear"));
+            offers.push(trf(s.lang, "%{key} clear", &[("key", &k)]));
         }
         let hint = if offers.is_empty() {
             String::new()
@@ -534,7 +557,7 @@ fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
                 continue; // the corner offers it
             }
             spans.push(Span::styled(format!("{k} "), theme.key()));
-            spans.push(Span::styled(format!("{what}  "), theme.dim()));
+            spans.push(Span::styled(format!("{}  ", tr(s.lang, what)), theme.dim()));
         }
     }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();

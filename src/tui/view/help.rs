@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::i18n::{tr, trf};
 use crate::search::query::Field;
 use crate::text::fit;
 use crate::tui::keymap::Context;
@@ -40,11 +41,14 @@ pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
         .enumerate()
         .map(|(i, set)| {
             let text = fit(
-                &format!(
-                    " {}  ({} records, {})",
-                    crate::text::clean(&set.name),
-                    set.records.len(),
-                    crate::text::clean(&set.created)
+                &trf(
+                    s.lang,
+                    " %{name}  (%{n} records, %{date})",
+                    &[
+                        ("name", &crate::text::clean(&set.name)),
+                        ("n", &set.records.len()),
+                        ("date", &crate::text::clean(&set.created)),
+                    ],
                 ),
                 inner_w,
             );
@@ -67,7 +71,10 @@ pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border(true))
-                .title(" Saved sets — Enter marks its records · Esc closes "),
+                .title(tr(
+                    s.lang,
+                    " Saved sets — Enter marks its records · Esc closes ",
+                )),
         ),
         rect,
     );
@@ -77,7 +84,13 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
     let ctx = underneath(s);
     let mut lines: Vec<Line> = Vec::new();
-    let keys = s.keymap.help_for(ctx, s.input.is_empty());
+    // Key names stay as written (Ctrl-C, Space); the one word among them ("type") is translated.
+    let keys: Vec<(String, std::borrow::Cow<str>)> = s
+        .keymap
+        .help_for(ctx, s.input.is_empty())
+        .into_iter()
+        .map(|(k, h)| (tr(s.lang, &k).into_owned(), tr(s.lang, h)))
+        .collect();
     let kw = keys
         .iter()
         .map(|(k, _)| crate::text::width(k))
@@ -91,32 +104,38 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         ]));
     }
     lines.push(Line::from(vec![
-        Span::styled(fit("mouse", kw), theme.key()),
+        Span::styled(fit(&tr(s.lang, "mouse"), kw), theme.key()),
         Span::raw(if ctx == Context::Compare {
-            "the wheel scrolls the comparison"
+            tr(s.lang, "the wheel scrolls the comparison")
         } else {
-            "the wheel scrolls the pane under the pointer; a click selects"
+            tr(
+                s.lang,
+                "the wheel scrolls the pane under the pointer; a click selects",
+            )
         }),
     ]));
     if matches!(ctx, Context::Input | Context::List) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            "Query language",
+            tr(s.lang, "Query language"),
             theme.role(crate::present::Role::Heading),
         )));
-        lines.push(Line::from(
+        lines.push(Line::from(tr(
+            s.lang,
             "  words match fuzzily in English, 中文, pinyin (aoxitini, axtn), aliases, ids",
-        ));
-        lines.push(Line::from(
+        )));
+        lines.push(Line::from(tr(
+            s.lang,
             "  \"a phrase\" must appear as is · -word or -field:value excludes",
-        ));
-        lines.push(Line::from(
+        )));
+        lines.push(Line::from(tr(
+            s.lang,
             "  a | b matches either: tace emerald | leap is tace and (emerald or leap)",
-        ));
+        )));
         for (name, _, values) in Field::ALL {
             lines.push(Line::from(vec![
                 Span::styled(fit(&format!("  {name}:"), 12), theme.key()),
-                Span::raw(values),
+                Span::raw(tr(s.lang, values)),
             ]));
         }
     }
@@ -130,7 +149,11 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border(true))
-                .title(format!(" Keys: {} — Esc closes ", ctx.title())),
+                .title(trf(
+                    s.lang,
+                    " Keys: %{ctx} — Esc closes ",
+                    &[("ctx", &tr(s.lang, ctx.title()))],
+                )),
         ),
         rect,
     );

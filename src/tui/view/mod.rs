@@ -20,22 +20,31 @@ pub fn view(s: &State, f: &mut Frame) {
     // The theme's own background under everything, so its contrast holds in any terminal.
     f.buffer_mut().set_style(area, theme.base());
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(f, area, &theme);
+        too_small(f, area, &theme, s.lang);
         return;
     }
     if let Load::Loading { name, elapsed_ms } = &s.load {
         let y = area.height / 2;
         let spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-        let msg = format!(
-            "{} Loading and indexing {}… {:.1} s",
-            spinner[(*elapsed_ms / 100) as usize % spinner.len()],
-            crate::text::clean(name),
-            *elapsed_ms as f64 / 1000.0
+        let msg = crate::i18n::trf(
+            s.lang,
+            "%{spin} Loading and indexing %{name}… %{secs} s",
+            &[
+                (
+                    "spin",
+                    &spinner[(*elapsed_ms / 100) as usize % spinner.len()],
+                ),
+                ("name", &crate::text::clean(name)),
+                ("secs", &format!("{:.1}", *elapsed_ms as f64 / 1000.0)),
+            ],
         );
         f.render_widget(
             Paragraph::new(vec![
                 Line::from(Span::styled(msg, theme.key())),
-                Line::from(Span::styled("q, Esc or Ctrl-C quits", theme.dim())),
+                Line::from(Span::styled(
+                    crate::i18n::tr(s.lang, "q, Esc or Ctrl-C quits"),
+                    theme.dim(),
+                )),
             ])
             .alignment(Alignment::Center),
             Rect::new(0, y.saturating_sub(1), area.width, 2),
@@ -54,14 +63,21 @@ pub fn view(s: &State, f: &mut Frame) {
     }
 }
 
-fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
+fn too_small(f: &mut Frame, area: Rect, theme: &Theme, lang: crate::corpus::Lang) {
+    use crate::i18n::{tr, trf};
     let text = vec![
-        Line::from(Span::styled("Terminal too small", theme.error())),
-        Line::from(format!(
-            "evidex needs {MIN_WIDTH}x{MIN_HEIGHT}; this is {}x{}.",
-            area.width, area.height
+        Line::from(Span::styled(tr(lang, "Terminal too small"), theme.error())),
+        Line::from(trf(
+            lang,
+            "evidex needs %{w}x%{h}; this is %{cw}x%{ch}.",
+            &[
+                ("w", &MIN_WIDTH),
+                ("h", &MIN_HEIGHT),
+                ("cw", &area.width),
+                ("ch", &area.height),
+            ],
         )),
-        Line::from("Enlarge the window, or press Ctrl-C to quit."),
+        Line::from(tr(lang, "Enlarge the window, or press Ctrl-C to quit.")),
     ];
     let y = area.height.saturating_sub(3) / 2;
     let h = area.height.min(3);

@@ -13,6 +13,7 @@ use crate::tui::state::{ChartData, CompareView, State};
 use crate::tui::theme::Theme;
 
 use super::{chart_choice, endpoint_line};
+use crate::i18n::{tr, trf};
 
 pub(super) fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme: &Theme) {
     let block = Block::default()
@@ -22,19 +23,19 @@ pub(super) fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme:
     f.render_widget(block, area);
     let (choices, i) = chart_choice(s, v, Chart::Bars);
     let mut lines = vec![
-        endpoint_line(&choices, i, Chart::Bars, inner.width as usize, theme),
+        endpoint_line(s, &choices, i, Chart::Bars, inner.width as usize, theme),
         Line::default(),
     ];
     let (Some(group), Some(ChartData::Bars { groups, .. })) = (choices.get(i), &v.chart) else {
         lines.push(Line::from(Span::styled(
-            "The compared records report no endpoint.",
+            tr(s.lang, "The compared records report no endpoint."),
             theme.dim(),
         )));
         f.render_widget(Paragraph::new(lines), inner);
         return;
     };
     let ep = group.endpoint().unwrap_or_default();
-    for l in wrap(&clean(&group.title()), inner.width as usize) {
+    for l in wrap(&clean(&group.title_in(s.lang)), inner.width as usize) {
         lines.push(Line::from(Span::styled(l, theme.role(Role::Heading))));
     }
     let w = inner.width as usize;
@@ -52,7 +53,7 @@ pub(super) fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme:
         )));
         if bars.is_empty() {
             lines.push(Line::from(Span::styled(
-                format!("  {ep} not reported"),
+                trf(s.lang, "  %{ep} not reported", &[("ep", &ep)]),
                 theme.dim(),
             )));
         }
@@ -83,7 +84,10 @@ pub(super) fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme:
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "█ experimental  ░ control; bars scaled to the largest value",
+        tr(
+            s.lang,
+            "█ experimental  ░ control; bars scaled to the largest value",
+        ),
         theme.dim(),
     )));
     let visible = inner.height as usize;

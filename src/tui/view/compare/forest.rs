@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::compare::{self, Chart, Group};
 use crate::corpus::Kind;
+use crate::i18n::{tr, trf};
 use crate::meta;
 use crate::present::Role;
 use crate::text::{clean, fit, width, wrap};
@@ -62,16 +63,23 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
-        .title(format!(" {title}s (log scale) "));
+        .title(trf(
+            s.lang,
+            " %{kinds} (log scale) ",
+            &[("kinds", &tr(s.lang, &format!("{title}s")))],
+        ));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut lines = vec![
-        endpoint_line(&choices, i, Chart::Forest, inner.width as usize, theme),
+        endpoint_line(s, &choices, i, Chart::Forest, inner.width as usize, theme),
         Line::default(),
     ];
     let (Some(_), Some(pool)) = (ep, pool) else {
         lines.push(Line::from(Span::styled(
-            "No compared trial reports a hazard, odds or risk ratio.",
+            tr(
+                s.lang,
+                "No compared trial reports a hazard, odds or risk ratio.",
+            ),
             theme.dim(),
         )));
         f.render_widget(Paragraph::new(lines), inner);
@@ -90,12 +98,16 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
     let w = inner.width as usize;
     let name_w = (w / 5).clamp(8, 20);
     let row_label = |r: &compare::ForestRow, id: &str| match (r.hr, study(id)) {
-        (None, _) => format!("no {}", meta::kind_name(kind)),
+        (None, _) => trf(
+            s.lang,
+            "no %{kind}",
+            &[("kind", &tr(s.lang, meta::kind_name(kind)))],
+        ),
         (Some(_), Some(st)) if matches!(st.se_from, meta::SeFrom::PValue { .. }) => {
-            format!("{} · SE from P", r.label)
+            trf(s.lang, "%{label} · SE from P", &[("label", &r.label)])
         }
         (Some(_), Some(_)) => r.label.clone(),
-        (Some(_), None) => format!("{} · not pooled", r.label),
+        (Some(_), None) => trf(s.lang, "%{label} · not pooled", &[("label", &r.label)]),
     };
     let pooled_label = |e: &meta::Estimate| {
         format!(
@@ -170,7 +182,10 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
     }
     // The pooled estimates: a diamond over the confidence interval, the random-effects one
     // with its prediction interval.
-    for (name, e) in [("◆ Fixed effect", fe), ("◆ Random (REML)", re)] {
+    for (name, e) in [
+        (tr(s.lang, "◆ Fixed effect"), fe),
+        (tr(s.lang, "◆ Random (REML)"), re),
+    ] {
         let Some(e) = e else { continue };
         let mut cells: Vec<char> = vec![' '; plot_w];
         cells[one] = '│';
@@ -187,7 +202,7 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             '◆',
         );
         lines.push(Line::from(vec![
-            Span::styled(fit(name, name_w), theme.role(Role::Heading)),
+            Span::styled(fit(&name, name_w), theme.role(Role::Heading)),
             Span::raw(" "),
             Span::styled(
                 cells.into_iter().collect::<String>(),
@@ -223,9 +238,9 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
         "{pad}{}",
         ticks.into_iter().collect::<String>()
     )));
-    let left = "← favours experimental";
-    let right = "favours control →";
-    let gap = plot_w.saturating_sub(width(left) + width(right));
+    let left = tr(s.lang, "← favours experimental");
+    let right = tr(s.lang, "favours control →");
+    let gap = plot_w.saturating_sub(width(&left) + width(&right));
     lines.push(Line::from(Span::styled(
         format!("{pad}{left}{}{right}", " ".repeat(gap)),
         theme.dim(),
@@ -238,19 +253,28 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
     lines.push(Line::default());
     if let (Some(e), Some(h)) = (re.or(fe), pool.heterogeneity.as_ref()) {
         let pi = e.prediction.map_or(String::new(), |(a, b)| {
-            format!(
-                " · 95% prediction interval {}–{}",
-                meta::report::r3(a),
-                meta::report::r3(b)
+            trf(
+                s.lang,
+                " · 95% prediction interval %{low}–%{high}",
+                &[
+                    ("low", &meta::report::r3(a)),
+                    ("high", &meta::report::r3(b)),
+                ],
             )
         });
         para(
             &mut lines,
             &format!(
-                "◆ Pooled {} of {} studies, {}. τ² {:.4} (REML) · I² {:.1}% · Q {:.2} (df {}), {}{pi}",
-                meta::kind_name(kind),
-                pool.studies.len(),
-                meta::COMPUTED,
+                "{}τ² {:.4} (REML) · I² {:.1}% · Q {:.2} (df {}), {}{pi}",
+                trf(
+                    s.lang,
+                    "◆ Pooled %{kind} of %{n} studies, %{computed}. ",
+                    &[
+                        ("kind", &tr(s.lang, meta::kind_name(kind))),
+                        ("n", &pool.studies.len()),
+                        ("computed", &tr(s.lang, meta::COMPUTED)),
+                    ],
+                ),
                 h.tau2,
                 h.i2,
                 h.q,
@@ -259,31 +283,39 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             ),
             Role::Heading,
         );
-        para(&mut lines, meta::CAVEAT, Role::Flag);
+        para(&mut lines, &tr(s.lang, meta::CAVEAT), Role::Flag);
     } else {
         let why = pool.refused.clone().unwrap_or_else(|| {
-            format!(
-                "fewer than two studies give a {} with a standard error",
-                meta::kind_name(kind)
+            trf(
+                s.lang,
+                "fewer than two studies give a %{kind} with a standard error",
+                &[("kind", &tr(s.lang, meta::kind_name(kind)))],
             )
         });
         para(
             &mut lines,
-            &format!("Nothing pooled: {}.", clean(&why)),
+            &trf(s.lang, "Nothing pooled: %{why}.", &[("why", &clean(&why))]),
             Role::Dim,
         );
     }
     for st in &pool.not_pooled {
         para(
             &mut lines,
-            &format!("Not pooled: {}: {}", clean(&st.title), clean(&st.reason)),
+            &trf(
+                s.lang,
+                "Not pooled: %{title}: %{reason}",
+                &[("title", &clean(&st.title)), ("reason", &clean(&st.reason))],
+            ),
             Role::Dim,
         );
     }
     lines.push(Line::default());
     para(
         &mut lines,
-        "● estimate  ├─┤ confidence interval  ◆ pooled, <◇> its CI, ┄ prediction interval  │ ratio = 1 (no difference)",
+        &tr(
+            s.lang,
+            "● estimate  ├─┤ confidence interval  ◆ pooled, <◇> its CI, ┄ prediction interval  │ ratio = 1 (no difference)",
+        ),
         Role::Dim,
     );
     let visible = inner.height as usize;

@@ -15,6 +15,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::compare::{Chart, Group};
 use crate::export::BEST;
+use crate::i18n::{tr, trf};
 use crate::present::Role;
 use crate::text::{clean, truncate, width};
 use crate::tui::state::{CompareView, State, Tab};
@@ -31,18 +32,21 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
 
     // Tabs.
-    let mut tabs = vec![Span::styled(" Compare ", theme.role(Role::Title))];
+    let mut tabs = vec![Span::styled(
+        tr(s.lang, " Compare "),
+        theme.role(Role::Title),
+    )];
     for t in Tab::ALL {
         let st = if t == s.compare.tab {
             theme.selected()
         } else {
             theme.dim()
         };
-        tabs.push(Span::styled(format!(" {} ", t.title()), st));
+        tabs.push(Span::styled(format!(" {} ", tr(s.lang, t.title())), st));
         tabs.push(Span::raw(" "));
     }
     tabs.push(Span::styled(
-        " Tab switch · e export · y copy · Esc back",
+        tr(s.lang, " Tab switch · e export · y copy · Esc back"),
         theme.dim(),
     ));
     f.render_widget(
@@ -75,8 +79,10 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
             },
         ),
         None => Span::styled(
-            format!(
-                "{BEST} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts · ? help"
+            trf(
+                s.lang,
+                "%{best} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts · ? help",
+                &[("best", &BEST)],
             ),
             theme.dim(),
         ),
@@ -95,6 +101,7 @@ pub(super) fn chart_choice(s: &State, v: &CompareView, chart: Chart) -> (Vec<Gro
 }
 
 pub(super) fn endpoint_line(
+    s: &State,
     choices: &[Group],
     i: usize,
     chart: Chart,
@@ -106,12 +113,17 @@ pub(super) fn endpoint_line(
     };
     let name = match chart {
         Chart::Forest => g.endpoint().unwrap_or_default().to_string(),
-        Chart::Bars => g.title(),
+        Chart::Bars => g.title_in(s.lang),
     };
-    let rest = format!(" ▶  {} of {} · ←/→ another", i + 1, choices.len());
-    let room = w.saturating_sub(width("Endpoint ◀ ") + width(&rest) + 2);
+    let rest = trf(
+        s.lang,
+        " ▶  %{i} of %{n} · ←/→ another",
+        &[("i", &(i + 1)), ("n", &choices.len())],
+    );
+    let head = tr(s.lang, "Endpoint ◀ ");
+    let room = w.saturating_sub(width(&head) + width(&rest) + 2);
     Line::from(vec![
-        Span::styled("Endpoint ◀ ", theme.dim()),
+        Span::styled(head, theme.dim()),
         Span::styled(
             format!(" {} ", truncate(&clean(&name), room)),
             theme.selected(),

@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::compare::{CaveatKind, Comparison, Group};
+use crate::compare::{CaveatKind, Comparison, Group, words};
 use crate::export;
+use crate::i18n::{tr, trf};
 use crate::present::Role;
 use crate::text::{clean, fit, truncate, width, wrap};
 use crate::tui::state::State;
@@ -56,13 +57,22 @@ pub(super) fn banner(cmp: &Comparison, w: usize, h: usize) -> Banner {
         })
         .collect();
     let more = cmp.caveats.len().saturating_sub(room);
-    let tail = if more > 0 {
-        format!(
-            "⚠ {more} more caveat{} · all in full at the end of the Table (End)",
-            if more == 1 { "" } else { "s" }
+    let tail = match more {
+        0 => tr(
+            cmp.lang,
+            "⚠ the caveats in full: at the end of the Table (End)",
         )
-    } else {
-        "⚠ the caveats in full: at the end of the Table (End)".to_string()
+        .into_owned(),
+        1 => tr(
+            cmp.lang,
+            "⚠ 1 more caveat · all in full at the end of the Table (End)",
+        )
+        .into_owned(),
+        _ => trf(
+            cmp.lang,
+            "⚠ %{n} more caveats · all in full at the end of the Table (End)",
+            &[("n", &more)],
+        ),
     };
     lines.push((truncate(&tail, w).into_owned(), Role::Flag));
     Banner { lines, cut: true }
@@ -98,7 +108,12 @@ pub(super) fn table_text(
 ) -> (Vec<TextLine>, Vec<TextLine>) {
     let n = cmp.columns.len().max(1);
     let w = w.saturating_sub(2) as usize;
-    let natural_label = cmp.rows.iter().map(|r| width(&r.label)).max().unwrap_or(12);
+    let natural_label = cmp
+        .rows
+        .iter()
+        .map(|r| width(&words::label_in(r, cmp.lang)))
+        .max()
+        .unwrap_or(12);
     let label_w = natural_label.clamp(10, (w / 5).clamp(10, 20));
     let col_w = (w.saturating_sub(label_w + 1) / n).saturating_sub(1).max(6);
     let grid = |label: &str, label_role: Role, cells: Vec<(String, Role)>| {
@@ -128,7 +143,11 @@ pub(super) fn table_text(
                 Role::Flag,
             ),
             None => (
-                wrap_at_most(&clean(&format!("{} {}", col.kind, col.id)), col_w, 1),
+                wrap_at_most(
+                    &clean(&format!("{} {}", tr(cmp.lang, col.kind), col.id)),
+                    col_w,
+                    1,
+                ),
                 Role::Dim,
             ),
         })
@@ -153,16 +172,16 @@ pub(super) fn table_text(
     let mut lines: Vec<TextLine> = Vec::new();
     for (ri, r) in cmp.rows.iter().enumerate() {
         if ri == 0 || export::heading(&cmp.rows, ri).is_some() {
-            for l in wrap(&clean(&r.group.title()), w) {
+            for l in wrap(&clean(&r.group.title_in(cmp.lang)), w) {
                 lines.push(vec![(l, Role::Heading)]);
             }
         }
         let wrapped: Vec<Vec<String>> = r
             .cells
             .iter()
-            .map(|cell| wrap(&export::cell_text(cell), col_w))
+            .map(|cell| wrap(&words::cell_in(r, cell, cmp.lang), col_w))
             .collect();
-        let label = wrap(&clean(&r.label), label_w);
+        let label = wrap(&clean(&words::label_in(r, cmp.lang)), label_w);
         let height = wrapped
             .iter()
             .map(Vec::len)
@@ -196,7 +215,7 @@ pub(super) fn table_text(
     }
     if caveats_below {
         lines.push(Vec::new());
-        lines.push(vec![("Caveats".to_string(), Role::Heading)]);
+        lines.push(vec![(tr(cmp.lang, "Caveats").into_owned(), Role::Heading)]);
         for cav in &cmp.caveats {
             for l in wrap(&format!("⚠ {}", clean(&cav.text)), w) {
                 lines.push(vec![(l, caveat_role(cav.kind))]);
@@ -271,12 +290,21 @@ pub(super) fn table(s: &State, layout: &TableLayout, f: &mut Frame, area: Rect, 
     if max_scroll > 0 {
         let last = (scroll + visible).min(lines.len());
         let more = if last < lines.len() {
-            " · ↓ more"
+            tr(s.lang, " · ↓ more")
         } else {
-            ""
+            "".into()
         };
         block = block.title_bottom(Line::from(Span::styled(
-            format!(" lines {}–{last} of {}{more} ", scroll + 1, lines.len()),
+            trf(
+                s.lang,
+                " lines %{first}–%{last} of %{n}%{more} ",
+                &[
+                    ("first", &(scroll + 1)),
+                    ("last", &last),
+                    ("n", &lines.len()),
+                    ("more", &more),
+                ],
+            ),
             theme.dim(),
         )));
     }

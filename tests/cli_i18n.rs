@@ -1,0 +1,123 @@
+//! The commands' human output in the configured language: `show` and `compare` (table and
+//! Markdown) follow `--lang` or the configuration's `language`; CSV and JSON keep English
+//! column names, row labels and keys.
+
+mod common;
+
+use common::evidex;
+
+fn out(args: &[&str]) -> String {
+    let o = evidex(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn show_follows_the_language() {
+    let en = out(&["show", "emerald-1"]);
+    assert!(en.contains("Overview") && en.contains("Outcomes"), "{en}");
+    let zh = out(&["show", "emerald-1", "--lang", "zh"]);
+    for l in ["概况", "结局指标", "设计", "随机对照"] {
+        assert!(zh.contains(l), "{l:?} missing in\n{zh}");
+    }
+    assert!(!zh.contains("Overview") && !zh.contains("Outcomes"), "{zh}");
+    let hant = out(&["show", "emerald-1", "--lang", "zh-hant"]);
+    assert!(hant.contains("概況") && hant.contains("結局指標"), "{hant}");
+}
+
+#[test]
+fn the_configured_language_applies_and_lang_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "language = \"zh-Hant\"\n").unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let hant = out(&["show", "emerald-1", "--config", cfg]);
+    assert!(hant.contains("概況"), "{hant}");
+    let en = out(&["show", "emerald-1", "--config", cfg, "--lang", "en"]);
+    assert!(en.contains("Overview"), "{en}");
+}
+
+#[test]
+fn compare_table_and_markdown_follow_the_language() {
+    let table = out(&["compare", "emerald-1", "leap-012", "--lang", "zh"]);
+    for l in ["跨试验比较", "设计", "试验组", "本行最佳值"] {
+        assert!(table.contains(l), "{l:?} missing in\n{table}");
+    }
+    let md = out(&[
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "md",
+        "--lang",
+        "zh",
+    ]);
+    for l in ["**注意：**", "| 设计 |", "本行最佳值"] {
+        assert!(md.contains(l), "{l:?} missing in\n{md}");
+    }
+}
+
+#[test]
+fn compare_csv_and_json_keep_english_names_and_keys() {
+    let en = out(&["compare", "emerald-1", "leap-012", "--format", "csv"]);
+    let zh = out(&[
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "csv",
+        "--lang",
+        "zh",
+    ]);
+    let fields = |csv: &str| -> Vec<String> {
+        csv.lines()
+            .map(|l| l.trim_start_matches('\u{feff}'))
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .filter(|f| f != "caveat")
+            .collect()
+    };
+    assert_eq!(fields(&en), fields(&zh), "CSV fields differ:\n{en}\n{zh}");
+    assert!(zh.starts_with("field,"), "{zh}");
+    let en = out(&["compare", "emerald-1", "leap-012", "--format", "json"]);
+    let zh = out(&[
+        "compare",
+        "emerald-1",
+        "leap-012",
+        "--format",
+        "json",
+        "--lang",
+        "zh",
+    ]);
+    let keys = |json: &str| -> Vec<String> {
+        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, v) in m {
+                        out.push(k.clone());
+                        walk(v, out);
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&serde_json::from_str(json).unwrap(), &mut out);
+        out
+    };
+    assert_eq!(keys(&en), keys(&zh));
+    let labels = |json: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(labels(&en), labels(&zh));
+}
