@@ -39,6 +39,16 @@ pub enum Group {
     Ratio { endpoint: String },
     /// The corpus's flags on the compared records.
     Flags,
+    /// Each study's participants with a serious adverse event, and the sources' safety
+    /// statements.
+    Safety,
+    /// Adverse events of one organ system, serious or other, aligned by term.
+    AdverseEvents {
+        serious: bool,
+        organ_system: Option<String>,
+    },
+    /// Baseline characteristics (age, sex).
+    Baseline,
 }
 
 /// Endpoints that measure the time to an event: given in months, their summary is a median.
@@ -61,6 +71,18 @@ impl Group {
             Group::Study => "Study".into(),
             Group::Therapy => "Therapy".into(),
             Group::Flags => "Flags".into(),
+            Group::Safety => "Safety".into(),
+            Group::Baseline => "Baseline".into(),
+            Group::AdverseEvents {
+                serious,
+                organ_system,
+            } => {
+                let kind = if *serious { "Serious" } else { "Other" };
+                match organ_system {
+                    Some(o) => format!("{kind} adverse events: {o} (% of participants)"),
+                    None => format!("{kind} adverse events (% of participants)"),
+                }
+            }
             Group::Ratio { endpoint } => format!("{endpoint} hazard ratio"),
             Group::Measure {
                 endpoint,
@@ -90,6 +112,15 @@ impl Group {
                 }
             }
         }
+    }
+
+    /// Whether the group is about harms or baseline (its rates are computed by evidex from
+    /// counts, and say so in their own caveat).
+    pub fn is_safety(&self) -> bool {
+        matches!(
+            self,
+            Group::Safety | Group::AdverseEvents { .. } | Group::Baseline
+        )
     }
 
     /// The endpoint the group is about, if any.

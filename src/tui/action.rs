@@ -59,6 +59,8 @@ pub enum Action {
     PrevTab,
     NextEndpoint,
     PrevEndpoint,
+    /// The compare table: every adverse-event term, or the most frequent again.
+    ToggleAllEvents,
     Export,
     Copy,
     ApplyFacet,

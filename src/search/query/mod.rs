@@ -25,12 +25,14 @@ pub enum Field {
     Status,
     Source,
     Id,
+    /// An adverse-event term (registry events, the sources' safety statements).
+    Ae,
     /// Not a filter: the order of the results (see [`Sort`]).
     Sort,
 }
 
 impl Field {
-    pub const ALL: [(&'static str, Field, &'static str); 10] = [
+    pub const ALL: [(&'static str, Field, &'static str); 11] = [
         (
             "kind",
             Field::Kind,
@@ -60,6 +62,11 @@ impl Field {
             "bundled, library, or part of a source id: 003, ctgov",
         ),
         ("id", Field::Id, "part of a record id"),
+        (
+            "ae",
+            Field::Ae,
+            "an adverse-event term: neutropenia, fever, 低烧",
+        ),
         (
             "sort",
             Field::Sort,
@@ -507,6 +514,7 @@ fn example(field: Field) -> &'static str {
         Field::Status => "recruiting",
         Field::Source => "003",
         Field::Id => "emerald",
+        Field::Ae => "neutropenia",
         Field::Sort => "year",
     }
 }

@@ -74,12 +74,28 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
                 theme.key()
             },
         ),
-        None => Span::styled(
-            format!(
-                "{BEST} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts · ? help"
-            ),
-            theme.dim(),
-        ),
+        None => {
+            // The adverse-event key, from the keys in force, when there are events to list.
+            let events = v
+                .comparison
+                .adverse_events
+                .zip(s.keymap.key_for(
+                    crate::tui::keymap::Context::Compare,
+                    false,
+                    crate::tui::action::Action::ToggleAllEvents,
+                ))
+                .map(|(shown, key)| match shown.events {
+                    crate::compare::Events::Top => format!(" · {key} all AEs"),
+                    crate::compare::Events::All => format!(" · {key} top AEs"),
+                })
+                .unwrap_or_default();
+            Span::styled(
+                format!(
+                    "{BEST} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts{events} · ? help"
+                ),
+                theme.dim(),
+            )
+        }
     };
     f.render_widget(
         Paragraph::new(Line::from(truncate_span(status, area.width as usize))),
