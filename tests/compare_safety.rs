@@ -111,7 +111,7 @@ fn pallas_and_c_axspand_serious_adverse_events_per_arm() {
     );
 }
 
-/// The serious events of both records, ranked here by their highest rate in any group: the
+/// The serious events of both records, ranked here by their highest rate in a study: the
 /// comparison lists the ten most frequent, each under its organ system, with each study's
 /// rate per arm.
 #[test]
@@ -126,12 +126,15 @@ fn the_ten_most_frequent_serious_events_aligned_by_term() {
             .as_array()
             .unwrap()
         {
-            let peak = e["stats"]
+            // The study's rate, all its groups together.
+            let (a, n) = e["stats"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|s| f64::from(int(&s["numAffected"])) / f64::from(int(&s["numAtRisk"])))
-                .fold(0.0, f64::max);
+                .fold((0u32, 0u32), |(a, n), s| {
+                    (a + int(&s["numAffected"]), n + int(&s["numAtRisk"]))
+                });
+            let peak = f64::from(a) / f64::from(n);
             let term = e["term"].as_str().unwrap().to_string();
             let organ = e["organSystem"].as_str().unwrap_or("").to_string();
             match peaks
@@ -496,4 +499,14 @@ fn cli_show_and_search_find_safety_statements() {
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("b-all-car-t-case-xiaolin"), "{out}");
     assert!(!out.contains("emerald-1"), "{out}");
+}
+
+#[test]
+fn rates_never_round_a_case_away() {
+    use evidex::compare::safety::rate;
+    assert_eq!(rate(25, 203), "12.3 % (25/203)");
+    assert_eq!(rate(1, 2902), "<0.1 % (1/2902)");
+    assert_eq!(rate(0, 2902), "0.0 % (0/2902)");
+    assert_eq!(rate(2, 2000), "0.1 % (2/2000)");
+    assert_eq!(rate(0, 0), "(0/0)");
 }

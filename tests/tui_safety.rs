@@ -36,11 +36,12 @@ fn compare_pallas_caxspand(w: u16, h: u16) -> State {
     s
 }
 
-/// Scrolls the table down until `needle` is on screen.
+/// Scrolls the table down until `needle` is in the upper half of the screen.
 fn scroll_to(s: &mut State, needle: &str) -> String {
     for _ in 0..2000 {
         let screen = render(s);
-        if screen.contains(needle) {
+        let half = screen.lines().count() / 2;
+        if screen.lines().take(half).any(|l| l.contains(needle)) {
             return screen;
         }
         step(s, Action::Down);

@@ -64,7 +64,7 @@ impl EventsShown {
         match self.events {
             Events::All => format!("all {} adverse-event terms listed", self.total),
             Events::Top => format!(
-                "{} of {} adverse-event terms listed: the {TOP_EVENTS} most frequent serious and the {TOP_EVENTS} most frequent other ones, by their highest rate in any group",
+                "{} of {} adverse-event terms listed: the {TOP_EVENTS} most frequent serious and the {TOP_EVENTS} most frequent other ones, by their highest rate in a study (all its groups together)",
                 self.shown, self.total
             ),
         }
@@ -109,6 +109,10 @@ pub fn rate(affected: u32, at_risk: u32) -> String {
         return format!("({affected}/{at_risk})");
     }
     let r = f64::from(affected) * 100.0 / f64::from(at_risk);
+    if affected > 0 && r < 0.05 {
+        // Would print as 0.0 %: say it is below 0.1 % instead of rounding a case away.
+        return format!("<0.1 % ({affected}/{at_risk})");
+    }
     format!("{r:.1} % ({affected}/{at_risk})")
 }
 
@@ -209,7 +213,8 @@ fn role_rows(
                 }
             }
         }
-        if !any {
+        // A role no column has, or whose every cell is without a figure, makes no row.
+        if !any || cells.iter().all(Cell::is_blank) {
             continue;
         }
         if r == Role::Experimental {
@@ -240,12 +245,13 @@ fn key(e: &AdverseEvent) -> EventKey {
     )
 }
 
-/// The highest rate of an event in any group.
+/// An event's rate in its study, all groups together: a small group's one case does not
+/// outrank a common event of a large trial.
 fn peak(e: &AdverseEvent) -> f64 {
-    e.counts
-        .iter()
-        .filter_map(|n| value(n.affected, n.at_risk))
-        .fold(0.0, f64::max)
+    let (a, n) = e.counts.iter().fold((0u64, 0u64), |(a, n), c| {
+        (a + u64::from(c.affected), n + u64::from(c.at_risk))
+    });
+    if n == 0 { 0.0 } else { a as f64 / n as f64 }
 }
 
 /// Every study's safety rows, when some compared study has a registry safety table or a
@@ -355,8 +361,8 @@ fn statements_of(c: &Corpus, r: RecordRef) -> Option<(&[SafetyStatement], Option
     }
 }
 
-/// The adverse-event rows: the most frequent terms (by their highest rate in any group of any
-/// compared study), serious first, grouped by organ system in the order of their most frequent
+/// The adverse-event rows: the most frequent terms (by their highest rate in a compared study,
+/// all its groups together), serious first, grouped by organ system in the order of their most frequent
 /// term; one row per role under each term.
 fn event_rows(
     trials: &[Option<&Trial>],

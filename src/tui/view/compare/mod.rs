@@ -91,7 +91,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
                 .unwrap_or_default();
             Span::styled(
                 format!(
-                    "{BEST} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts{events} · ? help"
+                    "{BEST} best value in its row (bold){events} · ↑/↓ scroll · ←/→ endpoint in charts · ? help"
                 ),
                 theme.dim(),
             )
