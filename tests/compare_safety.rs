@@ -188,12 +188,7 @@ fn the_ten_most_frequent_serious_events_aligned_by_term() {
 #[test]
 fn an_event_one_study_does_not_list_is_not_listed_never_zero() {
     let c = merged();
-    let cmp = compare::compare_with(
-        &c,
-        &refs(&c, &[PALLAS, CAXSPAND]),
-        Lang::En,
-        Events::All,
-    );
+    let cmp = compare::compare_with(&c, &refs(&c, &[PALLAS, CAXSPAND]), Lang::En, Events::All);
     let shown = cmp.adverse_events.unwrap();
     assert_eq!(shown.events, Events::All);
     assert_eq!(shown.shown, shown.total);
@@ -235,7 +230,10 @@ fn the_lower_rate_is_starred_only_within_one_disease() {
         };
         let c = Corpus::build(Path::new("m.json"), file, None).unwrap();
         let cmp = compare::compare(&c, &refs(&c, &[PALLAS, CAXSPAND]), Lang::En);
-        let cross = cmp.caveats.iter().any(|c| c.text.starts_with("Different diseases"));
+        let cross = cmp
+            .caveats
+            .iter()
+            .any(|c| c.text.starts_with("Different diseases"));
         let exp = row(&cmp, "Serious AEs, experimental").clone();
         (exp, cross)
     };
@@ -310,7 +308,10 @@ fn safety_statements_in_comparisons() {
     let c = Corpus::bundled().unwrap();
     let cmp = compare::compare(
         &c,
-        &refs(&c, &["shi-2022-folfox-haic-vs-tace", "li-2021-haic-vs-tace"]),
+        &refs(
+            &c,
+            &["shi-2022-folfox-haic-vs-tace", "li-2021-haic-vs-tace"],
+        ),
         Lang::En,
     );
     let st = row(&cmp, "Safety statements");
@@ -335,17 +336,22 @@ fn safety_statements_in_comparisons() {
 #[test]
 fn statements_are_in_the_detail_safety_section() {
     let c = Corpus::bundled().unwrap();
-    let doc = |id: &str| {
-        evidex::present::detail(&c, c.resolve(id).unwrap(), Lang::En).to_plain(120)
-    };
+    let doc =
+        |id: &str| evidex::present::detail(&c, c.resolve(id).unwrap(), Lang::En).to_plain(120);
     let text = doc("opg-chemotherapy-vs-radiotherapy");
     let safety = text.find("Safety").expect("a Safety section");
     let after = &text[safety..];
     assert!(after.contains("Stated by the sources"), "{text}");
-    assert!(after.contains("Radiotherapy (former first choice): Ten years"), "{text}");
+    assert!(
+        after.contains("Radiotherapy (former first choice): Ten years"),
+        "{text}"
+    );
     assert!(after.contains("高達65%"), "{text}");
     let text = doc("hsct");
-    assert!(text.contains("Safety") && text.contains("二次移植"), "{text}");
+    assert!(
+        text.contains("Safety") && text.contains("二次移植"),
+        "{text}"
+    );
 }
 
 fn search_ids(c: Corpus, q: &str) -> Vec<String> {
@@ -433,7 +439,10 @@ fn cli_compare_json_carries_adverse_events_with_counts() {
     let n = &cell["counts"][0];
     assert!(n["affected"].as_u64().unwrap() <= n["at_risk"].as_u64().unwrap());
     assert!(rows.iter().any(|r| r["group"]["kind"] == "baseline"));
-    assert!(rows.iter().any(|r| r["label"] == "Serious AEs, experimental"));
+    assert!(
+        rows.iter()
+            .any(|r| r["label"] == "Serious AEs, experimental")
+    );
     // --all-events lists them all.
     let o = common::evidex(&[
         "--corpus",
@@ -474,7 +483,10 @@ fn cli_markdown_csv_and_table_carry_the_safety_rows() {
     assert!(md.contains("| **Safety** |"), "{md}");
     assert!(md.contains("| Serious AEs, experimental |"), "{md}");
     assert!(md.contains(&rate(a, n)), "{md}");
-    assert!(md.contains("computed by evidex from the registry's counts"), "{md}");
+    assert!(
+        md.contains("computed by evidex from the registry's counts"),
+        "{md}"
+    );
     assert!(md.contains("20 of "), "{md}");
     assert!(md.contains("--all-events"), "{md}");
     assert!(md.contains("| **Baseline** |"), "{md}");

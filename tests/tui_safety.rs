@@ -18,13 +18,13 @@ fn mark_first(s: &mut State, query: &str) {
 
 /// The bundled corpus with PALLAS and C-AXSPAND imported, both compared.
 fn compare_pallas_caxspand(w: u16, h: u16) -> State {
-    let base: evidex::corpus::CorpusFile =
-        serde_json::from_slice(evidex::corpus::BUNDLED).unwrap();
+    let base: evidex::corpus::CorpusFile = serde_json::from_slice(evidex::corpus::BUNDLED).unwrap();
     let mut imp = evidex::import::Importer::new(base);
     for f in ["NCT02513394", "NCT02552212"] {
-        imp.add_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
-            "tests/fixtures/ctgov/{f}.json"
-        )));
+        imp.add_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/fixtures/ctgov/{f}.json")),
+        );
     }
     let (file, _) = imp.finish();
     let c = evidex::corpus::Corpus::build(std::path::Path::new("merged.json"), file, None).unwrap();
@@ -102,7 +102,15 @@ fn the_all_events_key_rebuilds_once_and_scrolling_builds_nothing() {
     }
     assert_eq!(builds() - before, 0, "scrolling built a comparison");
     step(&mut s, Action::ToggleAllEvents);
-    assert_eq!(s.compare_view().unwrap().comparison.adverse_events.unwrap().shown, 20);
+    assert_eq!(
+        s.compare_view()
+            .unwrap()
+            .comparison
+            .adverse_events
+            .unwrap()
+            .shown,
+        20
+    );
     // Help lists the key.
     step(&mut s, Action::ToggleHelp);
     let help = render(&s);

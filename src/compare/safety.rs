@@ -96,7 +96,11 @@ const ROLES: [(Role, &str); 3] = [
 ];
 
 fn role(t: &Trial, g: &SafetyGroup) -> Role {
-    match g.arm.as_deref().and_then(|a| t.arms.iter().find(|x| x.id == a)) {
+    match g
+        .arm
+        .as_deref()
+        .and_then(|a| t.arms.iter().find(|x| x.id == a))
+    {
         Some(a) if a.control => Role::Control,
         Some(_) => Role::Experimental,
         None => Role::Other,
@@ -172,13 +176,16 @@ fn role_cell(
     Some((cell, val))
 }
 
+/// A group's participants affected and at risk in one measure (serious AEs, an event).
+type CountOf<'a> = dyn Fn(&Trial, &SafetyGroup) -> Option<(u32, u32)> + 'a;
+
 /// The rows of one measure of each column's safety table, one per role any column has:
 /// `experimental`, `control`, `other groups`; ★ on the lowest experimental rate.
 fn role_rows(
     trials: &[Option<&Trial>],
     group: &Group,
     what: &str,
-    count: &dyn Fn(&Trial, &SafetyGroup) -> Option<(u32, u32)>,
+    count: &CountOf<'_>,
     pops: &Populations,
     lang: Lang,
     rows: &mut Vec<Row>,
@@ -237,7 +244,12 @@ fn role_rows(
 type EventKey = (bool, String, String);
 
 fn key(e: &AdverseEvent) -> EventKey {
-    let f = |s: &str| fold(s.trim()).split_whitespace().collect::<Vec<_>>().join(" ");
+    let f = |s: &str| {
+        fold(s.trim())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     (
         e.serious,
         f(e.organ_system.as_deref().unwrap_or("")),
@@ -313,11 +325,7 @@ pub(super) fn safety_rows(
 /// each is about.
 fn statement_row(c: &Corpus, records: &[RecordRef], lang: Lang, rows: &mut Vec<Row>) {
     let of = |r: &RecordRef| statements_of(c, *r);
-    if !records
-        .iter()
-        .filter_map(of)
-        .any(|(s, _)| !s.is_empty())
-    {
+    if !records.iter().filter_map(of).any(|(s, _)| !s.is_empty()) {
         return;
     }
     let cells = records
@@ -459,7 +467,9 @@ fn baseline_rows(trials: &[Option<&Trial>], rows: &mut Vec<Row>) {
         let b = t.baseline.as_deref()?;
         let (total, _) = total_of(b)?;
         let ch = b.characteristics.iter().find(|ch| {
-            ch.kind == CharacteristicKind::Age && ch.rows.len() == 1 && ch.rows[0].category.is_none()
+            ch.kind == CharacteristicKind::Age
+                && ch.rows.len() == 1
+                && ch.rows[0].category.is_none()
         })?;
         let v = ch.rows[0].values.iter().find(|v| v.group == total)?;
         let mut s = match &ch.param {

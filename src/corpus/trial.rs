@@ -291,7 +291,8 @@ pub struct Trial {
     pub safety: Option<Box<Safety>>,
     /// Baseline characteristics per group, as a registry's results report them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<Box<Baseline>>,    /// What the sources state about the trial's harms, with their quotes.
+    pub baseline: Option<Box<Baseline>>,
+    /// What the sources state about the trial's harms, with their quotes.
     #[serde(
         default,
         deserialize_with = "tight",

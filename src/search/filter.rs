@@ -257,9 +257,8 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
 /// contains `needle` (folded as names are: case, width, script; punctuation dropped).
 fn ae_matches(c: &Corpus, r: RecordRef, needle: &str) -> bool {
     let hit = |term: &str| strip_punctuation(&fold(term)).contains(needle);
-    let stated = |ss: &[crate::corpus::SafetyStatement]| {
-        ss.iter().any(|s| s.terms.iter().any(|t| hit(t)))
-    };
+    let stated =
+        |ss: &[crate::corpus::SafetyStatement]| ss.iter().any(|s| s.terms.iter().any(|t| hit(t)));
     match r.kind {
         Kind::Trial => {
             let t = c.trial(r.index);

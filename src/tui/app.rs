@@ -412,13 +412,7 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
         Effect::Export(records, of_therapy) => {
             let msg = match state.corpus() {
                 Some(c) => export::write_files(
-                    &compare::build_with(
-                        c,
-                        &records,
-                        of_therapy,
-                        state.lang,
-                        state.compare.events,
-                    ),
+                    &compare::build_with(c, &records, of_therapy, state.lang, state.compare.events),
                     export_dir,
                     &state.notes,
                 )

@@ -195,11 +195,7 @@ fn endpoints_with_shell_characters() {
 }
 
 /// The statement of a trial or a therapy, by id, in the bundled corpus's JSON.
-fn statement<'a>(
-    v: &'a mut serde_json::Value,
-    list: &str,
-    id: &str,
-) -> &'a mut serde_json::Value {
+fn statement<'a>(v: &'a mut serde_json::Value, list: &str, id: &str) -> &'a mut serde_json::Value {
     let i = v[list]
         .as_array()
         .unwrap()
