@@ -177,7 +177,8 @@ fn role_cell(
 }
 
 /// A group's participants affected and at risk in one measure (serious AEs, an event).
-type CountOf<'a> = dyn Fn(&Trial, &SafetyGroup) -> Option<(u32, u32)> + 'a;
+/// It is given the column's index with its trial.
+type CountOf<'a> = dyn Fn(usize, &Trial, &SafetyGroup) -> Option<(u32, u32)> + 'a;
 
 /// The rows of one measure of each column's safety table, one per role any column has:
 /// `experimental`, `control`, `other groups`; ★ on the lowest experimental rate.
@@ -194,11 +195,11 @@ fn role_rows(
         let mut any = false;
         let mut cells = Vec::new();
         let mut vals = Vec::new();
-        for t in trials {
+        for (i, t) in trials.iter().enumerate() {
             let made = t.and_then(|t| {
                 t.safety
                     .as_deref()
-                    .map(|s| role_cell(t, s, r, |g| count(t, g), lang))
+                    .map(|s| role_cell(t, s, r, |g| count(i, t, g), lang))
             });
             match made {
                 Some(Some((cell, v))) => {
@@ -283,7 +284,7 @@ pub(super) fn safety_rows(
             trials,
             &Group::Safety,
             "Serious AEs",
-            &|_, g| g.serious.map(|a| (a.affected, a.at_risk)),
+            &|_, _, g| g.serious.map(|a| (a.affected, a.at_risk)),
             pops,
             lang,
             rows,
@@ -397,6 +398,17 @@ fn event_rows(
             }
         }
     }
+    // Each column's events by key, so that a row finds its event at once.
+    let lookup: Vec<std::collections::HashMap<EventKey, &AdverseEvent>> = trials
+        .iter()
+        .map(|t| {
+            let mut m = std::collections::HashMap::new();
+            for e in t.iter().flat_map(|t| t.safety.iter().flat_map(|s| &s.events)) {
+                m.entry(key(e)).or_insert(e);
+            }
+            m
+        })
+        .collect();
     let total = all.len();
     let mut shown = 0;
     for serious in [true, false] {
@@ -424,12 +436,9 @@ fn event_rows(
                     trials,
                     &group,
                     &e.term,
-                    &|t, g| {
-                        t.safety
-                            .as_deref()?
-                            .events
-                            .iter()
-                            .find(|x| key(x) == *k)?
+                    &|i, _, g| {
+                        lookup[i]
+                            .get(k)?
                             .counts
                             .iter()
                             .find(|n| n.group == g.id)
