@@ -403,7 +403,10 @@ fn event_rows(
         .iter()
         .map(|t| {
             let mut m = std::collections::HashMap::new();
-            for e in t.iter().flat_map(|t| t.safety.iter().flat_map(|s| &s.events)) {
+            for e in t
+                .iter()
+                .flat_map(|t| t.safety.iter().flat_map(|s| &s.events))
+            {
                 m.entry(key(e)).or_insert(e);
             }
             m

@@ -27,12 +27,16 @@ pub enum Field {
     Id,
     /// An adverse-event term (registry events, the sources' safety statements).
     Ae,
+    /// The user's note on a record (see [`super::filter::NoteIndex`]).
+    Note,
+    /// `has:note`: the record has a note.
+    Has,
     /// Not a filter: the order of the results (see [`Sort`]).
     Sort,
 }
 
 impl Field {
-    pub const ALL: [(&'static str, Field, &'static str); 11] = [
+    pub const ALL: [(&'static str, Field, &'static str); 13] = [
         (
             "kind",
             Field::Kind,
@@ -67,6 +71,12 @@ impl Field {
             Field::Ae,
             "an adverse-event term: neutropenia, fever, 低烧",
         ),
+        (
+            "note",
+            Field::Note,
+            "a word of your note on the record; note: alone, any note",
+        ),
+        ("has", Field::Has, "note: the records you wrote a note on"),
         (
             "sort",
             Field::Sort,
@@ -439,7 +449,8 @@ fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(
         ));
     };
     let value = unquote(value);
-    if value.is_empty() || value == "-" {
+    // `note:` alone asks for any note.
+    if (value.is_empty() && field != Field::Note) || value == "-" {
         return Err(QueryError(format!(
             "{name}: needs a value, e.g. {name}:{}",
             example(field)
@@ -515,6 +526,8 @@ fn example(field: Field) -> &'static str {
         Field::Source => "003",
         Field::Id => "emerald",
         Field::Ae => "neutropenia",
+        Field::Note => "ask",
+        Field::Has => "note",
         Field::Sort => "year",
     }
 }
