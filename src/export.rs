@@ -57,12 +57,13 @@ fn header(col: &crate::compare::Column) -> String {
     h
 }
 
-/// The heading a row starts, when it is the first of a measure or ratio group (the study and
-/// therapy facts head the table, and the flags row names itself).
+/// The heading a row starts, when it is the first of a measure, ratio, safety, adverse-event or
+/// baseline group (the study and therapy facts head the table, and the flags row names itself).
 pub fn heading(rows: &[Row], i: usize) -> Option<&Group> {
     let g = &rows.get(i)?.group;
     let first = i == 0 || rows[i - 1].group != *g;
-    (first && matches!(g, Group::Measure { .. } | Group::Ratio { .. })).then_some(g)
+    let headed = matches!(g, Group::Measure { .. } | Group::Ratio { .. }) || g.is_safety();
+    (first && headed).then_some(g)
 }
 
 fn md_escape(s: &str) -> String {
@@ -113,6 +114,9 @@ pub fn markdown(c: &Comparison) -> String {
         }
         out.push('\n');
     }
+    if let Some(shown) = &c.adverse_events {
+        out.push_str(&format!("\n{}.\n", events_note(shown)));
+    }
     out.push_str(&crate::meta::report::markdown(&c.pooled));
     out.push_str(&format!(
         "\n{}\n",
@@ -137,6 +141,14 @@ pub fn csv(c: &Comparison) -> String {
         rec.extend(r.cells.iter().map(cell_text));
         let _ = w.write_record(&rec);
     }
+    if let Some(shown) = &c.adverse_events {
+        let mut rec = vec!["adverse events listed".to_string(), events_note(shown)];
+        rec.extend(std::iter::repeat_n(
+            String::new(),
+            c.columns.len().saturating_sub(1),
+        ));
+        let _ = w.write_record(&rec);
+    }
     for rec in crate::meta::report::csv_rows(&c.pooled, c.columns.len()) {
         let _ = w.write_record(&rec);
     }
@@ -149,6 +161,17 @@ pub fn csv(c: &Comparison) -> String {
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Which adverse-event terms an export lists, and how to list them all.
+fn events_note(shown: &crate::compare::EventsShown) -> String {
+    match shown.events {
+        crate::compare::Events::Top if shown.shown < shown.total => format!(
+            "{}; `evidex compare --all-events` (or `a` in the browser) lists them all",
+            shown.describe()
+        ),
+        _ => shown.describe(),
+    }
 }
 
 /// JSON for scripts.
@@ -246,6 +269,13 @@ pub fn table(c: &Comparison, total: usize) -> String {
             crate::meta::report::Model::Random,
             total,
         ));
+    }
+    if let Some(shown) = &c.adverse_events {
+        out.push('\n');
+        for l in wrap(&format!("{}.", events_note(shown)), total) {
+            out.push_str(&l);
+            out.push('\n');
+        }
     }
     out.push_str(&format!(
         "\n{}\n",

@@ -847,3 +847,40 @@ fn audited_disagreements_are_flagged() {
     let braf = aliases("braf-mek-inhibitor");
     assert!(!braf.iter().any(|a| a == "双靶" || a == "雙靶"), "{braf:?}");
 }
+
+/// A safety statement's English `text` holds no figure its quote does not print: `1/3` and
+/// `65%` are the article's, and a figure the article writes in words (`三级`) stays in words.
+#[test]
+fn every_safety_statement_figure_is_in_its_quote() {
+    let corpus: Value = serde_json::from_str(include_str!("../data/corpus.json")).unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for list in ["trials", "therapies"] {
+        for record in corpus[list].as_array().into_iter().flatten() {
+            for (j, s) in record["safety_statements"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                checked += 1;
+                let text = s["text"].as_str().unwrap_or_default();
+                let quote = normalise_digits(s["citation"]["quote"].as_str().unwrap_or_default());
+                let figures = text
+                    .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '/'))
+                    .map(|f| f.trim_matches(['.', '/']))
+                    .filter(|f| f.chars().any(|c| c.is_ascii_digit()));
+                for f in figures {
+                    if !contains_figure(&quote, f) {
+                        failures.push(format!(
+                            "{list} {}: safety_statements[{j}] says {f}, its quote does not",
+                            record["id"]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 12, "only {checked} safety statements");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -175,6 +175,10 @@ pub enum Command {
         items: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// List every adverse-event term (default: the 10 most frequent serious and the 10
+        /// most frequent other ones).
+        #[arg(long)]
+        all_events: bool,
     },
     /// Check a corpus file and print every problem.
     Validate {

@@ -13,11 +13,16 @@ pub fn run(
     items: &[String],
     format: Format,
     lang: Lang,
+    events: compare::Events,
     out: &mut Out,
 ) -> Result<(), CliError> {
     let c = engine.corpus();
     let records = super::resolve::resolve_items(engine, items, lang)?;
-    print(c, &records, format, lang, out)
+    let text = render_with(c, &records, format, lang, events)?;
+    match format {
+        Format::Json => out.json(text),
+        _ => out.print(&text),
+    }
 }
 
 /// The comparison of `records`, checked (2–4 of one kind), in `format`.
@@ -27,9 +32,20 @@ pub fn render(
     format: Format,
     lang: Lang,
 ) -> Result<String, CliError> {
+    render_with(c, records, format, lang, compare::Events::Top)
+}
+
+/// [`render`], listing the adverse events `events` says.
+pub fn render_with(
+    c: &Corpus,
+    records: &[RecordRef],
+    format: Format,
+    lang: Lang,
+    events: compare::Events,
+) -> Result<String, CliError> {
     compare::check(c, records, lang)
         .map_err(|e| CliError::Input(clean(&e.to_string()).into_owned()))?;
-    let cmp = compare::compare(c, records, lang);
+    let cmp = compare::compare_with(c, records, lang, events);
     Ok(match format {
         Format::Table => export::table(&cmp, out_width()),
         Format::Md => export::markdown(&cmp) + &export::user_notes(&cmp, &user_notes()),

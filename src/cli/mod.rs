@@ -99,9 +99,18 @@ pub fn run(
             let r = resolve(&engine, &id_or_query.join(" "))?;
             show::run(engine.corpus(), r, json, lang, &mut out)
         }
-        Command::Compare { items, format } => {
+        Command::Compare {
+            items,
+            format,
+            all_events,
+        } => {
             let engine = engine(global)?;
-            compare::run(&engine, &items, format, lang, &mut out)
+            let events = if all_events {
+                crate::compare::Events::All
+            } else {
+                crate::compare::Events::Top
+            };
+            compare::run(&engine, &items, format, lang, events, &mut out)
         }
         Command::Meta {
             items,

@@ -40,6 +40,16 @@ pub enum Group {
     Ratio { endpoint: String },
     /// The corpus's flags on the compared records.
     Flags,
+    /// Each study's participants with a serious adverse event, and the sources' safety
+    /// statements.
+    Safety,
+    /// Adverse events of one organ system, serious or other, aligned by term.
+    AdverseEvents {
+        serious: bool,
+        organ_system: Option<String>,
+    },
+    /// Baseline characteristics (age, sex).
+    Baseline,
 }
 
 /// Endpoints that measure the time to an event: given in months, their summary is a median.
@@ -68,6 +78,25 @@ impl Group {
             Group::Study => tr(lang, "Study").into_owned(),
             Group::Therapy => tr(lang, "Therapy").into_owned(),
             Group::Flags => tr(lang, "Flags").into_owned(),
+            Group::Safety => tr(lang, "Safety").into_owned(),
+            Group::Baseline => tr(lang, "Baseline").into_owned(),
+            Group::AdverseEvents {
+                serious,
+                organ_system,
+            } => match (serious, organ_system) {
+                (true, Some(o)) => trf(
+                    lang,
+                    "Serious adverse events: %{system} (% of participants)",
+                    &[("system", o)],
+                ),
+                (false, Some(o)) => trf(
+                    lang,
+                    "Other adverse events: %{system} (% of participants)",
+                    &[("system", o)],
+                ),
+                (true, None) => tr(lang, "Serious adverse events (% of participants)").into_owned(),
+                (false, None) => tr(lang, "Other adverse events (% of participants)").into_owned(),
+            },
             Group::Ratio { endpoint: e } => {
                 trf(lang, "%{endpoint} hazard ratio", &[("endpoint", e)])
             }
@@ -102,6 +131,15 @@ impl Group {
                 trf(lang, form, &args)
             }
         }
+    }
+
+    /// Whether the group is about harms or baseline (its rates are computed by evidex from
+    /// counts, and say so in their own caveat).
+    pub fn is_safety(&self) -> bool {
+        matches!(
+            self,
+            Group::Safety | Group::AdverseEvents { .. } | Group::Baseline
+        )
     }
 
     /// The endpoint the group is about, if any.

@@ -15,6 +15,8 @@
 //! - [`endpoints`]: which outcome of a trial fills a row; the endpoints a set of trials shares.
 //! - `populations`: which columns may be starred against each other.
 //! - `rows`: the rows of each group.
+//! - [`safety`]: serious adverse events, adverse events aligned by term within organ system,
+//!   baseline age and sex, and the sources' safety statements.
 //! - [`charts`]: the forest plot's and the bar chart's data.
 //! - [`evidence`]: the studies of a therapy, and its role in each.
 
@@ -25,6 +27,7 @@ pub mod measure;
 mod populations;
 mod rows;
 pub mod words;
+pub mod safety;
 
 use serde::Serialize;
 
@@ -38,6 +41,7 @@ pub use measure::{Group, Statistic, measure_of};
 use populations::Populations;
 pub use populations::same_population;
 use rows::{endpoint_rows, study_rows, therapy_rows};
+pub use safety::{Events, EventsShown};
 
 pub const MAX_COLUMNS: usize = 4;
 
@@ -66,6 +70,10 @@ pub struct Cell {
     pub text: String,
     /// The best value of its row.
     pub best: bool,
+    /// The counts behind a rate evidex computed (adverse events): each group's affected of
+    /// at risk.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<safety::Count>,
 }
 
 impl Cell {
@@ -73,12 +81,14 @@ impl Cell {
         Cell {
             text: text.into(),
             best: false,
+            counts: Vec::new(),
         }
     }
 
-    /// Whether the cell holds no figure: not reported, or not applicable to its column.
+    /// Whether the cell holds no figure: not reported, not applicable to its column, or an
+    /// adverse event its study's table does not list.
     pub fn is_blank(&self) -> bool {
-        self.text == NOT_REPORTED || self.text == NOT_APPLICABLE
+        self.text == NOT_REPORTED || self.text == NOT_APPLICABLE || self.text == safety::NOT_LISTED
     }
 }
 
@@ -140,6 +150,10 @@ pub struct Comparison {
     /// rows keep English labels for CSV and JSON.
     #[serde(skip)]
     pub lang: Lang,
+    /// How many adverse-event terms the rows list, of how many the studies report (none
+    /// without a registry safety table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adverse_events: Option<EventsShown>,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
@@ -235,8 +249,13 @@ pub fn check(c: &Corpus, records: &[RecordRef], lang: Lang) -> Result<(), NotCom
 }
 
 /// Builds the comparison of `records` (2–4 trials, or 2–4 therapies; see [`check`]) with
-/// names in `lang`.
+/// names in `lang`, listing the most frequent adverse events.
 pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
+    compare_with(c, records, lang, Events::Top)
+}
+
+/// [`compare`], listing the adverse events `events` says.
+pub fn compare_with(c: &Corpus, records: &[RecordRef], lang: Lang, events: Events) -> Comparison {
     let columns: Vec<Column> = records.iter().map(|&r| column(c, r, lang)).collect();
     let trials: Vec<Option<&Trial>> = records
         .iter()
@@ -253,6 +272,8 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
     if any_other {
         therapy_rows(c, records, lang, &mut rows);
     }
+    let adverse_events =
+        safety::safety_rows(c, records, &trials, &populations, events, lang, &mut rows);
     if columns.iter().any(|c| !c.flags.is_empty()) {
         rows.push(flags_row(&columns));
     }
@@ -263,6 +284,7 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         caveats,
         pooled: crate::meta::pools(c, records, lang),
         lang,
+        adverse_events,
     }
 }
 
@@ -359,10 +381,16 @@ fn caveats(
             });
         }
     }
-    if rows.iter().any(|r| r.computed) {
+    if rows.iter().any(|r| r.computed && !r.group.is_safety()) {
         caveats.push(Caveat {
             kind: CaveatKind::Computed,
             text: crate::i18n::tr(lang, COMPUTED).into_owned(),
+        });
+    }
+    if rows.iter().any(|r| r.computed && r.group.is_safety()) {
+        caveats.push(Caveat {
+            kind: CaveatKind::Computed,
+            text: safety::RATES_COMPUTED.into(),
         });
     }
     caveats
@@ -381,8 +409,19 @@ pub fn builds() -> usize {
 /// The comparison the browser shows and exports: of `records`, or, when they are the studies
 /// [`evidence`] chose for a therapy, of those with the caveat that says which and why first.
 pub fn build(c: &Corpus, records: &[RecordRef], of_therapy: Option<u32>, lang: Lang) -> Comparison {
+    build_with(c, records, of_therapy, lang, Events::Top)
+}
+
+/// [`build`], listing the adverse events `events` says.
+pub fn build_with(
+    c: &Corpus,
+    records: &[RecordRef],
+    of_therapy: Option<u32>,
+    lang: Lang,
+    events: Events,
+) -> Comparison {
     BUILDS.with(|n| n.set(n.get() + 1));
-    let mut cmp = compare(c, records, lang);
+    let mut cmp = compare_with(c, records, lang, events);
     if let Some(i) = of_therapy {
         let ev = evidence(c, i, lang);
         if ev.records == records {

@@ -341,6 +341,13 @@ pub struct Therapy {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub citations: Vec<Citation>,
+    /// What the sources state about the therapy's harms, with their quotes.
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub safety_statements: Vec<super::safety::SafetyStatement>,
 }
 
 /// A use of a therapy: disease, setting or line, biomarker.

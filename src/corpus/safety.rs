@@ -193,3 +193,25 @@ pub struct BaselineValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high: Option<Num>,
 }
+
+/// A statement a source makes about a treatment's harms (serious adverse reactions reduced by
+/// a third, late effects of radiotherapy, risks under control), with the sentence that says
+/// it. Held in [`super::Trial::safety_statements`] and [`super::Therapy::safety_statements`];
+/// a source's words, never counts evidex could compute with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SafetyStatement {
+    /// What the source states, in English, every figure as the quote gives it.
+    pub text: String,
+    /// The trial arm the statement is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// The adverse events or harms it names, in either language (`late effects`, `后遗症`):
+    /// what the `ae:` query filter matches.
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub terms: Vec<String>,
+    pub citation: Citation,
+}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Citation, Names, Note, tight};
 use super::num::{Num, PValue};
-use super::safety::{Baseline, Safety};
+use super::safety::{Baseline, Safety, SafetyStatement};
 
 /// How a study was designed, as its source describes it (never upgraded).
 #[derive(
@@ -292,6 +292,13 @@ pub struct Trial {
     /// Baseline characteristics per group, as a registry's results report them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Box<Baseline>>,
+    /// What the sources state about the trial's harms, with their quotes.
+    #[serde(
+        default,
+        deserialize_with = "tight",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub safety_statements: Vec<SafetyStatement>,
 }
 
 /// One arm of a trial.

@@ -354,6 +354,7 @@ fn therapy_doc(c: &Corpus, i: u32, lang: Lang) -> Doc {
             );
         }
     }
+    super::safety::therapy_safety_section(&mut d, c, t);
     notes(&mut d, c, &t.notes, "Notes");
     if !t.citations.is_empty() {
         d.heading("Sources");

@@ -1,9 +1,10 @@
 //! The safety and baseline sections of a trial's detail: the registry's adverse-event and
-//! baseline tables, as counts the registry gives.
+//! baseline tables, as counts the registry gives, and what the sources state about harms
+//! (a trial's or a therapy's safety statements, each with its quote).
 
 use super::detail::cite_line;
 use super::doc::{Doc, Role, span};
-use crate::corpus::{Corpus, Lang, Trial};
+use crate::corpus::{Corpus, Lang, SafetyStatement, Trial};
 use crate::i18n::{tr, trf};
 
 /// The detail's "Safety" section: each group's participants with a serious adverse event (and
@@ -16,6 +17,9 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
         arm.and_then(|a| t.arms.iter().find(|x| x.id == a))
             .map_or_else(|| label.to_string(), |a| a.label.get(lang).to_string())
     };
+    if t.safety.is_none() && !t.safety_statements.is_empty() {
+        d.heading("Safety");
+    }
     if let Some(s) = &t.safety {
         d.heading("Safety");
         let labels: Vec<String> = s
@@ -112,6 +116,42 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             d.para(2, Role::Dim, &trf(lang, "Time frame: %{tf}", &[("tf", tf)]));
         }
         cite_line(d, c, &s.citation, 2);
+    }
+    statements(d, c, &t.safety_statements, &|arm| {
+        t.arms
+            .iter()
+            .find(|a| a.id == arm)
+            .map(|a| a.label.get(lang).to_string())
+    });
+}
+
+/// A therapy's "Safety" section: what the sources state about its harms.
+pub(super) fn therapy_safety_section(d: &mut Doc, c: &Corpus, t: &crate::corpus::Therapy) {
+    if !t.safety_statements.is_empty() {
+        d.heading("Safety");
+        statements(d, c, &t.safety_statements, &|_| None);
+    }
+}
+
+/// Safety statements under the label that says they are the sources' words: each with the
+/// arm it is about and its quote.
+fn statements(
+    d: &mut Doc,
+    c: &Corpus,
+    statements: &[SafetyStatement],
+    arm_label: &dyn Fn(&str) -> Option<String>,
+) {
+    if statements.is_empty() {
+        return;
+    }
+    d.line(2, vec![span(Role::Label, "Stated by the sources")]);
+    for s in statements {
+        let text = match s.arm.as_deref().and_then(arm_label) {
+            Some(arm) => format!("• {arm}: {}", s.text),
+            None => format!("• {}", s.text),
+        };
+        d.para(4, Role::Plain, &text);
+        cite_line(d, c, &s.citation, 6);
     }
 }
 

@@ -1,4 +1,4 @@
-//! A query's filters (`kind:`, `disease:`, `phase:` and the rest): their values read from a
+//! A query's filters (`kind:`, `disease:`, `phase:`, `ae:` and the rest): their values read from a
 //! `field:value` word (the words themselves are found by [`query`](super::query)), and whether
 //! a record passes them.
 //!
@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::normalize::fold;
+use super::normalize::{fold, fold_query, strip_punctuation};
 use super::query::{Field, QueryError};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
@@ -56,6 +56,8 @@ pub enum Filter {
     Source(String),
     /// Part of a record id.
     Id(String),
+    /// Folded text (no punctuation) matched against adverse-event terms.
+    Ae(String),
     /// `note:word`: the records whose user note contains `word` (folded); an empty word asks
     /// for any note. `records` are the ids that pass, filled in by [`NoteIndex::resolve`].
     Note {
@@ -147,6 +149,15 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
+        Field::Ae => {
+            let needle = fold_query(value);
+            if needle.is_empty() {
+                return Err(QueryError(format!(
+                    "ae:{value} names no term — use a word of an adverse event: ae:neutropenia, ae:低烧"
+                )));
+            }
+            Filter::Ae(needle)
+        }
         Field::Note => Filter::Note {
             word: fold(value).trim().to_string(),
             records: Arc::default(),
@@ -306,6 +317,26 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
             trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
         }
         Filter::Status(s) => trial(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
+        Filter::Ae(needle) => ae_matches(c, r, needle),
+    }
+}
+
+/// Whether a record has an adverse event, or a safety statement naming a harm, whose term
+/// contains `needle` (folded as names are: case, width, script; punctuation dropped).
+fn ae_matches(c: &Corpus, r: RecordRef, needle: &str) -> bool {
+    let hit = |term: &str| strip_punctuation(&fold(term)).contains(needle);
+    let stated =
+        |ss: &[crate::corpus::SafetyStatement]| ss.iter().any(|s| s.terms.iter().any(|t| hit(t)));
+    match r.kind {
+        Kind::Trial => {
+            let t = c.trial(r.index);
+            stated(&t.safety_statements)
+                || t.safety
+                    .as_deref()
+                    .is_some_and(|s| s.events.iter().any(|e| hit(&e.term)))
+        }
+        Kind::Therapy => stated(&c.therapy(r.index).safety_statements),
+        Kind::Disease | Kind::Source => false,
     }
 }
 

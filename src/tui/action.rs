@@ -61,6 +61,8 @@ pub enum Action {
     PrevTab,
     NextEndpoint,
     PrevEndpoint,
+    /// The compare table: every adverse-event term, or the most frequent again.
+    ToggleAllEvents,
     Export,
     Copy,
     /// The facet line takes the keys (again: gives them back).

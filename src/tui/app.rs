@@ -429,7 +429,7 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
         Effect::Export(records, of_therapy) => {
             let msg = match state.corpus() {
                 Some(c) => export::write_files(
-                    &compare::build(c, &records, of_therapy, state.lang),
+                    &compare::build_with(c, &records, of_therapy, state.lang, state.compare.events),
                     export_dir,
                     &state.notes,
                 )
@@ -445,7 +445,13 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
         Effect::Copy(records, of_therapy) => {
             let ev = match state.corpus() {
                 Some(c) => {
-                    let cmp = compare::build(c, &records, of_therapy, state.lang);
+                    let cmp = compare::build_with(
+                        c,
+                        &records,
+                        of_therapy,
+                        state.lang,
+                        state.compare.events,
+                    );
                     let md = export::markdown(&cmp) + &export::user_notes(&cmp, &state.notes);
                     match copy_osc52(&md) {
                         Ok(()) => Event::Status(Status::info(trf(

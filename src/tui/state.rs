@@ -71,6 +71,9 @@ pub struct Compare {
     /// The chart's choice of endpoint, an index into [`crate::compare::chart_choices`];
     /// 0, the endpoint most columns report, whenever the tab changes.
     pub endpoint: usize,
+    /// Which adverse-event terms the table lists (`a` switches between the most frequent and
+    /// all).
+    pub events: compare::Events,
 }
 
 /// A one-line prompt on the search line's row, and what its text is for.
@@ -194,7 +197,8 @@ pub struct State {
 }
 
 /// The comparison on screen and the data its three views draw: the comparison and the
-/// charts' endpoint choices are built when the compared records or the language change, the
+/// charts' endpoint choices are built when the compared records, the language or the
+/// adverse events listed change, the
 /// chart of the chosen endpoint when the choice changes, and the table's layout when the
 /// terminal's size changes. `view` only reads it.
 #[derive(Debug)]
@@ -202,6 +206,7 @@ pub struct CompareView {
     pub records: Vec<RecordRef>,
     pub of_therapy: Option<u32>,
     pub lang: Lang,
+    pub events: compare::Events,
     pub comparison: Comparison,
     /// Endpoints the forest plot can show (some column has a hazard ratio).
     pub forest_choices: Vec<Group>,
@@ -374,15 +379,28 @@ impl State {
             return;
         };
         let c = c.corpus();
-        let key = (&self.compare.records, self.compare.of_therapy, self.lang);
+        let key = (
+            &self.compare.records,
+            self.compare.of_therapy,
+            self.lang,
+            self.compare.events,
+        );
         let current = self
             .compare_view
             .as_ref()
-            .is_some_and(|v| (&v.records, v.of_therapy, v.lang) == key);
+            .is_some_and(|v| (&v.records, v.of_therapy, v.lang, v.events) == key);
         if !current {
             let records = self.compare.records.clone();
+            let events = self.compare.events;
             self.compare_view = Some(CompareView {
-                comparison: compare::build(c, &records, self.compare.of_therapy, self.lang),
+                comparison: compare::build_with(
+                    c,
+                    &records,
+                    self.compare.of_therapy,
+                    self.lang,
+                    events,
+                ),
+                events,
                 forest_choices: compare::chart_choices(c, &records, Chart::Forest),
                 bar_choices: compare::chart_choices(c, &records, Chart::Bars),
                 records,
@@ -458,7 +476,8 @@ impl State {
         let v = self.compare_view.as_ref()?;
         (v.records == self.compare.records
             && v.of_therapy == self.compare.of_therapy
-            && v.lang == self.lang)
+            && v.lang == self.lang
+            && v.events == self.compare.events)
             .then_some(v)
     }
 

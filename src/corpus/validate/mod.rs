@@ -492,6 +492,7 @@ fn check_therapy(c: &mut Checker, ids: &Ids, i: usize, t: &Therapy) {
     for (j, cit) in t.citations.iter().enumerate() {
         check_citation(c, ids, &t.id, format!("{at}.citations[{j}]"), cit);
     }
+    safety::check_statements(c, ids, &t.id, &t.safety_statements, None, &at);
 }
 
 /// Regimens may not contain themselves, directly or through other regimens.

@@ -1,12 +1,12 @@
 //! The rules for a trial's adverse events and baseline characteristics: every group named
 //! exists in its section, every arm a group names exists in the trial, and no count has more
-//! participants affected than at risk.
+//! participants affected than at risk; and for the safety statements of trials and therapies.
 
 use std::collections::HashSet;
 
 use super::Checker;
 use crate::corpus::model::Trial;
-use crate::corpus::safety::{Affected, Baseline, Safety};
+use crate::corpus::safety::{Affected, Baseline, Safety, SafetyStatement};
 
 /// Group ids unique within the section, each group's arm a trial arm; the group ids.
 fn check_groups<'a>(
@@ -140,5 +140,44 @@ pub(super) fn check_baseline(
                 }
             }
         }
+    }
+}
+
+/// A record's safety statements: each says something, names an arm of the trial if any (a
+/// therapy's name none), and cites a source with its quote.
+pub(super) fn check_statements(
+    c: &mut Checker,
+    ids: &super::Ids,
+    id: &str,
+    statements: &[SafetyStatement],
+    arm_ids: Option<&HashSet<&str>>,
+    at: &str,
+) {
+    for (j, s) in statements.iter().enumerate() {
+        let sat = format!("{at}.safety_statements[{j}]");
+        if s.text.trim().is_empty() {
+            c.error(id, format!("{sat}.text"), "the statement is empty");
+        }
+        if let Some(arm) = &s.arm {
+            match arm_ids {
+                Some(arms) if arms.contains(arm.as_str()) => {}
+                Some(_) => c.error(
+                    id,
+                    format!("{sat}.arm"),
+                    format!("the trial has no arm {arm:?}"),
+                ),
+                None => c.error(
+                    id,
+                    format!("{sat}.arm"),
+                    "a therapy has no arms; name the arm on the trial's statement",
+                ),
+            }
+        }
+        for (k, term) in s.terms.iter().enumerate() {
+            if term.trim().is_empty() {
+                c.error(id, format!("{sat}.terms[{k}]"), "the term is empty");
+            }
+        }
+        super::check_citation(c, ids, id, format!("{sat}.citation"), &s.citation);
     }
 }

@@ -193,3 +193,38 @@ fn endpoints_with_shell_characters() {
         flags(".endpoint", |v| outcome(v)["endpoint"] = e.into());
     }
 }
+
+/// The statement of a trial or a therapy, by id, in the bundled corpus's JSON.
+fn statement<'a>(v: &'a mut serde_json::Value, list: &str, id: &str) -> &'a mut serde_json::Value {
+    let i = v[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t["id"] == id)
+        .unwrap();
+    &mut v[list][i]["safety_statements"][0]
+}
+
+#[test]
+fn safety_statements() {
+    let trial = "shi-2022-folfox-haic-vs-tace";
+    flags(".safety_statements[0].arm", |v| {
+        statement(v, "trials", trial)["arm"] = "no-such-arm".into()
+    });
+    flags(".safety_statements[0].text", |v| {
+        statement(v, "trials", trial)["text"] = " ".into()
+    });
+    flags(".safety_statements[0].terms[0]", |v| {
+        statement(v, "trials", trial)["terms"][0] = "".into()
+    });
+    flags(".safety_statements[0].citation.quote", |v| {
+        statement(v, "trials", trial)["citation"]["quote"] = "".into()
+    });
+    flags(".safety_statements[0].citation.source", |v| {
+        statement(v, "trials", trial)["citation"]["source"] = "nowhere".into()
+    });
+    // A therapy has no arms to name.
+    flags("therapies[0] (tace).safety_statements[0].arm", |v| {
+        statement(v, "therapies", "tace")["arm"] = "haic".into()
+    });
+}

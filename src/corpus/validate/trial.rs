@@ -82,6 +82,7 @@ pub(super) fn check_trial(c: &mut Checker, file: &CorpusFile, ids: &Ids, i: usiz
         );
         super::safety::check_baseline(c, t, &arm_ids, b, &format!("{at}.baseline"));
     }
+    super::safety::check_statements(c, ids, &t.id, &t.safety_statements, Some(&arm_ids), &at);
 }
 
 /// Each arm's id is unique and each of its therapies exists; the arm ids, for the references.

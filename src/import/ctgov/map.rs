@@ -125,6 +125,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         citations: vec![cite(official.as_deref().unwrap_or(&title))],
         safety: safety.map(Box::new),
         baseline: baseline.map(Box::new),
+        safety_statements: Vec::new(),
     };
     Ok(Draft {
         nct,

@@ -25,6 +25,8 @@ pub enum Field {
     Status,
     Source,
     Id,
+    /// An adverse-event term (registry events, the sources' safety statements).
+    Ae,
     /// The user's note on a record (see [`super::filter::NoteIndex`]).
     Note,
     /// `has:note`: the record has a note.
@@ -34,7 +36,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [(&'static str, Field, &'static str); 12] = [
+    pub const ALL: [(&'static str, Field, &'static str); 13] = [
         (
             "kind",
             Field::Kind,
@@ -64,6 +66,11 @@ impl Field {
             "bundled, library, or part of a source id: 003, ctgov",
         ),
         ("id", Field::Id, "part of a record id"),
+        (
+            "ae",
+            Field::Ae,
+            "an adverse-event term: neutropenia, fever, 低烧",
+        ),
         (
             "note",
             Field::Note,
@@ -523,6 +530,7 @@ fn example(field: Field) -> &'static str {
         Field::Status => "recruiting",
         Field::Source => "003",
         Field::Id => "emerald",
+        Field::Ae => "neutropenia",
         Field::Note => "ask",
         Field::Has => "note",
         Field::Sort => "year",

@@ -121,3 +121,18 @@ fn sort_terms() {
 fn punctuation_and_width_are_ignored() {
     assert_eq!(parse("ＰＤ－１").unwrap().terms, vec!["pd1"]);
 }
+
+#[test]
+fn ae_filters_are_folded_as_names_are() {
+    for (q, want) in [
+        ("ae:Neutropenia", "neutropenia"),
+        ("ae:ＮＥＵＴＲＯＰＥＮＩＡ", "neutropenia"),
+        ("ae:late-effects", "lateeffects"),
+        ("ae:低燒", "低烧"),
+    ] {
+        let parsed = parse(q).unwrap();
+        assert_eq!(parsed.filters[0].item, Filter::Ae(want.into()), "{q}");
+    }
+    assert!(parse("-ae:fever").unwrap().filters[0].negated);
+    assert!(parse("ae:--").unwrap_err().0.contains("ae:--"));
+}

@@ -37,6 +37,10 @@ pub(super) fn compare(s: &mut State, a: Action) -> Vec<Effect> {
         Action::PrevEndpoint if n_endpoints > 0 => {
             cmp.endpoint = (cmp.endpoint + n_endpoints - 1) % n_endpoints;
         }
+        Action::ToggleAllEvents => {
+            cmp.events = cmp.events.toggle();
+            cmp.scroll = 0;
+        }
         Action::Export => return vec![Effect::Export(cmp.records.clone(), cmp.of_therapy)],
         Action::Copy => return vec![Effect::Copy(cmp.records.clone(), cmp.of_therapy)],
         Action::Back => s.screen = Screen::Browse,

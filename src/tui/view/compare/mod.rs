@@ -78,14 +78,34 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
                 theme.key()
             },
         ),
-        None => Span::styled(
-            trf(
-                s.lang,
-                "%{best} best value in its row (bold) · ↑/↓ scroll · ←/→ endpoint in charts · ? help",
-                &[("best", &BEST)],
-            ),
-            theme.dim(),
-        ),
+        None => {
+            // The adverse-event key, from the keys in force, when there are events to list.
+            let events = v
+                .comparison
+                .adverse_events
+                .zip(s.keymap.key_for(
+                    crate::tui::keymap::Context::Compare,
+                    false,
+                    crate::tui::action::Action::ToggleAllEvents,
+                ))
+                .map(|(shown, key)| match shown.events {
+                    crate::compare::Events::Top => {
+                        trf(s.lang, " · %{key} all AEs", &[("key", &key)])
+                    }
+                    crate::compare::Events::All => {
+                        trf(s.lang, " · %{key} top AEs", &[("key", &key)])
+                    }
+                })
+                .unwrap_or_default();
+            Span::styled(
+                trf(
+                    s.lang,
+                    "%{best} best value in its row (bold)%{events} · ↑/↓ scroll · ←/→ endpoint in charts · ? help",
+                    &[("best", &BEST), ("events", &events)],
+                ),
+                theme.dim(),
+            )
+        }
     };
     f.render_widget(
         Paragraph::new(Line::from(truncate_span(status, area.width as usize))),

@@ -170,7 +170,18 @@ pub(super) fn table_text(
 
     // Body: every cell wrapped in full; the table scrolls.
     let mut lines: Vec<TextLine> = Vec::new();
+    let first_event = cmp
+        .rows
+        .iter()
+        .position(|r| matches!(r.group, Group::AdverseEvents { .. }));
     for (ri, r) in cmp.rows.iter().enumerate() {
+        if Some(ri) == first_event
+            && let Some(shown) = &cmp.adverse_events
+        {
+            for l in wrap(&shown.describe(), w) {
+                lines.push(vec![(l, Role::Dim)]);
+            }
+        }
         if ri == 0 || export::heading(&cmp.rows, ri).is_some() {
             for l in wrap(&clean(&r.group.title_in(cmp.lang)), w) {
                 lines.push(vec![(l, Role::Heading)]);
