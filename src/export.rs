@@ -5,6 +5,8 @@
 //! Markdown, CSV and the table pass every string through [`crate::text::clean`]; JSON is
 //! escaped by serde_json instead, so scripts get the data unchanged.
 
+pub mod sof;
+
 use std::path::{Path, PathBuf};
 
 use crate::compare::{Cell, Comparison, Group, Row};
@@ -75,8 +77,12 @@ pub fn markdown(c: &Comparison) -> String {
         out.push('\n');
     }
     out.push_str("| |");
-    for col in &c.columns {
-        out.push_str(&format!(" {} |", md_escape(&header(col))));
+    for (i, col) in c.columns.iter().enumerate() {
+        let refs = c.column_refs.get(i).map_or(String::new(), |r| {
+            let m = crate::cite::marker(r);
+            if m.is_empty() { m } else { format!(" {m}") }
+        });
+        out.push_str(&format!(" {}{refs} |", md_escape(&header(col))));
     }
     out.push_str("\n|---|");
     out.push_str(&"---|".repeat(c.columns.len()));
@@ -90,18 +96,21 @@ pub fn markdown(c: &Comparison) -> String {
         out.push_str(&format!("| {} |", md_escape(&clean(&r.label))));
         for cell in &r.cells {
             let t = md_escape(&cell_text(cell));
+            let m = crate::cite::marker(&cell.refs);
+            let m = if m.is_empty() { m } else { format!(" {m}") };
             if cell.best {
-                out.push_str(&format!(" **{t}** |"));
+                out.push_str(&format!(" **{t}**{m} |"));
             } else {
-                out.push_str(&format!(" {t} |"));
+                out.push_str(&format!(" {t}{m} |"));
             }
         }
         out.push('\n');
     }
     out.push_str(&crate::meta::report::markdown(&c.pooled));
     out.push_str(&format!(
-        "\n{BEST} best value in its row. Source: evidex.\n"
+        "\n{BEST} best value in its row. [n]: the numbered references below (where evidex read the figure, then the publication that source attributes it to). Source: evidex.\n"
     ));
+    out.push_str(&crate::cite::markdown_list(&c.references));
     out
 }
 
@@ -276,13 +285,32 @@ pub fn write_files(
     dir: &Path,
     notes: &[crate::userdata::Note],
 ) -> Result<Exported, ExportError> {
+    write_files_with(cmp, &[], dir, notes)
+}
+
+/// The files of the browser's export: the comparison's Markdown and CSV, and beside them
+/// `extra` files named `STEM.SUFFIX` (the summary of findings, the references), all or none.
+pub fn write_files_with(
+    cmp: &Comparison,
+    extra: &[(&str, String)],
+    dir: &Path,
+    notes: &[crate::userdata::Note],
+) -> Result<Exported, ExportError> {
     let stem = file_stem(cmp);
     let md = dir.join(format!("{stem}.md"));
     let csv_path = dir.join(format!("{stem}.csv"));
-    let replaced = md.exists() || csv_path.exists();
+    let extra_paths: Vec<PathBuf> = extra
+        .iter()
+        .map(|(suffix, _)| dir.join(format!("{stem}.{suffix}")))
+        .collect();
+    let replaced = md.exists() || csv_path.exists() || extra_paths.iter().any(|p| p.exists());
     let md_text = markdown(cmp) + &user_notes(cmp, notes);
     let csv_text = format!("\u{feff}{}", csv(cmp));
-    let files: [(&Path, &[u8]); 2] = [(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
+    let mut files: Vec<(&Path, &[u8])> =
+        vec![(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
+    for (p, (_, text)) in extra_paths.iter().zip(extra) {
+        files.push((p, text.as_bytes()));
+    }
     fsio::write_all_or_none(&files).map_err(|(i, source)| ExportError {
         path: files[i].0.to_path_buf(),
         source,
@@ -290,6 +318,7 @@ pub fn write_files(
     Ok(Exported {
         markdown: md,
         csv: csv_path,
+        extra: extra_paths,
         replaced,
     })
 }
@@ -299,17 +328,45 @@ pub fn write_files(
 pub struct Exported {
     pub markdown: PathBuf,
     pub csv: PathBuf,
+    /// Further files written beside them (summary of findings, references).
+    pub extra: Vec<PathBuf>,
     /// An earlier export of the same comparison was replaced.
     pub replaced: bool,
 }
 
 impl std::fmt::Display for Exported {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The other files share the Markdown file's stem: `.csv`, `.sof.md`, … say which.
+        let stem = self
+            .markdown
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut rest: Vec<String> = std::iter::once(&self.csv)
+            .chain(&self.extra)
+            .map(|p| {
+                let name = p
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                match name.strip_prefix(&stem) {
+                    Some(suffix) if !stem.is_empty() => suffix.to_string(),
+                    _ => name,
+                }
+            })
+            .collect();
+        let last = rest.pop().unwrap_or_default();
+        let middle = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", rest.join(", "))
+        };
         write!(
             f,
-            "exported {} and {}{}",
+            "exported {}{middle} and {last}{}",
             self.markdown.display(),
-            self.csv.file_name().unwrap_or_default().to_string_lossy(),
             if self.replaced {
                 " (replaced the earlier export of this comparison)"
             } else {

@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod measure;
 mod populations;
 mod rows;
+pub mod sof;
 
 use serde::Serialize;
 
@@ -65,6 +66,9 @@ pub struct Cell {
     pub text: String,
     /// The best value of its row.
     pub best: bool,
+    /// The numbers, in [`Comparison::references`], of the references behind the figure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<u32>,
 }
 
 impl Cell {
@@ -72,6 +76,7 @@ impl Cell {
         Cell {
             text: text.into(),
             best: false,
+            refs: Vec::new(),
         }
     }
 
@@ -135,6 +140,12 @@ pub struct Comparison {
     /// computed by evidex ([`crate::meta`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pooled: Vec<crate::meta::Pool>,
+    /// The numbered references behind the compared records ([`crate::cite`]).
+    #[serde(skip_serializing_if = "crate::cite::References::is_empty")]
+    pub references: crate::cite::References,
+    /// Per column, the numbers of the references the record cites.
+    #[serde(skip)]
+    pub column_refs: Vec<Vec<u32>>,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
@@ -231,11 +242,68 @@ pub fn compare(c: &Corpus, records: &[RecordRef], lang: Lang) -> Comparison {
         rows.push(flags_row(&columns));
     }
     let caveats = caveats(c, records, &trials, &columns, &rows, &populations, lang);
+    let references = crate::cite::references(c, records, lang);
+    number_figures(&trials, &references, &mut rows);
+    let column_refs = records
+        .iter()
+        .map(|&r| match r.kind {
+            Kind::Trial => {
+                let mut v: Vec<u32> = c
+                    .trial(r.index)
+                    .citations
+                    .iter()
+                    .flat_map(|cit| references.numbers(cit))
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            _ => references
+                .iter()
+                .filter(|x| x.records.iter().any(|id| id == c.id_of(r)))
+                .map(|x| x.number)
+                .collect(),
+        })
+        .collect();
     Comparison {
         columns,
         rows,
         caveats,
         pooled: crate::meta::pools(c, records, lang),
+        references,
+        column_refs,
+    }
+}
+
+/// Gives each figure of an endpoint the numbers of the references behind it: the citation of
+/// the outcome the row takes it from.
+fn number_figures(trials: &[Option<&Trial>], refs: &crate::cite::References, rows: &mut [Row]) {
+    for row in rows.iter_mut().filter(|r| !r.computed) {
+        for (cell, t) in row.cells.iter_mut().zip(trials) {
+            let Some(t) = t else { continue };
+            if cell.is_blank() {
+                continue;
+            }
+            let outcome = match &row.group {
+                Group::Measure { .. } => outcome_in(t, &row.group),
+                Group::Ratio { endpoint } => hr_outcome(t, endpoint),
+                Group::Study | Group::Therapy | Group::Flags => continue,
+                #[allow(unreachable_patterns)]
+                _ => None,
+            };
+            cell.refs = match outcome {
+                Some(o) => refs.numbers(&o.citation),
+                // Rows drawn from a registry's safety or baseline section.
+                None => t
+                    .safety
+                    .iter()
+                    .map(|s| &s.citation)
+                    .chain(t.baseline.iter().map(|b| &b.citation))
+                    .next()
+                    .map(|cit| refs.numbers(cit))
+                    .unwrap_or_default(),
+            };
+        }
     }
 }
 

@@ -45,9 +45,20 @@ impl DocLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc {
     pub lines: Vec<DocLine>,
+    /// The lines each outcome of a trial takes (start, end exclusive, the outcome's index),
+    /// so that a key can act on the outcome under the cursor.
+    pub outcomes: Vec<(usize, usize, usize)>,
 }
 
 impl Doc {
+    /// The index of the outcome whose lines include `line`.
+    pub fn outcome_at(&self, line: usize) -> Option<usize> {
+        self.outcomes
+            .iter()
+            .find(|(a, b, _)| (*a..*b).contains(&line))
+            .map(|(_, _, i)| *i)
+    }
+
     pub(super) fn line(&mut self, indent: u16, spans: Vec<Span>) {
         self.lines.push(DocLine {
             spans,

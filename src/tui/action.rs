@@ -61,6 +61,8 @@ pub enum Action {
     PrevEndpoint,
     Export,
     Copy,
+    /// Copy the outcome under the detail pane's cursor: figure, quote and reference.
+    CopyOutcome,
     ApplyFacet,
     Resize(u16, u16),
     ScrollAt {
