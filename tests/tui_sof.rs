@@ -71,6 +71,18 @@ fn the_summary_fits_80x24_and_scrolls_to_its_notes() {
 }
 
 #[test]
+fn the_summary_in_chinese_120x40() {
+    let mut s = summary_of_four(120, 40);
+    step(&mut s, Action::ToggleLang);
+    let screen = render(&s);
+    assert!(screen.contains("Summary of findings"), "{screen}");
+    for line in screen.lines() {
+        assert!(common::line_width(line) <= 120, "{line}");
+    }
+    insta::assert_snapshot!("sof_chinese_120x40", screen);
+}
+
+#[test]
 fn the_summary_is_built_once_and_not_per_frame() {
     let mut s = summary_of_four(120, 40);
     let before = s.compare_view.as_ref().and_then(|v| v.sof.clone());

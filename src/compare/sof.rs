@@ -580,7 +580,7 @@ fn rates(t: &Trial, ep: &str) -> Option<(f64, Option<f64>, String)> {
                     c,
                     exp.filter(|v| v.comparator.is_none() && v.upper.is_none())
                         .map(share),
-                    g.title(),
+                    format!("{}: {}", t.acronym.as_deref().unwrap_or(&t.id), g.title()),
                 )
             })
         })
@@ -944,6 +944,7 @@ mod tests {
         };
         let t = Trial {
             id: "t".into(),
+            acronym: Some("T".into()),
             arms: vec![arm("e", false), arm("c", true)],
             outcomes: vec![Outcome {
                 endpoint: "OS".into(),
@@ -971,7 +972,10 @@ mod tests {
             a.starts_with("500 per 1,000 with control; 600 per 1,000"),
             "{a}"
         );
-        assert!(a.contains("100 more") && a.contains("arms' rates"), "{a}");
+        assert!(
+            a.contains("100 more") && a.contains("arms' rates (T: OS rate"),
+            "{a}"
+        );
         // A risk ratio on a harm: 0.5 × 50 % = 250.
         let rr = ("RR".to_string(), 0.5, None);
         let a = absolute_effect(&[&t], "OS", Some(&rr), true).unwrap();
