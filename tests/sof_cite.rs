@@ -295,3 +295,86 @@ fn a_sets_references_export_to_a_file() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("outcome,"));
 }
+
+/// PALLAS and C-AXSPAND as imported from their registry records.
+fn pallas_and_caxspand() -> (Corpus, Vec<evidex::corpus::RecordRef>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ctgov");
+    let paths = [dir.join("NCT02513394.json"), dir.join("NCT02552212.json")];
+    let (file, report) = evidex::import::import_ctgov_files(&paths, None);
+    assert_eq!(report.skipped(), 0);
+    let ids: Vec<String> = file.trials.iter().map(|t| t.id.clone()).collect();
+    let c = Corpus::build(std::path::Path::new("fixtures"), file, None).expect("valid");
+    let records = ids.iter().map(|id| c.resolve(id).unwrap()).collect();
+    (c, records)
+}
+
+#[test]
+fn serious_adverse_events_come_from_the_registry_counts() {
+    let (c, records) = pallas_and_caxspand();
+    let s = evidex::compare::sof::summary(&c, &records, Lang::En);
+    let sae = s
+        .findings
+        .iter()
+        .find(|f| f.outcome == evidex::compare::sof::SERIOUS)
+        .expect("a serious adverse events row");
+    assert_eq!(sae.side, evidex::compare::sof::Side::Safety);
+    assert_eq!(sae.studies.len(), 2);
+    // Participants at risk: the sum over both trials' arms, from the records themselves.
+    let at_risk: u64 = records
+        .iter()
+        .filter_map(|r| c.trial(r.index).safety.as_ref())
+        .flat_map(|s| s.groups.iter().filter(|g| g.arm.is_some()))
+        .filter_map(|g| g.serious.as_ref())
+        .map(|a| u64::from(a.at_risk))
+        .sum();
+    assert_eq!(sae.participants, Some(at_risk));
+    assert_eq!(sae.participants_are, "at risk");
+    // Different diseases: each trial's own risk ratio, not pooled, and indirect.
+    assert!(sae.relative.contains("RR "), "{}", sae.relative);
+    assert!(sae.relative.contains("not pooled"), "{}", sae.relative);
+    assert!(
+        sae.relative.contains("computed by evidex"),
+        "{}",
+        sae.relative
+    );
+    assert!(
+        sae.downgrades
+            .iter()
+            .any(|d| d.rule == "indirectness" && d.reason.contains("cross-disease")),
+        "{:?}",
+        sae.downgrades
+    );
+    let abs = sae.absolute.as_deref().expect("a control rate is known");
+    assert!(
+        abs.contains("per 1,000 with control") && abs.contains("computed by evidex"),
+        "{abs}"
+    );
+    assert!(s.findings.len() <= evidex::compare::sof::MAX_ROWS);
+    // One trial alone: its risk ratio with an interval, from its own counts.
+    let one = evidex::compare::sof::summary(&c, &records[..1], Lang::En);
+    let sae = one
+        .findings
+        .iter()
+        .find(|f| f.outcome == evidex::compare::sof::SERIOUS)
+        .unwrap();
+    let t = c.trial(records[0].index);
+    let safety = t.safety.as_ref().unwrap();
+    let control = safety
+        .groups
+        .iter()
+        .find(|g| {
+            g.arm
+                .as_deref()
+                .and_then(|a| t.arm(a))
+                .is_some_and(|a| a.control)
+        })
+        .unwrap();
+    let ctrl = control.serious.as_ref().unwrap();
+    assert!(
+        sae.relative
+            .contains(&format!("vs {}/{}", ctrl.affected, ctrl.at_risk)),
+        "{}",
+        sae.relative
+    );
+    assert!(sae.relative.contains("95% CI"), "{}", sae.relative);
+}

@@ -275,7 +275,7 @@ fn start_of(studies: &[&Trial], c: &Corpus, lang: Lang) -> (Certainty, String) {
     };
     let level = weakest.evidence_level();
     let start = Certainty::start(level);
-    let who = if studies.len() > 1 {
+    let who = if studies.iter().any(|t| t.evidence_level() != level) {
         format!(" (the weakest study, {})", trial_name(c, weakest, lang))
     } else {
         String::new()

@@ -88,7 +88,7 @@ pub fn markdown(s: &SummaryOfFindings) -> String {
     }
     out.push('\n');
     for n in &s.notes {
-        out.push_str(&format!("> {}\n>\n", md(n)));
+        out.push_str(&format!("> {}\n\n", md(n)));
     }
     out.push_str("Source: evidex.\n");
     out.push_str(&crate::cite::markdown_list(&s.references));
