@@ -112,7 +112,7 @@ pub fn trial_citations(t: &Trial) -> impl Iterator<Item = &Citation> {
 
 /// The citations of any record: a trial's (see [`trial_citations`]), a therapy's, a
 /// disease's none, a source itself.
-fn record_citations<'a>(c: &'a Corpus, r: RecordRef) -> Vec<&'a Citation> {
+fn record_citations(c: &Corpus, r: RecordRef) -> Vec<&Citation> {
     match r.kind {
         Kind::Trial => trial_citations(c.trial(r.index)).collect(),
         Kind::Therapy => {

@@ -32,6 +32,9 @@ use crate::present;
 /// The most outcomes a summary of findings shows (GRADE's guidance).
 pub const MAX_ROWS: usize = 7;
 
+/// A relative effect: its kind (`HR`, `OR`, `RR`), the ratio and its 95 % interval.
+type Relative = (String, f64, Option<(f64, f64)>);
+
 /// The outcome of the row of serious adverse events.
 pub const SERIOUS: &str = "Serious adverse events";
 
@@ -437,7 +440,7 @@ fn endpoint_finding(
         .collect();
     let mut relative_computed = false;
     // The relative effect on the ratio scale, with its interval, when there is one.
-    let mut effect: Option<(String, f64, Option<(f64, f64)>)> = None;
+    let mut effect: Option<Relative> = None;
     let relative = if ratios.len() >= 2 {
         let recs: Vec<RecordRef> = with
             .iter()
@@ -592,7 +595,7 @@ fn rates(t: &Trial, ep: &str) -> Option<(f64, Option<f64>, String)> {
 fn absolute_effect(
     studies: &[&Trial],
     ep: &str,
-    effect: Option<&(String, f64, Option<(f64, f64)>)>,
+    effect: Option<&Relative>,
     harm: bool,
 ) -> Option<String> {
     let found: Vec<(f64, Option<f64>, String)> =
@@ -603,7 +606,7 @@ fn absolute_effect(
         let mut cs: Vec<f64> = found.iter().map(|f| f.0).collect();
         cs.sort_by(f64::total_cmp);
         let m = cs.len() / 2;
-        if cs.len() % 2 == 0 {
+        if cs.len().is_multiple_of(2) {
             (cs[m - 1] + cs[m]) / 2.0
         } else {
             cs[m]
