@@ -106,7 +106,21 @@ pub fn markdown(c: &Comparison) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&crate::meta::report::markdown(&c.pooled));
+    // Each pooled study's ratio carries the numbers of its ratio row's cell.
+    let pooled_refs = |endpoint: &str, id: &str| -> String {
+        let col = c.columns.iter().position(|col| col.id == id);
+        let row = c.rows.iter().find(|r| {
+            matches!(&r.group, Group::Ratio { endpoint: e } if e == endpoint) && !r.computed
+        });
+        match col.zip(row).and_then(|(i, r)| r.cells.get(i)) {
+            Some(cell) if !cell.refs.is_empty() => format!(" {}", crate::cite::marker(&cell.refs)),
+            _ => String::new(),
+        }
+    };
+    out.push_str(&crate::meta::report::markdown_cited(
+        &c.pooled,
+        &pooled_refs,
+    ));
     out.push_str(&format!(
         "\n{BEST} best value in its row. [n]: the numbered references below (where evidex read the figure, then the publication that source attributes it to). Source: evidex.\n"
     ));

@@ -378,3 +378,17 @@ fn serious_adverse_events_come_from_the_registry_counts() {
     );
     assert!(sae.relative.contains("95% CI"), "{}", sae.relative);
 }
+
+#[test]
+fn the_pooled_studies_ratios_carry_their_references_too() {
+    let md = stdout(&["compare", "emerald-1", "talentace", "--format", "md"]);
+    let pooled = md
+        .split_once("**Pooled PFS")
+        .expect("a pooled PFS section")
+        .1;
+    let emerald = pooled
+        .lines()
+        .find(|l| l.starts_with("| EMERALD-1 |"))
+        .expect("EMERALD-1's pooled line");
+    assert!(emerald.contains("HR 0.77 [1,"), "{emerald}");
+}
