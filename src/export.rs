@@ -5,6 +5,8 @@
 //! Markdown, CSV and the table pass every string through [`crate::text::clean`]; JSON is
 //! escaped by serde_json instead, so scripts get the data unchanged.
 
+pub mod sof;
+
 use std::path::{Path, PathBuf};
 
 use crate::compare::{Cell, Comparison, Group, Row, words};
@@ -85,8 +87,12 @@ pub fn markdown(c: &Comparison) -> String {
         out.push('\n');
     }
     out.push_str("| |");
-    for col in &c.columns {
-        out.push_str(&format!(" {} |", md_escape(&header(col))));
+    for (i, col) in c.columns.iter().enumerate() {
+        let refs = c.column_refs.get(i).map_or(String::new(), |r| {
+            let m = crate::cite::marker(r);
+            if m.is_empty() { m } else { format!(" {m}") }
+        });
+        out.push_str(&format!(" {}{refs} |", md_escape(&header(col))));
     }
     out.push_str("\n|---|");
     out.push_str(&"---|".repeat(c.columns.len()));
@@ -106,10 +112,12 @@ pub fn markdown(c: &Comparison) -> String {
         ));
         for cell in &r.cells {
             let t = md_escape(&words::cell_in(r, cell, c.lang));
+            let m = crate::cite::marker(&cell.refs);
+            let m = if m.is_empty() { m } else { format!(" {m}") };
             if cell.best {
-                out.push_str(&format!(" **{t}** |"));
+                out.push_str(&format!(" **{t}**{m} |"));
             } else {
-                out.push_str(&format!(" {t} |"));
+                out.push_str(&format!(" {t}{m} |"));
             }
         }
         out.push('\n');
@@ -117,15 +125,30 @@ pub fn markdown(c: &Comparison) -> String {
     if let Some(shown) = &c.adverse_events {
         out.push_str(&format!("\n{}.\n", events_note(shown)));
     }
-    out.push_str(&crate::meta::report::markdown(&c.pooled));
+    // Each pooled study's ratio carries the numbers of its ratio row's cell.
+    let pooled_refs = |endpoint: &str, id: &str| -> String {
+        let col = c.columns.iter().position(|col| col.id == id);
+        let row = c.rows.iter().find(|r| {
+            matches!(&r.group, Group::Ratio { endpoint: e } if e == endpoint) && !r.computed
+        });
+        match col.zip(row).and_then(|(i, r)| r.cells.get(i)) {
+            Some(cell) if !cell.refs.is_empty() => format!(" {}", crate::cite::marker(&cell.refs)),
+            _ => String::new(),
+        }
+    };
+    out.push_str(&crate::meta::report::markdown_cited(
+        &c.pooled,
+        &pooled_refs,
+    ));
     out.push_str(&format!(
         "\n{}\n",
         trf(
             c.lang,
-            "%{best} best value in its row. Source: evidex.",
+            "%{best} best value in its row. [n]: the numbered references below (where evidex read the figure, then the publication that source attributes it to). Source: evidex.",
             &[("best", &BEST)],
         )
     ));
+    out.push_str(&crate::cite::markdown_list(&c.references));
     out
 }
 
@@ -333,13 +356,32 @@ pub fn write_files(
     dir: &Path,
     notes: &[crate::userdata::Note],
 ) -> Result<Exported, ExportError> {
+    write_files_with(cmp, &[], dir, notes)
+}
+
+/// The files of the browser's export: the comparison's Markdown and CSV, and beside them
+/// `extra` files named `STEM.SUFFIX` (the summary of findings, the references), all or none.
+pub fn write_files_with(
+    cmp: &Comparison,
+    extra: &[(&str, String)],
+    dir: &Path,
+    notes: &[crate::userdata::Note],
+) -> Result<Exported, ExportError> {
     let stem = file_stem(cmp);
     let md = dir.join(format!("{stem}.md"));
     let csv_path = dir.join(format!("{stem}.csv"));
-    let replaced = md.exists() || csv_path.exists();
+    let extra_paths: Vec<PathBuf> = extra
+        .iter()
+        .map(|(suffix, _)| dir.join(format!("{stem}.{suffix}")))
+        .collect();
+    let replaced = md.exists() || csv_path.exists() || extra_paths.iter().any(|p| p.exists());
     let md_text = markdown(cmp) + &user_notes(cmp, notes);
     let csv_text = format!("\u{feff}{}", csv(cmp));
-    let files: [(&Path, &[u8]); 2] = [(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
+    let mut files: Vec<(&Path, &[u8])> =
+        vec![(&md, md_text.as_bytes()), (&csv_path, csv_text.as_bytes())];
+    for (p, (_, text)) in extra_paths.iter().zip(extra) {
+        files.push((p, text.as_bytes()));
+    }
     fsio::write_all_or_none(&files).map_err(|(i, source)| ExportError {
         path: files[i].0.to_path_buf(),
         source,
@@ -347,6 +389,7 @@ pub fn write_files(
     Ok(Exported {
         markdown: md,
         csv: csv_path,
+        extra: extra_paths,
         replaced,
     })
 }
@@ -356,6 +399,8 @@ pub fn write_files(
 pub struct Exported {
     pub markdown: PathBuf,
     pub csv: PathBuf,
+    /// Further files written beside them (summary of findings, references).
+    pub extra: Vec<PathBuf>,
     /// An earlier export of the same comparison was replaced.
     pub replaced: bool,
 }
@@ -369,6 +414,33 @@ impl std::fmt::Display for Exported {
 impl Exported {
     /// The line that tells the user where the files are, in `lang`.
     pub fn message(&self, lang: crate::corpus::Lang) -> String {
+        // The other files share the Markdown file's stem: `.csv`, `.sof.md`, … say which.
+        let stem = self
+            .markdown
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut rest: Vec<String> = std::iter::once(&self.csv)
+            .chain(&self.extra)
+            .map(|p| {
+                let name = p
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                match name.strip_prefix(&stem) {
+                    Some(suffix) if !stem.is_empty() => suffix.to_string(),
+                    _ => name,
+                }
+            })
+            .collect();
+        let last = rest.pop().unwrap_or_default();
+        let csv = if rest.is_empty() {
+            last
+        } else {
+            format!("{}{} {last}", rest.join(", "), if lang == crate::corpus::Lang::En { " and" } else { "、" })
+        };
         trf(
             lang,
             if self.replaced {
@@ -376,13 +448,7 @@ impl Exported {
             } else {
                 "exported %{md} and %{csv}"
             },
-            &[
-                ("md", &self.markdown.display()),
-                (
-                    "csv",
-                    &self.csv.file_name().unwrap_or_default().to_string_lossy(),
-                ),
-            ],
+            &[("md", &self.markdown.display()), ("csv", &csv)],
         )
     }
 }

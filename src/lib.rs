@@ -4,7 +4,8 @@
 //! dispatches. Data flows one way: a corpus file is loaded and validated into an immutable
 //! [`corpus::Corpus`], indexed by [`search`], and presented by the same code to the TUI
 //! ([`tui`]) and to the non-interactive commands ([`cli`]): [`present`] builds the detail
-//! document both show, [`compare`] the comparison both draw, and [`export`] writes it.
+//! document both show, [`compare`] the comparison both draw (and its summary of findings), and [`export`] writes it;
+//! [`cite`] numbers the references behind it and writes them as RIS, BibTeX and Vancouver.
 //! [`fetch`] gets registry records from ClinicalTrials.gov (its API, or its bulk download);
 //! [`import`] turns registry records into a corpus; loading, importing and searching spread
 //! their work over the cores with rayon's pool. [`meta`] pools the ratios trials report (every
@@ -16,6 +17,7 @@
 // The interface's messages (locales/*.toml), compiled in; looked up through `i18n`.
 rust_i18n::i18n!("locales", fallback = "en");
 
+pub mod cite;
 pub mod cli;
 pub mod compare;
 pub mod config;

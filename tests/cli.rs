@@ -183,7 +183,7 @@ fn compare_markdown_has_the_caveat_and_a_table() {
     let out = stdout(&o);
     assert!(out.contains("Cross-trial comparison"), "{out}");
     assert!(
-        out.contains("| | EMERALD-1 | LEAP-012 | TALENTACE"),
+        out.contains("| | EMERALD-1 [1,2] | LEAP-012 [1,3] | TALENTACE"),
         "{out}"
     );
     assert!(

@@ -480,11 +480,24 @@ fn export_writes_markdown_and_csv_where_the_status_bar_says() {
         .filter(|n| n.starts_with("evidex-compare-emerald-1-talentace-"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 2, "{names:?}");
-    assert!(s.contains(names[1].as_str()), "{s}");
-    let md = std::fs::read_to_string(dir.path().join(&names[1])).unwrap();
-    assert!(md.contains("| | EMERALD-1 | TALENTACE"), "{md}");
-    let csv = std::fs::read_to_string(dir.path().join(&names[0])).unwrap();
+    // The comparison (.md, .csv), its summary of findings (.sof.md, .sof.csv) and its
+    // references (.ris, .bib).
+    assert_eq!(names.len(), 6, "{names:?}");
+    let named = |suffix: &str| {
+        names
+            .iter()
+            .find(|n| n.ends_with(suffix) && !n.ends_with(&format!(".sof{suffix}")))
+            .unwrap_or_else(|| panic!("no {suffix} in {names:?}"))
+            .clone()
+    };
+    assert!(s.contains(named(".md").as_str()), "{s}");
+    let md = std::fs::read_to_string(dir.path().join(named(".md"))).unwrap();
+    assert!(md.contains("| | EMERALD-1 [1,2] | TALENTACE"), "{md}");
+    let sof = std::fs::read_to_string(dir.path().join(named(".sof.md"))).unwrap();
+    assert!(sof.starts_with("# Summary of findings"), "{sof}");
+    let ris = std::fs::read_to_string(dir.path().join(named(".ris"))).unwrap();
+    assert!(ris.starts_with("TY  - "), "{ris}");
+    let csv = std::fs::read_to_string(dir.path().join(named(".csv"))).unwrap();
     assert!(csv.contains("EMERALD-1"), "{csv}");
     t.keys(&["q"]);
     let (rc, _) = t.after_exit();

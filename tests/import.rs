@@ -478,7 +478,7 @@ fn merged_into_the_bundled_corpus_it_validates_and_links() {
     let md = text(&s.stdout);
     assert!(s.status.success(), "{}", text(&s.stderr));
     assert!(
-        md.contains("| **IDFS hazard ratio** | | |\n| HR (CI) | HR 0.96 (95% CI 0.81–1.14) |"),
+        md.contains("| **IDFS hazard ratio** | | |\n| HR (CI) | HR 0.96 (95% CI 0.81–1.14) [1] |"),
         "{md}"
     );
     assert!(md.contains("OR 15.231 (95% CI 7.336–31.623)"), "{md}");

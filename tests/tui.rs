@@ -514,6 +514,7 @@ fn snapshot_bars_chinese_120x40() {
     let mut s = compare_emerald_leap(120, 40);
     step(&mut s, Action::ToggleLang);
     step(&mut s, Action::PrevTab);
+    step(&mut s, Action::PrevTab);
     insta::assert_snapshot!(render(&s));
 }
 

@@ -322,7 +322,8 @@ pub enum SetAction {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Write a set's comparison as Markdown, CSV or JSON, to a file or standard output.
+    /// Write a set's comparison as Markdown, CSV or JSON, its summary of findings (sof-md,
+    /// sof-csv) or its references (ris, bibtex), to a file or standard output.
     Export {
         name: String,
         #[arg(long, value_enum, default_value_t = Format::Md)]
@@ -448,6 +449,14 @@ pub enum Format {
     Md,
     Csv,
     Json,
+    /// The summary of findings (GRADE layout) as Markdown.
+    SofMd,
+    /// The summary of findings as CSV.
+    SofCsv,
+    /// The references behind the records, RIS (Zotero, EndNote, Mendeley).
+    Ris,
+    /// The references behind the records, BibTeX.
+    Bibtex,
 }
 
 /// The most trials `gen-corpus` writes: at about 1.1 KB each, 500,000 stay well under the

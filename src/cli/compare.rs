@@ -1,4 +1,6 @@
-//! `evidex compare`: 2–4 records side by side, as a table, Markdown, CSV or JSON.
+//! `evidex compare`: 2–4 records side by side, as a table, Markdown, CSV or JSON; their
+//! summary of findings (`sof-md`, `sof-csv`); their references (`ris`, `bibtex`, of any number
+//! of records).
 
 use super::{CliError, Format, Out, out_width};
 use crate::corpus::{Corpus, Lang, RecordRef};
@@ -43,14 +45,30 @@ pub fn render_with(
     lang: Lang,
     events: compare::Events,
 ) -> Result<String, CliError> {
-    compare::check(c, records, lang)
-        .map_err(|e| CliError::Input(clean(&e.to_string()).into_owned()))?;
-    let cmp = compare::compare_with(c, records, lang, events);
+    let cite = matches!(format, Format::Ris | Format::Bibtex);
+    if cite && records.is_empty() {
+        return Err(CliError::Input("no records to cite".into()));
+    }
+    // References are not a comparison: any number of records has them.
+    if !cite {
+        compare::check(c, records, lang)
+            .map_err(|e| CliError::Input(clean(&e.to_string()).into_owned()))?;
+    }
+    let cmp = || compare::compare_with(c, records, lang, events);
+    let sof = || compare::sof::summary(c, records, lang);
+    let refs = || crate::cite::references(c, records, lang);
     Ok(match format {
-        Format::Table => export::table(&cmp, out_width()),
-        Format::Md => export::markdown(&cmp) + &export::user_notes(&cmp, &user_notes()),
-        Format::Csv => export::csv(&cmp),
-        Format::Json => export::json(&cmp) + "\n",
+        Format::Table => export::table(&cmp(), out_width()),
+        Format::Md => {
+            let cmp = cmp();
+            export::markdown(&cmp) + &export::user_notes(&cmp, &user_notes())
+        }
+        Format::Csv => export::csv(&cmp()),
+        Format::Json => export::json(&cmp()) + "\n",
+        Format::SofMd => export::sof::markdown(&sof()),
+        Format::SofCsv => export::sof::csv(&sof()),
+        Format::Ris => crate::cite::ris(&refs()),
+        Format::Bibtex => crate::cite::bibtex(&refs()),
     })
 }
 

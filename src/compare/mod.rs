@@ -28,6 +28,7 @@ mod populations;
 mod rows;
 pub mod words;
 pub mod safety;
+pub mod sof;
 
 use serde::Serialize;
 
@@ -74,6 +75,9 @@ pub struct Cell {
     /// at risk.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub counts: Vec<safety::Count>,
+    /// The numbers, in [`Comparison::references`], of the references behind the figure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<u32>,
 }
 
 impl Cell {
@@ -82,6 +86,7 @@ impl Cell {
             text: text.into(),
             best: false,
             counts: Vec::new(),
+            refs: Vec::new(),
         }
     }
 
@@ -154,6 +159,12 @@ pub struct Comparison {
     /// without a registry safety table).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adverse_events: Option<EventsShown>,
+    /// The numbered references behind the compared records ([`crate::cite`]).
+    #[serde(skip_serializing_if = "crate::cite::References::is_empty")]
+    pub references: crate::cite::References,
+    /// Per column, the numbers of the references the record cites.
+    #[serde(skip)]
+    pub column_refs: Vec<Vec<u32>>,
 }
 
 /// Text for a field that does not apply to a column (a phase for a therapy).
@@ -278,6 +289,29 @@ pub fn compare_with(c: &Corpus, records: &[RecordRef], lang: Lang, events: Event
         rows.push(flags_row(&columns));
     }
     let caveats = caveats(c, records, &trials, &columns, &rows, &populations, lang);
+    let references = crate::cite::references(c, records, lang);
+    number_figures(&trials, &references, &mut rows);
+    let column_refs = records
+        .iter()
+        .map(|&r| match r.kind {
+            Kind::Trial => {
+                let mut v: Vec<u32> = c
+                    .trial(r.index)
+                    .citations
+                    .iter()
+                    .flat_map(|cit| references.numbers(cit))
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            _ => references
+                .iter()
+                .filter(|x| x.records.iter().any(|id| id == c.id_of(r)))
+                .map(|x| x.number)
+                .collect(),
+        })
+        .collect();
     Comparison {
         columns,
         rows,
@@ -285,6 +319,40 @@ pub fn compare_with(c: &Corpus, records: &[RecordRef], lang: Lang, events: Event
         pooled: crate::meta::pools(c, records, lang),
         lang,
         adverse_events,
+        references,
+        column_refs,
+    }
+}
+
+/// Gives each figure of an endpoint the numbers of the references behind it: the citation of
+/// the outcome the row takes it from.
+fn number_figures(trials: &[Option<&Trial>], refs: &crate::cite::References, rows: &mut [Row]) {
+    for row in rows.iter_mut().filter(|r| !r.computed) {
+        for (cell, t) in row.cells.iter_mut().zip(trials) {
+            let Some(t) = t else { continue };
+            if cell.is_blank() {
+                continue;
+            }
+            let outcome = match &row.group {
+                Group::Measure { .. } => outcome_in(t, &row.group),
+                Group::Ratio { endpoint } => hr_outcome(t, endpoint),
+                Group::Study | Group::Therapy | Group::Flags => continue,
+                #[allow(unreachable_patterns)]
+                _ => None,
+            };
+            cell.refs = match outcome {
+                Some(o) => refs.numbers(&o.citation),
+                // Rows drawn from a registry's safety or baseline section.
+                None => t
+                    .safety
+                    .iter()
+                    .map(|s| &s.citation)
+                    .chain(t.baseline.iter().map(|b| &b.citation))
+                    .next()
+                    .map(|cit| refs.numbers(cit))
+                    .unwrap_or_default(),
+            };
+        }
     }
 }
 

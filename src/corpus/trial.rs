@@ -150,6 +150,92 @@ impl Phase {
     }
 }
 
+/// Which line of treatment a study's patients receive, as a source states it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Line {
+    /// First line: untreated for this disease (stage).
+    First,
+    /// Second line: after one earlier treatment.
+    Second,
+    /// Third line or later.
+    Later,
+    /// Relapsed, recurrent or refractory disease where the source numbers no line.
+    Relapsed,
+    /// After surgery (or other definitive treatment), to prevent recurrence.
+    Adjuvant,
+    /// Before surgery.
+    Neoadjuvant,
+    /// Maintenance after a response.
+    Maintenance,
+}
+
+impl Line {
+    pub const ALL: [Line; 7] = [
+        Line::First,
+        Line::Second,
+        Line::Later,
+        Line::Relapsed,
+        Line::Adjuvant,
+        Line::Neoadjuvant,
+        Line::Maintenance,
+    ];
+
+    /// The code in the corpus and in a `line:` filter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Line::First => "first",
+            Line::Second => "second",
+            Line::Later => "later",
+            Line::Relapsed => "relapsed",
+            Line::Adjuvant => "adjuvant",
+            Line::Neoadjuvant => "neoadjuvant",
+            Line::Maintenance => "maintenance",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Line::First => "first line",
+            Line::Second => "second line",
+            Line::Later => "third line or later",
+            Line::Relapsed => "relapsed or recurrent disease (no line number stated)",
+            Line::Adjuvant => "adjuvant",
+            Line::Neoadjuvant => "neoadjuvant",
+            Line::Maintenance => "maintenance",
+        }
+    }
+
+    /// The line a `line:` value names: a code, its start, or a number (`1`, `2`, `3+`).
+    pub fn parse(v: &str) -> Option<Line> {
+        let v = v.trim().to_ascii_lowercase();
+        let v = v.trim_end_matches("-line").trim_end_matches("line");
+        match v {
+            "1" | "1st" => return Some(Line::First),
+            "2" | "2nd" => return Some(Line::Second),
+            "3" | "3+" | "3rd" | "later" | "third" => return Some(Line::Later),
+            "recurrent" | "refractory" | "relapsed-refractory" | "r/r" => {
+                return Some(Line::Relapsed);
+            }
+            _ => {}
+        }
+        let mut found = Line::ALL
+            .iter()
+            .filter(|l| !v.is_empty() && l.code().starts_with(v));
+        match (found.next(), found.next()) {
+            (Some(&l), None) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// A study's line of therapy and the sentence of its source that states it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LineOfTherapy {
+    pub line: Line,
+    pub citation: Citation,
+}
+
 /// Recruitment status.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
@@ -226,6 +312,9 @@ pub struct Trial {
     /// Stage, setting or population ("BCLC B, embolisation-eligible").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setting: Option<String>,
+    /// The line of therapy, only where a source states it (with its quote).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<LineOfTherapy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
     #[serde(default)]

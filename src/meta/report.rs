@@ -187,6 +187,12 @@ pub fn json(p: &Pool, model: Model) -> serde_json::Value {
 
 /// The pooled lines of a comparison's Markdown export.
 pub fn markdown(pools: &[Pool]) -> String {
+    markdown_cited(pools, &|_, _| String::new())
+}
+
+/// [`markdown`] with each study's printed ratio followed by `refs(endpoint, study id)`: the
+/// numbers of the references behind it (` [1,2]`), or nothing.
+pub fn markdown_cited(pools: &[Pool], refs: &dyn Fn(&str, &str) -> String) -> String {
     let mut out = String::new();
     for p in pools {
         let esc = |s: &str| clean(s).replace('\\', "\\\\").replace('|', "\\|");
@@ -200,9 +206,10 @@ pub fn markdown(pools: &[Pool]) -> String {
         out.push_str("| Study | Ratio as printed | SE (computed by evidex) | Weight FE / RE |\n|---|---|---|---|\n");
         for s in &p.studies {
             out.push_str(&format!(
-                "| {} | {} | {:.4} {} | {:.1}% / {:.1}% |\n",
+                "| {} | {}{} | {:.4} {} | {:.1}% / {:.1}% |\n",
                 esc(&s.title),
                 esc(&s.printed),
+                refs(&p.endpoint, &s.id),
                 s.se,
                 s.se_from.describe(),
                 s.weight_fixed,

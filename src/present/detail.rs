@@ -86,12 +86,14 @@ fn record_link(doc: &mut Doc, c: &Corpus, r: RecordRef, lang: Lang, extra: &str)
 fn trial_doc(c: &Corpus, t: &Trial, lang: Lang) -> Doc {
     let mut d = Doc::new(lang);
     trial_title(&mut d, t, lang);
-    trial_overview(&mut d, t);
+    trial_overview(&mut d, c, t);
     trial_arms(&mut d, c, t, lang);
     if !t.outcomes.is_empty() {
         d.heading("Outcomes");
-        for o in &t.outcomes {
+        for (i, o) in t.outcomes.iter().enumerate() {
+            let start = d.lines.len();
             outcome(&mut d, c, t, o, lang);
+            d.outcomes.push((start, d.lines.len(), i));
         }
     } else if t.awaiting_results() {
         d.heading("Outcomes");
@@ -138,7 +140,7 @@ fn trial_title(d: &mut Doc, t: &Trial, lang: Lang) {
 }
 
 /// Design, evidence level, size, status, dates, registry, places, other names.
-fn trial_overview(d: &mut Doc, t: &Trial) {
+fn trial_overview(d: &mut Doc, c: &Corpus, t: &Trial) {
     d.heading("Overview");
     d.field("Design", &design_line(t, d.lang));
     if let Some(n) = &t.design_note {
@@ -151,6 +153,10 @@ fn trial_overview(d: &mut Doc, t: &Trial) {
         tr(d.lang, lvl.meaning())
     );
     d.field("Evidence", &lvl);
+    if let Some(l) = &t.line {
+        d.field("Line", l.line.label());
+        cite_line(d, c, &l.citation, 14);
+    }
     if let Some(n) = t.enrolment {
         d.field("Patients", &n.to_string());
     }

@@ -47,6 +47,9 @@ pub struct Doc {
     pub lines: Vec<DocLine>,
     /// The language of its headings and field names (the interface's words, see [`crate::i18n`]).
     pub lang: Lang,
+    /// The lines each outcome of a trial takes (start, end exclusive, the outcome's index),
+    /// so that a key can act on the outcome under the cursor.
+    pub outcomes: Vec<(usize, usize, usize)>,
 }
 
 impl Doc {
@@ -55,7 +58,16 @@ impl Doc {
         Doc {
             lines: Vec::new(),
             lang,
+            outcomes: Vec::new(),
         }
+    }
+
+    /// The index of the outcome whose lines include `line`.
+    pub fn outcome_at(&self, line: usize) -> Option<usize> {
+        self.outcomes
+            .iter()
+            .find(|(a, b, _)| (*a..*b).contains(&line))
+            .map(|(_, _, i)| *i)
     }
 
     pub(super) fn line(&mut self, indent: u16, spans: Vec<Span>) {

@@ -1,4 +1,4 @@
-//! A query's filters (`kind:`, `disease:`, `phase:`, `ae:` and the rest): their values read from a
+//! A query's filters (`kind:`, `disease:`, `phase:`, `level:`, `setting:`, `line:`, `ae:` and the rest): their values read from a
 //! `field:value` word (the words themselves are found by [`query`](super::query)), and whether
 //! a record passes them.
 //!
@@ -13,7 +13,7 @@ use super::normalize::{fold, fold_query, strip_punctuation};
 use super::query::{Field, QueryError};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
-/// A comparison for `year:`.
+/// A comparison for `year:` and `level:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Range {
     Eq(u16),
@@ -50,6 +50,12 @@ pub enum Filter {
     /// Upper-case endpoint code.
     Endpoint(String),
     Year(Range),
+    /// Evidence level (1 strongest … 5); unrated studies never pass.
+    Level(Range),
+    /// Folded text matched against a study's setting.
+    Setting(String),
+    /// A study's line of therapy, as its source states it.
+    Line(crate::corpus::Line),
     /// Status code prefix.
     Status(String),
     /// Part of a source id.
@@ -146,6 +152,17 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
                 "year:{value} is not a year — use 2024, >=2020, <2025 or 2020..2024"
             ))
         })?),
+        Field::Level => Filter::Level(range(&lower, 1..=5).ok_or_else(|| {
+            QueryError(format!(
+                "level:{value} is not an evidence level — use 1 to 5: level:1, level:<=2, level:1..2"
+            ))
+        })?),
+        Field::Setting => Filter::Setting(fold(value)),
+        Field::Line => Filter::Line(crate::corpus::Line::parse(&lower).ok_or_else(|| {
+            QueryError(format!(
+                "line:{value} is not a line of therapy — use first (1), second (2), later (3+), relapsed, adjuvant, neoadjuvant or maintenance"
+            ))
+        })?),
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
@@ -214,9 +231,14 @@ fn phase(v: &str) -> Option<String> {
 }
 
 fn year(v: &str) -> Option<Range> {
+    range(v, 1900..=2200)
+}
+
+/// `N`, `=N`, `>=N`, `<=N`, `>N`, `<N` or `A..B`, every number within `bounds`.
+fn range(v: &str, bounds: std::ops::RangeInclusive<u16>) -> Option<Range> {
     let num = |s: &str| -> Option<u16> {
         let y: u16 = s.trim().parse().ok()?;
-        (1900..=2200).contains(&y).then_some(y)
+        bounds.contains(&y).then_some(y)
     };
     if let Some((a, b)) = v.split_once("..") {
         let (a, b) = (num(a)?, num(b)?);
@@ -317,6 +339,18 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
             trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
         }
         Filter::Status(s) => trial(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
+        Filter::Level(range) => trial(c, r).is_some_and(|t| {
+            let l = t.evidence_level();
+            l != crate::corpus::EvidenceLevel::UNRATED && range.contains(u16::from(l.0))
+        }),
+        Filter::Setting(needle) => trial(c, r).is_some_and(|t| {
+            t.setting
+                .as_deref()
+                .is_some_and(|s| fold(s).contains(needle.as_str()))
+        }),
+        Filter::Line(l) => {
+            trial(c, r).is_some_and(|t| t.line.as_ref().is_some_and(|x| x.line == *l))
+        }
         Filter::Ae(needle) => ae_matches(c, r, needle),
     }
 }

@@ -67,6 +67,8 @@ pub enum Action {
     Copy,
     /// The facet line takes the keys (again: gives them back).
     FocusFacets,
+    /// Copy the outcome under the detail pane's cursor: figure, quote and reference.
+    CopyOutcome,
     Resize(u16, u16),
     ScrollAt {
         x: u16,

@@ -428,12 +428,29 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
         }
         Effect::Export(records, of_therapy) => {
             let msg = match state.corpus() {
-                Some(c) => export::write_files(
-                    &compare::build_with(c, &records, of_therapy, state.lang, state.compare.events),
-                    export_dir,
-                    &state.notes,
-                )
-                .map_err(|e| e.to_string()),
+                Some(c) => {
+                    let sof = compare::sof::summary(c, &records, state.lang);
+                    let refs = crate::cite::references(c, &records, state.lang);
+                    let extra = [
+                        ("sof.md", export::sof::markdown(&sof)),
+                        ("sof.csv", format!("\u{feff}{}", export::sof::csv(&sof))),
+                        ("ris", crate::cite::ris(&refs)),
+                        ("bib", crate::cite::bibtex(&refs)),
+                    ];
+                    export::write_files_with(
+                        &compare::build_with(
+                            c,
+                            &records,
+                            of_therapy,
+                            state.lang,
+                            state.compare.events,
+                        ),
+                        &extra,
+                        export_dir,
+                        &state.notes,
+                    )
+                    .map_err(|e| e.to_string())
+                }
                 None => Err(tr(state.lang, "the corpus is still loading").into_owned()),
             };
             let ev = Event::Status(match msg {
@@ -467,6 +484,33 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                     }
                 }
                 None => Event::Status(Status::error(tr(state.lang, "the corpus is still loading"))),
+            };
+            update::handle(state, ev);
+        }
+        Effect::CopyOutcome { record, outcome } => {
+            let ev = match state.corpus() {
+                Some(c) if record.kind == crate::corpus::Kind::Trial => {
+                    let t = c.trial(record.index);
+                    match t.outcomes.get(outcome) {
+                        Some(o) => {
+                            let text = crate::cite::outcome_snippet(c, t, o, state.lang);
+                            match copy_osc52(&text) {
+                                Ok(()) => Event::Status(Status::info(format!(
+                                    "copied {} {}: figure, quote and reference ({} bytes) to the clipboard (OSC 52)",
+                                    crate::text::clean(c.name_of(record, state.lang)),
+                                    crate::text::clean(&o.endpoint),
+                                    text.len()
+                                ))),
+                                Err(e) => {
+                                    Event::Status(Status::error(format!("could not copy: {e}")))
+                                }
+                            }
+                        }
+                        None => Event::Status(Status::error("that outcome is no longer shown")),
+                    }
+                }
+                Some(_) => Event::Status(Status::error("only a trial's outcomes can be copied")),
+                None => Event::Status(Status::error("the corpus is still loading")),
             };
             update::handle(state, ev);
         }

@@ -37,15 +37,18 @@ pub enum Tab {
     Table,
     Forest,
     Bars,
+    /// The summary of findings (GRADE layout).
+    Summary,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Table, Tab::Forest, Tab::Bars];
+    pub const ALL: [Tab; 4] = [Tab::Table, Tab::Forest, Tab::Bars, Tab::Summary];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Table => "Table",
             Tab::Forest => "Forest plot",
             Tab::Bars => "Bars",
+            Tab::Summary => "Summary of findings",
         }
     }
 }
@@ -216,6 +219,10 @@ pub struct CompareView {
     pub chart: Option<ChartData>,
     /// The table laid out for the terminal's size.
     pub table: Option<super::view::compare::TableLayout>,
+    /// The summary of findings, built when its tab is first shown for these records.
+    pub sof: Option<compare::sof::SummaryOfFindings>,
+    /// The summary laid out for the terminal's width.
+    pub sof_layout: Option<super::view::compare::SofLayout>,
 }
 
 /// The rows of one chart for one endpoint choice.
@@ -408,6 +415,8 @@ impl State {
                 lang: self.lang,
                 chart: None,
                 table: None,
+                sof: None,
+                sof_layout: None,
             });
         }
         let (tab, endpoint, lang, size) = (
@@ -420,10 +429,20 @@ impl State {
             return;
         };
         let chart = match tab {
-            Tab::Table => None,
+            Tab::Table | Tab::Summary => None,
             Tab::Forest => Some(Chart::Forest),
             Tab::Bars => Some(Chart::Bars),
         };
+        if tab == Tab::Summary {
+            if v.sof.is_none() {
+                v.sof = Some(compare::sof::summary(c, &v.records, lang));
+            }
+            if v.sof_layout.as_ref().map(|l| l.width) != Some(size.0)
+                && let Some(sof) = &v.sof
+            {
+                v.sof_layout = Some(super::view::compare::SofLayout::new(sof, size.0));
+            }
+        }
         if let Some(chart) = chart {
             let n = v.choices(chart).len().max(1);
             let choice = endpoint % n;

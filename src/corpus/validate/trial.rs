@@ -57,6 +57,9 @@ pub(super) fn check_trial(c: &mut Checker, file: &CorpusFile, ids: &Ids, i: usiz
             );
         }
     }
+    if let Some(l) = &t.line {
+        check_citation(c, ids, &t.id, format!("{at}.line.citation"), &l.citation);
+    }
     for (j, n) in t.notes.iter().enumerate() {
         if let Some(cit) = &n.citation {
             check_citation(c, ids, &t.id, format!("{at}.notes[{j}].citation"), cit);

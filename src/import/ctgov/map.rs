@@ -103,6 +103,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         aliases: official.iter().filter(|o| **o != title).cloned().collect(),
         diseases: Vec::new(),
         setting: None,
+        line: None,
         phase: phase(&dm.phases),
         design: design(dm, p.arms_interventions_module.arm_groups.len()),
         design_note: design_note(dm),

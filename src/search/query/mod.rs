@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! tace kind:trial phase:3 disease:hcc year:>=2024 -design:retrospective "P<0.001"
+//! level:<=2 setting:bclc line:first
 //! ```
 //!
 //! Free terms are matched fuzzily (every term must match); `a | b` matches either word and binds
@@ -22,6 +23,10 @@ pub enum Field {
     Design,
     Endpoint,
     Year,
+    /// Evidence level, as `year:` takes ranges.
+    Level,
+    Setting,
+    Line,
     Status,
     Source,
     Id,
@@ -59,6 +64,21 @@ impl Field {
             "pfs, os, orr, dcr, cr, mrd-neg, conversion…",
         ),
         ("year", Field::Year, "2024, >=2020, <2025, 2020..2024"),
+        (
+            "level",
+            Field::Level,
+            "evidence level 1–5: level:1, level:<=2, level:1..2",
+        ),
+        (
+            "setting",
+            Field::Setting,
+            "words of the study's setting: bclc, recurrent",
+        ),
+        (
+            "line",
+            Field::Line,
+            "first (1), second (2), later (3+), relapsed, adjuvant…",
+        ),
         ("status", Field::Status, "planned, recruiting, completed…"),
         (
             "source",
@@ -527,6 +547,9 @@ fn example(field: Field) -> &'static str {
         Field::Design => "rct",
         Field::Endpoint => "pfs",
         Field::Year => ">=2024",
+        Field::Level => "<=2",
+        Field::Setting => "bclc",
+        Field::Line => "first",
         Field::Status => "recruiting",
         Field::Source => "003",
         Field::Id => "emerald",

@@ -136,3 +136,54 @@ fn ae_filters_are_folded_as_names_are() {
     assert!(parse("-ae:fever").unwrap().filters[0].negated);
     assert!(parse("ae:--").unwrap_err().0.contains("ae:--"));
 }
+
+#[test]
+fn level_takes_ranges_as_year_does() {
+    let f = |q: &str| parse(q).unwrap().filters[0].item.clone();
+    assert_eq!(f("level:1"), Filter::Level(Range::Eq(1)));
+    assert_eq!(f("level:<=2"), Filter::Level(Range::Le(2)));
+    assert_eq!(f("level:>3"), Filter::Level(Range::Gt(3)));
+    assert_eq!(f("level:1..2"), Filter::Level(Range::Between(1, 2)));
+    for bad in [
+        "level:0",
+        "level:7",
+        "level:2..1",
+        "level:high",
+        "level:<=9",
+    ] {
+        let e = parse(bad).unwrap_err().0;
+        assert!(
+            e.contains("evidence level") && e.contains("1 to 5"),
+            "{bad}: {e}"
+        );
+    }
+}
+
+#[test]
+fn setting_and_line_filters() {
+    let f = |q: &str| parse(q).unwrap().filters[0].item.clone();
+    assert_eq!(f("setting:BCLC"), Filter::Setting("bclc".into()));
+    use crate::corpus::Line;
+    for (q, want) in [
+        ("line:first", Line::First),
+        ("line:1", Line::First),
+        ("line:1st", Line::First),
+        ("line:second-line", Line::Second),
+        ("line:2", Line::Second),
+        ("line:3+", Line::Later),
+        ("line:rel", Line::Relapsed),
+        ("line:recurrent", Line::Relapsed),
+        ("line:adj", Line::Adjuvant),
+        ("line:neo", Line::Neoadjuvant),
+        ("line:maintenance", Line::Maintenance),
+    ] {
+        assert_eq!(f(q), Filter::Line(want), "{q}");
+    }
+    assert!(
+        parse("line:fifth")
+            .unwrap_err()
+            .0
+            .contains("line of therapy")
+    );
+    assert!(parse("line:").unwrap_err().0.contains("line:first"));
+}

@@ -455,6 +455,13 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Compare],
     },
     Binding {
+        keys: &[K::Char('y')],
+        label: "y",
+        action: Action::CopyOutcome,
+        help: "copy the outcome under the cursor: figure, quote, reference (OSC 52)",
+        contexts: &[Detail],
+    },
+    Binding {
         keys: &[K::Char('L')],
         label: "L",
         action: Action::ToggleLang,
@@ -557,6 +564,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("all_events", Action::ToggleAllEvents),
     ("export", Action::Export),
     ("copy", Action::Copy),
+    ("copy_outcome", Action::CopyOutcome),
     ("language", Action::ToggleLang),
 ];
 

@@ -13,6 +13,13 @@ pub(super) fn compare(s: &mut State, a: Action) -> Vec<Effect> {
         (Action::Down | Action::PageDown | Action::Bottom, Tab::Table) => view
             .and_then(|v| v.table.as_ref())
             .map_or(0, |t| t.max_scroll()),
+        // The summary's lines less those its box shows.
+        (Action::Down | Action::PageDown | Action::Bottom, Tab::Summary) => view
+            .and_then(|v| Some((v.sof_layout.as_ref()?, v.table.as_ref()?)))
+            .map_or(0, |(l, t)| {
+                l.len()
+                    .saturating_sub(t.body.height.saturating_sub(2) as usize)
+            }),
         _ => usize::MAX / 2,
     };
     let cmp = &mut s.compare;

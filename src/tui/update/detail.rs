@@ -123,6 +123,29 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::CopyOutcome => {
+            let at = s
+                .detail_view()
+                .filter(|v| v.record.kind == Kind::Trial)
+                .map(|v| {
+                    (
+                        v.record,
+                        v.doc.outcome_at(s.detail.cursor),
+                        v.doc.outcomes.len(),
+                    )
+                });
+            match at {
+                Some((record, Some(outcome), _)) => {
+                    return vec![Effect::CopyOutcome { record, outcome }];
+                }
+                Some((_, None, n)) if n > 0 => {
+                    s.status = Some(Status::info(
+                        "move the cursor onto an outcome (under Outcomes) to copy it",
+                    ));
+                }
+                _ => s.status = Some(Status::info("this record has no outcome to copy")),
+            }
+        }
         Action::Back => match s.detail.stack.pop() {
             Some((_, cursor)) => {
                 s.detail.cursor = cursor;

@@ -40,6 +40,11 @@ pub enum Effect {
     /// Export or copy the comparison of these records (of the therapy `v` chose them for).
     Export(Vec<RecordRef>, Option<u32>),
     Copy(Vec<RecordRef>, Option<u32>),
+    /// Copy one outcome of a trial (its index) as figure, quote and reference.
+    CopyOutcome {
+        record: RecordRef,
+        outcome: usize,
+    },
     /// Give the terminal back and stop until resumed.
     Suspend,
     Panic,

@@ -1,5 +1,5 @@
 //! The help overlay: every key of the screen underneath, straight from the keymap, and the
-//! query language.
+//! query language, and what each evidence level means.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::i18n::{tr, trf};
+use crate::corpus::EvidenceLevel;
 use crate::search::query::Field;
 use crate::text::fit;
 use crate::tui::keymap::Context;
@@ -80,6 +81,22 @@ pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
     );
 }
 
+/// What each evidence level means (the `level:` filter and the detail's Evidence line).
+fn evidence_legend(lines: &mut Vec<Line<'_>>, theme: &Theme) {
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "Evidence levels (from the design the source states; level:1..2 filters)",
+        theme.role(crate::present::Role::Heading),
+    )));
+    for l in (1..=5).chain([EvidenceLevel::UNRATED.0]) {
+        let level = EvidenceLevel(l);
+        lines.push(Line::from(vec![
+            Span::styled(fit(&format!("  {level}"), 12), theme.key()),
+            Span::raw(level.meaning()),
+        ]));
+    }
+}
+
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
     let ctx = underneath(s);
@@ -114,6 +131,9 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
             )
         }),
     ]));
+    if ctx == Context::Detail {
+        evidence_legend(&mut lines, theme);
+    }
     if matches!(ctx, Context::Input | Context::List) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
@@ -138,6 +158,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
                 Span::raw(tr(s.lang, values)),
             ]));
         }
+        evidence_legend(&mut lines, theme);
     }
     let w = (area.width.saturating_sub(4)).min(90);
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));

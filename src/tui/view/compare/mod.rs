@@ -1,11 +1,12 @@
-//! The compare screen: tabs (Table, Forest plot, Bars), the caveat banner, and the three views
-//! of one [`crate::compare::Comparison`].
+//! The compare screen: tabs (Table, Forest plot, Bars, Summary of findings), the caveat banner,
+//! and the four views of one [`crate::compare::Comparison`].
 //!
 //! `table` lays out and draws the table (its layout is kept in the state), `forest` the forest
-//! plot with the pooled estimates, `bars` the bar chart.
+//! plot with the pooled estimates, `bars` the bar chart, `summary` the summary of findings.
 
 mod bars;
 mod forest;
+mod summary;
 mod table;
 
 use ratatui::Frame;
@@ -23,6 +24,8 @@ use crate::tui::theme::Theme;
 
 use bars::bars;
 use forest::forest;
+pub use summary::SofLayout;
+use summary::summary;
 pub use table::TableLayout;
 use table::table;
 
@@ -67,6 +70,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         Tab::Table => table(s, layout, f, body, theme),
         Tab::Forest => forest(s, v, f, body, theme),
         Tab::Bars => bars(s, v, f, body, theme),
+        Tab::Summary => summary(s, v.sof_layout.as_ref(), f, body, theme),
     }
     // Status line.
     let status = match &s.status {

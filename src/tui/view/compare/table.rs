@@ -252,7 +252,7 @@ pub struct TableLayout {
     /// The terminal size it was laid out for.
     pub size: (u16, u16),
     pub(super) banner: Banner,
-    pub(super) body: Rect,
+    pub body: Rect,
     header: Vec<TextLine>,
     lines: Vec<TextLine>,
 }
