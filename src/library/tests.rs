@@ -303,11 +303,7 @@ fn a_library_of_schema_1_is_migrated_on_opening_and_its_studies_still_load() {
     lib.write_studies(&[&b[0]]).expect("writes");
     let drafts: i64 = lib
         .conn
-        .query_row(
-            "SELECT count(*) FROM drafts",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
         .expect("counts");
     assert_eq!(drafts, 1);
 }

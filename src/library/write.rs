@@ -676,7 +676,10 @@ mod tests {
             assert_eq!(results, whole.get("resultsSection").is_some());
             with_results += usize::from(results);
         }
-        assert!(with_results >= 3, "the fixtures and synthetic studies include results");
+        assert!(
+            with_results >= 3,
+            "the fixtures and synthetic studies include results"
+        );
         // Not valid JSON, or parts of another shape: read whole, with the parser's message.
         assert!(columns_of("{").unwrap_err().1.starts_with("not valid JSON"));
         let (v, _) = columns_of(r#"{"protocolSection": {"statusModule": 5}}"#).expect("reads");
