@@ -640,7 +640,11 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
         let mut texts = Vec::new();
         for e in std::fs::read_dir(dir).expect("fixtures") {
-            let text = std::fs::read_to_string(e.expect("entry").path()).expect("reads");
+            let path = e.expect("entry").path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).expect("reads");
             let v: Value = serde_json::from_str(&text).expect("json");
             match v.get("studies").and_then(Value::as_array) {
                 Some(a) => texts.extend(a.iter().map(Value::to_string)),
