@@ -30,6 +30,19 @@ pub struct Config {
     pub colors: Overrides,
     /// The keys in force, the defaults with the file's `[keys]` applied.
     pub keymap: Keymap,
+    /// How many queries the history keeps (default [`crate::userdata::HISTORY_SIZE`]).
+    pub history_size: Option<usize>,
+    /// Whether web addresses in the detail are OSC 8 hyperlinks.
+    pub hyperlinks: crate::tui::hyperlink::Mode,
+    /// The command that opens a web address (`EVIDEX_OPENER` wins); none: the system's.
+    pub opener: Option<String>,
+}
+
+impl Config {
+    /// How many queries the history keeps.
+    pub fn history_size(&self) -> usize {
+        self.history_size.unwrap_or(crate::userdata::HISTORY_SIZE)
+    }
 }
 
 /// Something wrong in a configuration file: where, which key, and what.
@@ -154,6 +167,26 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<Problem>) {
                 Some(n @ 20..=80) => cfg.split = Some(n as u8),
                 _ => report(key, "must be a percentage from 20 to 80".into()),
             },
+            "history_size" => match value.as_integer() {
+                Some(n @ 0..=MAX_HISTORY) => cfg.history_size = Some(n as usize),
+                _ => report(
+                    key,
+                    format!("must be a number of queries from 0 to {MAX_HISTORY}"),
+                ),
+            },
+            "hyperlinks" => match value.as_str() {
+                Some("auto") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Auto,
+                Some("always") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Always,
+                Some("never") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Never,
+                _ => report(key, "must be \"auto\", \"always\" or \"never\"".into()),
+            },
+            "opener" => match value.as_str() {
+                Some(s) if !s.trim().is_empty() => cfg.opener = Some(s.trim().to_string()),
+                _ => report(
+                    key,
+                    "must be a command, e.g. \"firefox\" (the address is its last argument)".into(),
+                ),
+            },
             "colors" => match value.as_table() {
                 Some(t) => {
                     for (role, v) in t {
@@ -194,6 +227,9 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<Problem>) {
     (cfg, problems)
 }
 
+/// The largest `history_size` (the history is read whole at start).
+const MAX_HISTORY: i64 = 100_000;
+
 /// The top-level keys of a configuration.
 const KEYS: &[&str] = &[
     "theme",
@@ -201,6 +237,9 @@ const KEYS: &[&str] = &[
     "export_dir",
     "library",
     "split",
+    "history_size",
+    "hyperlinks",
+    "opener",
     "[colors]",
     "[keys]",
 ];
@@ -293,6 +332,18 @@ pub const TEMPLATE: &str = r#"# evidex configuration (TOML). Every setting is op
 # The results list's share of the browser's width, in percent (20-80).
 # split = 50
 
+# How many queries the search history keeps (history.txt in the data directory);
+# 0 keeps none.
+# history_size = 1000
+
+# Web addresses in a record (DOIs, PubMed and NCT ids, URLs) as clickable OSC 8 links:
+# "auto" (terminals known to show them, never inside tmux or screen), "always" or "never".
+# hyperlinks = "auto"
+
+# The command `o` opens a web address with (the address is its last argument);
+# EVIDEX_OPENER wins over this. Unset: BROWSER, else the system's (xdg-open, open, start).
+# opener = "firefox --new-tab"
+
 # Colours of theme roles, as xterm 256-colour numbers (0-255). Roles: background,
 # selected, text, title, heading, label, best, quote, flag, link, dim, border,
 # highlight, key, trial, therapy, disease, source.
@@ -335,10 +386,12 @@ mod tests {
             })
             .map(|l| format!("{l}\n"))
             .collect();
-        let (cfg, problems) = parsed(&live.replace("\"auto\"", "\"light\""));
+        let (cfg, problems) = parsed(&live.replace("theme = \"auto\"", "theme = \"light\""));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(cfg.theme, Some(ThemeName::Light));
         assert_eq!(cfg.split, Some(50));
+        assert_eq!(cfg.history_size, Some(crate::userdata::HISTORY_SIZE));
+        assert_eq!(cfg.opener.as_deref(), Some("firefox --new-tab"));
         assert!(
             cfg.library
                 .is_some_and(|p| p.ends_with("evidex/library.sqlite"))
@@ -379,6 +432,34 @@ mod tests {
             cfg.keymap.key_for(Context::List, false, Action::CycleSort),
             Some("c".into())
         );
+    }
+
+    #[test]
+    fn hyperlinks_and_the_opener_are_checked() {
+        let (cfg, problems) = parsed("hyperlinks = 1\nopener = \" \"\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(cfg.hyperlinks, crate::tui::hyperlink::Mode::Auto);
+        assert!(cfg.opener.is_none());
+        let (cfg, problems) = parsed("hyperlinks = \"never\"\nopener = \"fake-open\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(cfg.hyperlinks, crate::tui::hyperlink::Mode::Never);
+        assert_eq!(cfg.opener.as_deref(), Some("fake-open"));
+    }
+
+    #[test]
+    fn the_history_size_is_a_bounded_number() {
+        assert_eq!(parsed("").0.history_size(), crate::userdata::HISTORY_SIZE);
+        assert_eq!(parsed("history_size = 20\n").0.history_size(), 20);
+        assert_eq!(parsed("history_size = 0\n").0.history_size(), 0);
+        for bad in ["-1", "1000000", "\"many\""] {
+            let (cfg, problems) = parsed(&format!("split = 40\nhistory_size = {bad}\n"));
+            assert_eq!(problems.len(), 1, "{bad}");
+            assert_eq!(
+                (problems[0].line, problems[0].key.as_str()),
+                (2, "history_size")
+            );
+            assert_eq!(cfg.history_size(), crate::userdata::HISTORY_SIZE);
+        }
     }
 
     #[test]

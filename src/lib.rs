@@ -23,6 +23,7 @@ pub mod fsio;
 pub mod import;
 pub mod library;
 pub mod meta;
+pub mod opener;
 pub mod present;
 pub mod search;
 pub mod synthetic;

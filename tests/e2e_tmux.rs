@@ -728,6 +728,122 @@ fn the_detail_pane_goes_full_screen_and_jumps_to_links() {
     assert_eq!(rc, "0", "{s}");
 }
 
+/// `o` on the detail line of a registry id opens its address with the opener EVIDEX_OPENER
+/// names (a script that writes down what it was given: no browser starts), without waiting.
+#[test]
+fn o_opens_the_address_under_the_cursor_with_the_opener() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("opener.sh");
+    let opened = dir.path().join("opened.txt");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&format!("EVIDEX_OPENER={}", script.display()), "");
+    t.ready();
+    t.type_text("chance-2203");
+    t.wait_for("CHANCE 2203", |s| {
+        s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
+    });
+    t.keys(&["Down", "Enter", "Tab"]);
+    t.wait_for("the registry line", |s| s.contains("o browser"));
+    t.keys(&["o"]);
+    t.wait_text("opened https://clinicaltrials.gov/study/NCT05348811 in the browser");
+    let start = Instant::now();
+    while !opened.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        "https://clinicaltrials.gov/study/NCT05348811\n"
+    );
+    t.keys(&["q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+}
+
+/// Over SSH with no display and no BROWSER, `o` says there is no browser and shows the
+/// address instead; the browser goes on.
+#[test]
+fn o_without_a_browser_says_so_and_shows_the_address() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(120, 40);
+    t.start_with_env("SSH_CONNECTION='10.0.0.1 50000 10.0.0.2 22'", "");
+    t.ready();
+    t.type_text("chance-2203");
+    t.wait_for("CHANCE 2203", |s| {
+        s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
+    });
+    t.keys(&["Down", "Enter", "Tab", "o"]);
+    let s = t.wait_text("no browser to open it with over SSH");
+    assert!(s.contains("NCT05348811"), "{s}");
+    t.keys(&["Escape", "q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+}
+
+/// A note written in the browser is found by `note:` at once, and by `evidex search`.
+#[test]
+fn a_note_is_searchable_in_the_browser_and_from_the_shell() {
+    if !have_tmux() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let env = format!("XDG_DATA_HOME={}", home.path().display());
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    t.type_text("has:note");
+    t.wait_text("0 results");
+    t.keys(&["C-u"]);
+    t.type_text("leap-012");
+    t.wait_for("LEAP-012", |s| {
+        s.contains("LEAP-012") && !s.contains("searching")
+    });
+    t.keys(&["Down"]);
+    t.type_text("n");
+    t.wait_for("the note prompt", |s| s.contains("Your note ›"));
+    t.type_text("Tumour Board question");
+    t.keys(&["Enter"]);
+    t.wait_text("note saved");
+    t.type_text("/");
+    t.keys(&["C-u"]);
+    t.type_text("note:board");
+    let s = t.wait_for("the noted record", |s| {
+        s.contains("1 result ·") && s.contains("LEAP-012")
+    });
+    assert!(!s.contains("⚠"), "{s}");
+    t.keys(&["C-c"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+    let o = Command::new(BIN)
+        .env("XDG_DATA_HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .args(["search", "note:board"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.to_lowercase().contains("leap-012"),
+        "{out}"
+    );
+}
+
 /// A megabyte pasted into the search line (bracketed paste) neither freezes the browser nor
 /// delays Ctrl-C: the paste is cut at the query's limit with a message, and Ctrl-C quits.
 #[test]
@@ -867,6 +983,40 @@ fn history_and_marks_survive_a_restart() {
     t.keys(&["C-c"]);
     let (rc, _) = t.after_exit();
     assert_eq!(rc, "0");
+}
+
+/// `history_size` in the configuration bounds the history kept: with 2, a third query
+/// pushes out the first.
+#[test]
+fn the_history_keeps_as_many_queries_as_the_configuration_says() {
+    if !have_tmux() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "history_size = 2\n").unwrap();
+    let env = format!(
+        "XDG_DATA_HOME={} EVIDEX_CONFIG={}",
+        home.path().display(),
+        config.display()
+    );
+    let t = Tmux::new(120, 40);
+    t.start_with_env(&env, "");
+    t.ready();
+    for q in ["emerald", "leap", "tace"] {
+        t.type_text(q);
+        t.wait_for(q, |s| {
+            s.contains(&format!("Search › {q}")) && !s.contains("searching")
+        });
+        // Leaving the search line for the results remembers the query.
+        t.keys(&["Down", "/", "C-u"]);
+        t.wait_for("an empty search line", |s| s.contains("Search ›  "));
+    }
+    t.keys(&["C-c"]);
+    let (rc, _) = t.after_exit();
+    assert_eq!(rc, "0");
+    let history = std::fs::read_to_string(home.path().join("evidex/history.txt")).unwrap();
+    assert_eq!(history, "leap\ntace\n");
 }
 
 /// S names the marked records as a set; after a restart, O lists it and Enter marks them

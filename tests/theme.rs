@@ -321,16 +321,24 @@ fn names_use_the_width_at_120_and_200_columns() {
 /// The facets line ends in "…" when it does not fit, instead of stopping mid-word.
 #[test]
 fn the_facets_line_is_cut_with_an_ellipsis() {
-    let mut wide = app(200, 60);
-    type_text(&mut wide, "haic");
-    let full = common::render(&wide)
-        .lines()
-        .nth(1)
-        .unwrap()
-        .trim_end()
-        .to_string();
+    // A query whose facets take more than 80 columns.
+    let (query, full) = ["haic", "hcc", "liver", ""]
+        .into_iter()
+        .map(|q| {
+            let mut wide = app(200, 60);
+            type_text(&mut wide, q);
+            let full = common::render(&wide)
+                .lines()
+                .nth(1)
+                .unwrap()
+                .trim_end()
+                .to_string();
+            (q, full)
+        })
+        .find(|(_, full)| full.chars().count() > 80)
+        .expect("a query with a long facets line");
     let mut s = app(80, 24);
-    type_text(&mut s, "haic");
+    type_text(&mut s, query);
     let line = common::render(&s)
         .lines()
         .nth(1)

@@ -52,6 +52,16 @@ impl<'a> HitJson<'a> {
     }
 }
 
+/// The user's notes for `note:` and `has:note` (none when the data directory has none or
+/// cannot be read).
+fn user_notes() -> search::NoteIndex {
+    let notes = crate::userdata::UserData::default_dir()
+        .map(crate::userdata::UserData::at)
+        .and_then(|u| u.notes().ok())
+        .unwrap_or_default();
+    search::NoteIndex::new(notes.iter().map(|n| (n.record.as_str(), n.text.as_str())))
+}
+
 /// Runs `evidex search QUERY [--json] [--limit N]`: exit 1 when nothing matches.
 pub fn run(
     engine: &Engine,
@@ -61,8 +71,9 @@ pub fn run(
     lang: Lang,
     out: &mut Out,
 ) -> Result<(), CliError> {
-    let results =
-        search::run(engine, q, limit).map_err(|e| CliError::Input(format!("bad query: {e}")))?;
+    let notes = user_notes();
+    let results = search::run_with_notes(engine, q, limit, &notes)
+        .map_err(|e| CliError::Input(format!("bad query: {e}")))?;
     let c = engine.corpus();
     let sort = search::parse(q).map(|q| q.sort).unwrap_or_default();
     if as_json {

@@ -11,12 +11,14 @@
 //! - [`detail`]: the detail document of each kind of record.
 //! - [`row`]: the facts of one result line.
 //! - [`safety`]: a trial's adverse-event and baseline sections.
+//! - [`weblinks`]: DOIs, PubMed and NCT ids and URLs in the text, with the addresses they open.
 
 pub mod detail;
 pub mod doc;
 pub mod figures;
 pub mod row;
 pub mod safety;
+pub mod weblinks;
 
 pub use detail::{LINKS, detail, detail_builds};
 pub use doc::{Doc, DocLine, Role, Span, span};

@@ -1,6 +1,13 @@
 //! A query's filters (`kind:`, `disease:`, `phase:` and the rest): their values read from a
 //! `field:value` word (the words themselves are found by [`query`](super::query)), and whether
 //! a record passes them.
+//!
+//! `note:` and `has:note` test the user's own notes, which the corpus does not hold: whoever
+//! runs a query hands the notes in as a [`NoteIndex`], which fills in the records each note
+//! filter passes before the search (a query never given notes passes no record for them).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::normalize::fold;
 use super::query::{Field, QueryError};
@@ -49,6 +56,51 @@ pub enum Filter {
     Source(String),
     /// Part of a record id.
     Id(String),
+    /// `note:word`: the records whose user note contains `word` (folded); an empty word asks
+    /// for any note. `records` are the ids that pass, filled in by [`NoteIndex::resolve`].
+    Note {
+        word: String,
+        records: Arc<BTreeSet<String>>,
+    },
+}
+
+/// The user's notes as the search reads them: each record id with its note's text, folded as
+/// search folds text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoteIndex {
+    notes: Vec<(String, String)>,
+}
+
+impl NoteIndex {
+    /// The index of `(record id, note text)` pairs.
+    pub fn new<'a>(notes: impl IntoIterator<Item = (&'a str, &'a str)>) -> NoteIndex {
+        NoteIndex {
+            notes: notes
+                .into_iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(id, text)| (id.to_string(), fold(text)))
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.notes.is_empty()
+    }
+
+    /// Fills in the records each `note:` filter of `q` passes.
+    pub fn resolve(&self, q: &mut super::Query) {
+        for clause in &mut q.filters {
+            if let Filter::Note { word, records } = &mut clause.item {
+                *records = Arc::new(
+                    self.notes
+                        .iter()
+                        .filter(|(_, text)| text.contains(word.as_str()))
+                        .map(|(id, _)| id.clone())
+                        .collect(),
+                );
+            }
+        }
+    }
 }
 
 /// The filter a `field:value` word asks for.
@@ -95,6 +147,21 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
+        Field::Note => Filter::Note {
+            word: fold(value).trim().to_string(),
+            records: Arc::default(),
+        },
+        Field::Has => match lower.as_str() {
+            "note" | "notes" => Filter::Note {
+                word: String::new(),
+                records: Arc::default(),
+            },
+            _ => {
+                return Err(QueryError(format!(
+                    "has:{value} is not something a record has — use has:note"
+                )));
+            }
+        },
         // `parse` reads `sort:` itself: it orders the results, it filters nothing.
         Field::Sort => {
             return Err(QueryError(
@@ -174,6 +241,7 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
             r.kind == *k && (r.kind != Kind::Trial || is_study(c.trial(r.index).design))
         }
         Filter::Id(s) => c.id_of(r).contains(s.as_str()),
+        Filter::Note { records, .. } => records.contains(c.id_of(r)),
         Filter::Disease(needle) => match r.kind {
             Kind::Trial => c
                 .trial(r.index)
@@ -250,4 +318,46 @@ pub fn is_study(d: crate::corpus::Design) -> bool {
 
 fn trial(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Trial> {
     (r.kind == Kind::Trial).then(|| c.trial(r.index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::parse;
+
+    fn resolved(text: &str, notes: &NoteIndex) -> Vec<String> {
+        let mut q = parse(text).unwrap();
+        notes.resolve(&mut q);
+        match &q.filters[0].item {
+            Filter::Note { records, .. } => records.iter().cloned().collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn note_filters_pass_the_records_whose_note_has_the_word() {
+        let notes = NoteIndex::new([
+            ("emerald-1", "Ask about PD-L1 at the Board"),
+            ("leap-012", "肝癌 subgroup？"),
+            ("talentace", "  "),
+        ]);
+        assert_eq!(resolved("note:board", &notes), ["emerald-1"]);
+        assert_eq!(resolved("note:BOARD", &notes), ["emerald-1"]);
+        // Folded as search folds: full-width letters, traditional characters.
+        assert_eq!(resolved("note:ｐｄ-l1", &notes), ["emerald-1"]);
+        assert_eq!(resolved("note:肝癌", &notes), ["leap-012"]);
+        assert_eq!(resolved("note:\"at the\"", &notes), ["emerald-1"]);
+        // Any note (a blank one is none).
+        assert_eq!(resolved("note:", &notes), ["emerald-1", "leap-012"]);
+        assert_eq!(resolved("has:note", &notes), ["emerald-1", "leap-012"]);
+        assert_eq!(resolved("-note:", &notes), ["emerald-1", "leap-012"]);
+        assert!(parse("-note:").unwrap().filters[0].negated);
+        assert!(resolved("note:nowhere", &notes).is_empty());
+        // Never resolved: no record passes.
+        assert_eq!(
+            resolved("note:board", &NoteIndex::default()),
+            Vec::<String>::new()
+        );
+        assert!(parse("has:flag").unwrap_err().0.contains("has:note"));
+    }
 }

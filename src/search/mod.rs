@@ -22,6 +22,7 @@ pub mod worker;
 use std::sync::Arc;
 
 pub use engine::{Engine, Facets, Hit, Results};
+pub use filter::NoteIndex;
 pub use highlight::highlight;
 pub use index::{Index, KeyField};
 pub use query::{Query, QueryError, Sort, SortKey, parse};
@@ -35,6 +36,17 @@ pub fn engine(corpus: Arc<Corpus>) -> Engine {
 
 /// Parses and runs a query in one call (the CLI's path; the TUI goes through the worker).
 pub fn run(engine: &Engine, text: &str, limit: usize) -> Result<Results, QueryError> {
-    let q = parse(text)?;
+    run_with_notes(engine, text, limit, &NoteIndex::default())
+}
+
+/// [`run`], with the user's notes for `note:` and `has:note`.
+pub fn run_with_notes(
+    engine: &Engine,
+    text: &str,
+    limit: usize,
+    notes: &NoteIndex,
+) -> Result<Results, QueryError> {
+    let mut q = parse(text)?;
+    notes.resolve(&mut q);
     Ok(engine.search(&q, None, limit))
 }

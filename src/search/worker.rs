@@ -19,6 +19,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 use super::engine::{Engine, Results};
+use super::filter::NoteIndex;
 use super::query::{self, Query};
 
 /// What the worker answers.
@@ -57,6 +58,8 @@ pub enum Path {
 pub struct Searcher {
     engine: Arc<Engine>,
     limit: usize,
+    /// The user's notes, for `note:` filters.
+    notes: Arc<NoteIndex>,
     last: Option<Last>,
     path: Option<Path>,
 }
@@ -74,6 +77,7 @@ impl Searcher {
         Searcher {
             engine,
             limit,
+            notes: Arc::default(),
             last: None,
             path: None,
         }
@@ -81,6 +85,13 @@ impl Searcher {
 
     pub fn engine(&self) -> &Arc<Engine> {
         &self.engine
+    }
+
+    /// Takes the user's notes for the queries that follow; the last answer is not reused,
+    /// since a note filter may now pass other records.
+    pub fn set_notes(&mut self, notes: Arc<NoteIndex>) {
+        self.notes = notes;
+        self.last = None;
     }
 
     /// How the last answer was found; `None` before the first, or after a query that did not
@@ -106,7 +117,7 @@ impl Searcher {
                 query: last.query.clone(),
             });
         }
-        let q = match query::parse(text) {
+        let mut q = match query::parse(text) {
             Ok(q) => q,
             Err(e) => {
                 return Some(Reply::Error {
@@ -115,6 +126,7 @@ impl Searcher {
                 });
             }
         };
+        self.notes.resolve(&mut q);
         let within = self
             .last
             .as_ref()
@@ -149,6 +161,8 @@ enum Request {
     },
     /// Answered once every query sent before it is.
     Idle(Sender<()>),
+    /// The user's notes changed.
+    Notes(Arc<NoteIndex>),
 }
 
 /// Handle to the search thread; dropping it stops the thread.
@@ -192,6 +206,13 @@ impl Worker {
         }
     }
 
+    /// Hands the user's notes to the searcher; queries submitted after see them.
+    pub fn set_notes(&self, notes: Arc<NoteIndex>) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Request::Notes(notes));
+        }
+    }
+
     /// Blocks until every query submitted before is answered (or abandoned for a newer one).
     pub fn wait_idle(&self) {
         let (done, idle) = mpsc::channel();
@@ -223,6 +244,8 @@ fn run<F: Fn(Reply)>(mut searcher: Searcher, rx: &Receiver<Request>, latest: &At
             match req {
                 Request::Search { generation, text } => newest = Some((generation, text)),
                 Request::Idle(done) => waiting.push(done),
+                // Applied at once: a query sent after them, answered below, sees them.
+                Request::Notes(notes) => searcher.set_notes(notes),
             }
         }
         if let Some((generation, text)) = newest {
@@ -374,6 +397,32 @@ mod tests {
             got.windows(2)
                 .all(|p| p[0].generation() < p[1].generation())
         );
+    }
+
+    #[test]
+    fn note_filters_see_the_notes_handed_in_and_a_change_is_not_answered_from_the_last() {
+        let e = engine();
+        let mut s = Searcher::new(e.clone(), 50);
+        assert_eq!(results(s.answer(1, "note:board", &|| false)).total, 0);
+        s.set_notes(Arc::new(NoteIndex::new([("emerald-1", "for the Board")])));
+        let r = results(s.answer(2, "note:board", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+        assert_eq!(ids(&e, &r), ["emerald-1"]);
+        let r = results(s.answer(3, "kind:trial has:note", &|| false));
+        assert_eq!(ids(&e, &r), ["emerald-1"]);
+        let r = results(s.answer(4, "-note: emerald", &|| false));
+        assert!(!ids(&e, &r).contains(&"emerald-1".to_string()));
+        // Through the thread: notes sent before a query are seen by it.
+        let replies = Arc::new(Mutex::new(Vec::new()));
+        let seen = replies.clone();
+        let w = Worker::spawn(e.clone(), 50, move |r| seen.lock().unwrap().push(r));
+        w.set_notes(Arc::new(NoteIndex::new([("leap-012", "board")])));
+        w.submit(1, "note:board");
+        w.wait_idle();
+        match replies.lock().unwrap().last() {
+            Some(Reply::Results { results, .. }) => assert_eq!(ids(&e, results), ["leap-012"]),
+            other => panic!("expected results, got {other:?}"),
+        }
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub enum Action {
     ToggleZoom,
     NextLink,
     PrevLink,
+    /// Open the web address of the detail line under the cursor in the system's browser.
+    OpenLink,
     ClearMarks,
     OpenCompare,
     OpenEvidence,
@@ -61,7 +63,8 @@ pub enum Action {
     PrevEndpoint,
     Export,
     Copy,
-    ApplyFacet,
+    /// The facet line takes the keys (again: gives them back).
+    FocusFacets,
     Resize(u16, u16),
     ScrollAt {
         x: u16,

@@ -222,12 +222,17 @@ fn event_loop(
     state.keymap = Arc::new(opts.config.keymap.clone());
     state.split = opts.config.split;
     state.colors = opts.config.colors.clone();
+    let env = |k: &str| std::env::var(k).ok();
+    state.hyperlinks = super::hyperlink::enabled(opts.config.hyperlinks, &env);
     state.status = opts.notice.clone().map(super::state::Status::error);
     let export_dir = export_dir(opts.config.export_dir.as_deref());
     let data = UserData::default_dir().map(UserData::at);
     if let Some(u) = &data {
         // Unreadable history or marks are not worth stopping for: the browser starts without.
-        state.history = u.history().unwrap_or_default();
+        let mut history = u.history().unwrap_or_default();
+        // A smaller `history_size` than the file's length keeps the newest.
+        history.drain(..history.len().saturating_sub(opts.config.history_size()));
+        state.history = history;
         state.pending_marks = u.marks().unwrap_or_default();
         state.notes = u.notes().unwrap_or_default();
     }
@@ -267,9 +272,11 @@ fn event_loop(
             let event = match msg {
                 Msg::App(Event::Loaded(Ok(engine))) => {
                     let tx = tx.clone();
-                    worker = Some(Worker::spawn(engine.clone(), RESULT_LIMIT, move |reply| {
+                    let w = Worker::spawn(engine.clone(), RESULT_LIMIT, move |reply| {
                         let _ = tx.send(Msg::App(Event::Search(reply)));
-                    }));
+                    });
+                    w.set_notes(note_index(&state.notes));
+                    worker = Some(w);
                     Event::Loaded(Ok(engine))
                 }
                 Msg::App(Event::Loaded(Err(e))) => return Err(AppError::Load(e)),
@@ -289,6 +296,9 @@ fn event_loop(
                             worker: worker.as_ref(),
                             export_dir: &export_dir,
                             data: data.as_ref(),
+                            history_size: opts.config.history_size(),
+                            opener: opts.config.opener.as_deref(),
+                            tx: &tx,
                         },
                     ),
                 }
@@ -398,6 +408,12 @@ struct EffectContext<'a> {
     export_dir: &'a Path,
     /// The user's data directory, where history and marks are kept (`None`: no home).
     data: Option<&'a UserData>,
+    /// How many queries the history keeps (the configuration's `history_size`).
+    history_size: usize,
+    /// The configuration's command that opens web addresses.
+    opener: Option<&'a str>,
+    /// For what background work reports later (an opener that failed).
+    tx: &'a Sender<Msg>,
 }
 
 fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
@@ -444,7 +460,7 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
         }
         Effect::Remember(query) => {
             if let Some(u) = ctx.data {
-                match u.remember(&query, crate::userdata::HISTORY_SIZE) {
+                match u.remember(&query, ctx.history_size) {
                     Ok(h) => state.history = h,
                     Err(e) => state.status = Some(Status::error(format!("history not saved: {e}"))),
                 }
@@ -468,6 +484,15 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                 Some(u) => match u.set_note(&record, &text, &crate::userdata::today()) {
                     Ok(notes) => {
                         state.notes = notes;
+                        if let Some(w) = worker {
+                            w.set_notes(note_index(&state.notes));
+                            // A query with a note filter is asked again, with the new notes.
+                            for e in update::notes_changed(state) {
+                                if let Effect::Search { generation, text } = e {
+                                    w.submit(generation, &text);
+                                }
+                            }
+                        }
                         Status::info(if text.is_empty() {
                             "note removed"
                         } else {
@@ -494,13 +519,36 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                 state.status = Some(Status::error(format!("marks not saved: {e}")));
             }
         }
+        Effect::OpenUrl(url) => {
+            let env = |k: &str| std::env::var(k).ok();
+            let tx = ctx.tx.clone();
+            let started = crate::opener::choose(ctx.opener, &env).and_then(|o| {
+                crate::opener::open(&o, &url, move |r| {
+                    if let Err(e) = r {
+                        let _ = tx.send(Msg::App(Event::Status(Status::error(format!(
+                            "could not open the link: {e}"
+                        )))));
+                    }
+                })
+            });
+            state.status = Some(match started {
+                Ok(()) => Status::info(format!("opened {url} in the browser")),
+                Err(e) => Status::error(format!("{e}; the address is {url}")),
+            });
+        }
         Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),
         // Carried out by the loop, which owns the terminal.
         Effect::Suspend => {}
     }
 }
 
-/// Where exports go: `EVIDEX_EXPORT_DIR`, else the current directory.
+/// The user's notes as the search reads them (for `note:` and `has:note`).
+fn note_index(notes: &[crate::userdata::Note]) -> Arc<search::NoteIndex> {
+    Arc::new(search::NoteIndex::new(
+        notes.iter().map(|n| (n.record.as_str(), n.text.as_str())),
+    ))
+}
+
 /// Where `e` writes: `EVIDEX_EXPORT_DIR`, else the configuration's `export_dir`, else the
 /// current directory.
 fn export_dir(configured: Option<&std::path::Path>) -> PathBuf {

@@ -6,6 +6,8 @@
 pub mod action;
 pub mod app;
 pub mod background;
+pub mod facets;
+pub mod hyperlink;
 pub mod input;
 pub mod keymap;
 pub mod layout;

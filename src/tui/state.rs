@@ -171,6 +171,9 @@ pub struct State {
     pub prompt: Option<Prompt>,
     /// The user's notes on records (from the data directory).
     pub notes: Vec<crate::userdata::Note>,
+    /// While the facet line has the keys: the facet chosen (an index into
+    /// [`State::facet_items`]).
+    pub facet_cursor: Option<usize>,
     /// The menu of saved sets, while it is open: the sets and the one selected.
     pub sets_menu: Option<(Vec<crate::userdata::Set>, usize)>,
     /// The keys in force: the table's, with the configuration's changes.
@@ -179,6 +182,9 @@ pub struct State {
     pub split: Option<u8>,
     /// The configuration's colours for theme roles.
     pub colors: crate::tui::theme::Overrides,
+    /// Web addresses in the detail are drawn as OSC 8 hyperlinks (the terminal supports them,
+    /// or the configuration says so).
+    pub hyperlinks: bool,
     /// The comparison on screen and its views' data, derived like `detail_view` (see
     /// [`State::refresh_compare`]).
     pub compare_view: Option<CompareView>,
@@ -241,12 +247,22 @@ pub struct DetailView {
     pub doc: present::Doc,
     /// Screen rows: each row's spans and the document line it belongs to.
     pub rows: Vec<(Vec<present::Span>, usize)>,
+    /// The web addresses on those rows (DOIs, PubMed and NCT ids, URLs).
+    pub web: Vec<present::weblinks::RowLink>,
 }
 
 impl DetailView {
     /// The first and last screen rows of document line `line`.
     pub fn rows_of(&self, line: usize) -> (usize, usize) {
         rows_of(&self.rows, line)
+    }
+
+    /// The web address of document line `line` (its first, when it has several).
+    pub fn web_link(&self, line: usize) -> Option<&str> {
+        self.web
+            .iter()
+            .find(|l| l.line == line)
+            .map(|l| l.url.as_str())
     }
 }
 
@@ -288,6 +304,8 @@ impl State {
             prompt: None,
             notes: Vec::new(),
             sets_menu: None,
+            facet_cursor: None,
+            hyperlinks: false,
             split: None,
             colors: Default::default(),
         }
@@ -321,7 +339,9 @@ impl State {
                     present::detail::user_note(&mut doc, date, text);
                 }
                 let rows = doc.layout(width);
+                let web = present::weblinks::row_links(&doc, &rows);
                 Some(Arc::new(DetailView {
+                    web,
                     record,
                     lang,
                     width,
@@ -459,6 +479,8 @@ impl State {
             Context::Prompt
         } else if self.sets_menu.is_some() {
             Context::Sets
+        } else if self.facet_cursor.is_some() && self.screen == Screen::Browse {
+            Context::Facets
         } else if self.screen == Screen::Compare {
             Context::Compare
         } else {
@@ -467,6 +489,23 @@ impl State {
                 Focus::List => Context::List,
                 Focus::Detail => Context::Detail,
             }
+        }
+    }
+
+    /// The facet line's values for the results shown (see [`super::facets`]).
+    pub fn facet_items(&self) -> Vec<super::facets::Item> {
+        if self.query_error.is_some() {
+            return Vec::new(); // the line shows the error
+        }
+        match (self.results.as_deref(), self.corpus()) {
+            (Some(r), Some(c)) => super::facets::items(
+                r,
+                c,
+                self.lang,
+                self.input.text(),
+                self.areas().info.width as usize,
+            ),
+            _ => Vec::new(),
         }
     }
 

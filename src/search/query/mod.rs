@@ -25,12 +25,16 @@ pub enum Field {
     Status,
     Source,
     Id,
+    /// The user's note on a record (see [`super::filter::NoteIndex`]).
+    Note,
+    /// `has:note`: the record has a note.
+    Has,
     /// Not a filter: the order of the results (see [`Sort`]).
     Sort,
 }
 
 impl Field {
-    pub const ALL: [(&'static str, Field, &'static str); 10] = [
+    pub const ALL: [(&'static str, Field, &'static str); 12] = [
         (
             "kind",
             Field::Kind,
@@ -60,6 +64,12 @@ impl Field {
             "bundled, library, or part of a source id: 003, ctgov",
         ),
         ("id", Field::Id, "part of a record id"),
+        (
+            "note",
+            Field::Note,
+            "a word of your note on the record; note: alone, any note",
+        ),
+        ("has", Field::Has, "note: the records you wrote a note on"),
         (
             "sort",
             Field::Sort,
@@ -432,7 +442,8 @@ fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(
         ));
     };
     let value = unquote(value);
-    if value.is_empty() || value == "-" {
+    // `note:` alone asks for any note.
+    if (value.is_empty() && field != Field::Note) || value == "-" {
         return Err(QueryError(format!(
             "{name}: needs a value, e.g. {name}:{}",
             example(field)
@@ -507,6 +518,8 @@ fn example(field: Field) -> &'static str {
         Field::Status => "recruiting",
         Field::Source => "003",
         Field::Id => "emerald",
+        Field::Note => "ask",
+        Field::Has => "note",
         Field::Sort => "year",
     }
 }

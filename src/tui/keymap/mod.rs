@@ -30,6 +30,8 @@ pub enum Context {
     Prompt,
     /// The menu of saved sets.
     Sets,
+    /// The facet line under the search line.
+    Facets,
 }
 
 impl Context {
@@ -42,6 +44,7 @@ impl Context {
             Context::Help => "Help",
             Context::Prompt => "Name prompt",
             Context::Sets => "Saved sets",
+            Context::Facets => "Facet line",
         }
     }
 }
@@ -133,11 +136,13 @@ impl Keymap {
             return Err("this action has no key to change".into());
         }
         next.relabel();
-        let places = [Input, List, Detail, Compare].into_iter().filter(|ctx| {
-            next.bindings
-                .iter()
-                .any(|b| b.action == action && b.contexts.contains(ctx))
-        });
+        let places = [Input, List, Detail, Compare, Facets]
+            .into_iter()
+            .filter(|ctx| {
+                next.bindings
+                    .iter()
+                    .any(|b| b.action == action && b.contexts.contains(ctx))
+            });
         for ctx in places {
             for k in keys {
                 let actions: Vec<Action> = next
@@ -308,7 +313,7 @@ mod tests {
         }
     }
 
-    const CONTEXTS: [Context; 7] = [Input, List, Detail, Compare, Help, Prompt, Sets];
+    const CONTEXTS: [Context; 8] = [Input, List, Detail, Compare, Help, Prompt, Sets, Facets];
 
     #[test]
     fn letters_are_text_in_the_input_and_commands_elsewhere() {

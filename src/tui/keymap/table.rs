@@ -9,7 +9,7 @@ use crate::tui::action::Action;
 use Context::*;
 use KeyCode as C;
 
-const ALL: &[Context] = &[Input, List, Detail, Compare, Help, Prompt, Sets];
+const ALL: &[Context] = &[Input, List, Detail, Compare, Help, Prompt, Sets, Facets];
 const NAV: &[Context] = &[List, Detail, Compare];
 const BROWSE: &[Context] = &[List, Detail];
 
@@ -48,7 +48,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "?/F1",
         action: Action::ToggleHelp,
         help: "show or hide this help",
-        contexts: &[List, Detail, Compare, Help],
+        contexts: &[List, Detail, Compare, Help, Facets],
     },
     Binding {
         keys: &[K::Code(C::F(1))],
@@ -152,9 +152,52 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[K::Ctrl('f')],
         label: "Ctrl-F",
-        action: Action::ApplyFacet,
-        help: "filter by the largest disease facet",
-        contexts: &[Input, List, Detail],
+        action: Action::FocusFacets,
+        help: "choose a facet (kind, disease, phase) to filter by",
+        contexts: &[Input, List, Detail, Facets],
+    },
+    // The facet line.
+    Binding {
+        keys: &[K::Code(C::Left), K::Char('h')],
+        label: "←/→ h/l",
+        action: Action::Left,
+        help: "the previous / next facet",
+        contexts: &[Facets],
+    },
+    Binding {
+        keys: &[K::Code(C::Right), K::Char('l')],
+        label: "",
+        action: Action::Right,
+        help: "",
+        contexts: &[Facets],
+    },
+    Binding {
+        keys: &[K::Code(C::Enter), K::Char(' ')],
+        label: "Enter/Space",
+        action: Action::Enter,
+        help: "add its filter to the query, or take it out (✓)",
+        contexts: &[Facets],
+    },
+    Binding {
+        keys: &[K::Code(C::Down), K::Char('j')],
+        label: "↓/↑ j/k",
+        action: Action::Down,
+        help: "to the results / the search line",
+        contexts: &[Facets],
+    },
+    Binding {
+        keys: &[K::Code(C::Up), K::Char('k')],
+        label: "",
+        action: Action::Up,
+        help: "",
+        contexts: &[Facets],
+    },
+    Binding {
+        keys: &[K::Code(C::Esc)],
+        label: "Esc",
+        action: Action::Back,
+        help: "leave the facet line",
+        contexts: &[Facets],
     },
     // Lists and panes.
     Binding {
@@ -348,6 +391,13 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Detail],
     },
     Binding {
+        keys: &[K::Char('o')],
+        label: "o",
+        action: Action::OpenLink,
+        help: "open the web address on the line (DOI, PubMed, NCT id, URL) in the browser",
+        contexts: &[Detail],
+    },
+    Binding {
         keys: &[K::Char('v')],
         label: "v",
         action: Action::OpenEvidence,
@@ -438,6 +488,7 @@ pub(super) const HINTS: &[(Context, Action, &str)] = &[
     (Detail, Action::NextLink, "next link"),
     (Detail, Action::ToggleZoom, "full screen"),
     (Detail, Action::Back, "back"),
+    (Detail, Action::OpenLink, "browser"),
     (Compare, Action::NextTab, "view"),
     (Compare, Action::Export, "export"),
     (Compare, Action::Back, "back"),
@@ -446,6 +497,9 @@ pub(super) const HINTS: &[(Context, Action, &str)] = &[
     (Prompt, Action::Back, "cancel"),
     (Sets, Action::Enter, "open"),
     (Sets, Action::Back, "close"),
+    (Facets, Action::Enter, "add/remove"),
+    (Facets, Action::Right, "next"),
+    (Facets, Action::Back, "back"),
 ];
 
 /// The names actions go by in the configuration file (`[keys] compare = "C"`), one per
@@ -465,7 +519,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("history_previous", Action::HistoryPrev),
     ("history_next", Action::HistoryNext),
     ("history_search", Action::HistorySearch),
-    ("facet", Action::ApplyFacet),
+    ("facet", Action::FocusFacets),
     ("up", Action::Up),
     ("down", Action::Down),
     ("page_up", Action::PageUp),
@@ -486,6 +540,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("full_screen", Action::ToggleZoom),
     ("next_link", Action::NextLink),
     ("previous_link", Action::PrevLink),
+    ("open_link", Action::OpenLink),
     ("evidence", Action::OpenEvidence),
     ("next_view", Action::NextTab),
     ("previous_view", Action::PrevTab),

@@ -12,7 +12,8 @@ pub(super) fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
     }
 }
 
-/// The lines of the shown detail document that link to another record (wrapping around).
+/// The lines of the shown detail document that link to another record or to a web address
+/// (wrapping around).
 pub(super) fn detail_links(s: &State) -> Vec<usize> {
     match s.detail_view() {
         Some(v) => v
@@ -20,7 +21,9 @@ pub(super) fn detail_links(s: &State) -> Vec<usize> {
             .lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.link.is_some_and(|to| to != v.record))
+            .filter(|(i, l)| {
+                l.link.is_some_and(|to| to != v.record) || v.web.iter().any(|w| w.line == *i)
+            })
             .map(|(i, _)| i)
             .collect(),
         None => Vec::new(),
@@ -64,11 +67,32 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                 s.detail.offset = 0;
             }
             _ => {
-                s.status = Some(Status::info(
-                    "no link on this line: Tab goes to the next → line, Enter follows it",
-                ));
+                let open = s.keymap.key_for(Context::Detail, false, Action::OpenLink);
+                let web = s.detail_view().and_then(|v| v.web_link(s.detail.cursor));
+                s.status = Some(Status::info(match (web, open) {
+                    (Some(url), Some(k)) => format!("{k} opens {url} in the browser"),
+                    _ => "no link on this line: Tab goes to the next → line, Enter follows it"
+                        .to_string(),
+                }));
             }
         },
+        Action::OpenLink => {
+            match s
+                .detail_view()
+                .and_then(|v| v.web_link(s.detail.cursor))
+                .map(str::to_string)
+            {
+                Some(url) => {
+                    s.status = Some(Status::info(format!("opening {url}")));
+                    return vec![Effect::OpenUrl(url)];
+                }
+                None => {
+                    s.status = Some(Status::info(
+                        "no web address on this line: Tab goes to the next link",
+                    ))
+                }
+            }
+        }
         Action::NextLink | Action::PrevLink => {
             let links = detail_links(s);
             let at = s.detail.cursor;

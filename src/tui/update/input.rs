@@ -1,4 +1,4 @@
-//! The search line: typing, editing, pasting, the sort key and the facet key.
+//! The search line: typing, editing, pasting, the sort key and the history.
 
 use super::*;
 
@@ -131,28 +131,4 @@ fn search_history(s: &mut State) {
             s.history_walk = Some((pos, typed));
         }
     }
-}
-
-pub(super) fn apply_facet(s: &mut State) -> Vec<Effect> {
-    let Some(d) = s
-        .results
-        .as_ref()
-        .and_then(|r| r.facets.diseases.first())
-        .map(|(d, _)| d.clone())
-    else {
-        s.status = Some(Status::error("no disease facet to apply"));
-        return Vec::new();
-    };
-    let filter = format!("disease:{d}");
-    let text = s.input.text();
-    if text.split_whitespace().any(|w| w == filter) {
-        return Vec::new();
-    }
-    let sep = if text.is_empty() || text.ends_with(' ') {
-        ""
-    } else {
-        " "
-    };
-    s.input.set(format!("{text}{sep}{filter}"));
-    query_changed(s)
 }

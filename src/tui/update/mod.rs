@@ -8,6 +8,7 @@
 
 mod compare;
 mod detail;
+mod facets;
 mod input;
 mod list;
 mod mouse;
@@ -26,7 +27,7 @@ use crate::search::worker::Reply;
 
 use compare::compare;
 use detail::{detail, follow_cursor};
-use input::{apply_facet, cycle_sort, input, insert_str};
+use input::{cycle_sort, input, insert_str};
 use list::{list, marking};
 use mouse::{click, mouse_scroll};
 /// Work for the app loop.
@@ -59,6 +60,8 @@ pub enum Effect {
         record: String,
         text: String,
     },
+    /// Open a web address (built by evidex, see `present::weblinks`) in the system's browser.
+    OpenUrl(String),
 }
 
 /// Applies an event from outside the keyboard.
@@ -189,6 +192,21 @@ pub(super) fn query_changed(s: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// The user's notes changed: a query that filters on them is sent again (the worker has the
+/// new notes by then), so its results follow the note just written.
+pub fn notes_changed(s: &mut State) -> Vec<Effect> {
+    let on_notes = s.query.as_ref().is_some_and(|q| {
+        q.filters
+            .iter()
+            .any(|f| matches!(f.item, crate::search::query::Filter::Note { .. }))
+    });
+    if !on_notes {
+        return Vec::new();
+    }
+    s.sent = None;
+    query_changed(s)
+}
+
 /// The longest query the search line holds; a paste is cut there, with a message. (The
 /// query language also bounds how many words a query may have: `search::query`.)
 pub const MAX_QUERY_CHARS: usize = 2_000;
@@ -273,6 +291,7 @@ pub(super) fn apply(s: &mut State, a: Action) -> Vec<Effect> {
         Context::Compare => compare(s, a),
         Context::Prompt => sets::prompt(s, a),
         Context::Sets => sets::menu(s, a),
+        Context::Facets => facets::keys(s, a),
     }
 }
 
@@ -284,7 +303,7 @@ pub(super) fn common(s: &mut State, a: Action) -> Vec<Effect> {
             s.focus = Focus::Input;
             s.input.apply(tui_input::InputRequest::GoToEnd);
         }
-        Action::ApplyFacet => return apply_facet(s),
+        Action::FocusFacets => facets::focus(s),
         Action::SaveSet => sets::open_prompt(s),
         Action::EditNote => sets::open_note(s),
         Action::OpenSets => return vec![Effect::LoadSets],
@@ -484,6 +503,36 @@ mod tests {
             s.status
                 .as_ref()
                 .is_some_and(|st| st.text().contains("1 of the 2"))
+        );
+    }
+
+    #[test]
+    fn a_new_note_asks_again_only_a_query_that_filters_on_notes() {
+        let mut s = ready_state();
+        typed(&mut s, "tace");
+        let engine = s.engine().unwrap().clone();
+        let answer = |s: &mut State, text: &str| {
+            let generation = s.generation;
+            handle(
+                s,
+                Event::Search(Reply::Results {
+                    generation,
+                    results: Arc::new(crate::search::run(&engine, text, 10).unwrap()),
+                    query: Arc::new(crate::search::parse(text).unwrap()),
+                }),
+            );
+        };
+        answer(&mut s, "tace");
+        assert!(notes_changed(&mut s).is_empty());
+        update(&mut s, Action::ClearLine);
+        typed(&mut s, "has:note");
+        answer(&mut s, "has:note");
+        let before = s.generation;
+        let effects = notes_changed(&mut s);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Search { generation, text }]
+                if *generation == before + 1 && text == "has:note"),
+            "{effects:?}"
         );
     }
 

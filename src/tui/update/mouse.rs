@@ -102,6 +102,11 @@ pub(super) fn click(s: &mut State, x: u16, y: u16) -> Vec<Effect> {
         return Vec::new();
     }
     let ar = s.areas();
+    if ar.info.contains((x, y).into()) {
+        return super::facets::click(s, x - ar.info.x);
+    }
+    // A click elsewhere takes the keys from the facet line.
+    s.facet_cursor = None;
     if ar.input.contains((x, y).into()) {
         s.focus = Focus::Input;
     } else if ar.list.contains((x, y).into()) && y > ar.list.y && y + 1 < ar.list.bottom() {

@@ -11,6 +11,7 @@ use crate::present;
 use crate::search::{KeyField, highlight};
 use crate::text::{clean, fit, fit_right, truncate, width};
 use crate::tui::action::Action;
+use crate::tui::facets;
 use crate::tui::keymap::Context;
 use crate::tui::state::{
     Focus, PromptKind, State, areas_for, keep_span_visible, keep_visible, row_height, rows_of,
@@ -26,7 +27,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         s.zoomed(),
     );
     input_line(s, f, a.input, theme);
-    info_line(s, c, f, a.info, theme);
+    info_line(s, f, a.info, theme);
     if a.list.width > 0 {
         results(s, c, f, a.list, theme);
     }
@@ -87,54 +88,43 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     }
 }
 
-fn info_line(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
+fn info_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let line = if let Some(err) = &s.query_error {
         Line::from(vec![
             Span::styled(format!("⚠ {}", clean(err)), theme.error()),
             Span::styled("  (showing the last good results)", theme.dim()),
         ])
-    } else if let Some(r) = &s.results {
+    } else if s.results.is_some() {
+        // The items and their columns come from the state, as the mouse finds them.
+        let items = s.facet_items();
+        let focused = s.context() == Context::Facets;
+        let chosen = s.facet_cursor.map(|i| i.min(items.len().saturating_sub(1)));
         let mut spans = Vec::new();
-        let kinds: Vec<String> = r
-            .facets
-            .kinds
-            .iter()
-            .map(|(k, n)| format!("{} {n}", k.label()))
-            .collect();
-        spans.push(Span::styled(kinds.join(" · "), theme.dim()));
-        if !r.facets.diseases.is_empty() {
-            let ds: Vec<String> = r
-                .facets
-                .diseases
-                .iter()
-                .take(4)
-                .map(|(id, n)| {
-                    let name = c
-                        .disease_by_id(id)
-                        .map_or(id.as_str(), |d| d.short_name(s.lang));
-                    format!("{} {n}", clean(name))
-                })
-                .collect();
-            spans.push(Span::styled("  │ ", theme.dim()));
-            spans.push(Span::styled(ds.join(" · "), theme.dim()));
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                let sep = if item.new_group {
+                    facets::GROUP_SEP
+                } else {
+                    facets::SEP
+                };
+                spans.push(Span::styled(sep, theme.dim()));
+            }
+            let style = if focused && chosen == Some(n) {
+                theme.selected()
+            } else if item.active {
+                theme.key()
+            } else {
+                theme.dim()
+            };
+            spans.push(Span::styled(item.label.clone(), style));
         }
-        if !r.facets.phases.is_empty() {
-            let ps: Vec<String> = r
-                .facets
-                .phases
-                .iter()
-                .map(|(p, n)| format!("Ph{p} {n}"))
-                .collect();
-            spans.push(Span::styled("  │ ", theme.dim()));
-            spans.push(Span::styled(ps.join(" · "), theme.dim()));
-        }
-        if let Some((d, _)) = r.facets.diseases.first()
-            && !s.input.text().contains("disease:")
+        if !focused
+            && !items.is_empty()
+            && let Some(k) = s
+                .keymap
+                .key_for(s.context(), s.input.is_empty(), Action::FocusFacets)
         {
-            spans.push(Span::styled(
-                format!("  Ctrl-F: disease:{}", clean(d)),
-                theme.dim(),
-            ));
+            spans.push(Span::styled(format!("  {k}: filter"), theme.dim()));
         }
         Line::from(spans)
     } else {
@@ -467,6 +457,21 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     f.render_widget(Paragraph::new(shown), inner);
+    if s.hyperlinks
+        && let Some(v) = s.detail_view().filter(|v| v.width == inner.width as usize)
+    {
+        let rows = offset..offset + visible;
+        for l in v.web.iter().filter(|l| rows.contains(&l.row)) {
+            let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
+            crate::tui::hyperlink::write(
+                f.buffer_mut(),
+                inner.x.saturating_add(clamp(l.col)),
+                inner.y + clamp(l.row - offset),
+                clamp(l.width),
+                &l.url,
+            );
+        }
+    }
 }
 
 fn status_bar(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {

@@ -17,6 +17,9 @@ fn underneath(s: &State) -> Context {
     if s.screen == Screen::Compare {
         return Context::Compare;
     }
+    if s.facet_cursor.is_some() {
+        return Context::Facets;
+    }
     match s.focus {
         Focus::Input => Context::Input,
         Focus::List => Context::List,
