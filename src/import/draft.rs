@@ -2,8 +2,13 @@
 
 use crate::corpus::{Citation, Source, TherapyKind, Trial};
 
+/// What a stored [`Draft`] was mapped by: the library keeps drafts as JSON and maps the
+/// registry's text again when this (or evidex's version) differs from the one that wrote them.
+/// Raise it with any change to the mapping or to the draft's shape.
+pub const MAPPING: u32 = 1;
+
 /// An intervention, before it is linked to a therapy of the target corpus.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TherapyDraft {
     pub name: String,
     /// The intervention's `otherNames`.
@@ -13,7 +18,7 @@ pub struct TherapyDraft {
 }
 
 /// One study mapped onto the corpus model, with therapies and diseases still unlinked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
     /// The NCT id.
     pub nct: String,

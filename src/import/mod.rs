@@ -204,6 +204,15 @@ impl Importer {
         self.merge(p);
     }
 
+    /// Merges studies mapped earlier by [`drafts`] (the library stores them so that opening it
+    /// maps nothing again), in order, as if `name`'s text had been imported.
+    pub fn add_drafts(&mut self, name: &str, events: Vec<Result<draft::Draft, Event>>) {
+        self.merge(Prepared {
+            file: name.to_string(),
+            events,
+        });
+    }
+
     /// Imports several texts, named, as [`Importer::add_files`] imports files.
     pub fn add_texts(&mut self, texts: &[(String, String)]) {
         let prepared = parallel(texts, |(name, text)| prepare(name, text));
@@ -285,6 +294,12 @@ impl Prepared {
             })],
         }
     }
+}
+
+/// The studies of a registry text, each mapped and checked but not yet merged into a corpus:
+/// what [`Importer::add_drafts`] merges. `name` names the text in the events.
+pub fn drafts(name: &str, text: &str) -> Vec<Result<draft::Draft, Event>> {
+    prepare(name, text).events
 }
 
 /// Scans a text and maps each of its studies, the studies of a large page on every core.

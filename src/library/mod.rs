@@ -61,6 +61,15 @@ pub enum LibraryError {
         supported: i64,
     },
     #[error(
+        "{path}: the library was written by an older evidex (library schema {found}; this version reads {supported}) and cannot be upgraded: {message}. Make it writable and open it once, or name another file with --library"
+    )]
+    Old {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+        message: String,
+    },
+    #[error(
         "{path}: the library file is corrupt ({message}); restore it from a backup, or move it aside and import again"
     )]
     Corrupt { path: PathBuf, message: String },
@@ -145,7 +154,8 @@ impl Library {
     }
 
     /// Opens an existing library to read it (the browser, `search`, `library changes`): never
-    /// creates a file, never changes the schema. `Ok(None)` when there is no file at `path`.
+    /// creates a file; changes the schema only to bring an older library up to this one (a
+    /// read-only one of an older schema is refused by name). `Ok(None)` when there is no file at `path`.
     pub fn open_existing(path: &Path) -> Result<Option<Library>, LibraryError> {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Library, LibraryError};
 use crate::corpus::CorpusFile;
+use crate::import::draft::Draft;
 use crate::import::{Importer, Report};
 
 /// Studies are read and mapped this many at a time, so that the registry texts of a large
@@ -152,6 +153,9 @@ impl Library {
                 missing.push(id);
             }
         }
+        if missing.len() < ids.len() {
+            super::write::bump_generation(&tx).map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(missing)
     }
@@ -170,13 +174,30 @@ impl Library {
         let n = tx
             .execute("DELETE FROM studies WHERE source = ?1", [source])
             .map_err(sql)?;
+        if n > 0 {
+            super::write::bump_generation(&tx).map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(n)
     }
 
+    /// The library's generation: raised by every write that changes its studies, so that a
+    /// file derived from the library (the browser's snapshot) knows when it is stale.
+    pub fn generation(&self) -> Result<i64, LibraryError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map(|g| g.unwrap_or(0))
+            .map_err(|e| self.err(e))
+    }
+
     /// Every study imported into `base`, by the importer, in registry-id order, read in one
     /// transaction (a consistent snapshot while a fetch writes). With the bundled corpus as
-    /// `base`, a study of a bundled trial enriches that trial.
+    /// `base`, a study of a bundled trial enriches that trial. A study's stored draft is merged
+    /// as it is when this evidex wrote it; otherwise (an older evidex's, or a library migrated
+    /// from schema 1) the registry's text is mapped again.
     pub fn corpus_into(&self, base: CorpusFile) -> Result<(CorpusFile, Report), LibraryError> {
         let e = |e| self.err(e);
         // A read transaction: every chunk sees the same version of the library.
@@ -184,27 +205,70 @@ impl Library {
         let result = (|| {
             let mut imp = Importer::new(base);
             let mut after = String::new();
-            let mut st = self
+            let stamp = super::write::mapping_stamp();
+            // Usually every study has a draft of this evidex: only `drafts` is read. Otherwise
+            // (a library an older evidex wrote) each study's draft or registry text is.
+            let drafts: i64 = self
                 .conn
-                .prepare(
-                    "SELECT registry_id, raw FROM studies WHERE registry_id > ?1
-                     ORDER BY registry_id LIMIT ?2",
+                .query_row(
+                    "SELECT count(*) FROM drafts WHERE mapping = ?1",
+                    [&stamp],
+                    |r| r.get(0),
                 )
                 .map_err(e)?;
+            let all_drafts = drafts == self.count()? as i64;
+            let mut st = self
+                .conn
+                .prepare(if all_drafts {
+                    "SELECT registry_id, draft, NULL FROM drafts
+                     WHERE registry_id > ?1 AND mapping = ?3
+                     ORDER BY registry_id LIMIT ?2"
+                } else {
+                    "SELECT s.registry_id, d.draft, CASE WHEN d.draft IS NULL THEN s.raw END
+                     FROM studies s LEFT JOIN drafts d
+                         ON d.registry_id = s.registry_id AND d.mapping = ?3
+                     WHERE s.registry_id > ?1
+                     ORDER BY s.registry_id LIMIT ?2"
+                })
+                .map_err(e)?;
+            let mut raw_of = self
+                .conn
+                .prepare("SELECT raw FROM studies WHERE registry_id = ?1")
+                .map_err(e)?;
             loop {
-                let chunk: Vec<(String, String)> = st
-                    .query_map(rusqlite::params![after, CHUNK as i64], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
+                let chunk: Vec<(String, Option<String>, Option<String>)> = st
+                    .query_map(rusqlite::params![after, CHUNK as i64, stamp], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                     })
                     .map_err(e)?
                     .collect::<Result<_, _>>()
                     .map_err(e)?;
-                let Some((last, _)) = chunk.last() else {
+                let Some((last, _, _)) = chunk.last() else {
                     break;
                 };
                 after = last.clone();
                 let n = chunk.len();
-                imp.add_texts(&chunk);
+                let mut mapped = {
+                    use rayon::prelude::*;
+                    chunk
+                        .par_iter()
+                        .map(|(id, draft, raw)| match (draft, raw) {
+                            (Some(d), _) => serde_json::from_str::<Draft>(d).map(|d| vec![Ok(d)]),
+                            (None, Some(raw)) => Ok(crate::import::drafts(id, raw)),
+                            (None, None) => Ok(Vec::new()),
+                        })
+                        .collect::<Vec<_>>()
+                };
+                for ((id, _, _), m) in chunk.iter().zip(mapped.iter_mut()) {
+                    // A draft that no longer reads: the registry's text is mapped again.
+                    if m.is_err() {
+                        let raw: String = raw_of.query_row([id], |r| r.get(0)).map_err(e)?;
+                        *m = Ok(crate::import::drafts(id, &raw));
+                    }
+                }
+                for ((id, _, _), m) in chunk.iter().zip(mapped) {
+                    imp.add_drafts(id, m.unwrap_or_default());
+                }
                 if n < CHUNK {
                     break;
                 }

@@ -3,7 +3,8 @@
 //!
 //! A library is recognised by its SQLite `application_id`; its schema version is SQLite's
 //! `user_version`. A file with another application id, or tables but no id, is not a library;
-//! a higher version is a newer evidex's. Both are refused before anything is written.
+//! a higher version is a newer evidex's. Both are refused before anything is written. A library
+//! of an older schema is brought up to this one when it is opened (see [`migrate`]).
 
 use std::path::Path;
 
@@ -14,8 +15,9 @@ use super::LibraryError;
 /// `PRAGMA application_id` of an evidex library: "EVDX".
 pub const APPLICATION_ID: i64 = 0x4556_4458;
 /// The schema version this evidex reads and writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
+/// The tables of schema 1; [`TO_2`] adds the rest.
 const TABLES: &str = "
 CREATE TABLE studies (
     registry_id TEXT PRIMARY KEY,
@@ -73,6 +75,22 @@ CREATE TABLE syncs (
 );
 ";
 
+/// What schema 1 lacks: the stored drafts (with what mapped them) and the generation. Drafts
+/// are a table of their own, so that opening the library reads them without passing over the
+/// registry texts stored in `studies`.
+const TO_2: &str = "
+CREATE TABLE drafts (
+    registry_id TEXT PRIMARY KEY REFERENCES studies(registry_id) ON DELETE CASCADE,
+    mapping TEXT NOT NULL,
+    draft TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('generation', 1);
+";
+
 /// Checks the file, and gives a new (empty) file its tables when `create` is set.
 pub fn check(conn: &Connection, path: &Path, create: bool) -> Result<(), LibraryError> {
     let sql = |e| LibraryError::sql(path, e);
@@ -114,8 +132,45 @@ pub fn check(conn: &Connection, path: &Path, create: bool) -> Result<(), Library
             detail: format!("library schema {version} is not one evidex wrote"),
         });
     }
+    if version < VERSION {
+        migrate(conn, path, version)?;
+    }
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(sql)?;
+    Ok(())
+}
+
+/// Brings a library of an older schema up to this one, in one transaction. Schema 1 gains the
+/// `drafts` table (empty: its studies are mapped from `raw` when opened, until a write stores
+/// their drafts) and the `meta` table. A library this process may not write is
+/// refused with a message naming it.
+fn migrate(conn: &Connection, path: &Path, from: i64) -> Result<(), LibraryError> {
+    let old = |message: String| LibraryError::Old {
+        path: path.to_path_buf(),
+        found: from,
+        supported: VERSION,
+        message,
+    };
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return Err(old("the file is read-only".into()));
+    }
+    let sql = |e| LibraryError::sql(path, e);
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql)?;
+    let done = (|| -> rusqlite::Result<()> {
+        // Another process may have migrated it meanwhile.
+        let now: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now < 2 {
+            conn.execute_batch(&format!("{TO_2} PRAGMA user_version = 2;"))?;
+        }
+        conn.execute_batch("COMMIT")
+    })();
+    if let Err(e) = done {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(match LibraryError::sql(path, e) {
+            LibraryError::ReadOnly { message, .. } => old(message),
+            e => e,
+        });
+    }
     Ok(())
 }
 
@@ -134,6 +189,7 @@ fn init(conn: &Connection, path: &Path) -> Result<(), LibraryError> {
         if objects == 0 {
             conn.execute_batch(&format!(
                 "{TABLES}
+                 {TO_2}
                  PRAGMA application_id = {APPLICATION_ID};
                  PRAGMA user_version = {VERSION};"
             ))?;

@@ -169,3 +169,163 @@ fn outcomes_with_ratios_answer_the_documented_query() {
         .expect("rows");
     assert_eq!(rows, vec![("NCT02513394".to_string(), 1.32)]);
 }
+
+/// Every fixture's studies, one JSON text each.
+fn all_studies() -> Vec<String> {
+    [
+        "NCT02513394",
+        "NCT04267848",
+        "NCT02210780",
+        "NCT02552212",
+        "NCT06388018",
+    ]
+    .iter()
+    .flat_map(|n| studies(n))
+    .collect()
+}
+
+#[test]
+fn stored_drafts_open_to_the_same_corpus_as_mapping_the_registry_text_again() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let texts = all_studies();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    lib.write_studies(&refs).expect("writes");
+    let drafts: i64 = lib
+        .conn
+        .query_row(
+            "SELECT count(*) FROM drafts WHERE mapping = ?1",
+            [write::mapping_stamp()],
+            |r| r.get(0),
+        )
+        .expect("counts");
+    assert_eq!(drafts, texts.len() as i64, "every study keeps its draft");
+    let base = || crate::corpus::Corpus::bundled().expect("bundled").to_file();
+    let (from_drafts, r1) = lib.corpus_into(base()).expect("reads drafts");
+    // Drafts of another evidex are not trusted: every study is mapped from `raw` again.
+    lib.conn
+        .execute("UPDATE drafts SET mapping = 'an older evidex'", [])
+        .expect("restamps");
+    let (from_raw, r2) = lib.corpus_into(base()).expect("maps raw");
+    assert_eq!(r1.imported() + r1.updated(), texts.len());
+    assert_eq!(r1, r2);
+    assert_eq!(from_drafts, from_raw);
+    // Some with a draft, some without: the same again.
+    lib.conn
+        .execute(
+            "UPDATE drafts SET mapping = ?1 WHERE registry_id > 'NCT03'",
+            [write::mapping_stamp()],
+        )
+        .expect("restamps some");
+    let (mixed, _) = lib.corpus_into(base()).expect("reads both");
+    assert_eq!(mixed, from_raw);
+    // A draft that does not read as one is mapped from `raw` too.
+    lib.conn
+        .execute(
+            "UPDATE drafts SET mapping = ?1, draft = '{\"not\": \"a draft\"}'",
+            [write::mapping_stamp()],
+        )
+        .expect("spoils");
+    let (from_spoiled, _) = lib.corpus_into(base()).expect("maps raw");
+    assert_eq!(from_spoiled, from_raw);
+    // Removing a study removes its draft.
+    lib.remove(&["NCT02513394".into()]).expect("removes");
+    let n: i64 = lib
+        .conn
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+        .expect("counts");
+    assert_eq!(n as usize, texts.len() - 1);
+}
+
+#[test]
+fn the_generation_rises_with_every_write_that_changes_studies_and_only_then() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let g0 = lib.generation().expect("reads");
+    let a = studies("NCT02513394");
+    lib.write_studies(&[&a[0]]).expect("writes");
+    let g1 = lib.generation().expect("reads");
+    assert!(g1 > g0);
+    // The same version again changes nothing.
+    lib.write_studies(&[&a[0]]).expect("writes");
+    assert_eq!(lib.generation().expect("reads"), g1);
+    let b = studies("NCT04267848");
+    lib.write_studies(&[&b[0]]).expect("writes");
+    let g2 = lib.generation().expect("reads");
+    assert!(g2 > g1);
+    assert_eq!(
+        lib.remove(&["NCT00000000".into()]).expect("removes"),
+        vec!["NCT00000000".to_string()]
+    );
+    assert_eq!(lib.generation().expect("reads"), g2, "nothing was removed");
+    lib.remove(&["NCT04267848".into()]).expect("removes");
+    let g3 = lib.generation().expect("reads");
+    assert!(g3 > g2);
+    lib.remove_source("ctgov").expect("removes");
+    assert!(lib.generation().expect("reads") > g3);
+}
+
+/// Turns the library at `path` into one of schema 1, as the first evidex with a library wrote.
+fn make_schema_1(path: &Path) {
+    let c = rusqlite::Connection::open(path).expect("opens");
+    c.execute_batch(
+        "DROP TABLE drafts;
+         DROP TABLE meta;
+         PRAGMA user_version = 1;",
+    )
+    .expect("downgrades");
+}
+
+#[test]
+fn a_library_of_schema_1_is_migrated_on_opening_and_its_studies_still_load() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let a = studies("NCT02513394");
+    lib.write_studies(&[&a[0]]).expect("writes");
+    drop(lib);
+    make_schema_1(&path);
+    let lib = Library::open_existing(&path)
+        .expect("migrates")
+        .expect("exists");
+    let v: i64 = lib
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(v, schema::VERSION);
+    assert!(lib.generation().expect("reads") >= 1);
+    drop(lib);
+    // The migrated study has no draft: it is mapped from `raw`.
+    let l = open_corpus(None, Some(&path)).expect("loads");
+    assert_eq!((l.library_studies, l.library_skipped), (1, 0));
+    // A write stores its draft.
+    let mut lib = Library::open(&path).expect("opens");
+    let b = studies("NCT04267848");
+    lib.write_studies(&[&b[0]]).expect("writes");
+    let drafts: i64 = lib
+        .conn
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+        .expect("counts");
+    assert_eq!(drafts, 1);
+}
+
+#[test]
+fn a_read_only_library_of_schema_1_is_refused_by_name() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let a = studies("NCT02513394");
+    lib.write_studies(&[&a[0]]).expect("writes");
+    drop(lib);
+    make_schema_1(&path);
+    let ro = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let e = Library::open_with(&path, ro, false).expect_err("refused");
+    assert!(matches!(e, LibraryError::Old { found: 1, .. }), "{e}");
+    let m = e.to_string();
+    assert!(m.starts_with(&path.display().to_string()), "{m}");
+    assert!(m.contains("older evidex") && m.contains("read-only"), "{m}");
+    // Nothing was changed.
+    let c = rusqlite::Connection::open(&path).expect("opens");
+    let v: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(v, 1);
+}

@@ -3,8 +3,11 @@
 //! `changes`, and the page token of a resumable sync stored in the same transaction as the
 //! page's studies.
 //!
-//! Each study is mapped with the importer (`crate::import`) on its own, into a one-study corpus:
-//! the `record` column. A study the importer would skip is skipped here too, and reported.
+//! Each study is mapped with the importer (`crate::import`) on its own: its draft (the mapped
+//! study before it is linked to a corpus, the `draft` column, which opening the library merges
+//! without mapping the registry's text again) and a one-study corpus (the `record` column). A
+//! study the importer would skip is skipped here too, and reported. Every write raises the
+//! library's generation (`meta`), which derived files compare against.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -14,7 +17,8 @@ use serde_json::Value;
 
 use super::{Library, LibraryError};
 use crate::corpus::{Corpus, CorpusFile};
-use crate::import::{Event, Importer};
+use crate::import::Event;
+use crate::import::merge::Merger;
 
 /// The `source` of a ClinicalTrials.gov record.
 pub const CTGOV: &str = "ctgov";
@@ -86,6 +90,7 @@ struct Row {
     completion: Option<String>,
     has_results: bool,
     record: String,
+    draft: String,
     raw: String,
     outcomes: Vec<OutcomeRow>,
 }
@@ -142,9 +147,104 @@ fn text_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The parts of a registry study the columns are read from. Everything else (descriptions,
+/// eligibility, sites, results) is passed over by the parser without being built as values:
+/// building the whole study as a `Value` cost more than mapping it.
+#[derive(serde::Deserialize)]
+struct Parts {
+    #[serde(rename = "protocolSection")]
+    protocol: Option<ProtocolParts>,
+    #[serde(rename = "resultsSection", default, deserialize_with = "present")]
+    results: bool,
+    #[serde(rename = "hasResults")]
+    has_results: Option<Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct ProtocolParts {
+    #[serde(rename = "identificationModule")]
+    identification: Option<Value>,
+    #[serde(rename = "statusModule")]
+    status: Option<Value>,
+    #[serde(rename = "designModule")]
+    design: Option<DesignParts>,
+    #[serde(rename = "conditionsModule")]
+    conditions: Option<ConditionsParts>,
+    #[serde(rename = "outcomesModule")]
+    outcomes: Option<OutcomesParts>,
+}
+
+#[derive(serde::Deserialize)]
+struct DesignParts {
+    #[serde(rename = "enrollmentInfo")]
+    enrollment: Option<Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct ConditionsParts {
+    conditions: Option<Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct OutcomesParts {
+    #[serde(rename = "primaryOutcomes")]
+    primary: Option<Value>,
+}
+
+/// `true` for a member that is there, whatever its value (`null` included).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    use serde::Deserialize as _;
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+}
+
+/// The study as a `Value` holding only what the columns need, in the places the whole study
+/// has it; whether it has results. A study whose parts do not have the expected shape (or that
+/// is not valid JSON) is read whole, so that its message is the parser's own.
+fn columns_of(raw: &str) -> Result<(Value, bool), (Option<String>, String)> {
+    if let Ok(parts) = serde_json::from_str::<Parts>(raw) {
+        let mut v = serde_json::Map::new();
+        if let Some(p) = parts.protocol {
+            let mut m = serde_json::Map::new();
+            let mut put = |k: &str, x: Option<Value>| {
+                if let Some(x) = x {
+                    m.insert(k.to_string(), x);
+                }
+            };
+            put("identificationModule", p.identification);
+            put("statusModule", p.status);
+            put(
+                "designModule",
+                p.design
+                    .and_then(|d| d.enrollment)
+                    .map(|e| serde_json::json!({ "enrollmentInfo": e })),
+            );
+            put(
+                "conditionsModule",
+                p.conditions
+                    .and_then(|c| c.conditions)
+                    .map(|c| serde_json::json!({ "conditions": c })),
+            );
+            put(
+                "outcomesModule",
+                p.outcomes
+                    .and_then(|o| o.primary)
+                    .map(|o| serde_json::json!({ "primaryOutcomes": o })),
+            );
+            v.insert("protocolSection".into(), Value::Object(m));
+        }
+        let results =
+            parts.results || parts.has_results.as_ref().and_then(Value::as_bool) == Some(true);
+        return Ok((Value::Object(v), results));
+    }
+    let v: Value = serde_json::from_str(raw).map_err(|e| (None, format!("not valid JSON: {e}")))?;
+    let results = v.get("resultsSection").is_some()
+        || v.get("hasResults").and_then(Value::as_bool) == Some(true);
+    Ok((v, results))
+}
+
 /// Reads the columns of one registry study and maps it to a one-study corpus.
 fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
-    let v: Value = serde_json::from_str(raw).map_err(|e| (None, format!("not valid JSON: {e}")))?;
+    let (v, has_results) = columns_of(raw)?;
     let p = v.get("protocolSection").ok_or_else(|| {
         (
             None,
@@ -155,25 +255,21 @@ fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
         .map(str::to_ascii_uppercase)
         .ok_or_else(|| (None, "the study has no nctId".to_string()))?;
     let fail = |m: String| (Some(nct.clone()), m);
-    let mut imp = Importer::new(CorpusFile {
+    let draft = match crate::import::drafts(&nct, raw).into_iter().next() {
+        Some(Ok(d)) => d,
+        Some(Err(Event::Skipped { message, .. } | Event::BadFile { message, .. })) => {
+            return Err(fail(message));
+        }
+        _ => return Err(fail("the importer did not take it".into())),
+    };
+    let stored = serde_json::to_string(&draft)
+        .map_err(|e| fail(format!("cannot write its draft as JSON: {e}")))?;
+    let mut merger = Merger::new(CorpusFile {
         schema_version: crate::corpus::SCHEMA_VERSION,
         ..Default::default()
     });
-    imp.add_text(&nct, raw);
-    let (file, report) = imp.finish();
-    if report.imported() == 0 {
-        let message = report
-            .events
-            .iter()
-            .find_map(|e| match e {
-                Event::Skipped { message, .. } | Event::BadFile { message, .. } => {
-                    Some(message.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| "the importer did not take it".into());
-        return Err(fail(message));
-    }
+    merger.add(draft);
+    let file = merger.file;
     let trial = file
         .trials
         .first()
@@ -254,13 +350,33 @@ fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
         results_first_posted: date("resultsFirstPostDateStruct"),
         primary_completion: date("primaryCompletionDateStruct"),
         completion: date("completionDateStruct"),
-        has_results: v.get("resultsSection").is_some()
-            || v.get("hasResults").and_then(Value::as_bool) == Some(true),
+        has_results,
         record,
+        draft: stored,
         raw: raw.to_string(),
         outcomes,
         nct,
     })
+}
+
+/// What stamps a stored draft: evidex's version and its mapping's. Drafts with another stamp
+/// are not trusted when the library is opened; their studies are mapped from `raw` instead.
+pub fn mapping_stamp() -> String {
+    format!(
+        "{}/{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::import::draft::MAPPING
+    )
+}
+
+/// Raises the library's generation, in the writer's transaction.
+pub(crate) fn bump_generation(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', 1)
+         ON CONFLICT(key) DO UPDATE SET value = value + 1",
+        [],
+    )
+    .map(|_| ())
 }
 
 /// Whether a record last updated on `new` replaces one last updated on `old` (ISO dates
@@ -356,6 +472,7 @@ impl Library {
             .map_err(|e| LibraryError::sql(&path, e))?;
         let mut report = PageReport::default();
         let bundled = bundled_registry();
+        let stamp = mapping_stamp();
         for (position, row) in rows.into_iter().enumerate() {
             let row = match row {
                 Ok(r) => r,
@@ -371,7 +488,10 @@ impl Library {
             if let Some(id) = bundled.get(&row.nct) {
                 report.enriches.push((row.nct.clone(), id.clone()));
             }
-            store(&tx, row, &mut report).map_err(|e| LibraryError::sql(&path, e))?;
+            store(&tx, row, &stamp, &mut report).map_err(|e| LibraryError::sql(&path, e))?;
+        }
+        if !report.added.is_empty() || !report.updated.is_empty() {
+            bump_generation(&tx).map_err(|e| LibraryError::sql(&path, e))?;
         }
         if let Some((key, token)) = sync {
             let n = (report.added.len() + report.updated.len() + report.unchanged.len()) as i64;
@@ -397,7 +517,12 @@ impl Library {
 
 /// Inserts a new study, replaces an older version (recording what changed), or leaves a
 /// version as new or newer alone.
-fn store(tx: &Transaction<'_>, row: Row, report: &mut PageReport) -> rusqlite::Result<()> {
+fn store(
+    tx: &Transaction<'_>,
+    row: Row,
+    stamp: &str,
+    report: &mut PageReport,
+) -> rusqlite::Result<()> {
     type Old = (Option<String>, [Option<String>; 6]);
     let old: Option<Old> = tx
         .prepare_cached(
@@ -470,6 +595,12 @@ fn store(tx: &Transaction<'_>, row: Row, report: &mut PageReport) -> rusqlite::R
         row.record,
         row.raw,
     ])?;
+    tx.prepare_cached(
+        "INSERT INTO drafts (registry_id, mapping, draft) VALUES (?1, ?2, ?3)
+         ON CONFLICT(registry_id) DO UPDATE SET mapping = excluded.mapping,
+             draft = excluded.draft",
+    )?
+    .execute(params![row.nct, stamp, row.draft])?;
     tx.prepare_cached("DELETE FROM outcomes WHERE registry_id = ?1")?
         .execute([&row.nct])?;
     let mut ins = tx.prepare_cached(
@@ -501,7 +632,63 @@ fn store(tx: &Transaction<'_>, row: Row, report: &mut PageReport) -> rusqlite::R
 
 #[cfg(test)]
 mod tests {
-    use super::is_newer;
+    use super::{Value, columns_of, is_newer, text_at};
+
+    /// The columns read from the parts of a study are those read from the whole study.
+    #[test]
+    fn the_parts_read_for_the_columns_agree_with_the_whole_study() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
+        let mut texts = Vec::new();
+        for e in std::fs::read_dir(dir).expect("fixtures") {
+            let path = e.expect("entry").path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).expect("reads");
+            let v: Value = serde_json::from_str(&text).expect("json");
+            match v.get("studies").and_then(Value::as_array) {
+                Some(a) => texts.extend(a.iter().map(Value::to_string)),
+                None => texts.push(text),
+            }
+        }
+        texts.extend((0..40).map(|i| crate::synthetic_registry::study(i, 7)));
+        let paths: &[&[&str]] = &[
+            &["identificationModule", "nctId"],
+            &["identificationModule", "briefTitle"],
+            &["identificationModule", "officialTitle"],
+            &["statusModule", "overallStatus"],
+            &["statusModule", "lastUpdatePostDateStruct", "date"],
+            &["statusModule", "resultsFirstPostDateStruct", "date"],
+            &["statusModule", "completionDateStruct", "date"],
+            &["designModule", "enrollmentInfo", "type"],
+        ];
+        let mut with_results = 0;
+        for text in &texts {
+            let whole: Value = serde_json::from_str(text).expect("json");
+            let (parts, results) = columns_of(text).expect("reads");
+            let (w, p) = (&whole["protocolSection"], &parts["protocolSection"]);
+            for path in paths {
+                assert_eq!(text_at(w, path), text_at(p, path), "{path:?}");
+            }
+            for path in [
+                "/designModule/enrollmentInfo/count",
+                "/conditionsModule/conditions",
+                "/outcomesModule/primaryOutcomes",
+            ] {
+                assert_eq!(w.pointer(path), p.pointer(path), "{path}");
+            }
+            assert_eq!(results, whole.get("resultsSection").is_some());
+            with_results += usize::from(results);
+        }
+        assert!(
+            with_results >= 3,
+            "the fixtures and synthetic studies include results"
+        );
+        // Not valid JSON, or parts of another shape: read whole, with the parser's message.
+        assert!(columns_of("{").unwrap_err().1.starts_with("not valid JSON"));
+        let (v, _) = columns_of(r#"{"protocolSection": {"statusModule": 5}}"#).expect("reads");
+        assert_eq!(v["protocolSection"]["statusModule"], 5);
+    }
 
     #[test]
     fn only_a_later_date_replaces_a_record() {
