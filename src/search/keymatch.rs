@@ -5,12 +5,16 @@
 //! of each (see [`score`](super::score) for how a record's units add up).
 
 use super::index::{Key, KeyField, KeySlice};
-use super::normalize::{char_mask, is_han, keeps};
+use super::normalize::{char_mask, each_pair, is_han, keeps};
 
 /// One unit of a query's free text, ready for matching.
 pub(super) struct Term {
     pub(super) text: String,
     pub(super) mask: u64,
+    /// Its pairs of adjacent letters (see [`Term::may_match`]).
+    pairs: u64,
+    /// A misspelt unit: each pair's bit, and how many of them a key must hold.
+    pair_bits: Vec<u64>,
     /// A prepared substring searcher: building one per key would cost more than the search.
     pub(super) finder: memchr::memmem::Finder<'static>,
     /// The unit typed first: its field is the one a hit reports as matched.
@@ -27,8 +31,12 @@ pub(super) struct Term {
 
 impl Term {
     pub(super) fn new(text: &str, first: bool) -> Term {
+        let mut pair_bits = Vec::new();
+        each_pair(text, |bit| pair_bits.push(bit));
         Term {
             mask: char_mask(text),
+            pairs: pair_bits.iter().fold(0, |m, b| m | b),
+            pair_bits,
             finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
             text: text.to_string(),
             first,
@@ -39,22 +47,45 @@ impl Term {
         }
     }
 
+    /// Whether keys whose character and pair masks are these may hold the unit at all: every
+    /// character of it, and every pair of its adjacent letters (a substring, letters with
+    /// only punctuation between, and word initials keep them all); a misspelt unit may lose
+    /// one pair to each letter between its letters, so all but [`MAX_GAPS`] of them. One or
+    /// two ANDs, where reading the key's text costs a search of it.
+    #[inline]
+    pub(super) fn may_match(&self, mask: u64, pairs: u64) -> bool {
+        mask & self.mask == self.mask
+            && (pairs & self.pairs == self.pairs
+                || (self.misspelt
+                    && self.pair_bits.iter().filter(|&&b| pairs & b == 0).count() <= MAX_GAPS))
+    }
+
     /// The best tier and score a key could give this unit, from its first byte alone: tier 0
     /// only for an identifying key as long as the unit, tier 1 only for a name's, a therapy's
     /// or a disease's key, and a prefix's score only where the first bytes agree (see
-    /// [`tier_of`] and [`quick_score`]).
+    /// [`tier_of`] and [`quick_score`]); inside the pinyin of a name, only a misspelling's.
     pub(super) fn bound(&self, k: &Key, first: Option<&u8>) -> (u8, i64) {
+        let prefix = first == self.text.as_bytes().first();
+        if !prefix && k.field.syllables() {
+            return (3, SCATTERED + k.field.boost());
+        }
+        // A hit at a word's start, which ranks above one inside a word.
+        let word = prefix || self.han || k.words;
         let tier = if k.field.identifies() && k.stripped_len() == self.text.len() {
             0
-        } else if k.field.is_name() || matches!(k.field, KeyField::Therapy | KeyField::Disease) {
+        } else if word
+            && (k.field.is_name() || matches!(k.field, KeyField::Therapy | KeyField::Disease))
+        {
             1
         } else {
             2
         };
-        let class = if first == self.text.as_bytes().first() {
+        let class = if prefix {
             PREFIX
-        } else {
+        } else if word {
             WORD
+        } else {
+            INNER
         };
         (tier, class + k.field.boost())
     }

@@ -159,6 +159,38 @@ pub fn pinyin(s: &str) -> Option<PinyinKey> {
 /// A 64-bit summary of which characters a text holds: a key can only match a query whose
 /// mask is a subset of the key's. Letters and digits have a bit each; other characters share
 /// the remaining 28 bits by code point.
+/// A 64-bit mask of the pairs of letters that stand next to each other in `s` (punctuation
+/// between them aside; a space ends a run): a key whose mask lacks one of a unit's pairs cannot
+/// hold the unit as a substring, nor with only punctuation between its letters, nor as word
+/// initials (the initials' pairs are added to a key's mask). One AND rejects most keys that
+/// hold every letter of a unit, but not next to each other.
+pub fn pair_mask(s: &str) -> u64 {
+    let mut m = 0u64;
+    each_pair(s, |bit| m |= bit);
+    m
+}
+
+/// Calls `f` with the bit of each adjacent pair of letters of `s` (see [`pair_mask`]).
+pub fn each_pair(s: &str, mut f: impl FnMut(u64)) {
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if keeps(c) {
+            if let Some(p) = prev {
+                f(pair_bit(p, c));
+            }
+            prev = Some(c);
+        } else if c.is_whitespace() {
+            prev = None;
+        }
+    }
+}
+
+#[inline]
+fn pair_bit(a: char, b: char) -> u64 {
+    let x = ((u64::from(a) << 32) | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    1 << (x >> 58)
+}
+
 pub fn char_mask(s: &str) -> u64 {
     let mut m = 0u64;
     for c in s.chars() {

@@ -128,7 +128,7 @@ impl Engine {
             .keys
             .iter()
             .map(|k| {
-                if k.mask & term.mask != term.mask {
+                if !term.may_match(k.mask, k.pairs) {
                     return (-1, u8::MAX);
                 }
                 quick_score(shared, k, term).map_or((-1, u8::MAX), |(s, class)| {
@@ -237,7 +237,10 @@ impl Engine {
     fn match_group(&self, scan: &Scan, g: &Group, slot: u32) -> Option<(i64, u8, Matched)> {
         let keys = self.index.keys(slot as usize);
         let links = self.index.links(slot as usize);
-        let mask = self.index.mask(slot as usize);
+        let mask = (
+            self.index.mask(slot as usize),
+            self.index.pairs(slot as usize),
+        );
         let mut text: Option<(i64, u8)> = Some((0, 0));
         let mut text_first = None;
         for ti in g.units.clone() {
@@ -292,20 +295,20 @@ impl Engine {
     fn best_key(
         &self,
         keys: KeySlice<'_>,
-        mask: u64,
+        (mask, pairs): (u64, u64),
         links: &[u32],
         shared: &[(i32, u8)],
         term: &Term,
     ) -> Option<(i64, u8, KeyRef, KeyField)> {
         let mut best: Option<(i64, u8, KeyRef, KeyField)> = None;
-        // No own key holds every character of the unit: only links can match.
-        let own = if mask & term.mask == term.mask {
+        // No own key holds every character or pair of the unit: only links can match.
+        let own = if term.may_match(mask, pairs) {
             keys.keys
         } else {
             &[]
         };
         for (ki, k) in own.iter().enumerate() {
-            if k.mask & term.mask != term.mask {
+            if !term.may_match(k.mask, k.pairs) {
                 continue;
             }
             // Once a name matched, a key that is neither a name nor an id can only add a hit

@@ -7,14 +7,13 @@
 //! records, built in parallel and kept as built); the names of linked therapies and diseases
 //! are shared keys, stored once and listed by each trial that links to them.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use super::normalize::{char_mask, fold, keeps, pinyin};
+use super::normalize::keeps;
 use super::plan::Lexicon;
-use crate::corpus::{Corpus, Kind, RecordRef};
+use crate::corpus::{Corpus, RecordRef};
+
+mod build;
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,16 +112,19 @@ impl KeyField {
     }
 }
 
-/// One searchable key (24 bytes: a search reads millions of them).
+/// One searchable key (32 bytes: a search reads millions of them).
 #[derive(Debug, Clone, Copy)]
 pub struct Key {
     pub mask: u64,
+    /// The pairs of adjacent letters of its text and of its initials (see
+    /// [`pair_mask`](super::normalize::pair_mask)).
+    pub pairs: u64,
     /// Byte span of the folded text in the text of the key's part.
     start: u32,
     len: u32,
     /// Bytes of the text with punctuation dropped: only a term of this length can be an
     /// exact hit (see [`KeySlice::is_exact`]).
-    stripped: u32,
+    stripped: u16,
     /// Bytes of the first letters of its words, stored right after the text ("tdb" for
     /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
     initials: u16,
@@ -130,6 +132,9 @@ pub struct Key {
     /// Whether punctuation joins two of its letters ("pd-1", "car-t"): only then can a unit
     /// match across punctuation ("pd1").
     pub joined: bool,
+    /// Whether a word starts after its first character (after a space or punctuation): if
+    /// not, a unit not at its start is inside a word.
+    pub words: bool,
 }
 
 /// A key by its place: a record's own keys are numbered across the parts of the index; the
@@ -204,6 +209,8 @@ struct Part {
     /// Local slot → the union of its own keys' masks: a unit whose mask is not within it
     /// matches none of them, which one AND tells.
     masks: Box<[u64]>,
+    /// Local slot → the union of its own keys' pair masks.
+    pairs: Box<[u64]>,
     keys: Keys,
     /// Local slot → first link; one entry more than slots.
     link_start: Box<[u32]>,
@@ -240,163 +247,7 @@ pub struct Index {
 /// A slot without a phase (not a trial, or a trial whose phase is not given).
 pub const NO_PHASE: u8 = u8::MAX;
 
-/// Keys being built, reused from part to part by one thread.
-#[derive(Default)]
-struct Builder {
-    keys: Vec<Key>,
-    text: String,
-}
-
-impl Builder {
-    fn add(&mut self, field: KeyField, raw: &str) {
-        if raw.trim().is_empty() {
-            return;
-        }
-        let folded = fold(raw);
-        self.push(field, &folded);
-        if matches!(field, KeyField::Name | KeyField::Alias | KeyField::Acronym)
-            && let Some(p) = pinyin(raw)
-        {
-            // A name's own pinyin outranks an alias's: `gandongmai` is 肝动脉灌注化疗 (a name)
-            // before 肝动脉化疗栓塞 (an alias of TACE).
-            let (full, initials) = match field {
-                KeyField::Name | KeyField::Acronym => (KeyField::Pinyin, KeyField::Initials),
-                _ => (KeyField::OtherPinyin, KeyField::OtherPinyin),
-            };
-            self.push(full, &p.full.text);
-            self.push(initials, &p.initials.text);
-            if let Some(a) = &p.all_readings {
-                self.push(full, &a.text);
-            }
-            if let Some(a) = &p.all_initials {
-                self.push(initials, &a.text);
-            }
-        }
-    }
-
-    fn push(&mut self, field: KeyField, folded: &str) {
-        let start = self.text.len() as u32;
-        self.text.push_str(folded);
-        let before = self.text.len();
-        let mut prev_alnum = false;
-        for c in folded.chars() {
-            if c.is_alphanumeric() && !prev_alnum {
-                self.text.push(c);
-            }
-            prev_alnum = c.is_alphanumeric();
-        }
-        let initials = (self.text.len() - before).min(u16::MAX as usize) as u16;
-        let mut joined = false;
-        let (mut after_letter, mut in_punct) = (false, false);
-        for c in folded.chars() {
-            if keeps(c) {
-                joined |= in_punct;
-                after_letter = true;
-                in_punct = false;
-            } else if c.is_whitespace() {
-                after_letter = false;
-                in_punct = false;
-            } else {
-                in_punct = after_letter;
-            }
-        }
-        self.keys.push(Key {
-            joined,
-            field,
-            mask: char_mask(folded),
-            start,
-            len: folded.len() as u32,
-            stripped: folded
-                .chars()
-                .filter(|&c| keeps(c))
-                .map(char::len_utf8)
-                .sum::<usize>() as u32,
-            initials,
-        });
-    }
-
-    /// The keys built so far, in allocations of their exact size; the builder is emptied
-    /// for the next part.
-    fn take(&mut self) -> Keys {
-        let keys = Keys {
-            keys: self.keys.as_slice().into(),
-            text: self.text.as_str().into(),
-        };
-        self.keys.clear();
-        self.text.clear();
-        keys
-    }
-}
-
 impl Index {
-    /// Indexes every record of the corpus, on every core: the threads take parts of
-    /// 4,096 records in turn, each reusing its own builder.
-    pub fn build(corpus: Arc<Corpus>) -> Index {
-        let records: Vec<RecordRef> = corpus.records().collect();
-        let shared = Shared::new(&corpus);
-        let runs: Vec<&[RecordRef]> = records.chunks(PART).collect();
-        let mut parts: Vec<Part> = runs
-            .par_iter()
-            .map_init(
-                || (Builder::default(), Vec::new()),
-                |(b, links), run| build_part(b, links, &corpus, &shared, run),
-            )
-            .collect();
-        let mut key_base = 0u32;
-        for p in &mut parts {
-            p.key_base = key_base;
-            key_base += p.keys.keys.len() as u32;
-        }
-        let mut disease_start = Vec::with_capacity(records.len() + 1);
-        let mut diseases = Vec::new();
-        for r in &records {
-            disease_start.push(diseases.len() as u32);
-            if r.kind == Kind::Trial {
-                diseases.extend(
-                    corpus
-                        .trial(r.index)
-                        .diseases
-                        .iter()
-                        .filter_map(|d| corpus.resolve(d))
-                        .filter(|d| d.kind == Kind::Disease)
-                        .map(|d| d.index),
-                );
-            }
-        }
-        disease_start.push(diseases.len() as u32);
-        diseases.shrink_to_fit();
-        let phases = records
-            .iter()
-            .map(|r| match r.kind {
-                Kind::Trial => corpus.trial(r.index).phase.map_or(NO_PHASE, |p| p as u8),
-                _ => NO_PHASE,
-            })
-            .collect();
-        let tie_break = records
-            .iter()
-            .map(|r| match r.kind {
-                Kind::Trial => {
-                    let t = corpus.trial(r.index);
-                    (u32::from(t.evidence_level().0) << 16)
-                        | u32::from(u16::MAX - t.year.unwrap_or(0))
-                }
-                _ => u32::MAX,
-            })
-            .collect();
-        let lexicon = Lexicon::build(&corpus);
-        Index {
-            lexicon,
-            corpus,
-            records,
-            parts,
-            shared: shared.keys,
-            disease_start,
-            diseases,
-            phases,
-            tie_break,
-        }
-    }
-
     /// The order of a slot among hits that match equally well (lower first).
     pub fn tie_break(&self, slot: u32) -> u32 {
         self.tie_break[slot as usize]
@@ -440,6 +291,11 @@ impl Index {
         self.parts[slot >> PART_SHIFT].masks[slot & (PART - 1)]
     }
 
+    /// The union of the pair masks of one slot's own keys.
+    pub fn pairs(&self, slot: usize) -> u64 {
+        self.parts[slot >> PART_SHIFT].pairs[slot & (PART - 1)]
+    }
+
     /// The shared keys one slot links to, as positions in [`Index::shared`].
     pub fn links(&self, slot: usize) -> &[u32] {
         let part = &self.parts[slot >> PART_SHIFT];
@@ -477,195 +333,6 @@ impl Index {
     /// Total number of keys: own keys, and shared keys once each (for statistics).
     pub fn key_count(&self) -> usize {
         self.parts.iter().map(|p| p.keys.keys.len()).sum::<usize>() + self.shared.keys.len()
-    }
-}
-
-fn build_part(
-    b: &mut Builder,
-    links: &mut Vec<u32>,
-    corpus: &Corpus,
-    shared: &Shared,
-    run: &[RecordRef],
-) -> Part {
-    let mut key_start = Vec::with_capacity(run.len() + 1);
-    let mut link_start = Vec::with_capacity(run.len() + 1);
-    links.clear();
-    for &r in run {
-        key_start.push(b.keys.len() as u32);
-        link_start.push(links.len() as u32);
-        add_record(b, links, corpus, shared, r);
-    }
-    key_start.push(b.keys.len() as u32);
-    link_start.push(links.len() as u32);
-    let masks = key_start
-        .windows(2)
-        .map(|w| {
-            b.keys[w[0] as usize..w[1] as usize]
-                .iter()
-                .fold(0, |m, k| m | k.mask)
-        })
-        .collect();
-    Part {
-        key_start: key_start.into(),
-        masks,
-        keys: b.take(),
-        link_start: link_start.into(),
-        links: links.as_slice().into(),
-        key_base: 0,
-    }
-}
-
-/// The shared keys: folded names of therapies and diseases, each text once per field, and
-/// which of them each therapy and disease has.
-struct Shared {
-    keys: Keys,
-    therapy_keys: Vec<Vec<u32>>,
-    disease_keys: Vec<Vec<u32>>,
-}
-
-impl Shared {
-    fn new(c: &Corpus) -> Shared {
-        let mut b = Builder::default();
-        let mut seen: HashMap<(KeyField, String), u32> = HashMap::new();
-        let mut intern = |field: KeyField, raw: &str| -> Option<u32> {
-            if raw.trim().is_empty() {
-                return None;
-            }
-            let folded = fold(raw);
-            let next = b.keys.len() as u32;
-            Some(*seen.entry((field, folded)).or_insert_with_key(|(_, f)| {
-                b.push(field, f);
-                next
-            }))
-        };
-        let therapy_keys = c
-            .therapies
-            .iter()
-            .map(|t| {
-                // Its class too: "car-t" finds the studies of a CAR-T product.
-                t.name
-                    .iter()
-                    .chain(t.aliases.iter().map(String::as_str))
-                    .chain(t.class.as_deref())
-                    .filter_map(|n| intern(KeyField::Therapy, n))
-                    .collect()
-            })
-            .collect();
-        let disease_keys = c
-            .diseases
-            .iter()
-            .map(|d| {
-                std::iter::once(d.id.as_str())
-                    .chain(d.name.iter())
-                    .filter_map(|n| intern(KeyField::Disease, n))
-                    .collect()
-            })
-            .collect();
-        Shared {
-            keys: b.take(),
-            therapy_keys,
-            disease_keys,
-        }
-    }
-}
-
-fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared, r: RecordRef) {
-    match r.kind {
-        Kind::Trial => add_trial(b, links, c, shared, c.trial(r.index)),
-        Kind::Therapy => {
-            let t = c.therapy(r.index);
-            b.add(KeyField::Id, &t.id);
-            for n in t.name.iter() {
-                b.add(KeyField::Name, n);
-            }
-            for a in &t.aliases {
-                b.add(KeyField::Alias, a);
-            }
-            if let Some(cl) = &t.class {
-                b.add(KeyField::Class, cl);
-            }
-            for tg in &t.targets {
-                b.add(KeyField::Class, tg);
-            }
-        }
-        Kind::Disease => {
-            let d = c.disease(r.index);
-            b.add(KeyField::Id, &d.id);
-            for n in d.name.iter() {
-                b.add(KeyField::Name, n);
-            }
-            for a in &d.aliases {
-                b.add(KeyField::Alias, a);
-            }
-        }
-        Kind::Source => {
-            let s = c.source(r.index);
-            b.add(KeyField::Id, &s.id);
-            for n in s.title.iter() {
-                b.add(KeyField::Name, n);
-            }
-            for o in s.author.iter().chain(&s.outlet) {
-                b.add(KeyField::Other, o);
-            }
-        }
-    }
-}
-
-/// A trial's own keys, and links to the shared keys of its diseases and therapies.
-fn add_trial(
-    b: &mut Builder,
-    links: &mut Vec<u32>,
-    c: &Corpus,
-    shared: &Shared,
-    t: &crate::corpus::Trial,
-) {
-    b.add(KeyField::Id, &t.id);
-    if let Some(a) = &t.acronym {
-        b.add(KeyField::Acronym, a);
-    }
-    for id in &t.registry_ids {
-        b.add(KeyField::Registry, id);
-    }
-    for n in t.title.iter() {
-        b.add(KeyField::Name, n);
-    }
-    for a in &t.aliases {
-        b.add(KeyField::Alias, a);
-    }
-    let from = links.len();
-    let mut link = |k: u32| {
-        if !links[from..].contains(&k) {
-            links.push(k);
-        }
-    };
-    for d in t.diseases.iter().filter_map(|d| c.resolve(d)) {
-        if d.kind == Kind::Disease {
-            shared.disease_keys[d.index as usize]
-                .iter()
-                .for_each(|&k| link(k));
-        }
-    }
-    // An arm's label is searchable unless it only repeats the name of one of its
-    // therapies (a shared key already) or the trial's title.
-    for arm in &t.arms {
-        for label in arm.label.iter() {
-            let repeats = t.title.iter().any(|n| n == label)
-                || arm.therapies.iter().any(|th| {
-                    c.therapy_by_id(th).is_some_and(|th| {
-                        th.name.iter().any(|n| n == label) || th.aliases.iter().any(|a| a == label)
-                    })
-                });
-            if !repeats {
-                b.add(KeyField::Arm, label);
-            }
-        }
-    }
-    for th in t.arms.iter().flat_map(|a| &a.therapies) {
-        if let Some(r) = c.resolve(th).filter(|r| r.kind == Kind::Therapy) {
-            shared.therapy_keys[r.index as usize]
-                .iter()
-                .for_each(|&k| link(k));
-        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! Unit tests of `search::index`.
 
+use super::build::Builder;
 use super::*;
+use crate::search::normalize::fold;
 
 #[test]
 fn parts_built_in_parallel_keep_the_records_order() {
@@ -42,4 +44,54 @@ fn exact_hits_ignore_punctuation_and_read_the_text() {
     assert!(slice.is_exact(glioma, "胶质瘤"));
     assert_eq!(slice.initials(leap), "l0", "word initials follow the text");
     assert_eq!(slice.bytes(ball), b"b-all");
+}
+
+/// The character and pair masks only ever reject keys the text match would reject: for units
+/// cut from every key of the bundled corpus (substrings, substrings with letters left out as
+/// misspellings, and word initials), whenever [`quick_score`] finds the unit in a key, the
+/// key's masks let it through.
+#[test]
+fn masks_never_reject_a_key_that_matches() {
+    use crate::search::keymatch::{Term, quick_score};
+    use crate::search::normalize::fold_query;
+    let corpus = Corpus::bundled().expect("the bundled corpus loads");
+    let index = Index::build(Arc::new(corpus));
+    let mut slices: Vec<KeySlice<'_>> = (0..index.len()).map(|s| index.keys(s)).collect();
+    slices.push(index.shared());
+    let (mut checked, mut found) = (0usize, 0usize);
+    for keys in slices {
+        for k in keys.keys {
+            let chars: Vec<char> = keys.text(k).chars().collect();
+            let mut units: Vec<String> = Vec::new();
+            for start in (0..chars.len()).step_by(3) {
+                for len in 1..=8 {
+                    let Some(window) = chars.get(start..start + len) else {
+                        break;
+                    };
+                    let w: String = window.iter().collect();
+                    units.push(fold_query(&w));
+                    // Letters left out inside the window: a misspelling of it.
+                    for skip in 1..len.saturating_sub(1) {
+                        let mut m: Vec<char> = window.to_vec();
+                        m.remove(skip);
+                        units.push(fold_query(&m.into_iter().collect::<String>()));
+                    }
+                }
+            }
+            units.push(fold_query(keys.initials(k)));
+            for u in units.iter().filter(|u| !u.is_empty()) {
+                let term = Term::new(u, true);
+                checked += 1;
+                if quick_score(keys, k, &term).is_some() {
+                    found += 1;
+                    assert!(
+                        term.may_match(k.mask, k.pairs),
+                        "{u:?} matches {:?} but its masks reject it",
+                        keys.text(k)
+                    );
+                }
+            }
+        }
+    }
+    assert!(found > 10_000 && checked > found, "{found} of {checked}");
 }
