@@ -439,7 +439,15 @@ impl Exported {
         let csv = if rest.is_empty() {
             last
         } else {
-            format!("{}{} {last}", rest.join(", "), if lang == crate::corpus::Lang::En { " and" } else { "、" })
+            format!(
+                "{}{} {last}",
+                rest.join(", "),
+                if lang == crate::corpus::Lang::En {
+                    " and"
+                } else {
+                    "、"
+                }
+            )
         };
         trf(
             lang,

@@ -26,9 +26,9 @@ pub mod evidence;
 pub mod measure;
 mod populations;
 mod rows;
-pub mod words;
 pub mod safety;
 pub mod sof;
+pub mod words;
 
 use serde::Serialize;
 

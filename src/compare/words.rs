@@ -25,8 +25,18 @@ const BLANKS: &[&str] = &[
 
 /// A row's label in `lang`.
 pub fn label_in(row: &Row, lang: Lang) -> Cow<'static, str> {
+    // "Neutropenia, experimental": a term of the record's and a role of evidex's.
+    if let Some((what, role)) = row.label.rsplit_once(", ")
+        && ROLES.contains(&role)
+    {
+        let sep = if lang == Lang::En { ", " } else { "，" };
+        return Cow::Owned(format!("{}{sep}{}", tr(lang, what), tr(lang, role)));
+    }
     tr(lang, &row.label)
 }
+
+/// The roles whose rows the safety rows name after their label's comma.
+const ROLES: [&str; 3] = ["experimental", "control", "other groups"];
 
 /// A cell's text as every table shows it ([`crate::export::cell_text`]) in `lang`: evidex's
 /// own words translated, record data as it is.
@@ -38,7 +48,7 @@ pub fn cell_in(row: &Row, cell: &Cell, lang: Lang) -> String {
     if BLANKS.contains(&cell.text.as_str()) {
         return crate::export::cell_text(&Cell {
             text: tr(lang, &cell.text).into_owned(),
-            best: cell.best,
+            ..cell.clone()
         });
     }
     if !VOCABULARY_ROWS.contains(&row.label.as_str()) {
@@ -53,7 +63,7 @@ pub fn cell_in(row: &Row, cell: &Cell, lang: Lang) -> String {
         .collect();
     crate::export::cell_text(&Cell {
         text: words.join("："),
-        best: cell.best,
+        ..cell.clone()
     })
 }
 

@@ -171,7 +171,6 @@ impl Index {
             tie_break,
         }
     }
-
 }
 
 fn build_part(

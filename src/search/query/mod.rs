@@ -41,7 +41,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [(&'static str, Field, &'static str); 13] = [
+    pub const ALL: [(&'static str, Field, &'static str); 16] = [
         (
             "kind",
             Field::Kind,

@@ -134,7 +134,10 @@ fn info_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
                 .keymap
                 .key_for(s.context(), s.input.is_empty(), Action::FocusFacets)
         {
-            spans.push(Span::styled(format!("  {k}: filter"), theme.dim()));
+            spans.push(Span::styled(
+                trf(s.lang, "  %{key}: filter", &[("key", &k)]),
+                theme.dim(),
+            ));
         }
         Line::from(spans)
     } else {

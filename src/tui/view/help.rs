@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::i18n::{tr, trf};
 use crate::corpus::EvidenceLevel;
+use crate::i18n::{tr, trf};
 use crate::search::query::Field;
 use crate::text::fit;
 use crate::tui::keymap::Context;
