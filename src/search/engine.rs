@@ -227,7 +227,7 @@ impl Engine {
     /// Adds a match to a chunk's facet counts.
     fn count(&self, p: &mut Partial, slot: u32) {
         let slot = slot as usize;
-        p.kinds[self.index.records[slot].kind as usize] += 1;
+        p.kinds[self.index.facet_kind(slot)] += 1;
         for &d in self.index.diseases_of(slot) {
             p.diseases[d as usize] += 1;
         }
@@ -281,7 +281,8 @@ struct Partial {
     slots: Vec<u32>,
     /// The best matches, at most the limit, in rank order.
     top: Vec<Cand>,
-    kinds: [usize; 4],
+    /// By [`Index::facet_kind`](super::index::Index::facet_kind).
+    kinds: [usize; 5],
     /// Matches per disease, by position in the corpus.
     diseases: Vec<usize>,
     phases: [usize; PHASES.len()],
@@ -292,7 +293,7 @@ impl Partial {
         Partial {
             slots: Vec::new(),
             top: Vec::new(),
-            kinds: [0; 4],
+            kinds: [0; 5],
             diseases: vec![0; c.diseases.len()],
             phases: [0; PHASES.len()],
         }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Index, Key, KeyField, Keys, NO_PHASE, PART, Part};
+use super::{Index, Key, KeyField, Keys, NO_PHASE, NOT_A_STUDY, PART, Part};
 use crate::corpus::{Corpus, Kind, RecordRef};
 use crate::search::normalize::{char_mask, fold, keeps, pair_mask, pinyin};
 use crate::search::plan::Lexicon;
@@ -158,6 +158,15 @@ impl Index {
                 _ => u32::MAX,
             })
             .collect();
+        let facet_kinds = records
+            .iter()
+            .map(|r| match r.kind {
+                Kind::Trial if !crate::search::filter::is_study(corpus.trial(r.index).design) => {
+                    NOT_A_STUDY as u8
+                }
+                k => k as u8,
+            })
+            .collect();
         let lexicon = Lexicon::build(&corpus);
         Index {
             lexicon,
@@ -168,6 +177,7 @@ impl Index {
             disease_start,
             diseases,
             phases,
+            facet_kinds,
             tie_break,
         }
     }

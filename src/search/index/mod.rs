@@ -238,11 +238,18 @@ pub struct Index {
     diseases: Vec<u32>,
     /// Slot → a trial's phase as [`Phase`](crate::corpus::Phase) discriminant, or `NO_PHASE`.
     phases: Vec<u8>,
+    /// Slot → the kind its record counts as in the kind facet, which is what `kind:` keeps:
+    /// its own, or [`NOT_A_STUDY`] for a statistic, guideline, case report or opinion.
+    facet_kinds: Vec<u8>,
     /// Slot → how ties rank: stronger evidence, then the more recent year, first.
     tie_break: Vec<u32>,
     /// Words and disease names, for cutting and reading queries.
     pub lexicon: Lexicon,
 }
+
+/// The kind facet's bucket for records of kind trial that are not studies (`kind:trial` leaves
+/// them out; `kind:statistic` and the like keep them).
+pub const NOT_A_STUDY: usize = 4;
 
 /// A slot without a phase (not a trial, or a trial whose phase is not given).
 pub const NO_PHASE: u8 = u8::MAX;
@@ -256,6 +263,11 @@ impl Index {
     /// Positions of a trial's diseases (empty for other records).
     pub fn diseases_of(&self, slot: usize) -> &[u32] {
         &self.diseases[self.disease_start[slot] as usize..self.disease_start[slot + 1] as usize]
+    }
+
+    /// The kind facet's bucket of a slot: its kind's discriminant, or [`NOT_A_STUDY`].
+    pub fn facet_kind(&self, slot: usize) -> usize {
+        usize::from(self.facet_kinds[slot])
     }
 
     /// A trial's phase as a `Phase` discriminant, or [`NO_PHASE`].
