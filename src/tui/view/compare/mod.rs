@@ -48,10 +48,24 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         tabs.push(Span::styled(format!(" {} ", tr(s.lang, t.title())), st));
         tabs.push(Span::raw(" "));
     }
-    tabs.push(Span::styled(
-        tr(s.lang, " Tab switch · e export · y copy · Esc back"),
-        theme.dim(),
-    ));
+    // The hints that fit whole, never one cut in the middle.
+    let used: usize = tabs.iter().map(Span::width).sum();
+    let mut hints = String::new();
+    for (i, h) in tr(s.lang, " Tab switch · e export · y copy · Esc back")
+        .split(" · ")
+        .enumerate()
+    {
+        let piece = if i == 0 {
+            h.to_string()
+        } else {
+            format!(" · {h}")
+        };
+        if used + width(&hints) + width(&piece) > usize::from(area.width) {
+            break;
+        }
+        hints.push_str(&piece);
+    }
+    tabs.push(Span::styled(hints, theme.dim()));
     f.render_widget(
         Paragraph::new(Line::from(tabs)),
         Rect::new(0, 0, area.width, 1),
