@@ -893,3 +893,34 @@ fn drawing_and_scrolling_the_compare_screen_build_no_comparison() {
     let _ = render(&s);
     assert_eq!(builds() - before, 1, "a new language builds one comparison");
 }
+
+/// The help is taller than an 80x24 screen on the results list: it scrolls, its title says
+/// which lines are shown, and its last line (the evidence levels' legend) can be reached.
+#[test]
+fn help_taller_than_the_screen_scrolls_to_its_end() {
+    let mut s = app(80, 24);
+    step(&mut s, Action::Down);
+    step(&mut s, Action::ToggleHelp);
+    let first = render(&s);
+    assert!(
+        first.contains(" of "),
+        "the title says it scrolls:\n{first}"
+    );
+    assert!(
+        !first.contains("unrated"),
+        "the legend's last line is below:\n{first}"
+    );
+    step(&mut s, Action::Bottom);
+    let last = render(&s);
+    assert!(
+        last.contains("unrated"),
+        "End reaches the last line:\n{last}"
+    );
+    assert!(!last.contains("Keys: Results list — Esc"), "{last}");
+    step(&mut s, Action::Down);
+    assert_eq!(render(&s), last, "nothing scrolls past the end");
+    step(&mut s, Action::Top);
+    assert_eq!(render(&s), first);
+    step(&mut s, Action::ToggleHelp);
+    assert!(!render(&s).contains("Keys: "), "Esc closes it");
+}

@@ -141,6 +141,8 @@ pub struct State {
     pub focus: Focus,
     pub screen: Screen,
     pub help: bool,
+    /// The help overlay's first line shown, when it is taller than the screen.
+    pub help_scroll: usize,
     /// The latest results accepted, and the generation of the latest query sent.
     pub results: Option<Arc<Results>>,
     /// The parsed query the shown results answer (none after a query that did not parse):
@@ -298,6 +300,7 @@ impl State {
             focus: Focus::Input,
             screen: Screen::Browse,
             help: false,
+            help_scroll: 0,
             results: None,
             query: None,
             generation: 0,

@@ -11,6 +11,8 @@ use KeyCode as C;
 
 const ALL: &[Context] = &[Input, List, Detail, Compare, Help, Prompt, Sets, Facets];
 const NAV: &[Context] = &[List, Detail, Compare];
+/// The lists and panes, and the help overlay, which scrolls when it is taller than the screen.
+const SCROLL: &[Context] = &[List, Detail, Compare, Help];
 const BROWSE: &[Context] = &[List, Detail];
 
 /// Every binding. Order is the order help lists them in.
@@ -205,42 +207,42 @@ pub const BINDINGS: &[Binding] = &[
         label: "↑/↓ j/k",
         action: Action::Up,
         help: "move",
-        contexts: NAV,
+        contexts: SCROLL,
     },
     Binding {
         keys: &[K::Code(C::Down), K::Char('j')],
         label: "",
         action: Action::Down,
         help: "",
-        contexts: NAV,
+        contexts: SCROLL,
     },
     Binding {
         keys: &[K::Code(C::PageUp)],
         label: "PgUp/PgDn",
         action: Action::PageUp,
         help: "move a page",
-        contexts: NAV,
+        contexts: SCROLL,
     },
     Binding {
         keys: &[K::Code(C::PageDown)],
         label: "",
         action: Action::PageDown,
         help: "",
-        contexts: NAV,
+        contexts: SCROLL,
     },
     Binding {
         keys: &[K::Code(C::Home), K::Char('g')],
         label: "Home/End g/G",
         action: Action::Top,
         help: "first / last",
-        contexts: NAV,
+        contexts: SCROLL,
     },
     Binding {
         keys: &[K::Code(C::End), K::Char('G')],
         label: "",
         action: Action::Bottom,
         help: "",
-        contexts: NAV,
+        contexts: SCROLL,
     },
     Binding {
         keys: &[K::Code(C::Enter), K::Code(C::Right), K::Char('l')],

@@ -293,9 +293,7 @@ pub(super) fn apply(s: &mut State, a: Action) -> Vec<Effect> {
     s.status = None;
     match s.context() {
         Context::Help => {
-            if a == Action::ToggleHelp {
-                s.help = false;
-            }
+            help_keys(s, a);
             Vec::new()
         }
         Context::Input => input(s, a),
@@ -308,9 +306,32 @@ pub(super) fn apply(s: &mut State, a: Action) -> Vec<Effect> {
     }
 }
 
+/// Keys on the help overlay: close it, or scroll it when it is taller than the screen.
+fn help_keys(s: &mut State, a: Action) {
+    let max = crate::tui::view::help::max_scroll(s);
+    let page = usize::from(s.height.saturating_sub(6)).max(1);
+    s.help_scroll = match a {
+        Action::ToggleHelp => {
+            s.help = false;
+            0
+        }
+        Action::Up => s.help_scroll.saturating_sub(1),
+        Action::Down => s.help_scroll + 1,
+        Action::PageUp => s.help_scroll.saturating_sub(page),
+        Action::PageDown => s.help_scroll + page,
+        Action::Top => 0,
+        Action::Bottom => max,
+        _ => s.help_scroll,
+    }
+    .min(max);
+}
+
 pub(super) fn common(s: &mut State, a: Action) -> Vec<Effect> {
     match a {
-        Action::ToggleHelp => s.help = true,
+        Action::ToggleHelp => {
+            s.help = true;
+            s.help_scroll = 0;
+        }
         Action::ToggleLang => s.lang = s.lang.toggle_to(s.chinese),
         Action::FocusInput => {
             s.focus = Focus::Input;

@@ -9,6 +9,9 @@ pub(super) const WHEEL_ROWS: usize = 3;
 /// The wheel scrolls the pane under the pointer; it moves no focus.
 pub(super) fn mouse_scroll(s: &mut State, x: u16, y: u16, down: bool) -> Vec<Effect> {
     if s.help {
+        for _ in 0..WHEEL_ROWS {
+            super::help_keys(s, if down { Action::Down } else { Action::Up });
+        }
         return Vec::new();
     }
     if s.screen == Screen::Compare {

@@ -82,23 +82,83 @@ pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
 }
 
 /// What each evidence level means (the `level:` filter and the detail's Evidence line).
-fn evidence_legend(lines: &mut Vec<Line<'_>>, theme: &Theme) {
+fn evidence_legend(lines: &mut Vec<Line<'_>>, lang: crate::corpus::Lang, theme: &Theme) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "Evidence levels (from the design the source states; level:1..2 filters)",
+        tr(
+            lang,
+            "Evidence levels (from the design the source states; level:1..2 filters)",
+        ),
         theme.role(crate::present::Role::Heading),
     )));
     for l in (1..=5).chain([EvidenceLevel::UNRATED.0]) {
         let level = EvidenceLevel(l);
         lines.push(Line::from(vec![
-            Span::styled(fit(&format!("  {level}"), 12), theme.key()),
-            Span::raw(level.meaning()),
+            Span::styled(
+                fit(&format!("  {}", tr(lang, &level.to_string())), 12),
+                theme.key(),
+            ),
+            Span::raw(tr(lang, level.meaning())),
         ]));
     }
 }
 
+/// How far the help can scroll on the screen `s` describes: its lines beyond the ones shown.
+pub fn max_scroll(s: &State) -> usize {
+    let n = lines(s, &Theme::new(crate::tui::theme::ThemeName::Mono)).len();
+    n.saturating_sub(visible_rows(s.height, n))
+}
+
+/// The rows of the help's box that hold lines, for `n` lines on a screen `height` rows tall.
+fn visible_rows(height: u16, n: usize) -> usize {
+    (n + 2)
+        .min(usize::from(height.saturating_sub(2)))
+        .saturating_sub(2)
+}
+
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let area = f.area();
+    let ctx = underneath(s);
+    let lines = lines(s, theme);
+    let rows = visible_rows(area.height, lines.len());
+    let max = lines.len().saturating_sub(rows);
+    let skip = s.help_scroll.min(max);
+    let w = (area.width.saturating_sub(4)).min(90);
+    let h = (rows as u16 + 2).min(area.height);
+    let rect = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
+    let title = if max == 0 {
+        trf(
+            s.lang,
+            " Keys: %{ctx} — Esc closes ",
+            &[("ctx", &tr(s.lang, ctx.title()))],
+        )
+    } else {
+        trf(
+            s.lang,
+            " Keys: %{ctx} — ↑/↓ %{from}–%{to} of %{n} · Esc closes ",
+            &[
+                ("ctx", &tr(s.lang, ctx.title())),
+                ("from", &(skip + 1)),
+                ("to", &(skip + rows)),
+                ("n", &lines.len()),
+            ],
+        )
+    };
+    f.render_widget(Clear, rect);
+    f.buffer_mut().set_style(rect, theme.base());
+    f.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border(true))
+                .title(title),
+        ),
+        rect,
+    );
+}
+
+/// Every line of the help about the screen under it.
+fn lines<'a>(s: &'a State, theme: &Theme) -> Vec<Line<'a>> {
     let ctx = underneath(s);
     let mut lines: Vec<Line> = Vec::new();
     // Key names stay as written (Ctrl-C, Space); the one word among them ("type") is translated.
@@ -132,7 +192,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         }),
     ]));
     if ctx == Context::Detail {
-        evidence_legend(&mut lines, theme);
+        evidence_legend(&mut lines, s.lang, theme);
     }
     if matches!(ctx, Context::Input | Context::List) {
         lines.push(Line::default());
@@ -158,24 +218,7 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
                 Span::raw(tr(s.lang, values)),
             ]));
         }
-        evidence_legend(&mut lines, theme);
+        evidence_legend(&mut lines, s.lang, theme);
     }
-    let w = (area.width.saturating_sub(4)).min(90);
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
-    f.render_widget(Clear, rect);
-    f.buffer_mut().set_style(rect, theme.base());
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border(true))
-                .title(trf(
-                    s.lang,
-                    " Keys: %{ctx} — Esc closes ",
-                    &[("ctx", &tr(s.lang, ctx.title()))],
-                )),
-        ),
-        rect,
-    );
+    lines
 }

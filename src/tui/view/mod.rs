@@ -4,7 +4,7 @@
 
 mod browse;
 pub(crate) mod compare;
-mod help;
+pub(crate) mod help;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
