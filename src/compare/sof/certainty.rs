@@ -1,0 +1,158 @@
+//! The certainty of a finding: where it starts (the weakest study's design-based level) and
+//! the rules that lower it, each with its reason.
+
+use super::*;
+
+/// Where the certainty starts: the weakest study's level.
+pub(super) fn start_of(studies: &[&Trial], c: &Corpus, lang: Lang) -> (Certainty, String) {
+    let Some(weakest) = studies.iter().max_by_key(|t| t.evidence_level()) else {
+        return (Certainty::VeryLow, "no study".into());
+    };
+    let level = weakest.evidence_level();
+    let start = Certainty::start(level);
+    let who = if studies.iter().any(|t| t.evidence_level() != level) {
+        format!(" (the weakest study, {})", trial_name(c, weakest, lang))
+    } else {
+        String::new()
+    };
+    (
+        start,
+        format!(
+            "{level}: {}{who} — starts {}",
+            level.meaning(),
+            start.label()
+        ),
+    )
+}
+
+pub(super) fn trial_name(c: &Corpus, t: &Trial, lang: Lang) -> String {
+    c.resolve(&t.id)
+        .map_or(t.id.clone(), |r| c.name_of(r, lang).to_string())
+}
+
+/// The downgrades every outcome shares: one study only, indirectness.
+pub(super) fn shared_downgrades(
+    c: &Corpus,
+    studies: &[&Trial],
+    lang: Lang,
+    out: &mut Vec<Downgrade>,
+) {
+    if studies.len() == 1 {
+        out.push(Downgrade {
+            rule: "one study only",
+            reason: format!(
+                "only {} reports it: consistency and replication cannot be judged",
+                trial_name(c, studies[0], lang)
+            ),
+        });
+        return;
+    }
+    if !same_population(c, studies) {
+        let parts: Vec<String> = studies
+            .iter()
+            .map(|t| {
+                let ds: Vec<&str> = t
+                    .diseases
+                    .iter()
+                    .map(|d| {
+                        c.disease_by_id(d)
+                            .map_or(d.as_str(), |x| x.short_name(lang))
+                    })
+                    .collect();
+                format!("{}: {}", trial_name(c, t, lang), ds.join(", "))
+            })
+            .collect();
+        out.push(Downgrade {
+            rule: "indirectness",
+            reason: format!(
+                "cross-disease: the studies are of different diseases ({})",
+                parts.join("; ")
+            ),
+        });
+        return;
+    }
+    let first = studies[0];
+    if studies.iter().any(|t| {
+        regimen(t, false) != regimen(first, false) || regimen(t, true) != regimen(first, true)
+    }) {
+        let parts: Vec<String> = studies
+            .iter()
+            .map(|t| {
+                let arm = |control: bool| {
+                    let ids = regimen(t, control);
+                    if ids.is_empty() {
+                        "—".to_string()
+                    } else {
+                        ids.iter()
+                            .map(|id| {
+                                c.resolve(id)
+                                    .map_or(id.to_string(), |r| c.name_of(r, lang).to_string())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    }
+                };
+                format!(
+                    "{}: {} vs {}",
+                    trial_name(c, t, lang),
+                    arm(false),
+                    arm(true)
+                )
+            })
+            .collect();
+        out.push(Downgrade {
+            rule: "indirectness",
+            reason: format!(
+                "cross-trial: the studies compare different treatments ({})",
+                parts.join("; ")
+            ),
+        });
+    }
+}
+
+/// The therapies of a trial's control arms, or of its other arms.
+pub(super) fn regimen(t: &Trial, control: bool) -> Vec<&str> {
+    let mut v: Vec<&str> = t
+        .arms
+        .iter()
+        .filter(|a| a.control == control)
+        .flat_map(|a| a.therapies.iter().map(String::as_str))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+pub(super) fn imprecision(ci: Option<(f64, f64)>, what: &str) -> Option<Downgrade> {
+    match ci {
+        Some((lo, hi)) if lo <= 1.0 && hi >= 1.0 => Some(Downgrade {
+            rule: "imprecision",
+            reason: format!(
+                "the interval of {what} ({}–{}) crosses no effect (1)",
+                fmt(lo),
+                fmt(hi)
+            ),
+        }),
+        Some(_) => None,
+        None => Some(Downgrade {
+            rule: "imprecision",
+            reason: format!("no interval for {what}: its precision cannot be judged"),
+        }),
+    }
+}
+
+pub(super) fn inconsistency(i2: f64) -> Option<Downgrade> {
+    (i2 > 50.0).then(|| Downgrade {
+        rule: "inconsistency",
+        reason: format!("I² = {:.0}% across the pooled studies (above 50%)", i2),
+    })
+}
+
+/// Two decimals, as ratios are printed.
+pub(super) fn fmt(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+pub(super) fn grade(start: Certainty, downgrades: &[Downgrade]) -> Certainty {
+    downgrades.iter().fold(start, |c, _| c.lower())
+}

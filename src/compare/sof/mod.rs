@@ -1,0 +1,422 @@
+//! The summary of findings of a comparison, in the GRADE layout: per outcome the studies and
+//! participants behind it, the relative effect with its interval, the absolute effect per
+//! 1,000 where a control arm's rate is known, and a certainty that starts from the studies'
+//! design-based evidence level and is lowered by rules shown with their reason.
+//!
+//! At most [`MAX_ROWS`] outcomes, efficacy and safety together. A relative effect of two or
+//! more studies is pooled by [`crate::meta`] (random effects, REML) and labelled as computed
+//! by evidex; so is every absolute effect and every risk ratio evidex derives from a
+//! registry's adverse-event counts. The rules that lower the certainty, one step each:
+//!
+//! - one study only: consistency and replication cannot be judged;
+//! - imprecision: the interval crosses no effect (a ratio of 1), or no interval is given;
+//! - inconsistency: I² above 50 % across the pooled studies;
+//! - indirectness: the studies are of different diseases, or they compare different
+//!   treatments (the experimental or the control arms' therapies differ).
+//!
+//! The certainty starts High for randomised evidence (level 1), Low for other controlled or
+//! observational evidence (levels 2–3), and Very low for one-arm studies, cases, opinion and
+//! unrated designs (levels 4–5, unrated), from the weakest study of the outcome. This is a
+//! rule-based aid, not a GRADE assessment: risk of bias and publication bias are not judged.
+//! Nothing here prints.
+
+use serde::Serialize;
+
+use super::endpoints::{endpoints, hr_outcome, outcome_for};
+use super::measure::{Group, Statistic, measure_of};
+use super::populations::same_population;
+use crate::corpus::{Corpus, EvidenceLevel, Kind, Lang, Outcome, RecordRef, Safety, Trial};
+use crate::meta::{self, stats};
+use crate::present;
+
+mod absolute;
+mod certainty;
+mod serious;
+
+use absolute::absolute_effect;
+use certainty::{fmt, grade, imprecision, inconsistency, shared_downgrades, start_of, trial_name};
+use serious::serious_events;
+
+/// The most outcomes a summary of findings shows (GRADE's guidance).
+pub const MAX_ROWS: usize = 7;
+
+/// A relative effect: its kind (`HR`, `OR`, `RR`), the ratio and its 95 % interval.
+type Relative = (String, f64, Option<(f64, f64)>);
+
+/// The outcome of the row of serious adverse events.
+pub const SERIOUS: &str = "Serious adverse events";
+
+/// The label of every figure evidex computes here.
+pub const COMPUTED: &str = "computed by evidex";
+
+/// How sure the evidence is, GRADE's four grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Certainty {
+    VeryLow,
+    Low,
+    Moderate,
+    High,
+}
+
+impl Certainty {
+    pub fn label(self) -> &'static str {
+        match self {
+            Certainty::High => "High",
+            Certainty::Moderate => "Moderate",
+            Certainty::Low => "Low",
+            Certainty::VeryLow => "Very low",
+        }
+    }
+
+    /// The grade a study design starts from.
+    pub fn start(level: EvidenceLevel) -> Certainty {
+        match level.0 {
+            1 => Certainty::High,
+            2 | 3 => Certainty::Low,
+            _ => Certainty::VeryLow,
+        }
+    }
+
+    fn lower(self) -> Certainty {
+        match self {
+            Certainty::High => Certainty::Moderate,
+            Certainty::Moderate => Certainty::Low,
+            _ => Certainty::VeryLow,
+        }
+    }
+}
+
+/// One rule that lowered the certainty, and why it applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Downgrade {
+    /// `one study only`, `imprecision`, `inconsistency`, `indirectness`.
+    pub rule: &'static str,
+    pub reason: String,
+}
+
+/// Efficacy or safety.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Efficacy,
+    Safety,
+}
+
+/// One outcome's row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// `PFS`, `Serious adverse events`.
+    pub outcome: String,
+    pub side: Side,
+    /// Titles of the studies that report it.
+    pub studies: Vec<String>,
+    /// Participants: the studies' enrolment (efficacy) or those at risk (adverse events).
+    pub participants: Option<u64>,
+    /// `enrolled`, `at risk`, `enrolled (stated by 1 of 4 studies)`.
+    pub participants_are: String,
+    /// `HR 0.77 (95% CI 0.61–0.98)`, or the pooled estimate, or `not reported`.
+    pub relative: String,
+    /// The relative effect is computed by evidex (pooled, or a risk ratio from counts).
+    pub relative_computed: bool,
+    /// Per 1,000: the control arm's and the experimental arm's, always computed by evidex.
+    pub absolute: Option<String>,
+    /// Where the certainty starts, and why.
+    pub start: Certainty,
+    pub start_reason: String,
+    pub downgrades: Vec<Downgrade>,
+    pub certainty: Certainty,
+    /// The numbers, in [`SummaryOfFindings::references`], of the references behind the row.
+    pub refs: Vec<u32>,
+}
+
+/// The summary of findings of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryOfFindings {
+    /// `EMERALD-1 · TALENTACE`.
+    pub title: String,
+    pub findings: Vec<Finding>,
+    /// Outcomes beyond [`MAX_ROWS`], left out.
+    pub left_out: Vec<String>,
+    /// What evidex computed and how to read the certainty; always shown with the table.
+    pub notes: Vec<String>,
+    /// The numbered references of the compared records.
+    pub references: crate::cite::References,
+}
+
+/// What the certainty column means, for every view and export.
+pub const CERTAINTY_NOTE: &str = "Certainty starts from the weakest study's design-based evidence level (level 1 High; 2–3 Low; 4–5 and unrated Very low) and is lowered one step by each rule shown with its reason: one study only; imprecision (the interval crosses no effect); inconsistency (I² > 50 %); indirectness (different diseases, or different treatments compared). A rule-based aid computed by evidex, not a GRADE panel's judgement: risk of bias and publication bias are not assessed.";
+
+/// The summary of findings of `records` (the trials among them).
+pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindings {
+    let trials: Vec<(RecordRef, &Trial)> = records
+        .iter()
+        .filter(|r| r.kind == Kind::Trial)
+        .map(|&r| (r, c.trial(r.index)))
+        .collect();
+    let title = records
+        .iter()
+        .map(|&r| c.name_of(r, lang).to_string())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut notes = vec![CERTAINTY_NOTE.to_string()];
+    if trials.is_empty() {
+        notes.insert(
+            0,
+            "A summary of findings needs studies: compare trials (a therapy's studies: v in the browser).".into(),
+        );
+        return SummaryOfFindings {
+            title,
+            findings: Vec::new(),
+            left_out: Vec::new(),
+            notes,
+            references: crate::cite::References::default(),
+        };
+    }
+    let ts: Vec<&Trial> = trials.iter().map(|(_, t)| *t).collect();
+    let mut efficacy: Vec<(usize, Finding)> = Vec::new();
+    let mut safety: Vec<Finding> = Vec::new();
+    for ep in endpoints(&ts) {
+        let with: Vec<(RecordRef, &Trial)> = trials
+            .iter()
+            .copied()
+            .filter(|(_, t)| outcome_for(t, &ep).is_some_and(|o| o.subgroup.is_none()))
+            .collect();
+        if with.is_empty() {
+            continue;
+        }
+        let harm = with
+            .iter()
+            .any(|(_, t)| outcome_for(t, &ep).is_some_and(is_harm));
+        let f = endpoint_finding(c, records, &with, &ep, harm, lang);
+        if harm {
+            safety.push(f);
+        } else {
+            efficacy.push((with.len(), f));
+        }
+    }
+    // Endpoints most of the studies report first (stable: the table's order otherwise).
+    efficacy.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    let mut safety_rows: Vec<Finding> = serious_events(c, &trials, lang).into_iter().collect();
+    safety_rows.extend(safety);
+    let n_safety = safety_rows.len().min(2).min(MAX_ROWS);
+    let n_efficacy = efficacy.len().min(MAX_ROWS - n_safety);
+    let n_safety = safety_rows.len().min(MAX_ROWS - n_efficacy);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut left_out = Vec::new();
+    for (i, (_, f)) in efficacy.into_iter().enumerate() {
+        if i < n_efficacy {
+            findings.push(f);
+        } else {
+            left_out.push(f.outcome);
+        }
+    }
+    for (i, f) in safety_rows.into_iter().enumerate() {
+        if i < n_safety {
+            findings.push(f);
+        } else {
+            left_out.push(f.outcome);
+        }
+    }
+    if findings.iter().any(|f| f.relative_computed) {
+        notes.push(format!(
+            "Pooled estimates and risk ratios are {}. {}",
+            meta::COMPUTED,
+            meta::CAVEAT
+        ));
+    }
+    if findings.iter().any(|f| f.absolute.is_some()) {
+        notes.push(
+            "Absolute effects per 1,000 are computed by evidex from the control arm's rate and the relative effect (or the arms' own rates), not reported by any source.".into(),
+        );
+    }
+    if !left_out.is_empty() {
+        notes.push(format!(
+            "At most {MAX_ROWS} outcomes are shown; left out: {}.",
+            left_out.join(", ")
+        ));
+    }
+    let references = crate::cite::references(c, records, lang);
+    for f in &mut findings {
+        let mut refs: Vec<u32> = trials
+            .iter()
+            .filter(|(r, _)| f.studies.contains(&c.name_of(*r, lang).to_string()))
+            .flat_map(|(_, t)| {
+                let cits: Vec<&crate::corpus::Citation> = if f.outcome == SERIOUS {
+                    t.safety.iter().map(|s| &s.citation).collect()
+                } else {
+                    t.outcomes
+                        .iter()
+                        .filter(|o| o.endpoint == f.outcome)
+                        .map(|o| &o.citation)
+                        .collect()
+                };
+                cits.into_iter()
+                    .flat_map(|cit| references.numbers(cit))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        refs.sort_unstable();
+        refs.dedup();
+        f.refs = refs;
+    }
+    SummaryOfFindings {
+        title,
+        findings,
+        left_out,
+        notes,
+        references,
+    }
+}
+
+/// Whether an outcome measures a harm (an adverse event, late effects, toxicity) rather than
+/// a benefit, a cost or a rank.
+fn is_harm(o: &Outcome) -> bool {
+    let e = o.endpoint.to_ascii_uppercase();
+    !o.higher_is_better
+        && !matches!(e.as_str(), "COST")
+        && !e.ends_with("-RANK")
+        && o.unit.as_deref() != Some("rank")
+}
+
+/// The finding of one endpoint reported by the trials `with`.
+fn endpoint_finding(
+    c: &Corpus,
+    records: &[RecordRef],
+    with: &[(RecordRef, &Trial)],
+    ep: &str,
+    harm: bool,
+    lang: Lang,
+) -> Finding {
+    let studies: Vec<&Trial> = with.iter().map(|(_, t)| *t).collect();
+    let (start, start_reason) = start_of(&studies, c, lang);
+    let mut downgrades = Vec::new();
+    shared_downgrades(c, &studies, lang, &mut downgrades);
+    let ratios: Vec<&Trial> = studies
+        .iter()
+        .copied()
+        .filter(|t| hr_outcome(t, ep).is_some_and(|o| o.subgroup.is_none()))
+        .collect();
+    let mut relative_computed = false;
+    // The relative effect on the ratio scale, with its interval, when there is one.
+    let mut effect: Option<Relative> = None;
+    let relative = if ratios.len() >= 2 {
+        let recs: Vec<RecordRef> = with
+            .iter()
+            .map(|(r, _)| *r)
+            .filter(|r| records.contains(r))
+            .collect();
+        let pool = meta::pool(c, &recs, ep, meta::Tau2::Reml, lang);
+        match (&pool.random, &pool.heterogeneity) {
+            (Some(re), Some(h)) => {
+                relative_computed = true;
+                downgrades.extend(imprecision(Some(re.ci), "the pooled estimate"));
+                downgrades.extend(inconsistency(h.i2));
+                effect = Some((pool.kind.clone(), re.ratio, Some(re.ci)));
+                let mut s = format!(
+                    "pooled {} {} (95% CI {}–{}), {} studies, {}; {}",
+                    pool.kind,
+                    fmt(re.ratio),
+                    fmt(re.ci.0),
+                    fmt(re.ci.1),
+                    pool.studies.len(),
+                    re.model,
+                    meta::COMPUTED
+                );
+                for np in &pool.not_pooled {
+                    s.push_str(&format!("; {} not pooled: {}", np.title, np.reason));
+                }
+                s
+            }
+            _ => {
+                // Not pooled: each study's own ratio, the widest doubt counted.
+                let mut parts = Vec::new();
+                let mut any_imprecise = None;
+                for t in &ratios {
+                    let Some(r) = hr_outcome(t, ep).and_then(|o| o.hr.as_ref()) else {
+                        continue;
+                    };
+                    parts.push(format!("{}: {}", trial_name(c, t, lang), present::ratio(r)));
+                    let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
+                    if any_imprecise.is_none() {
+                        any_imprecise =
+                            imprecision(ci, &format!("{}'s ratio", trial_name(c, t, lang)));
+                    }
+                }
+                downgrades.extend(any_imprecise);
+                let why = pool
+                    .refused
+                    .clone()
+                    .or_else(|| {
+                        pool.not_pooled
+                            .first()
+                            .map(|n| format!("{}: {}", n.title, n.reason))
+                    })
+                    .unwrap_or_default();
+                format!("{} (not pooled: {why})", parts.join("; "))
+            }
+        }
+    } else if let Some(t) = ratios.first() {
+        let r = hr_outcome(t, ep)
+            .and_then(|o| o.hr.as_ref())
+            .map(|r| {
+                let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
+                downgrades.extend(imprecision(ci, "the ratio"));
+                effect = Some((
+                    r.kind.clone().unwrap_or_else(|| "HR".into()),
+                    r.value.value(),
+                    ci,
+                ));
+                present::ratio(r)
+            })
+            .unwrap_or_default();
+        if studies.len() > 1 {
+            format!("{r} ({} only)", trial_name(c, t, lang))
+        } else {
+            r
+        }
+    } else {
+        downgrades.push(Downgrade {
+            rule: "imprecision",
+            reason: "no ratio with an interval is reported: the precision of the effect cannot be judged".into(),
+        });
+        "not reported".to_string()
+    };
+    let absolute = absolute_effect(&studies, ep, effect.as_ref(), harm);
+    let certainty = grade(start, &downgrades);
+    let participants: u64 = studies
+        .iter()
+        .filter_map(|t| t.enrolment)
+        .map(u64::from)
+        .sum();
+    let stating = studies.iter().filter(|t| t.enrolment.is_some()).count();
+    let participants_are = if stating == studies.len() {
+        "enrolled".to_string()
+    } else {
+        format!(
+            "enrolled (stated by {stating} of {} studies)",
+            studies.len()
+        )
+    };
+    Finding {
+        outcome: ep.to_string(),
+        side: if harm { Side::Safety } else { Side::Efficacy },
+        studies: studies.iter().map(|t| trial_name(c, t, lang)).collect(),
+        participants: studies
+            .iter()
+            .any(|t| t.enrolment.is_some())
+            .then_some(participants),
+        participants_are,
+        relative,
+        relative_computed,
+        absolute,
+        start,
+        start_reason,
+        downgrades,
+        certainty,
+        refs: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! The serious adverse events of a summary: a risk ratio per trial from its registry
+//! counts (computed by evidex), pooled within one disease.
+
+use super::*;
+
+/// The arms' serious-event counts of one trial's registry safety section: the experimental
+/// group's (affected, at risk) and the control group's.
+pub(super) fn serious_counts(t: &Trial, s: &Safety) -> Option<((u32, u32), (u32, u32))> {
+    let is_control = |g: &crate::corpus::SafetyGroup| {
+        g.arm
+            .as_deref()
+            .and_then(|a| t.arm(a))
+            .is_some_and(|a| a.control)
+    };
+    let ctrl = s.groups.iter().find(|&g| is_control(g))?.serious.as_ref()?;
+    let exp = s
+        .groups
+        .iter()
+        .find(|&g| g.arm.is_some() && !is_control(g))?
+        .serious
+        .as_ref()?;
+    (exp.at_risk > 0 && ctrl.at_risk > 0)
+        .then_some(((exp.affected, exp.at_risk), (ctrl.affected, ctrl.at_risk)))
+}
+
+/// The row of serious adverse events, from the registry safety sections of the trials: a
+/// risk ratio per trial computed by evidex from the counts (0.5 added to every cell of a
+/// trial with a zero count), pooled across two or more.
+pub(super) fn serious_events(
+    c: &Corpus,
+    trials: &[(RecordRef, &Trial)],
+    lang: Lang,
+) -> Option<Finding> {
+    let with: Vec<&Trial> = trials
+        .iter()
+        .map(|(_, t)| *t)
+        .filter(|t| {
+            t.safety
+                .as_ref()
+                .is_some_and(|s| s.groups.iter().any(|g| g.serious.is_some()))
+        })
+        .collect();
+    if with.is_empty() {
+        return None;
+    }
+    let (start, start_reason) = start_of(&with, c, lang);
+    let mut downgrades = Vec::new();
+    shared_downgrades(c, &with, lang, &mut downgrades);
+    let participants: u64 = with
+        .iter()
+        .filter_map(|t| t.safety.as_ref())
+        .flat_map(|s| s.groups.iter().filter(|g| g.arm.is_some()))
+        .filter_map(|g| g.serious.as_ref())
+        .map(|a| u64::from(a.at_risk))
+        .sum();
+    let mut ys = Vec::new();
+    let mut vs = Vec::new();
+    let mut parts = Vec::new();
+    let mut corrected = false;
+    let mut ctrl_rates = Vec::new();
+    let mut exp_rates = Vec::new();
+    for t in &with {
+        let Some(s) = t.safety.as_deref() else {
+            continue;
+        };
+        let Some(((a, n1), (b, n2))) = serious_counts(t, s) else {
+            parts.push(format!(
+                "{}: no control group to compare with",
+                trial_name(c, t, lang)
+            ));
+            continue;
+        };
+        ctrl_rates.push(f64::from(b) / f64::from(n2));
+        exp_rates.push(f64::from(a) / f64::from(n1));
+        let (mut a, mut n1, mut b, mut n2) =
+            (f64::from(a), f64::from(n1), f64::from(b), f64::from(n2));
+        if a == 0.0 || b == 0.0 {
+            corrected = true;
+            a += 0.5;
+            b += 0.5;
+            n1 += 1.0;
+            n2 += 1.0;
+        }
+        let y = ((a / n1) / (b / n2)).ln();
+        let v = 1.0 / a - 1.0 / n1 + 1.0 / b - 1.0 / n2;
+        ys.push(y);
+        vs.push(v);
+        let se = v.sqrt();
+        parts.push(format!(
+            "{}: {}/{} vs {}/{}, RR {} (95% CI {}–{})",
+            trial_name(c, t, lang),
+            a as u32,
+            n1 as u32,
+            b as u32,
+            n2 as u32,
+            fmt(y.exp()),
+            fmt((y - stats::qnorm(0.975) * se).exp()),
+            fmt((y + stats::qnorm(0.975) * se).exp())
+        ));
+    }
+    let mut relative_computed = false;
+    let mut effect = None;
+    let relative = match ys.len() {
+        0 => {
+            downgrades.push(Downgrade {
+                rule: "imprecision",
+                reason: "no control group: no relative effect".into(),
+            });
+            format!("not estimable ({})", parts.join("; "))
+        }
+        1 => {
+            relative_computed = true;
+            let se = vs[0].sqrt();
+            let z = stats::qnorm(0.975);
+            let ci = ((ys[0] - z * se).exp(), (ys[0] + z * se).exp());
+            downgrades.extend(imprecision(Some(ci), "the risk ratio"));
+            effect = Some(("RR".to_string(), ys[0].exp(), Some(ci)));
+            format!(
+                "{} — risk ratio {COMPUTED} from the registry's counts",
+                parts.join("; ")
+            )
+        }
+        _ => match (
+            same_population(c, &with),
+            stats::fit(&ys, &vs, stats::Method::Reml),
+        ) {
+            (true, Ok(f)) => {
+                relative_computed = true;
+                let ci = (f.ci.0.exp(), f.ci.1.exp());
+                downgrades.extend(imprecision(Some(ci), "the pooled risk ratio"));
+                downgrades.extend(inconsistency(f.i2));
+                effect = Some(("RR".to_string(), f.estimate.exp(), Some(ci)));
+                format!(
+                    "pooled RR {} (95% CI {}–{}), {} studies, random effects (REML); {} ({})",
+                    fmt(f.estimate.exp()),
+                    fmt(ci.0),
+                    fmt(ci.1),
+                    ys.len(),
+                    meta::COMPUTED,
+                    parts.join("; ")
+                )
+            }
+            _ => {
+                downgrades.push(Downgrade {
+                    rule: "imprecision",
+                    reason: "the studies' risk ratios are not pooled: the precision of one effect cannot be judged".into(),
+                });
+                format!(
+                    "{} (not pooled) — risk ratios {COMPUTED} from the registry's counts",
+                    parts.join("; ")
+                )
+            }
+        },
+    };
+    let relative = if corrected {
+        format!("{relative}; 0.5 added to each cell of a study with no event in an arm")
+    } else {
+        relative
+    };
+    let absolute = (!ctrl_rates.is_empty()).then(|| {
+        let per = |x: f64| (x * 1000.0).round() as i64;
+        let mut cs = ctrl_rates.clone();
+        cs.sort_by(f64::total_cmp);
+        let ctrl = cs[cs.len() / 2];
+        let (e, range) = match &effect {
+            Some((_, rr, Some((lo, hi)))) => (
+                per((rr * ctrl).min(1.0)),
+                format!(" (95% CI {}–{})", per((lo * ctrl).min(1.0)), per((hi * ctrl).min(1.0))),
+            ),
+            _ => (per(exp_rates[0]), String::new()),
+        };
+        let c0 = per(ctrl);
+        let d = match e - c0 {
+            0 => "no difference".to_string(),
+            d if d > 0 => format!("{d} more"),
+            d => format!("{} fewer", -d),
+        };
+        format!(
+            "{c0} per 1,000 with control; {e} per 1,000 with the experimental arm{range}: {d} — {COMPUTED} from the control {} and the risk ratio",
+            if ctrl_rates.len() > 1 { "groups' median rate" } else { "group's rate" }
+        )
+    });
+    Some(Finding {
+        outcome: SERIOUS.into(),
+        side: Side::Safety,
+        studies: with.iter().map(|t| trial_name(c, t, lang)).collect(),
+        participants: Some(participants),
+        participants_are: "at risk".into(),
+        relative,
+        relative_computed,
+        absolute,
+        start,
+        certainty: grade(start, &downgrades),
+        start_reason,
+        downgrades,
+        refs: Vec::new(),
+    })
+}
