@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{app, paste, render, shows, step, type_text};
+use common::{app, mark_first, paste, render, shows, step, type_text};
 use evidex::corpus::Kind;
 use evidex::tui::action::Action;
 use evidex::tui::state::{Focus, Screen, Tab};
@@ -11,15 +11,6 @@ use evidex::tui::state::{Focus, Screen, Tab};
 fn selected_id(s: &evidex::tui::state::State) -> String {
     let r = s.selected_record().expect("a selection");
     s.corpus().unwrap().id_of(r).to_string()
-}
-
-/// Types a query, and marks the best hit.
-fn mark_first(s: &mut evidex::tui::state::State, query: &str) {
-    step(s, Action::FocusInput);
-    step(s, Action::ClearLine);
-    type_text(s, query);
-    step(s, Action::Down);
-    step(s, Action::ToggleMark);
 }
 
 fn compare_emerald_leap(w: u16, h: u16) -> evidex::tui::state::State {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{app, render, step, type_text};
+use common::{app, mark_first, render, step, type_text};
 use evidex::corpus::Lang;
 use evidex::tui::action::Action;
 use evidex::tui::state::{Screen, State};
@@ -25,14 +25,6 @@ const SCREENS: &[&str] = &[
     "help_compare",
     "too_small",
 ];
-
-fn mark_first(s: &mut State, query: &str) {
-    step(s, Action::FocusInput);
-    step(s, Action::ClearLine);
-    type_text(s, query);
-    step(s, Action::Down);
-    step(s, Action::ToggleMark);
-}
 
 /// A browser of `w`x`h` showing `screen`, its interface in `lang`.
 fn screen(name: &str, lang: Lang, w: u16, h: u16) -> State {

@@ -2,17 +2,9 @@
 
 mod common;
 
-use common::{app, render, step, type_text};
+use common::{app, mark_first, render, step};
 use evidex::tui::action::Action;
 use evidex::tui::state::{Screen, State, Tab};
-
-fn mark_first(s: &mut State, query: &str) {
-    step(s, Action::FocusInput);
-    step(s, Action::ClearLine);
-    type_text(s, query);
-    step(s, Action::Down);
-    step(s, Action::ToggleMark);
-}
 
 /// EMERALD-1, TALENTACE, LEAP-012 and TACE + sorafenib, compared, on the forest plot.
 fn forest_of_four(w: u16, h: u16) -> State {

@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::{render, step, type_text};
+use common::{mark_first, render, step};
 use evidex::tui::action::Action;
 use evidex::tui::state::{Screen, State};
-
-fn mark_first(s: &mut State, query: &str) {
-    step(s, Action::FocusInput);
-    step(s, Action::ClearLine);
-    type_text(s, query);
-    step(s, Action::Down);
-    step(s, Action::ToggleMark);
-}
 
 /// The bundled corpus with PALLAS and C-AXSPAND imported, both compared.
 fn compare_pallas_caxspand(w: u16, h: u16) -> State {

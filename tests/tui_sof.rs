@@ -3,18 +3,10 @@
 
 mod common;
 
-use common::{app, render, step, type_text};
+use common::{app, mark_first, render, step, type_text};
 use evidex::tui::action::Action;
 use evidex::tui::state::{Focus, Screen, State, Tab};
 use evidex::tui::update::{self, Effect};
-
-fn mark_first(s: &mut State, query: &str) {
-    step(s, Action::FocusInput);
-    step(s, Action::ClearLine);
-    type_text(s, query);
-    step(s, Action::Down);
-    step(s, Action::ToggleMark);
-}
 
 /// EMERALD-1, TALENTACE, LEAP-012 and TACE + sorafenib, compared, on the summary of findings.
 fn summary_of_four(w: u16, h: u16) -> State {

@@ -140,6 +140,15 @@ pub fn step(s: &mut State, a: Action) {
 }
 
 /// Types text into the input line, one key at a time.
+/// Searches `query` from the search line and marks its first result.
+pub fn mark_first(s: &mut State, query: &str) {
+    step(s, Action::FocusInput);
+    step(s, Action::ClearLine);
+    type_text(s, query);
+    step(s, Action::Down);
+    step(s, Action::ToggleMark);
+}
+
 pub fn type_text(s: &mut State, text: &str) {
     for c in text.chars() {
         step(s, Action::Insert(c));
