@@ -1,5 +1,5 @@
 //! AFL++ target: `fuzz/run.sh ctgov`. The checks are in `src/lib.rs`, shared with
-//! `tests/fuzz_regressions.rs`, which replays every kept input in CI.
+//! `tests/integration/fuzz_regressions.rs`, which replays every kept input in CI.
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //!
 //! A target fails by panicking: evidex must never panic on any input, and each function also
 //! asserts what evidex promises about its output. The same file is compiled into
-//! `tests/fuzz_regressions.rs`, which replays every kept input in CI without the fuzzer.
+//! `tests/integration/fuzz_regressions.rs`, which replays every kept input in CI without the fuzzer.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};

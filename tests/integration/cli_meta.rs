@@ -1,6 +1,6 @@
 //! `evidex meta`, and the pooled lines of `evidex compare`'s exports, run as the real binary.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

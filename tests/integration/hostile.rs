@@ -3,7 +3,7 @@
 //! and from the browser's loader alike; corpus strings can never act on the terminal; unusual
 //! text never misaligns the screen; no size of terminal makes a screen panic.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! `rispy` (the RIS reader reference tools use; .ci/run installs it) for RIS. The Markdown
 //! export numbers every figure and ends with the Vancouver list.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

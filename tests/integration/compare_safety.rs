@@ -4,7 +4,7 @@
 //! bundled corpus's safety statements; and the `ae:` filter. Every expected rate is computed
 //! here from the record's JSON, read independently of the importer.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;

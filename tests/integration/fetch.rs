@@ -4,7 +4,7 @@
 //! The server runs in the test on 127.0.0.1; nothing reaches the internet, and the binary
 //! runs with its data and config directories in a temporary directory.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! The configuration file, through the binary: where it is, `config init` and `check`, and
 //! a bad file that never stops evidex.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -1,7 +1,7 @@
 //! `evidex import ctgov`: real ClinicalTrials.gov API v2 records (tests/fixtures/ctgov, copied
 //! unmodified from public repositories) through the library and through the binary.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -319,7 +319,7 @@ fn a_corpus_without_them_still_loads_and_json_round_trips() {
     let back: CorpusFile = serde_json::from_str(&text).unwrap();
     assert_eq!(back, file);
     // The bundled corpus has neither section and loads as before.
-    let bundled: CorpusFile = serde_json::from_str(include_str!("../data/corpus.json")).unwrap();
+    let bundled: CorpusFile = serde_json::from_str(include_str!("../../data/corpus.json")).unwrap();
     assert!(
         bundled
             .trials

@@ -852,7 +852,7 @@ fn audited_disagreements_are_flagged() {
 /// `65%` are the article's, and a figure the article writes in words (`三级`) stays in words.
 #[test]
 fn every_safety_statement_figure_is_in_its_quote() {
-    let corpus: Value = serde_json::from_str(include_str!("../data/corpus.json")).unwrap();
+    let corpus: Value = serde_json::from_str(include_str!("../../data/corpus.json")).unwrap();
     let mut failures = Vec::new();
     let mut checked = 0;
     for list in ["trials", "therapies"] {

@@ -2,7 +2,7 @@
 //! own checks (`fuzz/src/lib.rs`), so CI guards them without the fuzzer. A finding is kept as
 //! a file under `tests/fixtures/fuzz/TARGET/`; see README.md, Development.
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod targets;
 
 use std::fs;

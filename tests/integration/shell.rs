@@ -1,7 +1,7 @@
 //! Fitting into the shell: completions for every shell, manual pages with every command and
 //! option, the version line, and a binary that works from any directory.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

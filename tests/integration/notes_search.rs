@@ -1,7 +1,7 @@
 //! `note:` and `has:note` through the binary: `evidex search` reads the user's notes from the
 //! data directory.
 
-mod common;
+use crate::common;
 
 fn search(data: &std::path::Path, query: &str) -> std::process::Output {
     common::bin()

@@ -3,7 +3,7 @@
 //! replace a device, a FIFO or a link's directory, nor copy a dangerous mode; data that must
 //! arrive whole or fail; inputs that never end.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

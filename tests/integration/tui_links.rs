@@ -3,7 +3,7 @@
 //! links that an emulator places column for column as the plain screen (checked with an
 //! in-memory terminal, since tmux 3.3 drops OSC 8).
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 use std::io::Write;

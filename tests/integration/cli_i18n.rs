@@ -2,7 +2,7 @@
 //! Markdown) follow `--lang` or the configuration's `language`; CSV and JSON keep English
 //! column names, row labels and keys.
 
-mod common;
+use crate::common;
 
 use common::evidex;
 

@@ -1,7 +1,7 @@
 //! `|` alternatives and `sort:` orders on the bundled and a synthetic corpus: what they match,
 //! the order they give, and one total order behind every `--limit`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};

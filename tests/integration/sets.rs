@@ -1,7 +1,7 @@
 //! Named sets through the binary: save, list, show, compare, export, delete; a set keeps ids
 //! that are no longer found and says so; an existing set is never replaced.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

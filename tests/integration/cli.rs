@@ -1,7 +1,7 @@
 //! The non-interactive commands, run as the real binary: output, exit codes, and the messages
 //! a bad corpus file gets.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Output;
