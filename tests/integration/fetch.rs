@@ -78,8 +78,18 @@ fn chain_index(r: &Request) -> usize {
 
 /// A server answering the chain.
 fn chain_server() -> Server {
+    chain_server_where(|reply| reply)
+}
+
+/// A server answering the chain, with the second page's answer passed through `second`
+/// (cut off, delayed, or telling the test that page 2 was asked for).
+fn chain_server_where(second: impl Fn(Reply) -> Reply + Send + Sync + 'static) -> Server {
     let pages = chain();
-    Server::start(move |r, _| Reply::json(pages[chain_index(r)].clone()))
+    Server::start(move |r, _| {
+        let i = chain_index(r);
+        let reply = Reply::json(pages[i].clone());
+        if i == 1 { second(reply) } else { reply }
+    })
 }
 
 fn nct_of(raw: &str) -> String {
@@ -336,16 +346,9 @@ fn a_503_with_a_date_is_retried_and_one_that_persists_is_given_up() {
 
 #[test]
 fn a_page_cut_off_mid_body_is_reported_and_the_earlier_pages_kept() {
-    let pages = chain();
-    let server = Server::start(move |r, _| {
-        let i = chain_index(r);
-        let body = pages[i].clone();
-        if i == 1 {
-            let half = body.len() / 2;
-            Reply::json(body).cut_at(half)
-        } else {
-            Reply::json(body)
-        }
+    let server = chain_server_where(|reply| {
+        let half = reply.body.len() / 2;
+        reply.cut_at(half)
     });
     let mut sink = MemorySink::default();
     let (r, events) = run(&server.url, 1, &hcc(), &mut sink, &AtomicBool::new(false));
@@ -370,16 +373,12 @@ fn a_page_cut_off_mid_body_is_reported_and_the_earlier_pages_kept() {
 
 #[test]
 fn an_interrupted_fetch_stops_after_the_current_page_and_resumes_from_its_token() {
-    let pages = chain();
     let stop = Arc::new(AtomicBool::new(false));
     let stop_in_server = stop.clone();
-    let server = Server::start(move |r, _| {
-        let i = chain_index(r);
-        // Ctrl-C arrives while page 2 is being fetched.
-        if i == 1 {
-            stop_in_server.store(true, Ordering::Relaxed);
-        }
-        Reply::json(pages[i].clone())
+    // Ctrl-C arrives while page 2 is being fetched.
+    let server = chain_server_where(move |reply| {
+        stop_in_server.store(true, Ordering::Relaxed);
+        reply
     });
     let mut sink = MemorySink::default();
     let (r, _) = run(&server.url, 0, &hcc(), &mut sink, &stop);
@@ -612,30 +611,32 @@ fn out_file(home: &Path) -> PathBuf {
     home.join("fetched.json")
 }
 
+/// `evidex fetch ctgov --cond COND OPTIONS --base-url URL -o OUT`.
+fn fetch_cmd(home: &Path, cond: &str, options: &[&str], url: &str, out: &str) -> Command {
+    let mut args = vec!["fetch", "ctgov", "--cond", cond];
+    args.extend_from_slice(options);
+    args.extend(["--base-url", url, "-o", out]);
+    evidex(home, &args, &[])
+}
+
 #[test]
 fn cli_fetches_the_chain_into_a_corpus_that_validates_with_plain_progress_lines() {
     let server = chain_server();
     let h = home();
     let out = out_file(h.path());
-    let o = output(evidex(
+    let o = output(fetch_cmd(
         h.path(),
+        "hepatocellular carcinoma",
         &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "hepatocellular carcinoma",
             "--phase",
             "3",
             "--status",
             "recruiting,planned",
             "--updated-since",
             "2024-01-31",
-            "--base-url",
-            &server.url,
-            "-o",
-            out.to_str().unwrap(),
         ],
-        &[],
+        &server.url,
+        out.to_str().unwrap(),
     ));
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
@@ -734,20 +735,7 @@ fn cli_rejects_bad_values_with_the_list_of_good_ones() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("add -o FILE"), "{}", stderr(&o));
     // A base URL that is not one.
-    let o = output(evidex(
-        h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "x",
-            "--base-url",
-            "localhost:1",
-            "-o",
-            "x.json",
-        ],
-        &[],
-    ));
+    let o = output(fetch_cmd(h.path(), "x", &[], "localhost:1", "x.json"));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not a web address"), "{}", stderr(&o));
     assert!(!h.path().join("x.json").exists());
@@ -757,20 +745,7 @@ fn cli_rejects_bad_values_with_the_list_of_good_ones() {
 fn cli_network_failures_are_one_line_each() {
     let h = home();
     let refused = closed_port_url();
-    let o = output(evidex(
-        h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "x",
-            "--base-url",
-            &refused,
-            "-o",
-            "x.json",
-        ],
-        &[],
-    ));
+    let o = output(fetch_cmd(h.path(), "x", &[], &refused, "x.json"));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert_eq!(
@@ -781,20 +756,7 @@ fn cli_network_failures_are_one_line_each() {
     assert!(err.contains("refused the connection"), "{err}");
 
     let server = Server::start(|_, _| Reply::status(400, "Unknown parameter query.cnd"));
-    let o = output(evidex(
-        h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "x",
-            "--base-url",
-            &server.url,
-            "-o",
-            "x.json",
-        ],
-        &[],
-    ));
+    let o = output(fetch_cmd(h.path(), "x", &[], &server.url, "x.json"));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -804,54 +766,25 @@ fn cli_network_failures_are_one_line_each() {
 
     // A server's message cannot drive the terminal.
     let server = Server::start(|_, _| Reply::status(404, "gone \x1b]0;pwned\x07 away"));
-    let o = output(evidex(
-        h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "x",
-            "--base-url",
-            &server.url,
-            "-o",
-            "x.json",
-        ],
-        &[],
-    ));
+    let o = output(fetch_cmd(h.path(), "x", &[], &server.url, "x.json"));
     assert!(!stderr(&o).contains('\x1b'));
     assert!(!h.path().join("x.json").exists());
 }
 
 #[test]
 fn cli_writes_the_pages_before_a_cut_off_page_and_says_so() {
-    let pages = chain();
-    let server = Server::start(move |r, _| {
-        let i = chain_index(r);
-        let body = pages[i].clone();
-        if i == 1 {
-            let n = body.len() / 3;
-            Reply::json(body).cut_at(n)
-        } else {
-            Reply::json(body)
-        }
+    let server = chain_server_where(|reply| {
+        let n = reply.body.len() / 3;
+        reply.cut_at(n)
     });
     let h = home();
     let out = out_file(h.path());
-    let o = output(evidex(
+    let o = output(fetch_cmd(
         h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "x",
-            "--retries",
-            "0",
-            "--base-url",
-            &server.url,
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[],
+        "x",
+        &["--retries", "0"],
+        &server.url,
+        out.to_str().unwrap(),
     ));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(3), "{err}");
@@ -866,34 +799,16 @@ fn cli_writes_the_pages_before_a_cut_off_page_and_says_so() {
 
 #[test]
 fn cli_ctrl_c_stops_after_the_current_page_and_writes_it() {
-    let pages = chain();
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let tx = Mutex::new(tx);
-    let server = Server::start(move |r, _| {
-        let i = chain_index(r);
-        if i == 1 {
-            // Tell the test to press Ctrl-C, and answer a little later.
-            tx.lock().unwrap().send(()).unwrap();
-            return Reply::json(pages[i].clone()).delay(Duration::from_millis(500));
-        }
-        Reply::json(pages[i].clone())
+    let server = chain_server_where(move |reply| {
+        // Tell the test to press Ctrl-C, and answer a little later.
+        tx.lock().unwrap().send(()).unwrap();
+        reply.delay(Duration::from_millis(500))
     });
     let h = home();
     let out = out_file(h.path());
-    let mut c = evidex(
-        h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "x",
-            "--base-url",
-            &server.url,
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let mut c = fetch_cmd(h.path(), "x", &[], &server.url, out.to_str().unwrap());
     let child = c
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -926,20 +841,7 @@ fn cli_ctrl_c_stops_after_the_current_page_and_writes_it() {
 fn cli_an_empty_result_matches_nothing() {
     let server = Server::start(|_, _| Reply::json(r#"{"studies":[],"totalCount":0}"#));
     let h = home();
-    let o = output(evidex(
-        h.path(),
-        &[
-            "fetch",
-            "ctgov",
-            "--cond",
-            "nothing",
-            "--base-url",
-            &server.url,
-            "-o",
-            "x.json",
-        ],
-        &[],
-    ));
+    let o = output(fetch_cmd(h.path(), "nothing", &[], &server.url, "x.json"));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("no study on the registry matches"));
 }
@@ -966,14 +868,10 @@ fn bulk_zip(path: &Path) {
     w.finish().unwrap();
 }
 
-#[test]
-fn import_reads_the_bulk_zip_without_unpacking_it() {
-    let h = home();
-    let zip = h.path().join("ctg-studies.json.zip");
-    bulk_zip(&zip);
-    let out = out_file(h.path());
-    let o = output(evidex(
-        h.path(),
+/// `evidex import ctgov ZIP -o OUT`.
+fn import_cmd(home: &Path, zip: &Path, out: &Path) -> Command {
+    evidex(
+        home,
         &[
             "import",
             "ctgov",
@@ -982,7 +880,16 @@ fn import_reads_the_bulk_zip_without_unpacking_it() {
             out.to_str().unwrap(),
         ],
         &[],
-    ));
+    )
+}
+
+#[test]
+fn import_reads_the_bulk_zip_without_unpacking_it() {
+    let h = home();
+    let zip = h.path().join("ctg-studies.json.zip");
+    bulk_zip(&zip);
+    let out = out_file(h.path());
+    let o = output(import_cmd(h.path(), &zip, &out));
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("imported 5, updated 0, skipped 0"), "{err}");
@@ -1020,17 +927,7 @@ fn import_names_the_archive_and_entry_of_a_corrupt_zip() {
     }
     std::fs::write(&zip, &bytes).unwrap();
     let out = out_file(h.path());
-    let o = output(evidex(
-        h.path(),
-        &[
-            "import",
-            "ctgov",
-            zip.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    ));
+    let o = output(import_cmd(h.path(), &zip, &out));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -1043,17 +940,7 @@ fn import_names_the_archive_and_entry_of_a_corrupt_zip() {
     // Not an archive at all, though it starts like one.
     let bad = h.path().join("cut.zip");
     std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
-    let o = output(evidex(
-        h.path(),
-        &[
-            "import",
-            "ctgov",
-            bad.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    ));
+    let o = output(import_cmd(h.path(), &bad, &out));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("cut.zip: cannot read the archive"), "{err}");
@@ -1154,19 +1041,22 @@ fn cli_fetches_into_the_library_and_a_newer_version_is_a_dated_change() {
 /// the same command asks for the second page, and the library ends whole.
 #[test]
 fn cli_a_fetch_killed_with_sigkill_resumes_from_the_next_page() {
-    let pages = chain();
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let tx = Mutex::new(tx);
     let slow = Arc::new(AtomicBool::new(true));
     let slow2 = slow.clone();
-    let server = Server::start(move |r, _| {
-        let i = chain_index(r);
-        if i == 1 && slow2.load(Ordering::SeqCst) {
+    let server = chain_server_where(move |reply| {
+        if slow2.load(Ordering::SeqCst) {
             // Page 1 is stored by now: the test kills the fetch while page 2 is on its way.
+            // The answer is held until then (5 s at the most), and the rerun finds the
+            // server free.
             let _ = tx.lock().unwrap().send(());
-            return Reply::json(pages[i].clone()).delay(Duration::from_secs(5));
+            let held = std::time::Instant::now();
+            while slow2.load(Ordering::SeqCst) && held.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
-        Reply::json(pages[i].clone())
+        reply
     });
     let h = home();
     let lib = h.path().join("lib.sqlite");
