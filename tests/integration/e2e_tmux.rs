@@ -139,6 +139,29 @@ impl Tmux {
         });
     }
 
+    /// A `width`x`height` terminal running evidex with `env` and `args`, its first results
+    /// drawn.
+    fn browser(width: u16, height: u16, env: &str, args: &str) -> Tmux {
+        let t = Tmux::new(width, height);
+        t.start_with_env(env, args);
+        t.ready();
+        t
+    }
+
+    /// Types `query` and waits until its search is done with `expect` on the screen.
+    fn search(&self, query: &str, expect: &str) -> String {
+        self.type_text(query);
+        self.wait_for(expect, |s| s.contains(expect) && !s.contains("searching"))
+    }
+
+    /// Sends `keys`, the last of them quitting: evidex exits with 0. The screen after.
+    fn quit(&self, keys: &[&str]) -> String {
+        self.keys(keys);
+        let (rc, s) = self.after_exit();
+        assert_eq!(rc, "0", "{s}");
+        s
+    }
+
     /// After evidex has exited: its exit code, and the screen with the cooked-mode report.
     fn after_exit(&self) -> (String, String) {
         let s = self.wait_for("the exit report", |s| {
@@ -199,9 +222,7 @@ fn search_read_mark_compare_help_and_quit() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(120, 40);
-    t.start("");
-    t.ready();
+    let t = Tmux::browser(120, 40, "", "");
     t.type_text("emer");
     let s = t.wait_for("EMERALD-1 first, with its PFS", |s| {
         s.contains("Search › emer") && s.lines().nth(3).is_some_and(|l| l.contains("EMERALD-1"))
@@ -230,9 +251,7 @@ fn search_read_mark_compare_help_and_quit() {
     t.wait_text("Keys: Comparison");
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("Keys: Comparison"));
-    t.keys(&["Escape", "q"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    let s = t.quit(&["Escape", "q"]);
     t.assert_restored(&s);
 }
 
@@ -241,14 +260,10 @@ fn works_at_80x24_with_chinese_names() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(80, 24);
-    t.start("--lang zh");
-    t.ready();
+    let t = Tmux::browser(80, 24, "", "--lang zh");
     t.type_text("aoxitini");
     t.wait_text("奥希替尼");
-    t.keys(&["C-c"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    let s = t.quit(&["C-c"]);
     t.assert_restored(&s);
 }
 
@@ -262,9 +277,7 @@ fn too_small_then_resized() {
     t.wait_text("too small");
     t.tmux(&["resize-window", "-t", "0", "-x", "100", "-y", "30"]);
     t.wait_text("Search ›");
-    t.keys(&["C-c"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    t.quit(&["C-c"]);
 }
 
 #[test]
@@ -289,9 +302,7 @@ fn a_panic_restores_the_terminal_and_prints_one_line() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(100, 30);
-    t.start_with_env("EVIDEX_TEST_PANIC=1", "");
-    t.ready();
+    let t = Tmux::browser(100, 30, "EVIDEX_TEST_PANIC=1", "");
     t.keys(&["F12"]);
     let s = t.wait_text("internal error");
     let joined = s.replace('\n', "");
@@ -431,9 +442,7 @@ fn escape_sequences_in_the_corpus_do_not_reach_the_terminal() {
     assert_eq!(title(), "evidex-e2e", "the window title was changed");
     let s = t.screen();
     assert!(!s.contains("PWNED") || s.contains("␛"), "{s}");
-    t.keys(&["q"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    t.quit(&["q"]);
     assert_eq!(title(), "evidex-e2e");
 }
 
@@ -456,9 +465,12 @@ fn export_writes_markdown_and_csv_where_the_status_bar_says() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&format!("EVIDEX_EXPORT_DIR={}", dir.path().display()), "");
-    t.ready();
+    let t = Tmux::browser(
+        120,
+        40,
+        &format!("EVIDEX_EXPORT_DIR={}", dir.path().display()),
+        "",
+    );
     t.type_text("emerald");
     t.wait_for("EMERALD-1 first", |s| {
         s.contains("Search › emerald") && s.lines().nth(3).is_some_and(|l| l.contains("EMERALD-1"))
@@ -499,9 +511,7 @@ fn export_writes_markdown_and_csv_where_the_status_bar_says() {
     assert!(ris.starts_with("TY  - "), "{ris}");
     let csv = std::fs::read_to_string(dir.path().join(named(".csv"))).unwrap();
     assert!(csv.contains("EMERALD-1"), "{csv}");
-    t.keys(&["q"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["q"]);
 }
 
 impl Tmux {
@@ -564,13 +574,8 @@ fn both_themes_read_in_a_real_terminal() {
     for (name, theme) in [("dark", ThemeName::Dark), ("light", ThemeName::Light)] {
         let p = *Theme::new(theme).palette().unwrap();
         for (w, h) in [(80, 24), (200, 60)] {
-            let t = Tmux::new(w, h);
-            t.start(&format!("--theme {name}"));
-            t.ready();
-            t.type_text("tace");
-            t.wait_for("tace results", |s| {
-                s.contains("Search › tace") && !s.contains("searching")
-            });
+            let t = Tmux::browser(w, h, "", &format!("--theme {name}"));
+            t.search("tace", "Search › tace");
             t.keys(&["Down", "Down"]);
             for step in ["list", "detail"] {
                 let chars = t.coloured_chars();
@@ -589,9 +594,7 @@ fn both_themes_read_in_a_real_terminal() {
                 }
                 t.keys(&["Enter", "Down"]);
             }
-            t.keys(&["q"]);
-            let (rc, _) = t.after_exit();
-            assert_eq!(rc, "0");
+            t.quit(&["q"]);
         }
     }
 }
@@ -646,9 +649,7 @@ fn one_wheel_notch_scrolls_the_detail_pane_and_the_list() {
         return;
     }
     for (w, h) in [(80u16, 24u16), (120, 40)] {
-        let t = Tmux::new(w, h);
-        t.start("");
-        t.ready();
+        let t = Tmux::browser(w, h, "", "");
         t.type_text("emerald");
         t.wait_text("EMERALD-1  emerald-1");
         // Over the detail pane: its text moves up at the first notch, the focus stays put.
@@ -674,9 +675,7 @@ fn one_wheel_notch_scrolls_the_detail_pane_and_the_list() {
         t.wait_for("the list scrolled", |s| {
             s.lines().nth(3).is_some_and(|l| l != first_row)
         });
-        t.keys(&["C-c"]);
-        let (rc, s) = t.after_exit();
-        assert_eq!(rc, "0", "{s}");
+        t.quit(&["C-c"]);
     }
 }
 
@@ -685,9 +684,7 @@ fn space_marks_and_moves_on_and_hints_tell_the_truth() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(80, 24);
-    t.start("");
-    t.ready();
+    let t = Tmux::browser(80, 24, "", "");
     // On an empty query ? opens help; typed after a word it is text.
     t.type_text("?");
     t.wait_text("Keys: Search input");
@@ -716,9 +713,7 @@ fn space_marks_and_moves_on_and_hints_tell_the_truth() {
         s.contains("Search › emerald | leap | talentace sort:year"),
         "{s}"
     );
-    t.keys(&["q"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    t.quit(&["q"]);
 }
 
 #[test]
@@ -726,9 +721,7 @@ fn the_detail_pane_goes_full_screen_and_jumps_to_links() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(120, 40);
-    t.start("");
-    t.ready();
+    let t = Tmux::browser(120, 40, "", "");
     t.type_text("hcc");
     t.wait_text("Hepatocellular carcinoma  hcc");
     t.keys(&["Down", "f"]);
@@ -738,9 +731,7 @@ fn the_detail_pane_goes_full_screen_and_jumps_to_links() {
     t.wait_text("1 back (Esc)");
     t.keys(&["Escape", "f"]);
     t.wait_text("Results");
-    t.keys(&["q"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    t.quit(&["q"]);
 }
 
 /// `o` on the detail line of a registry id opens its address with the opener EVIDEX_OPENER
@@ -766,9 +757,7 @@ fn o_opens_the_address_under_the_cursor_with_the_opener() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&format!("EVIDEX_OPENER={}", script.display()), "");
-    t.ready();
+    let t = Tmux::browser(120, 40, &format!("EVIDEX_OPENER={}", script.display()), "");
     t.type_text("chance-2203");
     t.wait_for("CHANCE 2203", |s| {
         s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
@@ -785,9 +774,7 @@ fn o_opens_the_address_under_the_cursor_with_the_opener() {
         std::fs::read_to_string(&opened).unwrap(),
         "https://clinicaltrials.gov/study/NCT05348811\n"
     );
-    t.keys(&["q"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    t.quit(&["q"]);
 }
 
 /// Over SSH with no display and no BROWSER, `o` says there is no browser and shows the
@@ -797,9 +784,7 @@ fn o_without_a_browser_says_so_and_shows_the_address() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(120, 40);
-    t.start_with_env("SSH_CONNECTION='10.0.0.1 50000 10.0.0.2 22'", "");
-    t.ready();
+    let t = Tmux::browser(120, 40, "SSH_CONNECTION='10.0.0.1 50000 10.0.0.2 22'", "");
     t.type_text("chance-2203");
     t.wait_for("CHANCE 2203", |s| {
         s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
@@ -807,9 +792,7 @@ fn o_without_a_browser_says_so_and_shows_the_address() {
     t.keys(&["Down", "Enter", "Tab", "o"]);
     let s = t.wait_text("no browser to open it with over SSH");
     assert!(s.contains("NCT05348811"), "{s}");
-    t.keys(&["Escape", "q"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    t.quit(&["Escape", "q"]);
 }
 
 /// A note written in the browser is found by `note:` at once, and by `evidex search`.
@@ -820,16 +803,11 @@ fn a_note_is_searchable_in_the_browser_and_from_the_shell() {
     }
     let home = tempfile::tempdir().unwrap();
     let env = format!("XDG_DATA_HOME={}", home.path().display());
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
+    let t = Tmux::browser(120, 40, &env, "");
     t.type_text("has:note");
     t.wait_text("0 results");
     t.keys(&["C-u"]);
-    t.type_text("leap-012");
-    t.wait_for("LEAP-012", |s| {
-        s.contains("LEAP-012") && !s.contains("searching")
-    });
+    t.search("leap-012", "LEAP-012");
     t.keys(&["Down"]);
     t.type_text("n");
     t.wait_for("the note prompt", |s| s.contains("Your note ›"));
@@ -843,9 +821,7 @@ fn a_note_is_searchable_in_the_browser_and_from_the_shell() {
         s.contains("1 result ·") && s.contains("LEAP-012")
     });
     assert!(!s.contains("⚠"), "{s}");
-    t.keys(&["C-c"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["C-c"]);
     let o = Command::new(BIN)
         .env("XDG_DATA_HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path())
@@ -866,18 +842,14 @@ fn a_megabyte_paste_does_not_freeze_and_ctrl_c_quits() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(100, 30);
-    t.start("");
-    t.ready();
+    let t = Tmux::browser(100, 30, "", "");
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("paste.txt");
     std::fs::write(&p, "pembrolizumab ".repeat(75_000)).unwrap();
     t.tmux(&["load-buffer", p.to_str().unwrap()]);
     t.tmux(&["paste-buffer", "-p", "-t", "0"]);
     t.wait_text("paste cut at 2000 characters");
-    t.keys(&["C-c"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    let s = t.quit(&["C-c"]);
     t.assert_restored(&s);
 }
 
@@ -923,9 +895,7 @@ fn a_configuration_sets_the_theme_and_keys_and_help_follows() {
         "theme = \"light\"\nsplit = 2000\n[keys]\ncompare = \"C\"\n",
     )
     .unwrap();
-    let t = Tmux::new(120, 40);
-    t.start(&format!("--config {}", cfg.display()));
-    t.ready();
+    let t = Tmux::browser(120, 40, "", &format!("--config {}", cfg.display()));
     let screen = t.screen();
     assert!(
         screen.contains("config.toml:2: split"),
@@ -957,9 +927,7 @@ fn a_configuration_sets_the_theme_and_keys_and_help_follows() {
     assert!(!t.screen().contains("Cross-trial"), "c no longer compares");
     t.type_text("C");
     t.wait_for("the comparison", |s| s.contains("Cross-trial"));
-    t.keys(&["Escape", "q"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["Escape", "q"]);
 }
 
 /// Quit and reopen: the query history and the marks are still there, in plain files of the
@@ -971,33 +939,22 @@ fn history_and_marks_survive_a_restart() {
     }
     let home = tempfile::tempdir().unwrap();
     let env = format!("XDG_DATA_HOME={}", home.path().display());
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
-    t.type_text("emerald");
-    t.wait_for("EMERALD-1", |s| {
-        s.contains("EMERALD-1") && !s.contains("searching")
-    });
+    let t = Tmux::browser(120, 40, &env, "");
+    t.search("emerald", "EMERALD-1");
     t.keys(&["Down", "Space"]);
     t.wait_for("one mark", |s| s.contains("Marked 1/4"));
-    t.keys(&["q"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["q"]);
     let dir = home.path().join("evidex");
     let history = std::fs::read_to_string(dir.join("history.txt")).unwrap();
     assert_eq!(history, "emerald\n");
     let marks = std::fs::read_to_string(dir.join("marks.txt")).unwrap();
     assert_eq!(marks, "emerald-1\n");
 
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
+    let t = Tmux::browser(120, 40, &env, "");
     t.wait_for("the mark of the last session", |s| s.contains("Marked 1/4"));
     t.keys(&["Up"]);
     t.wait_for("the last query", |s| s.contains("Search › emerald"));
-    t.keys(&["C-c"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["C-c"]);
 }
 
 /// `history_size` in the configuration bounds the history kept: with 2, a third query
@@ -1015,9 +972,7 @@ fn the_history_keeps_as_many_queries_as_the_configuration_says() {
         home.path().display(),
         config.display()
     );
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
+    let t = Tmux::browser(120, 40, &env, "");
     for q in ["emerald", "leap", "tace"] {
         t.type_text(q);
         t.wait_for(q, |s| {
@@ -1027,9 +982,7 @@ fn the_history_keeps_as_many_queries_as_the_configuration_says() {
         t.keys(&["Down", "/", "C-u"]);
         t.wait_for("an empty search line", |s| s.contains("Search ›  "));
     }
-    t.keys(&["C-c"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["C-c"]);
     let history = std::fs::read_to_string(home.path().join("evidex/history.txt")).unwrap();
     assert_eq!(history, "leap\ntace\n");
 }
@@ -1043,9 +996,7 @@ fn a_set_saved_in_the_browser_reopens_after_a_restart() {
     }
     let home = tempfile::tempdir().unwrap();
     let env = format!("XDG_DATA_HOME={}", home.path().display());
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
+    let t = Tmux::browser(120, 40, &env, "");
     t.type_text("emerald | leap-012");
     t.wait_for("two results", |s| {
         s.contains("LEAP-012") && s.contains("EMERALD-1") && !s.contains("searching")
@@ -1063,13 +1014,9 @@ fn a_set_saved_in_the_browser_reopens_after_a_restart() {
         text.contains("emerald-1") && text.contains("leap-012"),
         "{text}"
     );
-    t.keys(&["x", "q"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["x", "q"]);
 
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
+    let t = Tmux::browser(120, 40, &env, "");
     t.keys(&["Down"]);
     t.type_text("O");
     t.wait_for("the sets menu", |s| {
@@ -1081,9 +1028,7 @@ fn a_set_saved_in_the_browser_reopens_after_a_restart() {
     });
     t.type_text("c");
     t.wait_for("the comparison", |s| s.contains("Cross-trial"));
-    t.keys(&["C-c"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["C-c"]);
 }
 
 /// `n` writes a note on the record shown: it appears, dated and headed as the user's, at the
@@ -1095,13 +1040,8 @@ fn a_note_shows_in_the_detail_and_in_a_sets_export() {
     }
     let home = tempfile::tempdir().unwrap();
     let env = format!("XDG_DATA_HOME={}", home.path().display());
-    let t = Tmux::new(120, 40);
-    t.start_with_env(&env, "");
-    t.ready();
-    t.type_text("emerald");
-    t.wait_for("EMERALD-1", |s| {
-        s.contains("EMERALD-1") && !s.contains("searching")
-    });
+    let t = Tmux::browser(120, 40, &env, "");
+    t.search("emerald", "EMERALD-1");
     t.keys(&["Down"]);
     t.type_text("n");
     t.wait_for("the note prompt", |s| s.contains("Your note ›"));
@@ -1112,9 +1052,7 @@ fn a_note_shows_in_the_detail_and_in_a_sets_export() {
     t.wait_for("the note in the detail", |s| {
         s.contains("Your note (") && s.contains("ask about PD-L1 status")
     });
-    t.keys(&["C-c"]);
-    let (rc, _) = t.after_exit();
-    assert_eq!(rc, "0");
+    t.quit(&["C-c"]);
     let notes = std::fs::read_to_string(home.path().join("evidex/notes.toml")).unwrap();
     assert!(notes.contains("record = \"emerald-1\""), "{notes}");
 
@@ -1165,9 +1103,7 @@ fn the_browser_opens_the_library_and_finds_an_imported_nct_id() {
         .expect("import runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = Tmux::new(w, h);
-        t.start_with_env(&format!("EVIDEX_LIBRARY={}", lib.display()), "");
-        t.ready();
+        let t = Tmux::browser(w, h, &format!("EVIDEX_LIBRARY={}", lib.display()), "");
         t.wait_text("the library: 1 study");
         t.type_text("NCT02513394");
         t.wait_for("PALLAS first", |s| {
@@ -1178,9 +1114,7 @@ fn the_browser_opens_the_library_and_finds_an_imported_nct_id() {
         t.wait_for("still PALLAS", |s| {
             s.contains("source:library") && s.lines().nth(3).is_some_and(|l| l.contains("PALLAS"))
         });
-        t.keys(&["C-c"]);
-        let (rc, s) = t.after_exit();
-        assert_eq!(rc, "0", "{s}");
+        t.quit(&["C-c"]);
     }
 }
 
@@ -1190,9 +1124,7 @@ fn the_interface_switches_to_chinese_at_80x24() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(80, 24);
-    t.start("");
-    t.ready();
+    let t = Tmux::browser(80, 24, "", "");
     t.type_text("emerald");
     t.keys(&["Enter"]);
     t.wait_text("Overview");
@@ -1201,8 +1133,6 @@ fn the_interface_switches_to_chinese_at_80x24() {
     t.wait_text("L 中文 · ? 帮助");
     t.keys(&["L"]);
     t.wait_text("Overview");
-    t.keys(&["C-c"]);
-    let (rc, s) = t.after_exit();
-    assert_eq!(rc, "0", "{s}");
+    let s = t.quit(&["C-c"]);
     t.assert_restored(&s);
 }
