@@ -20,13 +20,17 @@ fn fixture(nct: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/ctgov/{nct}.json"))
 }
 
-/// The bundled corpus with both records imported.
+/// The bundled corpus with both records imported (imported once for all tests).
 fn merged_file() -> CorpusFile {
-    let base: CorpusFile = serde_json::from_slice(evidex::corpus::BUNDLED).unwrap();
-    let mut imp = evidex::import::Importer::new(base);
-    imp.add_file(&fixture("NCT02513394"));
-    imp.add_file(&fixture("NCT02552212"));
-    imp.finish().0
+    static FILE: std::sync::OnceLock<CorpusFile> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let base: CorpusFile = serde_json::from_slice(evidex::corpus::BUNDLED).unwrap();
+        let mut imp = evidex::import::Importer::new(base);
+        imp.add_file(&fixture("NCT02513394"));
+        imp.add_file(&fixture("NCT02552212"));
+        imp.finish().0
+    })
+    .clone()
 }
 
 fn merged() -> Corpus {
@@ -408,21 +412,29 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     d
 }
 
-#[test]
-fn cli_compare_json_carries_adverse_events_with_counts() {
-    let dir = tempdir("json");
-    let corpus = merged_path(&dir);
-    let o = common::evidex(&[
+/// `evidex --corpus CORPUS compare PALLAS CAXSPAND --format FORMAT EXTRA…`, which must
+/// succeed: its standard output.
+fn compare_cli(corpus: &Path, format: &str, extra: &[&str]) -> Vec<u8> {
+    let mut args = vec![
         "--corpus",
         corpus.to_str().unwrap(),
         "compare",
         PALLAS,
         CAXSPAND,
         "--format",
-        "json",
-    ]);
+        format,
+    ];
+    args.extend_from_slice(extra);
+    let o = common::evidex(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    o.stdout
+}
+
+#[test]
+fn cli_compare_json_carries_adverse_events_with_counts() {
+    let dir = tempdir("json");
+    let corpus = merged_path(&dir);
+    let v: Value = serde_json::from_slice(&compare_cli(&corpus, "json", &[])).unwrap();
     assert_eq!(v["adverse_events"]["events"], "top");
     assert_eq!(v["adverse_events"]["shown"], 20);
     let rows = v["rows"].as_array().unwrap();
@@ -444,18 +456,8 @@ fn cli_compare_json_carries_adverse_events_with_counts() {
             .any(|r| r["label"] == "Serious AEs, experimental")
     );
     // --all-events lists them all.
-    let o = common::evidex(&[
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "compare",
-        PALLAS,
-        CAXSPAND,
-        "--format",
-        "json",
-        "--all-events",
-    ]);
-    assert!(o.status.success());
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: Value =
+        serde_json::from_slice(&compare_cli(&corpus, "json", &["--all-events"])).unwrap();
     assert_eq!(v["adverse_events"]["events"], "all");
     assert_eq!(v["adverse_events"]["shown"], v["adverse_events"]["total"]);
     let _ = std::fs::remove_dir_all(dir);
@@ -465,19 +467,7 @@ fn cli_compare_json_carries_adverse_events_with_counts() {
 fn cli_markdown_csv_and_table_carry_the_safety_rows() {
     let dir = tempdir("md");
     let corpus = merged_path(&dir);
-    let run = |format: &str| {
-        let o = common::evidex(&[
-            "--corpus",
-            corpus.to_str().unwrap(),
-            "compare",
-            PALLAS,
-            CAXSPAND,
-            "--format",
-            format,
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    };
+    let run = |format: &str| String::from_utf8(compare_cli(&corpus, format, &[])).unwrap();
     let (a, n) = group_totals("NCT02513394", "Palbociclib Plus Endocrine Therapy (Arm A)");
     let md = run("md");
     assert!(md.contains("| **Safety** |"), "{md}");
