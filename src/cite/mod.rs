@@ -11,6 +11,9 @@
 
 use serde::Serialize;
 
+mod formats;
+pub use formats::{bib_key, bibtex, ris};
+
 use crate::corpus::{Citation, Corpus, Kind, Lang, RecordRef, Source, Trial};
 use crate::text::clean;
 
@@ -321,206 +324,6 @@ pub fn markdown_list(refs: &References) -> String {
     out
 }
 
-/// RIS (Research Information Systems), as Zotero, EndNote and Mendeley import it: one record
-/// per reference, every field on one line (LF line ends, which they read as CRLF).
-pub fn ris(refs: &References) -> String {
-    let mut out = String::new();
-    let tag = |out: &mut String, t: &str, v: &str| {
-        let v = one_line(v);
-        if !v.is_empty() {
-            out.push_str(&format!("{t}  - {v}\n"));
-        }
-    };
-    for r in refs.iter() {
-        match &r.entry {
-            Entry::Source {
-                title,
-                translated,
-                author,
-                outlet,
-                date,
-                url,
-                language,
-            } => {
-                tag(&mut out, "TY", if url.is_some() { "ELEC" } else { "GEN" });
-                tag(&mut out, "ID", &r.key);
-                tag(&mut out, "TI", title);
-                if let Some(t) = translated {
-                    tag(&mut out, "TT", t);
-                }
-                if let Some(a) = author {
-                    tag(&mut out, "AU", a);
-                }
-                if let Some(o) = outlet {
-                    tag(&mut out, "T2", o);
-                }
-                if let Some(y) = year_of(date.as_deref()) {
-                    tag(&mut out, "PY", y);
-                }
-                if let Some(d) = date {
-                    tag(&mut out, "DA", &d.replace('-', "/"));
-                }
-                if let Some(u) = url {
-                    tag(&mut out, "UR", u);
-                }
-                tag(&mut out, "LA", language);
-            }
-            Entry::Cited {
-                text,
-                authors,
-                journal,
-                year,
-                doi,
-                cited_by,
-                as_number,
-            } => {
-                tag(
-                    &mut out,
-                    "TY",
-                    if journal.is_some() { "JOUR" } else { "GEN" },
-                );
-                tag(&mut out, "ID", &r.key);
-                tag(&mut out, "TI", text);
-                if let Some(a) = authors {
-                    tag(&mut out, "AU", a);
-                }
-                if let Some(j) = journal {
-                    tag(&mut out, "JO", j);
-                }
-                if let Some(y) = year {
-                    tag(&mut out, "PY", &y.to_string());
-                }
-                if let Some(d) = doi {
-                    tag(&mut out, "DO", d);
-                }
-                tag(
-                    &mut out,
-                    "N1",
-                    &format!("As printed in reference {cited_by}'s list, as [{as_number}]."),
-                );
-            }
-        }
-        tag(
-            &mut out,
-            "N1",
-            &format!("Cited by evidex records: {}", r.records.join(", ")),
-        );
-        out.push_str("ER  - \n");
-    }
-    out
-}
-
-/// A BibTeX value in braces: braces balanced, TeX specials escaped.
-fn bib(s: &str) -> String {
-    let mut out = String::new();
-    for ch in one_line(s).chars() {
-        match ch {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '{' => out.push_str("\\{"),
-            '}' => out.push_str("\\}"),
-            '%' | '&' | '$' | '#' | '_' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '@' => out.push_str("{@}"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A citation key: the reference's key with other characters as `-`.
-pub fn bib_key(r: &Reference) -> String {
-    let k: String = r
-        .key
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("evidex-{}", k.trim_matches('-'))
-}
-
-/// BibTeX: `@misc` for an article (its author, a free-text statement, kept whole in braces so
-/// that no name is split), `@article` for a primary publication with a journal.
-pub fn bibtex(refs: &References) -> String {
-    let mut out = String::new();
-    for r in refs.iter() {
-        let mut fields: Vec<(&str, String)> = Vec::new();
-        let kind = match &r.entry {
-            Entry::Source {
-                title,
-                translated,
-                author,
-                outlet,
-                date,
-                url,
-                language,
-            } => {
-                fields.push(("title", format!("{{{}}}", bib(title))));
-                if let Some(a) = author {
-                    fields.push(("author", format!("{{{}}}", bib(a))));
-                }
-                if let Some(o) = outlet {
-                    fields.push(("howpublished", bib(o)));
-                }
-                if let Some(y) = year_of(date.as_deref()) {
-                    fields.push(("year", y.to_string()));
-                }
-                if let Some(d) = date {
-                    fields.push(("date", bib(d)));
-                }
-                if let Some(u) = url {
-                    fields.push(("url", bib(u)));
-                }
-                fields.push(("language", bib(language)));
-                if let Some(t) = translated {
-                    fields.push(("note", format!("Title in translation: {}", bib(t))));
-                }
-                "misc"
-            }
-            Entry::Cited {
-                text,
-                authors,
-                journal,
-                year,
-                doi,
-                cited_by,
-                as_number,
-            } => {
-                fields.push(("title", format!("{{{}}}", bib(text))));
-                if let Some(a) = authors {
-                    fields.push(("author", format!("{{{}}}", bib(a))));
-                }
-                if let Some(j) = journal {
-                    fields.push(("journal", bib(j)));
-                }
-                if let Some(y) = year {
-                    fields.push(("year", y.to_string()));
-                }
-                if let Some(d) = doi {
-                    fields.push(("doi", bib(d)));
-                }
-                fields.push((
-                    "note",
-                    format!("As printed in reference {cited_by}'s list, as [{as_number}]"),
-                ));
-                if journal.is_some() { "article" } else { "misc" }
-            }
-        };
-        fields.push((
-            "annote",
-            format!("Cited by evidex records: {}", bib(&r.records.join(", "))),
-        ));
-        out.push_str(&format!("@{kind}{{{},\n", bib_key(r)));
-        for (name, value) in fields {
-            out.push_str(&format!("  {name} = {{{value}}},\n"));
-        }
-        out.push_str("}\n\n");
-    }
-    out
-}
-
 /// One outcome, ready for a slide: the figure (each arm's value, the ratio and P), the quote
 /// it comes from, and the reference(s) behind it in the Vancouver style. Plain text,
 /// sanitised.
@@ -625,13 +428,6 @@ mod tests {
             lines[3].starts_with("1. ") && lines[3].contains("陈敏山"),
             "{s}"
         );
-    }
-
-    #[test]
-    fn bibtex_escapes_what_tex_would_read() {
-        assert_eq!(bib("50% & {x}_1 #2 $"), "50\\% \\& \\{x\\}\\_1 \\#2 \\$");
-        let hostile = bib("a\u{1b}]52;x\nb\u{7}");
-        assert!(!hostile.chars().any(char::is_control), "{hostile:?}");
     }
 
     #[test]
