@@ -12,7 +12,7 @@ use crate::text::{clean, fit, wrap};
 use crate::tui::state::{ChartData, CompareView, State};
 use crate::tui::theme::Theme;
 
-use super::{chart_choice, endpoint_line};
+use super::{chart_choice, endpoint_line, scrolled};
 use crate::i18n::{tr, trf};
 
 pub(super) fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -90,16 +90,5 @@ pub(super) fn bars(s: &State, v: &CompareView, f: &mut Frame, area: Rect, theme:
         ),
         theme.dim(),
     )));
-    let visible = inner.height as usize;
-    let scroll = s.compare.scroll.min(lines.len().saturating_sub(visible));
-    f.render_widget(
-        Paragraph::new(
-            lines
-                .into_iter()
-                .skip(scroll)
-                .take(visible)
-                .collect::<Vec<_>>(),
-        ),
-        inner,
-    );
+    scrolled(f, lines, s.compare.scroll, inner);
 }

@@ -16,7 +16,7 @@ use crate::text::{clean, fit, width, wrap};
 use crate::tui::state::{ChartData, CompareView, State};
 use crate::tui::theme::Theme;
 
-use super::{chart_choice, endpoint_line};
+use super::{chart_choice, endpoint_line, scrolled};
 
 /// Column of a value on a log axis from `lo` to `hi` over `w` cells.
 pub(super) fn log_x(v: f64, lo: f64, hi: f64, w: usize) -> usize {
@@ -318,16 +318,5 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
         ),
         Role::Dim,
     );
-    let visible = inner.height as usize;
-    let scroll = s.compare.scroll.min(lines.len().saturating_sub(visible));
-    f.render_widget(
-        Paragraph::new(
-            lines
-                .into_iter()
-                .skip(scroll)
-                .take(visible)
-                .collect::<Vec<_>>(),
-        ),
-        inner,
-    );
+    scrolled(f, lines, s.compare.scroll, inner);
 }

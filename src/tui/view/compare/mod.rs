@@ -170,6 +170,25 @@ pub(super) fn endpoint_line(
     ])
 }
 
+/// The rows of a pane `height` rows high that show at `scroll`, of `len`: the scroll is held
+/// where the last row shows at the bottom.
+pub(super) fn shown(len: usize, scroll: usize, height: u16) -> std::ops::Range<usize> {
+    let visible = height as usize;
+    let from = scroll.min(len.saturating_sub(visible));
+    from..len.min(from + visible)
+}
+
+/// Draws `lines` in `area`, scrolled by `scroll` (see [`shown`]).
+pub(super) fn scrolled(f: &mut Frame, lines: Vec<Line<'_>>, scroll: usize, area: Rect) {
+    let rows = shown(lines.len(), scroll, area.height);
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip(rows.start)
+        .take(rows.len())
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
+}
+
 fn truncate_span(s: Span<'static>, w: usize) -> Span<'static> {
     Span::styled(truncate(&s.content, w).into_owned(), s.style)
 }

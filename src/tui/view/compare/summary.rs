@@ -128,11 +128,9 @@ pub(super) fn summary(
     let inner = block.inner(area);
     f.render_widget(block, area);
     let Some(layout) = layout else { return };
-    let visible = inner.height as usize;
-    let scroll = s.compare.scroll.min(layout.len().saturating_sub(visible));
-    let lines: Vec<Line> = layout.lines[scroll..]
+    let rows = super::shown(layout.len(), s.compare.scroll, inner.height);
+    let lines: Vec<Line> = layout.lines[rows]
         .iter()
-        .take(visible)
         .map(|(label, text, role)| {
             Line::from(vec![
                 Span::styled(label.clone(), theme.role(Role::Label)),
