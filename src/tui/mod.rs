@@ -7,6 +7,7 @@ pub mod action;
 pub mod app;
 pub mod background;
 pub mod facets;
+pub mod help;
 pub mod hyperlink;
 pub mod input;
 pub mod keymap;

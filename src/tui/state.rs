@@ -143,6 +143,8 @@ pub struct State {
     pub help: bool,
     /// The help overlay's first line shown, when it is taller than the screen.
     pub help_scroll: usize,
+    /// The help's lines while it is open (derived: see [`State::refresh_help`]).
+    pub help_content: Option<super::help::Help>,
     /// The latest results accepted, and the generation of the latest query sent.
     pub results: Option<Arc<Results>>,
     /// The parsed query the shown results answer (none after a query that did not parse):
@@ -301,6 +303,7 @@ impl State {
             screen: Screen::Browse,
             help: false,
             help_scroll: 0,
+            help_content: None,
             results: None,
             query: None,
             generation: 0,
@@ -332,6 +335,16 @@ impl State {
             split: None,
             colors: Default::default(),
         }
+    }
+
+    /// Builds the help's lines when the help is open and they are not those of the screen
+    /// underneath (in this language, for this search line); drops them when it is closed.
+    pub fn refresh_help(&mut self) {
+        self.help_content = if self.help {
+            Some(super::help::Help::refreshed(self.help_content.take(), self))
+        } else {
+            None
+        };
     }
 
     /// Builds the detail view when what it depends on (the record shown, the language, the

@@ -74,6 +74,7 @@ pub fn handle(s: &mut State, ev: Event) -> Vec<Effect> {
     let effects = handle_event(s, ev);
     s.refresh_detail();
     s.refresh_compare();
+    s.refresh_help();
     effects
 }
 
@@ -230,6 +231,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     // shown; each refresh builds only when the record, language or width changed.
     s.refresh_detail();
     s.refresh_compare();
+    s.refresh_help();
     let (marks, focus) = (s.marked.clone(), s.focus);
     if !matches!(
         a,
@@ -240,6 +242,7 @@ pub fn update(s: &mut State, a: Action) -> Vec<Effect> {
     let mut effects = apply(s, a);
     s.refresh_detail();
     s.refresh_compare();
+    s.refresh_help();
     effects.extend(remembered(s, &marks, focus));
     effects
 }
@@ -308,7 +311,10 @@ pub(super) fn apply(s: &mut State, a: Action) -> Vec<Effect> {
 
 /// Keys on the help overlay: close it, or scroll it when it is taller than the screen.
 fn help_keys(s: &mut State, a: Action) {
-    let max = crate::tui::view::help::max_scroll(s);
+    let max = s
+        .help_content
+        .as_ref()
+        .map_or(0, |h| h.max_scroll(s.height));
     let page = usize::from(s.height.saturating_sub(6)).max(1);
     s.help_scroll = match a {
         Action::ToggleHelp => {
@@ -366,6 +372,29 @@ mod tests {
 
     fn loading() -> State {
         State::new("corpus.json", Lang::En, 120, 40)
+    }
+
+    #[test]
+    fn the_help_is_built_when_it_opens_kept_while_it_scrolls_and_dropped_when_it_closes() {
+        let mut s = State::new("corpus.json", Lang::En, 80, 12);
+        assert!(s.help_content.is_none());
+        update(&mut s, Action::ToggleHelp);
+        let help = s.help_content.clone().expect("built when the help opens");
+        assert_eq!(help.context, Context::Input);
+        // Taller than the screen: it scrolls as far as its last line, and no further.
+        let max = help.max_scroll(s.height);
+        assert!(max > 0, "{help:?}");
+        update(&mut s, Action::Bottom);
+        assert_eq!(s.help_scroll, max);
+        update(&mut s, Action::Down);
+        assert_eq!(s.help_scroll, max);
+        assert_eq!(s.help_content.as_ref(), Some(&help), "kept while it scrolls");
+        update(&mut s, Action::ToggleHelp);
+        assert!(!s.help && s.help_content.is_none());
+        // Over the list, the help is the list's.
+        s.focus = Focus::List;
+        update(&mut s, Action::ToggleHelp);
+        assert_eq!(s.help_content.as_ref().unwrap().context, Context::List);
     }
 
     fn ready_state() -> State {

@@ -1,33 +1,17 @@
-//! The help overlay: every key of the screen underneath, straight from the keymap, and the
-//! query language, and what each evidence level means.
+//! The help overlay, drawn from the lines `State` keeps (`tui::help`: every key of the screen
+//! underneath, straight from the keymap, the query language, what each evidence level means),
+//! and the menu of saved sets.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::corpus::EvidenceLevel;
 use crate::i18n::{tr, trf};
-use crate::search::query::Field;
 use crate::text::fit;
-use crate::tui::keymap::Context;
-use crate::tui::state::{Focus, Screen, State};
+use crate::tui::help::HelpLine;
+use crate::tui::state::State;
 use crate::tui::theme::Theme;
-
-/// The context the help is about: the screen under the overlay.
-fn underneath(s: &State) -> Context {
-    if s.screen == Screen::Compare {
-        return Context::Compare;
-    }
-    if s.facet_cursor.is_some() {
-        return Context::Facets;
-    }
-    match s.focus {
-        Focus::Input => Context::Input,
-        Focus::List => Context::List,
-        Focus::Detail => Context::Detail,
-    }
-}
 
 /// The menu of saved sets, over the browser: each set's name, size and date.
 pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
@@ -81,51 +65,19 @@ pub fn draw_sets(s: &State, f: &mut Frame, theme: &Theme) {
     );
 }
 
-/// What each evidence level means (the `level:` filter and the detail's Evidence line).
-fn evidence_legend(lines: &mut Vec<Line<'_>>, lang: crate::corpus::Lang, theme: &Theme) {
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        tr(
-            lang,
-            "Evidence levels (from the design the source states; level:1..2 filters)",
-        ),
-        theme.role(crate::present::Role::Heading),
-    )));
-    for l in (1..=5).chain([EvidenceLevel::UNRATED.0]) {
-        let level = EvidenceLevel(l);
-        lines.push(Line::from(vec![
-            Span::styled(
-                fit(&format!("  {}", tr(lang, &level.to_string())), 12),
-                theme.key(),
-            ),
-            Span::raw(tr(lang, level.meaning())),
-        ]));
-    }
-}
-
-/// How far the help can scroll on the screen `s` describes: its lines beyond the ones shown.
-pub fn max_scroll(s: &State) -> usize {
-    let n = lines(s, &Theme::new(crate::tui::theme::ThemeName::Mono)).len();
-    n.saturating_sub(visible_rows(s.height, n))
-}
-
-/// The rows of the help's box that hold lines, for `n` lines on a screen `height` rows tall.
-fn visible_rows(height: u16, n: usize) -> usize {
-    (n + 2)
-        .min(usize::from(height.saturating_sub(2)))
-        .saturating_sub(2)
-}
-
+/// The help overlay: the lines `State` keeps for the screen underneath, scrolled.
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
+    let Some(help) = &s.help_content else {
+        return;
+    };
     let area = f.area();
-    let ctx = underneath(s);
-    let lines = lines(s, theme);
-    let rows = visible_rows(area.height, lines.len());
-    let max = lines.len().saturating_sub(rows);
+    let rows = help.visible_rows(area.height);
+    let max = help.max_scroll(area.height);
     let skip = s.help_scroll.min(max);
     let w = (area.width.saturating_sub(4)).min(90);
     let h = (rows as u16 + 2).min(area.height);
     let rect = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
+    let ctx = help.context;
     let title = if max == 0 {
         trf(
             s.lang,
@@ -140,14 +92,31 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
                 ("ctx", &tr(s.lang, ctx.title())),
                 ("from", &(skip + 1)),
                 ("to", &(skip + rows)),
-                ("n", &lines.len()),
+                ("n", &help.lines.len()),
             ],
         )
     };
+    let lines: Vec<Line> = help
+        .lines
+        .iter()
+        .skip(skip)
+        .map(|l| match l {
+            HelpLine::Key { key, width, text } => Line::from(vec![
+                Span::styled(fit(key, *width), theme.key()),
+                Span::raw(text.as_str()),
+            ]),
+            HelpLine::Heading(text) => Line::from(Span::styled(
+                text.as_str(),
+                theme.role(crate::present::Role::Heading),
+            )),
+            HelpLine::Text(text) => Line::from(text.as_str()),
+            HelpLine::Blank => Line::default(),
+        })
+        .collect();
     f.render_widget(Clear, rect);
     f.buffer_mut().set_style(rect, theme.base());
     f.render_widget(
-        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(
+        Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border(true))
@@ -155,70 +124,4 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         ),
         rect,
     );
-}
-
-/// Every line of the help about the screen under it.
-fn lines<'a>(s: &'a State, theme: &Theme) -> Vec<Line<'a>> {
-    let ctx = underneath(s);
-    let mut lines: Vec<Line> = Vec::new();
-    // Key names stay as written (Ctrl-C, Space); the one word among them ("type") is translated.
-    let keys: Vec<(String, std::borrow::Cow<str>)> = s
-        .keymap
-        .help_for(ctx, s.input.is_empty())
-        .into_iter()
-        .map(|(k, h)| (tr(s.lang, &k).into_owned(), tr(s.lang, h)))
-        .collect();
-    let kw = keys
-        .iter()
-        .map(|(k, _)| crate::text::width(k))
-        .max()
-        .unwrap_or(6)
-        + 2;
-    for (k, h) in keys {
-        lines.push(Line::from(vec![
-            Span::styled(fit(&k, kw), theme.key()),
-            Span::raw(h),
-        ]));
-    }
-    lines.push(Line::from(vec![
-        Span::styled(fit(&tr(s.lang, "mouse"), kw), theme.key()),
-        Span::raw(if ctx == Context::Compare {
-            tr(s.lang, "the wheel scrolls the comparison")
-        } else {
-            tr(
-                s.lang,
-                "the wheel scrolls the pane under the pointer; a click selects",
-            )
-        }),
-    ]));
-    if ctx == Context::Detail {
-        evidence_legend(&mut lines, s.lang, theme);
-    }
-    if matches!(ctx, Context::Input | Context::List) {
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
-            tr(s.lang, "Query language"),
-            theme.role(crate::present::Role::Heading),
-        )));
-        lines.push(Line::from(tr(
-            s.lang,
-            "  words match fuzzily in English, 中文, pinyin (aoxitini, axtn), aliases, ids",
-        )));
-        lines.push(Line::from(tr(
-            s.lang,
-            "  \"a phrase\" must appear as is · -word or -field:value excludes",
-        )));
-        lines.push(Line::from(tr(
-            s.lang,
-            "  a | b matches either: tace emerald | leap is tace and (emerald or leap)",
-        )));
-        for (name, _, values) in Field::ALL {
-            lines.push(Line::from(vec![
-                Span::styled(fit(&format!("  {name}:"), 12), theme.key()),
-                Span::raw(tr(s.lang, values)),
-            ]));
-        }
-        evidence_legend(&mut lines, s.lang, theme);
-    }
-    lines
 }
