@@ -4,14 +4,15 @@
 //! screen behind a [`TerminalGuard`], and then only moves messages: key and mouse events from a
 //! reader thread, the loaded corpus from a loader thread, results from the search worker. Each
 //! message goes through `update`; the [`Effect`]s that come back (a search, an export, a copy)
-//! are carried out here, the only place the TUI does I/O. Messages that arrive together are
-//! applied together and drawn once.
+//! are carried out by `tui::effects` (suspending by the loop itself, which owns the terminal):
+//! with drawing, the only I/O of the TUI. Messages that arrive together are applied together
+//! and drawn once.
 //!
 //! The terminal is restored on every way out: a normal quit, an error, a panic (the panic hook
 //! restores it before printing one readable line), and SIGTERM, SIGHUP or SIGINT.
 
-use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -30,14 +31,12 @@ use ratatui::crossterm::terminal::{
 
 use super::action::{Action, Event};
 use super::background;
-use super::state::{State, Status};
+use super::effects::{EffectContext, note_index, perform};
+use super::state::State;
 use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
-use crate::compare;
 use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
-use crate::export;
-use crate::i18n::{tr, trf};
 use crate::search::{self, worker::Worker};
 use crate::userdata::UserData;
 
@@ -170,7 +169,7 @@ fn install_panic_hook() {
 }
 
 /// Messages into the loop.
-enum Msg {
+pub(super) enum Msg {
     Term(TermEvent),
     App(Event),
 }
@@ -214,29 +213,9 @@ fn event_loop(
     stop: &AtomicBool,
 ) -> Result<(), AppError> {
     let size = terminal.size()?;
-    let name = opts
-        .corpus
-        .as_deref()
-        .map_or(BUNDLED_NAME.to_string(), |p| p.display().to_string());
-    let mut state = State::new(&name, opts.lang, size.width, size.height);
-    state.theme = theme;
-    state.keymap = Arc::new(opts.config.keymap.clone());
-    state.split = opts.config.split;
-    state.colors = opts.config.colors.clone();
-    let env = |k: &str| std::env::var(k).ok();
-    state.hyperlinks = super::hyperlink::enabled(opts.config.hyperlinks, &env);
-    state.status = opts.notice.clone().map(super::state::Status::error);
-    let export_dir = export_dir(opts.config.export_dir.as_deref());
     let data = UserData::default_dir().map(UserData::at);
-    if let Some(u) = &data {
-        // Unreadable history or marks are not worth stopping for: the browser starts without.
-        let mut history = u.history().unwrap_or_default();
-        // A smaller `history_size` than the file's length keeps the newest.
-        history.drain(..history.len().saturating_sub(opts.config.history_size()));
-        state.history = history;
-        state.pending_marks = u.marks().unwrap_or_default();
-        state.notes = u.notes().unwrap_or_default();
-    }
+    let mut state = initial_state(opts, theme, size, data.as_ref());
+    let export_dir = export_dir(opts.config.export_dir.as_deref());
     let test_panic = std::env::var_os(TEST_PANIC_ENV).is_some_and(|v| v == "1");
 
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -270,22 +249,8 @@ fn event_loop(
         };
         // Apply everything that is waiting, then draw once.
         for msg in std::iter::once(first).chain(rx.try_iter()) {
-            let event = match msg {
-                Msg::App(Event::Loaded(Ok(engine))) => {
-                    let tx = tx.clone();
-                    let w = Worker::spawn(engine.clone(), RESULT_LIMIT, move |reply| {
-                        let _ = tx.send(Msg::App(Event::Search(reply)));
-                    });
-                    w.set_notes(note_index(&state.notes));
-                    worker = Some(w);
-                    Event::Loaded(Ok(engine))
-                }
-                Msg::App(Event::Loaded(Err(e))) => return Err(AppError::Load(e)),
-                Msg::App(ev) => ev,
-                Msg::Term(ev) => match translate(&state, &ev, test_panic) {
-                    Some(ev) => ev,
-                    None => continue,
-                },
+            let Some(event) = incoming(msg, &state, &mut worker, &tx, test_panic)? else {
+                continue;
             };
             for effect in update::handle(&mut state, event) {
                 match effect {
@@ -311,6 +276,63 @@ fn event_loop(
         terminal.draw(|f| view(&state, f))?;
     }
     Ok(())
+}
+
+/// The state the browser starts in: the options and the configuration applied, and the
+/// user's history, marks and notes read from `data`.
+fn initial_state(
+    opts: &Options,
+    theme: ThemeName,
+    size: ratatui::layout::Size,
+    data: Option<&UserData>,
+) -> State {
+    let name = opts
+        .corpus
+        .as_deref()
+        .map_or(BUNDLED_NAME.to_string(), |p| p.display().to_string());
+    let mut state = State::new(&name, opts.lang, size.width, size.height);
+    state.theme = theme;
+    state.keymap = Arc::new(opts.config.keymap.clone());
+    state.split = opts.config.split;
+    state.colors = opts.config.colors.clone();
+    let env = |k: &str| std::env::var(k).ok();
+    state.hyperlinks = super::hyperlink::enabled(opts.config.hyperlinks, &env);
+    state.status = opts.notice.clone().map(super::state::Status::error);
+    if let Some(u) = data {
+        // Unreadable history or marks are not worth stopping for: the browser starts without.
+        let mut history = u.history().unwrap_or_default();
+        // A smaller `history_size` than the file's length keeps the newest.
+        history.drain(..history.len().saturating_sub(opts.config.history_size()));
+        state.history = history;
+        state.pending_marks = u.marks().unwrap_or_default();
+        state.notes = u.notes().unwrap_or_default();
+    }
+    state
+}
+
+/// The event a message brings for `update` (none for a terminal event no key is bound to).
+/// The loaded corpus starts the search worker; a corpus that failed to load ends the loop.
+fn incoming(
+    msg: Msg,
+    state: &State,
+    worker: &mut Option<Worker>,
+    tx: &Sender<Msg>,
+    test_panic: bool,
+) -> Result<Option<Event>, AppError> {
+    Ok(match msg {
+        Msg::App(Event::Loaded(Ok(engine))) => {
+            let tx = tx.clone();
+            let w = Worker::spawn(engine.clone(), RESULT_LIMIT, move |reply| {
+                let _ = tx.send(Msg::App(Event::Search(reply)));
+            });
+            w.set_notes(note_index(&state.notes));
+            *worker = Some(w);
+            Some(Event::Loaded(Ok(engine)))
+        }
+        Msg::App(Event::Loaded(Err(e))) => return Err(AppError::Load(e)),
+        Msg::App(ev) => Some(ev),
+        Msg::Term(ev) => translate(state, &ev, test_panic),
+    })
 }
 
 /// The signals that end the process by default and can be caught: each restores the terminal
@@ -402,236 +424,6 @@ fn translate(state: &State, ev: &TermEvent, test_panic: bool) -> Option<Event> {
     Some(Event::Action(action))
 }
 
-/// Carries out one effect.
-/// What carrying out effects needs besides the state.
-struct EffectContext<'a> {
-    worker: Option<&'a Worker>,
-    export_dir: &'a Path,
-    /// The user's data directory, where history and marks are kept (`None`: no home).
-    data: Option<&'a UserData>,
-    /// How many queries the history keeps (the configuration's `history_size`).
-    history_size: usize,
-    /// The configuration's command that opens web addresses.
-    opener: Option<&'a str>,
-    /// For what background work reports later (an opener that failed).
-    tx: &'a Sender<Msg>,
-}
-
-fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
-    let worker = ctx.worker;
-    let export_dir = ctx.export_dir;
-    match effect {
-        Effect::Search { generation, text } => {
-            if let Some(w) = worker {
-                w.submit(generation, &text);
-            }
-        }
-        Effect::Export(records, of_therapy) => {
-            let msg = match state.corpus() {
-                Some(c) => {
-                    let sof = compare::sof::summary(c, &records, state.lang);
-                    let refs = crate::cite::references(c, &records, state.lang);
-                    let extra = [
-                        ("sof.md", export::sof::markdown(&sof)),
-                        ("sof.csv", format!("\u{feff}{}", export::sof::csv(&sof))),
-                        ("ris", crate::cite::ris(&refs)),
-                        ("bib", crate::cite::bibtex(&refs)),
-                    ];
-                    export::write_files_with(
-                        &compare::build_with(
-                            c,
-                            &records,
-                            of_therapy,
-                            state.lang,
-                            state.compare.events,
-                        ),
-                        &extra,
-                        export_dir,
-                        &state.notes,
-                    )
-                    .map_err(|e| e.to_string())
-                }
-                None => Err(tr(state.lang, "the corpus is still loading").into_owned()),
-            };
-            let ev = Event::Status(match msg {
-                Ok(m) => Status::info(m.message(state.lang)),
-                Err(m) => Status::error(m.to_string()),
-            });
-            update::handle(state, ev);
-        }
-        Effect::Copy(records, of_therapy) => {
-            let ev = match state.corpus() {
-                Some(c) => {
-                    let cmp = compare::build_with(
-                        c,
-                        &records,
-                        of_therapy,
-                        state.lang,
-                        state.compare.events,
-                    );
-                    let md = export::markdown(&cmp) + &export::user_notes(&cmp, &state.notes);
-                    match copy_osc52(&md) {
-                        Ok(()) => Event::Status(Status::info(trf(
-                            state.lang,
-                            "copied the comparison as Markdown (%{n} bytes) to the clipboard (OSC 52)",
-                            &[("n", &md.len())],
-                        ))),
-                        Err(e) => Event::Status(Status::error(trf(
-                            state.lang,
-                            "could not copy: %{e}",
-                            &[("e", &e)],
-                        ))),
-                    }
-                }
-                None => Event::Status(Status::error(tr(state.lang, "the corpus is still loading"))),
-            };
-            update::handle(state, ev);
-        }
-        Effect::CopyOutcome { record, outcome } => {
-            let ev = match state.corpus() {
-                Some(c) if record.kind == crate::corpus::Kind::Trial => {
-                    let t = c.trial(record.index);
-                    match t.outcomes.get(outcome) {
-                        Some(o) => {
-                            let text = crate::cite::outcome_snippet(c, t, o, state.lang);
-                            match copy_osc52(&text) {
-                                Ok(()) => Event::Status(Status::info(format!(
-                                    "copied {} {}: figure, quote and reference ({} bytes) to the clipboard (OSC 52)",
-                                    crate::text::clean(c.name_of(record, state.lang)),
-                                    crate::text::clean(&o.endpoint),
-                                    text.len()
-                                ))),
-                                Err(e) => {
-                                    Event::Status(Status::error(format!("could not copy: {e}")))
-                                }
-                            }
-                        }
-                        None => Event::Status(Status::error("that outcome is no longer shown")),
-                    }
-                }
-                Some(_) => Event::Status(Status::error("only a trial's outcomes can be copied")),
-                None => Event::Status(Status::error("the corpus is still loading")),
-            };
-            update::handle(state, ev);
-        }
-        Effect::Remember(query) => {
-            if let Some(u) = ctx.data {
-                match u.remember(&query, ctx.history_size) {
-                    Ok(h) => state.history = h,
-                    Err(e) => {
-                        state.status = Some(Status::error(trf(
-                            state.lang,
-                            "history not saved: %{e}",
-                            &[("e", &e)],
-                        )))
-                    }
-                }
-            }
-        }
-        Effect::SaveSet { name, ids } => {
-            state.status = Some(match ctx.data {
-                Some(u) => match u.save_set(&name, &ids, &crate::userdata::today()) {
-                    Ok(set) => Status::info(trf(
-                        state.lang,
-                        "saved the set %{name} (%{n} records) · O opens it · evidex set show",
-                        &[
-                            ("name", &crate::text::clean(&set.name)),
-                            ("n", &set.records.len()),
-                        ],
-                    )),
-                    Err(e) => Status::error(trf(state.lang, "set not saved: %{e}", &[("e", &e)])),
-                },
-                None => Status::error(tr(state.lang, "no data directory to keep sets in")),
-            });
-        }
-        Effect::SaveNote { record, text } => {
-            state.status = Some(match ctx.data {
-                Some(u) => match u.set_note(&record, &text, &crate::userdata::today()) {
-                    Ok(notes) => {
-                        state.notes = notes;
-                        if let Some(w) = worker {
-                            w.set_notes(note_index(&state.notes));
-                            // A query with a note filter is asked again, with the new notes.
-                            for e in update::notes_changed(state) {
-                                if let Effect::Search { generation, text } = e {
-                                    w.submit(generation, &text);
-                                }
-                            }
-                        }
-                        Status::info(if text.is_empty() {
-                            tr(state.lang, "note removed")
-                        } else {
-                            tr(
-                                state.lang,
-                                "note saved: it shows at the end of the detail and in exports",
-                            )
-                        })
-                    }
-                    Err(e) => Status::error(trf(state.lang, "note not saved: %{e}", &[("e", &e)])),
-                },
-                None => Status::error(tr(state.lang, "no data directory to keep notes in")),
-            });
-            state.refresh_detail();
-        }
-        Effect::LoadSets => {
-            let sets = match ctx.data {
-                Some(u) => u.sets().map_err(|e| e.to_string()),
-                None => Err("no data directory".to_string()),
-            };
-            update::handle(state, Event::Sets(sets));
-        }
-        Effect::SaveMarks(ids) => {
-            if let Some(u) = ctx.data
-                && let Err(e) = u.save_marks(&ids)
-            {
-                state.status = Some(Status::error(trf(
-                    state.lang,
-                    "marks not saved: %{e}",
-                    &[("e", &e)],
-                )));
-            }
-        }
-        Effect::OpenUrl(url) => {
-            let env = |k: &str| std::env::var(k).ok();
-            let tx = ctx.tx.clone();
-            let lang = state.lang;
-            let started = crate::opener::choose(ctx.opener, &env).and_then(|o| {
-                crate::opener::open(&o, &url, move |r| {
-                    if let Err(e) = r {
-                        let _ = tx.send(Msg::App(Event::Status(Status::error(trf(
-                            lang,
-                            "could not open the link: %{e}",
-                            &[("e", &e)],
-                        )))));
-                    }
-                })
-            });
-            state.status = Some(match started {
-                Ok(()) => Status::info(trf(
-                    state.lang,
-                    "opened %{url} in the browser",
-                    &[("url", &url)],
-                )),
-                Err(e) => Status::error(trf(
-                    state.lang,
-                    "%{e}; the address is %{url}",
-                    &[("e", &e), ("url", &url)],
-                )),
-            });
-        }
-        Effect::Panic => panic!("test panic requested with {TEST_PANIC_ENV}=1"),
-        // Carried out by the loop, which owns the terminal.
-        Effect::Suspend => {}
-    }
-}
-
-/// The user's notes as the search reads them (for `note:` and `has:note`).
-fn note_index(notes: &[crate::userdata::Note]) -> Arc<search::NoteIndex> {
-    Arc::new(search::NoteIndex::new(
-        notes.iter().map(|n| (n.record.as_str(), n.text.as_str())),
-    ))
-}
-
 /// Where `e` writes: `EVIDEX_EXPORT_DIR`, else the configuration's `export_dir`, else the
 /// current directory.
 fn export_dir(configured: Option<&std::path::Path>) -> PathBuf {
@@ -639,16 +431,6 @@ fn export_dir(configured: Option<&std::path::Path>) -> PathBuf {
         .map(PathBuf::from)
         .or_else(|| configured.map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Puts `text` on the clipboard of the terminal (and of the machine running it, over SSH) with
-/// an OSC 52 escape sequence.
-fn copy_osc52(text: &str) -> io::Result<()> {
-    use base64::Engine as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let mut out = io::stdout().lock();
-    write!(out, "\x1b]52;c;{encoded}\x07")?;
-    out.flush()
 }
 
 /// Reads terminal events on their own thread so the loop never blocks on the keyboard.

@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod background;
+mod effects;
 pub mod facets;
 pub mod help;
 pub mod hyperlink;

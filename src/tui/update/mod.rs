@@ -388,7 +388,11 @@ mod tests {
         assert_eq!(s.help_scroll, max);
         update(&mut s, Action::Down);
         assert_eq!(s.help_scroll, max);
-        assert_eq!(s.help_content.as_ref(), Some(&help), "kept while it scrolls");
+        assert_eq!(
+            s.help_content.as_ref(),
+            Some(&help),
+            "kept while it scrolls"
+        );
         update(&mut s, Action::ToggleHelp);
         assert!(!s.help && s.help_content.is_none());
         // Over the list, the help is the list's.
