@@ -5,6 +5,7 @@
 mod browse;
 pub(crate) mod compare;
 pub(crate) mod help;
+mod results;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
