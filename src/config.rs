@@ -122,111 +122,120 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<Problem>) {
     };
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
-        Err(e) => {
-            let line = e.span().map_or(0, |s| {
-                text[..s.start.min(text.len())].lines().count().max(1)
-            });
-            let message = e.message().to_string();
-            return (
-                cfg,
-                vec![Problem {
-                    path: path.to_path_buf(),
-                    line,
-                    key: String::new(),
-                    message: format!("not valid TOML: {message}"),
-                }],
-            );
-        }
+        Err(e) => return (cfg, vec![not_toml(path, text, &e)]),
     };
     for (key, value) in &table {
-        match key.as_str() {
-            "theme" => match value.as_str().map(str::to_lowercase).as_deref() {
-                Some("dark") => cfg.theme = Some(ThemeName::Dark),
-                Some("light") => cfg.theme = Some(ThemeName::Light),
-                Some("mono") => cfg.theme = Some(ThemeName::Mono),
-                Some("auto") => {}
-                _ => report(
-                    key,
-                    "must be \"dark\", \"light\", \"mono\" or \"auto\"".into(),
-                ),
-            },
-            "language" => match value.as_str().and_then(Lang::parse) {
-                Some(l) => cfg.language = Some(l),
-                _ => report(
-                    key,
-                    "must be \"en\", \"zh\" (simplified) or \"zh-Hant\" (traditional)".into(),
-                ),
-            },
-            "export_dir" => match value.as_str() {
-                Some(s) if !s.is_empty() => cfg.export_dir = Some(expand_home(s)),
-                _ => report(key, "must be a folder's path".into()),
-            },
-            "library" => match value.as_str() {
-                Some(s) if !s.is_empty() => cfg.library = Some(expand_home(s)),
-                _ => report(key, "must be a library file's path".into()),
-            },
-            "split" => match value.as_integer() {
-                Some(n @ 20..=80) => cfg.split = Some(n as u8),
-                _ => report(key, "must be a percentage from 20 to 80".into()),
-            },
-            "history_size" => match value.as_integer() {
-                Some(n @ 0..=MAX_HISTORY) => cfg.history_size = Some(n as usize),
-                _ => report(
-                    key,
-                    format!("must be a number of queries from 0 to {MAX_HISTORY}"),
-                ),
-            },
-            "hyperlinks" => match value.as_str() {
-                Some("auto") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Auto,
-                Some("always") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Always,
-                Some("never") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Never,
-                _ => report(key, "must be \"auto\", \"always\" or \"never\"".into()),
-            },
-            "opener" => match value.as_str() {
-                Some(s) if !s.trim().is_empty() => cfg.opener = Some(s.trim().to_string()),
-                _ => report(
-                    key,
-                    "must be a command, e.g. \"firefox\" (the address is its last argument)".into(),
-                ),
-            },
-            "colors" => match value.as_table() {
-                Some(t) => {
-                    for (role, v) in t {
-                        let key = format!("colors.{role}");
-                        match v.as_integer() {
-                            Some(i @ 0..=255) => {
-                                if let Err(e) = cfg.colors.set(role, i as u8) {
-                                    report(&key, e);
-                                }
-                            }
-                            _ => report(&key, "must be a colour number from 0 to 255".into()),
-                        }
-                    }
-                }
-                None => report(key, "must be a table: [colors]".into()),
-            },
-            "keys" => match value.as_table() {
-                Some(t) => {
-                    for (name, v) in t {
-                        let key = format!("keys.{name}");
-                        match keys_of(name, v)
-                            .and_then(|(action, keys)| cfg.keymap.with_keys(action, &keys))
-                        {
-                            Ok(k) => cfg.keymap = k,
-                            Err(e) => report(&key, e),
-                        }
-                    }
-                }
-                None => report(key, "must be a table: [keys]".into()),
-            },
-            _ => report(
-                key,
-                format!("unknown key; the keys are {}", KEYS.join(", ")),
-            ),
-        }
+        set(&mut cfg, key, value, &mut report);
     }
     problems.sort_by_key(|p| p.line);
     (cfg, problems)
+}
+
+/// The one problem of a text that is not TOML, at the line where it stops being TOML.
+fn not_toml(path: &Path, text: &str, e: &toml::de::Error) -> Problem {
+    let line = e.span().map_or(0, |s| {
+        text[..s.start.min(text.len())].lines().count().max(1)
+    });
+    let message = e.message().to_string();
+    Problem {
+        path: path.to_path_buf(),
+        line,
+        key: String::new(),
+        message: format!("not valid TOML: {message}"),
+    }
+}
+
+/// Sets the top-level `key` of `cfg` from its `value`, or reports why it cannot.
+fn set(cfg: &mut Config, key: &str, value: &toml::Value, report: &mut impl FnMut(&str, String)) {
+    match key {
+        "theme" => match value.as_str().map(str::to_lowercase).as_deref() {
+            Some("dark") => cfg.theme = Some(ThemeName::Dark),
+            Some("light") => cfg.theme = Some(ThemeName::Light),
+            Some("mono") => cfg.theme = Some(ThemeName::Mono),
+            Some("auto") => {}
+            _ => report(
+                key,
+                "must be \"dark\", \"light\", \"mono\" or \"auto\"".into(),
+            ),
+        },
+        "language" => match value.as_str().and_then(Lang::parse) {
+            Some(l) => cfg.language = Some(l),
+            _ => report(
+                key,
+                "must be \"en\", \"zh\" (simplified) or \"zh-Hant\" (traditional)".into(),
+            ),
+        },
+        "export_dir" => match value.as_str() {
+            Some(s) if !s.is_empty() => cfg.export_dir = Some(expand_home(s)),
+            _ => report(key, "must be a folder's path".into()),
+        },
+        "library" => match value.as_str() {
+            Some(s) if !s.is_empty() => cfg.library = Some(expand_home(s)),
+            _ => report(key, "must be a library file's path".into()),
+        },
+        "split" => match value.as_integer() {
+            Some(n @ 20..=80) => cfg.split = Some(n as u8),
+            _ => report(key, "must be a percentage from 20 to 80".into()),
+        },
+        "history_size" => match value.as_integer() {
+            Some(n @ 0..=MAX_HISTORY) => cfg.history_size = Some(n as usize),
+            _ => report(
+                key,
+                format!("must be a number of queries from 0 to {MAX_HISTORY}"),
+            ),
+        },
+        "hyperlinks" => match value.as_str() {
+            Some("auto") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Auto,
+            Some("always") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Always,
+            Some("never") => cfg.hyperlinks = crate::tui::hyperlink::Mode::Never,
+            _ => report(key, "must be \"auto\", \"always\" or \"never\"".into()),
+        },
+        "opener" => match value.as_str() {
+            Some(s) if !s.trim().is_empty() => cfg.opener = Some(s.trim().to_string()),
+            _ => report(
+                key,
+                "must be a command, e.g. \"firefox\" (the address is its last argument)".into(),
+            ),
+        },
+        "colors" => match value.as_table() {
+            Some(t) => set_colors(cfg, t, report),
+            None => report(key, "must be a table: [colors]".into()),
+        },
+        "keys" => match value.as_table() {
+            Some(t) => set_keys(cfg, t, report),
+            None => report(key, "must be a table: [keys]".into()),
+        },
+        _ => report(
+            key,
+            format!("unknown key; the keys are {}", KEYS.join(", ")),
+        ),
+    }
+}
+
+/// The `[colors]` table: a colour number for each role.
+fn set_colors(cfg: &mut Config, t: &toml::Table, report: &mut impl FnMut(&str, String)) {
+    for (role, v) in t {
+        let key = format!("colors.{role}");
+        match v.as_integer() {
+            Some(i @ 0..=255) => {
+                if let Err(e) = cfg.colors.set(role, i as u8) {
+                    report(&key, e);
+                }
+            }
+            _ => report(&key, "must be a colour number from 0 to 255".into()),
+        }
+    }
+}
+
+/// The `[keys]` table: the keys bound to each action.
+fn set_keys(cfg: &mut Config, t: &toml::Table, report: &mut impl FnMut(&str, String)) {
+    for (name, v) in t {
+        let key = format!("keys.{name}");
+        match keys_of(name, v).and_then(|(action, keys)| cfg.keymap.with_keys(action, &keys)) {
+            Ok(k) => cfg.keymap = k,
+            Err(e) => report(&key, e),
+        }
+    }
 }
 
 /// The largest `history_size` (the history is read whole at start).
