@@ -240,86 +240,17 @@ impl Corpus {
             trials,
             ..
         } = file;
-        let mut ids =
-            HashMap::with_capacity(sources.len() + diseases.len() + therapies.len() + trials.len());
-        for (i, r) in sources.iter().enumerate() {
-            ids.insert(r.id.clone(), RecordRef::new(Kind::Source, i));
-        }
-        for (i, r) in diseases.iter().enumerate() {
-            ids.insert(r.id.clone(), RecordRef::new(Kind::Disease, i));
-        }
-        for (i, r) in therapies.iter().enumerate() {
-            ids.insert(r.id.clone(), RecordRef::new(Kind::Therapy, i));
-        }
-        for (i, r) in trials.iter().enumerate() {
-            ids.insert(r.id.clone(), RecordRef::new(Kind::Trial, i));
-        }
+        let ids = id_table(&sources, &diseases, &therapies, &trials);
         let index_of =
             |kind: Kind, id: &str| ids.get(id).filter(|r| r.kind == kind).map(|r| r.index);
-        let mut therapy_trials = vec![Vec::new(); therapies.len()];
-        let mut therapy_parents = vec![Vec::new(); therapies.len()];
-        let mut disease_trials = vec![Vec::new(); diseases.len()];
-        let mut disease_therapies = vec![Vec::new(); diseases.len()];
-        let mut source_trials = vec![Vec::new(); sources.len()];
-        // Trials are visited in order, so a trial already listed is the last one listed.
-        let push_trial = |v: &mut Vec<u32>, ti: u32| {
-            if v.last() != Some(&ti) {
-                v.push(ti);
-            }
-        };
-        for (ti, t) in trials.iter().enumerate() {
-            for th in t.arms.iter().flat_map(|a| &a.therapies) {
-                if let Some(i) = index_of(Kind::Therapy, th) {
-                    push_trial(&mut therapy_trials[i as usize], ti as u32);
-                }
-            }
-            for d in &t.diseases {
-                if let Some(i) = index_of(Kind::Disease, d) {
-                    push_trial(&mut disease_trials[i as usize], ti as u32);
-                }
-            }
-            for cit in &t.citations {
-                if let Some(i) = index_of(Kind::Source, &cit.source) {
-                    push_trial(&mut source_trials[i as usize], ti as u32);
-                }
-            }
-        }
-        for (pi, t) in therapies.iter().enumerate() {
-            for comp in &t.components {
-                if let Some(i) = index_of(Kind::Therapy, comp) {
-                    push_unique(&mut therapy_parents[i as usize], pi as u32);
-                }
-            }
-            for d in t.indications.iter().filter_map(|i| i.disease.as_deref()) {
-                if let Some(i) = index_of(Kind::Disease, d) {
-                    push_unique(&mut disease_therapies[i as usize], pi as u32);
-                }
-            }
-        }
-        // A regimen's component is tested wherever the regimen is.
-        for pi in 0..therapies.len() {
-            let mut parents = therapy_parents[pi].clone();
-            let mut seen = 0;
-            while seen < parents.len() {
-                let p = parents[seen] as usize;
-                seen += 1;
-                for &gp in &therapy_parents[p] {
-                    if !parents.contains(&gp) && gp as usize != pi {
-                        parents.push(gp);
-                    }
-                }
-            }
-            if parents.is_empty() {
-                continue;
-            }
-            let mut all = std::mem::take(&mut therapy_trials[pi]);
-            for p in parents {
-                all.extend_from_slice(&therapy_trials[p as usize]);
-            }
-            all.sort_unstable();
-            all.dedup();
-            therapy_trials[pi] = all;
-        }
+        let (mut therapy_trials, disease_trials, source_trials) = trial_links(
+            &trials,
+            &index_of,
+            [therapies.len(), diseases.len(), sources.len()],
+        );
+        let (therapy_parents, disease_therapies) =
+            therapy_links(&therapies, &index_of, diseases.len());
+        inherit_parents_trials(&mut therapy_trials, &therapy_parents);
         Corpus {
             sources,
             diseases,
@@ -487,5 +418,119 @@ impl Trial {
     /// The arm compared against, if the trial marks one.
     pub fn control_arm(&self) -> Option<&Arm> {
         self.arms.iter().find(|a| a.control)
+    }
+}
+
+/// Every record's id, to where it is.
+fn id_table(
+    sources: &[Source],
+    diseases: &[Disease],
+    therapies: &[Therapy],
+    trials: &[Trial],
+) -> HashMap<String, RecordRef> {
+    let mut ids =
+        HashMap::with_capacity(sources.len() + diseases.len() + therapies.len() + trials.len());
+    for (i, r) in sources.iter().enumerate() {
+        ids.insert(r.id.clone(), RecordRef::new(Kind::Source, i));
+    }
+    for (i, r) in diseases.iter().enumerate() {
+        ids.insert(r.id.clone(), RecordRef::new(Kind::Disease, i));
+    }
+    for (i, r) in therapies.iter().enumerate() {
+        ids.insert(r.id.clone(), RecordRef::new(Kind::Therapy, i));
+    }
+    for (i, r) in trials.iter().enumerate() {
+        ids.insert(r.id.clone(), RecordRef::new(Kind::Trial, i));
+    }
+    ids
+}
+
+/// For each record of a kind, the indices of the records of another linked to it.
+type Links = Vec<Vec<u32>>;
+
+/// The trials of each of the `therapies`, `diseases` and `sources`, in the trials' order.
+fn trial_links(
+    trials: &[Trial],
+    index_of: &impl Fn(Kind, &str) -> Option<u32>,
+    [therapies, diseases, sources]: [usize; 3],
+) -> (Links, Links, Links) {
+    let mut therapy_trials = vec![Vec::new(); therapies];
+    let mut disease_trials = vec![Vec::new(); diseases];
+    let mut source_trials = vec![Vec::new(); sources];
+    // Trials are visited in order, so a trial already listed is the last one listed.
+    let push_trial = |v: &mut Vec<u32>, ti: u32| {
+        if v.last() != Some(&ti) {
+            v.push(ti);
+        }
+    };
+    for (ti, t) in trials.iter().enumerate() {
+        for th in t.arms.iter().flat_map(|a| &a.therapies) {
+            if let Some(i) = index_of(Kind::Therapy, th) {
+                push_trial(&mut therapy_trials[i as usize], ti as u32);
+            }
+        }
+        for d in &t.diseases {
+            if let Some(i) = index_of(Kind::Disease, d) {
+                push_trial(&mut disease_trials[i as usize], ti as u32);
+            }
+        }
+        for cit in &t.citations {
+            if let Some(i) = index_of(Kind::Source, &cit.source) {
+                push_trial(&mut source_trials[i as usize], ti as u32);
+            }
+        }
+    }
+    (therapy_trials, disease_trials, source_trials)
+}
+
+/// The regimens each therapy is a component of, and the therapies indicated for each of the
+/// `diseases`.
+fn therapy_links(
+    therapies: &[Therapy],
+    index_of: &impl Fn(Kind, &str) -> Option<u32>,
+    diseases: usize,
+) -> (Links, Links) {
+    let mut therapy_parents = vec![Vec::new(); therapies.len()];
+    let mut disease_therapies = vec![Vec::new(); diseases];
+    for (pi, t) in therapies.iter().enumerate() {
+        for comp in &t.components {
+            if let Some(i) = index_of(Kind::Therapy, comp) {
+                push_unique(&mut therapy_parents[i as usize], pi as u32);
+            }
+        }
+        for d in t.indications.iter().filter_map(|i| i.disease.as_deref()) {
+            if let Some(i) = index_of(Kind::Disease, d) {
+                push_unique(&mut disease_therapies[i as usize], pi as u32);
+            }
+        }
+    }
+    (therapy_parents, disease_therapies)
+}
+
+/// A regimen's component is tested wherever the regimen is: each therapy's trials take in
+/// those of the regimens it is part of, at any depth.
+fn inherit_parents_trials(therapy_trials: &mut [Vec<u32>], therapy_parents: &[Vec<u32>]) {
+    for pi in 0..therapy_trials.len() {
+        let mut parents = therapy_parents[pi].clone();
+        let mut seen = 0;
+        while seen < parents.len() {
+            let p = parents[seen] as usize;
+            seen += 1;
+            for &gp in &therapy_parents[p] {
+                if !parents.contains(&gp) && gp as usize != pi {
+                    parents.push(gp);
+                }
+            }
+        }
+        if parents.is_empty() {
+            continue;
+        }
+        let mut all = std::mem::take(&mut therapy_trials[pi]);
+        for p in parents {
+            all.extend_from_slice(&therapy_trials[p as usize]);
+        }
+        all.sort_unstable();
+        all.dedup();
+        therapy_trials[pi] = all;
     }
 }
