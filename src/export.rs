@@ -206,58 +206,13 @@ pub fn json(c: &Comparison) -> String {
 pub fn table(c: &Comparison, total: usize) -> String {
     let mut out = String::new();
     for cav in &c.caveats {
-        for l in wrap(&format!("! {}", clean(&cav.text)), total) {
-            out.push_str(&l);
-            out.push('\n');
-        }
+        push_wrapped(&mut out, &format!("! {}", clean(&cav.text)), total);
     }
     if !c.caveats.is_empty() {
         out.push('\n');
     }
-    let n = c.columns.len().max(1);
-    let label_w = c
-        .rows
-        .iter()
-        .map(|r| width(&words::label_in(r, c.lang)))
-        .max()
-        .unwrap_or(5)
-        .clamp(5, 22);
-    let avail = total.saturating_sub(label_w + 3 * n).max(n * 8);
-    let natural: Vec<usize> = (0..n)
-        .map(|i| {
-            c.rows
-                .iter()
-                .filter_map(|r| r.cells.get(i).map(|cell| (r, cell)))
-                .map(|(r, cell)| width(&words::cell_in(r, cell, c.lang)))
-                .chain(c.columns.get(i).map(|col| width(&header(col))))
-                .max()
-                .unwrap_or(8)
-        })
-        .collect();
-    let even = avail / n;
-    let col_w: Vec<usize> = natural.iter().map(|&w| w.clamp(8, even.max(8))).collect();
-    let line = |label: &str, cells: &[String]| -> String {
-        let wrapped: Vec<Vec<String>> =
-            cells.iter().zip(&col_w).map(|(t, &w)| wrap(t, w)).collect();
-        let label_lines = wrap(label, label_w);
-        let height = wrapped
-            .iter()
-            .map(Vec::len)
-            .chain([label_lines.len()])
-            .max()
-            .unwrap_or(1);
-        let mut s = String::new();
-        for i in 0..height {
-            let mut l = fit(label_lines.get(i).map_or("", String::as_str), label_w);
-            for (cell, &w) in wrapped.iter().zip(&col_w) {
-                l.push_str(" │ ");
-                l.push_str(&fit(cell.get(i).map_or("", String::as_str), w));
-            }
-            s.push_str(l.trim_end());
-            s.push('\n');
-        }
-        s
-    };
+    let (label_w, col_w) = table_widths(c, total);
+    let line = |label: &str, cells: &[String]| table_line(label, cells, label_w, &col_w);
     let heads: Vec<String> = c.columns.iter().map(header).collect();
     out.push_str(&line("", &heads));
     let rule: String = std::iter::once("─".repeat(label_w))
@@ -270,10 +225,7 @@ pub fn table(c: &Comparison, total: usize) -> String {
         if let Some(g) = heading(&c.rows, i) {
             out.push_str(&rule);
             out.push('\n');
-            for l in wrap(&clean(&g.title_in(c.lang)), total) {
-                out.push_str(&l);
-                out.push('\n');
-            }
+            push_wrapped(&mut out, &clean(&g.title_in(c.lang)), total);
         } else if i > 0 && r.group == Group::Flags && c.rows[i - 1].group != Group::Flags {
             out.push_str(&rule);
             out.push('\n');
@@ -295,16 +247,73 @@ pub fn table(c: &Comparison, total: usize) -> String {
     }
     if let Some(shown) = &c.adverse_events {
         out.push('\n');
-        for l in wrap(&format!("{}.", events_note(shown)), total) {
-            out.push_str(&l);
-            out.push('\n');
-        }
+        push_wrapped(&mut out, &format!("{}.", events_note(shown)), total);
     }
     out.push_str(&format!(
         "\n{}\n",
         trf(c.lang, "%{best} best value in its row", &[("best", &BEST)])
     ));
     out
+}
+
+/// `text` wrapped to `total` columns, a line each.
+fn push_wrapped(out: &mut String, text: &str, total: usize) {
+    for l in wrap(text, total) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+}
+
+/// The width of the table's label column and of each record's column, for `total` columns:
+/// each column as wide as its widest cell, up to an even share of the room.
+fn table_widths(c: &Comparison, total: usize) -> (usize, Vec<usize>) {
+    let n = c.columns.len().max(1);
+    let label_w = c
+        .rows
+        .iter()
+        .map(|r| width(&words::label_in(r, c.lang)))
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 22);
+    let avail = total.saturating_sub(label_w + 3 * n).max(n * 8);
+    let natural: Vec<usize> = (0..n)
+        .map(|i| {
+            c.rows
+                .iter()
+                .filter_map(|r| r.cells.get(i).map(|cell| (r, cell)))
+                .map(|(r, cell)| width(&words::cell_in(r, cell, c.lang)))
+                .chain(c.columns.get(i).map(|col| width(&header(col))))
+                .max()
+                .unwrap_or(8)
+        })
+        .collect();
+    let even = avail / n;
+    let col_w = natural.iter().map(|&w| w.clamp(8, even.max(8))).collect();
+    (label_w, col_w)
+}
+
+/// One row of the table: the label and the cells wrapped in their columns, as many lines as
+/// the tallest needs.
+fn table_line(label: &str, cells: &[String], label_w: usize, col_w: &[usize]) -> String {
+    let wrapped: Vec<Vec<String>> = cells.iter().zip(col_w).map(|(t, &w)| wrap(t, w)).collect();
+    let label_lines = wrap(label, label_w);
+    let height = wrapped
+        .iter()
+        .map(Vec::len)
+        .chain([label_lines.len()])
+        .max()
+        .unwrap_or(1);
+    let mut s = String::new();
+    for i in 0..height {
+        let mut l = fit(label_lines.get(i).map_or("", String::as_str), label_w);
+        for (cell, &w) in wrapped.iter().zip(col_w) {
+            l.push_str(" │ ");
+            l.push_str(&fit(cell.get(i).map_or("", String::as_str), w));
+        }
+        s.push_str(l.trim_end());
+        s.push('\n');
+    }
+    s
 }
 
 /// A file name stem for an exported comparison: `evidex-compare-emerald-1-leap-012-…`, made of
