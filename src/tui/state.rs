@@ -245,6 +245,84 @@ pub enum ChartData {
 }
 
 impl CompareView {
+    /// The comparison of `records` (for the therapy `of_therapy` chose them for), with the
+    /// endpoints each chart can show; charts, the summary and layouts are built when shown.
+    fn new(
+        c: &Corpus,
+        records: Vec<RecordRef>,
+        of_therapy: Option<u32>,
+        lang: Lang,
+        events: compare::Events,
+    ) -> CompareView {
+        CompareView {
+            comparison: compare::build_with(c, &records, of_therapy, lang, events),
+            events,
+            forest_choices: compare::chart_choices(c, &records, Chart::Forest),
+            bar_choices: compare::chart_choices(c, &records, Chart::Bars),
+            records,
+            of_therapy,
+            lang,
+            chart: None,
+            table: None,
+            sof: None,
+            sof_layout: None,
+        }
+    }
+
+    /// The summary of findings, built once, and its layout for `width` columns.
+    fn refresh_summary(&mut self, c: &Corpus, lang: Lang, width: u16) {
+        if self.sof.is_none() {
+            self.sof = Some(compare::sof::summary(c, &self.records, lang));
+        }
+        if self.sof_layout.as_ref().map(|l| l.width) != Some(width)
+            && let Some(sof) = &self.sof
+        {
+            self.sof_layout = Some(super::view::compare::SofLayout::new(sof, width));
+        }
+    }
+
+    /// The data of `chart` for the endpoint chosen (`endpoint`, counted round its choices),
+    /// built when the chart or the choice changed.
+    fn refresh_chart(&mut self, c: &Corpus, chart: Chart, endpoint: usize, lang: Lang) {
+        let n = self.choices(chart).len().max(1);
+        let choice = endpoint % n;
+        let have = match (&self.chart, chart) {
+            (Some(ChartData::Forest { choice: i, .. }), Chart::Forest)
+            | (Some(ChartData::Bars { choice: i, .. }), Chart::Bars) => Some(*i),
+            _ => None,
+        };
+        if have == Some(choice) {
+            return;
+        }
+        let group = self.choices(chart).get(choice).cloned();
+        self.chart = Some(match chart {
+            Chart::Forest => {
+                let ep = group.as_ref().and_then(Group::endpoint);
+                ChartData::Forest {
+                    choice,
+                    rows: ep
+                        .map(|ep| compare::forest(c, &self.records, ep, lang))
+                        .unwrap_or_default(),
+                    pool: ep.map(|ep| {
+                        Box::new(crate::meta::pool(
+                            c,
+                            &self.records,
+                            ep,
+                            crate::meta::Tau2::Reml,
+                            lang,
+                        ))
+                    }),
+                }
+            }
+            Chart::Bars => ChartData::Bars {
+                choice,
+                groups: group
+                    .map(|g| compare::bars(c, &self.records, &g, lang))
+                    .unwrap_or_default(),
+            },
+        });
+    }
+
     /// The endpoint choices of a chart.
     pub fn choices(&self, chart: Chart) -> &[Group] {
         match chart {
@@ -413,27 +491,13 @@ impl State {
             .as_ref()
             .is_some_and(|v| (&v.records, v.of_therapy, v.lang, v.events) == key);
         if !current {
-            let records = self.compare.records.clone();
-            let events = self.compare.events;
-            self.compare_view = Some(CompareView {
-                comparison: compare::build_with(
-                    c,
-                    &records,
-                    self.compare.of_therapy,
-                    self.lang,
-                    events,
-                ),
-                events,
-                forest_choices: compare::chart_choices(c, &records, Chart::Forest),
-                bar_choices: compare::chart_choices(c, &records, Chart::Bars),
-                records,
-                of_therapy: self.compare.of_therapy,
-                lang: self.lang,
-                chart: None,
-                table: None,
-                sof: None,
-                sof_layout: None,
-            });
+            self.compare_view = Some(CompareView::new(
+                c,
+                self.compare.records.clone(),
+                self.compare.of_therapy,
+                self.lang,
+                self.compare.events,
+            ));
         }
         let (tab, endpoint, lang, size) = (
             self.compare.tab,
@@ -450,52 +514,10 @@ impl State {
             Tab::Bars => Some(Chart::Bars),
         };
         if tab == Tab::Summary {
-            if v.sof.is_none() {
-                v.sof = Some(compare::sof::summary(c, &v.records, lang));
-            }
-            if v.sof_layout.as_ref().map(|l| l.width) != Some(size.0)
-                && let Some(sof) = &v.sof
-            {
-                v.sof_layout = Some(super::view::compare::SofLayout::new(sof, size.0));
-            }
+            v.refresh_summary(c, lang, size.0);
         }
         if let Some(chart) = chart {
-            let n = v.choices(chart).len().max(1);
-            let choice = endpoint % n;
-            let have = match (&v.chart, chart) {
-                (Some(ChartData::Forest { choice: i, .. }), Chart::Forest)
-                | (Some(ChartData::Bars { choice: i, .. }), Chart::Bars) => Some(*i),
-                _ => None,
-            };
-            if have != Some(choice) {
-                let group = v.choices(chart).get(choice).cloned();
-                v.chart = Some(match chart {
-                    Chart::Forest => {
-                        let ep = group.as_ref().and_then(Group::endpoint);
-                        ChartData::Forest {
-                            choice,
-                            rows: ep
-                                .map(|ep| compare::forest(c, &v.records, ep, lang))
-                                .unwrap_or_default(),
-                            pool: ep.map(|ep| {
-                                Box::new(crate::meta::pool(
-                                    c,
-                                    &v.records,
-                                    ep,
-                                    crate::meta::Tau2::Reml,
-                                    lang,
-                                ))
-                            }),
-                        }
-                    }
-                    Chart::Bars => ChartData::Bars {
-                        choice,
-                        groups: group
-                            .map(|g| compare::bars(c, &v.records, &g, lang))
-                            .unwrap_or_default(),
-                    },
-                });
-            }
+            v.refresh_chart(c, chart, endpoint, lang);
         }
         if v.table.as_ref().map(|t| t.size) != Some(size) {
             v.table = Some(super::view::compare::TableLayout::new(
