@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod background;
+pub mod compare_view;
 mod effects;
 pub mod facets;
 pub mod help;
