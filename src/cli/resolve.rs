@@ -1,7 +1,7 @@
 //! From a command-line argument to one record: an id, a registry id, an exact name, or a
 //! clear best match.
 
-use crate::corpus::{Kind, Lang, RecordRef};
+use crate::corpus::{Corpus, Kind, Lang, RecordRef};
 use crate::search::{self, Engine};
 use crate::text::clean;
 
@@ -45,30 +45,8 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
     if let Some(r) = c.resolve(t).or_else(|| c.resolve(&t.to_lowercase())) {
         return Ok((r, "id"));
     }
-    let candidates = |rs: &[RecordRef]| -> String {
-        rs.iter()
-            .map(|&r| {
-                format!(
-                    "\n  {}  {} ({})",
-                    clean(c.id_of(r)),
-                    clean(c.name_of(r, lang)),
-                    r.kind.label()
-                )
-            })
-            .collect()
-    };
-    let ambiguous = |rs: &[RecordRef], what: &str| {
-        CliError::Ambiguous(format!(
-            "{:?} {what}; name one by its id:{}",
-            clean(text),
-            candidates(rs)
-        ))
-    };
-    let trials = || (0..c.trials.len()).map(|i| (RecordRef::new(Kind::Trial, i), &c.trials[i]));
-    let by_registry: Vec<RecordRef> = trials()
-        .filter(|(_, tr)| tr.registry_ids.iter().any(|x| x.eq_ignore_ascii_case(t)))
-        .map(|(r, _)| r)
-        .collect();
+    let ambiguous = |rs: &[RecordRef], what: &str| ambiguous(c, text, rs, what, lang);
+    let by_registry = by_registry_id(c, t);
     match by_registry.len() {
         0 => {}
         1 => return Ok((by_registry[0], "registry id")),
@@ -79,6 +57,50 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
             ));
         }
     }
+    let by_name = by_exact_name(c, t);
+    match by_name.len() {
+        0 => {}
+        1 => return Ok((by_name[0], "exact name")),
+        _ => return Err(ambiguous(&by_name, "is the name of several records")),
+    }
+    best_match(engine, text, lang)
+}
+
+/// The error for an argument that names several records (or none clearly): `what` it is, and
+/// the candidates to choose from by id.
+fn ambiguous(c: &Corpus, text: &str, rs: &[RecordRef], what: &str, lang: Lang) -> CliError {
+    let candidates: String = rs
+        .iter()
+        .map(|&r| {
+            format!(
+                "\n  {}  {} ({})",
+                clean(c.id_of(r)),
+                clean(c.name_of(r, lang)),
+                r.kind.label()
+            )
+        })
+        .collect();
+    CliError::Ambiguous(format!(
+        "{:?} {what}; name one by its id:{candidates}",
+        clean(text)
+    ))
+}
+
+/// The trials with the registry id `t` (any case).
+fn by_registry_id(c: &Corpus, t: &str) -> Vec<RecordRef> {
+    (0..c.trials.len())
+        .filter(|&i| {
+            c.trials[i]
+                .registry_ids
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(t))
+        })
+        .map(|i| RecordRef::new(Kind::Trial, i))
+        .collect()
+}
+
+/// The records with `t` as a name or alias (trials: an acronym or title too), folded.
+fn by_exact_name(c: &Corpus, t: &str) -> Vec<RecordRef> {
     let q = fold(t);
     let named = |names: &mut dyn Iterator<Item = &str>| {
         for n in names {
@@ -89,7 +111,7 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
         false
     };
     let mut by_name: Vec<RecordRef> = Vec::new();
-    for (r, tr) in trials() {
+    for (i, tr) in c.trials.iter().enumerate() {
         if named(
             &mut tr
                 .acronym
@@ -98,7 +120,7 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
                 .chain(tr.title.iter())
                 .chain(tr.aliases.iter().map(String::as_str)),
         ) {
-            by_name.push(r);
+            by_name.push(RecordRef::new(Kind::Trial, i));
         }
     }
     for (i, th) in c.therapies.iter().enumerate() {
@@ -111,11 +133,12 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
             by_name.push(RecordRef::new(Kind::Disease, i));
         }
     }
-    match by_name.len() {
-        0 => {}
-        1 => return Ok((by_name[0], "exact name")),
-        _ => return Err(ambiguous(&by_name, "is the name of several records")),
-    }
+    by_name
+}
+
+/// The search's best match, when it is clear: an exact id or name, or a name that starts with
+/// the query, with no other record matching as well.
+fn best_match(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRef, How), CliError> {
     let results = search::run(engine, text, 5).map_err(|e| {
         CliError::Input(format!(
             "bad query {:?}: {}",
@@ -142,7 +165,7 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
     } else {
         "names no record clearly (only partial matches)"
     };
-    Err(ambiguous(&rs, what))
+    Err(ambiguous(engine.corpus(), text, &rs, what, lang))
 }
 
 /// Resolves each argument with [`resolve_sure`], saying on stderr what it resolved to.
