@@ -1,7 +1,7 @@
 //! `evidex set`: named sets of records, from the user's data directory.
 
 use super::{CliError, Out, SetAction, resolve_sure};
-use crate::corpus::{Lang, RecordRef};
+use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::search::Engine;
 use crate::text::clean;
 use crate::userdata::{DataError, Set, UserData};
@@ -45,56 +45,10 @@ pub fn run(
 ) -> Result<(), CliError> {
     let data = data()?;
     match action {
-        SetAction::List => {
-            let sets = data.sets().map_err(data_error)?;
-            let mut s = String::new();
-            for set in &sets {
-                s.push_str(&format!(
-                    "{}  ({} record{}, made {})\n",
-                    set.name,
-                    set.records.len(),
-                    if set.records.len() == 1 { "" } else { "s" },
-                    set.created
-                ));
-            }
-            if sets.is_empty() {
-                s.push_str("no sets yet: `evidex set save NAME ID...`, or S in the browser\n");
-            }
-            out.print(&s)
-        }
+        SetAction::List => list(&data, out),
         SetAction::Show { name, json } => {
             let set = data.set(&name).map_err(data_error)?;
-            let engine = engine()?;
-            let c = engine.corpus();
-            if json {
-                let v = serde_json::json!({
-                    "name": set.name,
-                    "created": set.created,
-                    "records": set.records.iter().map(|id| {
-                        let r = c.resolve(id);
-                        serde_json::json!({
-                            "id": id,
-                            "found": r.is_some(),
-                            "kind": r.map(|r| r.kind.label()),
-                            "name": r.map(|r| c.name_of(r, lang)),
-                        })
-                    }).collect::<Vec<_>>(),
-                });
-                return out.json(super::to_json(&v)?);
-            }
-            let mut s = format!("{} (made {})\n", set.name, set.created);
-            for id in &set.records {
-                match c.resolve(id) {
-                    Some(r) => s.push_str(&format!(
-                        "  {}  {} ({})\n",
-                        id,
-                        c.name_of(r, lang),
-                        r.kind.label()
-                    )),
-                    None => s.push_str(&format!("  {id}  not in this corpus\n")),
-                }
-            }
-            out.print(&s)
+            show(&set, engine()?.corpus(), json, lang, out)
         }
         SetAction::Compare { name, format } => {
             let set = data.set(&name).map_err(data_error)?;
@@ -117,26 +71,87 @@ pub fn run(
                 None => out.data("the export", text.as_bytes()),
             }
         }
-        SetAction::Save { name, records } => {
-            let engine = engine()?;
-            let c = engine.corpus();
-            let mut ids = Vec::new();
-            for item in &records {
-                let (r, _) = resolve_sure(&engine, item, lang)?;
-                ids.push(c.id_of(r).to_string());
-            }
-            let set = data
-                .save_set(&name, &ids, &crate::userdata::today())
-                .map_err(data_error)?;
-            out.print(&format!(
-                "saved {} ({} records)\n",
-                set.name,
-                set.records.len()
-            ))
-        }
+        SetAction::Save { name, records } => save(&data, &name, &records, &engine()?, lang, out),
         SetAction::Delete { name } => {
             data.delete_set(&name).map_err(data_error)?;
             out.print(&format!("deleted {name}\n"))
         }
     }
+}
+
+/// `evidex set list`: each set's name, size and date.
+fn list(data: &UserData, out: &mut Out) -> Result<(), CliError> {
+    let sets = data.sets().map_err(data_error)?;
+    let mut s = String::new();
+    for set in &sets {
+        s.push_str(&format!(
+            "{}  ({} record{}, made {})\n",
+            set.name,
+            set.records.len(),
+            if set.records.len() == 1 { "" } else { "s" },
+            set.created
+        ));
+    }
+    if sets.is_empty() {
+        s.push_str("no sets yet: `evidex set save NAME ID...`, or S in the browser\n");
+    }
+    out.print(&s)
+}
+
+/// `evidex set show`: the set's records with their names in `c` (or JSON).
+fn show(set: &Set, c: &Corpus, json: bool, lang: Lang, out: &mut Out) -> Result<(), CliError> {
+    if json {
+        let v = serde_json::json!({
+            "name": set.name,
+            "created": set.created,
+            "records": set.records.iter().map(|id| {
+                let r = c.resolve(id);
+                serde_json::json!({
+                    "id": id,
+                    "found": r.is_some(),
+                    "kind": r.map(|r| r.kind.label()),
+                    "name": r.map(|r| c.name_of(r, lang)),
+                })
+            }).collect::<Vec<_>>(),
+        });
+        return out.json(super::to_json(&v)?);
+    }
+    let mut s = format!("{} (made {})\n", set.name, set.created);
+    for id in &set.records {
+        match c.resolve(id) {
+            Some(r) => s.push_str(&format!(
+                "  {}  {} ({})\n",
+                id,
+                c.name_of(r, lang),
+                r.kind.label()
+            )),
+            None => s.push_str(&format!("  {id}  not in this corpus\n")),
+        }
+    }
+    out.print(&s)
+}
+
+/// `evidex set save`: each item resolved with confidence, saved by its id.
+fn save(
+    data: &UserData,
+    name: &str,
+    records: &[String],
+    engine: &Engine,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let c = engine.corpus();
+    let mut ids = Vec::new();
+    for item in records {
+        let (r, _) = resolve_sure(engine, item, lang)?;
+        ids.push(c.id_of(r).to_string());
+    }
+    let set = data
+        .save_set(name, &ids, &crate::userdata::today())
+        .map_err(data_error)?;
+    out.print(&format!(
+        "saved {} ({} records)\n",
+        set.name,
+        set.records.len()
+    ))
 }
