@@ -4,15 +4,13 @@
 
 use super::detail::cite_line;
 use super::doc::{Doc, Role, span};
-use crate::corpus::{Corpus, Lang, SafetyStatement, Trial};
+use crate::corpus::{Corpus, Lang, Safety, SafetyStatement, Trial};
 use crate::i18n::{tr, trf};
 
 /// The detail's "Safety" section: each group's participants with a serious adverse event (and
 /// deaths) of those at risk, and the most frequent serious and other events, every figure as
 /// the registry gives it (counts, never rates evidex computed). Nothing without the table.
 pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
-    /// How many event terms of each kind the section lists.
-    const TOP: usize = 5;
     let group_label = |label: &str, arm: Option<&str>| {
         arm.and_then(|a| t.arms.iter().find(|x| x.id == a))
             .map_or_else(|| label.to_string(), |a| a.label.get(lang).to_string())
@@ -27,90 +25,9 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             .iter()
             .map(|g| group_label(&g.label, g.arm.as_deref()))
             .collect();
-        let w = labels
-            .iter()
-            .map(|l| crate::text::width(l))
-            .max()
-            .unwrap_or(0)
-            .min(36);
-        d.line(
-            2,
-            vec![span(
-                Role::Label,
-                &tr(lang, "Serious adverse events, participants"),
-            )],
-        );
-        for (g, label) in s.groups.iter().zip(&labels) {
-            let mut text = match g.serious {
-                Some(a) => trf(
-                    lang,
-                    "%{n} of %{of}",
-                    &[("n", &a.affected), ("of", &a.at_risk)],
-                ),
-                None => tr(lang, "not reported").into_owned(),
-            };
-            if let Some(a) = g.deaths {
-                text.push_str(&trf(
-                    lang,
-                    "; deaths %{n} of %{of}",
-                    &[("n", &a.affected), ("of", &a.at_risk)],
-                ));
-            }
-            d.line(
-                4,
-                vec![
-                    span(Role::Plain, &format!("{}  ", crate::text::fit(label, w))),
-                    span(Role::Value, &text),
-                ],
-            );
-        }
+        participants(d, s, &labels, lang);
         for serious in [true, false] {
-            let mut events: Vec<&crate::corpus::AdverseEvent> =
-                s.events.iter().filter(|e| e.serious == serious).collect();
-            if events.is_empty() {
-                continue;
-            }
-            let total = |e: &crate::corpus::AdverseEvent| -> u64 {
-                e.counts.iter().map(|n| u64::from(n.affected)).sum()
-            };
-            events.sort_by_key(|e| std::cmp::Reverse(total(e)));
-            let heading = if serious {
-                "Most frequent serious events (%{n} of %{of} terms, by participants affected)"
-            } else {
-                "Most frequent other events (%{n} of %{of} terms, by participants affected)"
-            };
-            d.line(
-                2,
-                vec![span(
-                    Role::Label,
-                    &trf(
-                        lang,
-                        heading,
-                        &[("n", &events.len().min(TOP)), ("of", &events.len())],
-                    ),
-                )],
-            );
-            for e in events.iter().take(TOP) {
-                let counts: Vec<String> = e
-                    .counts
-                    .iter()
-                    .map(|n| {
-                        let g = s.groups.iter().position(|g| g.id == n.group);
-                        let label = g.map_or(n.group.as_str(), |i| labels[i].as_str());
-                        let of = trf(
-                            lang,
-                            "%{n} of %{of}",
-                            &[("n", &n.affected), ("of", &n.at_risk)],
-                        );
-                        format!("{label} {of}")
-                    })
-                    .collect();
-                let what = match &e.organ_system {
-                    Some(o) => format!("{} ({o})", e.term),
-                    None => e.term.clone(),
-                };
-                d.para(4, Role::Plain, &format!("{what}: {}", counts.join("; ")));
-            }
+            frequent_events(d, s, &labels, serious, lang);
         }
         if let Some(tf) = &s.time_frame {
             d.para(2, Role::Dim, &trf(lang, "Time frame: %{tf}", &[("tf", tf)]));
@@ -123,6 +40,100 @@ pub(super) fn safety_section(d: &mut Doc, c: &Corpus, t: &Trial, lang: Lang) {
             .find(|a| a.id == arm)
             .map(|a| a.label.get(lang).to_string())
     });
+}
+
+/// How many event terms of each kind the safety section lists.
+const TOP: usize = 5;
+
+/// Each group's participants with a serious adverse event (and deaths) of those at risk.
+fn participants(d: &mut Doc, s: &Safety, labels: &[String], lang: Lang) {
+    let w = labels
+        .iter()
+        .map(|l| crate::text::width(l))
+        .max()
+        .unwrap_or(0)
+        .min(36);
+    d.line(
+        2,
+        vec![span(
+            Role::Label,
+            &tr(lang, "Serious adverse events, participants"),
+        )],
+    );
+    for (g, label) in s.groups.iter().zip(labels) {
+        let mut text = match g.serious {
+            Some(a) => trf(
+                lang,
+                "%{n} of %{of}",
+                &[("n", &a.affected), ("of", &a.at_risk)],
+            ),
+            None => tr(lang, "not reported").into_owned(),
+        };
+        if let Some(a) = g.deaths {
+            text.push_str(&trf(
+                lang,
+                "; deaths %{n} of %{of}",
+                &[("n", &a.affected), ("of", &a.at_risk)],
+            ));
+        }
+        d.line(
+            4,
+            vec![
+                span(Role::Plain, &format!("{}  ", crate::text::fit(label, w))),
+                span(Role::Value, &text),
+            ],
+        );
+    }
+}
+
+/// The most frequent serious (or other) events, with each group's count.
+fn frequent_events(d: &mut Doc, s: &Safety, labels: &[String], serious: bool, lang: Lang) {
+    let mut events: Vec<&crate::corpus::AdverseEvent> =
+        s.events.iter().filter(|e| e.serious == serious).collect();
+    if events.is_empty() {
+        return;
+    }
+    let total = |e: &crate::corpus::AdverseEvent| -> u64 {
+        e.counts.iter().map(|n| u64::from(n.affected)).sum()
+    };
+    events.sort_by_key(|e| std::cmp::Reverse(total(e)));
+    let heading = if serious {
+        "Most frequent serious events (%{n} of %{of} terms, by participants affected)"
+    } else {
+        "Most frequent other events (%{n} of %{of} terms, by participants affected)"
+    };
+    d.line(
+        2,
+        vec![span(
+            Role::Label,
+            &trf(
+                lang,
+                heading,
+                &[("n", &events.len().min(TOP)), ("of", &events.len())],
+            ),
+        )],
+    );
+    for e in events.iter().take(TOP) {
+        let counts: Vec<String> = e
+            .counts
+            .iter()
+            .map(|n| {
+                let g = s.groups.iter().position(|g| g.id == n.group);
+                let label = g.map_or(n.group.as_str(), |i| labels[i].as_str());
+                let of = trf(
+                    lang,
+                    "%{n} of %{of}",
+                    &[("n", &n.affected), ("of", &n.at_risk)],
+                );
+                format!("{label} {of}")
+            })
+            .collect();
+        let what = match &e.organ_system {
+            Some(o) => format!("{} ({o})", e.term),
+            None => e.term.clone(),
+        };
+        d.para(4, Role::Plain, &format!("{what}: {}", counts.join("; ")));
+    }
 }
 
 /// A therapy's "Safety" section: what the sources state about its harms.
