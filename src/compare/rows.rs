@@ -337,6 +337,8 @@ pub(super) fn mark_best(
         cells[winners[0]].best = true;
     }
 }
+
+/// The rows that describe compared therapies (other records' cells say "not applicable").
 pub(super) fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: &mut Vec<Row>) {
     let mut row = |label: &str, f: &dyn Fn(u32) -> String| {
         let cells = records
@@ -364,36 +366,8 @@ pub(super) fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: 
     row("Kind", &|i| c.therapy(i).kind.label().to_string());
     row("Class", &|i| c.therapy(i).class.clone().unwrap_or_default());
     row("Targets", &|i| c.therapy(i).targets.join(", "));
-    row("Indications", &|i| {
-        c.therapy(i)
-            .indications
-            .iter()
-            .map(|ind| {
-                let mut parts = Vec::new();
-                if let Some(d) = ind.disease.as_deref().and_then(|d| c.disease_by_id(d)) {
-                    parts.push(d.short_name(lang).to_string());
-                }
-                parts.extend(ind.setting.clone());
-                parts.extend(ind.biomarker.clone());
-                parts.join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
-    row("Approvals", &|i| {
-        c.therapy(i)
-            .approvals
-            .iter()
-            .map(|a| {
-                [Some(a.region.clone()), a.agency.clone(), a.date.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
+    row("Indications", &|i| indications(c, i, lang));
+    row("Approvals", &|i| approvals(c, i));
     row("Cost", &|i| {
         c.therapy(i)
             .costs
@@ -403,30 +377,70 @@ pub(super) fn therapy_rows(c: &Corpus, records: &[RecordRef], lang: Lang, rows: 
             .join("; ")
     });
     row("Studies", &|i| c.trials_of_therapy(i).len().to_string());
-    row("Best evidence", &|i| {
-        c.trials_of_therapy(i)
-            .iter()
-            .map(|&t| c.trial(t).evidence_level())
-            .min()
-            .map(|l| format!("{l}: {}", l.meaning()))
-            .unwrap_or_default()
+    row("Best evidence", &|i| best_evidence(c, i));
+    row("Headline results", &|i| headline_results(c, i, lang));
+}
+
+/// A therapy's indications: disease, setting and biomarker of each.
+fn indications(c: &Corpus, i: u32, lang: Lang) -> String {
+    c.therapy(i)
+        .indications
+        .iter()
+        .map(|ind| {
+            let mut parts = Vec::new();
+            if let Some(d) = ind.disease.as_deref().and_then(|d| c.disease_by_id(d)) {
+                parts.push(d.short_name(lang).to_string());
+            }
+            parts.extend(ind.setting.clone());
+            parts.extend(ind.biomarker.clone());
+            parts.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A therapy's approvals: region, agency and date of each.
+fn approvals(c: &Corpus, i: u32) -> String {
+    c.therapy(i)
+        .approvals
+        .iter()
+        .map(|a| {
+            [Some(a.region.clone()), a.agency.clone(), a.date.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The best evidence level among a therapy's studies, and what it means.
+fn best_evidence(c: &Corpus, i: u32) -> String {
+    c.trials_of_therapy(i)
+        .iter()
+        .map(|&t| c.trial(t).evidence_level())
+        .min()
+        .map(|l| format!("{l}: {}", l.meaning()))
+        .unwrap_or_default()
+}
+
+/// The headlines of a therapy's three best studies (best evidence, then newest first).
+fn headline_results(c: &Corpus, i: u32, lang: Lang) -> String {
+    let mut ts: Vec<u32> = c.trials_of_therapy(i).to_vec();
+    ts.sort_by_key(|&t| {
+        (
+            c.trial(t).evidence_level(),
+            std::cmp::Reverse(c.trial(t).year),
+        )
     });
-    row("Headline results", &|i| {
-        let mut ts: Vec<u32> = c.trials_of_therapy(i).to_vec();
-        ts.sort_by_key(|&t| {
-            (
-                c.trial(t).evidence_level(),
-                std::cmp::Reverse(c.trial(t).year),
-            )
-        });
-        ts.iter()
-            .take(3)
-            .filter_map(|&t| {
-                let name = c.name_of(RecordRef::new(Kind::Trial, t as usize), lang);
-                present::headline(c.trial(t))
-                    .map(|h| format!("{}: {h}", crate::text::truncate(name, 40)))
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
+    ts.iter()
+        .take(3)
+        .filter_map(|&t| {
+            let name = c.name_of(RecordRef::new(Kind::Trial, t as usize), lang);
+            present::headline(c.trial(t))
+                .map(|h| format!("{}: {h}", crate::text::truncate(name, 40)))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
