@@ -52,8 +52,32 @@ pub struct Evidence {
 /// the newest; the studies where it is only the comparator come in only when there is no
 /// other. The caveat names the rule, what was left out, and where the therapy is in both arms.
 pub fn evidence(c: &Corpus, index: u32, lang: Lang) -> Evidence {
+    let studies = ranked_studies(c, index);
+    let experimental = studies.iter().filter(|(r, _)| *r != Role::Control).count();
+    let only_control = experimental == 0;
+    let taken: Vec<(Role, u32)> = studies
+        .iter()
+        .copied()
+        .filter(|(r, _)| only_control || *r != Role::Control)
+        .take(MAX_COLUMNS)
+        .collect();
+    let text = selection_text(c, c.therapy(index).name.get(lang), &studies, &taken, lang);
+    Evidence {
+        records: taken
+            .iter()
+            .map(|&(_, i)| RecordRef::new(Kind::Trial, i as usize))
+            .collect(),
+        caveat: Caveat {
+            kind: CaveatKind::Selection,
+            text,
+        },
+    }
+}
+
+/// The studies of therapy `index` with its role in each: those where it is only the control
+/// last, then strongest evidence first, then the newest.
+fn ranked_studies(c: &Corpus, index: u32) -> Vec<(Role, u32)> {
     let th = c.therapy(index);
-    let name = th.name.get(lang);
     let mut studies: Vec<(Role, u32)> = c
         .trials_of_therapy(index)
         .iter()
@@ -67,14 +91,20 @@ pub fn evidence(c: &Corpus, index: u32, lang: Lang) -> Evidence {
             .then(tb.year.cmp(&ta.year))
             .then(ta.id.cmp(&tb.id))
     });
+    studies
+}
+
+/// The caveat's text: the rule that chose the `taken` of the `studies` of the therapy
+/// `name`, what was left out, and where the therapy is in both arms.
+fn selection_text(
+    c: &Corpus,
+    name: &str,
+    studies: &[(Role, u32)],
+    taken: &[(Role, u32)],
+    lang: Lang,
+) -> String {
     let experimental = studies.iter().filter(|(r, _)| *r != Role::Control).count();
     let only_control = experimental == 0;
-    let taken: Vec<(Role, u32)> = studies
-        .iter()
-        .copied()
-        .filter(|(r, _)| only_control || *r != Role::Control)
-        .take(MAX_COLUMNS)
-        .collect();
     let total = studies.len();
     let n = taken.len();
     let args: [(&str, &dyn std::fmt::Display); 5] = [
@@ -130,14 +160,5 @@ pub fn evidence(c: &Corpus, index: u32, lang: Lang) -> Evidence {
             &[("names", &both.join(", "))],
         ));
     }
-    Evidence {
-        records: taken
-            .iter()
-            .map(|&(_, i)| RecordRef::new(Kind::Trial, i as usize))
-            .collect(),
-        caveat: Caveat {
-            kind: CaveatKind::Selection,
-            text,
-        },
-    }
+    text
 }
