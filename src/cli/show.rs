@@ -97,96 +97,108 @@ struct ResolvedDisease<'a> {
 /// record's own fields come first as the corpus has them; `kind` is the record's kind
 /// (`trial`, `therapy`, …), so a therapy's own kind (drug, procedure, …) is `therapy_kind`.
 pub fn resolved_json(c: &Corpus, r: RecordRef, lang: Lang) -> Result<serde_json::Value, CliError> {
-    let sources = |ids: &mut dyn Iterator<Item = &str>| -> Vec<SourceJson> {
-        unique(ids)
-            .into_iter()
-            .filter_map(|id| c.source_by_id(id))
-            .map(SourceJson::from)
-            .collect()
-    };
     let mut v = match r.kind {
-        Kind::Trial => {
-            let t = c.trial(r.index);
-            let lvl = t.evidence_level();
-            let resolved = ResolvedTrial {
-                arms: t
-                    .arms
-                    .iter()
-                    .map(|a| ArmJson {
-                        id: &a.id,
-                        label: &a.label,
-                        therapies: a.therapies.iter().filter_map(|id| therapy(c, id)).collect(),
-                    })
-                    .collect(),
-                diseases: t.diseases.iter().filter_map(|id| disease(c, id)).collect(),
-                sources: sources(
-                    &mut t
-                        .citations
-                        .iter()
-                        .map(|x| x.source.as_str())
-                        .chain(t.outcomes.iter().map(|o| o.citation.source.as_str())),
-                ),
-                headline: present::headline(t),
-            };
-            let mut v = to_value(t)?;
-            v["evidence_level"] = to_value(&LevelJson {
-                level: lvl.0,
-                meaning: lvl.meaning(),
-            })?;
-            v["resolved"] = to_value(&resolved)?;
-            v
-        }
-        Kind::Therapy => {
-            let t = c.therapy(r.index);
-            let resolved = ResolvedTherapy {
-                trials: c
-                    .trials_of_therapy(r.index)
-                    .iter()
-                    .map(|&i| {
-                        let tr = c.trial(i);
-                        StudyJson {
-                            id: &tr.id,
-                            name: c.name_of(RecordRef::new(Kind::Trial, i as usize), lang),
-                            evidence_level: tr.evidence_level().0,
-                            headline: present::headline(tr),
-                        }
-                    })
-                    .collect(),
-                components: t
-                    .components
-                    .iter()
-                    .filter_map(|id| therapy(c, id))
-                    .collect(),
-                sources: sources(&mut t.citations.iter().map(|x| x.source.as_str())),
-            };
-            let mut v = to_value(t)?;
-            if let Some(k) = v.as_object_mut().and_then(|o| o.remove("kind")) {
-                v["therapy_kind"] = k;
-            }
-            v["resolved"] = to_value(&resolved)?;
-            v
-        }
-        Kind::Disease => {
-            let d = c.disease(r.index);
-            let resolved = ResolvedDisease {
-                trials: c
-                    .trials_of_disease(r.index)
-                    .iter()
-                    .map(|&i| c.trial(i).id.as_str())
-                    .collect(),
-                therapies: c
-                    .therapies_of_disease(r.index)
-                    .iter()
-                    .map(|&i| c.therapy(i).id.as_str())
-                    .collect(),
-            };
-            let mut v = to_value(d)?;
-            v["resolved"] = to_value(&resolved)?;
-            v
-        }
+        Kind::Trial => trial_json(c, r.index)?,
+        Kind::Therapy => therapy_json(c, r.index, lang)?,
+        Kind::Disease => disease_json(c, r.index)?,
         Kind::Source => to_value(c.source(r.index))?,
     };
     v["kind"] = serde_json::Value::from(r.kind.label());
+    Ok(v)
+}
+
+/// The sources of these ids, each once, in order.
+fn sources<'a>(c: &'a Corpus, ids: &mut dyn Iterator<Item = &'a str>) -> Vec<SourceJson<'a>> {
+    unique(ids)
+        .into_iter()
+        .filter_map(|id| c.source_by_id(id))
+        .map(SourceJson::from)
+        .collect()
+}
+
+/// A trial with its evidence level, its arms' therapies, diseases and sources resolved.
+fn trial_json(c: &Corpus, index: u32) -> Result<serde_json::Value, CliError> {
+    let t = c.trial(index);
+    let lvl = t.evidence_level();
+    let resolved = ResolvedTrial {
+        arms: t
+            .arms
+            .iter()
+            .map(|a| ArmJson {
+                id: &a.id,
+                label: &a.label,
+                therapies: a.therapies.iter().filter_map(|id| therapy(c, id)).collect(),
+            })
+            .collect(),
+        diseases: t.diseases.iter().filter_map(|id| disease(c, id)).collect(),
+        sources: sources(
+            c,
+            &mut t
+                .citations
+                .iter()
+                .map(|x| x.source.as_str())
+                .chain(t.outcomes.iter().map(|o| o.citation.source.as_str())),
+        ),
+        headline: present::headline(t),
+    };
+    let mut v = to_value(t)?;
+    v["evidence_level"] = to_value(&LevelJson {
+        level: lvl.0,
+        meaning: lvl.meaning(),
+    })?;
+    v["resolved"] = to_value(&resolved)?;
+    Ok(v)
+}
+
+/// A therapy with its studies, components and sources resolved; its own kind (drug,
+/// procedure, …) as `therapy_kind`.
+fn therapy_json(c: &Corpus, index: u32, lang: Lang) -> Result<serde_json::Value, CliError> {
+    let t = c.therapy(index);
+    let resolved = ResolvedTherapy {
+        trials: c
+            .trials_of_therapy(index)
+            .iter()
+            .map(|&i| {
+                let tr = c.trial(i);
+                StudyJson {
+                    id: &tr.id,
+                    name: c.name_of(RecordRef::new(Kind::Trial, i as usize), lang),
+                    evidence_level: tr.evidence_level().0,
+                    headline: present::headline(tr),
+                }
+            })
+            .collect(),
+        components: t
+            .components
+            .iter()
+            .filter_map(|id| therapy(c, id))
+            .collect(),
+        sources: sources(c, &mut t.citations.iter().map(|x| x.source.as_str())),
+    };
+    let mut v = to_value(t)?;
+    if let Some(k) = v.as_object_mut().and_then(|o| o.remove("kind")) {
+        v["therapy_kind"] = k;
+    }
+    v["resolved"] = to_value(&resolved)?;
+    Ok(v)
+}
+
+/// A disease with the ids of its trials and therapies.
+fn disease_json(c: &Corpus, index: u32) -> Result<serde_json::Value, CliError> {
+    let resolved = ResolvedDisease {
+        trials: c
+            .trials_of_disease(index)
+            .iter()
+            .map(|&i| c.trial(i).id.as_str())
+            .collect(),
+        therapies: c
+            .therapies_of_disease(index)
+            .iter()
+            .map(|&i| c.therapy(i).id.as_str())
+            .collect(),
+    };
+    let mut v = to_value(c.disease(index))?;
+    v["resolved"] = to_value(&resolved)?;
     Ok(v)
 }
 
