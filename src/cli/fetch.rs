@@ -25,15 +25,7 @@ use crate::text::clean;
 /// Runs `evidex fetch ctgov [FILTERS] [NCT_ID...] [-o OUTPUT]`: into the library, or with
 /// `-o` into a corpus file.
 pub fn run(args: &FetchArgs, global: &super::Global, out: &mut Out) -> Result<(), CliError> {
-    let query = Query {
-        cond: args.cond.clone(),
-        term: args.term.clone(),
-        intr: args.intr.clone(),
-        status: args.status.clone(),
-        phase: args.phase.clone(),
-        updated_since: args.updated_since,
-        ids: args.ids.clone(),
-    };
+    let query = query_of(args);
     if query.is_everything() && !args.all {
         return Err(CliError::Input(
             "no filter given; add one (--cond, --term, --intr, --status, --phase, \
@@ -69,6 +61,17 @@ pub fn run(args: &FetchArgs, global: &super::Global, out: &mut Out) -> Result<()
     watcher.store(true, Ordering::Relaxed);
     drawer.done();
 
+    written(result, sink, output, out)
+}
+
+/// The outcome of a fetch into the corpus file `output`: what was received is written, and
+/// the error says what stopped it and where the pages fetched before are.
+fn written(
+    result: Result<Summary, FetchError>,
+    sink: CorpusSink,
+    output: &std::path::Path,
+    out: &mut Out,
+) -> Result<(), CliError> {
     let to = clean(&output.display().to_string()).to_string();
     match result {
         Ok(s) if s.received == 0 && s.complete => Err(CliError::NoMatch(format!(
@@ -111,6 +114,19 @@ pub fn run(args: &FetchArgs, global: &super::Global, out: &mut Out) -> Result<()
                 Err(code(e.to_string()))
             }
         }
+    }
+}
+
+/// The registry query the filters and ids of `args` make.
+fn query_of(args: &FetchArgs) -> Query {
+    Query {
+        cond: args.cond.clone(),
+        term: args.term.clone(),
+        intr: args.intr.clone(),
+        status: args.status.clone(),
+        phase: args.phase.clone(),
+        updated_since: args.updated_since,
+        ids: args.ids.clone(),
     }
 }
 
