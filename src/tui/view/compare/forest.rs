@@ -92,12 +92,47 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
         .filter(|r| r.kind == Kind::Trial)
         .map(|r| c.trial(r.index).id.as_str())
         .collect();
-    let study = |id: &str| pool.studies.iter().find(|s| s.id == id);
-    let fe = pool.fixed.as_ref();
-    let re = pool.random.as_ref();
+    let labels: Vec<String> = rows
+        .iter()
+        .zip(&ids)
+        .map(|(r, id)| row_label(s, kind, r, pool.studies.iter().find(|st| st.id == *id)))
+        .collect();
     let w = inner.width as usize;
-    let name_w = (w / 5).clamp(8, 20);
-    let row_label = |r: &compare::ForestRow, id: &str| match (r.hr, study(id)) {
+    let plot = Plot::new(rows, pool, &labels, w);
+    let plot_style = theme.role(Role::Best).remove_modifier(Modifier::BOLD);
+    for ((r, id), label) in rows.iter().zip(&ids).zip(&labels) {
+        let mut cells = plot.blank();
+        let mut text = Span::styled(fit(&clean(label), plot.label_w), Style::new());
+        if let Some((hr, ci)) = r.hr {
+            match ci {
+                Some(ci) => plot.span(&mut cells, ci, Some(hr), '─', ('├', '┤'), '●'),
+                None => cells[log_x(hr, plot.lo, plot.hi, plot.plot_w)] = '●',
+            }
+            if !pool.studies.iter().any(|st| st.id == *id) {
+                text = text.style(theme.dim());
+            }
+        } else {
+            text = text.style(theme.dim());
+        }
+        let cells: String = cells.into_iter().collect();
+        lines.push(Line::from(vec![
+            Span::styled(fit(&clean(&r.title), plot.name_w), theme.role(Role::Label)),
+            Span::raw(" "),
+            Span::styled(cells, plot_style),
+            Span::raw(" "),
+            text,
+        ]));
+    }
+    pooled_lines(&mut lines, s, pool, &plot, theme);
+    axis_lines(&mut lines, s, &plot, theme);
+    lines.push(Line::default());
+    pool_notes(&mut lines, s, pool, kind, w, theme);
+    scrolled(f, lines, s.compare.scroll, inner);
+}
+
+/// A trial's label: its ratio's label, or why it has none or is not pooled.
+fn row_label(s: &State, kind: &str, r: &compare::ForestRow, study: Option<&meta::Study>) -> String {
+    match (r.hr, study) {
         (None, _) => trf(
             s.lang,
             "no %{kind}",
@@ -108,111 +143,139 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
         }
         (Some(_), Some(_)) => r.label.clone(),
         (Some(_), None) => trf(s.lang, "%{label} · not pooled", &[("label", &r.label)]),
-    };
-    let pooled_label = |e: &meta::Estimate| {
-        format!(
-            "{} ({}–{})",
-            meta::report::r3(e.ratio),
-            meta::report::r3(e.ci.0),
-            meta::report::r3(e.ci.1)
-        )
-    };
-    let label_w = rows
-        .iter()
-        .zip(&ids)
-        .map(|(r, id)| width(&row_label(r, id)))
-        .chain(
-            [fe, re]
-                .into_iter()
-                .flatten()
-                .map(|e| width(&pooled_label(e))),
-        )
-        .max()
-        .unwrap_or(10)
-        .clamp(10, 30)
-        .min(w / 3);
-    let plot_w = w.saturating_sub(name_w + label_w + 3).max(10);
-    // Axis range: the data, the pooled intervals and 1.0, padded, on a log scale.
-    let mut lo: f64 = 1.0;
-    let mut hi: f64 = 1.0;
-    let pooled_spans = [fe, re]
-        .into_iter()
-        .flatten()
-        .flat_map(|e| [Some(e.ci), e.prediction])
-        .flatten();
-    for (l, h) in rows
-        .iter()
-        .filter_map(|r| r.hr)
-        .map(|(hr, ci)| {
-            let (l, h) = ci.unwrap_or((hr, hr));
-            (l.min(hr), h.max(hr))
-        })
-        .chain(pooled_spans)
-    {
-        lo = lo.min(l);
-        hi = hi.max(h);
     }
-    let (lo, hi) = ((lo / 1.25).max(0.01), (hi * 1.25).min(100.0));
-    let one = log_x(1.0, lo, hi, plot_w);
-    let plot_style = theme.role(Role::Best).remove_modifier(Modifier::BOLD);
-    for (r, id) in rows.iter().zip(&ids) {
-        let mut cells: Vec<char> = vec![' '; plot_w];
-        cells[one] = '│';
-        let label = row_label(r, id);
-        let mut text = Span::styled(fit(&clean(&label), label_w), Style::new());
-        if let Some((hr, ci)) = r.hr {
-            match ci {
-                Some(ci) => span_cells(&mut cells, ci, Some(hr), (lo, hi), '─', ('├', '┤'), '●'),
-                None => cells[log_x(hr, lo, hi, plot_w)] = '●',
-            }
-            if study(id).is_none() {
-                text = text.style(theme.dim());
-            }
-        } else {
-            text = text.style(theme.dim());
+}
+
+/// A pooled estimate's label: the ratio and its confidence interval.
+fn pooled_label(e: &meta::Estimate) -> String {
+    format!(
+        "{} ({}–{})",
+        meta::report::r3(e.ratio),
+        meta::report::r3(e.ci.0),
+        meta::report::r3(e.ci.1)
+    )
+}
+
+/// The plot's columns and its log axis.
+struct Plot {
+    name_w: usize,
+    label_w: usize,
+    plot_w: usize,
+    lo: f64,
+    hi: f64,
+    /// The column of ratio 1.
+    one: usize,
+}
+
+impl Plot {
+    /// Columns for `w` cells; the axis spans the data, the pooled intervals and 1.0, padded,
+    /// on a log scale.
+    fn new(rows: &[compare::ForestRow], pool: &meta::Pool, labels: &[String], w: usize) -> Plot {
+        let (fe, re) = (pool.fixed.as_ref(), pool.random.as_ref());
+        let name_w = (w / 5).clamp(8, 20);
+        let label_w = labels
+            .iter()
+            .map(|l| width(l))
+            .chain(
+                [fe, re]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| width(&pooled_label(e))),
+            )
+            .max()
+            .unwrap_or(10)
+            .clamp(10, 30)
+            .min(w / 3);
+        let plot_w = w.saturating_sub(name_w + label_w + 3).max(10);
+        let mut lo: f64 = 1.0;
+        let mut hi: f64 = 1.0;
+        let pooled_spans = [fe, re]
+            .into_iter()
+            .flatten()
+            .flat_map(|e| [Some(e.ci), e.prediction])
+            .flatten();
+        for (l, h) in rows
+            .iter()
+            .filter_map(|r| r.hr)
+            .map(|(hr, ci)| {
+                let (l, h) = ci.unwrap_or((hr, hr));
+                (l.min(hr), h.max(hr))
+            })
+            .chain(pooled_spans)
+        {
+            lo = lo.min(l);
+            hi = hi.max(h);
         }
-        let plot: String = cells.into_iter().collect();
-        lines.push(Line::from(vec![
-            Span::styled(fit(&clean(&r.title), name_w), theme.role(Role::Label)),
-            Span::raw(" "),
-            Span::styled(plot, plot_style),
-            Span::raw(" "),
-            text,
-        ]));
+        let (lo, hi) = ((lo / 1.25).max(0.01), (hi * 1.25).min(100.0));
+        Plot {
+            name_w,
+            label_w,
+            plot_w,
+            lo,
+            hi,
+            one: log_x(1.0, lo, hi, plot_w),
+        }
     }
-    // The pooled estimates: a diamond over the confidence interval, the random-effects one
-    // with its prediction interval.
+
+    /// An empty row of the plot: blank, with the line of ratio 1.
+    fn blank(&self) -> Vec<char> {
+        let mut cells: Vec<char> = vec![' '; self.plot_w];
+        cells[self.one] = '│';
+        cells
+    }
+
+    /// [`span_cells`] on this plot's axis.
+    fn span(
+        &self,
+        cells: &mut [char],
+        range: (f64, f64),
+        at: Option<f64>,
+        fill: char,
+        ends: (char, char),
+        mark: char,
+    ) {
+        span_cells(cells, range, at, (self.lo, self.hi), fill, ends, mark);
+    }
+}
+
+/// The pooled estimates: a diamond over the confidence interval, the random-effects one with
+/// its prediction interval.
+fn pooled_lines(
+    lines: &mut Vec<Line<'static>>,
+    s: &State,
+    pool: &meta::Pool,
+    plot: &Plot,
+    theme: &Theme,
+) {
     for (name, e) in [
-        (tr(s.lang, "◆ Fixed effect"), fe),
-        (tr(s.lang, "◆ Random (REML)"), re),
+        (tr(s.lang, "◆ Fixed effect"), pool.fixed.as_ref()),
+        (tr(s.lang, "◆ Random (REML)"), pool.random.as_ref()),
     ] {
         let Some(e) = e else { continue };
-        let mut cells: Vec<char> = vec![' '; plot_w];
-        cells[one] = '│';
+        let mut cells = plot.blank();
         if let Some(pi) = e.prediction {
-            span_cells(&mut cells, pi, None, (lo, hi), '┄', ('┄', '┄'), '◆');
+            plot.span(&mut cells, pi, None, '┄', ('┄', '┄'), '◆');
         }
-        span_cells(
-            &mut cells,
-            e.ci,
-            Some(e.ratio),
-            (lo, hi),
-            '◇',
-            ('<', '>'),
-            '◆',
-        );
+        plot.span(&mut cells, e.ci, Some(e.ratio), '◇', ('<', '>'), '◆');
         lines.push(Line::from(vec![
-            Span::styled(fit(&name, name_w), theme.role(Role::Heading)),
+            Span::styled(fit(&name, plot.name_w), theme.role(Role::Heading)),
             Span::raw(" "),
             Span::styled(
                 cells.into_iter().collect::<String>(),
                 theme.role(Role::Best),
             ),
             Span::raw(" "),
-            Span::styled(fit(&pooled_label(e), label_w), theme.role(Role::Heading)),
+            Span::styled(
+                fit(&pooled_label(e), plot.label_w),
+                theme.role(Role::Heading),
+            ),
         ]));
     }
-    // Axis with ticks at lo, 1 and hi.
+}
+
+/// The axis with ticks at its ends and at 1, and which side favours which arm.
+fn axis_lines(lines: &mut Vec<Line<'static>>, s: &State, plot: &Plot, theme: &Theme) {
+    let (plot_w, one) = (plot.plot_w, plot.one);
     let mut axis: Vec<char> = vec!['─'; plot_w];
     axis[one] = '┼';
     let mut ticks: Vec<char> = vec![' '; plot_w];
@@ -226,10 +289,10 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             }
         }
     };
-    put(0, &format!("{lo:.2}"));
+    put(0, &format!("{:.2}", plot.lo));
     put(one, "1");
-    put(plot_w - 1, &format!("{hi:.2}"));
-    let pad = " ".repeat(name_w + 1);
+    put(plot_w - 1, &format!("{:.2}", plot.hi));
+    let pad = " ".repeat(plot.name_w + 1);
     lines.push(Line::from(format!(
         "{pad}{}",
         axis.into_iter().collect::<String>()
@@ -245,12 +308,24 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
         format!("{pad}{left}{}{right}", " ".repeat(gap)),
         theme.dim(),
     )));
+}
+
+/// Under the plot: the pooled estimate with its heterogeneity and caveat (or why nothing was
+/// pooled), the studies left out, and the legend, wrapped to `w` columns.
+fn pool_notes(
+    lines: &mut Vec<Line<'static>>,
+    s: &State,
+    pool: &meta::Pool,
+    kind: &str,
+    w: usize,
+    theme: &Theme,
+) {
     let para = |lines: &mut Vec<Line<'static>>, text: &str, role: Role| {
         for l in wrap(text, w) {
             lines.push(Line::from(Span::styled(l, theme.role(role))));
         }
     };
-    lines.push(Line::default());
+    let (fe, re) = (pool.fixed.as_ref(), pool.random.as_ref());
     if let (Some(e), Some(h)) = (re.or(fe), pool.heterogeneity.as_ref()) {
         let pi = e.prediction.map_or(String::new(), |(a, b)| {
             trf(
@@ -263,7 +338,7 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             )
         });
         para(
-            &mut lines,
+            lines,
             &format!(
                 "{}τ² {:.4} (REML) · I² {:.1}% · Q {:.2} (df {}), {}{pi}",
                 trf(
@@ -283,7 +358,7 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             ),
             Role::Heading,
         );
-        para(&mut lines, &tr(s.lang, meta::CAVEAT), Role::Flag);
+        para(lines, &tr(s.lang, meta::CAVEAT), Role::Flag);
     } else {
         let why = pool.refused.clone().unwrap_or_else(|| {
             trf(
@@ -293,14 +368,14 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             )
         });
         para(
-            &mut lines,
+            lines,
             &trf(s.lang, "Nothing pooled: %{why}.", &[("why", &clean(&why))]),
             Role::Dim,
         );
     }
     for st in &pool.not_pooled {
         para(
-            &mut lines,
+            lines,
             &trf(
                 s.lang,
                 "Not pooled: %{title}: %{reason}",
@@ -311,12 +386,11 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
     }
     lines.push(Line::default());
     para(
-        &mut lines,
+        lines,
         &tr(
             s.lang,
             "● estimate  ├─┤ confidence interval  ◆ pooled, <◇> its CI, ┄ prediction interval  │ ratio = 1 (no difference)",
         ),
         Role::Dim,
     );
-    scrolled(f, lines, s.compare.scroll, inner);
 }
