@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::compare::{CaveatKind, Comparison, Group, words};
+use crate::compare::{CaveatKind, Comparison, Group, Row, words};
 use crate::export;
 use crate::i18n::{tr, trf};
 use crate::present::Role;
@@ -106,28 +106,82 @@ pub(super) fn table_text(
     w: u16,
     h: u16,
 ) -> (Vec<TextLine>, Vec<TextLine>) {
-    let n = cmp.columns.len().max(1);
-    let w = w.saturating_sub(2) as usize;
-    let natural_label = cmp
+    let grid = Grid::new(cmp, w);
+    let w = grid.w;
+    // Taller on a tall screen.
+    let header = header_lines(cmp, &grid, h >= 30);
+
+    // Body: every cell wrapped in full; the table scrolls.
+    let mut lines: Vec<TextLine> = Vec::new();
+    let first_event = cmp
         .rows
         .iter()
-        .map(|r| width(&words::label_in(r, cmp.lang)))
-        .max()
-        .unwrap_or(12);
-    let label_w = natural_label.clamp(10, (w / 5).clamp(10, 20));
-    let col_w = (w.saturating_sub(label_w + 1) / n).saturating_sub(1).max(6);
-    let grid = |label: &str, label_role: Role, cells: Vec<(String, Role)>| {
-        let mut line = vec![(fit(label, label_w), label_role)];
+        .position(|r| matches!(r.group, Group::AdverseEvents { .. }));
+    for (ri, r) in cmp.rows.iter().enumerate() {
+        if Some(ri) == first_event
+            && let Some(shown) = &cmp.adverse_events
+        {
+            for l in wrap(&shown.describe(), w) {
+                lines.push(vec![(l, Role::Dim)]);
+            }
+        }
+        if ri == 0 || export::heading(&cmp.rows, ri).is_some() {
+            for l in wrap(&clean(&r.group.title_in(cmp.lang)), w) {
+                lines.push(vec![(l, Role::Heading)]);
+            }
+        }
+        row_lines(&mut lines, cmp, r, &grid);
+    }
+    if caveats_below {
+        lines.push(Vec::new());
+        lines.push(vec![(tr(cmp.lang, "Caveats").into_owned(), Role::Heading)]);
+        for cav in &cmp.caveats {
+            for l in wrap(&format!("⚠ {}", clean(&cav.text)), w) {
+                lines.push(vec![(l, caveat_role(cav.kind))]);
+            }
+        }
+    }
+    (header, lines)
+}
+
+/// The table's columns: `w` cells inside the border, the labels' column and one column a
+/// record.
+struct Grid {
+    w: usize,
+    label_w: usize,
+    col_w: usize,
+}
+
+impl Grid {
+    fn new(cmp: &Comparison, w: u16) -> Grid {
+        let n = cmp.columns.len().max(1);
+        let w = w.saturating_sub(2) as usize;
+        let natural_label = cmp
+            .rows
+            .iter()
+            .map(|r| width(&words::label_in(r, cmp.lang)))
+            .max()
+            .unwrap_or(12);
+        let label_w = natural_label.clamp(10, (w / 5).clamp(10, 20));
+        let col_w = (w.saturating_sub(label_w + 1) / n).saturating_sub(1).max(6);
+        Grid { w, label_w, col_w }
+    }
+
+    /// A line of the grid: the label, then each cell after a rule, each cut to its column.
+    fn line(&self, label: &str, label_role: Role, cells: Vec<(String, Role)>) -> TextLine {
+        let mut line = vec![(fit(label, self.label_w), label_role)];
         for (t, r) in cells {
             line.push(("│".to_string(), Role::Plain));
-            line.push((fit(&t, col_w), r));
+            line.push((fit(&t, self.col_w), r));
         }
         line
-    };
+    }
+}
 
-    // Header: titles, then cautions, then a rule; taller on a tall screen. What they cut
-    // (`…`) is whole in the Title row and the caveats.
-    let tall = h >= 30;
+/// The fixed header: the records' titles, then their cautions (or kind and id), then a rule.
+/// What they cut (`…`) is whole in the Title row and the caveats.
+fn header_lines(cmp: &Comparison, grid: &Grid, tall: bool) -> Vec<TextLine> {
+    let col_w = grid.col_w;
     let mut header: Vec<TextLine> = Vec::new();
     let titles: Vec<Vec<String>> = cmp
         .columns
@@ -157,83 +211,54 @@ pub(super) fn table_text(
             .iter()
             .map(|t| (t.get(i).cloned().unwrap_or_default(), Role::Title))
             .collect();
-        header.push(grid("", Role::Plain, cells));
+        header.push(grid.line("", Role::Plain, cells));
     }
     for i in 0..subs.iter().map(|s| s.0.len()).max().unwrap_or(1) {
         let cells = subs
             .iter()
             .map(|(t, r)| (t.get(i).cloned().unwrap_or_default(), *r))
             .collect();
-        header.push(grid("", Role::Plain, cells));
+        header.push(grid.line("", Role::Plain, cells));
     }
-    header.push(vec![("─".repeat(w), Role::Dim)]);
+    header.push(vec![("─".repeat(grid.w), Role::Dim)]);
+    header
+}
 
-    // Body: every cell wrapped in full; the table scrolls.
-    let mut lines: Vec<TextLine> = Vec::new();
-    let first_event = cmp
-        .rows
+/// One row of the table: its label and cells wrapped in their columns, as many lines as the
+/// tallest needs; the best value, blanks and flags in their roles.
+fn row_lines(lines: &mut Vec<TextLine>, cmp: &Comparison, r: &Row, grid: &Grid) {
+    let wrapped: Vec<Vec<String>> = r
+        .cells
         .iter()
-        .position(|r| matches!(r.group, Group::AdverseEvents { .. }));
-    for (ri, r) in cmp.rows.iter().enumerate() {
-        if Some(ri) == first_event
-            && let Some(shown) = &cmp.adverse_events
-        {
-            for l in wrap(&shown.describe(), w) {
-                lines.push(vec![(l, Role::Dim)]);
-            }
-        }
-        if ri == 0 || export::heading(&cmp.rows, ri).is_some() {
-            for l in wrap(&clean(&r.group.title_in(cmp.lang)), w) {
-                lines.push(vec![(l, Role::Heading)]);
-            }
-        }
-        let wrapped: Vec<Vec<String>> = r
+        .map(|cell| wrap(&words::cell_in(r, cell, cmp.lang), grid.col_w))
+        .collect();
+    let label = wrap(&clean(&words::label_in(r, cmp.lang)), grid.label_w);
+    let height = wrapped
+        .iter()
+        .map(Vec::len)
+        .chain([label.len()])
+        .max()
+        .unwrap_or(1);
+    for i in 0..height {
+        let cells = r
             .cells
             .iter()
-            .map(|cell| wrap(&words::cell_in(r, cell, cmp.lang), col_w))
+            .zip(&wrapped)
+            .map(|(cell, ls)| {
+                let role = if cell.best {
+                    Role::Best
+                } else if cell.is_blank() {
+                    Role::Dim
+                } else if r.group == Group::Flags {
+                    Role::Flag
+                } else {
+                    Role::Plain
+                };
+                (ls.get(i).cloned().unwrap_or_default(), role)
+            })
             .collect();
-        let label = wrap(&clean(&words::label_in(r, cmp.lang)), label_w);
-        let height = wrapped
-            .iter()
-            .map(Vec::len)
-            .chain([label.len()])
-            .max()
-            .unwrap_or(1);
-        for i in 0..height {
-            let cells = r
-                .cells
-                .iter()
-                .zip(&wrapped)
-                .map(|(cell, ls)| {
-                    let role = if cell.best {
-                        Role::Best
-                    } else if cell.is_blank() {
-                        Role::Dim
-                    } else if r.group == Group::Flags {
-                        Role::Flag
-                    } else {
-                        Role::Plain
-                    };
-                    (ls.get(i).cloned().unwrap_or_default(), role)
-                })
-                .collect();
-            lines.push(grid(
-                label.get(i).map_or("", String::as_str),
-                Role::Label,
-                cells,
-            ));
-        }
+        lines.push(grid.line(label.get(i).map_or("", String::as_str), Role::Label, cells));
     }
-    if caveats_below {
-        lines.push(Vec::new());
-        lines.push(vec![(tr(cmp.lang, "Caveats").into_owned(), Role::Heading)]);
-        for cav in &cmp.caveats {
-            for l in wrap(&format!("⚠ {}", clean(&cav.text)), w) {
-                lines.push(vec![(l, caveat_role(cav.kind))]);
-            }
-        }
-    }
-    (header, lines)
 }
 
 /// The body of the compare screen (below the tabs and the banner) for a terminal size.
