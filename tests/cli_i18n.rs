@@ -121,3 +121,54 @@ fn compare_csv_and_json_keep_english_names_and_keys() {
     };
     assert_eq!(labels(&en), labels(&zh));
 }
+
+/// The summary of findings in Markdown follows the language (headings, column names, grades,
+/// rules and their reasons, notes); its CSV keeps English column names and English values for
+/// the side, the grade and the rule, for scripts.
+#[test]
+fn summary_of_findings_markdown_follows_the_language_csv_stays_english() {
+    let ids = ["emerald-1", "talentace", "leap-012"];
+    let args = |format: &str, lang: &str| -> Vec<String> {
+        let mut v = vec!["compare".to_string()];
+        v.extend(ids.iter().map(|s| s.to_string()));
+        v.extend(["--format", format, "--lang", lang].map(String::from));
+        v
+    };
+    let run = |a: Vec<String>| out(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let md = run(args("sof-md", "zh"));
+    for l in [
+        "# 结果总结：",
+        "| 结局 | 研究数（参与者） | 相对效应（95% CI） | 每千人绝对效应 | 确定性 |",
+        "## 各确定性的理由",
+        "极低",
+        "↓ 间接性：跨试验",
+        "由 evidex 计算",
+        "来源：evidex。",
+        "## 参考文献",
+    ] {
+        assert!(md.contains(l), "{l:?} missing in\n{md}");
+    }
+    for english in [
+        "Summary of findings",
+        "Why each certainty",
+        "Certainty",
+        "Very low",
+        "indirectness",
+        "not reported",
+        "computed by evidex",
+        "References",
+        "Source: evidex",
+    ] {
+        assert!(!md.contains(english), "{english:?} left in\n{md}");
+    }
+    let hant = run(args("sof-md", "zh-hant"));
+    assert!(hant.contains("# 結果總結："), "{hant}");
+    let en = run(args("sof-md", "en"));
+    assert!(en.starts_with("# Summary of findings: "), "{en}");
+    assert!(en.contains("| Outcome | Studies (participants) |"), "{en}");
+    let csv = run(args("sof-csv", "zh"));
+    assert!(csv.starts_with("outcome,side,studies,"), "{csv}");
+    assert!(csv.contains(",efficacy,"), "{csv}");
+    assert!(csv.contains("Very low"), "{csv}");
+    assert!(csv.contains("indirectness: "), "{csv}");
+}

@@ -458,7 +458,7 @@ fn caveats(
     if rows.iter().any(|r| r.computed && r.group.is_safety()) {
         caveats.push(Caveat {
             kind: CaveatKind::Computed,
-            text: safety::RATES_COMPUTED.into(),
+            text: crate::i18n::tr(lang, safety::RATES_COMPUTED).into_owned(),
         });
     }
     caveats

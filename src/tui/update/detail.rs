@@ -143,7 +143,12 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                         "move the cursor onto an outcome (under Outcomes) to copy it",
                     ));
                 }
-                _ => s.status = Some(Status::info("this record has no outcome to copy")),
+                _ => {
+                    s.status = Some(Status::info(crate::i18n::tr(
+                        s.lang,
+                        "this record has no outcome to copy",
+                    )))
+                }
             }
         }
         Action::Back => match s.detail.stack.pop() {
