@@ -172,3 +172,36 @@ fn summary_of_findings_markdown_follows_the_language_csv_stays_english() {
     assert!(csv.contains("Very low"), "{csv}");
     assert!(csv.contains("indirectness: "), "{csv}");
 }
+
+/// `search` and `set` speak the language in their own lines (record names and ids as they are).
+#[test]
+fn search_and_set_lines_follow_the_language() {
+    let zh = out(&["search", "emerald", "--lang", "zh"]);
+    assert!(zh.contains("条结果") && !zh.contains(" results ("), "{zh}");
+    let sorted = out(&["search", "tace sort:year", "--lang", "zh"]);
+    assert!(
+        sorted.contains("，排序：") && !sorted.contains("sorted by"),
+        "{sorted}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| -> String {
+        let o = common::bin()
+            .env("EVIDEX_DATA_DIR", dir.path())
+            .args(args)
+            .args(["--lang", "zh"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(run(&["set", "list"]).contains("还没有集合"));
+    assert!(run(&["set", "save", "board", "emerald-1", "leap-012"]).contains("已保存 board"));
+    let list = run(&["set", "list"]);
+    assert!(list.contains("2 条记录，创建于"), "{list}");
+    let show = run(&["set", "show", "board"]);
+    assert!(
+        show.contains("board（创建于") && show.contains("(试验)"),
+        "{show}"
+    );
+    assert!(run(&["set", "delete", "board"]).contains("已删除 board"));
+}
