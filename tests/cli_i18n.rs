@@ -142,6 +142,7 @@ fn summary_of_findings_markdown_follows_the_language_csv_stays_english() {
         "## 各确定性的理由",
         "极低",
         "↓ 间接性：跨试验",
+        "- **PFS**：",
         "由 evidex 计算",
         "来源：evidex。",
         "## 参考文献",

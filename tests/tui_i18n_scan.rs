@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use common::{app, mark_first, render, step, type_text};
 use evidex::corpus::Lang;
 use evidex::tui::action::{Action, Event};
+use evidex::tui::keymap::Context;
 use evidex::tui::state::{Screen, State};
 use evidex::tui::update;
 
@@ -85,13 +86,20 @@ fn compare(s: &mut State, queries: &[&str], tabs: usize) {
 
 /// A browser of `w`x`h` in simplified Chinese showing `name`.
 fn screen(name: &str, w: u16, h: u16) -> State {
+    screen_in(name, Lang::Zh, w, h)
+}
+
+/// A browser of `w`x`h` in `lang` (English or simplified Chinese) showing `name`.
+fn screen_in(name: &str, lang: Lang, w: u16, h: u16) -> State {
     let mut s = if name.starts_with("compare_safety") || name == "detail_trial_safety" {
         with_registry_safety(w, h)
     } else {
         app(w, h)
     };
-    step(&mut s, Action::ToggleLang);
-    assert_eq!(s.lang, Lang::Zh);
+    if lang == Lang::Zh {
+        step(&mut s, Action::ToggleLang);
+    }
+    assert_eq!(s.lang, lang);
     match name {
         "start" => {}
         "results" => {
@@ -325,6 +333,46 @@ fn no_english_sentence_on_any_chinese_screen() {
         }
     }
     assert!(found.is_empty(), "English on Chinese screens:\n{found:#?}");
+}
+
+/// Every key's description in the help, in English and in Chinese at 80x24, is shown whole:
+/// a long one wraps under itself instead of being cut at the box's edge.
+#[test]
+fn help_descriptions_are_whole_at_80x24() {
+    for lang in [Lang::En, Lang::Zh] {
+        for name in ["help_input", "help_list", "help_detail", "help_compare"] {
+            let mut s = screen_in(name, lang, 80, 24);
+            let ctx = match name {
+                "help_input" => Context::Input,
+                "help_list" => Context::List,
+                "help_detail" => Context::Detail,
+                _ => Context::Compare,
+            };
+            let wanted: Vec<String> = s
+                .keymap
+                .help_for(ctx, s.input.is_empty())
+                .into_iter()
+                .map(|(_, h)| evidex::i18n::tr(lang, h).into_owned())
+                .collect();
+            // The text inside the help's box, page after page, without spaces.
+            let (w, x) = (76u16, 2u16);
+            let mut text = String::new();
+            for _ in 0..30 {
+                let buf = common::buffer(&s);
+                for y in 1..buf.area.height - 1 {
+                    for cx in x + 1..x + w - 1 {
+                        text.push_str(buf[(cx, y)].symbol());
+                    }
+                }
+                step(&mut s, Action::PageDown);
+            }
+            let text: String = text.split_whitespace().collect();
+            for h in wanted {
+                let h: String = h.split_whitespace().collect();
+                assert!(text.contains(&h), "{name} {lang:?}: {h:?} not whole");
+            }
+        }
+    }
 }
 
 #[test]

@@ -102,20 +102,21 @@ pub fn markdown(s: &SummaryOfFindings) -> String {
     }
     out.push_str(&format!("\n## {}\n\n", tr(lang, "Why each certainty")));
     for f in &s.findings {
-        out.push_str(&format!(
-            "- **{}**: {}: {}.",
-            md(&f.outcome_in(lang)),
-            f.certainty.label_in(lang),
-            md(&f.start_reason)
+        out.push_str(&trf(
+            lang,
+            "- **%{outcome}**: %{certainty}: %{reason}.",
+            &[
+                ("outcome", &md(&f.outcome_in(lang))),
+                ("certainty", &f.certainty.label_in(lang)),
+                ("reason", &md(&f.start_reason)),
+            ],
         ));
         for d in &f.downgrades {
-            out.push(' ');
             out.push_str(&trf(
                 lang,
-                "↓ %{rule}: %{reason}",
+                " ↓ %{rule}: %{reason}.",
                 &[("rule", &d.rule_in(lang)), ("reason", &md(&d.reason))],
             ));
-            out.push('.');
         }
         out.push('\n');
     }
