@@ -386,3 +386,35 @@ fn debug_dump() {
         }
     }
 }
+
+/// The status line that says a library is loaded speaks the interface's language.
+#[test]
+fn the_library_status_line_follows_the_language() {
+    let loaded = |studies, skipped| evidex::library::load::Loaded {
+        corpus: evidex::corpus::Corpus::bundled().unwrap(),
+        library: Some(std::path::PathBuf::from("/data/library.sqlite")),
+        library_studies: studies,
+        library_skipped: skipped,
+    };
+    let status = evidex::tui::app::loaded_status;
+    assert_eq!(
+        status(&loaded(1204, 0), Lang::En).unwrap(),
+        "loaded the bundled corpus and the library: 1204 studies (/data/library.sqlite)"
+    );
+    let zh = status(&loaded(1204, 2), Lang::Zh).unwrap();
+    assert!(
+        zh.starts_with("已载入内置语料库和资料库：1204 项研究"),
+        "{zh}"
+    );
+    assert!(zh.contains("2 项未能映射"), "{zh}");
+    assert!(
+        status(&loaded(1, 0), Lang::ZhHant)
+            .unwrap()
+            .contains("已載入")
+    );
+    let none = evidex::library::load::Loaded {
+        library: None,
+        ..loaded(0, 0)
+    };
+    assert_eq!(status(&none, Lang::Zh), None);
+}
