@@ -206,3 +206,23 @@ fn search_and_set_lines_follow_the_language() {
     );
     assert!(run(&["set", "delete", "board"]).contains("已删除 board"));
 }
+
+/// What a command says on stderr about the records it resolved, and why it cannot resolve or
+/// compare them, follows the language.
+#[test]
+fn resolving_and_refusing_follow_the_language() {
+    let o = evidex(&["compare", "tace", "emerald-1", "--lang", "zh"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("疗法; 编号)") && err.contains("二者没有共同的行"),
+        "{err}"
+    );
+    assert!(!err.contains("share no rows"), "{err}");
+    let o = evidex(&["compare", "zzzqqq", "emerald-1", "--lang", "zh"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("没有与 \"zzzqqq\" 匹配的内容"), "{err}");
+    let o = evidex(&["compare", "zzzqqq", "emerald-1"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing matches \"zzzqqq\""), "{err}");
+}
