@@ -200,3 +200,19 @@ fn y_in_the_detail_copies_the_outcome_under_the_cursor() {
     let record = s.detail_record().unwrap();
     assert_eq!(effects, vec![Effect::CopyOutcome { record, outcome: 0 }]);
 }
+
+/// With traditional Chinese configured, the summary's labels are traditional.
+#[test]
+fn the_summary_in_traditional_chinese_80x24() {
+    let mut s = summary_of_four(80, 24);
+    s.chinese = evidex::corpus::Lang::ZhHant;
+    step(&mut s, Action::ToggleLang);
+    let screen = render(&s);
+    for want in ["結果總結", "研究數", "相對效應", "每千人", "確定性"] {
+        assert!(screen.contains(want), "missing {want:?}:\n{screen}");
+    }
+    for english in ["Summary of findings", "Certainty", "Per 1,000", "starts: "] {
+        assert!(!screen.contains(english), "{english:?} left in:\n{screen}");
+    }
+    insta::assert_snapshot!("sof_traditional_80x24", screen);
+}
