@@ -375,18 +375,6 @@ fn help_descriptions_are_whole_at_80x24() {
     }
 }
 
-#[test]
-#[ignore]
-fn debug_dump() {
-    let name = std::env::var("SCREEN").unwrap();
-    let needle = std::env::var("NEEDLE").unwrap();
-    for f in frames(screen(&name, 120, 40)) {
-        for l in f.lines().filter(|l| l.contains(&needle)) {
-            println!("{l}");
-        }
-    }
-}
-
 /// The status line that says a library is loaded speaks the interface's language.
 #[test]
 fn the_library_status_line_follows_the_language() {
