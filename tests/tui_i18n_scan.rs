@@ -44,6 +44,9 @@ const SCREENS: &[&str] = &[
     "compare_safety_all",
     "compare_safety_summary",
     "help_compare",
+    "history_search",
+    "status_no_link",
+    "status_no_outcome",
     "too_small",
 ];
 
@@ -178,6 +181,20 @@ fn screen_in(name: &str, lang: Lang, w: u16, h: u16) -> State {
         "help_compare" => {
             compare(&mut s, &["emerald-1", "leap-012"], 0);
             step(&mut s, Action::ToggleHelp);
+        }
+        "history_search" => {
+            s.history = vec!["tace".into(), "emerald".into(), "leap 012".into()];
+            step(&mut s, Action::HistorySearch);
+            type_text(&mut s, "e");
+        }
+        "status_no_link" => {
+            open_first(&mut s, "emerald-1");
+            step(&mut s, Action::OpenLink);
+            step(&mut s, Action::Enter);
+        }
+        "status_no_outcome" => {
+            open_first(&mut s, "kind:therapy 奥希替尼");
+            step(&mut s, Action::CopyOutcome);
         }
         "too_small" => step(&mut s, Action::Resize(40, 10)),
         other => panic!("no screen {other}"),
