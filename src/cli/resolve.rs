@@ -2,6 +2,7 @@
 //! clear best match.
 
 use crate::corpus::{Kind, Lang, RecordRef};
+use crate::i18n::{tr, trf};
 use crate::search::{self, Engine};
 use crate::text::clean;
 
@@ -52,16 +53,20 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
                     "\n  {}  {} ({})",
                     clean(c.id_of(r)),
                     clean(c.name_of(r, lang)),
-                    r.kind.label()
+                    tr(lang, r.kind.label())
                 )
             })
             .collect()
     };
     let ambiguous = |rs: &[RecordRef], what: &str| {
-        CliError::Ambiguous(format!(
-            "{:?} {what}; name one by its id:{}",
-            clean(text),
-            candidates(rs)
+        CliError::Ambiguous(trf(
+            lang,
+            "%{text} %{what}; name one by its id:%{candidates}",
+            &[
+                ("text", &format!("{:?}", clean(text))),
+                ("what", &tr(lang, what)),
+                ("candidates", &candidates(rs)),
+            ],
         ))
     };
     let trials = || (0..c.trials.len()).map(|i| (RecordRef::new(Kind::Trial, i), &c.trials[i]));
@@ -117,18 +122,24 @@ pub fn resolve_sure(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRe
         _ => return Err(ambiguous(&by_name, "is the name of several records")),
     }
     let results = search::run(engine, text, 5).map_err(|e| {
-        CliError::Input(format!(
-            "bad query {:?}: {}",
-            clean(text),
-            clean(&e.to_string())
+        CliError::Input(trf(
+            lang,
+            "bad query %{text}: %{e}",
+            &[
+                ("text", &format!("{:?}", clean(text))),
+                ("e", &clean(&e.to_string())),
+            ],
         ))
     })?;
     let hits = &results.hits;
     let Some(best) = hits.first() else {
-        return Err(CliError::NoMatch(format!(
-            "nothing matches {:?}; try `evidex search {}` to see what is there",
-            clean(text),
-            clean(text)
+        return Err(CliError::NoMatch(trf(
+            lang,
+            "nothing matches %{text}; try `evidex search %{query}` to see what is there",
+            &[
+                ("text", &format!("{:?}", clean(text))),
+                ("query", &clean(text)),
+            ],
         )));
     };
     // Tier 0 is an exact id or name, 1 a name that starts with the query.
@@ -156,11 +167,12 @@ pub fn resolve_items(
     for item in items {
         let (r, how) = resolve_sure(engine, item, lang)?;
         eprintln!(
-            "evidex: {:?} → {} ({}, {}; {how})",
+            "evidex: {:?} → {} ({}, {}; {})",
             clean(item),
             clean(c.id_of(r)),
             clean(c.name_of(r, lang)),
-            r.kind.label()
+            tr(lang, r.kind.label()),
+            tr(lang, how)
         );
         records.push(r);
     }

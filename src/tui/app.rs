@@ -241,7 +241,12 @@ fn event_loop(
 
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_reader(tx.clone());
-    spawn_loader(opts.corpus.clone(), opts.library.clone(), tx.clone());
+    spawn_loader(
+        opts.corpus.clone(),
+        opts.library.clone(),
+        state.lang,
+        tx.clone(),
+    );
     let mut worker: Option<Worker> = None;
 
     let started = std::time::Instant::now();
@@ -495,22 +500,36 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
                         Some(o) => {
                             let text = crate::cite::outcome_snippet(c, t, o, state.lang);
                             match copy_osc52(&text) {
-                                Ok(()) => Event::Status(Status::info(format!(
-                                    "copied {} {}: figure, quote and reference ({} bytes) to the clipboard (OSC 52)",
-                                    crate::text::clean(c.name_of(record, state.lang)),
-                                    crate::text::clean(&o.endpoint),
-                                    text.len()
+                                Ok(()) => Event::Status(Status::info(trf(
+                                    state.lang,
+                                    "copied %{name} %{endpoint}: figure, quote and reference (%{n} bytes) to the clipboard (OSC 52)",
+                                    &[
+                                        (
+                                            "name",
+                                            &crate::text::clean(c.name_of(record, state.lang)),
+                                        ),
+                                        ("endpoint", &crate::text::clean(&o.endpoint)),
+                                        ("n", &text.len()),
+                                    ],
                                 ))),
-                                Err(e) => {
-                                    Event::Status(Status::error(format!("could not copy: {e}")))
-                                }
+                                Err(e) => Event::Status(Status::error(trf(
+                                    state.lang,
+                                    "could not copy: %{e}",
+                                    &[("e", &e)],
+                                ))),
                             }
                         }
-                        None => Event::Status(Status::error("that outcome is no longer shown")),
+                        None => Event::Status(Status::error(tr(
+                            state.lang,
+                            "that outcome is no longer shown",
+                        ))),
                     }
                 }
-                Some(_) => Event::Status(Status::error("only a trial's outcomes can be copied")),
-                None => Event::Status(Status::error("the corpus is still loading")),
+                Some(_) => Event::Status(Status::error(tr(
+                    state.lang,
+                    "only a trial's outcomes can be copied",
+                ))),
+                None => Event::Status(Status::error(tr(state.lang, "the corpus is still loading"))),
             };
             update::handle(state, ev);
         }
@@ -595,8 +614,8 @@ fn perform(effect: Effect, state: &mut State, ctx: &EffectContext) {
             let env = |k: &str| std::env::var(k).ok();
             let tx = ctx.tx.clone();
             let lang = state.lang;
-            let started = crate::opener::choose(ctx.opener, &env).and_then(|o| {
-                crate::opener::open(&o, &url, move |r| {
+            let started = crate::opener::choose(ctx.opener, &env, lang).and_then(|o| {
+                crate::opener::open(&o, &url, lang, move |r| {
                     if let Err(e) = r {
                         let _ = tx.send(Msg::App(Event::Status(Status::error(trf(
                             lang,
@@ -664,9 +683,35 @@ fn spawn_reader(tx: Sender<Msg>) {
         });
 }
 
+/// What is loaded, for the status bar, in `lang`: `loaded the bundled corpus and the library:
+/// 1,204 studies (PATH)`; nothing when no library is part of it.
+pub fn loaded_status(l: &crate::library::load::Loaded, lang: Lang) -> Option<String> {
+    let path = l.library.as_ref()?;
+    let mut s = trf(
+        lang,
+        if l.library_studies == 1 {
+            "loaded the bundled corpus and the library: %{n} study (%{path})"
+        } else {
+            "loaded the bundled corpus and the library: %{n} studies (%{path})"
+        },
+        &[
+            ("n", &l.library_studies),
+            ("path", &crate::text::clean(&path.display().to_string())),
+        ],
+    );
+    if l.library_skipped > 0 {
+        s.push_str(&trf(
+            lang,
+            "; %{n} not mapped, see `evidex library`",
+            &[("n", &l.library_skipped)],
+        ));
+    }
+    Some(s)
+}
+
 /// Loads and indexes the corpus (and the library) in the background: the first frame never
 /// waits for it. The status bar then says what was loaded when a library is part of it.
-fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, tx: Sender<Msg>) {
+fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, lang: Lang, tx: Sender<Msg>) {
     let _ = std::thread::Builder::new()
         .name("evidex-load".into())
         .spawn(move || {
@@ -684,7 +729,7 @@ fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, tx: Sender<Msg>
                 });
             let (ev, status) = match loaded {
                 Ok(l) => {
-                    let status = l.describe();
+                    let status = loaded_status(&l, lang);
                     (Ok(Arc::new(search::engine(Arc::new(l.corpus)))), status)
                 }
                 Err(e) => (Err(e), None),

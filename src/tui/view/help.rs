@@ -174,11 +174,18 @@ fn lines<'a>(s: &'a State, theme: &Theme) -> Vec<Line<'a>> {
         .max()
         .unwrap_or(6)
         + 2;
+    // The box's inner width (as `draw` makes it): a description longer than its room wraps
+    // under itself rather than being cut.
+    let inner = usize::from(s.width.saturating_sub(4).min(90).saturating_sub(2));
     for (k, h) in keys {
-        lines.push(Line::from(vec![
-            Span::styled(fit(&k, kw), theme.key()),
-            Span::raw(h),
-        ]));
+        let room = inner.saturating_sub(kw).max(10);
+        for (i, part) in crate::text::wrap(&h, room).into_iter().enumerate() {
+            let key = if i == 0 { fit(&k, kw) } else { " ".repeat(kw) };
+            lines.push(Line::from(vec![
+                Span::styled(key, theme.key()),
+                Span::raw(part),
+            ]));
+        }
     }
     lines.push(Line::from(vec![
         Span::styled(fit(&tr(s.lang, "mouse"), kw), theme.key()),
@@ -213,10 +220,21 @@ fn lines<'a>(s: &'a State, theme: &Theme) -> Vec<Line<'a>> {
             "  a | b matches either: tace emerald | leap is tace and (emerald or leap)",
         )));
         for (name, _, values) in Field::ALL {
-            lines.push(Line::from(vec![
-                Span::styled(fit(&format!("  {name}:"), 12), theme.key()),
-                Span::raw(tr(s.lang, values)),
-            ]));
+            let room = inner.saturating_sub(12).max(10);
+            for (i, part) in crate::text::wrap(&tr(s.lang, values), room)
+                .into_iter()
+                .enumerate()
+            {
+                let key = if i == 0 {
+                    fit(&format!("  {name}:"), 12)
+                } else {
+                    " ".repeat(12)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(key, theme.key()),
+                    Span::raw(part),
+                ]));
+            }
         }
         evidence_legend(&mut lines, s.lang, theme);
     }
