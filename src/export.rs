@@ -123,7 +123,7 @@ pub fn markdown(c: &Comparison) -> String {
         out.push('\n');
     }
     if let Some(shown) = &c.adverse_events {
-        out.push_str(&format!("\n{}.\n", events_note(shown)));
+        out.push_str(&format!("\n{}.\n", events_note(shown, c.lang)));
     }
     // Each pooled study's ratio carries the numbers of its ratio row's cell.
     let pooled_refs = |endpoint: &str, id: &str| -> String {
@@ -139,6 +139,7 @@ pub fn markdown(c: &Comparison) -> String {
     out.push_str(&crate::meta::report::markdown_cited(
         &c.pooled,
         &pooled_refs,
+        c.lang,
     ));
     out.push_str(&format!(
         "\n{}\n",
@@ -148,7 +149,7 @@ pub fn markdown(c: &Comparison) -> String {
             &[("best", &BEST)],
         )
     ));
-    out.push_str(&crate::cite::markdown_list(&c.references));
+    out.push_str(&crate::cite::markdown_list(&c.references, c.lang));
     out
 }
 
@@ -165,7 +166,10 @@ pub fn csv(c: &Comparison) -> String {
         let _ = w.write_record(&rec);
     }
     if let Some(shown) = &c.adverse_events {
-        let mut rec = vec!["adverse events listed".to_string(), events_note(shown)];
+        let mut rec = vec![
+            "adverse events listed".to_string(),
+            events_note(shown, crate::corpus::Lang::En),
+        ];
         rec.extend(std::iter::repeat_n(
             String::new(),
             c.columns.len().saturating_sub(1),
@@ -187,13 +191,14 @@ pub fn csv(c: &Comparison) -> String {
 }
 
 /// Which adverse-event terms an export lists, and how to list them all.
-fn events_note(shown: &crate::compare::EventsShown) -> String {
+fn events_note(shown: &crate::compare::EventsShown, lang: crate::corpus::Lang) -> String {
     match shown.events {
-        crate::compare::Events::Top if shown.shown < shown.total => format!(
-            "{}; `evidex compare --all-events` (or `a` in the browser) lists them all",
-            shown.describe()
+        crate::compare::Events::Top if shown.shown < shown.total => trf(
+            lang,
+            "%{listed}; `evidex compare --all-events` (or `a` in the browser) lists them all",
+            &[("listed", &shown.describe_in(lang))],
         ),
-        _ => shown.describe(),
+        _ => shown.describe_in(lang),
     }
 }
 
@@ -243,11 +248,12 @@ pub fn table(c: &Comparison, total: usize) -> String {
             p,
             crate::meta::report::Model::Random,
             total,
+            c.lang,
         ));
     }
     if let Some(shown) = &c.adverse_events {
         out.push('\n');
-        push_wrapped(&mut out, &format!("{}.", events_note(shown)), total);
+        push_wrapped(&mut out, &format!("{}.", events_note(shown, c.lang)), total);
     }
     out.push_str(&format!(
         "\n{}\n",

@@ -10,6 +10,8 @@
 
 use std::process::{Command, Stdio};
 
+use crate::corpus::Lang;
+use crate::i18n::{tr, trf};
 use crate::present::weblinks::is_safe_url;
 
 /// The environment variable that names the opener command (tests, and users who want one).
@@ -25,10 +27,11 @@ pub enum Opener {
 }
 
 /// The opener for an environment read by `env` and the configuration's `configured` command;
-/// why there is none when there is none.
+/// why there is none when there is none, in `lang`.
 pub fn choose(
     configured: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
+    lang: Lang,
 ) -> Result<Opener, String> {
     let var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
     let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
@@ -50,34 +53,37 @@ pub fn choose(
         return Ok(Opener::System);
     }
     let remote = var("SSH_CONNECTION").is_some() || var("SSH_TTY").is_some();
-    Err(format!(
-        "no browser to open it with{}: set BROWSER or `opener` in the configuration",
+    Err(tr(
+        lang,
         if remote {
-            " over SSH (no display)"
+            "no browser to open it with over SSH (no display): set BROWSER or `opener` in the configuration"
         } else {
-            " (no display)"
-        }
-    ))
+            "no browser to open it with (no display): set BROWSER or `opener` in the configuration"
+        },
+    )
+    .into_owned())
 }
 
 /// Starts `opener` on `url` and returns at once. `done` is called later, on another thread,
-/// with an error message if the opener failed.
+/// with an error message if the opener failed. Messages are in `lang`.
 pub fn open(
     opener: &Opener,
     url: &str,
+    lang: Lang,
     done: impl FnOnce(Result<(), String>) + Send + 'static,
 ) -> Result<(), String> {
     if !is_safe_url(url) {
-        return Err("not an http(s) address evidex opens".into());
+        return Err(tr(lang, "not an http(s) address evidex opens").into_owned());
     }
     match opener {
         Opener::System => {
             // `that_detached` starts the handler and does not wait for it.
-            open::that_detached(url).map_err(|e| format!("the system's opener failed: {e}"))
+            open::that_detached(url)
+                .map_err(|e| trf(lang, "the system's opener failed: %{e}", &[("e", &e)]))
         }
         Opener::Command(words) => {
             let Some((program, args)) = words.split_first() else {
-                return Err("the opener command is empty".into());
+                return Err(tr(lang, "the opener command is empty").into_owned());
             };
             let mut child = Command::new(program)
                 .args(args)
@@ -86,7 +92,13 @@ pub fn open(
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
-                .map_err(|e| format!("cannot run {program}: {e}"))?;
+                .map_err(|e| {
+                    trf(
+                        lang,
+                        "cannot run %{program}: %{e}",
+                        &[("program", program), ("e", &e)],
+                    )
+                })?;
             let program = program.clone();
             // Waited for on a thread of its own: the browser is never waited on, and an
             // opener that exits at once with an error is still reported.
@@ -95,7 +107,11 @@ pub fn open(
                 .spawn(move || {
                     done(match child.wait() {
                         Ok(st) if st.success() => Ok(()),
-                        Ok(st) => Err(format!("{program} failed ({st})")),
+                        Ok(st) => Err(trf(
+                            lang,
+                            "%{program} failed (%{status})",
+                            &[("program", &program), ("status", &st)],
+                        )),
                         Err(e) => Err(format!("{program}: {e}")),
                     })
                 });
@@ -130,16 +146,21 @@ mod tests {
             ("DISPLAY", ":0"),
         ];
         assert_eq!(
-            choose(Some("cfg"), &env(&all)),
+            choose(Some("cfg"), &env(&all), Lang::En),
             cmd(&["fake-open", "--flag"])
         );
-        assert_eq!(choose(Some("cfg x"), &env(&all[1..])), cmd(&["cfg", "x"]));
-        assert_eq!(choose(None, &env(&all[1..])), cmd(&["firefox"]));
+        assert_eq!(
+            choose(Some("cfg x"), &env(&all[1..]), Lang::En),
+            cmd(&["cfg", "x"])
+        );
+        assert_eq!(choose(None, &env(&all[1..]), Lang::En), cmd(&["firefox"]));
         if cfg!(not(any(target_os = "macos", target_os = "windows"))) {
-            assert_eq!(choose(None, &env(&all[2..])), Ok(Opener::System));
-            let e = choose(None, &env(&[("SSH_CONNECTION", "1 2 3 4")])).unwrap_err();
+            assert_eq!(choose(None, &env(&all[2..]), Lang::En), Ok(Opener::System));
+            let e = choose(None, &env(&[("SSH_CONNECTION", "1 2 3 4")]), Lang::En).unwrap_err();
             assert!(e.contains("over SSH") && e.contains("BROWSER"), "{e}");
-            assert!(choose(None, &env(&[])).is_err());
+            assert!(choose(None, &env(&[]), Lang::En).is_err());
+            let zh = choose(None, &env(&[("SSH_CONNECTION", "1 2 3 4")]), Lang::Zh).unwrap_err();
+            assert!(zh.contains("SSH") && zh.contains("浏览器"), "{zh}");
         }
     }
 
@@ -157,6 +178,7 @@ mod tests {
             open(
                 &Opener::Command(vec![script.display().to_string()]),
                 url,
+                Lang::En,
                 move |r| tx.send(r).unwrap(),
             )
             .unwrap();
@@ -164,9 +186,12 @@ mod tests {
             let written = std::fs::read_to_string(format!("{}.out", script.display())).unwrap();
             assert_eq!(written, format!("{url}\n"));
             let (tx, rx) = std::sync::mpsc::channel();
-            open(&Opener::Command(vec!["false".into()]), url, move |r| {
-                tx.send(r).unwrap()
-            })
+            open(
+                &Opener::Command(vec!["false".into()]),
+                url,
+                Lang::En,
+                move |r| tx.send(r).unwrap(),
+            )
             .unwrap();
             assert!(rx.recv().unwrap().is_err());
         }
@@ -174,10 +199,11 @@ mod tests {
             open(
                 &Opener::Command(vec!["/no/such/opener".into()]),
                 "https://x.org",
+                Lang::En,
                 |_| {}
             )
             .is_err()
         );
-        assert!(open(&Opener::System, "https://x.org/\x1b", |_| {}).is_err());
+        assert!(open(&Opener::System, "https://x.org/\x1b", Lang::En, |_| {}).is_err());
     }
 }

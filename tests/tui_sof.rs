@@ -67,11 +67,65 @@ fn the_summary_in_chinese_120x40() {
     let mut s = summary_of_four(120, 40);
     step(&mut s, Action::ToggleLang);
     let screen = render(&s);
-    assert!(screen.contains("Summary of findings"), "{screen}");
+    for want in [
+        "结果总结",
+        "研究数",
+        "相对效应",
+        "每千人",
+        "确定性",
+        "起点：",
+    ] {
+        assert!(screen.contains(want), "missing {want:?}:\n{screen}");
+    }
+    for english in [
+        "Summary of findings",
+        "Certainty",
+        "Per 1,000",
+        "starts: ",
+        "pooled HR",
+    ] {
+        assert!(!screen.contains(english), "{english:?} left in:\n{screen}");
+    }
     for line in screen.lines() {
         assert!(common::line_width(line) <= 120, "{line}");
     }
     insta::assert_snapshot!("sof_chinese_120x40", screen);
+}
+
+/// The summary in Chinese at 80x24, every page: its labels in Chinese, no line wider than
+/// the terminal, the labels' column kept (no wide label pushes its text out of line).
+#[test]
+fn the_summary_in_chinese_80x24_fits_every_page() {
+    let mut s = summary_of_four(80, 24);
+    step(&mut s, Action::ToggleLang);
+    let top = render(&s);
+    assert!(top.contains("结果总结"), "{top}");
+    insta::assert_snapshot!("sof_chinese_80x24", top);
+    let mut pages = vec![top];
+    for _ in 0..40 {
+        step(&mut s, Action::PageDown);
+        let page = render(&s);
+        if pages.last() == Some(&page) {
+            break;
+        }
+        pages.push(page);
+    }
+    insta::assert_snapshot!("sof_chinese_80x24_end", pages.last().unwrap());
+    for page in &pages {
+        for line in page.lines() {
+            assert_eq!(common::line_width(line), 80, "{line:?}\n{page}");
+        }
+    }
+    let all = pages.join("\n");
+    for want in [
+        "确定性",
+        "↓ 间接性",
+        "↓ 不精确",
+        "由 evidex 计算",
+        "参考文献",
+    ] {
+        assert!(all.contains(want), "missing {want:?}:\n{all}");
+    }
 }
 
 #[test]
@@ -145,4 +199,20 @@ fn y_in_the_detail_copies_the_outcome_under_the_cursor() {
     let effects = update::update(&mut s, Action::CopyOutcome);
     let record = s.detail_record().unwrap();
     assert_eq!(effects, vec![Effect::CopyOutcome { record, outcome: 0 }]);
+}
+
+/// With traditional Chinese configured, the summary's labels are traditional.
+#[test]
+fn the_summary_in_traditional_chinese_80x24() {
+    let mut s = summary_of_four(80, 24);
+    s.chinese = evidex::corpus::Lang::ZhHant;
+    step(&mut s, Action::ToggleLang);
+    let screen = render(&s);
+    for want in ["結果總結", "研究數", "相對效應", "每千人", "確定性"] {
+        assert!(screen.contains(want), "missing {want:?}:\n{screen}");
+    }
+    for english in ["Summary of findings", "Certainty", "Per 1,000", "starts: "] {
+        assert!(!screen.contains(english), "{english:?} left in:\n{screen}");
+    }
+    insta::assert_snapshot!("sof_traditional_80x24", screen);
 }

@@ -308,12 +308,12 @@ fn vancouver_date(d: &str) -> String {
     }
 }
 
-/// The numbered list, Markdown: `1. …`.
-pub fn markdown_list(refs: &References) -> String {
+/// The numbered list, Markdown: `1. …`, under a heading in `lang`.
+pub fn markdown_list(refs: &References, lang: Lang) -> String {
     if refs.is_empty() {
         return String::new();
     }
-    let mut out = String::from("\n## References\n\n");
+    let mut out = format!("\n## {}\n\n", crate::i18n::tr(lang, "References"));
     for r in refs.iter() {
         out.push_str(&format!(
             "{}. {}\n",

@@ -65,7 +65,7 @@ pub fn run(
     if json {
         out.json(super::to_json(&crate::meta::report::json(&pool, model))?)?;
     } else {
-        out.print(&crate::meta::report::text(&pool, model, out_width()))?;
+        out.print(&crate::meta::report::text(&pool, model, out_width(), lang))?;
     }
     if pool.is_pooled() {
         return Ok(());

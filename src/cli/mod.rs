@@ -97,7 +97,10 @@ pub fn run(
         Command::Show { id_or_query, json } => {
             let engine = engine(global)?;
             let r = resolve(&engine, &id_or_query.join(" "))?;
-            show::run(engine.corpus(), r, json, lang, &mut out)
+            let env = |k: &str| std::env::var(k).ok();
+            let links =
+                out.is_terminal() && crate::tui::hyperlink::enabled(settings.hyperlinks, &env);
+            show::run(engine.corpus(), r, json, lang, links, &mut out)
         }
         Command::Compare {
             items,

@@ -30,6 +30,21 @@ impl Out {
         }
     }
 
+    /// Human-readable text with OSC 8 hyperlinks: made by [`super::show::linked`], whose
+    /// text is sanitised and whose link addresses are checked safe, so it is written as it is.
+    pub fn print_linked(&mut self, s: &str) -> Result<(), CliError> {
+        match self.inner.write_all(s.as_bytes()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(CliError::ClosedPipe),
+            Err(e) => Err(CliError::Output(format!("cannot write output: {e}"))),
+        }
+    }
+
+    /// Whether standard output is a terminal.
+    pub fn is_terminal(&self) -> bool {
+        io::stdout().is_terminal()
+    }
+
     /// JSON for scripts.
     pub fn json(&mut self, json: String) -> Result<(), CliError> {
         let s = crate::text::json_safe(json);

@@ -2,6 +2,7 @@
 //! clear best match.
 
 use crate::corpus::{Corpus, Kind, Lang, RecordRef};
+use crate::i18n::{tr, trf};
 use crate::search::{self, Engine};
 use crate::text::clean;
 
@@ -76,13 +77,18 @@ fn ambiguous(c: &Corpus, text: &str, rs: &[RecordRef], what: &str, lang: Lang) -
                 "\n  {}  {} ({})",
                 clean(c.id_of(r)),
                 clean(c.name_of(r, lang)),
-                r.kind.label()
+                tr(lang, r.kind.label())
             )
         })
         .collect();
-    CliError::Ambiguous(format!(
-        "{:?} {what}; name one by its id:{candidates}",
-        clean(text)
+    CliError::Ambiguous(trf(
+        lang,
+        "%{text} %{what}; name one by its id:%{candidates}",
+        &[
+            ("text", &format!("{:?}", clean(text))),
+            ("what", &tr(lang, what)),
+            ("candidates", &candidates),
+        ],
     ))
 }
 
@@ -140,18 +146,24 @@ fn by_exact_name(c: &Corpus, t: &str) -> Vec<RecordRef> {
 /// the query, with no other record matching as well.
 fn best_match(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRef, How), CliError> {
     let results = search::run(engine, text, 5).map_err(|e| {
-        CliError::Input(format!(
-            "bad query {:?}: {}",
-            clean(text),
-            clean(&e.to_string())
+        CliError::Input(trf(
+            lang,
+            "bad query %{text}: %{e}",
+            &[
+                ("text", &format!("{:?}", clean(text))),
+                ("e", &clean(&e.to_string())),
+            ],
         ))
     })?;
     let hits = &results.hits;
     let Some(best) = hits.first() else {
-        return Err(CliError::NoMatch(format!(
-            "nothing matches {:?}; try `evidex search {}` to see what is there",
-            clean(text),
-            clean(text)
+        return Err(CliError::NoMatch(trf(
+            lang,
+            "nothing matches %{text}; try `evidex search %{query}` to see what is there",
+            &[
+                ("text", &format!("{:?}", clean(text))),
+                ("query", &clean(text)),
+            ],
         )));
     };
     // Tier 0 is an exact id or name, 1 a name that starts with the query.
@@ -179,11 +191,12 @@ pub fn resolve_items(
     for item in items {
         let (r, how) = resolve_sure(engine, item, lang)?;
         eprintln!(
-            "evidex: {:?} → {} ({}, {}; {how})",
+            "evidex: {:?} → {} ({}, {}; {})",
             clean(item),
             clean(c.id_of(r)),
             clean(c.name_of(r, lang)),
-            r.kind.label()
+            tr(lang, r.kind.label()),
+            tr(lang, how)
         );
         records.push(r);
     }

@@ -103,18 +103,33 @@ pub fn run(
         s.push_str(&line(c, h, lang, name_w, w));
         s.push('\n');
     }
-    s.push_str(&format!(
-        "{} of {} result{}{} ({:.1} ms)\n",
-        results.hits.len(),
-        results.total,
-        if results.total == 1 { "" } else { "s" },
-        if sort.is_relevance() {
-            String::new()
+    let sorted = if sort.is_relevance() {
+        String::new()
+    } else {
+        crate::i18n::trf(
+            lang,
+            ", sorted by %{sort}",
+            &[("sort", &sort.describe_in(lang))],
+        )
+    };
+    s.push_str(&crate::i18n::trf(
+        lang,
+        if results.total == 1 {
+            "%{n} of %{total} result%{sorted} (%{ms} ms)"
         } else {
-            format!(", sorted by {}", sort.describe())
+            "%{n} of %{total} results%{sorted} (%{ms} ms)"
         },
-        results.elapsed.as_secs_f64() * 1000.0
+        &[
+            ("n", &results.hits.len()),
+            ("total", &results.total),
+            ("sorted", &sorted),
+            (
+                "ms",
+                &format!("{:.1}", results.elapsed.as_secs_f64() * 1000.0),
+            ),
+        ],
     ));
+    s.push('\n');
     out.print(&s)?;
     if results.total == 0 {
         return Err(CliError::NoMatch(format!("nothing matches {:?}", clean(q))));

@@ -2,6 +2,7 @@
 
 use super::{CliError, Out, SetAction, resolve_sure};
 use crate::corpus::{Corpus, Lang, RecordRef};
+use crate::i18n::{tr, trf};
 use crate::search::Engine;
 use crate::text::clean;
 use crate::userdata::{DataError, Set, UserData};
@@ -45,7 +46,7 @@ pub fn run(
 ) -> Result<(), CliError> {
     let data = data()?;
     match action {
-        SetAction::List => list(&data, out),
+        SetAction::List => list(&data, lang, out),
         SetAction::Show { name, json } => {
             let set = data.set(&name).map_err(data_error)?;
             show(&set, engine()?.corpus(), json, lang, out)
@@ -74,26 +75,40 @@ pub fn run(
         SetAction::Save { name, records } => save(&data, &name, &records, &engine()?, lang, out),
         SetAction::Delete { name } => {
             data.delete_set(&name).map_err(data_error)?;
-            out.print(&format!("deleted {name}\n"))
+            out.print(&format!(
+                "{}\n",
+                trf(lang, "deleted %{name}", &[("name", &name)])
+            ))
         }
     }
 }
 
 /// `evidex set list`: each set's name, size and date.
-fn list(data: &UserData, out: &mut Out) -> Result<(), CliError> {
+fn list(data: &UserData, lang: Lang, out: &mut Out) -> Result<(), CliError> {
     let sets = data.sets().map_err(data_error)?;
     let mut s = String::new();
     for set in &sets {
-        s.push_str(&format!(
-            "{}  ({} record{}, made {})\n",
-            set.name,
-            set.records.len(),
-            if set.records.len() == 1 { "" } else { "s" },
-            set.created
+        s.push_str(&trf(
+            lang,
+            if set.records.len() == 1 {
+                "%{name}  (%{n} record, made %{date})"
+            } else {
+                "%{name}  (%{n} records, made %{date})"
+            },
+            &[
+                ("name", &set.name),
+                ("n", &set.records.len()),
+                ("date", &set.created),
+            ],
         ));
+        s.push('\n');
     }
     if sets.is_empty() {
-        s.push_str("no sets yet: `evidex set save NAME ID...`, or S in the browser\n");
+        s.push_str(&tr(
+            lang,
+            "no sets yet: `evidex set save NAME ID...`, or S in the browser",
+        ));
+        s.push('\n');
     }
     out.print(&s)
 }
@@ -116,16 +131,24 @@ fn show(set: &Set, c: &Corpus, json: bool, lang: Lang, out: &mut Out) -> Result<
         });
         return out.json(super::to_json(&v)?);
     }
-    let mut s = format!("{} (made {})\n", set.name, set.created);
+    let mut s = trf(
+        lang,
+        "%{name} (made %{date})",
+        &[("name", &set.name), ("date", &set.created)],
+    );
+    s.push('\n');
     for id in &set.records {
         match c.resolve(id) {
             Some(r) => s.push_str(&format!(
                 "  {}  {} ({})\n",
                 id,
                 c.name_of(r, lang),
-                r.kind.label()
+                tr(lang, r.kind.label())
             )),
-            None => s.push_str(&format!("  {id}  not in this corpus\n")),
+            None => {
+                s.push_str(&trf(lang, "  %{id}  not in this corpus", &[("id", id)]));
+                s.push('\n');
+            }
         }
     }
     out.print(&s)
@@ -150,8 +173,11 @@ fn save(
         .save_set(name, &ids, &crate::userdata::today())
         .map_err(data_error)?;
     out.print(&format!(
-        "saved {} ({} records)\n",
-        set.name,
-        set.records.len()
+        "{}\n",
+        trf(
+            lang,
+            "saved %{name} (%{n} records)",
+            &[("name", &set.name), ("n", &set.records.len())],
+        )
     ))
 }

@@ -108,11 +108,18 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
 ];
 
-/// `evidex man [COMMAND] [--out-dir DIR]`.
+/// `evidex man [COMMAND] [--out-dir DIR]` (the folder is made when it does not exist, as a
+/// `man1` folder of a fresh `MANPATH` entry often does not).
 pub fn man(command: Option<&str>, out_dir: Option<&Path>, out: &mut Out) -> Result<(), CliError> {
     let Some(dir) = out_dir else {
         return out.data("the manual page", &man_page(command)?);
     };
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::Output(format!(
+            "{}: cannot make the folder: {e}",
+            crate::text::clean(&dir.display().to_string())
+        ))
+    })?;
     let mut pages = vec![("evidex.1".to_string(), man_page(None)?)];
     for sub in Cli::command()
         .get_subcommands()

@@ -1,5 +1,6 @@
 //! `evidex show`: one record in full, as the detail document or as JSON with its references
-//! resolved.
+//! resolved. On a terminal that shows them (the configuration's `hyperlinks`), its web
+//! addresses are OSC 8 hyperlinks; piped, the text is plain.
 
 use serde::Serialize;
 
@@ -7,19 +8,67 @@ use super::{CliError, Out, out_width};
 use crate::corpus::{Corpus, Kind, Lang, Names, RecordRef, Source};
 use crate::present;
 
-/// Runs `evidex show ID|QUERY [--json]` on a resolved record.
+/// Runs `evidex show ID|QUERY [--json]` on a resolved record, its addresses hyperlinks when
+/// `links`.
 pub fn run(
     c: &Corpus,
     r: RecordRef,
     as_json: bool,
     lang: Lang,
+    links: bool,
     out: &mut Out,
 ) -> Result<(), CliError> {
     if as_json {
         let v = resolved_json(c, r, lang)?;
         return out.json(super::to_json(&v)?);
     }
-    out.print(&present::detail(c, r, lang).to_plain(out_width()))
+    let doc = present::detail(c, r, lang);
+    if links {
+        out.print_linked(&linked(&doc, out_width()))
+    } else {
+        out.print(&doc.to_plain(out_width()))
+    }
+}
+
+/// The document as [`present::Doc::to_plain`] lays it out, each web address on it an OSC 8
+/// hyperlink (an address wrapped over two lines is two links to the same address). The text
+/// is the sanitised text of the document's spans; only addresses that
+/// [`present::weblinks::is_safe_url`] accepts are written into the escape sequences.
+pub fn linked(doc: &present::Doc, width: usize) -> String {
+    use crate::text::width as cols;
+    let rows = doc.layout(width);
+    let links = present::weblinks::row_links(doc, &rows);
+    let mut out = String::new();
+    for (row, (spans, _)) in rows.iter().enumerate() {
+        let line: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let line = crate::text::clean(line.trim_end()).into_owned();
+        // The byte offset of display column `col` of the line.
+        let at = |col: usize| {
+            let mut w = 0;
+            for (i, ch) in line.char_indices() {
+                if w >= col {
+                    return i;
+                }
+                w += cols(ch.encode_utf8(&mut [0; 4]));
+            }
+            line.len()
+        };
+        let mut pos = 0;
+        let mut pieces: Vec<_> = links.iter().filter(|l| l.row == row).collect();
+        pieces.sort_by_key(|l| l.col);
+        for l in pieces {
+            let (a, b) = (at(l.col), at(l.col + l.width));
+            if a < pos || a >= b || !present::weblinks::is_safe_url(&l.url) {
+                continue;
+            }
+            out.push_str(&line[pos..a]);
+            out.push_str(&crate::tui::hyperlink::osc8(&l.url, &line[a..b]));
+            pos = b;
+        }
+        out.push_str(&line[pos..]);
+        out.push('\n');
+    }
+    out
 }
 
 /// Another record named by id and name.

@@ -247,13 +247,14 @@ pub fn check(c: &Corpus, records: &[RecordRef], lang: Lang) -> Result<(), NotCom
     let trial = records.iter().find(|r| r.kind == Kind::Trial);
     let therapy = records.iter().find(|r| r.kind == Kind::Therapy);
     if let (Some(&t), Some(&th)) = (trial, therapy) {
-        return Err(NotComparable::Kinds(format!(
-            "{} is a trial and {} a therapy: they share no rows. Compare trials with trials \
-             (a therapy's studies: `evidex show {}` lists them, `v` in the browser compares \
-             them), or therapies with therapies",
-            name(t),
-            name(th),
-            c.id_of(th)
+        return Err(NotComparable::Kinds(crate::i18n::trf(
+            lang,
+            "%{trial} is a trial and %{therapy} a therapy: they share no rows. Compare trials with trials (a therapy's studies: `evidex show %{id}` lists them, `v` in the browser compares them), or therapies with therapies",
+            &[
+                ("trial", &name(t)),
+                ("therapy", &name(th)),
+                ("id", &c.id_of(th)),
+            ],
         )));
     }
     Ok(())
@@ -458,7 +459,7 @@ fn caveats(
     if rows.iter().any(|r| r.computed && r.group.is_safety()) {
         caveats.push(Caveat {
             kind: CaveatKind::Computed,
-            text: safety::RATES_COMPUTED.into(),
+            text: crate::i18n::tr(lang, safety::RATES_COMPUTED).into_owned(),
         });
     }
     caveats

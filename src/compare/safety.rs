@@ -19,6 +19,7 @@ use crate::corpus::{
     AdverseEvent, CharacteristicKind, Corpus, Kind, Lang, RecordRef, Safety, SafetyGroup,
     SafetyStatement, Trial,
 };
+use crate::i18n::trf;
 use crate::search::normalize::fold;
 
 /// How many event terms of each kind (serious, other) a comparison lists by default.
@@ -61,11 +62,25 @@ pub struct EventsShown {
 impl EventsShown {
     /// What the rows list, for the table and the exports.
     pub fn describe(&self) -> String {
+        self.describe_in(Lang::En)
+    }
+
+    /// [`EventsShown::describe`] in `lang`.
+    pub fn describe_in(&self, lang: Lang) -> String {
         match self.events {
-            Events::All => format!("all {} adverse-event terms listed", self.total),
-            Events::Top => format!(
-                "{} of {} adverse-event terms listed: the {TOP_EVENTS} most frequent serious and the {TOP_EVENTS} most frequent other ones, by their highest rate in a study (all its groups together)",
-                self.shown, self.total
+            Events::All => trf(
+                lang,
+                "all %{n} adverse-event terms listed",
+                &[("n", &self.total)],
+            ),
+            Events::Top => trf(
+                lang,
+                "%{n} of %{total} adverse-event terms listed: the %{top} most frequent serious and the %{top} most frequent other ones, by their highest rate in a study (all its groups together)",
+                &[
+                    ("n", &self.shown),
+                    ("total", &self.total),
+                    ("top", &TOP_EVENTS),
+                ],
             ),
         }
     }

@@ -21,6 +21,8 @@ const BLANKS: &[&str] = &[
     "none (no comparator)",
     "all patients",
     "HR not reported",
+    super::safety::NOT_LISTED,
+    "none stated",
 ];
 
 /// A row's label in `lang`.

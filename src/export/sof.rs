@@ -1,9 +1,13 @@
 //! Writers for a [`SummaryOfFindings`]: Markdown (the GRADE table, the reasons for each
 //! certainty, the notes and the numbered references) and CSV (one row per outcome, then the
-//! notes). Every string passes through [`crate::text::clean`].
+//! notes). Every string passes through [`crate::text::clean`]. The Markdown follows the
+//! summary's language; the CSV keeps English column names and English values for its fixed
+//! vocabulary (side, certainty, rule), for scripts.
 
 use crate::cite::marker;
 use crate::compare::sof::{Finding, SummaryOfFindings};
+use crate::corpus::Lang;
+use crate::i18n::{tr, trf};
 use crate::text::clean;
 
 fn md(s: &str) -> String {
@@ -13,12 +17,12 @@ fn md(s: &str) -> String {
         .replace('\n', " ")
 }
 
-/// `2 (1,216 enrolled)`.
-pub fn studies_text(f: &Finding) -> String {
+/// `2 (1,216 enrolled)`, in `lang`.
+pub fn studies_text(f: &Finding, lang: Lang) -> String {
     let n = f.studies.len();
     match f.participants {
         Some(p) => format!("{n} ({} {})", thousands(p), f.participants_are),
-        None => format!("{n} (participants not stated)"),
+        None => trf(lang, "%{n} (participants not stated)", &[("n", &n)]),
     }
 }
 
@@ -35,54 +39,84 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// `Moderate (from High: ↓ imprecision)`.
-pub fn certainty_text(f: &Finding) -> String {
+/// `Moderate (from High: ↓ imprecision)`, in `lang`.
+pub fn certainty_text(f: &Finding, lang: Lang) -> String {
     if f.downgrades.is_empty() {
-        return f.certainty.label().to_string();
+        return f.certainty.label_in(lang);
     }
-    let rules: Vec<&str> = f.downgrades.iter().map(|d| d.rule).collect();
-    format!(
-        "{} (from {}: ↓ {})",
-        f.certainty.label(),
-        f.start.label(),
-        rules.join(", ↓ ")
+    let rules: Vec<String> = f.downgrades.iter().map(|d| d.rule_in(lang)).collect();
+    trf(
+        lang,
+        "%{certainty} (from %{start}: ↓ %{rules})",
+        &[
+            ("certainty", &f.certainty.label_in(lang)),
+            ("start", &f.start.label_in(lang)),
+            ("rules", &rules.join(", ↓ ")),
+        ],
     )
 }
 
-/// The summary as Markdown.
+/// The summary as Markdown, in the summary's language.
 pub fn markdown(s: &SummaryOfFindings) -> String {
-    let mut out = format!("# Summary of findings: {}\n\n", md(&s.title));
-    out.push_str("| Outcome | Studies (participants) | Relative effect (95% CI) | Absolute effect per 1,000 | Certainty |\n");
+    let lang = s.lang;
+    let mut out = trf(
+        lang,
+        "# Summary of findings: %{title}",
+        &[("title", &md(&s.title))],
+    );
+    out.push_str("\n\n");
+    let head = [
+        "Outcome",
+        "Studies (participants)",
+        "Relative effect (95% CI)",
+        "Absolute effect per 1,000",
+        "Certainty",
+    ];
+    for h in head {
+        out.push_str(&format!("| {} ", tr(lang, h)));
+    }
+    out.push_str("|\n");
     out.push_str("|---|---|---|---|---|\n");
+    let safety = format!(" ({})", tr(lang, "safety"));
     for f in &s.findings {
         let m = marker(&f.refs);
         let side = match f.side {
-            crate::compare::sof::Side::Safety => " (safety)",
+            crate::compare::sof::Side::Safety => safety.as_str(),
             crate::compare::sof::Side::Efficacy => "",
         };
         out.push_str(&format!(
             "| **{}**{side}{} | {} | {} | {} | {} |\n",
-            md(&f.outcome),
+            md(&f.outcome_in(lang)),
             if m.is_empty() { m } else { format!(" {m}") },
-            md(&studies_text(f)),
+            md(&studies_text(f, lang)),
             md(&f.relative),
-            md(f.absolute.as_deref().unwrap_or("no control rate known")),
-            md(&certainty_text(f)),
+            md(&f
+                .absolute
+                .clone()
+                .unwrap_or_else(|| tr(lang, "no control rate known").into_owned())),
+            md(&certainty_text(f, lang)),
         ));
     }
     if s.findings.is_empty() {
         out.push_str("| — | | | | |\n");
     }
-    out.push_str("\n## Why each certainty\n\n");
+    out.push_str(&format!("\n## {}\n\n", tr(lang, "Why each certainty")));
     for f in &s.findings {
-        out.push_str(&format!(
-            "- **{}**: {}: {}.",
-            md(&f.outcome),
-            f.certainty.label(),
-            md(&f.start_reason)
+        out.push_str(&trf(
+            lang,
+            "- **%{outcome}**: %{certainty}: %{reason}.",
+            &[
+                ("outcome", &md(&f.outcome_in(lang))),
+                ("certainty", &f.certainty.label_in(lang)),
+                ("reason", &md(&f.start_reason)),
+            ],
         ));
         for d in &f.downgrades {
-            out.push_str(&format!(" ↓ {}: {}.", d.rule, md(&d.reason)));
+            out.push_str(&trf(
+                lang,
+                " ↓ %{rule}: %{reason}.",
+                &[("rule", &d.rule_in(lang)), ("reason", &md(&d.reason))],
+            ));
         }
         out.push('\n');
     }
@@ -90,8 +124,9 @@ pub fn markdown(s: &SummaryOfFindings) -> String {
     for n in &s.notes {
         out.push_str(&format!("> {}\n\n", md(n)));
     }
-    out.push_str("Source: evidex.\n");
-    out.push_str(&crate::cite::markdown_list(&s.references));
+    out.push_str(&tr(lang, "Source: evidex."));
+    out.push('\n');
+    out.push_str(&crate::cite::markdown_list(&s.references, lang));
     out
 }
 

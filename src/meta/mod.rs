@@ -20,6 +20,7 @@ pub mod stats;
 use serde::Serialize;
 
 use crate::corpus::{Cmp, Corpus, Kind, Lang, Outcome, Ratio, RecordRef, Trial};
+use crate::i18n::{tr, trf};
 use crate::present;
 pub use stats::{FitError, Method, Z95};
 
@@ -70,9 +71,14 @@ pub enum SeFrom {
 impl SeFrom {
     /// `from the 95% CI`, `from P=0.032`.
     pub fn describe(&self) -> String {
+        self.describe_in(Lang::En)
+    }
+
+    /// [`SeFrom::describe`] in `lang`.
+    pub fn describe_in(&self, lang: Lang) -> String {
         match self {
-            SeFrom::Ci { level } => format!("from the {level}% CI"),
-            SeFrom::PValue { p } => format!("from P={p} (two-sided)"),
+            SeFrom::Ci { level } => trf(lang, "from the %{level}% CI", &[("level", level)]),
+            SeFrom::PValue { p } => trf(lang, "from P=%{p} (two-sided)", &[("p", p)]),
         }
     }
 }
@@ -200,11 +206,21 @@ pub fn standard_error(
     r: &Ratio,
     p: Option<&crate::corpus::PValue>,
 ) -> Result<(f64, SeFrom), String> {
+    standard_error_in(r, p, Lang::En)
+}
+
+/// [`standard_error`], the reason there is none in `lang`.
+pub fn standard_error_in(
+    r: &Ratio,
+    p: Option<&crate::corpus::PValue>,
+    lang: Lang,
+) -> Result<(f64, SeFrom), String> {
     let value = r.value.value();
     if !(value > 0.0 && value.is_finite()) {
-        return Err(format!(
-            "a ratio of {} cannot be put on the log scale",
-            r.value
+        return Err(trf(
+            lang,
+            "a ratio of %{ratio} cannot be put on the log scale",
+            &[("ratio", &r.value)],
         ));
     }
     let y = value.ln();
@@ -212,40 +228,45 @@ pub fn standard_error(
         let (l, h) = (ci.low.value(), ci.high.value());
         let level = ci.level.as_ref().map_or(95.0, |l| l.value());
         if !(l > 0.0 && h > l && h.is_finite()) {
-            return Err(format!(
-                "its confidence interval {}–{} cannot be put on the log scale",
-                ci.low, ci.high
+            return Err(trf(
+                lang,
+                "its confidence interval %{low}–%{high} cannot be put on the log scale",
+                &[("low", &ci.low), ("high", &ci.high)],
             ));
         }
         if !(level > 0.0 && level < 100.0) {
-            return Err(format!(
-                "its interval's level {level}% is not a confidence level"
+            return Err(trf(
+                lang,
+                "its interval's level %{level}% is not a confidence level",
+                &[("level", &level)],
             ));
         }
         let z = stats::qnorm(0.5 + level / 200.0);
         return Ok(((h.ln() - l.ln()) / (2.0 * z), SeFrom::Ci { level }));
     }
     let Some(p) = p else {
-        return Err("no confidence interval and no p-value printed".into());
+        return Err(tr(lang, "no confidence interval and no p-value printed").into_owned());
     };
     if p.cmp != Cmp::Eq {
-        return Err(format!(
-            "no confidence interval, and P is printed only as {}{}: the standard error cannot be derived",
-            p.cmp.symbol(),
-            p.value
+        return Err(trf(
+            lang,
+            "no confidence interval, and P is printed only as %{p}: the standard error cannot be derived",
+            &[("p", &format!("{}{}", p.cmp.symbol(), p.value))],
         ));
     }
     let pv = p.value.value();
     if !(pv > 0.0 && pv < 1.0) {
-        return Err(format!(
-            "no confidence interval, and P={} gives no standard error",
-            p.value
+        return Err(trf(
+            lang,
+            "no confidence interval, and P=%{p} gives no standard error",
+            &[("p", &p.value)],
         ));
     }
     if y == 0.0 {
-        return Err(format!(
-            "no confidence interval, and with a ratio of exactly {} a p-value gives no standard error",
-            r.value
+        return Err(trf(
+            lang,
+            "no confidence interval, and with a ratio of exactly %{ratio} a p-value gives no standard error",
+            &[("ratio", &r.value)],
         ));
     }
     let z = stats::qnorm(1.0 - pv / 2.0);
@@ -290,25 +311,38 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         };
         let outcomes = ratio_outcomes(t, endpoint);
         let Some(o) = outcomes.first() else {
-            not_pooled.push(skip(format!("no {name} reported for {endpoint}")));
+            not_pooled.push(skip(trf(
+                lang,
+                "no %{kind} reported for %{endpoint}",
+                &[("kind", &tr(lang, name)), ("endpoint", &endpoint)],
+            )));
             continue;
         };
         let Some(ratio) = &o.hr else { continue };
         if let Some(sg) = &o.subgroup {
-            not_pooled.push(skip(format!(
-                "{} is reported only for a subgroup ({sg})",
-                a_kind(kind_of(ratio))
+            not_pooled.push(skip(trf(
+                lang,
+                "%{a_kind} is reported only for a subgroup (%{subgroup})",
+                &[
+                    ("a_kind", &tr(lang, a_kind(kind_of(ratio)))),
+                    ("subgroup", sg),
+                ],
             )));
             continue;
         }
         if kind_of(ratio) != kind {
-            not_pooled.push(skip(format!(
-                "reports {} for {endpoint}; the pooled studies report {name}s",
-                a_kind(kind_of(ratio))
+            not_pooled.push(skip(trf(
+                lang,
+                "reports %{a_kind} for %{endpoint}; the pooled studies report %{kind}s",
+                &[
+                    ("a_kind", &tr(lang, a_kind(kind_of(ratio)))),
+                    ("endpoint", &endpoint),
+                    ("kind", &tr(lang, name)),
+                ],
             )));
             continue;
         }
-        match standard_error(ratio, o.p.as_ref()) {
+        match standard_error_in(ratio, o.p.as_ref(), lang) {
             Ok((se, se_from)) => studies.push(Study {
                 id,
                 title,
@@ -350,9 +384,10 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
                     format!("{}: {}", s.title, ds.join(", "))
                 })
                 .collect();
-            format!(
-                "the trials study different diseases ({}); pooling them would mix populations",
-                parts.join("; ")
+            trf(
+                lang,
+                "the trials study different diseases (%{parts}); pooling them would mix populations",
+                &[("parts", &parts.join("; "))],
             )
         });
     let y: Vec<f64> = studies.iter().map(|s| s.log_ratio).collect();
@@ -366,8 +401,10 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
                 not_pooled.push(NotPooled {
                     id: s.id,
                     title: s.title,
-                    reason: format!(
-                        "the REML estimate of τ² did not converge in {n} iterations; try DerSimonian–Laird"
+                    reason: trf(
+                        lang,
+                        "the REML estimate of τ² did not converge in %{n} iterations; try DerSimonian–Laird",
+                        &[("n", &n)],
                     ),
                 });
             }
@@ -413,8 +450,14 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         endpoint: endpoint.to_string(),
         kind,
         not_pooled,
-        fixed: Some(estimate(&fe, "fixed effect (inverse variance)".into())),
-        random: Some(estimate(&re, format!("random effects ({})", tau2.label()))),
+        fixed: Some(estimate(
+            &fe,
+            tr(lang, "fixed effect (inverse variance)").into_owned(),
+        )),
+        random: Some(estimate(
+            &re,
+            trf(lang, "random effects (%{tau2})", &[("tau2", &tau2.label())]),
+        )),
         heterogeneity: Some(Heterogeneity {
             q: re.q,
             df: re.df,

@@ -5,6 +5,8 @@
 use serde_json::json;
 
 use super::{Estimate, Pool, SeFrom, Study};
+use crate::corpus::Lang;
+use crate::i18n::{tr, trf};
 use crate::text::{clean, wrap};
 
 /// Which pooled estimate a report leads with.
@@ -77,13 +79,21 @@ pub fn heterogeneity_text(p: &Pool, e: &Estimate) -> String {
     )
 }
 
-/// `SE 0.122 (ln HR) from P=0.032 (two-sided)`.
-pub fn se_text(kind: &str, s: &Study) -> String {
-    format!("SE {:.4} of ln {kind}, {}", s.se, s.se_from.describe())
+/// `SE 0.122 (ln HR) from P=0.032 (two-sided)`, in `lang`.
+pub fn se_text(kind: &str, s: &Study, lang: Lang) -> String {
+    trf(
+        lang,
+        "SE %{se} of ln %{kind}, %{from}",
+        &[
+            ("se", &format!("{:.4}", s.se)),
+            ("kind", &kind),
+            ("from", &s.se_from.describe_in(lang)),
+        ],
+    )
 }
 
-/// The report `evidex meta` prints, wrapped to `total` columns.
-pub fn text(p: &Pool, model: Model, total: usize) -> String {
+/// The report `evidex meta` prints, wrapped to `total` columns, in `lang`.
+pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
     let mut out = String::new();
     let mut para = |s: &str, indent: usize| {
         let pad = " ".repeat(indent);
@@ -95,42 +105,63 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
     };
     let kind = p.kind.as_str();
     let n = p.studies.len() + p.not_pooled.len();
+    let msg = if p.is_pooled() {
+        "%{endpoint} %{kind}: %{n} of %{total} trials pooled"
+    } else {
+        "%{endpoint} %{kind}: %{n} of %{total} trials with a standard error; nothing pooled"
+    };
     para(
-        &format!(
-            "{} {}: {} of {n} trials {}",
-            clean(&p.endpoint),
-            super::kind_name(kind),
-            p.studies.len(),
-            if p.is_pooled() {
-                "pooled"
-            } else {
-                "with a standard error; nothing pooled"
-            }
+        &trf(
+            lang,
+            msg,
+            &[
+                ("endpoint", &clean(&p.endpoint)),
+                ("kind", &tr(lang, super::kind_name(kind))),
+                ("n", &p.studies.len()),
+                ("total", &n),
+            ],
         ),
         0,
     );
     para(
-        &format!("! Pooled lines are {}. {}", super::COMPUTED, super::CAVEAT),
+        &trf(
+            lang,
+            "! Pooled lines are %{computed}. %{caveat}",
+            &[
+                ("computed", &tr(lang, super::COMPUTED)),
+                ("caveat", &tr(lang, super::CAVEAT)),
+            ],
+        ),
         0,
     );
     if !p.studies.is_empty() {
         para("", 0);
         para(
-            if p.is_pooled() {
-                "Pooled studies (ratio as printed; SE and weights computed by evidex):"
-            } else {
-                "Studies with a standard error (ratio as printed; SE computed by evidex):"
-            },
+            &tr(
+                lang,
+                if p.is_pooled() {
+                    "Pooled studies (ratio as printed; SE and weights computed by evidex):"
+                } else {
+                    "Studies with a standard error (ratio as printed; SE computed by evidex):"
+                },
+            ),
             0,
         );
         for s in &p.studies {
             para(&clean(&s.title), 2);
-            para(&format!("{} · {}", clean(&s.printed), se_text(kind, s)), 6);
+            para(
+                &format!("{} · {}", clean(&s.printed), se_text(kind, s, lang)),
+                6,
+            );
             if p.is_pooled() {
                 para(
-                    &format!(
-                        "weight {:.1}% fixed effect, {:.1}% random effects",
-                        s.weight_fixed, s.weight_random
+                    &trf(
+                        lang,
+                        "weight %{fixed}% fixed effect, %{random}% random effects",
+                        &[
+                            ("fixed", &format!("{:.1}", s.weight_fixed)),
+                            ("random", &format!("{:.1}", s.weight_random)),
+                        ],
                     ),
                     6,
                 );
@@ -139,7 +170,7 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
     }
     if !p.not_pooled.is_empty() {
         para("", 0);
-        para("Not pooled:", 0);
+        para(&tr(lang, "Not pooled:"), 0);
         for s in &p.not_pooled {
             para(&clean(&s.title), 2);
             para(&clean(&s.reason), 6);
@@ -149,20 +180,47 @@ pub fn text(p: &Pool, model: Model, total: usize) -> String {
     let Some(e) = model.of(p) else {
         para(
             &match &p.refused {
-                Some(why) => format!("Nothing pooled: {}.", clean(why)),
-                None => "Nothing pooled: pooling needs two or more studies with a standard error."
-                    .to_string(),
+                Some(why) => trf(lang, "Nothing pooled: %{why}.", &[("why", &clean(why))]),
+                None => tr(
+                    lang,
+                    "Nothing pooled: pooling needs two or more studies with a standard error.",
+                )
+                .into_owned(),
             },
             0,
         );
         return out;
     };
-    para(&format!("Pooled, {}, {}:", e.model, super::COMPUTED), 0);
+    para(
+        &trf(
+            lang,
+            "Pooled, %{model}, %{computed}:",
+            &[
+                ("model", &e.model),
+                ("computed", &tr(lang, super::COMPUTED)),
+            ],
+        ),
+        0,
+    );
     para(&format!("{}, {}", estimate_text(kind, e), p3(e.p)), 2);
     if let Some((a, b)) = e.prediction {
-        para(&format!("95% prediction interval {}–{}", r3(a), r3(b)), 2);
+        para(
+            &trf(
+                lang,
+                "95% prediction interval %{low}–%{high}",
+                &[("low", &r3(a)), ("high", &r3(b))],
+            ),
+            2,
+        );
     }
-    para(&format!("Heterogeneity: {}", heterogeneity_text(p, e)), 2);
+    para(
+        &trf(
+            lang,
+            "Heterogeneity: %{text}",
+            &[("text", &heterogeneity_text(p, e))],
+        ),
+        2,
+    );
     out
 }
 
@@ -185,25 +243,39 @@ pub fn json(p: &Pool, model: Model) -> serde_json::Value {
     v
 }
 
-/// The pooled lines of a comparison's Markdown export.
-pub fn markdown(pools: &[Pool]) -> String {
-    markdown_cited(pools, &|_, _| String::new())
+/// The pooled lines of a comparison's Markdown export, in `lang`.
+pub fn markdown(pools: &[Pool], lang: Lang) -> String {
+    markdown_cited(pools, &|_, _| String::new(), lang)
 }
 
 /// [`markdown`] with each study's printed ratio followed by `refs(endpoint, study id)`: the
 /// numbers of the references behind it (` [1,2]`), or nothing.
-pub fn markdown_cited(pools: &[Pool], refs: &dyn Fn(&str, &str) -> String) -> String {
+pub fn markdown_cited(pools: &[Pool], refs: &dyn Fn(&str, &str) -> String, lang: Lang) -> String {
     let mut out = String::new();
     for p in pools {
         let esc = |s: &str| clean(s).replace('\\', "\\\\").replace('|', "\\|");
         out.push_str(&format!(
-            "\n**Pooled {} {}, {}.** {}\n\n",
-            esc(&p.endpoint),
-            super::kind_name(&p.kind),
-            super::COMPUTED,
-            super::CAVEAT
+            "\n**{}** {}\n\n",
+            trf(
+                lang,
+                "Pooled %{endpoint} %{kind}, %{computed}.",
+                &[
+                    ("endpoint", &esc(&p.endpoint)),
+                    ("kind", &tr(lang, super::kind_name(&p.kind))),
+                    ("computed", &tr(lang, super::COMPUTED)),
+                ],
+            ),
+            tr(lang, super::CAVEAT)
         ));
-        out.push_str("| Study | Ratio as printed | SE (computed by evidex) | Weight FE / RE |\n|---|---|---|---|\n");
+        for h in [
+            "Study",
+            "Ratio as printed",
+            "SE (computed by evidex)",
+            "Weight FE / RE",
+        ] {
+            out.push_str(&format!("| {} ", tr(lang, h)));
+        }
+        out.push_str("|\n|---|---|---|---|\n");
         for s in &p.studies {
             out.push_str(&format!(
                 "| {} | {}{} | {:.4} {} | {:.1}% / {:.1}% |\n",
@@ -211,28 +283,39 @@ pub fn markdown_cited(pools: &[Pool], refs: &dyn Fn(&str, &str) -> String) -> St
                 esc(&s.printed),
                 refs(&p.endpoint, &s.id),
                 s.se,
-                s.se_from.describe(),
+                s.se_from.describe_in(lang),
                 s.weight_fixed,
                 s.weight_random
             ));
         }
         for e in [&p.fixed, &p.random].into_iter().flatten() {
             let pi = e.prediction.map_or(String::new(), |(a, b)| {
-                format!("; 95% prediction interval {}–{}", r3(a), r3(b))
+                format!(
+                    "; {}",
+                    trf(
+                        lang,
+                        "95% prediction interval %{low}–%{high}",
+                        &[("low", &r3(a)), ("high", &r3(b))],
+                    )
+                )
             });
             out.push_str(&format!(
-                "| **Pooled, {}**, {} | {}{pi} | {} | |\n",
-                e.model,
-                super::COMPUTED,
+                "| **{}**, {} | {}{pi} | {} | |\n",
+                trf(lang, "Pooled, %{model}", &[("model", &e.model)]),
+                tr(lang, super::COMPUTED),
                 estimate_text(&p.kind, e),
                 heterogeneity_text(p, e)
             ));
         }
         for s in &p.not_pooled {
             out.push_str(&format!(
-                "| {} | not pooled: {} | | |\n",
+                "| {} | {} | | |\n",
                 esc(&s.title),
-                esc(&s.reason)
+                trf(
+                    lang,
+                    "not pooled: %{reason}",
+                    &[("reason", &esc(&s.reason))]
+                )
             ));
         }
     }

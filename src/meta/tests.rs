@@ -229,7 +229,7 @@ mod corpus {
         assert!(p.random.is_none() && p.heterogeneity.is_none());
         assert_eq!(p.studies.len(), 1);
         assert_eq!(p.not_pooled.len(), 1);
-        let text = report::text(&p, report::Model::Random, 80);
+        let text = report::text(&p, report::Model::Random, 80, Lang::En);
         assert!(text.contains("Nothing pooled"), "{text}");
         assert!(pools(&c, &rs, Lang::En).is_empty());
     }

@@ -155,7 +155,10 @@ fn statements(
     if statements.is_empty() {
         return;
     }
-    d.line(2, vec![span(Role::Label, "Stated by the sources")]);
+    d.line(
+        2,
+        vec![span(Role::Label, &tr(d.lang, "Stated by the sources"))],
+    );
     for s in statements {
         let text = match s.arm.as_deref().and_then(arm_label) {
             Some(arm) => format!("• {arm}: {}", s.text),

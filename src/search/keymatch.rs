@@ -5,16 +5,17 @@
 //! of each (see [`score`](super::score) for how a record's units add up).
 
 use super::index::{Key, KeyField, KeySlice};
-use super::normalize::{char_mask, each_pair, is_han, keeps};
+use super::normalize::{Wide, char_mask, each_pair, in_wide, is_han, keeps, narrow_bit};
 
 /// One unit of a query's free text, ready for matching.
 pub(super) struct Term {
     pub(super) text: String,
     pub(super) mask: u64,
-    /// Its pairs of adjacent letters (see [`Term::may_match`]).
+    /// Its pairs of adjacent letters (see [`Term::may_match`]), in 64 and in 256 bits.
     pairs: u64,
-    /// A misspelt unit: each pair's bit, and how many of them a key must hold.
-    pair_bits: Vec<u64>,
+    wide: Wide,
+    /// Each pair's position (see [`each_pair`]), for a misspelt unit, which may lack a few.
+    pair_pos: Vec<u8>,
     /// A prepared substring searcher: building one per key would cost more than the search.
     pub(super) finder: memchr::memmem::Finder<'static>,
     /// The unit typed first: its field is the one a hit reports as matched.
@@ -31,12 +32,17 @@ pub(super) struct Term {
 
 impl Term {
     pub(super) fn new(text: &str, first: bool) -> Term {
-        let mut pair_bits = Vec::new();
-        each_pair(text, |bit| pair_bits.push(bit));
+        let mut pair_pos = Vec::new();
+        each_pair(text, |p| pair_pos.push(p));
+        let mut wide = Wide::default();
+        for &p in &pair_pos {
+            wide[usize::from(p >> 6)] |= narrow_bit(p);
+        }
         Term {
             mask: char_mask(text),
-            pairs: pair_bits.iter().fold(0, |m, b| m | b),
-            pair_bits,
+            pairs: pair_pos.iter().fold(0, |m, &p| m | narrow_bit(p)),
+            wide,
+            pair_pos,
             finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
             text: text.to_string(),
             first,
@@ -54,10 +60,53 @@ impl Term {
     /// two ANDs, where reading the key's text costs a search of it.
     #[inline]
     pub(super) fn may_match(&self, mask: u64, pairs: u64) -> bool {
-        mask & self.mask == self.mask
-            && (pairs & self.pairs == self.pairs
-                || (self.misspelt
-                    && self.pair_bits.iter().filter(|&&b| pairs & b == 0).count() <= MAX_GAPS))
+        mask & self.mask == self.mask && self.pairs_in(pairs, true)
+    }
+
+    /// Whether a 64-bit pair mask holds the unit's pairs: all of them, or, when `misspelt`
+    /// may apply, all but [`MAX_GAPS`].
+    #[inline]
+    fn pairs_in(&self, pairs: u64, misspelt: bool) -> bool {
+        pairs & self.pairs == self.pairs
+            || (misspelt
+                && self.misspelt
+                && self
+                    .pair_pos
+                    .iter()
+                    .filter(|&&p| pairs & narrow_bit(p) == 0)
+                    .count()
+                    <= MAX_GAPS)
+    }
+
+    /// [`Term::may_match`] for one key by its own masks. A field whose letters never match
+    /// apart (pinyin, see [`KeyField::scattered`]) must hold every pair.
+    #[inline]
+    pub(super) fn may_match_narrow(&self, k: &Key) -> bool {
+        k.mask & self.mask == self.mask && self.pairs_in(k.pairs, k.field.scattered())
+    }
+
+    /// [`Term::may_match_narrow`], and for a long key its wide pair mask (see
+    /// [`Term::may_match_wide`]).
+    #[inline]
+    pub(super) fn may_match_key(&self, k: &Key, wide: Option<&Wide>) -> bool {
+        self.may_match_narrow(k) && wide.is_none_or(|w| self.may_match_wide(k, w))
+    }
+
+    /// Whether the unit has a pair of adjacent letters (two letters or more).
+    #[inline]
+    pub(super) fn has_pairs(&self) -> bool {
+        self.pairs != 0
+    }
+
+    /// The pair test of [`Term::may_match_narrow`] on a long key's wide pair mask, which its
+    /// 64-bit one, mostly ones, cannot make.
+    #[inline]
+    pub(super) fn may_match_wide(&self, k: &Key, w: &Wide) -> bool {
+        !self.has_pairs()
+            || w.iter().zip(&self.wide).all(|(w, t)| w & t == *t)
+            || (k.field.scattered()
+                && self.misspelt
+                && self.pair_pos.iter().filter(|&&p| !in_wide(w, p)).count() <= MAX_GAPS)
     }
 
     /// The best tier and score a key could give this unit, from its first byte alone: tier 0

@@ -156,27 +156,52 @@ pub fn pinyin(s: &str) -> Option<PinyinKey> {
     })
 }
 
-/// A 64-bit summary of which characters a text holds: a key can only match a query whose
-/// mask is a subset of the key's. Letters and digits have a bit each; other characters share
-/// the remaining 28 bits by code point.
 /// A 64-bit mask of the pairs of letters that stand next to each other in `s` (punctuation
 /// between them aside; a space ends a run): a key whose mask lacks one of a unit's pairs cannot
 /// hold the unit as a substring, nor with only punctuation between its letters, nor as word
 /// initials (the initials' pairs are added to a key's mask). One AND rejects most keys that
-/// hold every letter of a unit, but not next to each other.
+/// hold every letter of a unit, but not next to each other. It is the [`Wide`] mask folded
+/// onto 64 bits.
 pub fn pair_mask(s: &str) -> u64 {
     let mut m = 0u64;
-    each_pair(s, |bit| m |= bit);
+    each_pair(s, |p| m |= narrow_bit(p));
     m
 }
 
-/// Calls `f` with the bit of each adjacent pair of letters of `s` (see [`pair_mask`]).
-pub fn each_pair(s: &str, mut f: impl FnMut(u64)) {
+/// A 256-bit pair mask, for long keys: a title of 130 letters has about 110 pairs, which set
+/// most of 64 bits (so nearly every unit's pairs seem to be there) and about a third of 256.
+pub type Wide = [u64; 4];
+
+/// Adds the pairs of `s` to a [`Wide`] mask; returns how many pairs `s` has.
+pub fn add_wide_pairs(s: &str, w: &mut Wide) -> usize {
+    let mut n = 0;
+    each_pair(s, |p| {
+        n += 1;
+        w[usize::from(p >> 6)] |= narrow_bit(p);
+    });
+    n
+}
+
+/// Pair `p`'s bit (see [`each_pair`]) in a 64-bit mask.
+#[inline]
+pub fn narrow_bit(p: u8) -> u64 {
+    1 << (p & 63)
+}
+
+/// Whether pair `p` is in a [`Wide`] mask.
+#[inline]
+pub fn in_wide(w: &Wide, p: u8) -> bool {
+    w[usize::from(p >> 6)] & narrow_bit(p) != 0
+}
+
+/// Calls `f` with the position (0–255) of each adjacent pair of letters of `s` (see
+/// [`pair_mask`]).
+pub fn each_pair(s: &str, mut f: impl FnMut(u8)) {
     let mut prev: Option<char> = None;
     for c in s.chars() {
         if keeps(c) {
             if let Some(p) = prev {
-                f(pair_bit(p, c));
+                f(pair_pos(p, c));
             }
             prev = Some(c);
         } else if c.is_whitespace() {
@@ -186,11 +211,14 @@ pub fn each_pair(s: &str, mut f: impl FnMut(u64)) {
 }
 
 #[inline]
-fn pair_bit(a: char, b: char) -> u64 {
+fn pair_pos(a: char, b: char) -> u8 {
     let x = ((u64::from(a) << 32) | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    1 << (x >> 58)
+    (x >> 56) as u8
 }
 
+/// A 64-bit summary of which characters a text holds: a key can only match a query whose
+/// mask is a subset of the key's. Letters and digits have a bit each; other characters share
+/// the remaining 28 bits by code point.
 pub fn char_mask(s: &str) -> u64 {
     let mut m = 0u64;
     for c in s.chars() {

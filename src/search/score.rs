@@ -125,10 +125,9 @@ impl Engine {
     fn shared_scores(&self, term: &Term) -> SharedScores {
         let shared = self.index.shared();
         shared
-            .keys
-            .iter()
-            .map(|k| {
-                if !term.may_match(k.mask, k.pairs) {
+            .each()
+            .map(|(_, k, wide)| {
+                if !term.may_match_key(k, wide) {
                     return (-1, u8::MAX);
                 }
                 quick_score(shared, k, term).map_or((-1, u8::MAX), |(s, class)| {
@@ -308,7 +307,7 @@ impl Engine {
             &[]
         };
         for (ki, k) in own.iter().enumerate() {
-            if !term.may_match(k.mask, k.pairs) {
+            if !term.may_match_narrow(k) {
                 continue;
             }
             // Once a name matched, a key that is neither a name nor an id can only add a hit
@@ -326,6 +325,11 @@ impl Engine {
                 if (t, -s) >= (bt, -bs) {
                     continue;
                 }
+            }
+            // A long key's 64-bit pair mask is mostly ones: its wide one, for a unit that has
+            // pairs, rejects most of the rest before its text is read.
+            if k.wide && term.has_pairs() && !term.may_match_wide(k, keys.wide(ki)) {
+                continue;
             }
             let Some((score, class)) = quick_score(keys, k, term) else {
                 continue;

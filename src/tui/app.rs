@@ -37,6 +37,7 @@ use super::theme::ThemeName;
 use super::update::{self, Effect};
 use super::view::view;
 use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
+use crate::i18n::trf;
 use crate::search::{self, worker::Worker};
 use crate::userdata::UserData;
 
@@ -220,7 +221,12 @@ fn event_loop(
 
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_reader(tx.clone());
-    spawn_loader(opts.corpus.clone(), opts.library.clone(), tx.clone());
+    spawn_loader(
+        opts.corpus.clone(),
+        opts.library.clone(),
+        state.lang,
+        tx.clone(),
+    );
     let mut worker: Option<Worker> = None;
 
     let started = std::time::Instant::now();
@@ -446,9 +452,35 @@ fn spawn_reader(tx: Sender<Msg>) {
         });
 }
 
+/// What is loaded, for the status bar, in `lang`: `loaded the bundled corpus and the library:
+/// 1,204 studies (PATH)`; nothing when no library is part of it.
+pub fn loaded_status(l: &crate::library::load::Loaded, lang: Lang) -> Option<String> {
+    let path = l.library.as_ref()?;
+    let mut s = trf(
+        lang,
+        if l.library_studies == 1 {
+            "loaded the bundled corpus and the library: %{n} study (%{path})"
+        } else {
+            "loaded the bundled corpus and the library: %{n} studies (%{path})"
+        },
+        &[
+            ("n", &l.library_studies),
+            ("path", &crate::text::clean(&path.display().to_string())),
+        ],
+    );
+    if l.library_skipped > 0 {
+        s.push_str(&trf(
+            lang,
+            "; %{n} not mapped, see `evidex library`",
+            &[("n", &l.library_skipped)],
+        ));
+    }
+    Some(s)
+}
+
 /// Loads and indexes the corpus (and the library) in the background: the first frame never
 /// waits for it. The status bar then says what was loaded when a library is part of it.
-fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, tx: Sender<Msg>) {
+fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, lang: Lang, tx: Sender<Msg>) {
     let _ = std::thread::Builder::new()
         .name("evidex-load".into())
         .spawn(move || {
@@ -466,7 +498,7 @@ fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, tx: Sender<Msg>
                 });
             let (ev, status) = match loaded {
                 Ok(l) => {
-                    let status = l.describe();
+                    let status = loaded_status(&l, lang);
                     (Ok(Arc::new(search::engine(Arc::new(l.corpus)))), status)
                 }
                 Err(e) => (Err(e), None),

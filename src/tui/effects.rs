@@ -148,20 +148,33 @@ fn copy_outcome(state: &State, record: RecordRef, outcome: usize) -> Event {
                 Some(o) => {
                     let text = crate::cite::outcome_snippet(c, t, o, state.lang);
                     match copy_osc52(&text) {
-                        Ok(()) => Event::Status(Status::info(format!(
-                            "copied {} {}: figure, quote and reference ({} bytes) to the clipboard (OSC 52)",
-                            crate::text::clean(c.name_of(record, state.lang)),
-                            crate::text::clean(&o.endpoint),
-                            text.len()
+                        Ok(()) => Event::Status(Status::info(trf(
+                            state.lang,
+                            "copied %{name} %{endpoint}: figure, quote and reference (%{n} bytes) to the clipboard (OSC 52)",
+                            &[
+                                ("name", &crate::text::clean(c.name_of(record, state.lang))),
+                                ("endpoint", &crate::text::clean(&o.endpoint)),
+                                ("n", &text.len()),
+                            ],
                         ))),
-                        Err(e) => Event::Status(Status::error(format!("could not copy: {e}"))),
+                        Err(e) => Event::Status(Status::error(trf(
+                            state.lang,
+                            "could not copy: %{e}",
+                            &[("e", &e)],
+                        ))),
                     }
                 }
-                None => Event::Status(Status::error("that outcome is no longer shown")),
+                None => Event::Status(Status::error(tr(
+                    state.lang,
+                    "that outcome is no longer shown",
+                ))),
             }
         }
-        Some(_) => Event::Status(Status::error("only a trial's outcomes can be copied")),
-        None => Event::Status(Status::error("the corpus is still loading")),
+        Some(_) => Event::Status(Status::error(tr(
+            state.lang,
+            "only a trial's outcomes can be copied",
+        ))),
+        None => Event::Status(Status::error(tr(state.lang, "the corpus is still loading"))),
     }
 }
 
@@ -237,8 +250,8 @@ fn open_url(state: &mut State, ctx: &EffectContext, url: &str) {
     let env = |k: &str| std::env::var(k).ok();
     let tx = ctx.tx.clone();
     let lang = state.lang;
-    let started = crate::opener::choose(ctx.opener, &env).and_then(|o| {
-        crate::opener::open(&o, url, move |r| {
+    let started = crate::opener::choose(ctx.opener, &env, lang).and_then(|o| {
+        crate::opener::open(&o, url, lang, move |r| {
             if let Err(e) = r {
                 let _ = tx.send(Msg::App(Event::Status(Status::error(trf(
                     lang,

@@ -30,9 +30,9 @@ pub struct Help {
     /// The screen under the overlay.
     pub context: Context,
     pub lines: Vec<HelpLine>,
-    /// What the lines were built for: the screen underneath, the language, and whether the
-    /// search line was empty.
-    built_for: (Context, Lang, bool),
+    /// What the lines were built for: the screen underneath, the language, whether the
+    /// search line was empty, and the screen's width (long descriptions wrap to it).
+    built_for: (Context, Lang, bool, u16),
 }
 
 /// The context the help is about: the screen under the overlay.
@@ -52,17 +52,20 @@ fn underneath(s: &State) -> Context {
 
 impl Help {
     /// The help for the screen `s` shows, or `current` again when it was built for the same
-    /// screen, language and search line.
+    /// screen, language, search line and width.
     pub fn refreshed(current: Option<Help>, s: &State) -> Help {
-        let key = (underneath(s), s.lang, s.input.is_empty());
+        let key = (underneath(s), s.lang, s.input.is_empty(), s.width);
         match current {
             Some(h) if h.built_for == key => h,
             _ => Help::new(s, key),
         }
     }
 
-    fn new(s: &State, built_for: (Context, Lang, bool)) -> Help {
-        let (ctx, lang, empty) = built_for;
+    fn new(s: &State, built_for: (Context, Lang, bool, u16)) -> Help {
+        let (ctx, lang, empty, width) = built_for;
+        // The box's inner width (as `view::help` makes it): a description longer than its room
+        // wraps under itself rather than being cut.
+        let inner = usize::from(width.saturating_sub(4).min(90).saturating_sub(2));
         let mut lines = Vec::new();
         // Key names stay as written (Ctrl-C, Space); the one word among them ("type") is
         // translated.
@@ -79,11 +82,7 @@ impl Help {
             .unwrap_or(6)
             + 2;
         for (key, text) in keys {
-            lines.push(HelpLine::Key {
-                key,
-                width: kw,
-                text,
-            });
+            key_lines(&mut lines, &key, kw, &text, inner);
         }
         lines.push(HelpLine::Key {
             key: tr(lang, "mouse").into_owned(),
@@ -102,7 +101,7 @@ impl Help {
             evidence_legend(&mut lines, lang);
         }
         if matches!(ctx, Context::Input | Context::List) {
-            query_language(&mut lines, lang);
+            query_language(&mut lines, lang, inner);
             evidence_legend(&mut lines, lang);
         }
         Help {
@@ -126,8 +125,25 @@ impl Help {
     }
 }
 
+/// A key (or a field) in a column `width` wide and what it does, wrapped under itself to the
+/// box's `inner` width.
+fn key_lines(lines: &mut Vec<HelpLine>, key: &str, width: usize, text: &str, inner: usize) {
+    let room = inner.saturating_sub(width).max(10);
+    for (i, part) in crate::text::wrap(text, room).into_iter().enumerate() {
+        lines.push(HelpLine::Key {
+            key: if i == 0 {
+                key.to_string()
+            } else {
+                String::new()
+            },
+            width,
+            text: part,
+        });
+    }
+}
+
 /// The query language: its syntax and every filter field with its values.
-fn query_language(lines: &mut Vec<HelpLine>, lang: Lang) {
+fn query_language(lines: &mut Vec<HelpLine>, lang: Lang, inner: usize) {
     lines.push(HelpLine::Blank);
     lines.push(HelpLine::Heading(tr(lang, "Query language").into_owned()));
     lines.push(HelpLine::Text(
@@ -152,11 +168,7 @@ fn query_language(lines: &mut Vec<HelpLine>, lang: Lang) {
         .into_owned(),
     ));
     for (name, _, values) in Field::ALL {
-        lines.push(HelpLine::Key {
-            key: format!("  {name}:"),
-            width: 12,
-            text: tr(lang, values).into_owned(),
-        });
+        key_lines(lines, &format!("  {name}:"), 12, &tr(lang, values), inner);
     }
 }
 

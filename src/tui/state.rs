@@ -64,6 +64,21 @@ pub struct Detail {
     pub cursor: usize,
     /// First visual row shown: the pane scrolls only when the cursor would leave it.
     pub offset: usize,
+    /// The link cursor: the web address chosen on a line, as (document line, index among that
+    /// line's addresses). It counts while the cursor is on that line; elsewhere the line's
+    /// first address is the chosen one.
+    pub link: (usize, usize),
+}
+
+impl Detail {
+    /// Which of the cursor line's web addresses is chosen (its index).
+    pub fn link_index(&self) -> usize {
+        if self.link.0 == self.cursor {
+            self.link.1
+        } else {
+            0
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -229,10 +244,25 @@ impl DetailView {
 
     /// The web address of document line `line` (its first, when it has several).
     pub fn web_link(&self, line: usize) -> Option<&str> {
-        self.web
-            .iter()
-            .find(|l| l.line == line)
-            .map(|l| l.url.as_str())
+        self.web_links(line).first().copied()
+    }
+
+    /// The web addresses of document line `line`, in reading order, each once (an address
+    /// wrapped over two rows is one).
+    pub fn web_links(&self, line: usize) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for l in self.web.iter().filter(|l| l.line == line) {
+            if !out.contains(&l.url.as_str()) {
+                out.push(&l.url);
+            }
+        }
+        out
+    }
+
+    /// The address the link cursor `detail` has chosen, if its line has any.
+    pub fn chosen_link(&self, detail: &Detail) -> Option<&str> {
+        let links = self.web_links(detail.cursor);
+        links.get(detail.link_index()).or(links.first()).copied()
     }
 }
 

@@ -300,6 +300,16 @@ impl Theme {
         }
     }
 
+    /// The web address the detail's link cursor has chosen, on the cursor's line: reversed
+    /// against the selected line (in monochrome, where the line is reversed, not reversed),
+    /// so it stands out without colour.
+    pub fn chosen_link(&self) -> Style {
+        match &self.palette {
+            Some(_) => Style::new().add_modifier(Modifier::REVERSED),
+            None => Style::new().remove_modifier(Modifier::REVERSED),
+        }
+    }
+
     pub fn highlight(&self) -> Style {
         self.fg(|p| p.highlight)
             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)

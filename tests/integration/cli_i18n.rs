@@ -121,3 +121,108 @@ fn compare_csv_and_json_keep_english_names_and_keys() {
     };
     assert_eq!(labels(&en), labels(&zh));
 }
+
+/// The summary of findings in Markdown follows the language (headings, column names, grades,
+/// rules and their reasons, notes); its CSV keeps English column names and English values for
+/// the side, the grade and the rule, for scripts.
+#[test]
+fn summary_of_findings_markdown_follows_the_language_csv_stays_english() {
+    let ids = ["emerald-1", "talentace", "leap-012"];
+    let args = |format: &str, lang: &str| -> Vec<String> {
+        let mut v = vec!["compare".to_string()];
+        v.extend(ids.iter().map(|s| s.to_string()));
+        v.extend(["--format", format, "--lang", lang].map(String::from));
+        v
+    };
+    let run = |a: Vec<String>| out(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let md = run(args("sof-md", "zh"));
+    for l in [
+        "# 结果总结：",
+        "| 结局 | 研究数（参与者） | 相对效应（95% CI） | 每千人绝对效应 | 确定性 |",
+        "## 各确定性的理由",
+        "极低",
+        "↓ 间接性：跨试验",
+        "- **PFS**：",
+        "由 evidex 计算",
+        "来源：evidex。",
+        "## 参考文献",
+    ] {
+        assert!(md.contains(l), "{l:?} missing in\n{md}");
+    }
+    for english in [
+        "Summary of findings",
+        "Why each certainty",
+        "Certainty",
+        "Very low",
+        "indirectness",
+        "not reported",
+        "computed by evidex",
+        "References",
+        "Source: evidex",
+    ] {
+        assert!(!md.contains(english), "{english:?} left in\n{md}");
+    }
+    let hant = run(args("sof-md", "zh-hant"));
+    assert!(hant.contains("# 結果總結："), "{hant}");
+    let en = run(args("sof-md", "en"));
+    assert!(en.starts_with("# Summary of findings: "), "{en}");
+    assert!(en.contains("| Outcome | Studies (participants) |"), "{en}");
+    let csv = run(args("sof-csv", "zh"));
+    assert!(csv.starts_with("outcome,side,studies,"), "{csv}");
+    assert!(csv.contains(",efficacy,"), "{csv}");
+    assert!(csv.contains("Very low"), "{csv}");
+    assert!(csv.contains("indirectness: "), "{csv}");
+}
+
+/// `search` and `set` speak the language in their own lines (record names and ids as they are).
+#[test]
+fn search_and_set_lines_follow_the_language() {
+    let zh = out(&["search", "emerald", "--lang", "zh"]);
+    assert!(zh.contains("条结果") && !zh.contains(" results ("), "{zh}");
+    let sorted = out(&["search", "tace sort:year", "--lang", "zh"]);
+    assert!(
+        sorted.contains("，排序：") && !sorted.contains("sorted by"),
+        "{sorted}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| -> String {
+        let o = common::bin()
+            .env("EVIDEX_DATA_DIR", dir.path())
+            .args(args)
+            .args(["--lang", "zh"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(run(&["set", "list"]).contains("还没有集合"));
+    assert!(run(&["set", "save", "board", "emerald-1", "leap-012"]).contains("已保存 board"));
+    let list = run(&["set", "list"]);
+    assert!(list.contains("2 条记录，创建于"), "{list}");
+    let show = run(&["set", "show", "board"]);
+    assert!(
+        show.contains("board（创建于") && show.contains("(试验)"),
+        "{show}"
+    );
+    assert!(run(&["set", "delete", "board"]).contains("已删除 board"));
+}
+
+/// What a command says on stderr about the records it resolved, and why it cannot resolve or
+/// compare them, follows the language.
+#[test]
+fn resolving_and_refusing_follow_the_language() {
+    let o = evidex(&["compare", "tace", "emerald-1", "--lang", "zh"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("疗法; 编号)") && err.contains("二者没有共同的行"),
+        "{err}"
+    );
+    assert!(!err.contains("share no rows"), "{err}");
+    let o = evidex(&["compare", "zzzqqq", "emerald-1", "--lang", "zh"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("没有与 \"zzzqqq\" 匹配的内容"), "{err}");
+    let o = evidex(&["compare", "zzzqqq", "emerald-1"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing matches \"zzzqqq\""), "{err}");
+}

@@ -146,3 +146,21 @@ fn the_configured_library_is_used_unless_the_option_or_environment_names_another
         "{out}"
     );
 }
+
+/// The README's configuration section names every action a key can be bound to.
+#[test]
+fn the_readme_names_every_rebindable_action() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Configuration")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Configuration section");
+    let missing: Vec<&str> = evidex::tui::keymap::ACTION_NAMES
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !section.contains(&format!("`{n}`")))
+        .collect();
+    assert!(missing.is_empty(), "README lacks actions {missing:?}");
+}

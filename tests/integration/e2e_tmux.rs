@@ -1136,3 +1136,56 @@ fn the_interface_switches_to_chinese_at_80x24() {
     let s = t.quit(&["C-c"]);
     t.assert_restored(&s);
 }
+
+/// In Chinese at 80x24 in a real terminal: the detail's link cursor marks the chosen address
+/// (reverse video), `o` over SSH says in Chinese that there is no browser, and the summary of
+/// findings shows its Chinese labels.
+#[test]
+fn chinese_link_cursor_no_browser_and_summary_at_80x24() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new(80, 24);
+    t.start_with_env("SSH_CONNECTION='10.0.0.1 50000 10.0.0.2 22'", "--lang zh");
+    t.ready();
+    t.type_text("chance-2203");
+    t.wait_for("CHANCE 2203", |s| {
+        s.contains("CHANCE") && s.contains("1 条结果")
+    });
+    t.keys(&["Down", "Enter", "Tab"]);
+    t.wait_text("NCT05348811");
+    let styled = String::from_utf8_lossy(&t.tmux(&["capture-pane", "-t", "0", "-p", "-e"]).stdout)
+        .into_owned();
+    let line = styled
+        .lines()
+        .find(|l| l.contains("NCT05348811"))
+        .expect("the registry line");
+    let before = &line[..line.find("NCT05348811").unwrap()];
+    // Reverse video is switched on after the last reset before the address.
+    let since_reset = before.rsplit("\x1b[0m").next().unwrap_or("");
+    assert!(
+        since_reset.contains("\x1b[7m"),
+        "the chosen address is not reversed: {line:?}"
+    );
+    t.keys(&["o"]);
+    t.wait_text("没有可用的浏览器");
+    t.keys(&["Escape", "Escape", "/", "C-u"]);
+    t.type_text("emerald-1");
+    t.wait_for("EMERALD-1", |s| s.contains("1 条结果"));
+    t.keys(&["Down", "Space", "/", "C-u"]);
+    t.type_text("leap-012");
+    t.wait_for("LEAP-012", |s| {
+        s.contains("1 条结果") && s.contains("LEAP-012")
+    });
+    t.keys(&["Down", "Space", "c", "Tab", "Tab", "Tab"]);
+    let s = t.wait_text("结果总结 · EMERALD-1");
+    for label in ["研究数", "相对效应", "每千人", "确定性", "起点："] {
+        assert!(s.contains(label), "{label:?} missing:\n{s}");
+    }
+    for english in ["Summary of findings", "Certainty", "Per 1,000", "starts:"] {
+        assert!(!s.contains(english), "{english:?} left:\n{s}");
+    }
+    t.keys(&["q"]);
+    let (rc, s) = t.after_exit();
+    assert_eq!(rc, "0", "{s}");
+}

@@ -161,3 +161,15 @@ fn the_binary_works_from_any_directory() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("EMERALD-1"), "{}", stdout(&o));
 }
+
+/// `man --out-dir` makes the folder it is given (a fresh `…/man/man1` usually is not there),
+/// with every page in it.
+#[test]
+fn man_out_dir_makes_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let man1 = dir.path().join("share/man/man1");
+    let o = evidex(&["man", "--out-dir", man1.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(man1.join("evidex.1").is_file());
+    assert!(man1.join("evidex-compare.1").is_file());
+}

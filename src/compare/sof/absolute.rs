@@ -2,10 +2,11 @@
 //! rates; computed by evidex and labelled so.
 
 use super::*;
+use crate::i18n::{tr, trf};
 
 /// A control arm's rate (a share, 0–1) of an endpoint and the experimental arm's, with where
 /// they are measured: from an outcome of the endpoint in per cent.
-pub(super) fn rates(t: &Trial, ep: &str) -> Option<(f64, Option<f64>, String)> {
+pub(super) fn rates(t: &Trial, ep: &str, lang: Lang) -> Option<(f64, Option<f64>, String)> {
     t.outcomes
         .iter()
         .filter(|o| o.endpoint == ep && o.subgroup.is_none())
@@ -27,7 +28,11 @@ pub(super) fn rates(t: &Trial, ep: &str) -> Option<(f64, Option<f64>, String)> {
                     c,
                     exp.filter(|v| v.comparator.is_none() && v.upper.is_none())
                         .map(share),
-                    format!("{}: {}", t.acronym.as_deref().unwrap_or(&t.id), g.title()),
+                    format!(
+                        "{}: {}",
+                        t.acronym.as_deref().unwrap_or(&t.id),
+                        g.title_in(lang)
+                    ),
                 )
             })
         })
@@ -41,9 +46,10 @@ pub(super) fn absolute_effect(
     ep: &str,
     effect: Option<&Relative>,
     harm: bool,
+    lang: Lang,
 ) -> Option<String> {
     let found: Vec<(f64, Option<f64>, String)> =
-        studies.iter().filter_map(|t| rates(t, ep)).collect();
+        studies.iter().filter_map(|t| rates(t, ep, lang)).collect();
     let (ctrl, exp, what) = found.first()?.clone();
     let many = found.len() > 1;
     let ctrl = if many {
@@ -70,18 +76,15 @@ pub(super) fn absolute_effect(
         }
     };
     let basis = if many {
-        format!(
-            "the median control rate of {} studies ({what})",
-            found.len()
+        trf(
+            lang,
+            "the median control rate of %{n} studies (%{what})",
+            &[("n", &found.len()), ("what", &what)],
         )
     } else {
-        format!("the control arm's rate ({what})")
+        trf(lang, "the control arm's rate (%{what})", &[("what", &what)])
     };
-    let diff = |e: i64, c: i64| match e - c {
-        0 => "no difference".to_string(),
-        d if d > 0 => format!("{d} more"),
-        d => format!("{} fewer", -d),
-    };
+    let diff = |e: i64, c: i64| difference(e - c, lang);
     match effect {
         Some((kind, ratio, ci)) if ratio.is_finite() && *ratio > 0.0 => {
             let e = per(apply(kind, *ratio));
@@ -92,19 +95,44 @@ pub(super) fn absolute_effect(
                     format!(" (95% CI {}–{})", a.min(b), a.max(b))
                 })
                 .unwrap_or_default();
-            Some(format!(
-                "{c} per 1,000 with control; {e} per 1,000 with the experimental arm{range}: {} — {COMPUTED} from {basis} and the {kind}",
-                diff(e, c)
+            Some(trf(
+                lang,
+                "%{control} per 1,000 with control; %{experimental} per 1,000 with the experimental arm%{range}: %{difference} — %{computed} from %{basis} and the %{kind}",
+                &[
+                    ("control", &c),
+                    ("experimental", &e),
+                    ("range", &range),
+                    ("difference", &diff(e, c)),
+                    ("computed", &tr(lang, COMPUTED)),
+                    ("basis", &basis),
+                    ("kind", kind),
+                ],
             ))
         }
         _ if !many => {
             let e = per(exp?);
             let c = per(ctrl);
-            Some(format!(
-                "{c} per 1,000 with control; {e} per 1,000 with the experimental arm: {} — {COMPUTED} from the arms' rates ({what})",
-                diff(e, c)
+            Some(trf(
+                lang,
+                "%{control} per 1,000 with control; %{experimental} per 1,000 with the experimental arm: %{difference} — %{computed} from the arms' rates (%{what})",
+                &[
+                    ("control", &c),
+                    ("experimental", &e),
+                    ("difference", &diff(e, c)),
+                    ("computed", &tr(lang, COMPUTED)),
+                    ("what", &what),
+                ],
             ))
         }
         _ => None,
+    }
+}
+
+/// `no difference`, `12 more`, `3 fewer` (per 1,000), in `lang`.
+pub(super) fn difference(d: i64, lang: Lang) -> String {
+    match d {
+        0 => tr(lang, "no difference").into_owned(),
+        d if d > 0 => trf(lang, "%{n} more", &[("n", &d)]),
+        d => trf(lang, "%{n} fewer", &[("n", &-d)]),
     }
 }

@@ -2,25 +2,35 @@
 //! the rules that lower it, each with its reason.
 
 use super::*;
+use crate::i18n::{tr, trf};
 
 /// Where the certainty starts: the weakest study's level.
 pub(super) fn start_of(studies: &[&Trial], c: &Corpus, lang: Lang) -> (Certainty, String) {
     let Some(weakest) = studies.iter().max_by_key(|t| t.evidence_level()) else {
-        return (Certainty::VeryLow, "no study".into());
+        return (Certainty::VeryLow, tr(lang, "no study").into_owned());
     };
     let level = weakest.evidence_level();
     let start = Certainty::start(level);
     let who = if studies.iter().any(|t| t.evidence_level() != level) {
-        format!(" (the weakest study, {})", trial_name(c, weakest, lang))
+        trf(
+            lang,
+            " (the weakest study, %{name})",
+            &[("name", &trial_name(c, weakest, lang))],
+        )
     } else {
         String::new()
     };
     (
         start,
-        format!(
-            "{level}: {}{who} — starts {}",
-            level.meaning(),
-            start.label()
+        trf(
+            lang,
+            "%{level}: %{meaning}%{who} — starts %{start}",
+            &[
+                ("level", &tr(lang, &level.to_string())),
+                ("meaning", &tr(lang, level.meaning())),
+                ("who", &who),
+                ("start", &start.label_in(lang)),
+            ],
         ),
     )
 }
@@ -40,9 +50,10 @@ pub(super) fn shared_downgrades(
     if studies.len() == 1 {
         out.push(Downgrade {
             rule: "one study only",
-            reason: format!(
-                "only {} reports it: consistency and replication cannot be judged",
-                trial_name(c, studies[0], lang)
+            reason: trf(
+                lang,
+                "only %{name} reports it: consistency and replication cannot be judged",
+                &[("name", &trial_name(c, studies[0], lang))],
             ),
         });
         return;
@@ -64,9 +75,10 @@ pub(super) fn shared_downgrades(
             .collect();
         out.push(Downgrade {
             rule: "indirectness",
-            reason: format!(
-                "cross-disease: the studies are of different diseases ({})",
-                parts.join("; ")
+            reason: trf(
+                lang,
+                "cross-disease: the studies are of different diseases (%{parts})",
+                &[("parts", &parts.join("; "))],
             ),
         });
         return;
@@ -92,19 +104,23 @@ pub(super) fn shared_downgrades(
                             .join(" + ")
                     }
                 };
-                format!(
-                    "{}: {} vs {}",
-                    trial_name(c, t, lang),
-                    arm(false),
-                    arm(true)
+                trf(
+                    lang,
+                    "%{name}: %{experimental} vs %{control}",
+                    &[
+                        ("name", &trial_name(c, t, lang)),
+                        ("experimental", &arm(false)),
+                        ("control", &arm(true)),
+                    ],
                 )
             })
             .collect();
         out.push(Downgrade {
             rule: "indirectness",
-            reason: format!(
-                "cross-trial: the studies compare different treatments ({})",
-                parts.join("; ")
+            reason: trf(
+                lang,
+                "cross-trial: the studies compare different treatments (%{parts})",
+                &[("parts", &parts.join("; "))],
             ),
         });
     }
@@ -123,28 +139,38 @@ pub(super) fn regimen(t: &Trial, control: bool) -> Vec<&str> {
     v
 }
 
-pub(super) fn imprecision(ci: Option<(f64, f64)>, what: &str) -> Option<Downgrade> {
+/// Lowers for imprecision when the interval of `what` (a message, in `lang`) crosses no
+/// effect or is missing.
+pub(super) fn imprecision(ci: Option<(f64, f64)>, what: &str, lang: Lang) -> Option<Downgrade> {
     match ci {
         Some((lo, hi)) if lo <= 1.0 && hi >= 1.0 => Some(Downgrade {
             rule: "imprecision",
-            reason: format!(
-                "the interval of {what} ({}–{}) crosses no effect (1)",
-                fmt(lo),
-                fmt(hi)
+            reason: trf(
+                lang,
+                "the interval of %{what} (%{low}–%{high}) crosses no effect (1)",
+                &[("what", &what), ("low", &fmt(lo)), ("high", &fmt(hi))],
             ),
         }),
         Some(_) => None,
         None => Some(Downgrade {
             rule: "imprecision",
-            reason: format!("no interval for {what}: its precision cannot be judged"),
+            reason: trf(
+                lang,
+                "no interval for %{what}: its precision cannot be judged",
+                &[("what", &what)],
+            ),
         }),
     }
 }
 
-pub(super) fn inconsistency(i2: f64) -> Option<Downgrade> {
+pub(super) fn inconsistency(i2: f64, lang: Lang) -> Option<Downgrade> {
     (i2 > 50.0).then(|| Downgrade {
         rule: "inconsistency",
-        reason: format!("I² = {:.0}% across the pooled studies (above 50%)", i2),
+        reason: trf(
+            lang,
+            "I² = %{i2}% across the pooled studies (above 50%)",
+            &[("i2", &format!("{i2:.0}"))],
+        ),
     })
 }
 

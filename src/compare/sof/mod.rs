@@ -26,6 +26,7 @@ use super::endpoints::{endpoints, hr_outcome, outcome_for};
 use super::measure::{Group, Statistic, measure_of};
 use super::populations::same_population;
 use crate::corpus::{Corpus, EvidenceLevel, Kind, Lang, Outcome, RecordRef, Safety, Trial};
+use crate::i18n::{tr, trf};
 use crate::meta::{self, stats};
 use crate::present;
 
@@ -69,6 +70,11 @@ impl Certainty {
         }
     }
 
+    /// The grade's name in `lang`.
+    pub fn label_in(self, lang: Lang) -> String {
+        tr(lang, self.label()).into_owned()
+    }
+
     /// The grade a study design starts from.
     pub fn start(level: EvidenceLevel) -> Certainty {
         match level.0 {
@@ -90,9 +96,18 @@ impl Certainty {
 /// One rule that lowered the certainty, and why it applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Downgrade {
-    /// `one study only`, `imprecision`, `inconsistency`, `indirectness`.
+    /// `one study only`, `imprecision`, `inconsistency`, `indirectness` (English, a stable
+    /// value for CSV; [`Downgrade::rule_in`] names it in a language).
     pub rule: &'static str,
+    /// Why it applies, in the summary's language.
     pub reason: String,
+}
+
+impl Downgrade {
+    /// The rule's name in `lang`.
+    pub fn rule_in(&self, lang: Lang) -> String {
+        tr(lang, self.rule).into_owned()
+    }
 }
 
 /// Efficacy or safety.
@@ -130,6 +145,18 @@ pub struct Finding {
     pub refs: Vec<u32>,
 }
 
+impl Finding {
+    /// The outcome's name in `lang`: the endpoint as the source names it, the row of serious
+    /// adverse events in `lang`'s words.
+    pub fn outcome_in(&self, lang: Lang) -> String {
+        if self.outcome == SERIOUS {
+            tr(lang, SERIOUS).into_owned()
+        } else {
+            self.outcome.clone()
+        }
+    }
+}
+
 /// The summary of findings of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SummaryOfFindings {
@@ -142,6 +169,9 @@ pub struct SummaryOfFindings {
     pub notes: Vec<String>,
     /// The numbered references of the compared records.
     pub references: crate::cite::References,
+    /// The language its texts are written in (its views and Markdown follow it).
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 /// What the certainty column means, for every view and export.
@@ -159,11 +189,15 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
         .map(|&r| c.name_of(r, lang).to_string())
         .collect::<Vec<_>>()
         .join(" · ");
-    let mut notes = vec![CERTAINTY_NOTE.to_string()];
+    let mut notes = vec![tr(lang, CERTAINTY_NOTE).into_owned()];
     if trials.is_empty() {
         notes.insert(
             0,
-            "A summary of findings needs studies: compare trials (a therapy's studies: v in the browser).".into(),
+            tr(
+                lang,
+                "A summary of findings needs studies: compare trials (a therapy's studies: v in the browser).",
+            )
+            .into_owned(),
         );
         return SummaryOfFindings {
             title,
@@ -171,6 +205,7 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
             left_out: Vec::new(),
             notes,
             references: crate::cite::References::default(),
+            lang,
         };
     }
     let ts: Vec<&Trial> = trials.iter().map(|(_, t)| *t).collect();
@@ -219,21 +254,29 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
         }
     }
     if findings.iter().any(|f| f.relative_computed) {
-        notes.push(format!(
-            "Pooled estimates and risk ratios are {}. {}",
-            meta::COMPUTED,
-            meta::CAVEAT
+        notes.push(trf(
+            lang,
+            "Pooled estimates and risk ratios are %{computed}. %{caveat}",
+            &[
+                ("computed", &tr(lang, meta::COMPUTED)),
+                ("caveat", &tr(lang, meta::CAVEAT)),
+            ],
         ));
     }
     if findings.iter().any(|f| f.absolute.is_some()) {
         notes.push(
-            "Absolute effects per 1,000 are computed by evidex from the control arm's rate and the relative effect (or the arms' own rates), not reported by any source.".into(),
+            tr(
+                lang,
+                "Absolute effects per 1,000 are computed by evidex from the control arm's rate and the relative effect (or the arms' own rates), not reported by any source.",
+            )
+            .into_owned(),
         );
     }
     if !left_out.is_empty() {
-        notes.push(format!(
-            "At most {MAX_ROWS} outcomes are shown; left out: {}.",
-            left_out.join(", ")
+        notes.push(trf(
+            lang,
+            "At most %{max} outcomes are shown; left out: %{names}.",
+            &[("max", &MAX_ROWS), ("names", &left_out.join(", "))],
         ));
     }
     let references = crate::cite::references(c, records, lang);
@@ -266,6 +309,7 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
         left_out,
         notes,
         references,
+        lang,
     }
 }
 
@@ -310,21 +354,32 @@ fn endpoint_finding(
         match (&pool.random, &pool.heterogeneity) {
             (Some(re), Some(h)) => {
                 relative_computed = true;
-                downgrades.extend(imprecision(Some(re.ci), "the pooled estimate"));
-                downgrades.extend(inconsistency(h.i2));
+                downgrades.extend(imprecision(
+                    Some(re.ci),
+                    &tr(lang, "the pooled estimate"),
+                    lang,
+                ));
+                downgrades.extend(inconsistency(h.i2, lang));
                 effect = Some((pool.kind.clone(), re.ratio, Some(re.ci)));
-                let mut s = format!(
-                    "pooled {} {} (95% CI {}–{}), {} studies, {}; {}",
-                    pool.kind,
-                    fmt(re.ratio),
-                    fmt(re.ci.0),
-                    fmt(re.ci.1),
-                    pool.studies.len(),
-                    re.model,
-                    meta::COMPUTED
+                let mut s = trf(
+                    lang,
+                    "pooled %{kind} %{ratio} (95% CI %{low}–%{high}), %{n} studies, %{model}; %{computed}",
+                    &[
+                        ("kind", &pool.kind),
+                        ("ratio", &fmt(re.ratio)),
+                        ("low", &fmt(re.ci.0)),
+                        ("high", &fmt(re.ci.1)),
+                        ("n", &pool.studies.len()),
+                        ("model", &re.model),
+                        ("computed", &tr(lang, meta::COMPUTED)),
+                    ],
                 );
                 for np in &pool.not_pooled {
-                    s.push_str(&format!("; {} not pooled: {}", np.title, np.reason));
+                    s.push_str(&trf(
+                        lang,
+                        "; %{title} not pooled: %{reason}",
+                        &[("title", &np.title), ("reason", &np.reason)],
+                    ));
                 }
                 s
             }
@@ -339,8 +394,15 @@ fn endpoint_finding(
                     parts.push(format!("{}: {}", trial_name(c, t, lang), present::ratio(r)));
                     let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
                     if any_imprecise.is_none() {
-                        any_imprecise =
-                            imprecision(ci, &format!("{}'s ratio", trial_name(c, t, lang)));
+                        any_imprecise = imprecision(
+                            ci,
+                            &trf(
+                                lang,
+                                "%{name}'s ratio",
+                                &[("name", &trial_name(c, t, lang))],
+                            ),
+                            lang,
+                        );
                     }
                 }
                 downgrades.extend(any_imprecise);
@@ -353,7 +415,11 @@ fn endpoint_finding(
                             .map(|n| format!("{}: {}", n.title, n.reason))
                     })
                     .unwrap_or_default();
-                format!("{} (not pooled: {why})", parts.join("; "))
+                trf(
+                    lang,
+                    "%{ratios} (not pooled: %{why})",
+                    &[("ratios", &parts.join("; ")), ("why", &why)],
+                )
             }
         }
     } else if let Some(t) = ratios.first() {
@@ -361,7 +427,7 @@ fn endpoint_finding(
             .and_then(|o| o.hr.as_ref())
             .map(|r| {
                 let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
-                downgrades.extend(imprecision(ci, "the ratio"));
+                downgrades.extend(imprecision(ci, &tr(lang, "the ratio"), lang));
                 effect = Some((
                     r.kind.clone().unwrap_or_else(|| "HR".into()),
                     r.value.value(),
@@ -371,18 +437,26 @@ fn endpoint_finding(
             })
             .unwrap_or_default();
         if studies.len() > 1 {
-            format!("{r} ({} only)", trial_name(c, t, lang))
+            trf(
+                lang,
+                "%{ratio} (%{name} only)",
+                &[("ratio", &r), ("name", &trial_name(c, t, lang))],
+            )
         } else {
             r
         }
     } else {
         downgrades.push(Downgrade {
             rule: "imprecision",
-            reason: "no ratio with an interval is reported: the precision of the effect cannot be judged".into(),
+            reason: tr(
+                lang,
+                "no ratio with an interval is reported: the precision of the effect cannot be judged",
+            )
+            .into_owned(),
         });
-        "not reported".to_string()
+        tr(lang, "not reported").into_owned()
     };
-    let absolute = absolute_effect(&studies, ep, effect.as_ref(), harm);
+    let absolute = absolute_effect(&studies, ep, effect.as_ref(), harm, lang);
     let certainty = grade(start, &downgrades);
     let participants: u64 = studies
         .iter()
@@ -391,11 +465,12 @@ fn endpoint_finding(
         .sum();
     let stating = studies.iter().filter(|t| t.enrolment.is_some()).count();
     let participants_are = if stating == studies.len() {
-        "enrolled".to_string()
+        tr(lang, "enrolled").into_owned()
     } else {
-        format!(
-            "enrolled (stated by {stating} of {} studies)",
-            studies.len()
+        trf(
+            lang,
+            "enrolled (stated by %{n} of %{total} studies)",
+            &[("n", &stating), ("total", &studies.len())],
         )
     };
     Finding {

@@ -2,6 +2,7 @@
 //! counts (computed by evidex), pooled within one disease.
 
 use super::*;
+use crate::i18n::{tr, trf};
 
 /// The arms' serious-event counts of one trial's registry safety section: the experimental
 /// group's (affected, at risk) and the control group's.
@@ -64,9 +65,10 @@ pub(super) fn serious_events(
             continue;
         };
         let Some(((a, n1), (b, n2))) = serious_counts(t, s) else {
-            parts.push(format!(
-                "{}: no control group to compare with",
-                trial_name(c, t, lang)
+            parts.push(trf(
+                lang,
+                "%{name}: no control group to compare with",
+                &[("name", &trial_name(c, t, lang))],
             ));
             continue;
         };
@@ -104,20 +106,28 @@ pub(super) fn serious_events(
         0 => {
             downgrades.push(Downgrade {
                 rule: "imprecision",
-                reason: "no control group: no relative effect".into(),
+                reason: tr(lang, "no control group: no relative effect").into_owned(),
             });
-            format!("not estimable ({})", parts.join("; "))
+            trf(
+                lang,
+                "not estimable (%{parts})",
+                &[("parts", &parts.join("; "))],
+            )
         }
         1 => {
             relative_computed = true;
             let se = vs[0].sqrt();
             let z = stats::qnorm(0.975);
             let ci = ((ys[0] - z * se).exp(), (ys[0] + z * se).exp());
-            downgrades.extend(imprecision(Some(ci), "the risk ratio"));
+            downgrades.extend(imprecision(Some(ci), &tr(lang, "the risk ratio"), lang));
             effect = Some(("RR".to_string(), ys[0].exp(), Some(ci)));
-            format!(
-                "{} — risk ratio {COMPUTED} from the registry's counts",
-                parts.join("; ")
+            trf(
+                lang,
+                "%{parts} — risk ratio %{computed} from the registry's counts",
+                &[
+                    ("parts", &parts.join("; ")),
+                    ("computed", &tr(lang, COMPUTED)),
+                ],
             )
         }
         _ => match (
@@ -127,33 +137,52 @@ pub(super) fn serious_events(
             (true, Ok(f)) => {
                 relative_computed = true;
                 let ci = (f.ci.0.exp(), f.ci.1.exp());
-                downgrades.extend(imprecision(Some(ci), "the pooled risk ratio"));
-                downgrades.extend(inconsistency(f.i2));
+                downgrades.extend(imprecision(
+                    Some(ci),
+                    &tr(lang, "the pooled risk ratio"),
+                    lang,
+                ));
+                downgrades.extend(inconsistency(f.i2, lang));
                 effect = Some(("RR".to_string(), f.estimate.exp(), Some(ci)));
-                format!(
-                    "pooled RR {} (95% CI {}–{}), {} studies, random effects (REML); {} ({})",
-                    fmt(f.estimate.exp()),
-                    fmt(ci.0),
-                    fmt(ci.1),
-                    ys.len(),
-                    meta::COMPUTED,
-                    parts.join("; ")
+                trf(
+                    lang,
+                    "pooled RR %{ratio} (95% CI %{low}–%{high}), %{n} studies, random effects (REML); %{computed} (%{parts})",
+                    &[
+                        ("ratio", &fmt(f.estimate.exp())),
+                        ("low", &fmt(ci.0)),
+                        ("high", &fmt(ci.1)),
+                        ("n", &ys.len()),
+                        ("computed", &tr(lang, meta::COMPUTED)),
+                        ("parts", &parts.join("; ")),
+                    ],
                 )
             }
             _ => {
                 downgrades.push(Downgrade {
                     rule: "imprecision",
-                    reason: "the studies' risk ratios are not pooled: the precision of one effect cannot be judged".into(),
+                    reason: tr(
+                        lang,
+                        "the studies' risk ratios are not pooled: the precision of one effect cannot be judged",
+                    )
+                    .into_owned(),
                 });
-                format!(
-                    "{} (not pooled) — risk ratios {COMPUTED} from the registry's counts",
-                    parts.join("; ")
+                trf(
+                    lang,
+                    "%{parts} (not pooled) — risk ratios %{computed} from the registry's counts",
+                    &[
+                        ("parts", &parts.join("; ")),
+                        ("computed", &tr(lang, COMPUTED)),
+                    ],
                 )
             }
         },
     };
     let relative = if corrected {
-        format!("{relative}; 0.5 added to each cell of a study with no event in an arm")
+        trf(
+            lang,
+            "%{relative}; 0.5 added to each cell of a study with no event in an arm",
+            &[("relative", &relative)],
+        )
     } else {
         relative
     };
@@ -170,14 +199,22 @@ pub(super) fn serious_events(
             _ => (per(exp_rates[0]), String::new()),
         };
         let c0 = per(ctrl);
-        let d = match e - c0 {
-            0 => "no difference".to_string(),
-            d if d > 0 => format!("{d} more"),
-            d => format!("{} fewer", -d),
+        let d = super::absolute::difference(e - c0, lang);
+        let msg = if ctrl_rates.len() > 1 {
+            "%{control} per 1,000 with control; %{experimental} per 1,000 with the experimental arm%{range}: %{difference} — %{computed} from the control groups' median rate and the risk ratio"
+        } else {
+            "%{control} per 1,000 with control; %{experimental} per 1,000 with the experimental arm%{range}: %{difference} — %{computed} from the control group's rate and the risk ratio"
         };
-        format!(
-            "{c0} per 1,000 with control; {e} per 1,000 with the experimental arm{range}: {d} — {COMPUTED} from the control {} and the risk ratio",
-            if ctrl_rates.len() > 1 { "groups' median rate" } else { "group's rate" }
+        trf(
+            lang,
+            msg,
+            &[
+                ("control", &c0),
+                ("experimental", &e),
+                ("range", &range),
+                ("difference", &d),
+                ("computed", &tr(lang, COMPUTED)),
+            ],
         )
     });
     Some(Finding {
@@ -185,7 +222,7 @@ pub(super) fn serious_events(
         side: Side::Safety,
         studies: with.iter().map(|t| trial_name(c, t, lang)).collect(),
         participants: Some(participants),
-        participants_are: "at risk".into(),
+        participants_are: tr(lang, "at risk").into_owned(),
         relative,
         relative_computed,
         absolute,

@@ -68,11 +68,11 @@ fn grades_fall_one_step_per_rule_and_stop_at_very_low() {
     assert_eq!(grade(Certainty::High, &d(2)), Certainty::Low);
     assert_eq!(grade(Certainty::High, &d(5)), Certainty::VeryLow);
     assert_eq!(grade(Certainty::Low, &d(1)), Certainty::VeryLow);
-    assert!(imprecision(Some((0.8, 1.1)), "x").is_some());
-    assert!(imprecision(Some((0.6, 0.9)), "x").is_none());
-    assert!(imprecision(None, "x").is_some());
-    assert!(inconsistency(50.0).is_none());
-    assert!(inconsistency(50.1).is_some());
+    assert!(imprecision(Some((0.8, 1.1)), "x", Lang::En).is_some());
+    assert!(imprecision(Some((0.6, 0.9)), "x", Lang::En).is_none());
+    assert!(imprecision(None, "x", Lang::En).is_some());
+    assert!(inconsistency(50.0, Lang::En).is_none());
+    assert!(inconsistency(50.1, Lang::En).is_some());
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn absolute_effects_from_the_control_rate_and_the_ratio() {
     };
     // HR 0.5 on a control survival of 50 %: 0.5^0.5 = 707 per 1,000 alive.
     let hr = ("HR".to_string(), 0.5, Some((0.25, 1.0)));
-    let a = absolute_effect(&[&t], "OS", Some(&hr), false).unwrap();
+    let a = absolute_effect(&[&t], "OS", Some(&hr), false, Lang::En).unwrap();
     assert!(
         a.starts_with("500 per 1,000 with control; 707 per 1,000"),
         "{a}"
@@ -113,7 +113,7 @@ fn absolute_effects_from_the_control_rate_and_the_ratio() {
     );
     assert!(a.contains(COMPUTED), "{a}");
     // Without a ratio: the arms' own rates.
-    let a = absolute_effect(&[&t], "OS", None, false).unwrap();
+    let a = absolute_effect(&[&t], "OS", None, false, Lang::En).unwrap();
     assert!(
         a.starts_with("500 per 1,000 with control; 600 per 1,000"),
         "{a}"
@@ -124,13 +124,13 @@ fn absolute_effects_from_the_control_rate_and_the_ratio() {
     );
     // A risk ratio on a harm: 0.5 × 50 % = 250.
     let rr = ("RR".to_string(), 0.5, None);
-    let a = absolute_effect(&[&t], "OS", Some(&rr), true).unwrap();
+    let a = absolute_effect(&[&t], "OS", Some(&rr), true, Lang::En).unwrap();
     assert!(
         a.contains("250 per 1,000") && a.contains("250 fewer"),
         "{a}"
     );
     // No control rate: nothing.
-    assert!(absolute_effect(&[&t], "PFS", Some(&hr), false).is_none());
+    assert!(absolute_effect(&[&t], "PFS", Some(&hr), false, Lang::En).is_none());
 }
 
 #[test]

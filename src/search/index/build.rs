@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Index, Key, KeyField, Keys, NO_PHASE, NOT_A_STUDY, PART, Part};
+use super::{Index, Key, KeyField, Keys, NO_PHASE, NOT_A_STUDY, PART, Part, WIDE_FROM};
 use crate::corpus::{Corpus, Kind, RecordRef};
-use crate::search::normalize::{char_mask, fold, keeps, pair_mask, pinyin};
+use crate::search::normalize::{Wide, add_wide_pairs, char_mask, fold, keeps, pair_mask, pinyin};
 use crate::search::plan::Lexicon;
 
 /// Keys being built, reused from part to part by one thread.
@@ -15,6 +15,7 @@ use crate::search::plan::Lexicon;
 pub(super) struct Builder {
     keys: Vec<Key>,
     text: String,
+    wide: Vec<Wide>,
 }
 
 impl Builder {
@@ -70,11 +71,18 @@ impl Builder {
                 in_punct = after_letter;
             }
         }
+        let mut wide = Wide::default();
+        let pairs =
+            add_wide_pairs(folded, &mut wide) + add_wide_pairs(&self.text[before..], &mut wide);
+        if pairs > WIDE_FROM {
+            self.wide.push(wide);
+        }
         self.keys.push(Key {
             joined,
             field,
             mask: char_mask(folded),
             pairs: pair_mask(folded) | pair_mask(&self.text[before..]),
+            wide: pairs > WIDE_FROM,
             start,
             len: folded.len() as u32,
             stripped: folded
@@ -96,9 +104,11 @@ impl Builder {
         let keys = Keys {
             keys: self.keys.as_slice().into(),
             text: self.text.as_str().into(),
+            wide: self.wide.as_slice().into(),
         };
         self.keys.clear();
         self.text.clear();
+        self.wide.clear();
         keys
     }
 }
@@ -192,14 +202,17 @@ fn build_part(
 ) -> Part {
     let mut key_start = Vec::with_capacity(run.len() + 1);
     let mut link_start = Vec::with_capacity(run.len() + 1);
+    let mut wide_start = Vec::with_capacity(run.len() + 1);
     links.clear();
     for &r in run {
         key_start.push(b.keys.len() as u32);
         link_start.push(links.len() as u32);
+        wide_start.push(b.wide.len() as u32);
         add_record(b, links, corpus, shared, r);
     }
     key_start.push(b.keys.len() as u32);
     link_start.push(links.len() as u32);
+    wide_start.push(b.wide.len() as u32);
     let union = |of: fn(&Key) -> u64| -> Box<[u64]> {
         key_start
             .windows(2)
@@ -216,6 +229,7 @@ fn build_part(
         masks,
         pairs,
         keys: b.take(),
+        wide_start: wide_start.into(),
         link_start: link_start.into(),
         links: links.as_slice().into(),
         key_base: 0,

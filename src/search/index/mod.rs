@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::normalize::keeps;
+use super::normalize::{Wide, keeps};
 use super::plan::Lexicon;
 use crate::corpus::{Corpus, RecordRef};
 
@@ -135,7 +135,15 @@ pub struct Key {
     /// Whether a word starts after its first character (after a space or punctuation): if
     /// not, a unit not at its start is inside a word.
     pub words: bool,
+    /// Whether the key has so many pairs of letters that `pairs` is mostly ones, and a
+    /// 256-bit pair mask of its own (in its [`Keys`]' `wide`, in key order; see
+    /// [`KeySlice::each`]).
+    pub wide: bool,
 }
+
+/// Keys with more pairs of letters than this have a [`Wide`] pair mask: from about 24 pairs,
+/// a third of a 64-bit mask is set and a unit's three pairs pass it one time in thirty.
+pub(super) const WIDE_FROM: usize = 24;
 
 /// A key by its place: a record's own keys are numbered across the parts of the index; the
 /// shared keys (names of linked therapies and diseases) have [`SHARED`] set.
@@ -153,6 +161,8 @@ const PART: usize = 1 << PART_SHIFT;
 pub struct Keys {
     keys: Box<[Key]>,
     text: Box<str>,
+    /// The wide pair masks of the keys that have one, in key order.
+    wide: Box<[Wide]>,
 }
 
 /// The keys of one record: a slice of its part's keys, with that part's text.
@@ -160,6 +170,8 @@ pub struct Keys {
 pub struct KeySlice<'a> {
     pub keys: &'a [Key],
     text: &'a str,
+    /// The wide pair masks of those of `keys` that have one, in order.
+    wide: &'a [Wide],
     /// The [`KeyRef`] of `keys[0]`.
     first: KeyRef,
 }
@@ -199,6 +211,21 @@ impl<'a> KeySlice<'a> {
     pub fn key_ref(&self, i: usize) -> KeyRef {
         self.first + i as u32
     }
+
+    /// The wide pair mask of the `i`th key, which has one (found by counting: a record has a
+    /// few keys, and most searches never ask).
+    pub fn wide(&self, i: usize) -> &'a Wide {
+        &self.wide[self.keys[..i].iter().filter(|k| k.wide).count()]
+    }
+
+    /// Each key with its position and its wide pair mask, if it has one.
+    pub fn each(&self) -> impl Iterator<Item = (usize, &'a Key, Option<&'a Wide>)> + use<'a> {
+        let mut wide = self.wide.iter();
+        self.keys
+            .iter()
+            .enumerate()
+            .map(move |(i, k)| (i, k, if k.wide { wide.next() } else { None }))
+    }
 }
 
 /// The own keys and links of [`PART`] consecutive slots, built by one thread and kept as built,
@@ -212,6 +239,8 @@ struct Part {
     /// Local slot → the union of its own keys' pair masks.
     pairs: Box<[u64]>,
     keys: Keys,
+    /// Local slot → first of its keys' wide pair masks; one entry more than slots.
+    wide_start: Box<[u32]>,
     /// Local slot → first link; one entry more than slots.
     link_start: Box<[u32]>,
     /// The shared keys of each slot's linked therapies and diseases.
@@ -291,9 +320,11 @@ impl Index {
             part.key_start[local] as usize,
             part.key_start[local + 1] as usize,
         );
+        let wide = part.wide_start[local] as usize..part.wide_start[local + 1] as usize;
         KeySlice {
             keys: &part.keys.keys[from..to],
             text: &part.keys.text,
+            wide: &part.keys.wide[wide],
             first: part.key_base + from as u32,
         }
     }
@@ -320,6 +351,7 @@ impl Index {
         KeySlice {
             keys: &self.shared.keys,
             text: &self.shared.text,
+            wide: &self.shared.wide,
             first: SHARED,
         }
     }
@@ -334,6 +366,7 @@ impl Index {
             let keys = KeySlice {
                 keys: &part.keys.keys,
                 text: &part.keys.text,
+                wide: &part.keys.wide,
                 first: part.key_base,
             };
             (keys, (r - part.key_base) as usize)

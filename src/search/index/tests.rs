@@ -34,6 +34,7 @@ fn exact_hits_ignore_punctuation_and_read_the_text() {
     let slice = KeySlice {
         keys: &keys.keys,
         text: &keys.text,
+        wide: &keys.wide,
         first: 0,
     };
     let [leap, ball, glioma] = [0, 1, 2].map(|i| &slice.keys[i]);
@@ -58,9 +59,9 @@ fn masks_never_reject_a_key_that_matches() {
     let index = Index::build(Arc::new(corpus));
     let mut slices: Vec<KeySlice<'_>> = (0..index.len()).map(|s| index.keys(s)).collect();
     slices.push(index.shared());
-    let (mut checked, mut found) = (0usize, 0usize);
+    let (mut checked, mut found, mut wide_found) = (0usize, 0usize, 0usize);
     for keys in slices {
-        for k in keys.keys {
+        for (_, k, wide) in keys.each() {
             let chars: Vec<char> = keys.text(k).chars().collect();
             let mut units: Vec<String> = Vec::new();
             for start in (0..chars.len()).step_by(3) {
@@ -84,8 +85,9 @@ fn masks_never_reject_a_key_that_matches() {
                 checked += 1;
                 if quick_score(keys, k, &term).is_some() {
                     found += 1;
+                    wide_found += usize::from(wide.is_some() && term.has_pairs());
                     assert!(
-                        term.may_match(k.mask, k.pairs),
+                        term.may_match_key(k, wide),
                         "{u:?} matches {:?} but its masks reject it",
                         keys.text(k)
                     );
@@ -94,4 +96,5 @@ fn masks_never_reject_a_key_that_matches() {
         }
     }
     assert!(found > 10_000 && checked > found, "{found} of {checked}");
+    assert!(wide_found > 1_000, "long keys' wide masks tested {wide_found} times");
 }

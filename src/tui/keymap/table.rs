@@ -382,7 +382,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[K::Code(C::Tab), K::Char(']')],
         label: "Tab/Shift-Tab ]/[",
         action: Action::NextLink,
-        help: "next / previous link",
+        help: "next / previous link (each web address is one stop)",
         contexts: &[Detail],
     },
     Binding {
@@ -396,7 +396,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[K::Char('o')],
         label: "o",
         action: Action::OpenLink,
-        help: "open the web address on the line (DOI, PubMed, NCT id, URL) in the browser",
+        help: "open the chosen web address (DOI, PubMed, NCT id, URL) in the browser",
         contexts: &[Detail],
     },
     Binding {

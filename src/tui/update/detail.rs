@@ -12,22 +12,23 @@ pub(super) fn detail_len_and_link(s: &State) -> (usize, Option<RecordRef>) {
     }
 }
 
-/// The lines of the shown detail document that link to another record or to a web address
-/// (wrapping around).
-pub(super) fn detail_links(s: &State) -> Vec<usize> {
-    match s.detail_view() {
-        Some(v) => v
-            .doc
-            .lines
-            .iter()
-            .enumerate()
-            .filter(|(i, l)| {
-                l.link.is_some_and(|to| to != v.record) || v.web.iter().any(|w| w.line == *i)
-            })
-            .map(|(i, _)| i)
-            .collect(),
-        None => Vec::new(),
+/// The stops of the link cursor in the shown detail document, in reading order: each web
+/// address as (its line, its index on the line), and each line that links to another record
+/// (and has no web address) as (line, 0).
+pub(super) fn detail_links(s: &State) -> Vec<(usize, usize)> {
+    let Some(v) = s.detail_view() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, l) in v.doc.lines.iter().enumerate() {
+        let web = v.web_links(i).len();
+        if web > 0 {
+            out.extend((0..web).map(|k| (i, k)));
+        } else if l.link.is_some_and(|to| to != v.record) {
+            out.push((i, 0));
+        }
     }
+    out
 }
 
 /// Scrolls the detail pane just enough for the line under the cursor to be seen.
@@ -44,7 +45,12 @@ pub(super) fn follow_cursor(s: &mut State) {
 }
 
 pub(super) fn detail(s: &mut State, a: Action) -> Vec<Effect> {
+    let before = s.detail.cursor;
     let effects = detail_action(s, a);
+    // The cursor moved by any other key: its line's first address is the chosen one.
+    if s.detail.cursor != before && !matches!(a, Action::NextLink | Action::PrevLink) {
+        s.detail.link = (usize::MAX, 0);
+    }
     follow_cursor(s);
     effects
 }
@@ -68,7 +74,7 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
             }
             _ => {
                 let open = s.keymap.key_for(Context::Detail, false, Action::OpenLink);
-                let web = s.detail_view().and_then(|v| v.web_link(s.detail.cursor));
+                let web = s.detail_view().and_then(|v| v.chosen_link(&s.detail));
                 s.status = Some(Status::info(match (web, open) {
                     (Some(url), Some(k)) => crate::i18n::trf(
                         s.lang,
@@ -86,7 +92,7 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
         Action::OpenLink => {
             match s
                 .detail_view()
-                .and_then(|v| v.web_link(s.detail.cursor))
+                .and_then(|v| v.chosen_link(&s.detail))
                 .map(str::to_string)
             {
                 Some(url) => {
@@ -107,14 +113,17 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::NextLink | Action::PrevLink => {
             let links = detail_links(s);
-            let at = s.detail.cursor;
+            let at = (s.detail.cursor, s.detail.link_index());
             let to = if a == Action::NextLink {
-                links.iter().find(|&&i| i > at).or(links.first())
+                links.iter().find(|&&l| l > at).or(links.first())
             } else {
-                links.iter().rev().find(|&&i| i < at).or(links.last())
+                links.iter().rev().find(|&&l| l < at).or(links.last())
             };
             match to {
-                Some(&i) => s.detail.cursor = i,
+                Some(&(line, k)) => {
+                    s.detail.cursor = line;
+                    s.detail.link = (line, k);
+                }
                 None => {
                     s.status = Some(Status::info(crate::i18n::tr(
                         s.lang,
@@ -139,11 +148,17 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
                     return vec![Effect::CopyOutcome { record, outcome }];
                 }
                 Some((_, None, n)) if n > 0 => {
-                    s.status = Some(Status::info(
+                    s.status = Some(Status::info(crate::i18n::tr(
+                        s.lang,
                         "move the cursor onto an outcome (under Outcomes) to copy it",
-                    ));
+                    )));
                 }
-                _ => s.status = Some(Status::info("this record has no outcome to copy")),
+                _ => {
+                    s.status = Some(Status::info(crate::i18n::tr(
+                        s.lang,
+                        "this record has no outcome to copy",
+                    )))
+                }
             }
         }
         Action::Back => match s.detail.stack.pop() {

@@ -260,12 +260,30 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     f.render_widget(Paragraph::new(shown), inner);
+    let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
+    // The link cursor: the address `o` opens, marked on the cursor's line.
+    if focused
+        && let Some(v) = s.detail_view().filter(|v| v.width == inner.width as usize)
+        && let Some(url) = v.chosen_link(&s.detail)
+    {
+        for l in v.web.iter().filter(|l| {
+            l.line == s.detail.cursor && l.url == url && (offset..offset + visible).contains(&l.row)
+        }) {
+            let area = Rect::new(
+                inner.x.saturating_add(clamp(l.col)),
+                inner.y + clamp(l.row - offset),
+                clamp(l.width),
+                1,
+            )
+            .intersection(inner);
+            f.buffer_mut().set_style(area, theme.chosen_link());
+        }
+    }
     if s.hyperlinks
         && let Some(v) = s.detail_view().filter(|v| v.width == inner.width as usize)
     {
         let rows = offset..offset + visible;
         for l in v.web.iter().filter(|l| rows.contains(&l.row)) {
-            let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
             crate::tui::hyperlink::write(
                 f.buffer_mut(),
                 inner.x.saturating_add(clamp(l.col)),

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::compare::sof::{Side, SummaryOfFindings};
 use crate::export::sof::{certainty_text, studies_text};
+use crate::i18n::{tr, trf};
 use crate::present::Role;
 use crate::text::{clean, fit, wrap};
 use crate::tui::state::State;
@@ -22,11 +23,13 @@ pub struct SofLayout {
     lines: Vec<(String, String, Role)>,
 }
 
-/// The width of the labels (`Relative`, `Per 1,000`).
+/// The width of the labels (`Relative`, `Per 1,000`; in Chinese at most five characters).
 const LABEL: usize = 11;
 
 impl SofLayout {
+    /// The summary laid out in its own language ([`SummaryOfFindings::lang`]).
     pub fn new(s: &SummaryOfFindings, width: u16) -> SofLayout {
+        let lang = s.lang;
         let w = width.saturating_sub(2) as usize;
         let mut lines: Vec<(String, String, Role)> = Vec::new();
         let field = |lines: &mut Vec<(String, String, Role)>, label: &str, text: &str, role| {
@@ -34,58 +37,78 @@ impl SofLayout {
                 .into_iter()
                 .enumerate()
             {
-                let label = if i == 0 { label } else { "" };
-                lines.push((format!("  {}", fit(label, LABEL)), l, role));
+                let label = if i == 0 { tr(lang, label) } else { "".into() };
+                lines.push((format!("  {}", fit(&label, LABEL)), l, role));
             }
         };
-        for l in wrap(&format!("Summary of findings · {}", clean(&s.title)), w) {
+        let title = trf(
+            lang,
+            "Summary of findings · %{title}",
+            &[("title", &clean(&s.title))],
+        );
+        for l in wrap(&title, w) {
             lines.push((String::new(), l, Role::Title));
         }
         for f in &s.findings {
             lines.push((String::new(), String::new(), Role::Plain));
             let refs = crate::cite::marker(&f.refs);
             let side = if f.side == Side::Safety {
-                " · safety"
+                format!(" · {}", tr(lang, "safety"))
             } else {
-                ""
+                String::new()
             };
             lines.push((
                 String::new(),
-                format!("{}{side} {refs}", clean(&f.outcome))
+                format!("{}{side} {refs}", clean(&f.outcome_in(lang)))
                     .trim_end()
                     .to_string(),
                 Role::Heading,
             ));
-            field(&mut lines, "Studies", &studies_text(f), Role::Value);
+            field(&mut lines, "Studies", &studies_text(f, lang), Role::Value);
             field(&mut lines, "Relative", &f.relative, Role::Value);
             field(
                 &mut lines,
                 "Per 1,000",
-                f.absolute.as_deref().unwrap_or("no control rate known"),
+                &f.absolute
+                    .clone()
+                    .unwrap_or_else(|| tr(lang, "no control rate known").into_owned()),
                 if f.absolute.is_some() {
                     Role::Value
                 } else {
                     Role::Dim
                 },
             );
-            field(&mut lines, "Certainty", &certainty_text(f), Role::Best);
+            field(
+                &mut lines,
+                "Certainty",
+                &certainty_text(f, lang),
+                Role::Best,
+            );
             field(
                 &mut lines,
                 "",
-                &format!("starts: {}", f.start_reason),
+                &trf(lang, "starts: %{reason}", &[("reason", &f.start_reason)]),
                 Role::Dim,
             );
             for d in &f.downgrades {
                 field(
                     &mut lines,
                     "",
-                    &format!("↓ {}: {}", d.rule, d.reason),
+                    &trf(
+                        lang,
+                        "↓ %{rule}: %{reason}",
+                        &[("rule", &d.rule_in(lang)), ("reason", &d.reason)],
+                    ),
                     Role::Dim,
                 );
             }
         }
         if s.findings.is_empty() {
-            lines.push((String::new(), "No outcome to summarise.".into(), Role::Dim));
+            lines.push((
+                String::new(),
+                tr(lang, "No outcome to summarise.").into_owned(),
+                Role::Dim,
+            ));
         }
         for n in &s.notes {
             lines.push((String::new(), String::new(), Role::Plain));
@@ -95,7 +118,11 @@ impl SofLayout {
         }
         if !s.references.is_empty() {
             lines.push((String::new(), String::new(), Role::Plain));
-            lines.push((String::new(), "References".into(), Role::Heading));
+            lines.push((
+                String::new(),
+                tr(lang, "References").into_owned(),
+                Role::Heading,
+            ));
             for r in s.references.iter() {
                 let text = format!("{}. {}", r.number, crate::cite::vancouver(r));
                 for l in wrap(&text, w) {

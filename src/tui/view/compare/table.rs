@@ -121,7 +121,7 @@ pub(super) fn table_text(
         if Some(ri) == first_event
             && let Some(shown) = &cmp.adverse_events
         {
-            for l in wrap(&shown.describe(), w) {
+            for l in wrap(&shown.describe_in(cmp.lang), w) {
                 lines.push(vec![(l, Role::Dim)]);
             }
         }
