@@ -32,4 +32,5 @@ mod search_relevance;
 mod sets;
 mod shell;
 mod sof_cite;
+mod tui_i18n_scan;
 mod tui_links;

@@ -6,11 +6,9 @@
 //! a label that bypassed the translation. Record data is left out: phrases that occur in the
 //! corpus (titles, quotes) or in a Chinese message (commands, ids) are not searched for.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{app, mark_first, render, step, type_text};
+use crate::common::{self, app, mark_first, render, step, type_text};
 use evidex::corpus::Lang;
 use evidex::tui::action::{Action, Event};
 use evidex::tui::keymap::Context;
