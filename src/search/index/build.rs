@@ -202,7 +202,7 @@ fn build_part(
 ) -> Part {
     let mut key_start = Vec::with_capacity(run.len() + 1);
     let mut link_start = Vec::with_capacity(run.len() + 1);
-    let mut wide_start = Vec::with_capacity(run.len() + 1);
+    let mut wide_start = Vec::with_capacity(run.len());
     links.clear();
     for &r in run {
         key_start.push(b.keys.len() as u32);
@@ -212,7 +212,6 @@ fn build_part(
     }
     key_start.push(b.keys.len() as u32);
     link_start.push(links.len() as u32);
-    wide_start.push(b.wide.len() as u32);
     let union = |of: fn(&Key) -> u64| -> Box<[u64]> {
         key_start
             .windows(2)

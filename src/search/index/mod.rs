@@ -170,8 +170,11 @@ pub struct Keys {
 pub struct KeySlice<'a> {
     pub keys: &'a [Key],
     text: &'a str,
-    /// The wide pair masks of those of `keys` that have one, in order.
+    /// Wide pair masks in key order, the first of `keys`' at `*wide_first` (a reference, so
+    /// that finding a slot's keys does not read where its wide masks start: most searches
+    /// never need them).
     wide: &'a [Wide],
+    wide_first: &'a u32,
     /// The [`KeyRef`] of `keys[0]`.
     first: KeyRef,
 }
@@ -202,6 +205,7 @@ impl<'a> KeySlice<'a> {
     }
 
     /// Whether the key, punctuation dropped, is `term` (folded, without punctuation).
+    #[inline]
     pub fn is_exact(&self, k: &Key, term: &str) -> bool {
         k.stripped as usize == term.len()
             && self.text(k).chars().filter(|&c| keeps(c)).eq(term.chars())
@@ -215,12 +219,12 @@ impl<'a> KeySlice<'a> {
     /// The wide pair mask of the `i`th key, which has one (found by counting: a record has a
     /// few keys, and most searches never ask).
     pub fn wide(&self, i: usize) -> &'a Wide {
-        &self.wide[self.keys[..i].iter().filter(|k| k.wide).count()]
+        &self.wide[*self.wide_first as usize + self.keys[..i].iter().filter(|k| k.wide).count()]
     }
 
     /// Each key with its position and its wide pair mask, if it has one.
     pub fn each(&self) -> impl Iterator<Item = (usize, &'a Key, Option<&'a Wide>)> + use<'a> {
-        let mut wide = self.wide.iter();
+        let mut wide = self.wide[*self.wide_first as usize..].iter();
         self.keys
             .iter()
             .enumerate()
@@ -239,7 +243,7 @@ struct Part {
     /// Local slot → the union of its own keys' pair masks.
     pairs: Box<[u64]>,
     keys: Keys,
-    /// Local slot → first of its keys' wide pair masks; one entry more than slots.
+    /// Local slot → first of its keys' wide pair masks.
     wide_start: Box<[u32]>,
     /// Local slot → first link; one entry more than slots.
     link_start: Box<[u32]>,
@@ -320,11 +324,11 @@ impl Index {
             part.key_start[local] as usize,
             part.key_start[local + 1] as usize,
         );
-        let wide = part.wide_start[local] as usize..part.wide_start[local + 1] as usize;
         KeySlice {
             keys: &part.keys.keys[from..to],
             text: &part.keys.text,
-            wide: &part.keys.wide[wide],
+            wide: &part.keys.wide,
+            wide_first: &part.wide_start[local],
             first: part.key_base + from as u32,
         }
     }
@@ -352,6 +356,7 @@ impl Index {
             keys: &self.shared.keys,
             text: &self.shared.text,
             wide: &self.shared.wide,
+            wide_first: &0,
             first: SHARED,
         }
     }
@@ -367,6 +372,7 @@ impl Index {
                 keys: &part.keys.keys,
                 text: &part.keys.text,
                 wide: &part.keys.wide,
+                wide_first: &0,
                 first: part.key_base,
             };
             (keys, (r - part.key_base) as usize)

@@ -35,6 +35,7 @@ fn exact_hits_ignore_punctuation_and_read_the_text() {
         keys: &keys.keys,
         text: &keys.text,
         wide: &keys.wide,
+        wide_first: &0,
         first: 0,
     };
     let [leap, ball, glioma] = [0, 1, 2].map(|i| &slice.keys[i]);
@@ -96,5 +97,8 @@ fn masks_never_reject_a_key_that_matches() {
         }
     }
     assert!(found > 10_000 && checked > found, "{found} of {checked}");
-    assert!(wide_found > 1_000, "long keys' wide masks tested {wide_found} times");
+    assert!(
+        wide_found > 1_000,
+        "long keys' wide masks tested {wide_found} times"
+    );
 }
