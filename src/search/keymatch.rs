@@ -78,11 +78,11 @@ impl Term {
                     <= MAX_GAPS)
     }
 
-    /// [`Term::may_match`] for one key by its own masks. A field whose letters never match
-    /// apart (pinyin, see [`KeyField::scattered`]) must hold every pair.
+    /// [`Term::may_match`] for one key by its own masks. A field a unit never matches misspelt
+    /// (pinyin, ids; see [`KeyField::misspellable`]) must hold every pair.
     #[inline]
     pub(super) fn may_match_narrow(&self, k: &Key) -> bool {
-        k.mask & self.mask == self.mask && self.pairs_in(k.pairs, k.field.scattered())
+        k.mask & self.mask == self.mask && self.pairs_in(k.pairs, k.field.misspellable())
     }
 
     /// [`Term::may_match_narrow`], and for a long key its wide pair mask (see
@@ -104,7 +104,7 @@ impl Term {
     pub(super) fn may_match_wide(&self, k: &Key, w: &Wide) -> bool {
         !self.has_pairs()
             || w.iter().zip(&self.wide).all(|(w, t)| w & t == *t)
-            || (k.field.scattered()
+            || (k.field.misspellable()
                 && self.misspelt
                 && self.pair_pos.iter().filter(|&&p| !in_wide(w, p)).count() <= MAX_GAPS)
     }
@@ -222,7 +222,11 @@ pub(super) fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i
     // together, punctuation aside.
     let apart = term.apart;
     let misspelt = term.misspelt;
-    let budget = if misspelt { MAX_GAPS } else { 0 };
+    let budget = if misspelt && k.field.misspellable() {
+        MAX_GAPS
+    } else {
+        0
+    };
     let found = if budget == 0 && !k.joined {
         None
     } else if term.ascii {
@@ -242,8 +246,19 @@ pub(super) fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i
             return Some((INITIALS, Class::Initials));
         }
     }
-    let (_, gaps) = found?;
-    Some((SCATTERED - 10 * gaps as i64, Class::Scattered))
+    let (start, gaps) = found?;
+    // A misspelling at the key's start ranks above one inside it, and one of the whole key
+    // above both: "pembrolizumb" is the drug Pembrolizumab before a title that names it.
+    let at_start = if start == 0 { 10 } else { 0 };
+    let whole = if start == 0 && k.stripped_len() == needle.len() + gaps {
+        10
+    } else {
+        0
+    };
+    Some((
+        SCATTERED - 10 * gaps as i64 + at_start + whole,
+        Class::Scattered,
+    ))
 }
 
 /// Whether byte `i` of a key's text starts a word.

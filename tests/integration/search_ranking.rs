@@ -397,3 +397,34 @@ fn a_misspelling_is_highlighted_where_the_fuzzy_matcher_aligns_it() {
         "all but the missing a"
     );
 }
+
+/// A registry id or record id is typed as it is written, or its start: an id's digits are not
+/// a word to misspell, so `nct0100` finds the studies whose NCT id holds `nct0100`, never
+/// every NCT id whose digits happen to contain 0, 1, 0, 0 in order with a few others between.
+#[test]
+fn an_id_prefix_never_matches_other_ids_by_scattered_digits() {
+    let file = evidex::synthetic::corpus(3000, 11);
+    let bytes = serde_json::to_vec(&file).unwrap();
+    let corpus = Corpus::from_bytes(std::path::Path::new("t.json"), bytes).unwrap();
+    let e = search::engine(Arc::new(corpus));
+    for q in ["nct0100", "NCT01001", "nct010020"] {
+        let want = q.to_ascii_lowercase();
+        let r = search::run(&e, q, 5000).unwrap();
+        assert!(r.total > 0, "{q} finds the ids that hold it");
+        for h in &r.hits {
+            let c = e.corpus();
+            let holds = h.record.kind == evidex::corpus::Kind::Trial
+                && c.trials[h.record.index as usize]
+                    .registry_ids
+                    .iter()
+                    .any(|id| id.to_ascii_lowercase().contains(&want));
+            assert!(
+                holds,
+                "{q} matched {} ({:?} {:?})",
+                c.id_of(h.record),
+                h.field,
+                h.matched
+            );
+        }
+    }
+}

@@ -90,6 +90,14 @@ impl KeyField {
         )
     }
 
+    /// Whether a unit may match the field misspelt (letters in order with a few others
+    /// between): names and words may be misspelt; pinyin matches only where its letters stand
+    /// together (see [`KeyField::scattered`]), and an id or registry id is typed as written or
+    /// by its start, its digits no word to misspell (`nct01001` is not `nct01000180`).
+    pub fn misspellable(self) -> bool {
+        self.scattered() && !matches!(self, KeyField::Id | KeyField::Registry)
+    }
+
     /// Whether the key is the pinyin of a whole name, with no mark of where its syllables
     /// start: a unit found inside it may start inside a syllable.
     pub fn syllables(self) -> bool {
