@@ -2,6 +2,9 @@
 //! timing loop would cost too much: builds a synthetic corpus of N trials, then runs each query
 //! R times (with the highlights of the 40 rows a tall terminal shows, as the benchmark does).
 //!
+//! Prints each query's median wall-clock time to standard error (a quick check; the
+//! benchmark, `cargo bench --bench search`, is the measurement).
+//!
 //! `cargo build --release --example search_profile`, then
 //! `valgrind --tool=callgrind target/release/examples/search_profile 20000 0 QUERY…` and the
 //! same with R = 10: the difference of the two totals, divided by 10, is one keystroke's
@@ -22,7 +25,9 @@ fn main() {
     let engine = search::engine(Arc::new(corpus));
     let mut total = 0;
     for q in &queries {
+        let mut times = Vec::with_capacity(reps);
         for _ in 0..reps {
+            let started = std::time::Instant::now();
             let parsed = search::parse(q).expect("the query parses");
             let r = engine.search(&parsed, None, 1000);
             for h in r.hits.iter().take(40) {
@@ -30,6 +35,11 @@ fn main() {
                 total += search::highlight(name, &parsed.terms).len();
             }
             total += r.total;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        if let Some(median) = times.get(times.len() / 2) {
+            eprintln!("{q}: median {:.2} ms of {reps}", median.as_secs_f64() * 1e3);
         }
     }
     println!("{total}");
