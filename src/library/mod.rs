@@ -11,12 +11,14 @@
 //! failed batch (a full disk, a read-only file) leaves the library as it was.
 //!
 //! - [`schema`]: the tables, the schema version and the checks made on opening.
-//! - [`write`]: storing studies, keeping dated changes, the state of a resumable sync.
+//! - [`write`]: storing studies, keeping dated changes, the state of a resumable sync; a study
+//!   is first made ready to store (its columns, draft and record) by `row`.
 //! - [`read`]: counts, changes, removal, and the studies as a corpus.
 //! - [`load`]: what the browser and the commands open: the bundled corpus with the library.
 
 pub mod load;
 pub mod read;
+mod row;
 pub mod schema;
 pub mod write;
 

@@ -13,12 +13,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde_json::Value;
 
+use super::row::{Row, TRACKED, enrolment_text, prepare};
 use super::{Library, LibraryError};
-use crate::corpus::{Corpus, CorpusFile};
-use crate::import::Event;
-use crate::import::merge::Merger;
+use crate::corpus::Corpus;
 
 /// The `source` of a ClinicalTrials.gov record.
 pub const CTGOV: &str = "ctgov";
@@ -72,291 +70,6 @@ pub struct Skipped {
     pub position: usize,
     pub registry_id: Option<String>,
     pub message: String,
-}
-
-/// One study, ready to store.
-struct Row {
-    nct: String,
-    last_update: Option<String>,
-    phase: Option<String>,
-    status: Option<String>,
-    enrolment: Option<i64>,
-    enrolment_type: Option<String>,
-    title: String,
-    conditions: String,
-    primary_outcomes: String,
-    results_first_posted: Option<String>,
-    primary_completion: Option<String>,
-    completion: Option<String>,
-    has_results: bool,
-    record: String,
-    draft: String,
-    raw: String,
-    outcomes: Vec<OutcomeRow>,
-}
-
-struct OutcomeRow {
-    endpoint: String,
-    label: Option<String>,
-    unit: Option<String>,
-    ratio_kind: Option<String>,
-    ratio: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
-    p: Option<String>,
-}
-
-/// The fields whose changes are kept, as named in `changes.field`.
-pub const TRACKED: [&str; 6] = [
-    "status",
-    "enrolment",
-    "primary_outcomes",
-    "results_first_posted",
-    "primary_completion",
-    "completion",
-];
-
-impl Row {
-    /// The tracked fields' values, in the order of [`TRACKED`].
-    fn tracked(&self) -> [Option<String>; 6] {
-        [
-            self.status.clone(),
-            enrolment_text(self.enrolment, self.enrolment_type.as_deref()),
-            Some(self.primary_outcomes.clone()),
-            self.results_first_posted.clone(),
-            self.primary_completion.clone(),
-            self.completion.clone(),
-        ]
-    }
-}
-
-/// `5796 (actual)`: the count with the registry's kind of figure, which changes from
-/// estimated to actual when recruitment ends.
-fn enrolment_text(count: Option<i64>, kind: Option<&str>) -> Option<String> {
-    count.map(|n| match kind {
-        Some(k) => format!("{n} ({})", k.to_lowercase()),
-        None => n.to_string(),
-    })
-}
-
-fn text_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(k))
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// The parts of a registry study the columns are read from. Everything else (descriptions,
-/// eligibility, sites, results) is passed over by the parser without being built as values:
-/// building the whole study as a `Value` cost more than mapping it.
-#[derive(serde::Deserialize)]
-struct Parts {
-    #[serde(rename = "protocolSection")]
-    protocol: Option<ProtocolParts>,
-    #[serde(rename = "resultsSection", default, deserialize_with = "present")]
-    results: bool,
-    #[serde(rename = "hasResults")]
-    has_results: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct ProtocolParts {
-    #[serde(rename = "identificationModule")]
-    identification: Option<Value>,
-    #[serde(rename = "statusModule")]
-    status: Option<Value>,
-    #[serde(rename = "designModule")]
-    design: Option<DesignParts>,
-    #[serde(rename = "conditionsModule")]
-    conditions: Option<ConditionsParts>,
-    #[serde(rename = "outcomesModule")]
-    outcomes: Option<OutcomesParts>,
-}
-
-#[derive(serde::Deserialize)]
-struct DesignParts {
-    #[serde(rename = "enrollmentInfo")]
-    enrollment: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct ConditionsParts {
-    conditions: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct OutcomesParts {
-    #[serde(rename = "primaryOutcomes")]
-    primary: Option<Value>,
-}
-
-/// `true` for a member that is there, whatever its value (`null` included).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    use serde::Deserialize as _;
-    serde::de::IgnoredAny::deserialize(d).map(|_| true)
-}
-
-/// The study as a `Value` holding only what the columns need, in the places the whole study
-/// has it; whether it has results. A study whose parts do not have the expected shape (or that
-/// is not valid JSON) is read whole, so that its message is the parser's own.
-fn columns_of(raw: &str) -> Result<(Value, bool), (Option<String>, String)> {
-    if let Ok(parts) = serde_json::from_str::<Parts>(raw) {
-        let mut v = serde_json::Map::new();
-        if let Some(p) = parts.protocol {
-            let mut m = serde_json::Map::new();
-            let mut put = |k: &str, x: Option<Value>| {
-                if let Some(x) = x {
-                    m.insert(k.to_string(), x);
-                }
-            };
-            put("identificationModule", p.identification);
-            put("statusModule", p.status);
-            put(
-                "designModule",
-                p.design
-                    .and_then(|d| d.enrollment)
-                    .map(|e| serde_json::json!({ "enrollmentInfo": e })),
-            );
-            put(
-                "conditionsModule",
-                p.conditions
-                    .and_then(|c| c.conditions)
-                    .map(|c| serde_json::json!({ "conditions": c })),
-            );
-            put(
-                "outcomesModule",
-                p.outcomes
-                    .and_then(|o| o.primary)
-                    .map(|o| serde_json::json!({ "primaryOutcomes": o })),
-            );
-            v.insert("protocolSection".into(), Value::Object(m));
-        }
-        let results =
-            parts.results || parts.has_results.as_ref().and_then(Value::as_bool) == Some(true);
-        return Ok((Value::Object(v), results));
-    }
-    let v: Value = serde_json::from_str(raw).map_err(|e| (None, format!("not valid JSON: {e}")))?;
-    let results = v.get("resultsSection").is_some()
-        || v.get("hasResults").and_then(Value::as_bool) == Some(true);
-    Ok((v, results))
-}
-
-/// Reads the columns of one registry study and maps it to a one-study corpus.
-fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
-    let (v, has_results) = columns_of(raw)?;
-    let p = v.get("protocolSection").ok_or_else(|| {
-        (
-            None,
-            "not a ClinicalTrials.gov study: it has no protocolSection".to_string(),
-        )
-    })?;
-    let nct = text_at(p, &["identificationModule", "nctId"])
-        .map(str::to_ascii_uppercase)
-        .ok_or_else(|| (None, "the study has no nctId".to_string()))?;
-    let fail = |m: String| (Some(nct.clone()), m);
-    let draft = match crate::import::drafts(&nct, raw).into_iter().next() {
-        Some(Ok(d)) => d,
-        Some(Err(Event::Skipped { message, .. } | Event::BadFile { message, .. })) => {
-            return Err(fail(message));
-        }
-        _ => return Err(fail("the importer did not take it".into())),
-    };
-    let stored = serde_json::to_string(&draft)
-        .map_err(|e| fail(format!("cannot write its draft as JSON: {e}")))?;
-    let mut merger = Merger::new(CorpusFile {
-        schema_version: crate::corpus::SCHEMA_VERSION,
-        ..Default::default()
-    });
-    merger.add(draft);
-    let file = merger.file;
-    let trial = file
-        .trials
-        .first()
-        .ok_or_else(|| fail("the importer made no trial of it".into()))?;
-    let status_m = p.get("statusModule").unwrap_or(&Value::Null);
-    let date = |key: &str| text_at(status_m, &[key, "date"]).map(str::to_string);
-    let enrol = p
-        .get("designModule")
-        .and_then(|d| d.get("enrollmentInfo"))
-        .unwrap_or(&Value::Null);
-    let strings = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(|s| s.trim().to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let conditions = strings(p.get("conditionsModule").and_then(|c| c.get("conditions")));
-    let primary: Vec<String> = p
-        .get("outcomesModule")
-        .and_then(|o| o.get("primaryOutcomes"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|o| {
-                    let measure = text_at(o, &["measure"]).unwrap_or("");
-                    match text_at(o, &["timeFrame"]) {
-                        Some(t) => format!("{measure} [{t}]"),
-                        None => measure.to_string(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let title = text_at(p, &["identificationModule", "briefTitle"])
-        .or_else(|| text_at(p, &["identificationModule", "officialTitle"]))
-        .map(str::to_string)
-        .unwrap_or_else(|| trial.title.get(crate::corpus::Lang::En).to_string());
-    let outcomes = trial
-        .outcomes
-        .iter()
-        .map(|o| OutcomeRow {
-            endpoint: o.endpoint.clone(),
-            label: o.label.clone(),
-            unit: o.unit.clone(),
-            ratio_kind: o
-                .hr
-                .as_ref()
-                .map(|r| r.kind.clone().unwrap_or_else(|| "HR".into())),
-            ratio: o.hr.as_ref().map(|r| r.value.value()),
-            ci_low: o
-                .hr
-                .as_ref()
-                .and_then(|r| r.ci.as_ref())
-                .map(|c| c.low.value()),
-            ci_high: o
-                .hr
-                .as_ref()
-                .and_then(|r| r.ci.as_ref())
-                .map(|c| c.high.value()),
-            p: o.p.as_ref().map(|p| p.to_string()),
-        })
-        .collect();
-    let record = serde_json::to_string(&file)
-        .map_err(|e| fail(format!("cannot write its record as JSON: {e}")))?;
-    Ok(Row {
-        last_update: date("lastUpdatePostDateStruct"),
-        phase: trial.phase.map(|p| p.code().to_string()),
-        status: text_at(status_m, &["overallStatus"]).map(str::to_string),
-        enrolment: enrol.get("count").and_then(Value::as_i64),
-        enrolment_type: text_at(enrol, &["type"]).map(str::to_string),
-        title,
-        conditions: serde_json::to_string(&conditions).unwrap_or_else(|_| "[]".into()),
-        primary_outcomes: serde_json::to_string(&primary).unwrap_or_else(|_| "[]".into()),
-        results_first_posted: date("resultsFirstPostDateStruct"),
-        primary_completion: date("primaryCompletionDateStruct"),
-        completion: date("completionDateStruct"),
-        has_results,
-        record,
-        draft: stored,
-        raw: raw.to_string(),
-        outcomes,
-        nct,
-    })
 }
 
 /// What stamps a stored draft: evidex's version and its mapping's. Drafts with another stamp
@@ -523,44 +236,74 @@ fn store(
     stamp: &str,
     report: &mut PageReport,
 ) -> rusqlite::Result<()> {
-    type Old = (Option<String>, [Option<String>; 6]);
-    let old: Option<Old> = tx
-        .prepare_cached(
-            "SELECT last_update, status, enrolment, enrolment_type, primary_outcomes,
-                    results_first_posted, primary_completion, completion
-             FROM studies WHERE registry_id = ?1",
-        )?
-        .query_row([&row.nct], |r| {
-            Ok((
-                r.get(0)?,
-                [
-                    r.get(1)?,
-                    enrolment_text(r.get(2)?, r.get::<_, Option<String>>(3)?.as_deref()),
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ],
-            ))
-        })
-        .optional()?;
+    let old = stored_version(tx, &row.nct)?;
     if let Some((last_update, was)) = &old {
         if !is_newer(row.last_update.as_deref(), last_update.as_deref()) {
             report.unchanged.push(row.nct);
             return Ok(());
         }
-        let now = row.tracked();
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO changes (registry_id, changed, recorded, field, old, new)
-             VALUES (?1, ?2, datetime('now'), ?3, ?4, ?5)",
-        )?;
-        for ((field, before), after) in TRACKED.iter().zip(was).zip(&now) {
-            if before != after {
-                insert.execute(params![row.nct, row.last_update, field, before, after])?;
-                report.changes += 1;
-            }
+        report.changes += record_changes(tx, &row, was)?;
+    }
+    upsert_study(tx, &row)?;
+    upsert_draft_and_outcomes(tx, &row, stamp)?;
+    if old.is_some() {
+        report.updated.push(row.nct);
+    } else {
+        report.added.push(row.nct);
+    }
+    Ok(())
+}
+
+/// A stored study's last-update date and tracked values (in the order of [`TRACKED`]).
+type Stored = (Option<String>, [Option<String>; 6]);
+
+/// The stored version of a study, if there is one.
+fn stored_version(tx: &Transaction<'_>, nct: &str) -> rusqlite::Result<Option<Stored>> {
+    tx.prepare_cached(
+        "SELECT last_update, status, enrolment, enrolment_type, primary_outcomes,
+                results_first_posted, primary_completion, completion
+         FROM studies WHERE registry_id = ?1",
+    )?
+    .query_row([nct], |r| {
+        Ok((
+            r.get(0)?,
+            [
+                r.get(1)?,
+                enrolment_text(r.get(2)?, r.get::<_, Option<String>>(3)?.as_deref()),
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ],
+        ))
+    })
+    .optional()
+}
+
+/// Keeps a dated row of `changes` for each tracked field whose value differs from what was
+/// stored; returns how many.
+fn record_changes(
+    tx: &Transaction<'_>,
+    row: &Row,
+    was: &[Option<String>; 6],
+) -> rusqlite::Result<usize> {
+    let now = row.tracked();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO changes (registry_id, changed, recorded, field, old, new)
+         VALUES (?1, ?2, datetime('now'), ?3, ?4, ?5)",
+    )?;
+    let mut changes = 0;
+    for ((field, before), after) in TRACKED.iter().zip(was).zip(&now) {
+        if before != after {
+            insert.execute(params![row.nct, row.last_update, field, before, after])?;
+            changes += 1;
         }
     }
+    Ok(changes)
+}
+
+/// Writes the study's row of `studies`, replacing the stored one.
+fn upsert_study(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO studies (registry_id, source, last_update, phase, status, enrolment,
              enrolment_type, title, conditions, primary_outcomes, results_first_posted,
@@ -595,6 +338,11 @@ fn store(
         row.record,
         row.raw,
     ])?;
+    Ok(())
+}
+
+/// Writes the study's draft (stamped with the mapping that made it) and its outcome rows.
+fn upsert_draft_and_outcomes(tx: &Transaction<'_>, row: &Row, stamp: &str) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO drafts (registry_id, mapping, draft) VALUES (?1, ?2, ?3)
          ON CONFLICT(registry_id) DO UPDATE SET mapping = excluded.mapping,
@@ -622,73 +370,12 @@ fn store(
             o.p,
         ])?;
     }
-    if old.is_some() {
-        report.updated.push(row.nct);
-    } else {
-        report.added.push(row.nct);
-    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Value, columns_of, is_newer, text_at};
-
-    /// The columns read from the parts of a study are those read from the whole study.
-    #[test]
-    fn the_parts_read_for_the_columns_agree_with_the_whole_study() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
-        let mut texts = Vec::new();
-        for e in std::fs::read_dir(dir).expect("fixtures") {
-            let path = e.expect("entry").path();
-            if path.extension().is_none_or(|x| x != "json") {
-                continue;
-            }
-            let text = std::fs::read_to_string(path).expect("reads");
-            let v: Value = serde_json::from_str(&text).expect("json");
-            match v.get("studies").and_then(Value::as_array) {
-                Some(a) => texts.extend(a.iter().map(Value::to_string)),
-                None => texts.push(text),
-            }
-        }
-        texts.extend((0..40).map(|i| crate::synthetic_registry::study(i, 7)));
-        let paths: &[&[&str]] = &[
-            &["identificationModule", "nctId"],
-            &["identificationModule", "briefTitle"],
-            &["identificationModule", "officialTitle"],
-            &["statusModule", "overallStatus"],
-            &["statusModule", "lastUpdatePostDateStruct", "date"],
-            &["statusModule", "resultsFirstPostDateStruct", "date"],
-            &["statusModule", "completionDateStruct", "date"],
-            &["designModule", "enrollmentInfo", "type"],
-        ];
-        let mut with_results = 0;
-        for text in &texts {
-            let whole: Value = serde_json::from_str(text).expect("json");
-            let (parts, results) = columns_of(text).expect("reads");
-            let (w, p) = (&whole["protocolSection"], &parts["protocolSection"]);
-            for path in paths {
-                assert_eq!(text_at(w, path), text_at(p, path), "{path:?}");
-            }
-            for path in [
-                "/designModule/enrollmentInfo/count",
-                "/conditionsModule/conditions",
-                "/outcomesModule/primaryOutcomes",
-            ] {
-                assert_eq!(w.pointer(path), p.pointer(path), "{path}");
-            }
-            assert_eq!(results, whole.get("resultsSection").is_some());
-            with_results += usize::from(results);
-        }
-        assert!(
-            with_results >= 3,
-            "the fixtures and synthetic studies include results"
-        );
-        // Not valid JSON, or parts of another shape: read whole, with the parser's message.
-        assert!(columns_of("{").unwrap_err().1.starts_with("not valid JSON"));
-        let (v, _) = columns_of(r#"{"protocolSection": {"statusModule": 5}}"#).expect("reads");
-        assert_eq!(v["protocolSection"]["statusModule"], 5);
-    }
+    use super::is_newer;
 
     #[test]
     fn only_a_later_date_replaces_a_record() {
