@@ -115,37 +115,14 @@ impl NoteIndex {
 pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
     let lower = value.to_lowercase();
     Ok(match field {
-        Field::Kind => match record_kind(&lower) {
-            Some(design) => Filter::Design(design.into()),
-            None => Filter::Kind(Kind::parse(&lower).ok_or_else(|| {
-                QueryError(format!(
-                    "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
-                ))
-            })?),
-        },
+        Field::Kind => kind_filter(value, &lower)?,
         Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
             QueryError(format!(
                 "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
             ))
         })?),
         Field::Disease => Filter::Disease(fold(value)),
-        Field::Design => {
-            let code = match lower.as_str() {
-                "randomised" | "randomized" | "rct" | "randomised-controlled" => "rct".into(),
-                "pm" | "psm" | "propensity" => "propensity-matched".into(),
-                "case" => "case-".into(),
-                other => other.to_string(),
-            };
-            if !crate::corpus::Design::ALL
-                .iter()
-                .any(|d| d.code().starts_with(&code))
-            {
-                return Err(QueryError(format!(
-                    "design:{value} is not a design — use rct, single-arm, retrospective, propensity-matched, case-series, case-report, …"
-                )));
-            }
-            Filter::Design(code)
-        }
+        Field::Design => design_filter(value, &lower)?,
         Field::Endpoint => Filter::Endpoint(value.to_uppercase()),
         Field::Year => Filter::Year(year(&lower).ok_or_else(|| {
             QueryError(format!(
@@ -197,6 +174,37 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
             ));
         }
     })
+}
+
+/// `kind:`: a record kind, or a kind of record that is not a study (kept as a design).
+fn kind_filter(value: &str, lower: &str) -> Result<Filter, QueryError> {
+    Ok(match record_kind(lower) {
+        Some(design) => Filter::Design(design.into()),
+        None => Filter::Kind(Kind::parse(lower).ok_or_else(|| {
+            QueryError(format!(
+                "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
+            ))
+        })?),
+    })
+}
+
+/// `design:`: a design code or the start of one, with the usual other names of a few.
+fn design_filter(value: &str, lower: &str) -> Result<Filter, QueryError> {
+    let code = match lower {
+        "randomised" | "randomized" | "rct" | "randomised-controlled" => "rct".into(),
+        "pm" | "psm" | "propensity" => "propensity-matched".into(),
+        "case" => "case-".into(),
+        other => other.to_string(),
+    };
+    if !crate::corpus::Design::ALL
+        .iter()
+        .any(|d| d.code().starts_with(&code))
+    {
+        return Err(QueryError(format!(
+            "design:{value} is not a design — use rct, single-arm, retrospective, propensity-matched, case-series, case-report, …"
+        )));
+    }
+    Ok(Filter::Design(code))
 }
 
 /// The design code of a kind of record that is not a study (`kind:statistic` is
@@ -260,13 +268,6 @@ fn range(v: &str, bounds: std::ops::RangeInclusive<u16>) -> Option<Range> {
 /// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,
 /// status, year) reject records that have no such attribute.
 pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
-    let disease_matches = |id: &str, needle: &str| {
-        c.disease_by_id(id).is_some_and(|d| {
-            fold(&d.id).contains(needle)
-                || d.name.iter().any(|n| fold(n).contains(needle))
-                || d.aliases.iter().any(|a| fold(a).contains(needle))
-        })
-    };
     match f {
         // Statistics, guidelines, case reports and expert opinion are kept as trials but are
         // not studies: `kind:trial` leaves them out (`kind:statistic` and the like list them).
@@ -275,59 +276,8 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
         }
         Filter::Id(s) => c.id_of(r).contains(s.as_str()),
         Filter::Note { records, .. } => records.contains(c.id_of(r)),
-        Filter::Disease(needle) => match r.kind {
-            Kind::Trial => c
-                .trial(r.index)
-                .diseases
-                .iter()
-                .any(|d| disease_matches(d, needle)),
-            Kind::Therapy => c
-                .therapy(r.index)
-                .indications
-                .iter()
-                .filter_map(|i| i.disease.as_deref())
-                .any(|d| disease_matches(d, needle)),
-            Kind::Disease => disease_matches(&c.disease(r.index).id, needle),
-            Kind::Source => false,
-        },
-        Filter::Source(s) if s == "bundled" || s == "library" => {
-            let p = &c.provenance;
-            let lib = |ti: &u32| p.is_library_trial(*ti);
-            if s == "bundled" {
-                p.is_bundled(r)
-            } else {
-                match r.kind {
-                    Kind::Trial => p.is_library_trial(r.index),
-                    Kind::Therapy => c.trials_of_therapy(r.index).iter().any(lib),
-                    Kind::Disease => c.trials_of_disease(r.index).iter().any(lib),
-                    Kind::Source => !p.is_bundled(r) && c.trials_of_source(r.index).iter().any(lib),
-                }
-            }
-        }
-        Filter::Source(s) => match r.kind {
-            Kind::Trial => c
-                .trial(r.index)
-                .citations
-                .iter()
-                .any(|x| x.source.contains(s.as_str())),
-            Kind::Therapy => {
-                let t = c.therapy(r.index);
-                t.citations.iter().any(|x| x.source.contains(s.as_str()))
-                    || c.trials_of_therapy(r.index).iter().any(|&ti| {
-                        c.trial(ti)
-                            .citations
-                            .iter()
-                            .any(|x| x.source.contains(s.as_str()))
-                    })
-            }
-            Kind::Disease => c.trials_of_disease(r.index).iter().any(|&ti| {
-                c.trial(ti)
-                    .citations
-                    .iter()
-                    .any(|x| x.source.contains(s.as_str()))
-            }),
-            Kind::Source => c.source(r.index).id.contains(s.as_str()),
-        },
+        Filter::Disease(needle) => disease_passes(c, r, needle),
+        Filter::Source(s) => source_passes(c, r, s),
         Filter::Phase(p) => trial(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
         Filter::Design(d) => trial(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
         Filter::Endpoint(e) => trial(c, r).is_some_and(|t| {
@@ -352,6 +302,64 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
             trial(c, r).is_some_and(|t| t.line.as_ref().is_some_and(|x| x.line == *l))
         }
         Filter::Ae(needle) => ae_matches(c, r, needle),
+    }
+}
+
+/// `disease:`: a trial's diseases, a therapy's indications, a disease itself, by id, name or
+/// alias.
+fn disease_passes(c: &Corpus, r: RecordRef, needle: &str) -> bool {
+    let disease_matches = |id: &str, needle: &str| {
+        c.disease_by_id(id).is_some_and(|d| {
+            fold(&d.id).contains(needle)
+                || d.name.iter().any(|n| fold(n).contains(needle))
+                || d.aliases.iter().any(|a| fold(a).contains(needle))
+        })
+    };
+    match r.kind {
+        Kind::Trial => c
+            .trial(r.index)
+            .diseases
+            .iter()
+            .any(|d| disease_matches(d, needle)),
+        Kind::Therapy => c
+            .therapy(r.index)
+            .indications
+            .iter()
+            .filter_map(|i| i.disease.as_deref())
+            .any(|d| disease_matches(d, needle)),
+        Kind::Disease => disease_matches(&c.disease(r.index).id, needle),
+        Kind::Source => false,
+    }
+}
+
+/// `source:`: `bundled` and `library` by where a record came from; else a source id that a
+/// record (or, for a therapy or disease, one of its trials) cites.
+fn source_passes(c: &Corpus, r: RecordRef, s: &str) -> bool {
+    if s == "bundled" || s == "library" {
+        let p = &c.provenance;
+        let lib = |ti: &u32| p.is_library_trial(*ti);
+        if s == "bundled" {
+            p.is_bundled(r)
+        } else {
+            match r.kind {
+                Kind::Trial => p.is_library_trial(r.index),
+                Kind::Therapy => c.trials_of_therapy(r.index).iter().any(lib),
+                Kind::Disease => c.trials_of_disease(r.index).iter().any(lib),
+                Kind::Source => !p.is_bundled(r) && c.trials_of_source(r.index).iter().any(lib),
+            }
+        }
+    } else {
+        let cited = |cs: &[crate::corpus::Citation]| cs.iter().any(|x| x.source.contains(s));
+        let trial_cites = |&ti: &u32| cited(&c.trial(ti).citations);
+        match r.kind {
+            Kind::Trial => trial_cites(&r.index),
+            Kind::Therapy => {
+                cited(&c.therapy(r.index).citations)
+                    || c.trials_of_therapy(r.index).iter().any(trial_cites)
+            }
+            Kind::Disease => c.trials_of_disease(r.index).iter().any(trial_cites),
+            Kind::Source => c.source(r.index).id.contains(s),
+        }
     }
 }
 
