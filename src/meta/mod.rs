@@ -282,114 +282,23 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         .filter(|r| r.kind == Kind::Trial)
         .map(|&r| (r, c.trial(r.index)))
         .collect();
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for (_, t) in &trials {
-        if let Some(o) = ratio_outcomes(t, endpoint).first()
-            && let Some(r) = &o.hr
-        {
-            let k = kind_of(r).to_string();
-            match counts.iter_mut().find(|(x, _)| *x == k) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((k, 1)),
-            }
-        }
-    }
-    let rank = |k: &str| ["HR", "OR", "RR"].iter().position(|x| *x == k).unwrap_or(3);
-    counts.sort_by_key(|(k, n)| (std::cmp::Reverse(*n), rank(k)));
-    let kind = counts.first().map_or("HR".to_string(), |(k, _)| k.clone());
-    let name = kind_name(&kind);
-
+    let kind = common_kind(&trials, endpoint);
     let mut studies = Vec::new();
     let mut not_pooled = Vec::new();
-    for (r, t) in &trials {
-        let id = t.id.clone();
-        let title = c.name_of(*r, lang).to_string();
-        let skip = |reason: String| NotPooled {
-            id: id.clone(),
-            title: title.clone(),
-            reason,
-        };
-        let outcomes = ratio_outcomes(t, endpoint);
-        let Some(o) = outcomes.first() else {
-            not_pooled.push(skip(trf(
-                lang,
-                "no %{kind} reported for %{endpoint}",
-                &[("kind", &tr(lang, name)), ("endpoint", &endpoint)],
-            )));
-            continue;
-        };
-        let Some(ratio) = &o.hr else { continue };
-        if let Some(sg) = &o.subgroup {
-            not_pooled.push(skip(trf(
-                lang,
-                "%{a_kind} is reported only for a subgroup (%{subgroup})",
-                &[
-                    ("a_kind", &tr(lang, a_kind(kind_of(ratio)))),
-                    ("subgroup", sg),
-                ],
-            )));
-            continue;
-        }
-        if kind_of(ratio) != kind {
-            not_pooled.push(skip(trf(
-                lang,
-                "reports %{a_kind} for %{endpoint}; the pooled studies report %{kind}s",
-                &[
-                    ("a_kind", &tr(lang, a_kind(kind_of(ratio)))),
-                    ("endpoint", &endpoint),
-                    ("kind", &tr(lang, name)),
-                ],
-            )));
-            continue;
-        }
-        match standard_error_in(ratio, o.p.as_ref(), lang) {
-            Ok((se, se_from)) => studies.push(Study {
-                id,
-                title,
-                printed: present::ratio(ratio),
-                ratio: ratio.value.value(),
-                ci: ratio
-                    .ci
-                    .as_ref()
-                    .map(|ci| (ci.low.value(), ci.high.value())),
-                log_ratio: ratio.value.value().ln(),
-                se,
-                se_from,
-                weight_fixed: 0.0,
-                weight_random: 0.0,
-            }),
-            Err(reason) => not_pooled.push(skip(reason)),
+    for &(r, t) in &trials {
+        match study_of(c, r, t, endpoint, &kind, lang) {
+            Ok(Some(s)) => studies.push(s),
+            Ok(None) => {}
+            Err(n) => not_pooled.push(n),
         }
     }
-
     // Trials of different diseases are never pooled: their populations differ by design.
     let pooled_trials: Vec<&Trial> = studies
         .iter()
         .filter_map(|s| trials.iter().find(|(_, t)| t.id == s.id).map(|(_, t)| *t))
         .collect();
-    let refused =
-        (studies.len() >= 2 && !crate::compare::same_population(c, &pooled_trials)).then(|| {
-            let parts: Vec<String> = pooled_trials
-                .iter()
-                .zip(&studies)
-                .map(|(t, s)| {
-                    let ds: Vec<&str> = t
-                        .diseases
-                        .iter()
-                        .map(|d| {
-                            c.disease_by_id(d)
-                                .map_or(d.as_str(), |x| x.short_name(lang))
-                        })
-                        .collect();
-                    format!("{}: {}", s.title, ds.join(", "))
-                })
-                .collect();
-            trf(
-                lang,
-                "the trials study different diseases (%{parts}); pooling them would mix populations",
-                &[("parts", &parts.join("; "))],
-            )
-        });
+    let refused = (studies.len() >= 2 && !crate::compare::same_population(c, &pooled_trials))
+        .then(|| mixed_diseases(c, &pooled_trials, &studies, lang));
     let y: Vec<f64> = studies.iter().map(|s| s.log_ratio).collect();
     let v: Vec<f64> = studies.iter().map(|s| s.se * s.se).collect();
     let fe = stats::fit(&y, &v, Method::Fixed).ok();
@@ -416,16 +325,10 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         (Some(fe), Some(re)) if refused.is_none() => (fe, re),
         _ => {
             return Pool {
-                endpoint: endpoint.to_string(),
-                kind,
                 studies,
                 not_pooled,
-                fixed: None,
-                random: None,
-                heterogeneity: None,
                 refused,
-                label: COMPUTED,
-                caveat: CAVEAT,
+                ..Pool::empty(endpoint, kind)
             };
         }
     };
@@ -433,22 +336,7 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
         s.weight_fixed = fe.weights[i];
         s.weight_random = re.weights[i];
     }
-    let estimate = |f: &stats::Fit, model: String| Estimate {
-        model,
-        ratio: f.estimate.exp(),
-        ci: (f.ci.0.exp(), f.ci.1.exp()),
-        prediction: f.pi.map(|(a, b)| (a.exp(), b.exp())),
-        log_ratio: f.estimate,
-        se: f.se,
-        p: f.p,
-        tau2: f.tau2,
-        i2: f.i2,
-        h2: f.h2,
-        label: COMPUTED,
-    };
     Pool {
-        endpoint: endpoint.to_string(),
-        kind,
         not_pooled,
         fixed: Some(estimate(
             &fe,
@@ -468,9 +356,151 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
             h2: re.h2,
         }),
         studies,
-        refused: None,
+        ..Pool::empty(endpoint, kind)
+    }
+}
+
+impl Pool {
+    /// A pool of `kind` for `endpoint` with no study and no estimate yet.
+    fn empty(endpoint: &str, kind: String) -> Pool {
+        Pool {
+            endpoint: endpoint.to_string(),
+            kind,
+            studies: Vec::new(),
+            not_pooled: Vec::new(),
+            fixed: None,
+            random: None,
+            heterogeneity: None,
+            refused: None,
+            label: COMPUTED,
+            caveat: CAVEAT,
+        }
+    }
+}
+
+/// The ratio most of the trials report for an endpoint (HR before OR before RR on a tie):
+/// the one the pool is of.
+fn common_kind(trials: &[(RecordRef, &Trial)], endpoint: &str) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (_, t) in trials {
+        if let Some(o) = ratio_outcomes(t, endpoint).first()
+            && let Some(r) = &o.hr
+        {
+            let k = kind_of(r).to_string();
+            match counts.iter_mut().find(|(x, _)| *x == k) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((k, 1)),
+            }
+        }
+    }
+    let rank = |k: &str| ["HR", "OR", "RR"].iter().position(|x| *x == k).unwrap_or(3);
+    counts.sort_by_key(|(k, n)| (std::cmp::Reverse(*n), rank(k)));
+    counts.first().map_or("HR".to_string(), |(k, _)| k.clone())
+}
+
+/// A trial as a study of the pool, or why it is not pooled (`Ok(None)`: an outcome with no
+/// ratio, which is not pooled and needs no reason).
+fn study_of(
+    c: &Corpus,
+    r: RecordRef,
+    t: &Trial,
+    endpoint: &str,
+    kind: &str,
+    lang: Lang,
+) -> Result<Option<Study>, NotPooled> {
+    let name = kind_name(kind);
+    let (id, title) = (t.id.clone(), c.name_of(r, lang).to_string());
+    let skip = |reason: String| NotPooled {
+        id: id.clone(),
+        title: title.clone(),
+        reason,
+    };
+    let outcomes = ratio_outcomes(t, endpoint);
+    let Some(o) = outcomes.first() else {
+        return Err(skip(trf(
+            lang,
+            "no %{kind} reported for %{endpoint}",
+            &[("kind", &tr(lang, name)), ("endpoint", &endpoint)],
+        )));
+    };
+    let Some(ratio) = &o.hr else { return Ok(None) };
+    if let Some(sg) = &o.subgroup {
+        return Err(skip(trf(
+            lang,
+            "%{a_kind} is reported only for a subgroup (%{subgroup})",
+            &[
+                ("a_kind", &tr(lang, a_kind(kind_of(ratio)))),
+                ("subgroup", sg),
+            ],
+        )));
+    }
+    if kind_of(ratio) != kind {
+        return Err(skip(trf(
+            lang,
+            "reports %{a_kind} for %{endpoint}; the pooled studies report %{kind}s",
+            &[
+                ("a_kind", &tr(lang, a_kind(kind_of(ratio)))),
+                ("endpoint", &endpoint),
+                ("kind", &tr(lang, name)),
+            ],
+        )));
+    }
+    let (se, se_from) = standard_error_in(ratio, o.p.as_ref(), lang).map_err(skip)?;
+    Ok(Some(Study {
+        printed: present::ratio(ratio),
+        ratio: ratio.value.value(),
+        ci: ratio
+            .ci
+            .as_ref()
+            .map(|ci| (ci.low.value(), ci.high.value())),
+        log_ratio: ratio.value.value().ln(),
+        se,
+        se_from,
+        weight_fixed: 0.0,
+        weight_random: 0.0,
+        id,
+        title,
+    }))
+}
+
+/// Why trials of different diseases are not pooled, naming each one's diseases.
+fn mixed_diseases(c: &Corpus, trials: &[&Trial], studies: &[Study], lang: Lang) -> String {
+    let parts: Vec<String> = trials
+        .iter()
+        .zip(studies)
+        .map(|(t, s)| {
+            let ds: Vec<&str> = t
+                .diseases
+                .iter()
+                .map(|d| {
+                    c.disease_by_id(d)
+                        .map_or(d.as_str(), |x| x.short_name(lang))
+                })
+                .collect();
+            format!("{}: {}", s.title, ds.join(", "))
+        })
+        .collect();
+    trf(
+        lang,
+        "the trials study different diseases (%{parts}); pooling them would mix populations",
+        &[("parts", &parts.join("; "))],
+    )
+}
+
+/// A fitted model as a pooled ratio (back from the log scale), labelled as computed.
+fn estimate(f: &stats::Fit, model: String) -> Estimate {
+    Estimate {
+        model,
+        ratio: f.estimate.exp(),
+        ci: (f.ci.0.exp(), f.ci.1.exp()),
+        prediction: f.pi.map(|(a, b)| (a.exp(), b.exp())),
+        log_ratio: f.estimate,
+        se: f.se,
+        p: f.p,
+        tau2: f.tau2,
+        i2: f.i2,
+        h2: f.h2,
         label: COMPUTED,
-        caveat: CAVEAT,
     }
 }
 
