@@ -94,15 +94,38 @@ pub fn se_text(kind: &str, s: &Study, lang: Lang) -> String {
 
 /// The report `evidex meta` prints, wrapped to `total` columns, in `lang`.
 pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
-    let mut out = String::new();
-    let mut para = |s: &str, indent: usize| {
-        let pad = " ".repeat(indent);
-        for l in wrap(s, total.saturating_sub(indent).max(20)) {
-            out.push_str(&pad);
-            out.push_str(&l);
-            out.push('\n');
-        }
+    let mut w = Wrapped {
+        out: String::new(),
+        total,
     };
+    header(&mut w, p, lang);
+    studies(&mut w, p, lang);
+    not_pooled(&mut w, p, lang);
+    w.para("", 0);
+    pooled(&mut w, p, model, lang);
+    w.out
+}
+
+/// Text wrapped to a width, paragraph by paragraph.
+struct Wrapped {
+    out: String,
+    total: usize,
+}
+
+impl Wrapped {
+    /// One paragraph, wrapped and indented by `indent` columns.
+    fn para(&mut self, s: &str, indent: usize) {
+        let pad = " ".repeat(indent);
+        for l in wrap(s, self.total.saturating_sub(indent).max(20)) {
+            self.out.push_str(&pad);
+            self.out.push_str(&l);
+            self.out.push('\n');
+        }
+    }
+}
+
+/// What was pooled of how many, and that pooled lines are computed by evidex.
+fn header(w: &mut Wrapped, p: &Pool, lang: Lang) {
     let kind = p.kind.as_str();
     let n = p.studies.len() + p.not_pooled.len();
     let msg = if p.is_pooled() {
@@ -110,7 +133,7 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
     } else {
         "%{endpoint} %{kind}: %{n} of %{total} trials with a standard error; nothing pooled"
     };
-    para(
+    w.para(
         &trf(
             lang,
             msg,
@@ -123,7 +146,7 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
         ),
         0,
     );
-    para(
+    w.para(
         &trf(
             lang,
             "! Pooled lines are %{computed}. %{caveat}",
@@ -134,9 +157,14 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
         ),
         0,
     );
+}
+
+/// The pooled studies (or those with a standard error), each with its SE and weights.
+fn studies(w: &mut Wrapped, p: &Pool, lang: Lang) {
+    let kind = p.kind.as_str();
     if !p.studies.is_empty() {
-        para("", 0);
-        para(
+        w.para("", 0);
+        w.para(
             &tr(
                 lang,
                 if p.is_pooled() {
@@ -148,13 +176,13 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
             0,
         );
         for s in &p.studies {
-            para(&clean(&s.title), 2);
-            para(
+            w.para(&clean(&s.title), 2);
+            w.para(
                 &format!("{} · {}", clean(&s.printed), se_text(kind, s, lang)),
                 6,
             );
             if p.is_pooled() {
-                para(
+                w.para(
                     &trf(
                         lang,
                         "weight %{fixed}% fixed effect, %{random}% random effects",
@@ -168,17 +196,26 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
             }
         }
     }
+}
+
+/// The trials not pooled, each with why.
+fn not_pooled(w: &mut Wrapped, p: &Pool, lang: Lang) {
     if !p.not_pooled.is_empty() {
-        para("", 0);
-        para(&tr(lang, "Not pooled:"), 0);
+        w.para("", 0);
+        w.para(&tr(lang, "Not pooled:"), 0);
         for s in &p.not_pooled {
-            para(&clean(&s.title), 2);
-            para(&clean(&s.reason), 6);
+            w.para(&clean(&s.title), 2);
+            w.para(&clean(&s.reason), 6);
         }
     }
-    para("", 0);
+}
+
+/// The pooled estimate of `model` with its prediction interval and heterogeneity, or why
+/// nothing was pooled.
+fn pooled(w: &mut Wrapped, p: &Pool, model: Model, lang: Lang) {
+    let kind = p.kind.as_str();
     let Some(e) = model.of(p) else {
-        para(
+        w.para(
             &match &p.refused {
                 Some(why) => trf(lang, "Nothing pooled: %{why}.", &[("why", &clean(why))]),
                 None => tr(
@@ -189,9 +226,9 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
             },
             0,
         );
-        return out;
+        return;
     };
-    para(
+    w.para(
         &trf(
             lang,
             "Pooled, %{model}, %{computed}:",
@@ -202,9 +239,9 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
         ),
         0,
     );
-    para(&format!("{}, {}", estimate_text(kind, e), p3(e.p)), 2);
+    w.para(&format!("{}, {}", estimate_text(kind, e), p3(e.p)), 2);
     if let Some((a, b)) = e.prediction {
-        para(
+        w.para(
             &trf(
                 lang,
                 "95% prediction interval %{low}–%{high}",
@@ -213,7 +250,7 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
             2,
         );
     }
-    para(
+    w.para(
         &trf(
             lang,
             "Heterogeneity: %{text}",
@@ -221,7 +258,6 @@ pub fn text(p: &Pool, model: Model, total: usize, lang: Lang) -> String {
         ),
         2,
     );
-    out
 }
 
 fn study_json(s: &Study) -> serde_json::Value {
