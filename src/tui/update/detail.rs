@@ -66,115 +66,136 @@ pub(super) fn detail_action(s: &mut State, a: Action) -> Vec<Effect> {
         Action::PageDown => s.detail.cursor = (s.detail.cursor + page).min(last),
         Action::Top => s.detail.cursor = 0,
         Action::Bottom => s.detail.cursor = last,
-        Action::Enter => match link {
-            Some(r) if Some(r) != s.detail_record() => {
-                s.detail.stack.push((r, s.detail.cursor));
-                s.detail.cursor = 0;
-                s.detail.offset = 0;
-            }
-            _ => {
-                let open = s.keymap.key_for(Context::Detail, false, Action::OpenLink);
-                let web = s.detail_view().and_then(|v| v.chosen_link(&s.detail));
-                s.status = Some(Status::info(match (web, open) {
-                    (Some(url), Some(k)) => crate::i18n::trf(
-                        s.lang,
-                        "%{key} opens %{url} in the browser",
-                        &[("key", &k), ("url", &url)],
-                    ),
-                    _ => crate::i18n::tr(
-                        s.lang,
-                        "no link on this line: Tab goes to the next → line, Enter follows it",
-                    )
-                    .into_owned(),
-                }));
-            }
-        },
-        Action::OpenLink => {
-            match s
-                .detail_view()
-                .and_then(|v| v.chosen_link(&s.detail))
-                .map(str::to_string)
-            {
-                Some(url) => {
-                    s.status = Some(Status::info(crate::i18n::trf(
-                        s.lang,
-                        "opening %{url}",
-                        &[("url", &url)],
-                    )));
-                    return vec![Effect::OpenUrl(url)];
-                }
-                None => {
-                    s.status = Some(Status::info(crate::i18n::tr(
-                        s.lang,
-                        "no web address on this line: Tab goes to the next link",
-                    )))
-                }
-            }
-        }
-        Action::NextLink | Action::PrevLink => {
-            let links = detail_links(s);
-            let at = (s.detail.cursor, s.detail.link_index());
-            let to = if a == Action::NextLink {
-                links.iter().find(|&&l| l > at).or(links.first())
-            } else {
-                links.iter().rev().find(|&&l| l < at).or(links.last())
-            };
-            match to {
-                Some(&(line, k)) => {
-                    s.detail.cursor = line;
-                    s.detail.link = (line, k);
-                }
-                None => {
-                    s.status = Some(Status::info(crate::i18n::tr(
-                        s.lang,
-                        "no links on this page",
-                    )))
-                }
-            }
-        }
-        Action::CopyOutcome => {
-            let at = s
-                .detail_view()
-                .filter(|v| v.record.kind == Kind::Trial)
-                .map(|v| {
-                    (
-                        v.record,
-                        v.doc.outcome_at(s.detail.cursor),
-                        v.doc.outcomes.len(),
-                    )
-                });
-            match at {
-                Some((record, Some(outcome), _)) => {
-                    return vec![Effect::CopyOutcome { record, outcome }];
-                }
-                Some((_, None, n)) if n > 0 => {
-                    s.status = Some(Status::info(crate::i18n::tr(
-                        s.lang,
-                        "move the cursor onto an outcome (under Outcomes) to copy it",
-                    )));
-                }
-                _ => {
-                    s.status = Some(Status::info(crate::i18n::tr(
-                        s.lang,
-                        "this record has no outcome to copy",
-                    )))
-                }
-            }
-        }
-        Action::Back => match s.detail.stack.pop() {
-            Some((_, cursor)) => {
-                s.detail.cursor = cursor;
-                s.detail.offset = 0;
-            }
-            None => {
-                s.focus = Focus::List;
-                s.zoom = false;
-            }
-        },
+        Action::Enter => enter(s, link),
+        Action::OpenLink => return open_link(s),
+        Action::NextLink | Action::PrevLink => jump_link(s, a),
+        Action::CopyOutcome => return copy_outcome(s),
+        Action::Back => back(s),
         other => {
             let r = s.detail_record();
             return marking(s, other, r);
         }
     }
     Vec::new()
+}
+
+/// Enter: follows the record link under the cursor, else says what `o` would open.
+fn enter(s: &mut State, link: Option<RecordRef>) {
+    match link {
+        Some(r) if Some(r) != s.detail_record() => {
+            s.detail.stack.push((r, s.detail.cursor));
+            s.detail.cursor = 0;
+            s.detail.offset = 0;
+        }
+        _ => {
+            let open = s.keymap.key_for(Context::Detail, false, Action::OpenLink);
+            let web = s.detail_view().and_then(|v| v.chosen_link(&s.detail));
+            s.status = Some(Status::info(match (web, open) {
+                (Some(url), Some(k)) => crate::i18n::trf(
+                    s.lang,
+                    "%{key} opens %{url} in the browser",
+                    &[("key", &k), ("url", &url)],
+                ),
+                _ => crate::i18n::tr(
+                    s.lang,
+                    "no link on this line: Tab goes to the next → line, Enter follows it",
+                )
+                .into_owned(),
+            }));
+        }
+    }
+}
+
+/// `o`: opens the chosen web address of the cursor's line.
+fn open_link(s: &mut State) -> Vec<Effect> {
+    match s
+        .detail_view()
+        .and_then(|v| v.chosen_link(&s.detail))
+        .map(str::to_string)
+    {
+        Some(url) => {
+            s.status = Some(Status::info(crate::i18n::trf(
+                s.lang,
+                "opening %{url}",
+                &[("url", &url)],
+            )));
+            return vec![Effect::OpenUrl(url)];
+        }
+        None => {
+            s.status = Some(Status::info(crate::i18n::tr(
+                s.lang,
+                "no web address on this line: Tab goes to the next link",
+            )))
+        }
+    }
+    Vec::new()
+}
+
+/// Tab / Shift-Tab: the next or previous link of the page, round the end.
+fn jump_link(s: &mut State, a: Action) {
+    let links = detail_links(s);
+    let at = (s.detail.cursor, s.detail.link_index());
+    let to = if a == Action::NextLink {
+        links.iter().find(|&&l| l > at).or(links.first())
+    } else {
+        links.iter().rev().find(|&&l| l < at).or(links.last())
+    };
+    match to {
+        Some(&(line, k)) => {
+            s.detail.cursor = line;
+            s.detail.link = (line, k);
+        }
+        None => {
+            s.status = Some(Status::info(crate::i18n::tr(
+                s.lang,
+                "no links on this page",
+            )))
+        }
+    }
+}
+
+/// `y`: copies the outcome under the cursor.
+fn copy_outcome(s: &mut State) -> Vec<Effect> {
+    let at = s
+        .detail_view()
+        .filter(|v| v.record.kind == Kind::Trial)
+        .map(|v| {
+            (
+                v.record,
+                v.doc.outcome_at(s.detail.cursor),
+                v.doc.outcomes.len(),
+            )
+        });
+    match at {
+        Some((record, Some(outcome), _)) => {
+            return vec![Effect::CopyOutcome { record, outcome }];
+        }
+        Some((_, None, n)) if n > 0 => {
+            s.status = Some(Status::info(crate::i18n::tr(
+                s.lang,
+                "move the cursor onto an outcome (under Outcomes) to copy it",
+            )));
+        }
+        _ => {
+            s.status = Some(Status::info(crate::i18n::tr(
+                s.lang,
+                "this record has no outcome to copy",
+            )))
+        }
+    }
+    Vec::new()
+}
+
+/// Esc: back to the record this one was followed from, else to the list.
+fn back(s: &mut State) {
+    match s.detail.stack.pop() {
+        Some((_, cursor)) => {
+            s.detail.cursor = cursor;
+            s.detail.offset = 0;
+        }
+        None => {
+            s.focus = Focus::List;
+            s.zoom = false;
+        }
+    }
 }
