@@ -186,32 +186,7 @@ fn styled_row(spans: &[present::Span], theme: &Theme) -> Line<'static> {
 
 fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::Detail;
-    let title = if !s.detail.stack.is_empty() {
-        let back = s
-            .keymap
-            .key_for(Context::Detail, false, Action::Back)
-            .unwrap_or_default();
-        trf(
-            s.lang,
-            " Detail · %{n} back (%{key}) ",
-            &[("n", &s.detail.stack.len()), ("key", &back)],
-        )
-    } else {
-        // Which field of the selected result the query matched, when not its name.
-        let hit = s.results.as_ref().and_then(|r| r.hits.get(s.selected));
-        match hit.and_then(|h| h.field.zip(h.matched.as_deref())) {
-            Some((field, text)) if !matches!(field, KeyField::Name | KeyField::Acronym) => {
-                let label = tr(s.lang, field.label());
-                let room = (area.width as usize).saturating_sub(width(&label) + 20);
-                trf(
-                    s.lang,
-                    " Detail · matched %{field}: %{text} ",
-                    &[("field", &label), ("text", &truncate(&clean(text), room))],
-                )
-            }
-            _ => tr(s.lang, " Detail ").into_owned(),
-        }
-    };
+    let title = detail_title(s, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
@@ -260,18 +235,57 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     f.render_widget(Paragraph::new(shown), inner);
+    web_links(s, f, inner, offset..offset + visible, theme);
+}
+
+/// The detail's title: how many records back Esc goes, or which field of the selected result
+/// the query matched when not its name.
+fn detail_title(s: &State, area: Rect) -> String {
+    if !s.detail.stack.is_empty() {
+        let back = s
+            .keymap
+            .key_for(Context::Detail, false, Action::Back)
+            .unwrap_or_default();
+        trf(
+            s.lang,
+            " Detail · %{n} back (%{key}) ",
+            &[("n", &s.detail.stack.len()), ("key", &back)],
+        )
+    } else {
+        // Which field of the selected result the query matched, when not its name.
+        let hit = s.results.as_ref().and_then(|r| r.hits.get(s.selected));
+        match hit.and_then(|h| h.field.zip(h.matched.as_deref())) {
+            Some((field, text)) if !matches!(field, KeyField::Name | KeyField::Acronym) => {
+                let label = tr(s.lang, field.label());
+                let room = (area.width as usize).saturating_sub(width(&label) + 20);
+                trf(
+                    s.lang,
+                    " Detail · matched %{field}: %{text} ",
+                    &[("field", &label), ("text", &truncate(&clean(text), room))],
+                )
+            }
+            _ => tr(s.lang, " Detail ").into_owned(),
+        }
+    }
+}
+
+/// The web addresses of the rows on screen (`rows`): the one `o` opens marked on the cursor's
+/// line, and each written as an OSC 8 hyperlink where the terminal shows them.
+fn web_links(s: &State, f: &mut Frame, inner: Rect, rows: std::ops::Range<usize>, theme: &Theme) {
     let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
     // The link cursor: the address `o` opens, marked on the cursor's line.
-    if focused
+    if s.focus == Focus::Detail
         && let Some(v) = s.detail_view().filter(|v| v.width == inner.width as usize)
         && let Some(url) = v.chosen_link(&s.detail)
     {
-        for l in v.web.iter().filter(|l| {
-            l.line == s.detail.cursor && l.url == url && (offset..offset + visible).contains(&l.row)
-        }) {
+        for l in v
+            .web
+            .iter()
+            .filter(|l| l.line == s.detail.cursor && l.url == url && rows.contains(&l.row))
+        {
             let area = Rect::new(
                 inner.x.saturating_add(clamp(l.col)),
-                inner.y + clamp(l.row - offset),
+                inner.y + clamp(l.row - rows.start),
                 clamp(l.width),
                 1,
             )
@@ -282,12 +296,11 @@ fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     if s.hyperlinks
         && let Some(v) = s.detail_view().filter(|v| v.width == inner.width as usize)
     {
-        let rows = offset..offset + visible;
         for l in v.web.iter().filter(|l| rows.contains(&l.row)) {
             crate::tui::hyperlink::write(
                 f.buffer_mut(),
                 inner.x.saturating_add(clamp(l.col)),
-                inner.y + clamp(l.row - offset),
+                inner.y + clamp(l.row - rows.start),
                 clamp(l.width),
                 &l.url,
             );
