@@ -54,30 +54,71 @@ pub(super) fn serious_events(
         .filter_map(|g| g.serious.as_ref())
         .map(|a| u64::from(a.at_risk))
         .sum();
-    let mut ys = Vec::new();
-    let mut vs = Vec::new();
-    let mut parts = Vec::new();
-    let mut corrected = false;
-    let mut ctrl_rates = Vec::new();
-    let mut exp_rates = Vec::new();
-    for t in &with {
+    let r = ratios(c, &with, lang);
+    let (relative, relative_computed, effect) =
+        relative_effect(c, &with, &r, lang, &mut downgrades);
+    let relative = if r.corrected {
+        trf(
+            lang,
+            "%{relative}; 0.5 added to each cell of a study with no event in an arm",
+            &[("relative", &relative)],
+        )
+    } else {
+        relative
+    };
+    let absolute = absolute_of(&r, &effect, lang);
+    Some(Finding {
+        outcome: SERIOUS.into(),
+        side: Side::Safety,
+        studies: with.iter().map(|t| trial_name(c, t, lang)).collect(),
+        participants: Some(participants),
+        participants_are: tr(lang, "at risk").into_owned(),
+        relative,
+        relative_computed,
+        absolute,
+        start,
+        certainty: grade(start, &downgrades),
+        start_reason,
+        downgrades,
+        refs: Vec::new(),
+    })
+}
+
+/// Each trial's serious-event risk ratio on the log scale with its variance, from the
+/// registry's counts (computed by evidex), and the control and experimental rates.
+#[derive(Default)]
+struct Ratios {
+    ys: Vec<f64>,
+    vs: Vec<f64>,
+    /// Each trial's counts and risk ratio, or why it has none, as the summary words them.
+    parts: Vec<String>,
+    /// 0.5 was added to the cells of a trial with no event in an arm.
+    corrected: bool,
+    ctrl_rates: Vec<f64>,
+    exp_rates: Vec<f64>,
+}
+
+/// The risk ratios of the trials, and why a trial with no control group has none.
+fn ratios(c: &Corpus, with: &[&Trial], lang: Lang) -> Ratios {
+    let mut r = Ratios::default();
+    for t in with {
         let Some(s) = t.safety.as_deref() else {
             continue;
         };
         let Some(((a, n1), (b, n2))) = serious_counts(t, s) else {
-            parts.push(trf(
+            r.parts.push(trf(
                 lang,
                 "%{name}: no control group to compare with",
                 &[("name", &trial_name(c, t, lang))],
             ));
             continue;
         };
-        ctrl_rates.push(f64::from(b) / f64::from(n2));
-        exp_rates.push(f64::from(a) / f64::from(n1));
+        r.ctrl_rates.push(f64::from(b) / f64::from(n2));
+        r.exp_rates.push(f64::from(a) / f64::from(n1));
         let (mut a, mut n1, mut b, mut n2) =
             (f64::from(a), f64::from(n1), f64::from(b), f64::from(n2));
         if a == 0.0 || b == 0.0 {
-            corrected = true;
+            r.corrected = true;
             a += 0.5;
             b += 0.5;
             n1 += 1.0;
@@ -85,10 +126,10 @@ pub(super) fn serious_events(
         }
         let y = ((a / n1) / (b / n2)).ln();
         let v = 1.0 / a - 1.0 / n1 + 1.0 / b - 1.0 / n2;
-        ys.push(y);
-        vs.push(v);
+        r.ys.push(y);
+        r.vs.push(v);
         let se = v.sqrt();
-        parts.push(format!(
+        r.parts.push(format!(
             "{}: {}/{} vs {}/{}, RR {} (95% CI {}–{})",
             trial_name(c, t, lang),
             a as u32,
@@ -100,6 +141,22 @@ pub(super) fn serious_events(
             fmt((y + stats::qnorm(0.975) * se).exp())
         ));
     }
+    r
+}
+
+/// A ratio with its 95% interval: what the absolute effect is computed from.
+type Effect = Option<(String, f64, Option<(f64, f64)>)>;
+
+/// The relative effect: one trial's risk ratio, or the trials' pooled within one disease
+/// (random effects, REML), or why none; whether evidex computed it; the ratio it gives.
+fn relative_effect(
+    c: &Corpus,
+    with: &[&Trial],
+    r: &Ratios,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> (String, bool, Effect) {
+    let (ys, vs, parts) = (&r.ys, &r.vs, &r.parts);
     let mut relative_computed = false;
     let mut effect = None;
     let relative = match ys.len() {
@@ -131,8 +188,8 @@ pub(super) fn serious_events(
             )
         }
         _ => match (
-            same_population(c, &with),
-            stats::fit(&ys, &vs, stats::Method::Reml),
+            same_population(c, with),
+            stats::fit(ys, vs, stats::Method::Reml),
         ) {
             (true, Ok(f)) => {
                 relative_computed = true;
@@ -177,30 +234,27 @@ pub(super) fn serious_events(
             }
         },
     };
-    let relative = if corrected {
-        trf(
-            lang,
-            "%{relative}; 0.5 added to each cell of a study with no event in an arm",
-            &[("relative", &relative)],
-        )
-    } else {
-        relative
-    };
-    let absolute = (!ctrl_rates.is_empty()).then(|| {
+    (relative, relative_computed, effect)
+}
+
+/// Per 1,000: the control groups' median rate, and the experimental arm's from it and the
+/// risk ratio (computed by evidex).
+fn absolute_of(r: &Ratios, effect: &Effect, lang: Lang) -> Option<String> {
+    (!r.ctrl_rates.is_empty()).then(|| {
         let per = |x: f64| (x * 1000.0).round() as i64;
-        let mut cs = ctrl_rates.clone();
+        let mut cs = r.ctrl_rates.clone();
         cs.sort_by(f64::total_cmp);
         let ctrl = cs[cs.len() / 2];
-        let (e, range) = match &effect {
+        let (e, range) = match effect {
             Some((_, rr, Some((lo, hi)))) => (
                 per((rr * ctrl).min(1.0)),
                 format!(" (95% CI {}–{})", per((lo * ctrl).min(1.0)), per((hi * ctrl).min(1.0))),
             ),
-            _ => (per(exp_rates[0]), String::new()),
+            _ => (per(r.exp_rates[0]), String::new()),
         };
         let c0 = per(ctrl);
         let d = super::absolute::difference(e - c0, lang);
-        let msg = if ctrl_rates.len() > 1 {
+        let msg = if r.ctrl_rates.len() > 1 {
             "%{control} per 1,000 with control; %{experimental} per 1,000 with the experimental arm%{range}: %{difference} — %{computed} from the control groups' median rate and the risk ratio"
         } else {
             "%{control} per 1,000 with control; %{experimental} per 1,000 with the experimental arm%{range}: %{difference} — %{computed} from the control group's rate and the risk ratio"
@@ -216,20 +270,5 @@ pub(super) fn serious_events(
                 ("computed", &tr(lang, COMPUTED)),
             ],
         )
-    });
-    Some(Finding {
-        outcome: SERIOUS.into(),
-        side: Side::Safety,
-        studies: with.iter().map(|t| trial_name(c, t, lang)).collect(),
-        participants: Some(participants),
-        participants_are: tr(lang, "at risk").into_owned(),
-        relative,
-        relative_computed,
-        absolute,
-        start,
-        certainty: grade(start, &downgrades),
-        start_reason,
-        downgrades,
-        refs: Vec::new(),
     })
 }
