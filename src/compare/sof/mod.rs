@@ -354,97 +354,16 @@ fn endpoint_finding(
         match (&pool.random, &pool.heterogeneity) {
             (Some(re), Some(h)) => {
                 relative_computed = true;
-                downgrades.extend(imprecision(
-                    Some(re.ci),
-                    &tr(lang, "the pooled estimate"),
-                    lang,
-                ));
-                downgrades.extend(inconsistency(h.i2, lang));
-                effect = Some((pool.kind.clone(), re.ratio, Some(re.ci)));
-                let mut s = trf(
-                    lang,
-                    "pooled %{kind} %{ratio} (95% CI %{low}–%{high}), %{n} studies, %{model}; %{computed}",
-                    &[
-                        ("kind", &pool.kind),
-                        ("ratio", &fmt(re.ratio)),
-                        ("low", &fmt(re.ci.0)),
-                        ("high", &fmt(re.ci.1)),
-                        ("n", &pool.studies.len()),
-                        ("model", &re.model),
-                        ("computed", &tr(lang, meta::COMPUTED)),
-                    ],
-                );
-                for np in &pool.not_pooled {
-                    s.push_str(&trf(
-                        lang,
-                        "; %{title} not pooled: %{reason}",
-                        &[("title", &np.title), ("reason", &np.reason)],
-                    ));
-                }
-                s
+                let (text, pooled) = pooled_text(&pool, re, h.i2, lang, &mut downgrades);
+                effect = Some(pooled);
+                text
             }
-            _ => {
-                // Not pooled: each study's own ratio, the widest doubt counted.
-                let mut parts = Vec::new();
-                let mut any_imprecise = None;
-                for t in &ratios {
-                    let Some(r) = hr_outcome(t, ep).and_then(|o| o.hr.as_ref()) else {
-                        continue;
-                    };
-                    parts.push(format!("{}: {}", trial_name(c, t, lang), present::ratio(r)));
-                    let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
-                    if any_imprecise.is_none() {
-                        any_imprecise = imprecision(
-                            ci,
-                            &trf(
-                                lang,
-                                "%{name}'s ratio",
-                                &[("name", &trial_name(c, t, lang))],
-                            ),
-                            lang,
-                        );
-                    }
-                }
-                downgrades.extend(any_imprecise);
-                let why = pool
-                    .refused
-                    .clone()
-                    .or_else(|| {
-                        pool.not_pooled
-                            .first()
-                            .map(|n| format!("{}: {}", n.title, n.reason))
-                    })
-                    .unwrap_or_default();
-                trf(
-                    lang,
-                    "%{ratios} (not pooled: %{why})",
-                    &[("ratios", &parts.join("; ")), ("why", &why)],
-                )
-            }
+            _ => unpooled_text(c, &ratios, ep, &pool, lang, &mut downgrades),
         }
     } else if let Some(t) = ratios.first() {
-        let r = hr_outcome(t, ep)
-            .and_then(|o| o.hr.as_ref())
-            .map(|r| {
-                let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
-                downgrades.extend(imprecision(ci, &tr(lang, "the ratio"), lang));
-                effect = Some((
-                    r.kind.clone().unwrap_or_else(|| "HR".into()),
-                    r.value.value(),
-                    ci,
-                ));
-                present::ratio(r)
-            })
-            .unwrap_or_default();
-        if studies.len() > 1 {
-            trf(
-                lang,
-                "%{ratio} (%{name} only)",
-                &[("ratio", &r), ("name", &trial_name(c, t, lang))],
-            )
-        } else {
-            r
-        }
+        let (text, one) = one_ratio(c, t, ep, studies.len() > 1, lang, &mut downgrades);
+        effect = one;
+        text
     } else {
         downgrades.push(Downgrade {
             rule: "imprecision",
@@ -491,6 +410,128 @@ fn endpoint_finding(
         certainty,
         refs: Vec::new(),
     }
+}
+
+/// The pooled estimate of two or more trials' ratios (computed by evidex), with the trials it
+/// left out and why; the doubts it brings; the ratio it gives.
+fn pooled_text(
+    pool: &meta::Pool,
+    re: &meta::Estimate,
+    i2: f64,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> (String, Relative) {
+    downgrades.extend(imprecision(
+        Some(re.ci),
+        &tr(lang, "the pooled estimate"),
+        lang,
+    ));
+    downgrades.extend(inconsistency(i2, lang));
+    let mut s = trf(
+        lang,
+        "pooled %{kind} %{ratio} (95% CI %{low}–%{high}), %{n} studies, %{model}; %{computed}",
+        &[
+            ("kind", &pool.kind),
+            ("ratio", &fmt(re.ratio)),
+            ("low", &fmt(re.ci.0)),
+            ("high", &fmt(re.ci.1)),
+            ("n", &pool.studies.len()),
+            ("model", &re.model),
+            ("computed", &tr(lang, meta::COMPUTED)),
+        ],
+    );
+    for np in &pool.not_pooled {
+        s.push_str(&trf(
+            lang,
+            "; %{title} not pooled: %{reason}",
+            &[("title", &np.title), ("reason", &np.reason)],
+        ));
+    }
+    (s, (pool.kind.clone(), re.ratio, Some(re.ci)))
+}
+
+/// Not pooled: each trial's own ratio, the widest doubt counted, and why they were not pooled.
+fn unpooled_text(
+    c: &Corpus,
+    ratios: &[&Trial],
+    ep: &str,
+    pool: &meta::Pool,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> String {
+    let mut parts = Vec::new();
+    let mut any_imprecise = None;
+    for t in ratios {
+        let Some(r) = hr_outcome(t, ep).and_then(|o| o.hr.as_ref()) else {
+            continue;
+        };
+        parts.push(format!("{}: {}", trial_name(c, t, lang), present::ratio(r)));
+        let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
+        if any_imprecise.is_none() {
+            any_imprecise = imprecision(
+                ci,
+                &trf(
+                    lang,
+                    "%{name}'s ratio",
+                    &[("name", &trial_name(c, t, lang))],
+                ),
+                lang,
+            );
+        }
+    }
+    downgrades.extend(any_imprecise);
+    let why = pool
+        .refused
+        .clone()
+        .or_else(|| {
+            pool.not_pooled
+                .first()
+                .map(|n| format!("{}: {}", n.title, n.reason))
+        })
+        .unwrap_or_default();
+    trf(
+        lang,
+        "%{ratios} (not pooled: %{why})",
+        &[("ratios", &parts.join("; ")), ("why", &why)],
+    )
+}
+
+/// The one trial's ratio (with its name when other trials are in the summary), its doubt,
+/// and the ratio it gives.
+fn one_ratio(
+    c: &Corpus,
+    t: &Trial,
+    ep: &str,
+    several: bool,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> (String, Option<Relative>) {
+    let mut effect = None;
+    let text = {
+        let r = hr_outcome(t, ep)
+            .and_then(|o| o.hr.as_ref())
+            .map(|r| {
+                let ci = r.ci.as_ref().map(|ci| (ci.low.value(), ci.high.value()));
+                downgrades.extend(imprecision(ci, &tr(lang, "the ratio"), lang));
+                effect = Some((
+                    r.kind.clone().unwrap_or_else(|| "HR".into()),
+                    r.value.value(),
+                    ci,
+                ));
+                present::ratio(r)
+            })
+            .unwrap_or_default();
+        if several {
+            trf(
+                lang,
+                "%{ratio} (%{name} only)",
+                &[("ratio", &r), ("name", &trial_name(c, t, lang))],
+            )
+        } else {
+            r
+        }
+    };
+    (text, effect)
 }
 
 #[cfg(test)]

@@ -144,9 +144,6 @@ fn ratios(c: &Corpus, with: &[&Trial], lang: Lang) -> Ratios {
     r
 }
 
-/// A ratio with its 95% interval: what the absolute effect is computed from.
-type Effect = Option<(String, f64, Option<(f64, f64)>)>;
-
 /// The relative effect: one trial's risk ratio, or the trials' pooled within one disease
 /// (random effects, REML), or why none; whether evidex computed it; the ratio it gives.
 fn relative_effect(
@@ -155,7 +152,7 @@ fn relative_effect(
     r: &Ratios,
     lang: Lang,
     downgrades: &mut Vec<Downgrade>,
-) -> (String, bool, Effect) {
+) -> (String, bool, Option<Relative>) {
     let (ys, vs, parts) = (&r.ys, &r.vs, &r.parts);
     let mut relative_computed = false;
     let mut effect = None;
@@ -239,7 +236,7 @@ fn relative_effect(
 
 /// Per 1,000: the control groups' median rate, and the experimental arm's from it and the
 /// risk ratio (computed by evidex).
-fn absolute_of(r: &Ratios, effect: &Effect, lang: Lang) -> Option<String> {
+fn absolute_of(r: &Ratios, effect: &Option<Relative>, lang: Lang) -> Option<String> {
     (!r.ctrl_rates.is_empty()).then(|| {
         let per = |x: f64| (x * 1000.0).round() as i64;
         let mut cs = r.ctrl_rates.clone();
