@@ -2,8 +2,9 @@
 //!
 //! Keys are short (one name, one alias, one id each) and Latin and Chinese text never share a
 //! key, because key length and the Unicode path are what a fuzzy matcher's time depends on.
-//! Each key carries a 64-bit character mask so most keys are rejected by one AND before the
-//! matcher sees them. A record's own keys are spans of its part's text (parts of 4,096
+//! Each key carries a 64-bit character mask and a 64-bit mask of its pairs of adjacent
+//! letters, and a long key a 256-bit pair mask beside it, so most keys are rejected by an AND
+//! or two before their text is read. A record's own keys are spans of its part's text (parts of 4,096
 //! records, built in parallel and kept as built); the names of linked therapies and diseases
 //! are shared keys, stored once and listed by each trial that links to them.
 
