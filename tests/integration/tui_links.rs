@@ -430,6 +430,7 @@ fn show_links_on_a_terminal_and_plain_text_when_piped() {
         .output()
         .is_err()
     {
+        eprintln!("script (util-linux) is not installed: the pseudo-terminal checks are skipped");
         return;
     }
     let on_tty = |mode: &str, env: &[(&str, &str)]| -> String {
