@@ -2,23 +2,13 @@
 
 mod common;
 
-use common::{app, mark_first, render, step};
+use common::{four_hcc_compared, render, step};
 use evidex::tui::action::Action;
-use evidex::tui::state::{Screen, State, Tab};
+use evidex::tui::state::{State, Tab};
 
 /// EMERALD-1, TALENTACE, LEAP-012 and TACE + sorafenib, compared, on the forest plot.
 fn forest_of_four(w: u16, h: u16) -> State {
-    let mut s = app(w, h);
-    for q in [
-        "emerald-1",
-        "talentace",
-        "leap-012",
-        "fan-2024-tace-sorafenib-recurrent",
-    ] {
-        mark_first(&mut s, q);
-    }
-    step(&mut s, Action::OpenCompare);
-    assert_eq!(s.screen, Screen::Compare);
+    let mut s = four_hcc_compared(w, h);
     assert_eq!(s.compare.records.len(), 4);
     step(&mut s, Action::NextTab);
     assert_eq!(s.compare.tab, Tab::Forest);

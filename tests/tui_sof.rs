@@ -3,24 +3,14 @@
 
 mod common;
 
-use common::{app, mark_first, render, step, type_text};
+use common::{app, four_hcc_compared, render, step, type_text};
 use evidex::tui::action::Action;
-use evidex::tui::state::{Focus, Screen, State, Tab};
+use evidex::tui::state::{Focus, State, Tab};
 use evidex::tui::update::{self, Effect};
 
 /// EMERALD-1, TALENTACE, LEAP-012 and TACE + sorafenib, compared, on the summary of findings.
 fn summary_of_four(w: u16, h: u16) -> State {
-    let mut s = app(w, h);
-    for q in [
-        "emerald-1",
-        "talentace",
-        "leap-012",
-        "fan-2024-tace-sorafenib-recurrent",
-    ] {
-        mark_first(&mut s, q);
-    }
-    step(&mut s, Action::OpenCompare);
-    assert_eq!(s.screen, Screen::Compare);
+    let mut s = four_hcc_compared(w, h);
     for _ in 0..3 {
         step(&mut s, Action::NextTab);
     }

@@ -68,14 +68,14 @@ impl Term {
     #[inline]
     fn pairs_in(&self, pairs: u64, misspelt: bool) -> bool {
         pairs & self.pairs == self.pairs
-            || (misspelt
-                && self.misspelt
-                && self
-                    .pair_pos
-                    .iter()
-                    .filter(|&&p| pairs & narrow_bit(p) == 0)
-                    .count()
-                    <= MAX_GAPS)
+            || (misspelt && self.lacks_few(|p| pairs & narrow_bit(p) != 0))
+    }
+
+    /// A misspelt unit: whether a key lacks at most [`MAX_GAPS`] of its pairs (`has` tells
+    /// which pairs it holds); a misspelling loses at most one pair per letter between.
+    #[inline]
+    fn lacks_few(&self, has: impl Fn(u8) -> bool) -> bool {
+        self.misspelt && self.pair_pos.iter().filter(|&&p| !has(p)).count() <= MAX_GAPS
     }
 
     /// [`Term::may_match`] for one key by its own masks. A field a unit never matches misspelt
@@ -104,9 +104,7 @@ impl Term {
     pub(super) fn may_match_wide(&self, k: &Key, w: &Wide) -> bool {
         !self.has_pairs()
             || w.iter().zip(&self.wide).all(|(w, t)| w & t == *t)
-            || (k.field.misspellable()
-                && self.misspelt
-                && self.pair_pos.iter().filter(|&&p| !in_wide(w, p)).count() <= MAX_GAPS)
+            || (k.field.misspellable() && self.lacks_few(|p| in_wide(w, p)))
     }
 
     /// The best tier and score a key could give this unit, from its first byte alone: tier 0

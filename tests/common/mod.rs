@@ -139,7 +139,6 @@ pub fn step(s: &mut State, a: Action) {
     run(s, effects);
 }
 
-/// Types text into the input line, one key at a time.
 /// Searches `query` from the search line and marks its first result.
 pub fn mark_first(s: &mut State, query: &str) {
     step(s, Action::FocusInput);
@@ -149,6 +148,24 @@ pub fn mark_first(s: &mut State, query: &str) {
     step(s, Action::ToggleMark);
 }
 
+/// EMERALD-1, TALENTACE, LEAP-012 and TACE + sorafenib (four HCC trials, three with a PFS
+/// hazard ratio) marked and compared, on the comparison's first tab.
+pub fn four_hcc_compared(w: u16, h: u16) -> State {
+    let mut s = app(w, h);
+    for q in [
+        "emerald-1",
+        "talentace",
+        "leap-012",
+        "fan-2024-tace-sorafenib-recurrent",
+    ] {
+        mark_first(&mut s, q);
+    }
+    step(&mut s, Action::OpenCompare);
+    assert_eq!(s.screen, evidex::tui::state::Screen::Compare);
+    s
+}
+
+/// Types text into the input line, one key at a time.
 pub fn type_text(s: &mut State, text: &str) {
     for c in text.chars() {
         step(s, Action::Insert(c));
