@@ -139,6 +139,21 @@ pub fn step(s: &mut State, a: Action) {
     run(s, effects);
 }
 
+/// Searching only `prev`'s matches for `next` (what the worker does while the user types
+/// on) finds exactly what a full search for `next` finds, in the same order.
+pub fn assert_narrowing_agrees(
+    e: &Engine,
+    prev: (&str, &search::Query),
+    next: (&str, &search::Query),
+) {
+    let before = e.search(prev.1, None, 10_000);
+    let narrowed = e.search(next.1, Some(&before.matched_slots), 10_000);
+    let full = e.search(next.1, None, 10_000);
+    let a: Vec<_> = narrowed.hits.iter().map(|h| h.record).collect();
+    let b: Vec<_> = full.hits.iter().map(|h| h.record).collect();
+    assert_eq!(a, b, "{:?} → {:?}", prev.0, next.0);
+}
+
 /// Searches `query` from the search line and marks its first result.
 pub fn mark_first(s: &mut State, query: &str) {
     step(s, Action::FocusInput);

@@ -182,12 +182,7 @@ fn typing_on_within_alternatives_narrows_and_agrees_with_a_full_search() {
             if !q.narrows(&p) {
                 continue;
             }
-            let before = e.search(&p, None, 10_000);
-            let narrowed = e.search(&q, Some(&before.matched_slots), 10_000);
-            let full = e.search(&q, None, 10_000);
-            let a: Vec<_> = narrowed.hits.iter().map(|h| h.record).collect();
-            let b: Vec<_> = full.hits.iter().map(|h| h.record).collect();
-            assert_eq!(a, b, "{prev:?} → {next:?}");
+            common::assert_narrowing_agrees(e, (&prev, &p), (&next, &q));
         }
     }
     // Adding an alternative widens: never narrowed.

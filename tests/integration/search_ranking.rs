@@ -3,6 +3,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use crate::common;
+
 use evidex::corpus::Corpus;
 use evidex::search::{self, Engine, KeyField};
 
@@ -239,12 +241,7 @@ fn a_narrowing_query_searches_only_the_previous_matches_and_agrees() {
             if !e.narrows(&q, &p) {
                 continue;
             }
-            let before = e.search(&p, None, 10_000);
-            let narrowed = e.search(&q, Some(&before.matched_slots), 10_000);
-            let full = e.search(&q, None, 10_000);
-            let a: Vec<_> = narrowed.hits.iter().map(|h| h.record).collect();
-            let b: Vec<_> = full.hits.iter().map(|h| h.record).collect();
-            assert_eq!(a, b, "{prev:?} → {next:?}");
+            common::assert_narrowing_agrees(e, (&prev, &p), (&next, &q));
         }
     }
 }
