@@ -110,24 +110,30 @@ pub fn open_corpus(corpus: Option<&Path>, library: Option<&Path>) -> Result<Load
     }
     let (corpus, counts) = merged(&lib)?;
     let engine = crate::search::engine(Arc::new(corpus));
-    let written = snapshot::write(&snap_path, &stamp, counts, &engine.index);
-    // Read back what was written, so that this session's memory is what the next one's is.
-    if written.is_ok()
-        && let Some(mut l) = from_snapshot(&snap_path, &stamp, lib.path())
-    {
-        l.snapshot = SnapshotUse::Written;
-        return Ok(l);
-    }
-    Ok(Loaded {
+    let loaded = |engine, snapshot| Loaded {
         engine,
         library: Some(lib.path().to_path_buf()),
         library_studies: counts.library_studies,
         library_skipped: counts.library_skipped,
-        snapshot: match written {
-            Ok(()) => SnapshotUse::Written,
-            Err(e) => SnapshotUse::NotWritten(format!("{}: {e}", snap_path.display())),
-        },
-    })
+        snapshot,
+    };
+    if let Err(e) = snapshot::write(&snap_path, &stamp, counts, &engine.index) {
+        let why = format!("{}: {e}", snap_path.display());
+        return Ok(loaded(engine, SnapshotUse::NotWritten(why)));
+    }
+    // Read back what was written, so that this session's memory is what the next one's is;
+    // the whole corpus is let go first, so that memory never holds both.
+    drop(engine);
+    if let Some(mut l) = from_snapshot(&snap_path, &stamp, lib.path()) {
+        l.snapshot = SnapshotUse::Written;
+        return Ok(l);
+    }
+    // Replaced meanwhile by a snapshot of another version of the library: merged again.
+    let (corpus, _) = merged(&lib)?;
+    Ok(loaded(
+        crate::search::engine(Arc::new(corpus)),
+        SnapshotUse::Written,
+    ))
 }
 
 /// The library opened from its snapshot, when that is there and of this library as it is.

@@ -299,8 +299,13 @@ fn read_section<R: Read>(r: &mut R, size: u64) -> Result<Vec<u8>, Miss> {
     if len > size {
         return Err(Miss::Damaged("cut short".into()));
     }
-    let mut bytes = vec![0u8; len as usize];
-    r.read_exact(&mut bytes).map_err(|e| damaged(&e))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    r.take(len)
+        .read_to_end(&mut bytes)
+        .map_err(|e| damaged(&e))?;
+    if bytes.len() as u64 != len {
+        return Err(Miss::Damaged("cut short".into()));
+    }
     if crc32fast::hash(&bytes) != crc {
         return Err(Miss::Damaged("a checksum does not match".into()));
     }
