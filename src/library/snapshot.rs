@@ -217,6 +217,31 @@ pub enum Miss {
     Damaged(String),
 }
 
+/// Whether the snapshot at `path` carries `want` (reading only its stamp): its size when it
+/// does.
+pub fn check(path: &Path, want: &Stamp) -> Result<u64, Miss> {
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Miss::Absent),
+        Err(e) => return Err(Miss::Damaged(e.to_string())),
+    };
+    let size = f
+        .metadata()
+        .map_err(|e| Miss::Damaged(e.to_string()))?
+        .len();
+    let mut magic = [0u8; 8];
+    if f.read_exact(&mut magic).is_err() || &magic != MAGIC {
+        return Err(Miss::Damaged("not an evidex snapshot".into()));
+    }
+    let stamp: Stamp =
+        serde_json::from_slice(&read_section(&mut f, size)?).map_err(|_| Miss::Stale)?;
+    if &stamp == want {
+        Ok(size)
+    } else {
+        Err(Miss::Stale)
+    }
+}
+
 /// Reads the snapshot at `path` when it carries `want`.
 pub fn read(path: &Path, want: &Stamp) -> Result<Snapshot, Miss> {
     let mut f = match File::open(path) {

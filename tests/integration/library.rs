@@ -109,6 +109,57 @@ fn import_writes_the_library_and_search_finds_it_with_the_bundled_corpus() {
     assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
 }
 
+/// The snapshot through the binary: written by the first open, used by the next, rebuilt after
+/// an import and after damage, reported by `evidex library`, and the same answers every time.
+#[test]
+fn the_library_opens_from_its_snapshot_and_a_change_or_damage_rebuilds_it() {
+    let (d, lib) = setup();
+    let snap = d.path().join("library.sqlite.snapshot");
+    assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
+    let line = |lib: &Path| {
+        let out = text(&evidex(lib, &["library"]).stdout);
+        out.lines()
+            .find(|l| l.starts_with("snapshot: "))
+            .unwrap_or_else(|| panic!("no snapshot line in {out}"))
+            .to_string()
+    };
+    assert!(line(&lib).contains("none yet"), "{}", line(&lib));
+    let search = |q: &str| {
+        let r = evidex(&lib, &["search", "--json", q]);
+        assert!(r.status.success(), "{}", text(&r.stderr));
+        text(&r.stdout)
+    };
+    let first = search("NCT02513394");
+    assert!(
+        first.contains("pallas") || first.contains("PALLAS"),
+        "{first}"
+    );
+    assert!(snap.is_file(), "the first open writes the snapshot");
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
+    let written = std::fs::metadata(&snap).expect("snapshot").modified().ok();
+    assert_eq!(
+        search("NCT02513394"),
+        first,
+        "the same answer from the snapshot"
+    );
+    assert_eq!(
+        std::fs::metadata(&snap).expect("snapshot").modified().ok(),
+        written
+    );
+    // An import changes the library: the snapshot is out of date until the next open.
+    assert!(import(&lib, &[&fixture("NCT04267848")]).status.success());
+    assert!(line(&lib).contains("out of date"), "{}", line(&lib));
+    assert!(search("NCT04267848").contains("NCT04267848"));
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
+    // Damage: a snapshot cut in half is rebuilt, and the answers stay the same.
+    let both = search("source:library");
+    let bytes = std::fs::read(&snap).expect("snapshot");
+    std::fs::write(&snap, &bytes[..bytes.len() / 2]).expect("cut");
+    assert!(line(&lib).contains("current") || line(&lib).contains("unreadable"));
+    assert_eq!(search("source:library"), both);
+    assert_eq!(std::fs::read(&snap).expect("rewritten").len(), bytes.len());
+}
+
 #[test]
 fn with_output_import_writes_a_corpus_and_leaves_the_library_alone() {
     let (_d, lib) = setup();
