@@ -137,16 +137,23 @@ pub struct Corpus {
     pub diseases: Vec<Disease>,
     pub therapies: Vec<Therapy>,
     pub trials: Trials,
+    links: Backlinks,
+    /// Warnings found while validating (the corpus loaded despite them).
+    pub warnings: Vec<Problem>,
+    /// Where the records came from: the bundled corpus, the library, or one file.
+    pub provenance: Provenance,
+}
+
+/// The id table and back-links of a corpus, computed from its records (never stored in a
+/// corpus file; a library's snapshot stores them).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Backlinks {
     ids: HashMap<String, RecordRef>,
     therapy_trials: Vec<Vec<u32>>,
     therapy_parents: Vec<Vec<u32>>,
     disease_trials: Vec<Vec<u32>>,
     disease_therapies: Vec<Vec<u32>>,
     source_trials: Vec<Vec<u32>>,
-    /// Warnings found while validating (the corpus loaded despite them).
-    pub warnings: Vec<Problem>,
-    /// Where the records came from: the bundled corpus, the library, or one file.
-    pub provenance: Provenance,
 }
 
 /// Where a corpus's records came from, for `source:bundled` and `source:library`.
@@ -260,19 +267,21 @@ impl Corpus {
             diseases,
             therapies,
             trials: trials.into(),
-            ids,
-            therapy_trials,
-            therapy_parents,
-            disease_trials,
-            disease_therapies,
-            source_trials,
+            links: Backlinks {
+                ids,
+                therapy_trials,
+                therapy_parents,
+                disease_trials,
+                disease_therapies,
+                source_trials,
+            },
             warnings: Vec::new(),
             provenance: Provenance::default(),
         }
     }
 
     pub fn resolve(&self, id: &str) -> Option<RecordRef> {
-        self.ids.get(id).copied()
+        self.links.ids.get(id).copied()
     }
 
     pub fn trial(&self, i: u32) -> &Trial {
@@ -348,25 +357,25 @@ impl Corpus {
 
     /// Trials that test a therapy, directly or as part of a regimen.
     pub fn trials_of_therapy(&self, i: u32) -> &[u32] {
-        &self.therapy_trials[i as usize]
+        &self.links.therapy_trials[i as usize]
     }
 
     /// Regimens that include a therapy.
     pub fn regimens_with(&self, i: u32) -> &[u32] {
-        &self.therapy_parents[i as usize]
+        &self.links.therapy_parents[i as usize]
     }
 
     pub fn trials_of_disease(&self, i: u32) -> &[u32] {
-        &self.disease_trials[i as usize]
+        &self.links.disease_trials[i as usize]
     }
 
     pub fn therapies_of_disease(&self, i: u32) -> &[u32] {
-        &self.disease_therapies[i as usize]
+        &self.links.disease_therapies[i as usize]
     }
 
     /// Trials that cite a source, in file order.
     pub fn trials_of_source(&self, i: u32) -> &[u32] {
-        &self.source_trials[i as usize]
+        &self.links.source_trials[i as usize]
     }
 
     /// Every record, trials first.
@@ -408,12 +417,7 @@ pub struct SkeletonRef<'a> {
     diseases: &'a [Disease],
     therapies: &'a [Therapy],
     trial_count: usize,
-    ids: &'a HashMap<String, RecordRef>,
-    therapy_trials: &'a [Vec<u32>],
-    therapy_parents: &'a [Vec<u32>],
-    disease_trials: &'a [Vec<u32>],
-    disease_therapies: &'a [Vec<u32>],
-    source_trials: &'a [Vec<u32>],
+    links: &'a Backlinks,
     warnings: &'a [Problem],
     provenance: &'a Provenance,
 }
@@ -425,12 +429,7 @@ pub struct Skeleton {
     diseases: Vec<Disease>,
     therapies: Vec<Therapy>,
     trial_count: usize,
-    ids: HashMap<String, RecordRef>,
-    therapy_trials: Vec<Vec<u32>>,
-    therapy_parents: Vec<Vec<u32>>,
-    disease_trials: Vec<Vec<u32>>,
-    disease_therapies: Vec<Vec<u32>>,
-    source_trials: Vec<Vec<u32>>,
+    links: Backlinks,
     warnings: Vec<Problem>,
     provenance: Provenance,
 }
@@ -442,12 +441,7 @@ impl Corpus {
             diseases: &self.diseases,
             therapies: &self.therapies,
             trial_count: self.trials.len(),
-            ids: &self.ids,
-            therapy_trials: &self.therapy_trials,
-            therapy_parents: &self.therapy_parents,
-            disease_trials: &self.disease_trials,
-            disease_therapies: &self.disease_therapies,
-            source_trials: &self.source_trials,
+            links: &self.links,
             warnings: &self.warnings,
             provenance: &self.provenance,
         }
@@ -471,17 +465,17 @@ impl Corpus {
                 .all(|&i| fits(&RecordRef { kind, index: i }))
         };
         let sound = trials.len() == s.trial_count
-            && s.ids.values().all(fits)
-            && s.therapy_trials.len() == counts[1]
-            && s.therapy_parents.len() == counts[1]
-            && s.disease_trials.len() == counts[2]
-            && s.disease_therapies.len() == counts[2]
-            && s.source_trials.len() == counts[3]
-            && within(&s.therapy_trials, Kind::Trial)
-            && within(&s.therapy_parents, Kind::Therapy)
-            && within(&s.disease_trials, Kind::Trial)
-            && within(&s.disease_therapies, Kind::Therapy)
-            && within(&s.source_trials, Kind::Trial)
+            && s.links.ids.values().all(fits)
+            && s.links.therapy_trials.len() == counts[1]
+            && s.links.therapy_parents.len() == counts[1]
+            && s.links.disease_trials.len() == counts[2]
+            && s.links.disease_therapies.len() == counts[2]
+            && s.links.source_trials.len() == counts[3]
+            && within(&s.links.therapy_trials, Kind::Trial)
+            && within(&s.links.therapy_parents, Kind::Therapy)
+            && within(&s.links.disease_trials, Kind::Trial)
+            && within(&s.links.disease_therapies, Kind::Therapy)
+            && within(&s.links.source_trials, Kind::Trial)
             && s.provenance
                 .library_trials
                 .iter()
@@ -491,12 +485,7 @@ impl Corpus {
             diseases: s.diseases,
             therapies: s.therapies,
             trials,
-            ids: s.ids,
-            therapy_trials: s.therapy_trials,
-            therapy_parents: s.therapy_parents,
-            disease_trials: s.disease_trials,
-            disease_therapies: s.disease_therapies,
-            source_trials: s.source_trials,
+            links: s.links,
             warnings: s.warnings,
             provenance: s.provenance,
         })
