@@ -493,15 +493,8 @@ fn mixed_diseases(c: &Corpus, trials: &[&Trial], studies: &[Study], lang: Lang) 
         .iter()
         .zip(studies)
         .map(|(t, s)| {
-            let ds: Vec<&str> = t
-                .diseases
-                .iter()
-                .map(|d| {
-                    c.disease_by_id(d)
-                        .map_or(d.as_str(), |x| x.short_name(lang))
-                })
-                .collect();
-            format!("{}: {}", s.title, ds.join(", "))
+            let names = crate::compare::disease_names(c, &t.diseases, lang);
+            format!("{}: {}", s.title, names)
         })
         .collect();
     trf(

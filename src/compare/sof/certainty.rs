@@ -75,15 +75,8 @@ fn cross_disease(c: &Corpus, studies: &[&Trial], lang: Lang) -> Downgrade {
     let parts: Vec<String> = studies
         .iter()
         .map(|t| {
-            let ds: Vec<&str> = t
-                .diseases
-                .iter()
-                .map(|d| {
-                    c.disease_by_id(d)
-                        .map_or(d.as_str(), |x| x.short_name(lang))
-                })
-                .collect();
-            format!("{}: {}", trial_name(c, t, lang), ds.join(", "))
+            let names = crate::compare::disease_names(c, &t.diseases, lang);
+            format!("{}: {}", trial_name(c, t, lang), names)
         })
         .collect();
     Downgrade {
