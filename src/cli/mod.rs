@@ -31,7 +31,6 @@ pub mod shell;
 pub mod show;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -189,9 +188,9 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
 /// records).
 fn engine(global: &Global) -> Result<Engine, CliError> {
     let library = global.library_path();
-    let corpus = crate::library::open_corpus(global.corpus.as_deref(), library.as_deref())?.corpus;
+    let loaded = crate::library::open_corpus(global.corpus.as_deref(), library.as_deref())?;
     if let Some(path) = &global.corpus {
-        let n = corpus.warnings.len();
+        let n = loaded.engine.index.corpus.warnings.len();
         if n > 0 {
             let path = path.display().to_string();
             eprintln!(
@@ -202,7 +201,7 @@ fn engine(global: &Global) -> Result<Engine, CliError> {
             );
         }
     }
-    Ok(crate::search::engine(Arc::new(corpus)))
+    Ok(loaded.engine)
 }
 
 /// `evidex gen-corpus`: a synthetic corpus for benchmarks, to a file or standard output.

@@ -9,16 +9,20 @@ pub mod load;
 pub mod model;
 pub mod num;
 pub mod safety;
+pub mod store;
 pub mod trial;
 pub mod validate;
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 pub use load::LoadError;
 pub use model::*;
 pub use num::{Cmp, Num, PValue};
 pub use safety::*;
+pub use store::{TrialSource, Trials};
 pub use validate::{Problem, Severity};
 
 /// The corpus compiled into the binary.
@@ -27,7 +31,7 @@ pub const BUNDLED: &[u8] = include_bytes!("../../data/corpus.json");
 pub const BUNDLED_NAME: &str = "<bundled corpus>";
 
 /// What kind of record a [`RecordRef`] points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Kind {
     Trial,
     Therapy,
@@ -67,7 +71,7 @@ impl Kind {
 }
 
 /// A record in the corpus, by kind and position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RecordRef {
     pub kind: Kind,
     pub index: u32,
@@ -132,7 +136,7 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     pub diseases: Vec<Disease>,
     pub therapies: Vec<Therapy>,
-    pub trials: Vec<Trial>,
+    pub trials: Trials,
     ids: HashMap<String, RecordRef>,
     therapy_trials: Vec<Vec<u32>>,
     therapy_parents: Vec<Vec<u32>>,
@@ -149,7 +153,7 @@ pub struct Corpus {
 ///
 /// The bundled corpus comes first in a corpus it is part of, so the first `bundled[k]` records
 /// of each kind are its own (in the order trials, therapies, diseases, sources).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     pub bundled: [usize; 4],
     /// Indices of the trials that hold a library record, sorted: the library's own trials and
@@ -255,7 +259,7 @@ impl Corpus {
             sources,
             diseases,
             therapies,
-            trials,
+            trials: trials.into(),
             ids,
             therapy_trials,
             therapy_parents,
@@ -389,9 +393,113 @@ impl Corpus {
             sources: self.sources.clone(),
             diseases: self.diseases.clone(),
             therapies: self.therapies.clone(),
-            trials: self.trials.clone(),
+            trials: self.trials.to_vec(),
             ignored: Vec::new(),
         }
+    }
+}
+
+/// Everything of a corpus but its trials' contents, borrowed for writing (a library's
+/// snapshot stores it beside the trials, so that an unchanged library opens without
+/// validating or linking anything again).
+#[derive(Serialize)]
+pub struct SkeletonRef<'a> {
+    sources: &'a [Source],
+    diseases: &'a [Disease],
+    therapies: &'a [Therapy],
+    trial_count: usize,
+    ids: &'a HashMap<String, RecordRef>,
+    therapy_trials: &'a [Vec<u32>],
+    therapy_parents: &'a [Vec<u32>],
+    disease_trials: &'a [Vec<u32>],
+    disease_therapies: &'a [Vec<u32>],
+    source_trials: &'a [Vec<u32>],
+    warnings: &'a [Problem],
+    provenance: &'a Provenance,
+}
+
+/// A [`SkeletonRef`] read back.
+#[derive(Deserialize)]
+pub struct Skeleton {
+    sources: Vec<Source>,
+    diseases: Vec<Disease>,
+    therapies: Vec<Therapy>,
+    trial_count: usize,
+    ids: HashMap<String, RecordRef>,
+    therapy_trials: Vec<Vec<u32>>,
+    therapy_parents: Vec<Vec<u32>>,
+    disease_trials: Vec<Vec<u32>>,
+    disease_therapies: Vec<Vec<u32>>,
+    source_trials: Vec<Vec<u32>>,
+    warnings: Vec<Problem>,
+    provenance: Provenance,
+}
+
+impl Corpus {
+    pub fn skeleton(&self) -> SkeletonRef<'_> {
+        SkeletonRef {
+            sources: &self.sources,
+            diseases: &self.diseases,
+            therapies: &self.therapies,
+            trial_count: self.trials.len(),
+            ids: &self.ids,
+            therapy_trials: &self.therapy_trials,
+            therapy_parents: &self.therapy_parents,
+            disease_trials: &self.disease_trials,
+            disease_therapies: &self.disease_therapies,
+            source_trials: &self.source_trials,
+            warnings: &self.warnings,
+            provenance: &self.provenance,
+        }
+    }
+
+    /// A corpus from a skeleton written by [`Corpus::skeleton`] and its trials, which must be
+    /// as many as the skeleton's (`None` when they are not, or when a link or id points past
+    /// the records: a file that does not hold what was written).
+    pub fn from_skeleton(s: Skeleton, trials: Trials) -> Option<Corpus> {
+        let counts = [
+            s.trial_count,
+            s.therapies.len(),
+            s.diseases.len(),
+            s.sources.len(),
+        ];
+        let fits = |r: &RecordRef| r.index < counts[Provenance::slot(r.kind)] as u32;
+        let within = |lists: &[Vec<u32>], kind: Kind| {
+            lists
+                .iter()
+                .flatten()
+                .all(|&i| fits(&RecordRef { kind, index: i }))
+        };
+        let sound = trials.len() == s.trial_count
+            && s.ids.values().all(fits)
+            && s.therapy_trials.len() == counts[1]
+            && s.therapy_parents.len() == counts[1]
+            && s.disease_trials.len() == counts[2]
+            && s.disease_therapies.len() == counts[2]
+            && s.source_trials.len() == counts[3]
+            && within(&s.therapy_trials, Kind::Trial)
+            && within(&s.therapy_parents, Kind::Therapy)
+            && within(&s.disease_trials, Kind::Trial)
+            && within(&s.disease_therapies, Kind::Therapy)
+            && within(&s.source_trials, Kind::Trial)
+            && s.provenance
+                .library_trials
+                .iter()
+                .all(|&i| (i as usize) < counts[0]);
+        sound.then(|| Corpus {
+            sources: s.sources,
+            diseases: s.diseases,
+            therapies: s.therapies,
+            trials,
+            ids: s.ids,
+            therapy_trials: s.therapy_trials,
+            therapy_parents: s.therapy_parents,
+            disease_trials: s.disease_trials,
+            disease_therapies: s.disease_therapies,
+            source_trials: s.source_trials,
+            warnings: s.warnings,
+            provenance: s.provenance,
+        })
     }
 }
 
