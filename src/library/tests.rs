@@ -184,6 +184,19 @@ fn all_studies() -> Vec<String> {
     .collect()
 }
 
+/// Runs `update` on the drafts (its `?1` the mapping stamp given), if any, then reads the
+/// library into the bundled corpus.
+fn reread_after(
+    lib: &Library,
+    update: Option<(&str, &str)>,
+) -> (crate::corpus::CorpusFile, crate::import::Report) {
+    if let Some((sql, stamp)) = update {
+        lib.conn.execute(sql, [stamp]).expect("updates the drafts");
+    }
+    let base = crate::corpus::Corpus::bundled().expect("bundled").to_file();
+    lib.corpus_into(base).expect("reads the library")
+}
+
 #[test]
 fn stored_drafts_open_to_the_same_corpus_as_mapping_the_registry_text_again() {
     let (_d, path) = temp();
@@ -200,33 +213,33 @@ fn stored_drafts_open_to_the_same_corpus_as_mapping_the_registry_text_again() {
         )
         .expect("counts");
     assert_eq!(drafts, texts.len() as i64, "every study keeps its draft");
-    let base = || crate::corpus::Corpus::bundled().expect("bundled").to_file();
-    let (from_drafts, r1) = lib.corpus_into(base()).expect("reads drafts");
+    let (from_drafts, r1) = reread_after(&lib, None);
     // Drafts of another evidex are not trusted: every study is mapped from `raw` again.
-    lib.conn
-        .execute("UPDATE drafts SET mapping = 'an older evidex'", [])
-        .expect("restamps");
-    let (from_raw, r2) = lib.corpus_into(base()).expect("maps raw");
+    let (from_raw, r2) = reread_after(
+        &lib,
+        Some(("UPDATE drafts SET mapping = ?1", "an older evidex")),
+    );
     assert_eq!(r1.imported() + r1.updated(), texts.len());
     assert_eq!(r1, r2);
     assert_eq!(from_drafts, from_raw);
+    let stamp = write::mapping_stamp();
     // Some with a draft, some without: the same again.
-    lib.conn
-        .execute(
+    let (mixed, _) = reread_after(
+        &lib,
+        Some((
             "UPDATE drafts SET mapping = ?1 WHERE registry_id > 'NCT03'",
-            [write::mapping_stamp()],
-        )
-        .expect("restamps some");
-    let (mixed, _) = lib.corpus_into(base()).expect("reads both");
+            &stamp,
+        )),
+    );
     assert_eq!(mixed, from_raw);
     // A draft that does not read as one is mapped from `raw` too.
-    lib.conn
-        .execute(
+    let (from_spoiled, _) = reread_after(
+        &lib,
+        Some((
             "UPDATE drafts SET mapping = ?1, draft = '{\"not\": \"a draft\"}'",
-            [write::mapping_stamp()],
-        )
-        .expect("spoils");
-    let (from_spoiled, _) = lib.corpus_into(base()).expect("maps raw");
+            &stamp,
+        )),
+    );
     assert_eq!(from_spoiled, from_raw);
     // Removing a study removes its draft.
     lib.remove(&["NCT02513394".into()]).expect("removes");

@@ -452,30 +452,28 @@ fn a_library_that_cannot_be_created_or_written_says_so_and_changes_nothing() {
 
     // A read-only directory and file. Permissions do not bind root, so where the test runs as
     // root the directory is writable after all and this part proves nothing: it says so.
-    use std::os::unix::fs::PermissionsExt;
     let ro = d.path().join("ro");
     std::fs::create_dir(&ro).expect("dir");
     let lib = ro.join("library.sqlite");
     assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
-    let set = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
-    set(&lib, 0o444).expect("chmod");
-    set(&ro, 0o555).expect("chmod");
+    crate::common::chmod(&lib, 0o444);
+    crate::common::chmod(&ro, 0o555);
     if std::fs::write(ro.join("probe"), "x").is_ok() {
         eprintln!("skipping the read-only part: permissions do not bind this user (root)");
-        set(&ro, 0o755).expect("chmod");
+        crate::common::chmod(&ro, 0o755);
         return;
     }
     let before = std::fs::read(&lib).expect("read");
     let r = import(&lib, &[&fixture("NCT04267848")]);
     let err = text(&r.stderr);
-    set(&ro, 0o755).expect("chmod");
+    crate::common::chmod(&ro, 0o755);
     assert_eq!(r.status.code(), Some(2), "{err}");
     assert!(err.contains("read-only") && err.contains(s(&lib)), "{err}");
     assert_eq!(std::fs::read(&lib).expect("read"), before);
     // Still readable: browsing works on a library evidex may not write.
-    set(&ro, 0o555).expect("chmod");
+    crate::common::chmod(&ro, 0o555);
     let r = evidex(&lib, &["search", "NCT02513394"]);
-    set(&ro, 0o755).expect("chmod");
+    crate::common::chmod(&ro, 0o755);
     assert!(r.status.success(), "{}", text(&r.stderr));
 }
 
