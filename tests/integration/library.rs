@@ -179,6 +179,26 @@ fn the_library_opens_from_its_snapshot_and_a_change_or_damage_rebuilds_it() {
     assert!(!search("source:library").contains("NCT04267848"));
 }
 
+/// The start of a registry id finds the trial first: the registry's source record, whose title
+/// holds the same id as a word, comes after it.
+#[test]
+fn the_start_of_a_registry_id_ranks_the_trial_above_its_source_record() {
+    let (_d, lib) = setup();
+    assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
+    for q in ["nct0251", "NCT025133", "NCT02513394"] {
+        let r = evidex(&lib, &["search", "--json", q]);
+        let v: Value = serde_json::from_slice(&r.stdout).expect("json");
+        let kinds: Vec<&str> = v["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(kinds.first(), Some(&"trial"), "{q}: {kinds:?}");
+        assert!(kinds.contains(&"source"), "{q}: {kinds:?}");
+    }
+}
+
 #[test]
 fn with_output_import_writes_a_corpus_and_leaves_the_library_alone() {
     let (_d, lib) = setup();
