@@ -144,11 +144,33 @@ pub struct Corpus {
     pub provenance: Provenance,
 }
 
+/// What filters and sorting read of a trial, kept in memory for every trial: a trial's record
+/// may be read from disk only when it is shown (see [`store`]), and a filter or a sort over a
+/// whole large library must not read them all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub id: Box<str>,
+    pub design: Design,
+    pub phase: Option<Phase>,
+    pub status: Status,
+    pub year: Option<u16>,
+    pub enrolment: Option<u32>,
+    /// Positions of its diseases in the corpus (those that resolve).
+    pub diseases: Box<[u32]>,
+}
+
+impl Facts {
+    pub fn evidence_level(&self) -> EvidenceLevel {
+        EvidenceLevel::of(self.design)
+    }
+}
+
 /// The id table and back-links of a corpus, computed from its records (never stored in a
 /// corpus file; a library's snapshot stores them).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Backlinks {
     ids: HashMap<String, RecordRef>,
+    facts: Vec<Facts>,
     therapy_trials: Vec<Vec<u32>>,
     therapy_parents: Vec<Vec<u32>>,
     disease_trials: Vec<Vec<u32>>,
@@ -262,6 +284,22 @@ impl Corpus {
         let (therapy_parents, disease_therapies) =
             therapy_links(&therapies, &index_of, diseases.len());
         inherit_parents_trials(&mut therapy_trials, &therapy_parents);
+        let facts = trials
+            .iter()
+            .map(|t| Facts {
+                id: t.id.as_str().into(),
+                design: t.design,
+                phase: t.phase,
+                status: t.status,
+                year: t.year,
+                enrolment: t.enrolment,
+                diseases: t
+                    .diseases
+                    .iter()
+                    .filter_map(|d| index_of(Kind::Disease, d))
+                    .collect(),
+            })
+            .collect();
         Corpus {
             sources,
             diseases,
@@ -269,6 +307,7 @@ impl Corpus {
             trials: trials.into(),
             links: Backlinks {
                 ids,
+                facts,
                 therapy_trials,
                 therapy_parents,
                 disease_trials,
@@ -286,6 +325,11 @@ impl Corpus {
 
     pub fn trial(&self, i: u32) -> &Trial {
         &self.trials[i as usize]
+    }
+
+    /// What filters and sorting read of trial `i`, without reading its record.
+    pub fn facts(&self, i: u32) -> &Facts {
+        &self.links.facts[i as usize]
     }
 
     pub fn therapy(&self, i: u32) -> &Therapy {
@@ -334,7 +378,7 @@ impl Corpus {
     pub fn id_of(&self, r: RecordRef) -> &str {
         let i = r.index as usize;
         match r.kind {
-            Kind::Trial => &self.trials[i].id,
+            Kind::Trial => &self.links.facts[i].id,
             Kind::Therapy => &self.therapies[i].id,
             Kind::Disease => &self.diseases[i].id,
             Kind::Source => &self.sources[i].id,
@@ -466,6 +510,12 @@ impl Corpus {
         };
         let sound = trials.len() == s.trial_count
             && s.links.ids.values().all(fits)
+            && s.links.facts.len() == counts[0]
+            && s.links
+                .facts
+                .iter()
+                .flat_map(|f| f.diseases.iter())
+                .all(|&d| (d as usize) < counts[2])
             && s.links.therapy_trials.len() == counts[1]
             && s.links.therapy_parents.len() == counts[1]
             && s.links.disease_trials.len() == counts[2]

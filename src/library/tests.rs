@@ -383,24 +383,28 @@ fn an_unchanged_library_opens_from_its_snapshot_to_the_same_corpus_and_results()
         (snap.library_studies, snap.library_skipped),
         (full.library_studies, full.library_skipped)
     );
-    // Searching by name reads no trial's record (the index holds what it needs).
-    for q in [
+    // Searching by name, and filtering and sorting by what every trial's facts hold, read no
+    // trial's record (the index and the facts hold what they need).
+    let by_facts = [
         "",
         "pallas",
         "NCT04267848",
         "肝癌 tace",
         "palbociclib",
         "source:library",
-    ] {
+        "kind:trial year:2010..2030",
+        "sort:n",
+        "sort:-year phase:3",
+        "level:1..2 status:completed",
+        "disease:breast design:rct",
+        "id:nct0",
+    ];
+    for q in by_facts {
         assert_eq!(shown(&snap, q), shown(&full, q), "query {q:?}");
     }
     assert_eq!(a.trials.resident(), 0);
-    // Filters on a trial's fields read the trials they test.
-    for q in [
-        "kind:trial year:2010..2030",
-        "sort:n",
-        "phase:3 sort:effect",
-    ] {
+    // Filters and sorts on what only the record holds read the trials they test.
+    for q in ["phase:3 sort:effect", "endpoint:os", "ae:neutropenia"] {
         assert_eq!(shown(&snap, q), shown(&full, q), "query {q:?}");
     }
     assert!(a.trials.resident() > 0);
@@ -412,6 +416,7 @@ fn an_unchanged_library_opens_from_its_snapshot_to_the_same_corpus_and_results()
     assert_eq!(a.trials.len(), b.trials.len());
     for (i, t) in b.trials.iter().enumerate() {
         assert_eq!(&a.trials[i], t, "trial {i}");
+        assert_eq!(a.facts(i as u32), b.facts(i as u32), "trial {i}");
         assert_eq!(a.resolve(&t.id), b.resolve(&t.id));
     }
 }

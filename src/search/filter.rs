@@ -272,24 +272,24 @@ pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
         // Statistics, guidelines, case reports and expert opinion are kept as trials but are
         // not studies: `kind:trial` leaves them out (`kind:statistic` and the like list them).
         Filter::Kind(k) => {
-            r.kind == *k && (r.kind != Kind::Trial || is_study(c.trial(r.index).design))
+            r.kind == *k && (r.kind != Kind::Trial || is_study(c.facts(r.index).design))
         }
         Filter::Id(s) => c.id_of(r).contains(s.as_str()),
         Filter::Note { records, .. } => records.contains(c.id_of(r)),
         Filter::Disease(needle) => disease_passes(c, r, needle),
         Filter::Source(s) => source_passes(c, r, s),
-        Filter::Phase(p) => trial(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
-        Filter::Design(d) => trial(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
+        Filter::Phase(p) => facts(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
+        Filter::Design(d) => facts(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
         Filter::Endpoint(e) => trial(c, r).is_some_and(|t| {
             t.outcomes
                 .iter()
                 .any(|o| o.endpoint.eq_ignore_ascii_case(e))
         }),
         Filter::Year(range) => {
-            trial(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
+            facts(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
         }
-        Filter::Status(s) => trial(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
-        Filter::Level(range) => trial(c, r).is_some_and(|t| {
+        Filter::Status(s) => facts(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
+        Filter::Level(range) => facts(c, r).is_some_and(|t| {
             let l = t.evidence_level();
             l != crate::corpus::EvidenceLevel::UNRATED && range.contains(u16::from(l.0))
         }),
@@ -317,10 +317,10 @@ fn disease_passes(c: &Corpus, r: RecordRef, needle: &str) -> bool {
     };
     match r.kind {
         Kind::Trial => c
-            .trial(r.index)
+            .facts(r.index)
             .diseases
             .iter()
-            .any(|d| disease_matches(d, needle)),
+            .any(|&d| disease_matches(&c.disease(d).id, needle)),
         Kind::Therapy => c
             .therapy(r.index)
             .indications
@@ -391,6 +391,11 @@ pub fn is_study(d: crate::corpus::Design) -> bool {
 
 fn trial(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Trial> {
     (r.kind == Kind::Trial).then(|| c.trial(r.index))
+}
+
+/// A trial's facts, which filters read without reading the trial's record.
+fn facts(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Facts> {
+    (r.kind == Kind::Trial).then(|| c.facts(r.index))
 }
 
 #[cfg(test)]

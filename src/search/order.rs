@@ -108,7 +108,7 @@ impl Engine {
 /// A record's value for a sort key, lower first in the unreversed order; `None` sorts last in
 /// either direction (a therapy has no year; an unrated study has no level).
 pub fn sort_value(c: &Corpus, r: RecordRef, key: SortKey) -> Option<f64> {
-    let trial = (r.kind == Kind::Trial).then(|| c.trial(r.index));
+    let trial = (r.kind == Kind::Trial).then(|| c.facts(r.index));
     match key {
         SortKey::Relevance => None,
         SortKey::Year => {
@@ -124,7 +124,8 @@ pub fn sort_value(c: &Corpus, r: RecordRef, key: SortKey) -> Option<f64> {
             (level != EvidenceLevel::UNRATED).then_some(f64::from(level.0))
         }
         SortKey::N => trial?.enrolment.map(|n| -f64::from(n)),
-        SortKey::Effect => crate::present::headline_effect(trial?),
+        // The headline effect is in the record: only the trials this sort orders are read.
+        SortKey::Effect => crate::present::headline_effect(c.trial(trial.map(|_| r.index)?)),
     }
 }
 
