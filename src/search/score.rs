@@ -16,6 +16,7 @@
 
 use super::engine::Engine;
 use super::filter::passes;
+use super::index::postings::{self, Candidates, GroupTest, UnitTest};
 use super::index::{Key, KeyField, KeyRef, KeySlice, SHARED};
 use super::keymatch::{Term, quick_score, tier_of};
 use super::normalize::char_mask;
@@ -62,6 +63,8 @@ pub(super) struct Prepared<'p> {
     shared: Vec<SharedScores>,
     shared_corrections: Vec<Option<SharedScores>>,
     whole: Option<&'p str>,
+    /// What the index's posting lists must let through; `None` when every record may match.
+    pub(super) candidates: Option<Candidates>,
 }
 
 impl Prepared<'_> {
@@ -105,11 +108,12 @@ impl Engine {
                 std::cmp::Reverse(terms[g.units.start].text.len()),
             )
         });
-        let shared = terms.iter().map(|t| self.shared_scores(t)).collect();
-        let shared_corrections = corrections
+        let shared: Vec<SharedScores> = terms.iter().map(|t| self.shared_scores(t)).collect();
+        let shared_corrections: Vec<Option<SharedScores>> = corrections
             .iter()
             .map(|c| c.as_ref().map(|t| self.shared_scores(t)))
             .collect();
+        let candidates = candidates(plan, &terms, &corrections, &shared, &shared_corrections);
         Prepared {
             terms,
             corrections,
@@ -117,6 +121,7 @@ impl Engine {
             shared,
             shared_corrections,
             whole: plan.whole.as_deref(),
+            candidates: (!candidates.is_empty()).then_some(candidates),
         }
     }
 
@@ -357,6 +362,63 @@ impl Engine {
         }
         best
     }
+}
+
+/// What a record must have in the index's posting lists to match a plan (see
+/// [`Candidates`]): for each group, every unit by its own keys' pairs, a link to a shared
+/// key that matches it, or its correction either way; or a study of a disease it names. A
+/// unit without a pair of letters (one letter) lets every record through, and a group of
+/// such units does not restrict at all.
+fn candidates(
+    plan: &Plan,
+    terms: &[Term],
+    corrections: &[Option<Term>],
+    shared: &[SharedScores],
+    shared_corrections: &[Option<SharedScores>],
+) -> Candidates {
+    let links = |scores: &SharedScores| {
+        scores
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| *s >= 0)
+            .map(|(l, _)| postings::link_key(l as u32))
+            .collect::<Vec<_>>()
+    };
+    let unit = |ti: usize| -> Option<UnitTest> {
+        let term = &terms[ti];
+        let correction = corrections[ti].as_ref();
+        if !term.has_pairs() || correction.is_some_and(|c| !c.has_pairs()) {
+            return None;
+        }
+        let mut u = UnitTest {
+            pairs: vec![term.pair_keys()],
+            links: links(&shared[ti]),
+        };
+        if let (Some(c), Some(scores)) = (correction, shared_corrections[ti].as_ref()) {
+            u.pairs.push(c.pair_keys());
+            u.links.extend(links(scores));
+        }
+        Some(u)
+    };
+    let groups = plan
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let units: Vec<UnitTest> = g.units.clone().filter_map(unit).collect();
+            if units.is_empty() {
+                return None;
+            }
+            let diseases = g.diseases.as_ref().map_or_else(Vec::new, |set| {
+                set.iter()
+                    .enumerate()
+                    .filter(|&(_, &named)| named)
+                    .map(|(d, _)| postings::disease_key(d as u32))
+                    .collect()
+            });
+            Some(GroupTest { units, diseases })
+        })
+        .collect();
+    Candidates { groups }
 }
 
 /// The field (and key, unless it matched by a disease link) of the unit typed first.

@@ -15,6 +15,9 @@ use super::plan::Lexicon;
 use crate::corpus::{Corpus, RecordRef};
 
 mod build;
+pub mod postings;
+
+use postings::{Bits, Candidates, Postings, WORDS};
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -258,6 +261,8 @@ struct Part {
     link_start: Box<[u32]>,
     /// The shared keys of each slot's linked therapies and diseases.
     links: Box<[u32]>,
+    /// The part's slots by pair of letters, link and disease.
+    postings: Postings,
     /// Own keys in the parts before this one.
     key_base: u32,
 }
@@ -388,6 +393,22 @@ impl Index {
         };
         let k = &keys.keys[i];
         (k.field, keys.text(k))
+    }
+
+    /// The slots `c` lets through, as a bitmap of every slot (bit `slot % 64` of word
+    /// `slot / 64`), a part on each core in turn.
+    pub fn candidates(&self, c: &Candidates) -> Vec<u64> {
+        use rayon::prelude::*;
+        let parts: Vec<Bits> = self.parts.par_iter().map(|p| c.part(&p.postings)).collect();
+        let mut bits: Vec<u64> = parts.concat();
+        bits.truncate(self.len().div_ceil(64));
+        debug_assert!(bits.len() <= self.parts.len() * WORDS);
+        bits
+    }
+
+    /// Bytes held by the posting lists (for statistics).
+    pub fn postings_bytes(&self) -> usize {
+        self.parts.iter().map(|p| p.postings.bytes()).sum()
     }
 
     /// Total number of keys: own keys, and shared keys once each (for statistics).
