@@ -317,10 +317,51 @@ pub const MIN_MISSPELT: usize = 5;
 /// occurrence of the first byte is tried (no byte of a multi-byte char equals an ASCII one).
 pub(super) fn tight_bytes(hay: &[u8], needle: &[u8], budget: usize) -> Option<(usize, usize)> {
     let (&first, rest) = needle.split_first()?;
-    let starts = memchr::memchr_iter(first, hay)
-        .take_while(|&start| hay.len() - start >= needle.len())
-        .map(|start| (start, hay[start + 1..].iter().copied()));
-    tightest(starts, rest.iter().copied(), budget)
+    let letter = |b: u8| b.is_ascii_alphanumeric() || b >= 0xC0;
+    let mut best: Option<(usize, usize)> = None;
+    for start in memchr::memchr_iter(first, hay) {
+        if hay.len() - start < needle.len() {
+            break;
+        }
+        let limit = best.map_or(budget, |(_, g)| g.saturating_sub(1));
+        let (mut gaps, mut crossed) = (0, false);
+        let mut at = start + 1;
+        let mut ok = true;
+        for &b in rest {
+            loop {
+                let Some(&h) = hay.get(at) else {
+                    ok = false;
+                    break;
+                };
+                at += 1;
+                if h == b {
+                    break;
+                }
+                if letter(h) {
+                    gaps += 1;
+                } else if h.is_ascii_whitespace() {
+                    ok = false;
+                    break;
+                } else if h < 0x80 {
+                    crossed = true;
+                }
+                if gaps > limit || (gaps > 0 && crossed) {
+                    ok = false;
+                    break;
+                }
+            }
+            if !ok {
+                break;
+            }
+        }
+        if ok && best.is_none_or(|(_, g)| gaps < g) {
+            best = Some((start, gaps));
+            if gaps == 0 {
+                break;
+            }
+        }
+    }
+    best
 }
 
 /// [`tight_bytes`] for a unit with characters beyond ASCII; the start is still a byte offset.
@@ -328,93 +369,38 @@ pub(super) fn tight_chars(text: &str, term: &str, budget: usize) -> Option<(usiz
     // Read in place: this runs for every joined key a Chinese unit is tried on.
     let mut needle = term.chars();
     let first = needle.next()?;
-    let starts = text
-        .char_indices()
-        .filter(|&(_, c)| c == first)
-        .map(|(start, c)| (start, text[start + c.len_utf8()..].chars()));
-    tightest(starts, needle, budget)
-}
-
-/// What lies between two letters of a unit in a key's text.
-enum Between {
-    /// A letter or digit: one letter between (a gap).
-    Letter,
-    /// White space: the occurrence ends.
-    Space,
-    /// Punctuation: free when no letter lies between.
-    Punct,
-    /// A byte inside a multi-byte character (counted with its first byte).
-    Nothing,
-}
-
-/// A character of a key's text, as bytes (ASCII units) or chars (others).
-trait TextChar: Copy + Eq {
-    fn between(self) -> Between;
-}
-
-impl TextChar for u8 {
-    #[inline]
-    fn between(self) -> Between {
-        if self.is_ascii_alphanumeric() || self >= 0xC0 {
-            Between::Letter
-        } else if self.is_ascii_whitespace() {
-            Between::Space
-        } else if self < 0x80 {
-            Between::Punct
-        } else {
-            Between::Nothing
-        }
-    }
-}
-
-impl TextChar for char {
-    #[inline]
-    fn between(self) -> Between {
-        if keeps(self) {
-            Between::Letter
-        } else if self.is_whitespace() {
-            Between::Space
-        } else {
-            Between::Punct
-        }
-    }
-}
-
-/// The scan behind [`tight_bytes`] and [`tight_chars`]: for each occurrence of the unit's
-/// first character (its position, and the text after it), the rest of the unit's characters
-/// in order with the fewest letters between; the tightest occurrence wins, the first of equals.
-#[inline]
-fn tightest<C: TextChar, H: Iterator<Item = C>>(
-    starts: impl Iterator<Item = (usize, H)>,
-    rest: impl Iterator<Item = C> + Clone,
-    budget: usize,
-) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
-    for (start, mut hay) in starts {
+    for (start, c) in text.char_indices() {
+        if c != first {
+            continue;
+        }
         let limit = best.map_or(budget, |(_, g)| g.saturating_sub(1));
+        let mut hay = text[start + c.len_utf8()..].chars();
         let (mut gaps, mut crossed, mut ok) = (0, false, true);
-        'unit: for c in rest.clone() {
+        for tc in needle.clone() {
             loop {
                 let Some(h) = hay.next() else {
                     ok = false;
-                    break 'unit;
+                    break;
                 };
-                if h == c {
+                if h == tc {
                     break;
                 }
-                match h.between() {
-                    Between::Letter => gaps += 1,
-                    Between::Space => {
-                        ok = false;
-                        break 'unit;
-                    }
-                    Between::Punct => crossed = true,
-                    Between::Nothing => {}
+                if keeps(h) {
+                    gaps += 1;
+                } else if h.is_whitespace() {
+                    ok = false;
+                    break;
+                } else {
+                    crossed = true;
                 }
                 if gaps > limit || (gaps > 0 && crossed) {
                     ok = false;
-                    break 'unit;
+                    break;
                 }
+            }
+            if !ok {
+                break;
             }
         }
         if ok && best.is_none_or(|(_, g)| gaps < g) {
