@@ -129,7 +129,7 @@ impl Engine {
     /// not once per trial that links to it.
     fn shared_scores(&self, term: &Term) -> SharedScores {
         let shared = self.index.shared();
-        shared
+        let scores: Box<[(i32, u8)]> = shared
             .each()
             .map(|(_, k, wide)| {
                 if !term.may_match_key(k, wide) {
@@ -142,7 +142,11 @@ impl Engine {
                     )
                 })
             })
-            .collect()
+            .collect();
+        SharedScores {
+            any: scores.iter().any(|&(s, _)| s >= 0),
+            scores,
+        }
     }
     /// Every key of a slot, its own and the shared keys it links to, each with the keys it
     /// is one of (for its text).
@@ -161,10 +165,9 @@ impl Engine {
         if !self.passes_clauses(scan.q, slot) {
             return None;
         }
-        let tie_break = self.index.tie_break(slot);
         if scan.terms.is_empty() {
             return Some(Cand {
-                order: order(3, 0, tie_break),
+                order: order(3, 0, self.index.tie_break(slot)),
                 slot,
                 key: None,
                 field: None,
@@ -193,8 +196,9 @@ impl Engine {
             tier = 0;
             total += NAMED;
         }
+        // Read only for a match: a record that does not match costs no more reads.
         Some(Cand {
-            order: order(tier, total, tie_break),
+            order: order(tier, total, self.index.tie_break(slot)),
             slot,
             key: first.and_then(|(_, k)| k),
             field: first.map(|(f, _)| f),
@@ -204,6 +208,9 @@ impl Engine {
 
     /// Whether a slot passes a query's filters, phrases and exclusions.
     fn passes_clauses(&self, q: &Query, slot: u32) -> bool {
+        if q.filters.is_empty() && q.phrases.is_empty() && q.excluded.is_empty() {
+            return true;
+        }
         let record = self.index.records[slot as usize];
         let corpus = self.corpus();
         if !q
@@ -240,7 +247,6 @@ impl Engine {
     /// match by text, or, when they name a disease, by a link to it (whichever ranks higher).
     fn match_group(&self, scan: &Scan, g: &Group, slot: u32) -> Option<(i64, u8, Matched)> {
         let keys = self.index.keys(slot as usize);
-        let links = self.index.links(slot as usize);
         let mask = (
             self.index.mask(slot as usize),
             self.index.pairs(slot as usize),
@@ -251,11 +257,11 @@ impl Engine {
             let term = &scan.terms[ti];
             // A misspelt unit matches as the word it is taken for, in the last tier.
             let hit = self
-                .best_key(keys, mask, links, &scan.shared[ti], term)
+                .best_key(keys, mask, slot, &scan.shared[ti], term)
                 .or_else(|| {
                     let c = scan.corrections[ti].as_ref()?;
                     let scores = scan.shared_corrections[ti].as_ref()?;
-                    let (s, _, key, field) = self.best_key(keys, mask, links, scores, c)?;
+                    let (s, _, key, field) = self.best_key(keys, mask, slot, scores, c)?;
                     Some((s / 4, 3, key, field))
                 });
             let Some((s, t, key, field)) = hit else {
@@ -300,8 +306,8 @@ impl Engine {
         &self,
         keys: KeySlice<'_>,
         (mask, pairs): (u64, u64),
-        links: &[u32],
-        shared: &[(i32, u8)],
+        slot: u32,
+        shared: &SharedScores,
         term: &Term,
     ) -> Option<(i64, u8, KeyRef, KeyField)> {
         let mut best: Option<(i64, u8, KeyRef, KeyField)> = None;
@@ -350,10 +356,11 @@ impl Engine {
         }
         // Linked therapies' and diseases' names score below the record's own names (they
         // have no boost): they matter only when nothing of the record's own matched as well.
-        if best.is_none_or(|(_, bt, ..)| bt > 1) {
+        // The slot's links are read only when the unit matches a shared key at all.
+        if best.is_none_or(|(_, bt, ..)| bt > 1) && shared.any {
             let shared_keys = self.index.shared();
-            for &l in links {
-                let (s, t) = shared[l as usize];
+            for &l in self.index.links(slot as usize) {
+                let (s, t) = shared.scores[l as usize];
                 let s = i64::from(s);
                 if s >= 0 && best.is_none_or(|(bs, bt, ..)| (t, -s) < (bt, -bs)) {
                     best = Some((s, t, SHARED | l, shared_keys.keys[l as usize].field));
@@ -378,6 +385,7 @@ fn candidates(
 ) -> Candidates {
     let links = |scores: &SharedScores| {
         scores
+            .scores
             .iter()
             .enumerate()
             .filter(|(_, (s, _))| *s >= 0)
@@ -425,7 +433,11 @@ fn candidates(
 type Matched = Option<(KeyField, Option<KeyRef>)>;
 
 /// Each shared key's score and tier for one unit, or -1 when it does not match.
-pub(super) type SharedScores = Box<[(i32, u8)]>;
+pub(super) struct SharedScores {
+    scores: Box<[(i32, u8)]>,
+    /// Whether any shared key matches.
+    any: bool,
+}
 
 /// What every slot of one search is matched against.
 #[derive(Clone, Copy)]
