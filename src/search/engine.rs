@@ -1,5 +1,6 @@
-//! Running a query: the records to look at (all, or an earlier query's matches) are split
-//! into one chunk per core of rayon's pool, each chunk matched and ranked
+//! Running a query: the records to look at (all, or an earlier query's matches; of those, only
+//! the candidates the index's posting lists let through) are split into one chunk per core of
+//! rayon's pool, each chunk matched and ranked
 //! ([`score`](super::score)) into a buffer kept from search to search, then the chunks' best
 //! hits are merged into the best `limit` in rank order, with facet counts over all matches.
 //! Records are matched in blocks of [`STOP_EVERY`], and a search told to stop gives up

@@ -6,7 +6,9 @@
 //! letters, and a long key a 256-bit pair mask beside it, so most keys are rejected by an AND
 //! or two before their text is read. A record's own keys are spans of its part's text (parts of 4,096
 //! records, built in parallel and kept as built); the names of linked therapies and diseases
-//! are shared keys, stored once and listed by each trial that links to them.
+//! are shared keys, stored once and listed by each trial that links to them. Each part also
+//! keeps [posting lists](postings) of its records by pair of letters, link and disease, from
+//! which a search chooses the records to match before any key is read.
 
 use std::sync::Arc;
 
