@@ -6,9 +6,12 @@
 //!   into a new library in one transaction, as a fetch writes a page: every study parsed,
 //!   mapped, checked and stored with its columns, draft, record and registry text. The texts
 //!   are generated before the measurement (the network's part is excluded).
-//! - **open/N**: `library::open_corpus` on a library of N such studies, what the browser's
-//!   loader and every CLI command do before searching (the search index is built after it
-//!   and measured by the search benchmark).
+//! - **open/snapshot/N**: `library::open_corpus` on a library of N such studies, what the
+//!   browser's loader and every CLI command do before searching, when the library is
+//!   unchanged since the last open: the corpus and its search index read from the snapshot.
+//! - **open/rebuild/N**: the same with the snapshot removed first, as after a fetch: every
+//!   study read and merged, the corpus validated and indexed, the snapshot written and read
+//!   back.
 //!
 //! `EVIDEX_BENCH_LIBRARY_SIZES=5000` sets the sizes of `open` (default 2,000). Results are in
 //! docs/PERFORMANCE.md ("The library").
@@ -77,12 +80,26 @@ fn open(c: &mut Criterion) {
         }
         drop(lib);
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_function(format!("{n}"), |b| {
+        let snapshot = evidex::library::snapshot::path_for(&path);
+        g.bench_function(format!("snapshot/{n}"), |b| {
             b.iter(|| {
                 let l = open_corpus(None, Some(&path)).expect("opens");
                 assert_eq!(l.library_studies, n);
                 black_box(l)
             })
+        });
+        g.bench_function(format!("rebuild/{n}"), |b| {
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_file(&snapshot);
+                },
+                |()| {
+                    let l = open_corpus(None, Some(&path)).expect("opens");
+                    assert_eq!(l.snapshot, evidex::library::load::SnapshotUse::Written);
+                    black_box(l)
+                },
+                criterion::BatchSize::PerIteration,
+            )
         });
     }
     g.finish();

@@ -199,127 +199,42 @@ fn study_value(i: usize, seed: u64) -> Value {
     let mut r = Rng(seed ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let cond: Vec<&str> = (0..r.range(1, 3)).map(|_| *r.pick(CONDITIONS)).collect();
     let n_int = r.range(1, 4);
-    let drugs: Vec<&str> = (0..n_int).map(|_| *r.pick(DRUGS)).collect();
-    let mut drugs_dedup = drugs.clone();
-    drugs_dedup.dedup();
+    let mut drugs: Vec<&str> = (0..n_int).map(|_| *r.pick(DRUGS)).collect();
+    drugs.dedup();
     let n_arms = r.range(1, 4);
-    let arms: Vec<Value> = (0..n_arms)
-        .map(|a| {
-            let d = drugs_dedup[a % drugs_dedup.len()];
-            json!({
-                "label": format!("Arm {}: {d}", (b'A' + a as u8) as char),
-                "type": if a == 0 { "EXPERIMENTAL" } else { "ACTIVE_COMPARATOR" },
-                "description": prose(&mut r, 200 + a * 80),
-                "interventionNames": [format!("Drug: {d}")],
-            })
-        })
-        .collect();
-    let interventions: Vec<Value> = drugs_dedup
-        .iter()
-        .enumerate()
-        .map(|(k, d)| {
-            let labels: Vec<String> = (0..n_arms)
-                .filter(|a| a % drugs_dedup.len() == k)
-                .map(|a| format!("Arm {}: {d}", (b'A' + a as u8) as char))
-                .collect();
-            let other: Vec<String> = (0..r.range(0, 4))
-                .map(|n| format!("{}-{}{}", &d[..3].to_uppercase(), 100 + k, n))
-                .collect();
-            json!({
-                "type": "DRUG",
-                "name": d,
-                "description": prose(&mut r, 80),
-                "armGroupLabels": labels,
-                "otherNames": other,
-            })
-        })
-        .collect();
-    let endpoints = [
-        ("Overall Survival (OS)", true),
-        ("Progression-free Survival (PFS)", true),
-        ("Objective Response Rate (ORR)", false),
-        ("Duration of Response", true),
-        ("Incidence of Adverse Events", false),
-        ("Quality of Life (EORTC QLQ-C30)", false),
-    ];
-    let outcome = |r: &mut Rng, k: usize| {
-        let (m, _) = endpoints[k % endpoints.len()];
-        json!({"measure": m, "description": prose(r, 300), "timeFrame": format!("Up to {} months", r.range(6, 60))})
-    };
+    let arms = arm_groups(&mut r, &drugs, n_arms);
+    let interventions = interventions(&mut r, &drugs, n_arms);
     let n_primary = r.range(1, 2);
     let primary: Vec<Value> = (0..n_primary).map(|k| outcome(&mut r, k)).collect();
     let secondary: Vec<Value> = (0..r.range(3, 14))
         .map(|k| outcome(&mut r, k + 1))
         .collect();
-    let locations: Vec<Value> = (0..sites(&mut r))
-        .map(|k| {
-            let (city, country) = *r.pick(CITIES);
-            json!({
-                "facility": format!("{city} Cancer Centre {k}"),
-                "status": "RECRUITING",
-                "city": city,
-                "zip": format!("{:05}", r.below(99_999)),
-                "country": country,
-                "geoPoint": {"lat": 30.0 + r.below(2000) as f64 / 100.0, "lon": r.below(3000) as f64 / 100.0},
-            })
-        })
-        .collect();
+    let locations: Vec<Value> = (0..sites(&mut r)).map(|k| location(&mut r, k)).collect();
     let status = *r.pick(STATUSES);
     let phases = *r.pick(PHASES);
     let acronym = r.chance(3).then(|| format!("SYN-{}", i % 10_000));
     let title = format!(
         "Synthetic {} of {} in {}",
         text(&mut r, 0, 80),
-        drugs_dedup.join(" plus "),
+        drugs.join(" plus "),
         cond[0]
     );
-    let started = date(&mut r, 2005, 2024);
-    let updated = date(&mut r, 2008, 2026);
+    let drawn = Drawn {
+        cond,
+        n_arms,
+        arms: &arms,
+        interventions,
+        primary,
+        secondary,
+        locations,
+        status,
+        phases,
+        title,
+        started: date(&mut r, 2005, 2024),
+        updated: date(&mut r, 2008, 2026),
+    };
     let with_results = r.chance(8);
-    let mut protocol = json!({
-        "identificationModule": {
-            "nctId": nct(i),
-            "orgStudyIdInfo": {"id": format!("SYN-{i}")},
-            "organization": {"fullName": "Synthetic Registry Generator", "class": "OTHER"},
-            "briefTitle": title,
-            "officialTitle": format!("{title}: {}", text(&mut r, 60, 160)),
-        },
-        "statusModule": {
-            "statusVerifiedDate": &updated[..7],
-            "overallStatus": status,
-            "startDateStruct": {"date": started, "type": "ACTUAL"},
-            "primaryCompletionDateStruct": {"date": date(&mut r, 2010, 2030), "type": "ESTIMATED"},
-            "completionDateStruct": {"date": date(&mut r, 2010, 2032), "type": "ESTIMATED"},
-            "studyFirstPostDateStruct": {"date": started, "type": "ACTUAL"},
-            "lastUpdatePostDateStruct": {"date": updated, "type": "ACTUAL"},
-        },
-        "sponsorCollaboratorsModule": {"leadSponsor": {"name": "Synthetic Sponsor", "class": "OTHER"}},
-        "descriptionModule": {"briefSummary": text(&mut r, 800, 3000)},
-        "conditionsModule": {
-            "conditions": cond,
-            "keywords": (0..r.range(0, 6)).map(|_| *r.pick(WORDS)).collect::<Vec<_>>(),
-        },
-        "designModule": {
-            "studyType": "INTERVENTIONAL",
-            "phases": phases,
-            "designInfo": {
-                "allocation": if n_arms > 1 { "RANDOMIZED" } else { "NA" },
-                "interventionModel": if n_arms > 1 { "PARALLEL" } else { "SINGLE_GROUP" },
-                "primaryPurpose": "TREATMENT",
-                "maskingInfo": {"masking": "NONE"},
-            },
-            "enrollmentInfo": {"count": r.range(10, 1200), "type": if status == "COMPLETED" { "ACTUAL" } else { "ESTIMATED" }},
-        },
-        "armsInterventionsModule": {"armGroups": arms, "interventions": interventions},
-        "outcomesModule": {"primaryOutcomes": primary, "secondaryOutcomes": secondary},
-        "eligibilityModule": {
-            "eligibilityCriteria": text(&mut r, 1500, 6000),
-            "sex": "ALL",
-            "minimumAge": "18 Years",
-            "stdAges": ["ADULT", "OLDER_ADULT"],
-        },
-        "contactsLocationsModule": {"locations": locations},
-    });
+    let mut protocol = protocol(&mut r, i, &drawn);
     if let Some(a) = acronym {
         protocol["identificationModule"]["acronym"] = json!(a);
     }
@@ -329,10 +244,144 @@ fn study_value(i: usize, seed: u64) -> Value {
     let mut study = json!({"protocolSection": protocol, "hasResults": with_results});
     if with_results {
         study["protocolSection"]["statusModule"]["resultsFirstPostDateStruct"] =
-            json!({"date": updated, "type": "ACTUAL"});
-        study["resultsSection"] = results(&mut r, n_arms, &arms, n_primary, &endpoints);
+            json!({"date": drawn.updated, "type": "ACTUAL"});
+        study["resultsSection"] = results(&mut r, n_arms, &arms, n_primary, &ENDPOINTS);
     }
     study
+}
+
+/// The endpoints of synthetic outcomes, and whether each is a time to an event.
+const ENDPOINTS: [(&str, bool); 6] = [
+    ("Overall Survival (OS)", true),
+    ("Progression-free Survival (PFS)", true),
+    ("Objective Response Rate (ORR)", false),
+    ("Duration of Response", true),
+    ("Incidence of Adverse Events", false),
+    ("Quality of Life (EORTC QLQ-C30)", false),
+];
+
+/// The parts of a study drawn before its protocol section is written.
+struct Drawn<'a> {
+    cond: Vec<&'static str>,
+    n_arms: usize,
+    arms: &'a [Value],
+    interventions: Vec<Value>,
+    primary: Vec<Value>,
+    secondary: Vec<Value>,
+    locations: Vec<Value>,
+    status: &'static str,
+    phases: &'static [&'static str],
+    title: String,
+    started: String,
+    updated: String,
+}
+
+/// `n_arms` arm groups, each given one of the (deduplicated) drugs in turn.
+fn arm_groups(r: &mut Rng, drugs: &[&str], n_arms: usize) -> Vec<Value> {
+    (0..n_arms)
+        .map(|a| {
+            let d = drugs[a % drugs.len()];
+            json!({
+                "label": format!("Arm {}: {d}", (b'A' + a as u8) as char),
+                "type": if a == 0 { "EXPERIMENTAL" } else { "ACTIVE_COMPARATOR" },
+                "description": prose(r, 200 + a * 80),
+                "interventionNames": [format!("Drug: {d}")],
+            })
+        })
+        .collect()
+}
+
+/// One intervention per drug, with the arms given it and a few other names.
+fn interventions(r: &mut Rng, drugs: &[&str], n_arms: usize) -> Vec<Value> {
+    drugs
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let labels: Vec<String> = (0..n_arms)
+                .filter(|a| a % drugs.len() == k)
+                .map(|a| format!("Arm {}: {d}", (b'A' + a as u8) as char))
+                .collect();
+            let other: Vec<String> = (0..r.range(0, 4))
+                .map(|n| format!("{}-{}{}", &d[..3].to_uppercase(), 100 + k, n))
+                .collect();
+            json!({
+                "type": "DRUG",
+                "name": d,
+                "description": prose(r, 80),
+                "armGroupLabels": labels,
+                "otherNames": other,
+            })
+        })
+        .collect()
+}
+
+/// The `k`-th outcome of a protocol's list (the endpoints in turn).
+fn outcome(r: &mut Rng, k: usize) -> Value {
+    let (m, _) = ENDPOINTS[k % ENDPOINTS.len()];
+    json!({"measure": m, "description": prose(r, 300), "timeFrame": format!("Up to {} months", r.range(6, 60))})
+}
+
+/// The `k`-th site of a study.
+fn location(r: &mut Rng, k: usize) -> Value {
+    let (city, country) = *r.pick(CITIES);
+    json!({
+        "facility": format!("{city} Cancer Centre {k}"),
+        "status": "RECRUITING",
+        "city": city,
+        "zip": format!("{:05}", r.below(99_999)),
+        "country": country,
+        "geoPoint": {"lat": 30.0 + r.below(2000) as f64 / 100.0, "lon": r.below(3000) as f64 / 100.0},
+    })
+}
+
+/// The protocol section of the `i`-th study from its drawn parts (drawing its texts, dates
+/// and counts in the order they appear).
+fn protocol(r: &mut Rng, i: usize, d: &Drawn) -> Value {
+    let (title, started, updated) = (&d.title, &d.started, &d.updated);
+    json!({
+        "identificationModule": {
+            "nctId": nct(i),
+            "orgStudyIdInfo": {"id": format!("SYN-{i}")},
+            "organization": {"fullName": "Synthetic Registry Generator", "class": "OTHER"},
+            "briefTitle": title,
+            "officialTitle": format!("{title}: {}", text(r, 60, 160)),
+        },
+        "statusModule": {
+            "statusVerifiedDate": &updated[..7],
+            "overallStatus": d.status,
+            "startDateStruct": {"date": started, "type": "ACTUAL"},
+            "primaryCompletionDateStruct": {"date": date(r, 2010, 2030), "type": "ESTIMATED"},
+            "completionDateStruct": {"date": date(r, 2010, 2032), "type": "ESTIMATED"},
+            "studyFirstPostDateStruct": {"date": started, "type": "ACTUAL"},
+            "lastUpdatePostDateStruct": {"date": updated, "type": "ACTUAL"},
+        },
+        "sponsorCollaboratorsModule": {"leadSponsor": {"name": "Synthetic Sponsor", "class": "OTHER"}},
+        "descriptionModule": {"briefSummary": text(r, 800, 3000)},
+        "conditionsModule": {
+            "conditions": d.cond,
+            "keywords": (0..r.range(0, 6)).map(|_| *r.pick(WORDS)).collect::<Vec<_>>(),
+        },
+        "designModule": {
+            "studyType": "INTERVENTIONAL",
+            "phases": d.phases,
+            "designInfo": {
+                "allocation": if d.n_arms > 1 { "RANDOMIZED" } else { "NA" },
+                "interventionModel": if d.n_arms > 1 { "PARALLEL" } else { "SINGLE_GROUP" },
+                "primaryPurpose": "TREATMENT",
+                "maskingInfo": {"masking": "NONE"},
+            },
+            "enrollmentInfo": {"count": r.range(10, 1200), "type": if d.status == "COMPLETED" { "ACTUAL" } else { "ESTIMATED" }},
+        },
+        "armsInterventionsModule": {"armGroups": d.arms, "interventions": d.interventions},
+        "outcomesModule": {"primaryOutcomes": d.primary, "secondaryOutcomes": d.secondary},
+        "eligibilityModule": {
+            "eligibilityCriteria": text(r, 1500, 6000),
+            "sex": "ALL",
+            "minimumAge": "18 Years",
+            "stdAges": ["ADULT", "OLDER_ADULT"],
+        },
+        "contactsLocationsModule": {"locations": d.locations},
+    })
 }
 
 /// A results section: flow, one measure per primary outcome (a hazard ratio on time-to-event

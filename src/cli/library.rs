@@ -81,6 +81,7 @@ fn status(path: &Path, out: &mut Out) -> Result<(), CliError> {
         "changes: {} recorded (`evidex library changes`)\n",
         s.changes
     ));
+    text.push_str(&snapshot_line(&lib));
     match &s.last_sync {
         None => text.push_str("last sync: none\n"),
         Some(y) => text.push_str(&format!(
@@ -101,6 +102,22 @@ fn status(path: &Path, out: &mut Out) -> Result<(), CliError> {
         )),
     }
     out.print(&text)
+}
+
+/// The snapshot the browser opens the library from, and whether it is current.
+fn snapshot_line(lib: &Library) -> String {
+    use crate::library::snapshot::{self, Miss};
+    let path = snapshot::path_for(lib.path());
+    let state = match snapshot::stamp(lib).map(|st| snapshot::check(&path, &st)) {
+        Ok(Ok(size)) => format!("current, {:.1} MB", size as f64 / 1e6),
+        Ok(Err(Miss::Absent)) => "none yet; the next open writes it".to_string(),
+        Ok(Err(Miss::Stale)) => "out of date; the next open rebuilds it".to_string(),
+        Ok(Err(Miss::Damaged(why))) => {
+            format!("unreadable ({}); the next open rebuilds it", clean(&why))
+        }
+        Err(e) => format!("unknown ({})", clean(&e.to_string())),
+    };
+    format!("snapshot: {} ({state})\n", shown(&path))
 }
 
 /// Whether `s` is a date or the start of one: `2024`, `2024-05`, `2024-05-01`.

@@ -31,7 +31,6 @@ pub mod shell;
 pub mod show;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -95,45 +94,28 @@ pub fn run(
             search::run(&engine, &query.join(" "), json, limit, lang, &mut out)
         }
         Command::Show { id_or_query, json } => {
-            let engine = engine(global)?;
-            let r = resolve(&engine, &id_or_query.join(" "))?;
-            let env = |k: &str| std::env::var(k).ok();
-            let links =
-                out.is_terminal() && crate::tui::hyperlink::enabled(settings.hyperlinks, &env);
-            show::run(engine.corpus(), r, json, lang, links, &mut out)
+            run_show(&id_or_query, json, global, settings, lang, &mut out)
         }
         Command::Compare {
             items,
             format,
             all_events,
-        } => {
-            let engine = engine(global)?;
-            let events = if all_events {
-                crate::compare::Events::All
-            } else {
-                crate::compare::Events::Top
-            };
-            compare::run(&engine, &items, format, lang, events, &mut out)
-        }
+        } => run_compare(&items, format, all_events, global, lang, &mut out),
         Command::Meta {
             items,
             endpoint,
             model,
             tau2,
             json,
-        } => {
-            let engine = engine(global)?;
-            let records = resolve::resolve_items(&engine, &items, lang)?;
-            meta::run(
-                engine.corpus(),
-                &records,
-                endpoint,
-                (model, tau2),
-                json,
-                lang,
-                &mut out,
-            )
-        }
+        } => run_meta(
+            &items,
+            endpoint,
+            (model, tau2),
+            json,
+            global,
+            lang,
+            &mut out,
+        ),
         Command::Completions { shell } => shell::completions(shell, &mut out),
         Command::Set { action } => set::run(action, || engine(global), lang, &mut out),
         Command::Config { action } => config::run(action, global.config.as_deref(), &mut out),
@@ -141,6 +123,56 @@ pub fn run(
             shell::man(command.as_deref(), out_dir.as_deref(), &mut out)
         }
     }
+}
+
+/// `evidex show`: one record, resolved from an id or a query, with links where the terminal
+/// and the configuration allow them.
+fn run_show(
+    id_or_query: &[String],
+    json: bool,
+    global: &Global,
+    settings: &crate::config::Config,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let engine = engine(global)?;
+    let r = resolve(&engine, &id_or_query.join(" "))?;
+    let env = |k: &str| std::env::var(k).ok();
+    let links = out.is_terminal() && crate::tui::hyperlink::enabled(settings.hyperlinks, &env);
+    show::run(engine.corpus(), r, json, lang, links, out)
+}
+
+/// `evidex compare`: the items side by side in the format asked for.
+fn run_compare(
+    items: &[String],
+    format: Format,
+    all_events: bool,
+    global: &Global,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let engine = engine(global)?;
+    let events = if all_events {
+        crate::compare::Events::All
+    } else {
+        crate::compare::Events::Top
+    };
+    compare::run(&engine, items, format, lang, events, out)
+}
+
+/// `evidex meta`: the items resolved to records, their ratios pooled.
+fn run_meta(
+    items: &[String],
+    endpoint: Option<String>,
+    models: (MetaModel, MetaTau2),
+    json: bool,
+    global: &Global,
+    lang: Lang,
+    out: &mut Out,
+) -> Result<(), CliError> {
+    let engine = engine(global)?;
+    let records = resolve::resolve_items(&engine, items, lang)?;
+    meta::run(engine.corpus(), &records, endpoint, models, json, lang, out)
 }
 
 /// JSON for scripts, pretty-printed with a final newline.
@@ -156,9 +188,9 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
 /// records).
 fn engine(global: &Global) -> Result<Engine, CliError> {
     let library = global.library_path();
-    let corpus = crate::library::open_corpus(global.corpus.as_deref(), library.as_deref())?.corpus;
+    let loaded = crate::library::open_corpus(global.corpus.as_deref(), library.as_deref())?;
     if let Some(path) = &global.corpus {
-        let n = corpus.warnings.len();
+        let n = loaded.engine.index.corpus.warnings.len();
         if n > 0 {
             let path = path.display().to_string();
             eprintln!(
@@ -169,7 +201,7 @@ fn engine(global: &Global) -> Result<Engine, CliError> {
             );
         }
     }
-    Ok(crate::search::engine(Arc::new(corpus)))
+    Ok(loaded.engine)
 }
 
 /// `evidex gen-corpus`: a synthetic corpus for benchmarks, to a file or standard output.

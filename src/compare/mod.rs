@@ -40,7 +40,7 @@ pub use endpoints::{endpoints, hr_outcome, measures, outcome_for, outcome_in};
 pub use evidence::{Evidence, Role, evidence, role_in};
 pub use measure::{Group, Statistic, measure_of};
 use populations::Populations;
-pub use populations::same_population;
+pub use populations::{disease_names, same_population};
 use rows::{endpoint_rows, study_rows, therapy_rows};
 pub use safety::{Events, EventsShown};
 

@@ -75,17 +75,8 @@ impl Populations {
         }
         let parts: Vec<String> = columns
             .iter()
-            .filter_map(|col| {
-                let ds: Vec<&str> = col
-                    .diseases
-                    .iter()
-                    .map(|d| {
-                        c.disease_by_id(d)
-                            .map_or(d.as_str(), |x| x.short_name(lang))
-                    })
-                    .collect();
-                (!ds.is_empty()).then(|| format!("{}: {}", col.title, ds.join(", ")))
-            })
+            .filter(|col| !col.diseases.is_empty())
+            .map(|col| format!("{}: {}", col.title, disease_names(c, &col.diseases, lang)))
             .collect();
         Some(crate::i18n::trf(
             lang,
@@ -93,4 +84,16 @@ impl Populations {
             &[("parts", &parts.join("; "))],
         ))
     }
+}
+
+/// The short names of the diseases `ids` (an id without a record as itself), joined by
+/// commas, for messages that say which populations differ.
+pub fn disease_names(c: &Corpus, ids: &[String], lang: Lang) -> String {
+    ids.iter()
+        .map(|d| {
+            c.disease_by_id(d)
+                .map_or(d.as_str(), |x| x.short_name(lang))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -385,6 +385,9 @@ fn statements_of(c: &Corpus, r: RecordRef) -> Option<(&[SafetyStatement], Option
     }
 }
 
+/// An event as compared: its key, a representative (the first seen) and its peak rate.
+type Ranked<'a> = (EventKey, &'a AdverseEvent, f64);
+
 /// The adverse-event rows: the most frequent terms (by their highest rate in a compared study,
 /// all its groups together), serious first, grouped by organ system in the order of their most frequent
 /// term; one row per role under each term.
@@ -395,56 +398,13 @@ fn event_rows(
     lang: Lang,
     rows: &mut Vec<Row>,
 ) -> EventsShown {
-    // Each distinct event, with a representative (the first seen) and its peak rate.
-    let mut all: Vec<(EventKey, &AdverseEvent, f64)> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    for t in trials.iter().flatten() {
-        for e in t.safety.iter().flat_map(|s| &s.events) {
-            let k = key(e);
-            match index.get(&k) {
-                Some(&i) => {
-                    let slot: &mut (EventKey, &AdverseEvent, f64) = &mut all[i];
-                    slot.2 = slot.2.max(peak(e));
-                }
-                None => {
-                    index.insert(k.clone(), all.len());
-                    all.push((k, e, peak(e)));
-                }
-            }
-        }
-    }
-    // Each column's events by key, so that a row finds its event at once.
-    let lookup: Vec<std::collections::HashMap<EventKey, &AdverseEvent>> = trials
-        .iter()
-        .map(|t| {
-            let mut m = std::collections::HashMap::new();
-            for e in t
-                .iter()
-                .flat_map(|t| t.safety.iter().flat_map(|s| &s.events))
-            {
-                m.entry(key(e)).or_insert(e);
-            }
-            m
-        })
-        .collect();
-    let total = all.len();
+    let all = distinct_events(trials);
+    let lookup = events_by_key(trials);
     let mut shown = 0;
     for serious in [true, false] {
-        let mut these: Vec<&(EventKey, &AdverseEvent, f64)> =
-            all.iter().filter(|(k, _, _)| k.0 == serious).collect();
-        these.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-        if events == Events::Top {
-            these.truncate(TOP_EVENTS);
-        }
+        let these = ranked(&all, serious, events);
         shown += these.len();
-        // Organ systems in the order of their most frequent term; terms by frequency within.
-        let mut systems: Vec<&str> = Vec::new();
-        for (k, _, _) in &these {
-            if !systems.contains(&k.1.as_str()) {
-                systems.push(k.1.as_str());
-            }
-        }
-        for sys in systems {
+        for sys in organ_systems(&these) {
             for (k, e, _) in these.iter().filter(|(k, _, _)| k.1 == sys) {
                 let group = Group::AdverseEvents {
                     serious,
@@ -472,8 +432,72 @@ fn event_rows(
     EventsShown {
         events,
         shown,
-        total,
+        total: all.len(),
     }
+}
+
+/// Each distinct event of the compared studies, with a representative (the first seen) and
+/// its peak rate, in the order first seen.
+fn distinct_events<'a>(trials: &[Option<&'a Trial>]) -> Vec<Ranked<'a>> {
+    let mut all: Vec<Ranked<'a>> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for t in trials.iter().flatten() {
+        for e in t.safety.iter().flat_map(|s| &s.events) {
+            let k = key(e);
+            match index.get(&k) {
+                Some(&i) => {
+                    let slot: &mut Ranked<'a> = &mut all[i];
+                    slot.2 = slot.2.max(peak(e));
+                }
+                None => {
+                    index.insert(k.clone(), all.len());
+                    all.push((k, e, peak(e)));
+                }
+            }
+        }
+    }
+    all
+}
+
+/// Each column's events by key, so that a row finds its event at once.
+fn events_by_key<'a>(
+    trials: &[Option<&'a Trial>],
+) -> Vec<std::collections::HashMap<EventKey, &'a AdverseEvent>> {
+    trials
+        .iter()
+        .map(|t| {
+            let mut m = std::collections::HashMap::new();
+            for e in t
+                .iter()
+                .flat_map(|t| t.safety.iter().flat_map(|s| &s.events))
+            {
+                m.entry(key(e)).or_insert(e);
+            }
+            m
+        })
+        .collect()
+}
+
+/// The serious (or the other) events, most frequent first, only the top ones unless all are
+/// asked for.
+fn ranked<'r, 'a>(all: &'r [Ranked<'a>], serious: bool, events: Events) -> Vec<&'r Ranked<'a>> {
+    let mut these: Vec<&Ranked<'a>> = all.iter().filter(|(k, _, _)| k.0 == serious).collect();
+    these.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    if events == Events::Top {
+        these.truncate(TOP_EVENTS);
+    }
+    these
+}
+
+/// Organ systems in the order of their most frequent term (terms are ranked already).
+fn organ_systems<'r>(these: &[&'r Ranked<'_>]) -> Vec<&'r str> {
+    let mut systems: Vec<&str> = Vec::new();
+    for (k, _, _) in these {
+        if !systems.contains(&k.1.as_str()) {
+            systems.push(k.1.as_str());
+        }
+    }
+    systems
 }
 
 /// Baseline age and the share of women, from each study's registry baseline table: the
@@ -482,62 +506,9 @@ fn baseline_rows(trials: &[Option<&Trial>], rows: &mut Vec<Row>) {
     if !trials.iter().flatten().any(|t| t.baseline.is_some()) {
         return;
     }
-    let total_of = |b: &crate::corpus::Baseline| {
-        b.groups
-            .iter()
-            .rev()
-            .find(|g| g.arm.is_none())
-            .or(b.groups.last())
-            .map(|g| (g.id.clone(), g.n))
-    };
-    let age = |t: &Trial| -> Option<String> {
-        let b = t.baseline.as_deref()?;
-        let (total, _) = total_of(b)?;
-        let ch = b.characteristics.iter().find(|ch| {
-            ch.kind == CharacteristicKind::Age
-                && ch.rows.len() == 1
-                && ch.rows[0].category.is_none()
-        })?;
-        let v = ch.rows[0].values.iter().find(|v| v.group == total)?;
-        let mut s = match &ch.param {
-            Some(p) => format!("{p} {}", v.value),
-            None => v.value.to_string(),
-        };
-        if let Some(sp) = &v.spread {
-            s.push_str(&format!(" (± {sp})"));
-        } else if let (Some(lo), Some(hi)) = (&v.low, &v.high) {
-            s.push_str(&format!(" ({lo} to {hi})"));
-        }
-        if let Some(u) = &ch.unit {
-            s.push_str(&format!(" {u}"));
-        }
-        Some(s)
-    };
-    let women = |t: &Trial| -> Option<String> {
-        let b = t.baseline.as_deref()?;
-        let (total, n) = total_of(b)?;
-        let row = b
-            .characteristics
-            .iter()
-            .filter(|ch| ch.kind == CharacteristicKind::Sex)
-            .flat_map(|ch| &ch.rows)
-            .find(|r| {
-                r.category
-                    .as_deref()
-                    .is_some_and(|c| c.eq_ignore_ascii_case("female"))
-            })?;
-        let v = row.values.iter().find(|v| v.group == total)?;
-        let count = v.value.value();
-        match n {
-            Some(n) if count.fract() == 0.0 && count >= 0.0 && count <= f64::from(n) => {
-                Some(rate(count as u32, n))
-            }
-            _ => Some(v.value.to_string()),
-        }
-    };
     for (label, f, computed) in [
-        ("Age", &age as &dyn Fn(&Trial) -> Option<String>, false),
-        ("Women", &women, true),
+        ("Age", baseline_age as fn(&Trial) -> Option<String>, false),
+        ("Women", baseline_women, true),
     ] {
         let cells = trials
             .iter()
@@ -556,5 +527,64 @@ fn baseline_rows(trials: &[Option<&Trial>], rows: &mut Vec<Row>) {
             cells,
             computed,
         });
+    }
+}
+
+/// The id and size of a baseline table's total group: the last group of no one arm, else the
+/// last group.
+fn total_group(b: &crate::corpus::Baseline) -> Option<(String, Option<u32>)> {
+    b.groups
+        .iter()
+        .rev()
+        .find(|g| g.arm.is_none())
+        .or(b.groups.last())
+        .map(|g| (g.id.clone(), g.n))
+}
+
+/// A study's baseline age in its total group, as the registry states it.
+fn baseline_age(t: &Trial) -> Option<String> {
+    let b = t.baseline.as_deref()?;
+    let (total, _) = total_group(b)?;
+    let ch = b.characteristics.iter().find(|ch| {
+        ch.kind == CharacteristicKind::Age && ch.rows.len() == 1 && ch.rows[0].category.is_none()
+    })?;
+    let v = ch.rows[0].values.iter().find(|v| v.group == total)?;
+    let mut s = match &ch.param {
+        Some(p) => format!("{p} {}", v.value),
+        None => v.value.to_string(),
+    };
+    if let Some(sp) = &v.spread {
+        s.push_str(&format!(" (± {sp})"));
+    } else if let (Some(lo), Some(hi)) = (&v.low, &v.high) {
+        s.push_str(&format!(" ({lo} to {hi})"));
+    }
+    if let Some(u) = &ch.unit {
+        s.push_str(&format!(" {u}"));
+    }
+    Some(s)
+}
+
+/// The women of a study's total group: a rate computed by evidex where the count is a whole
+/// number of the group, else the registry's figure.
+fn baseline_women(t: &Trial) -> Option<String> {
+    let b = t.baseline.as_deref()?;
+    let (total, n) = total_group(b)?;
+    let row = b
+        .characteristics
+        .iter()
+        .filter(|ch| ch.kind == CharacteristicKind::Sex)
+        .flat_map(|ch| &ch.rows)
+        .find(|r| {
+            r.category
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case("female"))
+        })?;
+    let v = row.values.iter().find(|v| v.group == total)?;
+    let count = v.value.value();
+    match n {
+        Some(n) if count.fract() == 0.0 && count >= 0.0 && count <= f64::from(n) => {
+            Some(rate(count as u32, n))
+        }
+        _ => Some(v.value.to_string()),
     }
 }

@@ -9,16 +9,20 @@ pub mod load;
 pub mod model;
 pub mod num;
 pub mod safety;
+pub mod store;
 pub mod trial;
 pub mod validate;
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 pub use load::LoadError;
 pub use model::*;
 pub use num::{Cmp, Num, PValue};
 pub use safety::*;
+pub use store::{TrialSource, Trials};
 pub use validate::{Problem, Severity};
 
 /// The corpus compiled into the binary.
@@ -27,7 +31,7 @@ pub const BUNDLED: &[u8] = include_bytes!("../../data/corpus.json");
 pub const BUNDLED_NAME: &str = "<bundled corpus>";
 
 /// What kind of record a [`RecordRef`] points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Kind {
     Trial,
     Therapy,
@@ -67,7 +71,7 @@ impl Kind {
 }
 
 /// A record in the corpus, by kind and position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RecordRef {
     pub kind: Kind,
     pub index: u32,
@@ -132,24 +136,31 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     pub diseases: Vec<Disease>,
     pub therapies: Vec<Therapy>,
-    pub trials: Vec<Trial>,
-    ids: HashMap<String, RecordRef>,
-    therapy_trials: Vec<Vec<u32>>,
-    therapy_parents: Vec<Vec<u32>>,
-    disease_trials: Vec<Vec<u32>>,
-    disease_therapies: Vec<Vec<u32>>,
-    source_trials: Vec<Vec<u32>>,
+    pub trials: Trials,
+    links: Backlinks,
     /// Warnings found while validating (the corpus loaded despite them).
     pub warnings: Vec<Problem>,
     /// Where the records came from: the bundled corpus, the library, or one file.
     pub provenance: Provenance,
 }
 
+/// The id table and back-links of a corpus, computed from its records (never stored in a
+/// corpus file; a library's snapshot stores them).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Backlinks {
+    ids: HashMap<String, RecordRef>,
+    therapy_trials: Vec<Vec<u32>>,
+    therapy_parents: Vec<Vec<u32>>,
+    disease_trials: Vec<Vec<u32>>,
+    disease_therapies: Vec<Vec<u32>>,
+    source_trials: Vec<Vec<u32>>,
+}
+
 /// Where a corpus's records came from, for `source:bundled` and `source:library`.
 ///
 /// The bundled corpus comes first in a corpus it is part of, so the first `bundled[k]` records
 /// of each kind are its own (in the order trials, therapies, diseases, sources).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     pub bundled: [usize; 4],
     /// Indices of the trials that hold a library record, sorted: the library's own trials and
@@ -255,20 +266,22 @@ impl Corpus {
             sources,
             diseases,
             therapies,
-            trials,
-            ids,
-            therapy_trials,
-            therapy_parents,
-            disease_trials,
-            disease_therapies,
-            source_trials,
+            trials: trials.into(),
+            links: Backlinks {
+                ids,
+                therapy_trials,
+                therapy_parents,
+                disease_trials,
+                disease_therapies,
+                source_trials,
+            },
             warnings: Vec::new(),
             provenance: Provenance::default(),
         }
     }
 
     pub fn resolve(&self, id: &str) -> Option<RecordRef> {
-        self.ids.get(id).copied()
+        self.links.ids.get(id).copied()
     }
 
     pub fn trial(&self, i: u32) -> &Trial {
@@ -344,25 +357,25 @@ impl Corpus {
 
     /// Trials that test a therapy, directly or as part of a regimen.
     pub fn trials_of_therapy(&self, i: u32) -> &[u32] {
-        &self.therapy_trials[i as usize]
+        &self.links.therapy_trials[i as usize]
     }
 
     /// Regimens that include a therapy.
     pub fn regimens_with(&self, i: u32) -> &[u32] {
-        &self.therapy_parents[i as usize]
+        &self.links.therapy_parents[i as usize]
     }
 
     pub fn trials_of_disease(&self, i: u32) -> &[u32] {
-        &self.disease_trials[i as usize]
+        &self.links.disease_trials[i as usize]
     }
 
     pub fn therapies_of_disease(&self, i: u32) -> &[u32] {
-        &self.disease_therapies[i as usize]
+        &self.links.disease_therapies[i as usize]
     }
 
     /// Trials that cite a source, in file order.
     pub fn trials_of_source(&self, i: u32) -> &[u32] {
-        &self.source_trials[i as usize]
+        &self.links.source_trials[i as usize]
     }
 
     /// Every record, trials first.
@@ -389,9 +402,93 @@ impl Corpus {
             sources: self.sources.clone(),
             diseases: self.diseases.clone(),
             therapies: self.therapies.clone(),
-            trials: self.trials.clone(),
+            trials: self.trials.to_vec(),
             ignored: Vec::new(),
         }
+    }
+}
+
+/// Everything of a corpus but its trials' contents, borrowed for writing (a library's
+/// snapshot stores it beside the trials, so that an unchanged library opens without
+/// validating or linking anything again).
+#[derive(Serialize)]
+pub struct SkeletonRef<'a> {
+    sources: &'a [Source],
+    diseases: &'a [Disease],
+    therapies: &'a [Therapy],
+    trial_count: usize,
+    links: &'a Backlinks,
+    warnings: &'a [Problem],
+    provenance: &'a Provenance,
+}
+
+/// A [`SkeletonRef`] read back.
+#[derive(Deserialize)]
+pub struct Skeleton {
+    sources: Vec<Source>,
+    diseases: Vec<Disease>,
+    therapies: Vec<Therapy>,
+    trial_count: usize,
+    links: Backlinks,
+    warnings: Vec<Problem>,
+    provenance: Provenance,
+}
+
+impl Corpus {
+    pub fn skeleton(&self) -> SkeletonRef<'_> {
+        SkeletonRef {
+            sources: &self.sources,
+            diseases: &self.diseases,
+            therapies: &self.therapies,
+            trial_count: self.trials.len(),
+            links: &self.links,
+            warnings: &self.warnings,
+            provenance: &self.provenance,
+        }
+    }
+
+    /// A corpus from a skeleton written by [`Corpus::skeleton`] and its trials, which must be
+    /// as many as the skeleton's (`None` when they are not, or when a link or id points past
+    /// the records: a file that does not hold what was written).
+    pub fn from_skeleton(s: Skeleton, trials: Trials) -> Option<Corpus> {
+        let counts = [
+            s.trial_count,
+            s.therapies.len(),
+            s.diseases.len(),
+            s.sources.len(),
+        ];
+        let fits = |r: &RecordRef| r.index < counts[Provenance::slot(r.kind)] as u32;
+        let within = |lists: &[Vec<u32>], kind: Kind| {
+            lists
+                .iter()
+                .flatten()
+                .all(|&i| fits(&RecordRef { kind, index: i }))
+        };
+        let sound = trials.len() == s.trial_count
+            && s.links.ids.values().all(fits)
+            && s.links.therapy_trials.len() == counts[1]
+            && s.links.therapy_parents.len() == counts[1]
+            && s.links.disease_trials.len() == counts[2]
+            && s.links.disease_therapies.len() == counts[2]
+            && s.links.source_trials.len() == counts[3]
+            && within(&s.links.therapy_trials, Kind::Trial)
+            && within(&s.links.therapy_parents, Kind::Therapy)
+            && within(&s.links.disease_trials, Kind::Trial)
+            && within(&s.links.disease_therapies, Kind::Therapy)
+            && within(&s.links.source_trials, Kind::Trial)
+            && s.provenance
+                .library_trials
+                .iter()
+                .all(|&i| (i as usize) < counts[0]);
+        sound.then(|| Corpus {
+            sources: s.sources,
+            diseases: s.diseases,
+            therapies: s.therapies,
+            trials,
+            links: s.links,
+            warnings: s.warnings,
+            provenance: s.provenance,
+        })
     }
 }
 

@@ -259,53 +259,16 @@ impl Client {
     /// Classifies a failure to get an answer at all.
     fn transport(&self, e: ureq::Error) -> Failure {
         let host = self.host.clone();
-        let retry = |reason: &str, last: FetchError| Failure::Retry {
-            reason: reason.to_string(),
-            wait: None,
-            last,
+        let tls = |detail: String| {
+            Failure::Final(FetchError::Tls {
+                host: host.clone(),
+                detail,
+            })
         };
         match e {
             ureq::Error::HostNotFound => Failure::Final(FetchError::Dns { host }),
-            ureq::Error::Timeout(_) => retry(
-                "no answer in time",
-                FetchError::Timeout {
-                    host,
-                    seconds: self.settings.response_timeout.as_secs(),
-                },
-            ),
-            ureq::Error::Io(io) => match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
-                    Failure::Final(FetchError::Refused { host })
-                }
-                std::io::ErrorKind::TimedOut => retry(
-                    "no answer in time",
-                    FetchError::Timeout {
-                        host,
-                        seconds: self.settings.response_timeout.as_secs(),
-                    },
-                ),
-                // rustls reports a failed handshake or certificate check as invalid data
-                // from the stream.
-                std::io::ErrorKind::InvalidData if self.url.starts_with("https://") => {
-                    Failure::Final(FetchError::Tls {
-                        host,
-                        detail: io.to_string(),
-                    })
-                }
-                std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable => {
-                    Failure::Final(FetchError::Unreachable {
-                        host,
-                        detail: io.to_string(),
-                    })
-                }
-                _ => retry(
-                    "the connection failed",
-                    FetchError::Connection {
-                        host,
-                        detail: io.to_string(),
-                    },
-                ),
-            },
+            ureq::Error::Timeout(_) => self.no_answer_in_time(),
+            ureq::Error::Io(io) => self.io_failure(io),
             ureq::Error::ConnectionFailed => retry(
                 "the connection failed",
                 FetchError::Connection {
@@ -313,18 +276,9 @@ impl Client {
                     detail: "no connection could be made".into(),
                 },
             ),
-            ureq::Error::Tls(detail) => Failure::Final(FetchError::Tls {
-                host,
-                detail: detail.to_string(),
-            }),
-            ureq::Error::Rustls(r) => Failure::Final(FetchError::Tls {
-                host,
-                detail: r.to_string(),
-            }),
-            ureq::Error::Pem(p) => Failure::Final(FetchError::Tls {
-                host,
-                detail: p.to_string(),
-            }),
+            ureq::Error::Tls(detail) => tls(detail.to_string()),
+            ureq::Error::Rustls(r) => tls(r.to_string()),
+            ureq::Error::Pem(p) => tls(p.to_string()),
             ureq::Error::BadUri(_) | ureq::Error::Http(_) => Failure::Final(FetchError::BadUrl {
                 url: self.settings.base_url.clone(),
             }),
@@ -343,6 +297,56 @@ impl Client {
                 },
             ),
         }
+    }
+
+    /// No answer within the response timeout: worth another try.
+    fn no_answer_in_time(&self) -> Failure {
+        retry(
+            "no answer in time",
+            FetchError::Timeout {
+                host: self.host.clone(),
+                seconds: self.settings.response_timeout.as_secs(),
+            },
+        )
+    }
+
+    /// Classifies a failure of the connection's input or output.
+    fn io_failure(&self, io: std::io::Error) -> Failure {
+        let host = self.host.clone();
+        match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => Failure::Final(FetchError::Refused { host }),
+            std::io::ErrorKind::TimedOut => self.no_answer_in_time(),
+            // rustls reports a failed handshake or certificate check as invalid data from the
+            // stream.
+            std::io::ErrorKind::InvalidData if self.url.starts_with("https://") => {
+                Failure::Final(FetchError::Tls {
+                    host,
+                    detail: io.to_string(),
+                })
+            }
+            std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable => {
+                Failure::Final(FetchError::Unreachable {
+                    host,
+                    detail: io.to_string(),
+                })
+            }
+            _ => retry(
+                "the connection failed",
+                FetchError::Connection {
+                    host,
+                    detail: io.to_string(),
+                },
+            ),
+        }
+    }
+}
+
+/// A failure worth another try: its reason, and the error to report if no try succeeds.
+fn retry(reason: &str, last: FetchError) -> Failure {
+    Failure::Retry {
+        reason: reason.to_string(),
+        wait: None,
+        last,
     }
 }
 

@@ -225,14 +225,7 @@ pub fn fetch(
         if stop.load(Ordering::Relaxed) {
             return Ok(summary);
         }
-        let mut params = base.clone();
-        params.push(("pageSize", PAGE_SIZE.to_string()));
-        if summary.pages == 0 {
-            params.push(("countTotal", "true".into()));
-        }
-        if let Some(t) = &token {
-            params.push(("pageToken", t.clone()));
-        }
+        let params = page_params(&base, summary.pages == 0, token.as_deref());
         let body = match client.get(&params, stop, &mut |r| {
             progress(Progress::Retrying(r.clone()))
         }) {
@@ -252,34 +245,7 @@ pub fn fetch(
             }
             Err(e) => return Err(e),
         };
-        let page: Page = serde_json::from_str(&body).map_err(|e| FetchError::BadPage {
-            message: e.to_string(),
-        })?;
-        if summary.pages == 0
-            && let Some(n) = page.total_count
-        {
-            summary.total = Some(n);
-            progress(Progress::Total(n));
-        }
-        let studies: Vec<&str> = page.studies.iter().map(|r| r.get()).collect();
-        let next = page.next_page_token.filter(|t| !t.is_empty());
-        if next.is_some() && next == token {
-            return Err(FetchError::Loop);
-        }
-        let stored = sink
-            .write_page(&sync, &studies, next.as_deref())
-            .map_err(FetchError::Sink)?;
-        summary.pages += 1;
-        summary.received += studies.len() as u64;
-        summary.stored += stored as u64;
-        progress(Progress::Page {
-            number: summary.pages,
-            studies: studies.len(),
-            stored,
-            received: summary.received,
-            total: summary.total,
-        });
-        match next {
+        match store_page(&body, token.as_deref(), sink, &mut summary, progress)? {
             Some(t) => token = Some(t),
             None => {
                 sink.finish(&sync).map_err(FetchError::Sink)?;
@@ -288,4 +254,61 @@ pub fn fetch(
             }
         }
     }
+}
+
+/// The parameters of a page's request: the query's, the page size, the total count on the
+/// first page, and the token of the page asked for.
+fn page_params(
+    base: &[(&'static str, String)],
+    first: bool,
+    token: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut params = base.to_vec();
+    params.push(("pageSize", PAGE_SIZE.to_string()));
+    if first {
+        params.push(("countTotal", "true".into()));
+    }
+    if let Some(t) = token {
+        params.push(("pageToken", t.to_string()));
+    }
+    params
+}
+
+/// Stores the page `body` (asked for with `token`) into `sink`, counts it in `summary` and
+/// reports it; returns the next page's token, `None` after the last page.
+fn store_page(
+    body: &str,
+    token: Option<&str>,
+    sink: &mut dyn PageSink,
+    summary: &mut Summary,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Option<String>, FetchError> {
+    let page: Page = serde_json::from_str(body).map_err(|e| FetchError::BadPage {
+        message: e.to_string(),
+    })?;
+    if summary.pages == 0
+        && let Some(n) = page.total_count
+    {
+        summary.total = Some(n);
+        progress(Progress::Total(n));
+    }
+    let studies: Vec<&str> = page.studies.iter().map(|r| r.get()).collect();
+    let next = page.next_page_token.filter(|t| !t.is_empty());
+    if next.is_some() && next.as_deref() == token {
+        return Err(FetchError::Loop);
+    }
+    let stored = sink
+        .write_page(&summary.sync, &studies, next.as_deref())
+        .map_err(FetchError::Sink)?;
+    summary.pages += 1;
+    summary.received += studies.len() as u64;
+    summary.stored += stored as u64;
+    progress(Progress::Page {
+        number: summary.pages,
+        studies: studies.len(),
+        stored,
+        received: summary.received,
+        total: summary.total,
+    });
+    Ok(next)
 }

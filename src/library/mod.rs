@@ -20,6 +20,7 @@ pub mod load;
 pub mod read;
 mod row;
 pub mod schema;
+pub mod snapshot;
 pub mod write;
 
 use std::path::{Path, PathBuf};

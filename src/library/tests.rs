@@ -184,6 +184,19 @@ fn all_studies() -> Vec<String> {
     .collect()
 }
 
+/// Runs `update` on the drafts (its `?1` the mapping stamp given), if any, then reads the
+/// library into the bundled corpus.
+fn reread_after(
+    lib: &Library,
+    update: Option<(&str, &str)>,
+) -> (crate::corpus::CorpusFile, crate::import::Report) {
+    if let Some((sql, stamp)) = update {
+        lib.conn.execute(sql, [stamp]).expect("updates the drafts");
+    }
+    let base = crate::corpus::Corpus::bundled().expect("bundled").to_file();
+    lib.corpus_into(base).expect("reads the library")
+}
+
 #[test]
 fn stored_drafts_open_to_the_same_corpus_as_mapping_the_registry_text_again() {
     let (_d, path) = temp();
@@ -200,33 +213,33 @@ fn stored_drafts_open_to_the_same_corpus_as_mapping_the_registry_text_again() {
         )
         .expect("counts");
     assert_eq!(drafts, texts.len() as i64, "every study keeps its draft");
-    let base = || crate::corpus::Corpus::bundled().expect("bundled").to_file();
-    let (from_drafts, r1) = lib.corpus_into(base()).expect("reads drafts");
+    let (from_drafts, r1) = reread_after(&lib, None);
     // Drafts of another evidex are not trusted: every study is mapped from `raw` again.
-    lib.conn
-        .execute("UPDATE drafts SET mapping = 'an older evidex'", [])
-        .expect("restamps");
-    let (from_raw, r2) = lib.corpus_into(base()).expect("maps raw");
+    let (from_raw, r2) = reread_after(
+        &lib,
+        Some(("UPDATE drafts SET mapping = ?1", "an older evidex")),
+    );
     assert_eq!(r1.imported() + r1.updated(), texts.len());
     assert_eq!(r1, r2);
     assert_eq!(from_drafts, from_raw);
+    let stamp = write::mapping_stamp();
     // Some with a draft, some without: the same again.
-    lib.conn
-        .execute(
+    let (mixed, _) = reread_after(
+        &lib,
+        Some((
             "UPDATE drafts SET mapping = ?1 WHERE registry_id > 'NCT03'",
-            [write::mapping_stamp()],
-        )
-        .expect("restamps some");
-    let (mixed, _) = lib.corpus_into(base()).expect("reads both");
+            &stamp,
+        )),
+    );
     assert_eq!(mixed, from_raw);
     // A draft that does not read as one is mapped from `raw` too.
-    lib.conn
-        .execute(
+    let (from_spoiled, _) = reread_after(
+        &lib,
+        Some((
             "UPDATE drafts SET mapping = ?1, draft = '{\"not\": \"a draft\"}'",
-            [write::mapping_stamp()],
-        )
-        .expect("spoils");
-    let (from_spoiled, _) = lib.corpus_into(base()).expect("maps raw");
+            &stamp,
+        )),
+    );
     assert_eq!(from_spoiled, from_raw);
     // Removing a study removes its draft.
     lib.remove(&["NCT02513394".into()]).expect("removes");
@@ -328,4 +341,170 @@ fn a_read_only_library_of_schema_1_is_refused_by_name() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .expect("version");
     assert_eq!(v, 1);
+}
+
+/// The library with every fixture study, opened once so that its snapshot is written.
+fn library_with_snapshot() -> (tempfile::TempDir, PathBuf) {
+    let (d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let texts = all_studies();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    lib.write_studies(&refs).expect("writes");
+    drop(lib);
+    let first = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(first.snapshot, load::SnapshotUse::Written);
+    assert!(snapshot::path_for(&path).is_file());
+    (d, path)
+}
+
+/// What a search shows: each hit's record, tier, score and matched text, the total and facets.
+fn shown(l: &Loaded, q: &str) -> String {
+    let r = crate::search::run(&l.engine, q, 100).expect("query");
+    let hits: Vec<_> = r
+        .hits
+        .iter()
+        .map(|h| (h.record, h.tier, h.score, h.matched.clone()))
+        .collect();
+    format!("{hits:?} {} {:?}", r.total, r.facets)
+}
+
+#[test]
+fn an_unchanged_library_opens_from_its_snapshot_to_the_same_corpus_and_results() {
+    let (_d, path) = library_with_snapshot();
+    let snap = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(snap.snapshot, load::SnapshotUse::Read);
+    // The long way, for comparison: the same library with its snapshot removed.
+    std::fs::remove_file(snapshot::path_for(&path)).expect("removes");
+    let full = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(full.snapshot, load::SnapshotUse::Written);
+    let (a, b) = (&snap.engine.index.corpus, &full.engine.index.corpus);
+    assert!(a.trials.is_lazy());
+    assert_eq!(
+        (snap.library_studies, snap.library_skipped),
+        (full.library_studies, full.library_skipped)
+    );
+    // Searching by name reads no trial's record (the index holds what it needs).
+    for q in [
+        "",
+        "pallas",
+        "NCT04267848",
+        "肝癌 tace",
+        "palbociclib",
+        "source:library",
+    ] {
+        assert_eq!(shown(&snap, q), shown(&full, q), "query {q:?}");
+    }
+    assert_eq!(a.trials.resident(), 0);
+    // Filters on a trial's fields read the trials they test.
+    for q in [
+        "kind:trial year:2010..2030",
+        "sort:n",
+        "phase:3 sort:effect",
+    ] {
+        assert_eq!(shown(&snap, q), shown(&full, q), "query {q:?}");
+    }
+    assert!(a.trials.resident() > 0);
+    assert_eq!(a.provenance, b.provenance);
+    assert_eq!(a.therapies, b.therapies);
+    assert_eq!(a.diseases, b.diseases);
+    assert_eq!(a.sources, b.sources);
+    assert_eq!(a.warnings, b.warnings);
+    assert_eq!(a.trials.len(), b.trials.len());
+    for (i, t) in b.trials.iter().enumerate() {
+        assert_eq!(&a.trials[i], t, "trial {i}");
+        assert_eq!(a.resolve(&t.id), b.resolve(&t.id));
+    }
+}
+
+#[test]
+fn a_write_or_a_removal_makes_the_snapshot_stale() {
+    let (_d, path) = library_with_snapshot();
+    let mut lib = Library::open(&path).expect("opens");
+    lib.remove(&["NCT02513394".into()]).expect("removes");
+    drop(lib);
+    let l = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(l.snapshot, load::SnapshotUse::Written);
+    assert!(
+        shown(&l, "NCT02513394").starts_with("[]"),
+        "{}",
+        shown(&l, "NCT02513394")
+    );
+    let again = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(again.snapshot, load::SnapshotUse::Read);
+    assert_eq!(again.library_studies, l.library_studies);
+}
+
+#[test]
+fn a_damaged_or_foreign_snapshot_is_rebuilt_and_never_an_error() {
+    let (_d, path) = library_with_snapshot();
+    let snap = snapshot::path_for(&path);
+    let good = std::fs::read(&snap).expect("reads");
+    let reference = shown(&open_corpus(None, Some(&path)).expect("opens"), "pallas");
+    let mut flipped = good.clone();
+    let mid = flipped.len() / 3;
+    flipped[mid] ^= 0x55;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("cut short", good[..good.len() / 2].to_vec()),
+        ("one byte changed", flipped),
+        ("not a snapshot", b"{\"hello\": 1}".to_vec()),
+        ("last byte gone", good[..good.len() - 1].to_vec()),
+    ];
+    for (what, bytes) in cases {
+        std::fs::write(&snap, &bytes).expect("spoils");
+        let l = open_corpus(None, Some(&path)).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(l.snapshot, load::SnapshotUse::Written, "{what}");
+        assert_eq!(shown(&l, "pallas"), reference, "{what}");
+        assert_eq!(
+            std::fs::read(&snap).expect("rewritten").len(),
+            good.len(),
+            "{what}"
+        );
+    }
+    // Something other than a file where the snapshot goes: left alone, the library still opens.
+    std::fs::remove_file(&snap).expect("removes");
+    std::fs::create_dir(&snap).expect("a directory in its place");
+    let l = open_corpus(None, Some(&path)).expect("opens");
+    assert!(
+        matches!(l.snapshot, load::SnapshotUse::NotWritten(_)),
+        "{:?}",
+        l.snapshot
+    );
+    assert_eq!(shown(&l, "pallas"), reference);
+    assert!(snap.is_dir());
+}
+
+#[test]
+fn a_trial_damaged_in_the_snapshot_reads_as_a_stand_in_and_the_snapshot_is_rebuilt() {
+    let (_d, path) = library_with_snapshot();
+    let snap = snapshot::path_for(&path);
+    let l = open_corpus(None, Some(&path)).expect("opens");
+    let c = &l.engine.index.corpus;
+    let last = c.trials.len() - 1;
+    let id = c.trials[last].id.clone();
+    drop(l);
+    // The last trial's bytes end just before the table; change one byte in the middle of it.
+    let mut bytes = std::fs::read(&snap).expect("reads");
+    let at = u64::from_le_bytes(bytes[bytes.len() - 8..].try_into().unwrap()) as usize;
+    bytes[at - 40] ^= 0x20;
+    std::fs::write(&snap, &bytes).expect("spoils");
+    let l = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(l.snapshot, load::SnapshotUse::Read);
+    let t = &l.engine.index.corpus.trials[last];
+    assert_eq!(t.id, id);
+    let title = t.title.en.as_deref().unwrap_or_default();
+    assert!(title.contains("could not be read"), "{title}");
+    assert!(title.contains("rebuilt"), "{title}");
+    assert!(!snap.exists(), "the damaged snapshot is removed");
+    let again = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(again.snapshot, load::SnapshotUse::Written);
+    assert_eq!(again.engine.index.corpus.trials[last].id, id);
+    assert!(
+        !again.engine.index.corpus.trials[last]
+            .title
+            .en
+            .as_deref()
+            .unwrap_or_default()
+            .contains("could not be read")
+    );
 }

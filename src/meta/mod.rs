@@ -302,8 +302,32 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
     let y: Vec<f64> = studies.iter().map(|s| s.log_ratio).collect();
     let v: Vec<f64> = studies.iter().map(|s| s.se * s.se).collect();
     let fe = stats::fit(&y, &v, Method::Fixed).ok();
-    let re = stats::fit(&y, &v, tau2.method());
-    let re = match re {
+    let re = random_fit(&y, &v, tau2, &mut studies, &mut not_pooled, lang);
+    match (fe, re) {
+        (Some(fe), Some(re)) if refused.is_none() => Pool {
+            not_pooled,
+            ..pooled(&fe, &re, studies, tau2, Pool::empty(endpoint, kind), lang)
+        },
+        _ => Pool {
+            studies,
+            not_pooled,
+            refused,
+            ..Pool::empty(endpoint, kind)
+        },
+    }
+}
+
+/// The random-effects fit of the studies' log ratios `y` with variances `v`; when the REML
+/// estimate of τ² does not converge, every study is moved to `not_pooled` with that reason.
+fn random_fit(
+    y: &[f64],
+    v: &[f64],
+    tau2: Tau2,
+    studies: &mut Vec<Study>,
+    not_pooled: &mut Vec<NotPooled>,
+    lang: Lang,
+) -> Option<stats::Fit> {
+    match stats::fit(y, v, tau2.method()) {
         Ok(f) => Some(f),
         Err(FitError::NoConvergence(n)) => {
             for s in studies.drain(..) {
@@ -320,30 +344,30 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
             None
         }
         Err(_) => None,
-    };
-    let (fe, re) = match (fe, re) {
-        (Some(fe), Some(re)) if refused.is_none() => (fe, re),
-        _ => {
-            return Pool {
-                studies,
-                not_pooled,
-                refused,
-                ..Pool::empty(endpoint, kind)
-            };
-        }
-    };
+    }
+}
+
+/// The pool `empty` filled with the studies, weighted, and the fixed-effect and
+/// random-effects estimates and heterogeneity of the fits `fe` and `re`.
+fn pooled(
+    fe: &stats::Fit,
+    re: &stats::Fit,
+    mut studies: Vec<Study>,
+    tau2: Tau2,
+    empty: Pool,
+    lang: Lang,
+) -> Pool {
     for (i, s) in studies.iter_mut().enumerate() {
         s.weight_fixed = fe.weights[i];
         s.weight_random = re.weights[i];
     }
     Pool {
-        not_pooled,
         fixed: Some(estimate(
-            &fe,
+            fe,
             tr(lang, "fixed effect (inverse variance)").into_owned(),
         )),
         random: Some(estimate(
-            &re,
+            re,
             trf(lang, "random effects (%{tau2})", &[("tau2", &tau2.label())]),
         )),
         heterogeneity: Some(Heterogeneity {
@@ -356,7 +380,7 @@ pub fn pool(c: &Corpus, records: &[RecordRef], endpoint: &str, tau2: Tau2, lang:
             h2: re.h2,
         }),
         studies,
-        ..Pool::empty(endpoint, kind)
+        ..empty
     }
 }
 
@@ -469,15 +493,8 @@ fn mixed_diseases(c: &Corpus, trials: &[&Trial], studies: &[Study], lang: Lang) 
         .iter()
         .zip(studies)
         .map(|(t, s)| {
-            let ds: Vec<&str> = t
-                .diseases
-                .iter()
-                .map(|d| {
-                    c.disease_by_id(d)
-                        .map_or(d.as_str(), |x| x.short_name(lang))
-                })
-                .collect();
-            format!("{}: {}", s.title, ds.join(", "))
+            let names = crate::compare::disease_names(c, &t.diseases, lang);
+            format!("{}: {}", s.title, names)
         })
         .collect();
     trf(

@@ -92,7 +92,7 @@ const LONGEST_WORD: usize = 16;
 const LONGEST_PHRASE: usize = 5;
 
 /// Words and disease names of one corpus.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
     /// Folded runs of Chinese that are words.
     words: HashSet<String>,

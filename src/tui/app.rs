@@ -38,7 +38,7 @@ use super::update::{self, Effect};
 use super::view::view;
 use crate::corpus::{BUNDLED_NAME, Lang, LoadError};
 use crate::i18n::trf;
-use crate::search::{self, worker::Worker};
+use crate::search::worker::Worker;
 use crate::userdata::UserData;
 
 /// How many ranked results the browser keeps for a query (the list shows a window of them).
@@ -499,7 +499,7 @@ fn spawn_loader(path: Option<PathBuf>, library: Option<PathBuf>, lang: Lang, tx:
             let (ev, status) = match loaded {
                 Ok(l) => {
                     let status = loaded_status(&l, lang);
-                    (Ok(Arc::new(search::engine(Arc::new(l.corpus)))), status)
+                    (Ok(Arc::new(l.engine)), status)
                 }
                 Err(e) => (Err(e), None),
             };

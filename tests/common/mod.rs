@@ -57,6 +57,32 @@ pub fn evidex(args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
+/// Sets a file's permission bits.
+#[cfg(unix)]
+pub fn chmod(p: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A file's permission bits, setuid, setgid and sticky included.
+#[cfg(unix)]
+pub fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// Makes a FIFO at `p`.
+#[cfg(unix)]
+pub fn mkfifo(p: &std::path::Path) {
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
 /// The bundled corpus, indexed once for all tests of a binary.
 pub fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();

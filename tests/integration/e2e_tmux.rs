@@ -154,6 +154,52 @@ impl Tmux {
         self.wait_for(expect, |s| s.contains(expect) && !s.contains("searching"))
     }
 
+    /// Types `query` and waits until the search line shows it and `name` is the first row.
+    fn first_result(&self, query: &str, name: &str) -> String {
+        self.type_text(query);
+        self.wait_for(&format!("{name} first"), |s| {
+            s.contains(&format!("Search › {query}"))
+                && s.lines().nth(3).is_some_and(|l| l.contains(name))
+        })
+    }
+
+    /// Searches for EMERALD-1 and LEAP-012 and marks both.
+    fn mark_emerald_and_leap(&self) {
+        self.type_text("emerald | leap-012");
+        self.wait_for("two results", |s| {
+            s.contains("LEAP-012") && s.contains("EMERALD-1") && !s.contains("searching")
+        });
+        self.keys(&["Down", "Space", "Space"]);
+    }
+
+    /// Opens CHANCE 2203's detail with the link cursor on its registry line.
+    fn chance_registry_line(&self) {
+        self.type_text("chance-2203");
+        self.wait_for("CHANCE 2203", |s| {
+            s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
+        });
+        self.keys(&["Down", "Enter", "Tab"]);
+    }
+
+    /// Writes `text` as the note of the selected record, through the `n` prompt.
+    fn write_note(&self, text: &str) {
+        self.type_text("n");
+        self.wait_for("the note prompt", |s| s.contains("Your note ›"));
+        self.type_text(text);
+        self.keys(&["Enter"]);
+        self.wait_text("note saved");
+    }
+
+    /// Sends `sig` (`TERM`, `TSTP`, …) to the program the pane's shell runs.
+    fn signal(&self, sig: &str) -> Output {
+        let pid = self.tmux(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+        Command::new("pkill")
+            .args([&format!("-{sig}"), "-P", &shell])
+            .output()
+            .expect("pkill runs")
+    }
+
     /// Sends `keys`, the last of them quitting: evidex exits with 0. The screen after.
     fn quit(&self, keys: &[&str]) -> String {
         self.keys(keys);
@@ -206,6 +252,16 @@ impl Tmux {
     }
 }
 
+/// Runs the binary from the shell with its data and configuration in `home`.
+fn evidex_at(home: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .env("XDG_DATA_HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn assert_cooked(screen: &str) {
     assert!(
         screen.contains("icanon echo"),
@@ -223,10 +279,7 @@ fn search_read_mark_compare_help_and_quit() {
         return;
     }
     let t = Tmux::browser(120, 40, "", "");
-    t.type_text("emer");
-    let s = t.wait_for("EMERALD-1 first, with its PFS", |s| {
-        s.contains("Search › emer") && s.lines().nth(3).is_some_and(|l| l.contains("EMERALD-1"))
-    });
+    let s = t.first_result("emer", "EMERALD-1");
     assert!(s.contains("PFS 15.0 vs 8.2"), "{s}");
     // Read the detail and its sources.
     t.keys(&["Enter", "Enter", "G"]);
@@ -328,13 +381,8 @@ fn every_ending_signal_restores_the_terminal() {
         let t = Tmux::new(100, 30);
         t.start("");
         t.wait_text("Search ›");
-        let pid = t.tmux(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
-        let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
-        let o = Command::new("pkill")
-            .args([&format!("-{sig}"), "-P", &shell])
-            .output()
-            .expect("pkill runs");
-        assert!(o.status.success(), "pkill -{sig} -P {shell}");
+        let o = t.signal(sig);
+        assert!(o.status.success(), "pkill -{sig}");
         let (rc, s) = t.after_exit();
         assert_eq!(rc, code, "SIG{sig}: {s}");
         t.assert_restored(&s);
@@ -359,12 +407,7 @@ fn ctrl_z_suspends_and_fg_resumes_with_a_full_redraw() {
         if how == "key" {
             t.keys(&["C-z"]);
         } else {
-            let pid = t.tmux(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
-            let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
-            Command::new("pkill")
-                .args(["-TSTP", "-P", &shell])
-                .output()
-                .expect("pkill runs");
+            t.signal("TSTP");
         }
         t.wait_text("Stopped");
         assert_eq!(t.modes(), "alt=0 mouse=0", "{how}");
@@ -471,16 +514,9 @@ fn export_writes_markdown_and_csv_where_the_status_bar_says() {
         &format!("EVIDEX_EXPORT_DIR={}", dir.path().display()),
         "",
     );
-    t.type_text("emerald");
-    t.wait_for("EMERALD-1 first", |s| {
-        s.contains("Search › emerald") && s.lines().nth(3).is_some_and(|l| l.contains("EMERALD-1"))
-    });
+    t.first_result("emerald", "EMERALD-1");
     t.keys(&["Down", "Space", "/", "C-u"]);
-    t.type_text("talentace");
-    t.wait_for("TALENTACE first", |s| {
-        s.contains("Search › talentace")
-            && s.lines().nth(3).is_some_and(|l| l.contains("TALENTACE"))
-    });
+    t.first_result("talentace", "TALENTACE");
     t.keys(&["Down", "Space", "c"]);
     t.wait_text("Cross-trial");
     t.keys(&["e"]);
@@ -753,16 +789,9 @@ fn o_opens_the_address_under_the_cursor_with_the_opener() {
     )
     .unwrap();
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    crate::common::chmod(&script, 0o755);
     let t = Tmux::browser(120, 40, &format!("EVIDEX_OPENER={}", script.display()), "");
-    t.type_text("chance-2203");
-    t.wait_for("CHANCE 2203", |s| {
-        s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
-    });
-    t.keys(&["Down", "Enter", "Tab"]);
+    t.chance_registry_line();
     t.wait_for("the registry line", |s| s.contains("o browser"));
     t.keys(&["o"]);
     t.wait_text("opened https://clinicaltrials.gov/study/NCT05348811 in the browser");
@@ -785,11 +814,8 @@ fn o_without_a_browser_says_so_and_shows_the_address() {
         return;
     }
     let t = Tmux::browser(120, 40, "SSH_CONNECTION='10.0.0.1 50000 10.0.0.2 22'", "");
-    t.type_text("chance-2203");
-    t.wait_for("CHANCE 2203", |s| {
-        s.contains("CHANCE") && s.contains("1 result") && !s.contains("searching")
-    });
-    t.keys(&["Down", "Enter", "Tab", "o"]);
+    t.chance_registry_line();
+    t.keys(&["o"]);
     let s = t.wait_text("no browser to open it with over SSH");
     assert!(s.contains("NCT05348811"), "{s}");
     t.quit(&["Escape", "q"]);
@@ -809,11 +835,7 @@ fn a_note_is_searchable_in_the_browser_and_from_the_shell() {
     t.keys(&["C-u"]);
     t.search("leap-012", "LEAP-012");
     t.keys(&["Down"]);
-    t.type_text("n");
-    t.wait_for("the note prompt", |s| s.contains("Your note ›"));
-    t.type_text("Tumour Board question");
-    t.keys(&["Enter"]);
-    t.wait_text("note saved");
+    t.write_note("Tumour Board question");
     t.type_text("/");
     t.keys(&["C-u"]);
     t.type_text("note:board");
@@ -822,12 +844,7 @@ fn a_note_is_searchable_in_the_browser_and_from_the_shell() {
     });
     assert!(!s.contains("⚠"), "{s}");
     t.quit(&["C-c"]);
-    let o = Command::new(BIN)
-        .env("XDG_DATA_HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .args(["search", "note:board"])
-        .output()
-        .unwrap();
+    let o = evidex_at(home.path(), &["search", "note:board"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         o.status.success() && out.to_lowercase().contains("leap-012"),
@@ -862,13 +879,7 @@ fn q_quits_while_the_corpus_is_still_loading() {
     }
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("never.json");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    crate::common::mkfifo(&fifo);
     for key in ["q", "Escape"] {
         let t = Tmux::new(100, 30);
         t.start(&format!("--corpus {}", fifo.display()));
@@ -918,11 +929,7 @@ fn a_configuration_sets_the_theme_and_keys_and_help_follows() {
         .unwrap();
     assert!(line.contains("C "), "{line}");
     t.keys(&["Escape", "/"]);
-    t.type_text("emerald | leap-012");
-    t.wait_for("two results", |s| {
-        s.contains("LEAP-012") && s.contains("EMERALD-1") && !s.contains("searching")
-    });
-    t.keys(&["Down", "Space", "Space"]);
+    t.mark_emerald_and_leap();
     t.type_text("c");
     assert!(!t.screen().contains("Cross-trial"), "c no longer compares");
     t.type_text("C");
@@ -997,11 +1004,7 @@ fn a_set_saved_in_the_browser_reopens_after_a_restart() {
     let home = tempfile::tempdir().unwrap();
     let env = format!("XDG_DATA_HOME={}", home.path().display());
     let t = Tmux::browser(120, 40, &env, "");
-    t.type_text("emerald | leap-012");
-    t.wait_for("two results", |s| {
-        s.contains("LEAP-012") && s.contains("EMERALD-1") && !s.contains("searching")
-    });
-    t.keys(&["Down", "Space", "Space"]);
+    t.mark_emerald_and_leap();
     t.wait_for("two marks", |s| s.contains("Marked 2/4"));
     t.type_text("S");
     t.wait_for("the name prompt", |s| s.contains("as the set ›"));
@@ -1043,11 +1046,7 @@ fn a_note_shows_in_the_detail_and_in_a_sets_export() {
     let t = Tmux::browser(120, 40, &env, "");
     t.search("emerald", "EMERALD-1");
     t.keys(&["Down"]);
-    t.type_text("n");
-    t.wait_for("the note prompt", |s| s.contains("Your note ›"));
-    t.type_text("ask about PD-L1 status");
-    t.keys(&["Enter"]);
-    t.wait_for("note saved", |s| s.contains("note saved"));
+    t.write_note("ask about PD-L1 status");
     t.keys(&["Enter", "G"]);
     t.wait_for("the note in the detail", |s| {
         s.contains("Your note (") && s.contains("ask about PD-L1 status")
@@ -1056,14 +1055,7 @@ fn a_note_shows_in_the_detail_and_in_a_sets_export() {
     let notes = std::fs::read_to_string(home.path().join("evidex/notes.toml")).unwrap();
     assert!(notes.contains("record = \"emerald-1\""), "{notes}");
 
-    let run = |args: &[&str]| {
-        std::process::Command::new(BIN)
-            .env("XDG_DATA_HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| evidex_at(home.path(), args);
     assert!(
         run(&["set", "save", "board", "emerald-1", "leap-012"])
             .status
@@ -1105,11 +1097,7 @@ fn the_browser_opens_the_library_and_finds_an_imported_nct_id() {
     for (w, h) in [(80, 24), (120, 40)] {
         let t = Tmux::browser(w, h, &format!("EVIDEX_LIBRARY={}", lib.display()), "");
         t.wait_text("the library: 1 study");
-        t.type_text("NCT02513394");
-        t.wait_for("PALLAS first", |s| {
-            s.contains("Search › NCT02513394")
-                && s.lines().nth(3).is_some_and(|l| l.contains("PALLAS"))
-        });
+        t.first_result("NCT02513394", "PALLAS");
         t.type_text(" source:library");
         t.wait_for("still PALLAS", |s| {
             s.contains("source:library") && s.lines().nth(3).is_some_and(|l| l.contains("PALLAS"))

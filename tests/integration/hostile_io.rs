@@ -224,18 +224,15 @@ fn shell(script: &str, arg: &str) -> std::process::Output {
 #[cfg(unix)]
 mod writes {
     use super::*;
-    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-
-    fn mode(p: &Path) -> u32 {
-        std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
-    }
+    use common::{chmod, mkfifo, mode};
+    use std::os::unix::fs::FileTypeExt;
 
     #[test]
     fn a_symlink_to_a_directory_is_refused_and_the_directory_keeps_its_mode() {
         let d = tempfile::tempdir().unwrap();
         let dir = d.path().join("dir");
         std::fs::create_dir(&dir).unwrap();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        chmod(&dir, 0o755);
         let link = d.path().join("x.json");
         std::os::unix::fs::symlink(&dir, &link).unwrap();
         let o = evidex(&["gen-corpus", "--trials", "3", "-o", link.to_str().unwrap()]);
@@ -254,7 +251,7 @@ mod writes {
     fn a_replaced_setuid_file_loses_the_bit_and_a_new_file_is_0644() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "c.json", "{}");
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o4755)).unwrap();
+        chmod(&p, 0o4755);
         let o = evidex(&["gen-corpus", "--trials", "3", "-o", p.to_str().unwrap()]);
         assert!(o.status.success());
         assert_eq!(mode(&p), 0o755);
@@ -268,13 +265,7 @@ mod writes {
     fn a_fifo_output_is_streamed_not_replaced() {
         let d = tempfile::tempdir().unwrap();
         let fifo = d.path().join("out.fifo");
-        assert!(
-            Command::new("mkfifo")
-                .arg(&fifo)
-                .status()
-                .unwrap()
-                .success()
-        );
+        mkfifo(&fifo);
         let reader = {
             let fifo = fifo.clone();
             std::thread::spawn(move || std::fs::read(&fifo).unwrap())
@@ -366,13 +357,7 @@ fn an_endless_device_is_refused_at_once() {
 fn a_fifo_with_no_writer_can_be_interrupted() {
     let d = tempfile::tempdir().unwrap();
     let fifo = d.path().join("in.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    common::mkfifo(&fifo);
     let mut child = Command::new(BIN)
         .args(["import", "ctgov", fifo.to_str().unwrap(), "-o", "-"])
         .env("XDG_CONFIG_HOME", "/proc/nonexistent/evidex-test-home")

@@ -109,6 +109,57 @@ fn import_writes_the_library_and_search_finds_it_with_the_bundled_corpus() {
     assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
 }
 
+/// The snapshot through the binary: written by the first open, used by the next, rebuilt after
+/// an import and after damage, reported by `evidex library`, and the same answers every time.
+#[test]
+fn the_library_opens_from_its_snapshot_and_a_change_or_damage_rebuilds_it() {
+    let (d, lib) = setup();
+    let snap = d.path().join("library.sqlite.snapshot");
+    assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
+    let line = |lib: &Path| {
+        let out = text(&evidex(lib, &["library"]).stdout);
+        out.lines()
+            .find(|l| l.starts_with("snapshot: "))
+            .unwrap_or_else(|| panic!("no snapshot line in {out}"))
+            .to_string()
+    };
+    assert!(line(&lib).contains("none yet"), "{}", line(&lib));
+    let search = |q: &str| {
+        let r = evidex(&lib, &["search", "--json", q]);
+        assert!(r.status.success(), "{}", text(&r.stderr));
+        text(&r.stdout)
+    };
+    let first = search("NCT02513394");
+    assert!(
+        first.contains("pallas") || first.contains("PALLAS"),
+        "{first}"
+    );
+    assert!(snap.is_file(), "the first open writes the snapshot");
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
+    let written = std::fs::metadata(&snap).expect("snapshot").modified().ok();
+    assert_eq!(
+        search("NCT02513394"),
+        first,
+        "the same answer from the snapshot"
+    );
+    assert_eq!(
+        std::fs::metadata(&snap).expect("snapshot").modified().ok(),
+        written
+    );
+    // An import changes the library: the snapshot is out of date until the next open.
+    assert!(import(&lib, &[&fixture("NCT04267848")]).status.success());
+    assert!(line(&lib).contains("out of date"), "{}", line(&lib));
+    assert!(search("NCT04267848").contains("NCT04267848"));
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
+    // Damage: a snapshot cut in half is rebuilt, and the answers stay the same.
+    let both = search("source:library");
+    let bytes = std::fs::read(&snap).expect("snapshot");
+    std::fs::write(&snap, &bytes[..bytes.len() / 2]).expect("cut");
+    assert!(line(&lib).contains("current") || line(&lib).contains("unreadable"));
+    assert_eq!(search("source:library"), both);
+    assert_eq!(std::fs::read(&snap).expect("rewritten").len(), bytes.len());
+}
+
 #[test]
 fn with_output_import_writes_a_corpus_and_leaves_the_library_alone() {
     let (_d, lib) = setup();
@@ -401,30 +452,28 @@ fn a_library_that_cannot_be_created_or_written_says_so_and_changes_nothing() {
 
     // A read-only directory and file. Permissions do not bind root, so where the test runs as
     // root the directory is writable after all and this part proves nothing: it says so.
-    use std::os::unix::fs::PermissionsExt;
     let ro = d.path().join("ro");
     std::fs::create_dir(&ro).expect("dir");
     let lib = ro.join("library.sqlite");
     assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
-    let set = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
-    set(&lib, 0o444).expect("chmod");
-    set(&ro, 0o555).expect("chmod");
+    crate::common::chmod(&lib, 0o444);
+    crate::common::chmod(&ro, 0o555);
     if std::fs::write(ro.join("probe"), "x").is_ok() {
         eprintln!("skipping the read-only part: permissions do not bind this user (root)");
-        set(&ro, 0o755).expect("chmod");
+        crate::common::chmod(&ro, 0o755);
         return;
     }
     let before = std::fs::read(&lib).expect("read");
     let r = import(&lib, &[&fixture("NCT04267848")]);
     let err = text(&r.stderr);
-    set(&ro, 0o755).expect("chmod");
+    crate::common::chmod(&ro, 0o755);
     assert_eq!(r.status.code(), Some(2), "{err}");
     assert!(err.contains("read-only") && err.contains(s(&lib)), "{err}");
     assert_eq!(std::fs::read(&lib).expect("read"), before);
     // Still readable: browsing works on a library evidex may not write.
-    set(&ro, 0o555).expect("chmod");
+    crate::common::chmod(&ro, 0o555);
     let r = evidex(&lib, &["search", "NCT02513394"]);
-    set(&ro, 0o755).expect("chmod");
+    crate::common::chmod(&ro, 0o755);
     assert!(r.status.success(), "{}", text(&r.stderr));
 }
 

@@ -394,10 +394,13 @@ fn help_descriptions_are_whole_at_80x24() {
 #[test]
 fn the_library_status_line_follows_the_language() {
     let loaded = |studies, skipped| evidex::library::load::Loaded {
-        corpus: evidex::corpus::Corpus::bundled().unwrap(),
+        engine: evidex::search::engine(std::sync::Arc::new(
+            evidex::corpus::Corpus::bundled().unwrap(),
+        )),
         library: Some(std::path::PathBuf::from("/data/library.sqlite")),
         library_studies: studies,
         library_skipped: skipped,
+        snapshot: evidex::library::load::SnapshotUse::Read,
     };
     let status = evidex::tui::app::loaded_status;
     assert_eq!(

@@ -59,70 +59,75 @@ pub(super) fn shared_downgrades(
         return;
     }
     if !same_population(c, studies) {
-        let parts: Vec<String> = studies
-            .iter()
-            .map(|t| {
-                let ds: Vec<&str> = t
-                    .diseases
-                    .iter()
-                    .map(|d| {
-                        c.disease_by_id(d)
-                            .map_or(d.as_str(), |x| x.short_name(lang))
-                    })
-                    .collect();
-                format!("{}: {}", trial_name(c, t, lang), ds.join(", "))
-            })
-            .collect();
-        out.push(Downgrade {
-            rule: "indirectness",
-            reason: trf(
-                lang,
-                "cross-disease: the studies are of different diseases (%{parts})",
-                &[("parts", &parts.join("; "))],
-            ),
-        });
+        out.push(cross_disease(c, studies, lang));
         return;
     }
     let first = studies[0];
     if studies.iter().any(|t| {
         regimen(t, false) != regimen(first, false) || regimen(t, true) != regimen(first, true)
     }) {
-        let parts: Vec<String> = studies
-            .iter()
-            .map(|t| {
-                let arm = |control: bool| {
-                    let ids = regimen(t, control);
-                    if ids.is_empty() {
-                        "—".to_string()
-                    } else {
-                        ids.iter()
-                            .map(|id| {
-                                c.resolve(id)
-                                    .map_or(id.to_string(), |r| c.name_of(r, lang).to_string())
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" + ")
-                    }
-                };
-                trf(
-                    lang,
-                    "%{name}: %{experimental} vs %{control}",
-                    &[
-                        ("name", &trial_name(c, t, lang)),
-                        ("experimental", &arm(false)),
-                        ("control", &arm(true)),
-                    ],
-                )
-            })
-            .collect();
-        out.push(Downgrade {
-            rule: "indirectness",
-            reason: trf(
+        out.push(cross_trial(c, studies, lang));
+    }
+}
+
+/// Indirectness: the studies are of different diseases, named for each study.
+fn cross_disease(c: &Corpus, studies: &[&Trial], lang: Lang) -> Downgrade {
+    let parts: Vec<String> = studies
+        .iter()
+        .map(|t| {
+            let names = crate::compare::disease_names(c, &t.diseases, lang);
+            format!("{}: {}", trial_name(c, t, lang), names)
+        })
+        .collect();
+    Downgrade {
+        rule: "indirectness",
+        reason: trf(
+            lang,
+            "cross-disease: the studies are of different diseases (%{parts})",
+            &[("parts", &parts.join("; "))],
+        ),
+    }
+}
+
+/// Indirectness: the studies compare different treatments, each study's arms named.
+fn cross_trial(c: &Corpus, studies: &[&Trial], lang: Lang) -> Downgrade {
+    let parts: Vec<String> = studies
+        .iter()
+        .map(|t| {
+            trf(
                 lang,
-                "cross-trial: the studies compare different treatments (%{parts})",
-                &[("parts", &parts.join("; "))],
-            ),
-        });
+                "%{name}: %{experimental} vs %{control}",
+                &[
+                    ("name", &trial_name(c, t, lang)),
+                    ("experimental", &regimen_names(c, t, false, lang)),
+                    ("control", &regimen_names(c, t, true, lang)),
+                ],
+            )
+        })
+        .collect();
+    Downgrade {
+        rule: "indirectness",
+        reason: trf(
+            lang,
+            "cross-trial: the studies compare different treatments (%{parts})",
+            &[("parts", &parts.join("; "))],
+        ),
+    }
+}
+
+/// The names of the therapies of a trial's control arms (or its other arms), `—` for none.
+fn regimen_names(c: &Corpus, t: &Trial, control: bool, lang: Lang) -> String {
+    let ids = regimen(t, control);
+    if ids.is_empty() {
+        "—".to_string()
+    } else {
+        ids.iter()
+            .map(|id| {
+                c.resolve(id)
+                    .map_or(id.to_string(), |r| c.name_of(r, lang).to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 }
 

@@ -189,28 +189,58 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
         .map(|&r| c.name_of(r, lang).to_string())
         .collect::<Vec<_>>()
         .join(" · ");
-    let mut notes = vec![tr(lang, CERTAINTY_NOTE).into_owned()];
     if trials.is_empty() {
-        notes.insert(
-            0,
-            tr(
-                lang,
-                "A summary of findings needs studies: compare trials (a therapy's studies: v in the browser).",
-            )
-            .into_owned(),
-        );
-        return SummaryOfFindings {
-            title,
-            findings: Vec::new(),
-            left_out: Vec::new(),
-            notes,
-            references: crate::cite::References::default(),
-            lang,
-        };
+        return no_studies(title, lang);
     }
+    let (efficacy, safety) = endpoint_findings(c, records, &trials, lang);
+    let (mut findings, left_out) = fit_rows(efficacy, safety);
+    let notes = notes_of(&findings, &left_out, lang);
+    let references = crate::cite::references(c, records, lang);
+    for f in &mut findings {
+        f.refs = refs_of(c, &trials, f, &references, lang);
+    }
+    SummaryOfFindings {
+        title,
+        findings,
+        left_out,
+        notes,
+        references,
+        lang,
+    }
+}
+
+/// The summary of a comparison with no trials: no findings, and a note that says why.
+fn no_studies(title: String, lang: Lang) -> SummaryOfFindings {
+    let notes = vec![
+        tr(
+            lang,
+            "A summary of findings needs studies: compare trials (a therapy's studies: v in the browser).",
+        )
+        .into_owned(),
+        tr(lang, CERTAINTY_NOTE).into_owned(),
+    ];
+    SummaryOfFindings {
+        title,
+        findings: Vec::new(),
+        left_out: Vec::new(),
+        notes,
+        references: crate::cite::References::default(),
+        lang,
+    }
+}
+
+/// The findings of every endpoint the trials report for the whole population: efficacy
+/// ones with how many studies report them, most reported first (stable: the table's order
+/// otherwise); safety ones after serious adverse events.
+fn endpoint_findings(
+    c: &Corpus,
+    records: &[RecordRef],
+    trials: &[(RecordRef, &Trial)],
+    lang: Lang,
+) -> (Vec<(usize, Finding)>, Vec<Finding>) {
     let ts: Vec<&Trial> = trials.iter().map(|(_, t)| *t).collect();
     let mut efficacy: Vec<(usize, Finding)> = Vec::new();
-    let mut safety: Vec<Finding> = Vec::new();
+    let mut safety: Vec<Finding> = serious_events(c, trials, lang).into_iter().collect();
     for ep in endpoints(&ts) {
         let with: Vec<(RecordRef, &Trial)> = trials
             .iter()
@@ -230,13 +260,16 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
             efficacy.push((with.len(), f));
         }
     }
-    // Endpoints most of the studies report first (stable: the table's order otherwise).
     efficacy.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
-    let mut safety_rows: Vec<Finding> = serious_events(c, &trials, lang).into_iter().collect();
-    safety_rows.extend(safety);
-    let n_safety = safety_rows.len().min(2).min(MAX_ROWS);
+    (efficacy, safety)
+}
+
+/// At most [`MAX_ROWS`] findings, up to two of them safety ones when there are efficacy ones
+/// to show: the findings shown, and the outcomes left out.
+fn fit_rows(efficacy: Vec<(usize, Finding)>, safety: Vec<Finding>) -> (Vec<Finding>, Vec<String>) {
+    let n_safety = safety.len().min(2).min(MAX_ROWS);
     let n_efficacy = efficacy.len().min(MAX_ROWS - n_safety);
-    let n_safety = safety_rows.len().min(MAX_ROWS - n_efficacy);
+    let n_safety = safety.len().min(MAX_ROWS - n_efficacy);
     let mut findings: Vec<Finding> = Vec::new();
     let mut left_out = Vec::new();
     for (i, (_, f)) in efficacy.into_iter().enumerate() {
@@ -246,13 +279,20 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
             left_out.push(f.outcome);
         }
     }
-    for (i, f) in safety_rows.into_iter().enumerate() {
+    for (i, f) in safety.into_iter().enumerate() {
         if i < n_safety {
             findings.push(f);
         } else {
             left_out.push(f.outcome);
         }
     }
+    (findings, left_out)
+}
+
+/// The notes shown with the table: how to read the certainty, and what evidex computed or
+/// left out.
+fn notes_of(findings: &[Finding], left_out: &[String], lang: Lang) -> Vec<String> {
+    let mut notes = vec![tr(lang, CERTAINTY_NOTE).into_owned()];
     if findings.iter().any(|f| f.relative_computed) {
         notes.push(trf(
             lang,
@@ -279,38 +319,39 @@ pub fn summary(c: &Corpus, records: &[RecordRef], lang: Lang) -> SummaryOfFindin
             &[("max", &MAX_ROWS), ("names", &left_out.join(", "))],
         ));
     }
-    let references = crate::cite::references(c, records, lang);
-    for f in &mut findings {
-        let mut refs: Vec<u32> = trials
-            .iter()
-            .filter(|(r, _)| f.studies.contains(&c.name_of(*r, lang).to_string()))
-            .flat_map(|(_, t)| {
-                let cits: Vec<&crate::corpus::Citation> = if f.outcome == SERIOUS {
-                    t.safety.iter().map(|s| &s.citation).collect()
-                } else {
-                    t.outcomes
-                        .iter()
-                        .filter(|o| o.endpoint == f.outcome)
-                        .map(|o| &o.citation)
-                        .collect()
-                };
-                cits.into_iter()
-                    .flat_map(|cit| references.numbers(cit))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        refs.sort_unstable();
-        refs.dedup();
-        f.refs = refs;
-    }
-    SummaryOfFindings {
-        title,
-        findings,
-        left_out,
-        notes,
-        references,
-        lang,
-    }
+    notes
+}
+
+/// The reference numbers of a finding: the citations of its studies' outcomes (of their
+/// safety sections, for serious adverse events), sorted, each once.
+fn refs_of(
+    c: &Corpus,
+    trials: &[(RecordRef, &Trial)],
+    f: &Finding,
+    references: &crate::cite::References,
+    lang: Lang,
+) -> Vec<u32> {
+    let mut refs: Vec<u32> = trials
+        .iter()
+        .filter(|(r, _)| f.studies.contains(&c.name_of(*r, lang).to_string()))
+        .flat_map(|(_, t)| {
+            let cits: Vec<&crate::corpus::Citation> = if f.outcome == SERIOUS {
+                t.safety.iter().map(|s| &s.citation).collect()
+            } else {
+                t.outcomes
+                    .iter()
+                    .filter(|o| o.endpoint == f.outcome)
+                    .map(|o| &o.citation)
+                    .collect()
+            };
+            cits.into_iter()
+                .flat_map(|cit| references.numbers(cit))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    refs.sort_unstable();
+    refs.dedup();
+    refs
 }
 
 /// Whether an outcome measures a harm (an adverse event, late effects, toxicity) rather than
@@ -336,70 +377,16 @@ fn endpoint_finding(
     let (start, start_reason) = start_of(&studies, c, lang);
     let mut downgrades = Vec::new();
     shared_downgrades(c, &studies, lang, &mut downgrades);
-    let ratios: Vec<&Trial> = studies
-        .iter()
-        .copied()
-        .filter(|t| hr_outcome(t, ep).is_some_and(|o| o.subgroup.is_none()))
-        .collect();
-    let mut relative_computed = false;
-    // The relative effect on the ratio scale, with its interval, when there is one.
-    let mut effect: Option<Relative> = None;
-    let relative = if ratios.len() >= 2 {
-        let recs: Vec<RecordRef> = with
-            .iter()
-            .map(|(r, _)| *r)
-            .filter(|r| records.contains(r))
-            .collect();
-        let pool = meta::pool(c, &recs, ep, meta::Tau2::Reml, lang);
-        match (&pool.random, &pool.heterogeneity) {
-            (Some(re), Some(h)) => {
-                relative_computed = true;
-                let (text, pooled) = pooled_text(&pool, re, h.i2, lang, &mut downgrades);
-                effect = Some(pooled);
-                text
-            }
-            _ => unpooled_text(c, &ratios, ep, &pool, lang, &mut downgrades),
-        }
-    } else if let Some(t) = ratios.first() {
-        let (text, one) = one_ratio(c, t, ep, studies.len() > 1, lang, &mut downgrades);
-        effect = one;
-        text
-    } else {
-        downgrades.push(Downgrade {
-            rule: "imprecision",
-            reason: tr(
-                lang,
-                "no ratio with an interval is reported: the precision of the effect cannot be judged",
-            )
-            .into_owned(),
-        });
-        tr(lang, "not reported").into_owned()
-    };
+    let (relative, relative_computed, effect) =
+        relative_of(c, records, with, ep, lang, &mut downgrades);
     let absolute = absolute_effect(&studies, ep, effect.as_ref(), harm, lang);
     let certainty = grade(start, &downgrades);
-    let participants: u64 = studies
-        .iter()
-        .filter_map(|t| t.enrolment)
-        .map(u64::from)
-        .sum();
-    let stating = studies.iter().filter(|t| t.enrolment.is_some()).count();
-    let participants_are = if stating == studies.len() {
-        tr(lang, "enrolled").into_owned()
-    } else {
-        trf(
-            lang,
-            "enrolled (stated by %{n} of %{total} studies)",
-            &[("n", &stating), ("total", &studies.len())],
-        )
-    };
+    let (participants, participants_are) = participants_of(&studies, lang);
     Finding {
         outcome: ep.to_string(),
         side: if harm { Side::Safety } else { Side::Efficacy },
         studies: studies.iter().map(|t| trial_name(c, t, lang)).collect(),
-        participants: studies
-            .iter()
-            .any(|t| t.enrolment.is_some())
-            .then_some(participants),
+        participants,
         participants_are,
         relative,
         relative_computed,
@@ -410,6 +397,83 @@ fn endpoint_finding(
         certainty,
         refs: Vec::new(),
     }
+}
+
+/// An endpoint's relative effect: its text, whether evidex computed it, and the effect on the
+/// ratio scale with its interval when there is one. Two or more ratios are pooled, one is
+/// shown as reported; with none, imprecision cannot be judged.
+fn relative_of(
+    c: &Corpus,
+    records: &[RecordRef],
+    with: &[(RecordRef, &Trial)],
+    ep: &str,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> (String, bool, Option<Relative>) {
+    let studies: Vec<&Trial> = with.iter().map(|(_, t)| *t).collect();
+    let ratios: Vec<&Trial> = studies
+        .iter()
+        .copied()
+        .filter(|t| hr_outcome(t, ep).is_some_and(|o| o.subgroup.is_none()))
+        .collect();
+    if ratios.len() >= 2 {
+        let recs: Vec<RecordRef> = with
+            .iter()
+            .map(|(r, _)| *r)
+            .filter(|r| records.contains(r))
+            .collect();
+        let pool = meta::pool(c, &recs, ep, meta::Tau2::Reml, lang);
+        match (&pool.random, &pool.heterogeneity) {
+            (Some(re), Some(h)) => {
+                let (text, pooled) = pooled_text(&pool, re, h.i2, lang, downgrades);
+                (text, true, Some(pooled))
+            }
+            _ => (
+                unpooled_text(c, &ratios, ep, &pool, lang, downgrades),
+                false,
+                None,
+            ),
+        }
+    } else if let Some(t) = ratios.first() {
+        let (text, one) = one_ratio(c, t, ep, studies.len() > 1, lang, downgrades);
+        (text, false, one)
+    } else {
+        downgrades.push(Downgrade {
+            rule: "imprecision",
+            reason: tr(
+                lang,
+                "no ratio with an interval is reported: the precision of the effect cannot be judged",
+            )
+            .into_owned(),
+        });
+        (tr(lang, "not reported").into_owned(), false, None)
+    }
+}
+
+/// The participants the studies enrolled (when any states it), and what the number is.
+fn participants_of(studies: &[&Trial], lang: Lang) -> (Option<u64>, String) {
+    let participants: u64 = studies
+        .iter()
+        .filter_map(|t| t.enrolment)
+        .map(u64::from)
+        .sum();
+    let stating = studies.iter().filter(|t| t.enrolment.is_some()).count();
+    let are = if stating == studies.len() {
+        tr(lang, "enrolled").into_owned()
+    } else {
+        trf(
+            lang,
+            "enrolled (stated by %{n} of %{total} studies)",
+            &[("n", &stating), ("total", &studies.len())],
+        )
+    };
+    (
+        studies
+            .iter()
+            .any(|t| t.enrolment.is_some())
+            .then_some(participants),
+        are,
+    )
 }
 
 /// The pooled estimate of two or more trials' ratios (computed by evidex), with the trials it

@@ -153,64 +153,22 @@ fn relative_effect(
     lang: Lang,
     downgrades: &mut Vec<Downgrade>,
 ) -> (String, bool, Option<Relative>) {
-    let (ys, vs, parts) = (&r.ys, &r.vs, &r.parts);
-    let mut relative_computed = false;
-    let mut effect = None;
-    let relative = match ys.len() {
+    let parts = r.parts.join("; ");
+    match r.ys.len() {
         0 => {
             downgrades.push(Downgrade {
                 rule: "imprecision",
                 reason: tr(lang, "no control group: no relative effect").into_owned(),
             });
-            trf(
-                lang,
-                "not estimable (%{parts})",
-                &[("parts", &parts.join("; "))],
-            )
+            let text = trf(lang, "not estimable (%{parts})", &[("parts", &parts)]);
+            (text, false, None)
         }
-        1 => {
-            relative_computed = true;
-            let se = vs[0].sqrt();
-            let z = stats::qnorm(0.975);
-            let ci = ((ys[0] - z * se).exp(), (ys[0] + z * se).exp());
-            downgrades.extend(imprecision(Some(ci), &tr(lang, "the risk ratio"), lang));
-            effect = Some(("RR".to_string(), ys[0].exp(), Some(ci)));
-            trf(
-                lang,
-                "%{parts} — risk ratio %{computed} from the registry's counts",
-                &[
-                    ("parts", &parts.join("; ")),
-                    ("computed", &tr(lang, COMPUTED)),
-                ],
-            )
-        }
+        1 => one_risk_ratio(r.ys[0], r.vs[0], &parts, lang, downgrades),
         _ => match (
             same_population(c, with),
-            stats::fit(ys, vs, stats::Method::Reml),
+            stats::fit(&r.ys, &r.vs, stats::Method::Reml),
         ) {
-            (true, Ok(f)) => {
-                relative_computed = true;
-                let ci = (f.ci.0.exp(), f.ci.1.exp());
-                downgrades.extend(imprecision(
-                    Some(ci),
-                    &tr(lang, "the pooled risk ratio"),
-                    lang,
-                ));
-                downgrades.extend(inconsistency(f.i2, lang));
-                effect = Some(("RR".to_string(), f.estimate.exp(), Some(ci)));
-                trf(
-                    lang,
-                    "pooled RR %{ratio} (95% CI %{low}–%{high}), %{n} studies, random effects (REML); %{computed} (%{parts})",
-                    &[
-                        ("ratio", &fmt(f.estimate.exp())),
-                        ("low", &fmt(ci.0)),
-                        ("high", &fmt(ci.1)),
-                        ("n", &ys.len()),
-                        ("computed", &tr(lang, meta::COMPUTED)),
-                        ("parts", &parts.join("; ")),
-                    ],
-                )
-            }
+            (true, Ok(f)) => pooled_risk_ratio(&f, r.ys.len(), &parts, lang, downgrades),
             _ => {
                 downgrades.push(Downgrade {
                     rule: "imprecision",
@@ -220,18 +178,70 @@ fn relative_effect(
                     )
                     .into_owned(),
                 });
-                trf(
+                let text = trf(
                     lang,
                     "%{parts} (not pooled) — risk ratios %{computed} from the registry's counts",
-                    &[
-                        ("parts", &parts.join("; ")),
-                        ("computed", &tr(lang, COMPUTED)),
-                    ],
-                )
+                    &[("parts", &parts), ("computed", &tr(lang, COMPUTED))],
+                );
+                (text, false, None)
             }
         },
-    };
-    (relative, relative_computed, effect)
+    }
+}
+
+/// One trial's risk ratio (log `y`, variance `v`), computed by evidex, with its interval.
+fn one_risk_ratio(
+    y: f64,
+    v: f64,
+    parts: &str,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> (String, bool, Option<Relative>) {
+    let se = v.sqrt();
+    let z = stats::qnorm(0.975);
+    let ci = ((y - z * se).exp(), (y + z * se).exp());
+    downgrades.extend(imprecision(Some(ci), &tr(lang, "the risk ratio"), lang));
+    let text = trf(
+        lang,
+        "%{parts} — risk ratio %{computed} from the registry's counts",
+        &[("parts", &parts), ("computed", &tr(lang, COMPUTED))],
+    );
+    (text, true, Some(("RR".to_string(), y.exp(), Some(ci))))
+}
+
+/// The `n` trials' risk ratios pooled (random effects, REML), computed by evidex, with the
+/// doubts the interval and the heterogeneity bring.
+fn pooled_risk_ratio(
+    f: &stats::Fit,
+    n: usize,
+    parts: &str,
+    lang: Lang,
+    downgrades: &mut Vec<Downgrade>,
+) -> (String, bool, Option<Relative>) {
+    let ci = (f.ci.0.exp(), f.ci.1.exp());
+    downgrades.extend(imprecision(
+        Some(ci),
+        &tr(lang, "the pooled risk ratio"),
+        lang,
+    ));
+    downgrades.extend(inconsistency(f.i2, lang));
+    let text = trf(
+        lang,
+        "pooled RR %{ratio} (95% CI %{low}–%{high}), %{n} studies, random effects (REML); %{computed} (%{parts})",
+        &[
+            ("ratio", &fmt(f.estimate.exp())),
+            ("low", &fmt(ci.0)),
+            ("high", &fmt(ci.1)),
+            ("n", &n),
+            ("computed", &tr(lang, meta::COMPUTED)),
+            ("parts", &parts),
+        ],
+    );
+    (
+        text,
+        true,
+        Some(("RR".to_string(), f.estimate.exp(), Some(ci))),
+    )
 }
 
 /// Per 1,000: the control groups' median rate, and the experimental arm's from it and the

@@ -87,35 +87,9 @@ pub fn split(text: &str) -> Result<Split<'_>, ShapeError> {
         return Err(ShapeError::NotCtgov("the file is empty".into()));
     }
     if !matches!(first, Some(b'{' | b'[')) {
-        return match serde_json::from_str::<IgnoredAny>(text) {
-            // Valid JSON that is a string, a number, true, false or null.
-            Ok(_) => Err(ShapeError::NotCtgov("a single JSON value".into())),
-            Err(e) => {
-                let mut message = e.to_string();
-                if let Some(i) = message.rfind(" at line ") {
-                    message.truncate(i);
-                }
-                Err(ShapeError::Syntax {
-                    line: e.line().max(1),
-                    column: e.column().max(1),
-                    message,
-                })
-            }
-        };
+        return Err(not_a_container(text));
     }
     let doc = Doc::new(text).map_err(syntax)?;
-    fn listed<'a>(doc: &Doc<'a>, list: &'a str) -> Result<Vec<RawStudy<'a>>, ScanError> {
-        Ok(doc
-            .elements(list)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, json)| RawStudy {
-                position: Some(i),
-                json,
-                members: None,
-            })
-            .collect())
-    }
     let studies = if first == Some(b'[') {
         listed(&doc, text).map_err(syntax)?
     } else {
@@ -147,6 +121,40 @@ pub fn split(text: &str) -> Result<Split<'_>, ShapeError> {
         }
     };
     Ok(Split { doc, studies })
+}
+
+/// Why a text that starts with neither `{` nor `[` holds no study: it is another JSON value,
+/// or not JSON (where serde says, without its position, which the error carries).
+fn not_a_container(text: &str) -> ShapeError {
+    match serde_json::from_str::<IgnoredAny>(text) {
+        // Valid JSON that is a string, a number, true, false or null.
+        Ok(_) => ShapeError::NotCtgov("a single JSON value".into()),
+        Err(e) => {
+            let mut message = e.to_string();
+            if let Some(i) = message.rfind(" at line ") {
+                message.truncate(i);
+            }
+            ShapeError::Syntax {
+                line: e.line().max(1),
+                column: e.column().max(1),
+                message,
+            }
+        }
+    }
+}
+
+/// The elements of the array `list`, each a study at its index.
+fn listed<'a>(doc: &Doc<'a>, list: &'a str) -> Result<Vec<RawStudy<'a>>, ScanError> {
+    Ok(doc
+        .elements(list)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, json)| RawStudy {
+            position: Some(i),
+            json,
+            members: None,
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,44 +319,9 @@ pub(super) fn parse_protocol<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Protoco
             "contactsLocationsModule" => {
                 // Hundreds of sites, each with contacts: only the countries are read.
                 for (k, locs) in members_of(doc, v, &path)? {
-                    if k != "locations" || locs == "null" {
-                        continue;
-                    }
-                    let lpath = format!("{path}.locations");
-                    if !locs.starts_with('[') {
-                        return Err(Fail::Serde(format!("in {lpath}: expected a list")));
-                    }
-                    let cl = &mut p.contacts_locations_module;
-                    let country_key = memchr::memmem::Finder::new("\"country\"");
-                    let mut seen: HashSet<String> = cl.countries.iter().cloned().collect();
-                    for (i, loc) in doc
-                        .elements(locs)
-                        .map_err(Fail::Scan)?
-                        .into_iter()
-                        .enumerate()
-                    {
-                        cl.sites += 1;
-                        if !loc.starts_with('{') {
-                            return Err(Fail::Serde(format!(
-                                "in {lpath}[{i}]: expected an object"
-                            )));
-                        }
-                        let Some(c) = country_of(loc, &country_key) else {
-                            continue;
-                        };
-                        // Most countries are plain strings: no allocation until a new one.
-                        let country = match plain_string(c) {
-                            Some(c) => std::borrow::Cow::Borrowed(c),
-                            None => std::borrow::Cow::Owned(
-                                module::<Option<String>>(c, &format!("{lpath}[{i}].country"))?
-                                    .unwrap_or_default(),
-                            ),
-                        };
-                        let country = country.trim();
-                        if !country.is_empty() && !seen.contains(country) {
-                            seen.insert(country.to_string());
-                            cl.countries.push(country.to_string());
-                        }
+                    if k == "locations" && locs != "null" {
+                        let lpath = format!("{path}.locations");
+                        countries(doc, locs, &lpath, &mut p.contacts_locations_module)?;
                     }
                 }
             }
@@ -356,6 +329,48 @@ pub(super) fn parse_protocol<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Protoco
         }
     }
     Ok(p)
+}
+
+/// Counts the sites of the list `locs` (at `lpath`) into `cl` and adds the countries not yet
+/// listed, in the order first seen.
+fn countries<'a>(
+    doc: &Doc<'a>,
+    locs: &'a str,
+    lpath: &str,
+    cl: &mut ContactsLocations,
+) -> Result<(), Fail> {
+    if !locs.starts_with('[') {
+        return Err(Fail::Serde(format!("in {lpath}: expected a list")));
+    }
+    let country_key = memchr::memmem::Finder::new("\"country\"");
+    let mut seen: HashSet<String> = cl.countries.iter().cloned().collect();
+    for (i, loc) in doc
+        .elements(locs)
+        .map_err(Fail::Scan)?
+        .into_iter()
+        .enumerate()
+    {
+        cl.sites += 1;
+        if !loc.starts_with('{') {
+            return Err(Fail::Serde(format!("in {lpath}[{i}]: expected an object")));
+        }
+        let Some(c) = country_of(loc, &country_key) else {
+            continue;
+        };
+        // Most countries are plain strings: no allocation until a new one.
+        let country = match plain_string(c) {
+            Some(c) => std::borrow::Cow::Borrowed(c),
+            None => std::borrow::Cow::Owned(
+                module::<Option<String>>(c, &format!("{lpath}[{i}].country"))?.unwrap_or_default(),
+            ),
+        };
+        let country = country.trim();
+        if !country.is_empty() && !seen.contains(country) {
+            seen.insert(country.to_string());
+            cl.countries.push(country.to_string());
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn parse_results<'a>(doc: &Doc<'a>, json: &'a str) -> Result<Results, Fail> {

@@ -10,6 +10,7 @@
 //! keeps [posting lists](postings) of its records by pair of letters, link and disease, from
 //! which a search chooses the records to match before any key is read.
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use super::normalize::{Wide, keeps};
@@ -22,7 +23,7 @@ pub mod postings;
 use postings::{Bits, Candidates, Postings, WORDS};
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KeyField {
     Id,
     Acronym,
@@ -127,7 +128,7 @@ impl KeyField {
 }
 
 /// One searchable key (32 bytes: a search reads millions of them).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Key {
     pub mask: u64,
     /// The pairs of adjacent letters of its text and of its initials (see
@@ -171,7 +172,7 @@ const PART_SHIFT: u32 = 12;
 const PART: usize = 1 << PART_SHIFT;
 
 /// Some keys and the text they are spans of.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Keys {
     keys: Box<[Key]>,
     text: Box<str>,
@@ -248,6 +249,7 @@ impl<'a> KeySlice<'a> {
 
 /// The own keys and links of [`PART`] consecutive slots, built by one thread and kept as built,
 /// so that the index is never copied whole.
+#[derive(Serialize, Deserialize)]
 struct Part {
     /// Local slot → first key; one entry more than slots.
     key_start: Box<[u32]>,
@@ -275,7 +277,10 @@ struct Part {
 /// names of the therapies and diseases it links to are the same for thousands of trials, so
 /// they are stored once, as shared keys, and each trial lists the ones it links to. A search
 /// scores each shared key once and looks the score up per trial.
+#[derive(Serialize, Deserialize)]
 pub struct Index {
+    /// Not stored with the rest: a stored index is given its corpus when it is read back.
+    #[serde(skip)]
     pub corpus: Arc<Corpus>,
     /// Slot → record.
     pub records: Vec<RecordRef>,
@@ -304,6 +309,25 @@ pub const NOT_A_STUDY: usize = 4;
 pub const NO_PHASE: u8 = u8::MAX;
 
 impl Index {
+    /// A stored index given back its corpus; `None` when it does not fit that corpus (a
+    /// record it lists is not there).
+    pub fn attach(mut self, corpus: Arc<Corpus>) -> Option<Index> {
+        let fits = self.records.len() == corpus.len()
+            && self.records.iter().all(|r| {
+                let n = match r.kind {
+                    crate::corpus::Kind::Trial => corpus.trials.len(),
+                    crate::corpus::Kind::Therapy => corpus.therapies.len(),
+                    crate::corpus::Kind::Disease => corpus.diseases.len(),
+                    crate::corpus::Kind::Source => corpus.sources.len(),
+                };
+                (r.index as usize) < n
+            });
+        fits.then(|| {
+            self.corpus = corpus;
+            self
+        })
+    }
+
     /// The order of a slot among hits that match equally well (lower first).
     pub fn tie_break(&self, slot: u32) -> u32 {
         self.tie_break[slot as usize]

@@ -58,16 +58,7 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
     };
     let kind = pool.map_or("HR".to_string(), |p| p.kind.clone());
     let kind = kind.as_str();
-    let mut title = meta::kind_name(kind).to_string();
-    title[..1].make_ascii_uppercase();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(trf(
-            s.lang,
-            " %{kinds} (log scale) ",
-            &[("kinds", &tr(s.lang, &format!("{title}s")))],
-        ));
+    let block = forest_block(s, kind, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut lines = vec![
@@ -99,8 +90,41 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
         .collect();
     let w = inner.width as usize;
     let plot = Plot::new(rows, pool, &labels, w);
+    trial_lines(&mut lines, rows, &ids, &labels, pool, &plot, theme);
+    pooled_lines(&mut lines, s, pool, &plot, theme);
+    axis_lines(&mut lines, s, &plot, theme);
+    lines.push(Line::default());
+    pool_notes(&mut lines, s, pool, kind, w, theme);
+    scrolled(f, lines, s.compare.scroll, inner);
+}
+
+/// The plot's frame, titled with the kind of ratio plotted.
+fn forest_block(s: &State, kind: &str, theme: &Theme) -> Block<'static> {
+    let mut title = meta::kind_name(kind).to_string();
+    title[..1].make_ascii_uppercase();
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(trf(
+            s.lang,
+            " %{kinds} (log scale) ",
+            &[("kinds", &tr(s.lang, &format!("{title}s")))],
+        ))
+}
+
+/// One line per trial: its name, its ratio and interval on the plot, and its label (dim when
+/// it has no ratio or is not pooled).
+fn trial_lines(
+    lines: &mut Vec<Line<'static>>,
+    rows: &[compare::ForestRow],
+    ids: &[&str],
+    labels: &[String],
+    pool: &meta::Pool,
+    plot: &Plot,
+    theme: &Theme,
+) {
     let plot_style = theme.role(Role::Best).remove_modifier(Modifier::BOLD);
-    for ((r, id), label) in rows.iter().zip(&ids).zip(&labels) {
+    for ((r, id), label) in rows.iter().zip(ids).zip(labels) {
         let mut cells = plot.blank();
         let mut text = Span::styled(fit(&clean(label), plot.label_w), Style::new());
         if let Some((hr, ci)) = r.hr {
@@ -123,11 +147,6 @@ pub(super) fn forest(s: &State, v: &CompareView, f: &mut Frame, area: Rect, them
             text,
         ]));
     }
-    pooled_lines(&mut lines, s, pool, &plot, theme);
-    axis_lines(&mut lines, s, &plot, theme);
-    lines.push(Line::default());
-    pool_notes(&mut lines, s, pool, kind, w, theme);
-    scrolled(f, lines, s.compare.scroll, inner);
 }
 
 /// A trial's label: its ratio's label, or why it has none or is not pooled.
@@ -327,51 +346,10 @@ fn pool_notes(
     };
     let (fe, re) = (pool.fixed.as_ref(), pool.random.as_ref());
     if let (Some(e), Some(h)) = (re.or(fe), pool.heterogeneity.as_ref()) {
-        let pi = e.prediction.map_or(String::new(), |(a, b)| {
-            trf(
-                s.lang,
-                " · 95% prediction interval %{low}–%{high}",
-                &[
-                    ("low", &meta::report::r3(a)),
-                    ("high", &meta::report::r3(b)),
-                ],
-            )
-        });
-        para(
-            lines,
-            &format!(
-                "{}τ² {:.4} (REML) · I² {:.1}% · Q {:.2} (df {}), {}{pi}",
-                trf(
-                    s.lang,
-                    "◆ Pooled %{kind} of %{n} studies, %{computed}. ",
-                    &[
-                        ("kind", &tr(s.lang, meta::kind_name(kind))),
-                        ("n", &pool.studies.len()),
-                        ("computed", &tr(s.lang, meta::COMPUTED)),
-                    ],
-                ),
-                h.tau2,
-                h.i2,
-                h.q,
-                h.df,
-                meta::report::p3(h.p),
-            ),
-            Role::Heading,
-        );
+        para(lines, &pooled_note(s, pool, e, h, kind), Role::Heading);
         para(lines, &tr(s.lang, meta::CAVEAT), Role::Flag);
     } else {
-        let why = pool.refused.clone().unwrap_or_else(|| {
-            trf(
-                s.lang,
-                "fewer than two studies give a %{kind} with a standard error",
-                &[("kind", &tr(s.lang, meta::kind_name(kind)))],
-            )
-        });
-        para(
-            lines,
-            &trf(s.lang, "Nothing pooled: %{why}.", &[("why", &clean(&why))]),
-            Role::Dim,
-        );
+        para(lines, &nothing_pooled(s, pool, kind), Role::Dim);
     }
     for st in &pool.not_pooled {
         para(
@@ -393,4 +371,54 @@ fn pool_notes(
         ),
         Role::Dim,
     );
+}
+
+/// The pooled estimate `e` with its heterogeneity `h` and prediction interval, labelled as
+/// computed by evidex.
+fn pooled_note(
+    s: &State,
+    pool: &meta::Pool,
+    e: &meta::Estimate,
+    h: &meta::Heterogeneity,
+    kind: &str,
+) -> String {
+    let pi = e.prediction.map_or(String::new(), |(a, b)| {
+        trf(
+            s.lang,
+            " · 95% prediction interval %{low}–%{high}",
+            &[
+                ("low", &meta::report::r3(a)),
+                ("high", &meta::report::r3(b)),
+            ],
+        )
+    });
+    format!(
+        "{}τ² {:.4} (REML) · I² {:.1}% · Q {:.2} (df {}), {}{pi}",
+        trf(
+            s.lang,
+            "◆ Pooled %{kind} of %{n} studies, %{computed}. ",
+            &[
+                ("kind", &tr(s.lang, meta::kind_name(kind))),
+                ("n", &pool.studies.len()),
+                ("computed", &tr(s.lang, meta::COMPUTED)),
+            ],
+        ),
+        h.tau2,
+        h.i2,
+        h.q,
+        h.df,
+        meta::report::p3(h.p),
+    )
+}
+
+/// Why nothing was pooled: the pool's refusal, or too few studies with a standard error.
+fn nothing_pooled(s: &State, pool: &meta::Pool, kind: &str) -> String {
+    let why = pool.refused.clone().unwrap_or_else(|| {
+        trf(
+            s.lang,
+            "fewer than two studies give a %{kind} with a standard error",
+            &[("kind", &tr(s.lang, meta::kind_name(kind)))],
+        )
+    });
+    trf(s.lang, "Nothing pooled: %{why}.", &[("why", &clean(&why))])
 }

@@ -29,48 +29,16 @@ use summary::summary;
 pub use table::TableLayout;
 use table::table;
 
+/// Draws the compare screen: the tab line, the caveat banner, the chosen tab's view and the
+/// status line.
 pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     let Some(v) = s.compare_view() else { return };
     let Some(layout) = &v.table else { return };
     let area = f.area();
-
-    // Tabs.
-    let mut tabs = vec![Span::styled(
-        tr(s.lang, " Compare "),
-        theme.role(Role::Title),
-    )];
-    for t in Tab::ALL {
-        let st = if t == s.compare.tab {
-            theme.selected()
-        } else {
-            theme.dim()
-        };
-        tabs.push(Span::styled(format!(" {} ", tr(s.lang, t.title())), st));
-        tabs.push(Span::raw(" "));
-    }
-    // The hints that fit whole, never one cut in the middle.
-    let used: usize = tabs.iter().map(Span::width).sum();
-    let mut hints = String::new();
-    for (i, h) in tr(s.lang, " Tab switch · e export · y copy · Esc back")
-        .split(" · ")
-        .enumerate()
-    {
-        let piece = if i == 0 {
-            h.to_string()
-        } else {
-            format!(" · {h}")
-        };
-        if used + width(&hints) + width(&piece) > usize::from(area.width) {
-            break;
-        }
-        hints.push_str(&piece);
-    }
-    tabs.push(Span::styled(hints, theme.dim()));
     f.render_widget(
-        Paragraph::new(Line::from(tabs)),
+        Paragraph::new(tab_line(s, area.width, theme)),
         Rect::new(0, 0, area.width, 1),
     );
-
     // Caveats: every one `evidex compare` prints, in full when they fit in a third of the
     // screen; else one line each, cut with `…`, and in full at the end of the table.
     let body = layout.body;
@@ -86,49 +54,83 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
         Tab::Bars => bars(s, v, f, body, theme),
         Tab::Summary => summary(s, v.sof_layout.as_ref(), f, body, theme),
     }
-    // Status line.
-    let status = match &s.status {
-        Some(st) => Span::styled(
-            clean(st.text()).into_owned(),
-            if st.is_error() {
-                theme.error()
-            } else {
-                theme.key()
-            },
-        ),
-        None => {
-            // The adverse-event key, from the keys in force, when there are events to list.
-            let events = v
-                .comparison
-                .adverse_events
-                .zip(s.keymap.key_for(
-                    crate::tui::keymap::Context::Compare,
-                    false,
-                    crate::tui::action::Action::ToggleAllEvents,
-                ))
-                .map(|(shown, key)| match shown.events {
-                    crate::compare::Events::Top => {
-                        trf(s.lang, " · %{key} all AEs", &[("key", &key)])
-                    }
-                    crate::compare::Events::All => {
-                        trf(s.lang, " · %{key} top AEs", &[("key", &key)])
-                    }
-                })
-                .unwrap_or_default();
-            Span::styled(
-                trf(
-                    s.lang,
-                    "%{best} best value in its row (bold)%{events} · ↑/↓ scroll · ←/→ endpoint in charts · ? help",
-                    &[("best", &BEST), ("events", &events)],
-                ),
-                theme.dim(),
-            )
-        }
-    };
     f.render_widget(
-        Paragraph::new(Line::from(truncate_span(status, area.width as usize))),
+        Paragraph::new(Line::from(truncate_span(
+            status_span(s, v, theme),
+            area.width as usize,
+        ))),
         Rect::new(0, area.height.saturating_sub(1), area.width, 1),
     );
+}
+
+/// The tab line: the screen's title, the tabs (the shown one selected), and the hints that
+/// fit whole in `width` columns, never one cut in the middle.
+fn tab_line(s: &State, width_cols: u16, theme: &Theme) -> Line<'static> {
+    let mut tabs = vec![Span::styled(
+        tr(s.lang, " Compare "),
+        theme.role(Role::Title),
+    )];
+    for t in Tab::ALL {
+        let st = if t == s.compare.tab {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        tabs.push(Span::styled(format!(" {} ", tr(s.lang, t.title())), st));
+        tabs.push(Span::raw(" "));
+    }
+    let used: usize = tabs.iter().map(Span::width).sum();
+    let mut hints = String::new();
+    for (i, h) in tr(s.lang, " Tab switch · e export · y copy · Esc back")
+        .split(" · ")
+        .enumerate()
+    {
+        let piece = if i == 0 {
+            h.to_string()
+        } else {
+            format!(" · {h}")
+        };
+        if used + width(&hints) + width(&piece) > usize::from(width_cols) {
+            break;
+        }
+        hints.push_str(&piece);
+    }
+    tabs.push(Span::styled(hints, theme.dim()));
+    Line::from(tabs)
+}
+
+/// The status line: the status message when there is one, else how to read the screen, with
+/// the adverse-event key (from the keys in force) when there are events to list.
+fn status_span(s: &State, v: &CompareView, theme: &Theme) -> Span<'static> {
+    if let Some(st) = &s.status {
+        let style = if st.is_error() {
+            theme.error()
+        } else {
+            theme.key()
+        };
+        return Span::styled(clean(st.text()).into_owned(), style);
+    }
+    let events = v
+        .comparison
+        .adverse_events
+        .zip(s.keymap.key_for(
+            crate::tui::keymap::Context::Compare,
+            false,
+            crate::tui::action::Action::ToggleAllEvents,
+        ))
+        .map(|(shown, key)| match shown.events {
+            crate::compare::Events::Top => trf(s.lang, " · %{key} all AEs", &[("key", &key)]),
+            crate::compare::Events::All => trf(s.lang, " · %{key} top AEs", &[("key", &key)]),
+        })
+        .unwrap_or_default();
+    Span::styled(
+        trf(
+            s.lang,
+            "%{best} best value in its row (bold)%{events} · ↑/↓ scroll · ←/→ endpoint in charts · ? help",
+            &[("best", &BEST), ("events", &events)],
+        ),
+        theme.dim(),
+    )
 }
 
 /// The choices of a chart and which one is shown.

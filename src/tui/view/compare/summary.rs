@@ -30,107 +30,41 @@ impl SofLayout {
     /// The summary laid out in its own language ([`SummaryOfFindings::lang`]).
     pub fn new(s: &SummaryOfFindings, width: u16) -> SofLayout {
         let lang = s.lang;
-        let w = width.saturating_sub(2) as usize;
-        let mut lines: Vec<(String, String, Role)> = Vec::new();
-        let field = |lines: &mut Vec<(String, String, Role)>, label: &str, text: &str, role| {
-            for (i, l) in wrap(&clean(text), w.saturating_sub(LABEL + 2).max(10))
-                .into_iter()
-                .enumerate()
-            {
-                let label = if i == 0 { tr(lang, label) } else { "".into() };
-                lines.push((format!("  {}", fit(&label, LABEL)), l, role));
-            }
+        let mut out = Lines {
+            lang,
+            w: width.saturating_sub(2) as usize,
+            lines: Vec::new(),
         };
         let title = trf(
             lang,
             "Summary of findings · %{title}",
             &[("title", &clean(&s.title))],
         );
-        for l in wrap(&title, w) {
-            lines.push((String::new(), l, Role::Title));
-        }
+        out.wrapped(&title, Role::Title);
         for f in &s.findings {
-            lines.push((String::new(), String::new(), Role::Plain));
-            let refs = crate::cite::marker(&f.refs);
-            let side = if f.side == Side::Safety {
-                format!(" · {}", tr(lang, "safety"))
-            } else {
-                String::new()
-            };
-            lines.push((
-                String::new(),
-                format!("{}{side} {refs}", clean(&f.outcome_in(lang)))
-                    .trim_end()
-                    .to_string(),
-                Role::Heading,
-            ));
-            field(&mut lines, "Studies", &studies_text(f, lang), Role::Value);
-            field(&mut lines, "Relative", &f.relative, Role::Value);
-            field(
-                &mut lines,
-                "Per 1,000",
-                &f.absolute
-                    .clone()
-                    .unwrap_or_else(|| tr(lang, "no control rate known").into_owned()),
-                if f.absolute.is_some() {
-                    Role::Value
-                } else {
-                    Role::Dim
-                },
-            );
-            field(
-                &mut lines,
-                "Certainty",
-                &certainty_text(f, lang),
-                Role::Best,
-            );
-            field(
-                &mut lines,
-                "",
-                &trf(lang, "starts: %{reason}", &[("reason", &f.start_reason)]),
-                Role::Dim,
-            );
-            for d in &f.downgrades {
-                field(
-                    &mut lines,
-                    "",
-                    &trf(
-                        lang,
-                        "↓ %{rule}: %{reason}",
-                        &[("rule", &d.rule_in(lang)), ("reason", &d.reason)],
-                    ),
+            out.finding(f);
+        }
+        if s.findings.is_empty() {
+            out.line(tr(lang, "No outcome to summarise.").into_owned(), Role::Dim);
+        }
+        for n in &s.notes {
+            out.blank();
+            out.wrapped(&clean(n), Role::Dim);
+        }
+        if !s.references.is_empty() {
+            out.blank();
+            out.line(tr(lang, "References").into_owned(), Role::Heading);
+            for r in s.references.iter() {
+                out.wrapped(
+                    &format!("{}. {}", r.number, crate::cite::vancouver(r)),
                     Role::Dim,
                 );
             }
         }
-        if s.findings.is_empty() {
-            lines.push((
-                String::new(),
-                tr(lang, "No outcome to summarise.").into_owned(),
-                Role::Dim,
-            ));
+        SofLayout {
+            width,
+            lines: out.lines,
         }
-        for n in &s.notes {
-            lines.push((String::new(), String::new(), Role::Plain));
-            for l in wrap(&clean(n), w) {
-                lines.push((String::new(), l, Role::Dim));
-            }
-        }
-        if !s.references.is_empty() {
-            lines.push((String::new(), String::new(), Role::Plain));
-            lines.push((
-                String::new(),
-                tr(lang, "References").into_owned(),
-                Role::Heading,
-            ));
-            for r in s.references.iter() {
-                let text = format!("{}. {}", r.number, crate::cite::vancouver(r));
-                for l in wrap(&text, w) {
-                    lines.push((String::new(), l, Role::Dim));
-                }
-            }
-        }
-        SofLayout { width, lines }
     }
 
     pub fn len(&self) -> usize {
@@ -139,6 +73,82 @@ impl SofLayout {
 
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
+    }
+}
+
+/// The lines of a layout as they are added, `w` columns wide.
+struct Lines {
+    lang: crate::corpus::Lang,
+    w: usize,
+    lines: Vec<(String, String, Role)>,
+}
+
+impl Lines {
+    /// One line of text with no label.
+    fn line(&mut self, text: String, role: Role) {
+        self.lines.push((String::new(), text, role));
+    }
+
+    /// An empty line.
+    fn blank(&mut self) {
+        self.line(String::new(), Role::Plain);
+    }
+
+    /// `text` wrapped to the full width, with no label.
+    fn wrapped(&mut self, text: &str, role: Role) {
+        for l in wrap(text, self.w) {
+            self.line(l, role);
+        }
+    }
+
+    /// `text` wrapped beside `label` (translated; on its first line only).
+    fn field(&mut self, label: &str, text: &str, role: Role) {
+        let w = self.w.saturating_sub(LABEL + 2).max(10);
+        for (i, l) in wrap(&clean(text), w).into_iter().enumerate() {
+            let label = if i == 0 {
+                tr(self.lang, label)
+            } else {
+                "".into()
+            };
+            self.lines
+                .push((format!("  {}", fit(&label, LABEL)), l, role));
+        }
+    }
+
+    /// One finding: its outcome, studies, relative and absolute effects, and its certainty
+    /// with where it started and each rule that lowered it.
+    fn finding(&mut self, f: &crate::compare::sof::Finding) {
+        let lang = self.lang;
+        self.blank();
+        let refs = crate::cite::marker(&f.refs);
+        let side = if f.side == Side::Safety {
+            format!(" · {}", tr(lang, "safety"))
+        } else {
+            String::new()
+        };
+        self.line(
+            format!("{}{side} {refs}", clean(&f.outcome_in(lang)))
+                .trim_end()
+                .to_string(),
+            Role::Heading,
+        );
+        self.field("Studies", &studies_text(f, lang), Role::Value);
+        self.field("Relative", &f.relative, Role::Value);
+        match &f.absolute {
+            Some(a) => self.field("Per 1,000", a, Role::Value),
+            None => self.field("Per 1,000", &tr(lang, "no control rate known"), Role::Dim),
+        }
+        self.field("Certainty", &certainty_text(f, lang), Role::Best);
+        let start = trf(lang, "starts: %{reason}", &[("reason", &f.start_reason)]);
+        self.field("", &start, Role::Dim);
+        for d in &f.downgrades {
+            let rule = trf(
+                lang,
+                "↓ %{rule}: %{reason}",
+                &[("rule", &d.rule_in(lang)), ("reason", &d.reason)],
+            );
+            self.field("", &rule, Role::Dim);
+        }
     }
 }
 
