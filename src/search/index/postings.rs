@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::{KeyField, PART};
 
 /// Words of a part's bitmap.
@@ -53,7 +55,7 @@ pub fn disease_key(d: u32) -> PostingKey {
 }
 
 /// One part's posting lists.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Postings {
     /// Sorted.
     keys: Box<[PostingKey]>,
@@ -61,7 +63,8 @@ pub struct Postings {
     /// bitmap's position in `bitmaps`.
     sets: Box<[(u32, u32)]>,
     lists: Box<[u16]>,
-    bitmaps: Box<[Bits]>,
+    /// Bitmaps of [`WORDS`] words each, one after the other.
+    bitmaps: Box<[u64]>,
 }
 
 /// One set of slots of a part.
@@ -77,7 +80,8 @@ impl Postings {
         let i = self.keys.binary_search(&key).ok()?;
         let (from, len) = self.sets[i];
         Some(if len == u32::MAX {
-            Set::Bitmap(&self.bitmaps[from as usize])
+            let at = from as usize * WORDS;
+            Set::Bitmap(self.bitmaps[at..at + WORDS].try_into().ok()?)
         } else {
             Set::List(&self.lists[from as usize..(from + len) as usize])
         })
@@ -85,7 +89,7 @@ impl Postings {
 
     /// Bytes held.
     pub fn bytes(&self) -> usize {
-        self.keys.len() * 8 + self.sets.len() * 8 + self.lists.len() * 2 + self.bitmaps.len() * 512
+        self.keys.len() * 8 + self.sets.len() * 8 + self.lists.len() * 2 + self.bitmaps.len() * 8
     }
 }
 
@@ -214,8 +218,8 @@ impl PostingsBuilder {
                 for &s in list.iter() {
                     bits[usize::from(s) >> 6] |= 1 << (s & 63);
                 }
-                sets.push((bitmaps.len() as u32, u32::MAX));
-                bitmaps.push(bits);
+                sets.push(((bitmaps.len() / WORDS) as u32, u32::MAX));
+                bitmaps.extend_from_slice(&bits);
             } else {
                 sets.push((lists.len() as u32, list.len() as u32));
                 lists.extend_from_slice(list);
