@@ -181,6 +181,10 @@ fn into_library(client: &Client, query: &Query, global: &super::Global) -> Resul
         )),
         Ok(s) if s.complete => {
             eprintln!("{}; {stored}", clean(&received_line(&s)));
+            if !r.added.is_empty() || !r.updated.is_empty() {
+                drop(sink);
+                super::library::refresh_snapshot(&path);
+            }
             Ok(())
         }
         Ok(s) => Err(CliError::Interrupted(format!(

@@ -120,6 +120,31 @@ fn snapshot_line(lib: &Library) -> String {
     format!("snapshot: {} ({state})\n", shown(&path))
 }
 
+/// After a write that changed the library: opens it once as the browser will, so that its
+/// snapshot is current and the browser's next start reads that instead of every study. A
+/// failure here loses nothing (the studies are stored) and is said in one line.
+pub(super) fn refresh_snapshot(path: &Path) {
+    use crate::library::load::SnapshotUse;
+    let started = std::time::Instant::now();
+    match crate::library::open_corpus(None, Some(path)) {
+        Ok(l) => match l.snapshot {
+            SnapshotUse::NotWritten(why) => eprintln!(
+                "evidex: the library's snapshot could not be written ({}); the browser reads \
+                 every study when it opens",
+                clean(&why)
+            ),
+            _ => eprintln!(
+                "the browser's snapshot of the library is up to date ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            ),
+        },
+        Err(e) => eprintln!(
+            "evidex: the library's snapshot could not be updated: {}",
+            clean(&e.to_string())
+        ),
+    }
+}
+
 /// Whether `s` is a date or the start of one: `2024`, `2024-05`, `2024-05-01`.
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
@@ -215,6 +240,9 @@ fn remove(
     let mut lib = existing(path)?;
     if let Some(src) = source {
         let n = lib.remove_source(&src)?;
+        if n > 0 {
+            refresh_snapshot(path);
+        }
         return out.print(&format!(
             "removed {n} stud{} of source {}\n",
             if n == 1 { "y" } else { "ies" },
@@ -223,6 +251,9 @@ fn remove(
     }
     let missing = lib.remove(ids)?;
     let removed = ids.len() - missing.len();
+    if removed > 0 {
+        refresh_snapshot(path);
+    }
     out.print(&format!(
         "removed {removed} stud{}\n",
         if removed == 1 { "y" } else { "ies" }
@@ -403,6 +434,10 @@ pub fn run_into_library(
         eprintln!("{p}");
     }
     let summary = format!("{} → {}", report.summary(), shown(&path));
+    if stored > 0 {
+        drop(lib);
+        refresh_snapshot(&path);
+    }
     if !problems.is_empty() {
         return Err(CliError::Input(summary));
     }

@@ -21,7 +21,7 @@ use crate::corpus::{Corpus, Kind, RecordRef};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub record: RecordRef,
-    /// 0 exact, 1 the start of a name or of a word of one, 2 another contiguous hit, 3
+    /// 0 exact, 1 the start of a name, of a word of one or of a registry id, 2 another contiguous hit, 3
     /// scattered letters (see the module documentation).
     pub tier: u8,
     pub score: i64,

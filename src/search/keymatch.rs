@@ -136,7 +136,7 @@ impl Term {
 
     /// The best tier and score a key could give this unit, from its first byte alone: tier 0
     /// only for an identifying key as long as the unit, tier 1 only for a name's, a therapy's
-    /// or a disease's key, and a prefix's score only where the first bytes agree (see
+    /// or a disease's key or the start of a registry id, and a prefix's score only where the first bytes agree (see
     /// [`tier_of`] and [`quick_score`]); inside the pinyin of a name, only a misspelling's.
     pub(super) fn bound(&self, k: &Key, first: Option<&u8>) -> (u8, i64) {
         let prefix = first == self.text.as_bytes().first();
@@ -147,8 +147,9 @@ impl Term {
         let word = prefix || self.han || k.words;
         let tier = if k.field.identifies() && k.stripped_len() == self.text.len() {
             0
-        } else if word
-            && (k.field.is_name() || matches!(k.field, KeyField::Therapy | KeyField::Disease))
+        } else if (word
+            && (k.field.is_name() || matches!(k.field, KeyField::Therapy | KeyField::Disease)))
+            || (prefix && k.field == KeyField::Registry)
         {
             1
         } else {
@@ -200,6 +201,9 @@ pub(super) fn tier_of(keys: KeySlice<'_>, k: &Key, class: Class, term: &Term) ->
         {
             1
         }
+        // The start of a registry id (`nct0251` of NCT02513394) names the record as surely as
+        // the start of its name does.
+        Class::Prefix if k.field == KeyField::Registry => 1,
         _ => 2,
     }
 }

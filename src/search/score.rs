@@ -9,7 +9,8 @@
 //!
 //! Ranking is by tier, then score. A record's tier is that of its weakest group of units: 0
 //! an exact id, acronym, registry id, alias or name; 1 the start of a name or of a word of
-//! one, also in the names and classes of linked therapies and diseases (which score lower);
+//! one, or of a registry id (`nct0251`), also in the names and classes of linked
+//! therapies and diseases (which score lower);
 //! 2 any other contiguous hit (inside a word, word initials, a class, an arm, the studies of a
 //! named disease); 3 the letters of a misspelling. So a whole word or acronym always ranks
 //! above scattered letters. Ties go to the stronger evidence level, then the more recent year.

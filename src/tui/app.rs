@@ -292,10 +292,12 @@ fn initial_state(
     size: ratatui::layout::Size,
     data: Option<&UserData>,
 ) -> State {
-    let name = opts
-        .corpus
-        .as_deref()
-        .map_or(BUNDLED_NAME.to_string(), |p| p.display().to_string());
+    // What the loading screen names: the file, or the bundled corpus and the library.
+    let name = match (&opts.corpus, &opts.library) {
+        (Some(p), _) => p.display().to_string(),
+        (None, Some(lib)) if lib.is_file() => format!("{BUNDLED_NAME} + {}", lib.display()),
+        (None, _) => BUNDLED_NAME.to_string(),
+    };
     let mut state = State::new(&name, opts.lang, size.width, size.height);
     state.theme = theme;
     state.keymap = Arc::new(opts.config.keymap.clone());

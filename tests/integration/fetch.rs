@@ -986,7 +986,18 @@ fn cli_fetches_into_the_library_and_a_newer_version_is_a_dated_change() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("5 added, 0 updated"), "{err}");
+    // The fetch leaves the browser's snapshot up to date, so the browser starts at once.
+    assert!(
+        err.contains("snapshot of the library is up to date"),
+        "{err}"
+    );
+    assert!(h.path().join("lib.sqlite.snapshot").is_file());
     let info = output(evidex(h.path(), &["--library", lib_s, "library"], &[]));
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("(current, "),
+        "{}",
+        String::from_utf8_lossy(&info.stdout)
+    );
     assert!(
         String::from_utf8_lossy(&info.stdout).contains('5'),
         "{}",

@@ -109,13 +109,13 @@ fn import_writes_the_library_and_search_finds_it_with_the_bundled_corpus() {
     assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
 }
 
-/// The snapshot through the binary: written by the first open, used by the next, rebuilt after
-/// an import and after damage, reported by `evidex library`, and the same answers every time.
+/// The snapshot through the binary: written by an import (so that the browser's next start
+/// reads it), used by every open after, rebuilt after a change and after damage, reported by
+/// `evidex library`, and the same answers every time.
 #[test]
 fn the_library_opens_from_its_snapshot_and_a_change_or_damage_rebuilds_it() {
     let (d, lib) = setup();
     let snap = d.path().join("library.sqlite.snapshot");
-    assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
     let line = |lib: &Path| {
         let out = text(&evidex(lib, &["library"]).stdout);
         out.lines()
@@ -123,41 +123,80 @@ fn the_library_opens_from_its_snapshot_and_a_change_or_damage_rebuilds_it() {
             .unwrap_or_else(|| panic!("no snapshot line in {out}"))
             .to_string()
     };
-    assert!(line(&lib).contains("none yet"), "{}", line(&lib));
+    let modified = || std::fs::metadata(&snap).expect("snapshot").modified().ok();
+    let r = import(&lib, &[&fixture("NCT02513394")]);
+    assert!(r.status.success());
+    let err = text(&r.stderr);
+    assert!(
+        err.contains("snapshot of the library is up to date"),
+        "{err}"
+    );
+    assert!(snap.is_file(), "the import writes the snapshot");
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
     let search = |q: &str| {
         let r = evidex(&lib, &["search", "--json", q]);
         assert!(r.status.success(), "{}", text(&r.stderr));
         text(&r.stdout)
     };
+    let written = modified();
     let first = search("NCT02513394");
-    assert!(
-        first.contains("pallas") || first.contains("PALLAS"),
-        "{first}"
-    );
-    assert!(snap.is_file(), "the first open writes the snapshot");
-    assert!(line(&lib).contains("current"), "{}", line(&lib));
-    let written = std::fs::metadata(&snap).expect("snapshot").modified().ok();
+    assert!(first.contains("PALLAS"), "{first}");
     assert_eq!(
         search("NCT02513394"),
         first,
         "the same answer from the snapshot"
     );
     assert_eq!(
-        std::fs::metadata(&snap).expect("snapshot").modified().ok(),
-        written
+        modified(),
+        written,
+        "an unchanged library does not write it again"
     );
-    // An import changes the library: the snapshot is out of date until the next open.
-    assert!(import(&lib, &[&fixture("NCT04267848")]).status.success());
+    // A change made outside evidex's commands: out of date until the next open rebuilds it.
+    let conn = rusqlite::Connection::open(&lib).expect("opens");
+    conn.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+        [],
+    )
+    .expect("raises the generation");
+    drop(conn);
     assert!(line(&lib).contains("out of date"), "{}", line(&lib));
-    assert!(search("NCT04267848").contains("NCT04267848"));
+    assert_eq!(search("NCT02513394"), first);
     assert!(line(&lib).contains("current"), "{}", line(&lib));
+    // Another import: current again, and the new study is found.
+    assert!(import(&lib, &[&fixture("NCT04267848")]).status.success());
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
+    assert!(search("NCT04267848").contains("NCT04267848"));
     // Damage: a snapshot cut in half is rebuilt, and the answers stay the same.
     let both = search("source:library");
     let bytes = std::fs::read(&snap).expect("snapshot");
     std::fs::write(&snap, &bytes[..bytes.len() / 2]).expect("cut");
-    assert!(line(&lib).contains("current") || line(&lib).contains("unreadable"));
     assert_eq!(search("source:library"), both);
     assert_eq!(std::fs::read(&snap).expect("rewritten").len(), bytes.len());
+    // Removal updates it too.
+    let r = evidex(&lib, &["library", "remove", "NCT04267848"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(line(&lib).contains("current"), "{}", line(&lib));
+    assert!(!search("source:library").contains("NCT04267848"));
+}
+
+/// The start of a registry id finds the trial first: the registry's source record, whose title
+/// holds the same id as a word, comes after it.
+#[test]
+fn the_start_of_a_registry_id_ranks_the_trial_above_its_source_record() {
+    let (_d, lib) = setup();
+    assert!(import(&lib, &[&fixture("NCT02513394")]).status.success());
+    for q in ["nct0251", "NCT025133", "NCT02513394"] {
+        let r = evidex(&lib, &["search", "--json", q]);
+        let v: Value = serde_json::from_slice(&r.stdout).expect("json");
+        let kinds: Vec<&str> = v["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(kinds.first(), Some(&"trial"), "{q}: {kinds:?}");
+        assert!(kinds.contains(&"source"), "{q}: {kinds:?}");
+    }
 }
 
 #[test]
