@@ -23,6 +23,12 @@ fn main() {
     let bytes = serde_json::to_vec(&evidex::synthetic::corpus(n, 42)).expect("serialise");
     let corpus = Corpus::from_bytes(std::path::Path::new("bench.json"), bytes).expect("valid");
     let engine = search::engine(Arc::new(corpus));
+    let postings = engine.index.postings_bytes();
+    eprintln!(
+        "posting lists: {:.1} MB, {:.0} bytes per record",
+        postings as f64 / 1e6,
+        postings as f64 / engine.index.len().max(1) as f64
+    );
     let mut total = 0;
     for q in &queries {
         let mut times = Vec::with_capacity(reps);

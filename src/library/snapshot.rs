@@ -30,7 +30,7 @@ use crate::search::index::Index;
 
 const MAGIC: &[u8; 8] = b"EVXSNAP\x01";
 /// Raised by every change to what the file holds or how.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Trials encoded at a time when writing (in parallel), so that the encoded records of a large
 /// library are never all in memory at once.
 const CHUNK: usize = 4_096;

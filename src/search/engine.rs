@@ -1,5 +1,6 @@
-//! Running a query: the records to look at (all, or an earlier query's matches) are split
-//! into one chunk per core of rayon's pool, each chunk matched and ranked
+//! Running a query: the records to look at (all, or an earlier query's matches; of those, only
+//! the candidates the index's posting lists let through) are split into one chunk per core of
+//! rayon's pool, each chunk matched and ranked
 //! ([`score`](super::score)) into a buffer kept from search to search, then the chunks' best
 //! hits are merged into the best `limit` in rank order, with facet counts over all matches.
 //! Records are matched in blocks of [`STOP_EVERY`], and a search told to stop gives up
@@ -63,6 +64,9 @@ pub struct Engine {
     pub index: Index,
     /// Match buffers, one per chunk, kept from search to search.
     scratch: Mutex<Vec<Vec<Cand>>>,
+    /// Whether the index's posting lists choose the records to match (always, but in the
+    /// test that compares searches with and without them).
+    prefilter: bool,
 }
 
 impl Engine {
@@ -70,7 +74,16 @@ impl Engine {
         Engine {
             index,
             scratch: Mutex::new(Vec::new()),
+            prefilter: true,
         }
+    }
+
+    /// Matches every record (or every record of `within`) instead of the candidates the
+    /// posting lists choose: what the prefilter is tested against.
+    #[cfg(test)]
+    pub(crate) fn without_prefilter(mut self) -> Engine {
+        self.prefilter = false;
+        self
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -116,7 +129,13 @@ impl Engine {
         let started = Instant::now();
         let plan = self.plan(q);
         let prepared = self.prepare(&plan);
-        let partials = self.scan(&prepared.scan(q), within, limit, stop)?;
+        let candidates = prepared
+            .candidates
+            .as_ref()
+            .filter(|_| self.prefilter)
+            .map(|c| self.index.candidates(c));
+        let scan = prepared.scan(q);
+        let partials = self.scan(&scan, candidates.as_deref(), within, limit, stop)?;
         Some(self.gather(partials, limit, started))
     }
 
@@ -125,6 +144,7 @@ impl Engine {
     fn scan(
         &self,
         scan: &Scan,
+        candidates: Option<&[u64]>,
         within: Option<&[u32]>,
         limit: usize,
         stop: &(dyn Fn() -> bool + Sync),
@@ -150,7 +170,11 @@ impl Engine {
                 }
                 buf.extend(
                     (block..(block + STOP_EVERY).min(to))
-                        .filter_map(|i| self.match_slot(scan, within.map_or(i as u32, |w| w[i]))),
+                        .map(|i| within.map_or(i as u32, |w| w[i]))
+                        .filter(|&s| {
+                            candidates.is_none_or(|c| c[s as usize >> 6] & (1 << (s & 63)) != 0)
+                        })
+                        .filter_map(|s| self.match_slot(scan, s)),
                 );
             }
             Some(self.partial(buf, limit))

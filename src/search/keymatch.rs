@@ -4,8 +4,11 @@
 //! [`MAX_GAPS`] letters between them inside one word (a misspelling); with the score and tier
 //! of each (see [`score`](super::score) for how a record's units add up).
 
+use super::index::postings::{self, Pairs};
 use super::index::{Key, KeyField, KeySlice};
-use super::normalize::{Wide, char_mask, each_pair, in_wide, is_han, keeps, narrow_bit};
+use super::normalize::{
+    Wide, char_mask, each_char_pair, each_pair, in_wide, is_han, keeps, narrow_bit,
+};
 
 /// One unit of a query's free text, ready for matching.
 pub(super) struct Term {
@@ -16,6 +19,9 @@ pub(super) struct Term {
     wide: Wide,
     /// Each pair's position (see [`each_pair`]), for a misspelt unit, which may lack a few.
     pair_pos: Vec<u8>,
+    /// Each pair of adjacent letters itself, in order, repeats kept: what the index's
+    /// posting lists are looked up by (see [`Term::pair_keys`]).
+    pair_chars: Vec<(char, char)>,
     /// A prepared substring searcher: building one per key would cost more than the search.
     pub(super) finder: memchr::memmem::Finder<'static>,
     /// The unit typed first: its field is the one a hit reports as matched.
@@ -34,6 +40,8 @@ impl Term {
     pub(super) fn new(text: &str, first: bool) -> Term {
         let mut pair_pos = Vec::new();
         each_pair(text, |p| pair_pos.push(p));
+        let mut pair_chars = Vec::new();
+        each_char_pair(text, |a, b| pair_chars.push((a, b)));
         let mut wide = Wide::default();
         for &p in &pair_pos {
             wide[usize::from(p >> 6)] |= narrow_bit(p);
@@ -43,6 +51,7 @@ impl Term {
             pairs: pair_pos.iter().fold(0, |m, &p| m | narrow_bit(p)),
             wide,
             pair_pos,
+            pair_chars,
             finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
             text: text.to_string(),
             first,
@@ -90,6 +99,24 @@ impl Term {
     #[inline]
     pub(super) fn may_match_key(&self, k: &Key, wide: Option<&Wide>) -> bool {
         self.may_match_narrow(k) && wide.is_none_or(|w| self.may_match_wide(k, w))
+    }
+
+    /// The posting lists a record's own keys must have for one of them to hold the unit (see
+    /// [`Term::may_match_narrow`], whose test this is over all of a record's keys at once):
+    /// every pair in the keys where its letters stand together, or, where it may be
+    /// misspelt, every pair but [`MAX_GAPS`] for a misspelt unit.
+    pub(super) fn pair_keys(&self) -> Pairs {
+        let keys = |loose: bool| {
+            self.pair_chars
+                .iter()
+                .map(|&(a, b)| postings::pair_key(loose, a, b))
+                .collect()
+        };
+        Pairs {
+            tight: keys(false),
+            loose: keys(true),
+            budget: if self.misspelt { MAX_GAPS } else { 0 },
+        }
     }
 
     /// Whether the unit has a pair of adjacent letters (two letters or more).

@@ -197,11 +197,17 @@ pub fn in_wide(w: &Wide, p: u8) -> bool {
 /// Calls `f` with the position (0–255) of each adjacent pair of letters of `s` (see
 /// [`pair_mask`]).
 pub fn each_pair(s: &str, mut f: impl FnMut(u8)) {
+    each_char_pair(s, |a, b| f(pair_pos(a, b)));
+}
+
+/// Calls `f` with each adjacent pair of letters of `s` itself (see [`pair_mask`]): what
+/// [`each_pair`] hashes, and what the index's posting lists are kept by.
+pub fn each_char_pair(s: &str, mut f: impl FnMut(char, char)) {
     let mut prev: Option<char> = None;
     for c in s.chars() {
         if keeps(c) {
             if let Some(p) = prev {
-                f(pair_pos(p, c));
+                f(p, c);
             }
             prev = Some(c);
         } else if c.is_whitespace() {

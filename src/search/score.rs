@@ -17,6 +17,7 @@
 
 use super::engine::Engine;
 use super::filter::passes;
+use super::index::postings::{self, Candidates, GroupTest, UnitTest};
 use super::index::{Key, KeyField, KeyRef, KeySlice, SHARED};
 use super::keymatch::{Term, quick_score, tier_of};
 use super::normalize::char_mask;
@@ -63,6 +64,8 @@ pub(super) struct Prepared<'p> {
     shared: Vec<SharedScores>,
     shared_corrections: Vec<Option<SharedScores>>,
     whole: Option<&'p str>,
+    /// What the index's posting lists must let through; `None` when every record may match.
+    pub(super) candidates: Option<Candidates>,
 }
 
 impl Prepared<'_> {
@@ -106,11 +109,12 @@ impl Engine {
                 std::cmp::Reverse(terms[g.units.start].text.len()),
             )
         });
-        let shared = terms.iter().map(|t| self.shared_scores(t)).collect();
-        let shared_corrections = corrections
+        let shared: Vec<SharedScores> = terms.iter().map(|t| self.shared_scores(t)).collect();
+        let shared_corrections: Vec<Option<SharedScores>> = corrections
             .iter()
             .map(|c| c.as_ref().map(|t| self.shared_scores(t)))
             .collect();
+        let candidates = candidates(plan, &terms, &corrections, &shared, &shared_corrections);
         Prepared {
             terms,
             corrections,
@@ -118,6 +122,7 @@ impl Engine {
             shared,
             shared_corrections,
             whole: plan.whole.as_deref(),
+            candidates: (!candidates.is_empty()).then_some(candidates),
         }
     }
 
@@ -125,7 +130,7 @@ impl Engine {
     /// not once per trial that links to it.
     fn shared_scores(&self, term: &Term) -> SharedScores {
         let shared = self.index.shared();
-        shared
+        let scores: Box<[(i32, u8)]> = shared
             .each()
             .map(|(_, k, wide)| {
                 if !term.may_match_key(k, wide) {
@@ -138,7 +143,11 @@ impl Engine {
                     )
                 })
             })
-            .collect()
+            .collect();
+        SharedScores {
+            any: scores.iter().any(|&(s, _)| s >= 0),
+            scores,
+        }
     }
     /// Every key of a slot, its own and the shared keys it links to, each with the keys it
     /// is one of (for its text).
@@ -157,10 +166,9 @@ impl Engine {
         if !self.passes_clauses(scan.q, slot) {
             return None;
         }
-        let tie_break = self.index.tie_break(slot);
         if scan.terms.is_empty() {
             return Some(Cand {
-                order: order(3, 0, tie_break),
+                order: order(3, 0, self.index.tie_break(slot)),
                 slot,
                 key: None,
                 field: None,
@@ -189,8 +197,9 @@ impl Engine {
             tier = 0;
             total += NAMED;
         }
+        // Read only for a match: a record that does not match costs no more reads.
         Some(Cand {
-            order: order(tier, total, tie_break),
+            order: order(tier, total, self.index.tie_break(slot)),
             slot,
             key: first.and_then(|(_, k)| k),
             field: first.map(|(f, _)| f),
@@ -200,6 +209,9 @@ impl Engine {
 
     /// Whether a slot passes a query's filters, phrases and exclusions.
     fn passes_clauses(&self, q: &Query, slot: u32) -> bool {
+        if q.filters.is_empty() && q.phrases.is_empty() && q.excluded.is_empty() {
+            return true;
+        }
         let record = self.index.records[slot as usize];
         let corpus = self.corpus();
         if !q
@@ -236,7 +248,6 @@ impl Engine {
     /// match by text, or, when they name a disease, by a link to it (whichever ranks higher).
     fn match_group(&self, scan: &Scan, g: &Group, slot: u32) -> Option<(i64, u8, Matched)> {
         let keys = self.index.keys(slot as usize);
-        let links = self.index.links(slot as usize);
         let mask = (
             self.index.mask(slot as usize),
             self.index.pairs(slot as usize),
@@ -247,11 +258,11 @@ impl Engine {
             let term = &scan.terms[ti];
             // A misspelt unit matches as the word it is taken for, in the last tier.
             let hit = self
-                .best_key(keys, mask, links, &scan.shared[ti], term)
+                .best_key(keys, mask, slot, &scan.shared[ti], term)
                 .or_else(|| {
                     let c = scan.corrections[ti].as_ref()?;
                     let scores = scan.shared_corrections[ti].as_ref()?;
-                    let (s, _, key, field) = self.best_key(keys, mask, links, scores, c)?;
+                    let (s, _, key, field) = self.best_key(keys, mask, slot, scores, c)?;
                     Some((s / 4, 3, key, field))
                 });
             let Some((s, t, key, field)) = hit else {
@@ -296,8 +307,8 @@ impl Engine {
         &self,
         keys: KeySlice<'_>,
         (mask, pairs): (u64, u64),
-        links: &[u32],
-        shared: &[(i32, u8)],
+        slot: u32,
+        shared: &SharedScores,
         term: &Term,
     ) -> Option<(i64, u8, KeyRef, KeyField)> {
         let mut best: Option<(i64, u8, KeyRef, KeyField)> = None;
@@ -346,10 +357,11 @@ impl Engine {
         }
         // Linked therapies' and diseases' names score below the record's own names (they
         // have no boost): they matter only when nothing of the record's own matched as well.
-        if best.is_none_or(|(_, bt, ..)| bt > 1) {
+        // The slot's links are read only when the unit matches a shared key at all.
+        if best.is_none_or(|(_, bt, ..)| bt > 1) && shared.any {
             let shared_keys = self.index.shared();
-            for &l in links {
-                let (s, t) = shared[l as usize];
+            for &l in self.index.links(slot as usize) {
+                let (s, t) = shared.scores[l as usize];
                 let s = i64::from(s);
                 if s >= 0 && best.is_none_or(|(bs, bt, ..)| (t, -s) < (bt, -bs)) {
                     best = Some((s, t, SHARED | l, shared_keys.keys[l as usize].field));
@@ -360,11 +372,73 @@ impl Engine {
     }
 }
 
+/// What a record must have in the index's posting lists to match a plan (see
+/// [`Candidates`]): for each group, every unit by its own keys' pairs, a link to a shared
+/// key that matches it, or its correction either way; or a study of a disease it names. A
+/// unit without a pair of letters (one letter) lets every record through, and a group of
+/// such units does not restrict at all.
+fn candidates(
+    plan: &Plan,
+    terms: &[Term],
+    corrections: &[Option<Term>],
+    shared: &[SharedScores],
+    shared_corrections: &[Option<SharedScores>],
+) -> Candidates {
+    let links = |scores: &SharedScores| {
+        scores
+            .scores
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| *s >= 0)
+            .map(|(l, _)| postings::link_key(l as u32))
+            .collect::<Vec<_>>()
+    };
+    let unit = |ti: usize| -> Option<UnitTest> {
+        let term = &terms[ti];
+        let correction = corrections[ti].as_ref();
+        if !term.has_pairs() || correction.is_some_and(|c| !c.has_pairs()) {
+            return None;
+        }
+        let mut u = UnitTest {
+            pairs: vec![term.pair_keys()],
+            links: links(&shared[ti]),
+        };
+        if let (Some(c), Some(scores)) = (correction, shared_corrections[ti].as_ref()) {
+            u.pairs.push(c.pair_keys());
+            u.links.extend(links(scores));
+        }
+        Some(u)
+    };
+    let groups = plan
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let units: Vec<UnitTest> = g.units.clone().filter_map(unit).collect();
+            if units.is_empty() {
+                return None;
+            }
+            let diseases = g.diseases.as_ref().map_or_else(Vec::new, |set| {
+                set.iter()
+                    .enumerate()
+                    .filter(|&(_, &named)| named)
+                    .map(|(d, _)| postings::disease_key(d as u32))
+                    .collect()
+            });
+            Some(GroupTest { units, diseases })
+        })
+        .collect();
+    Candidates { groups }
+}
+
 /// The field (and key, unless it matched by a disease link) of the unit typed first.
 type Matched = Option<(KeyField, Option<KeyRef>)>;
 
 /// Each shared key's score and tier for one unit, or -1 when it does not match.
-pub(super) type SharedScores = Box<[(i32, u8)]>;
+pub(super) struct SharedScores {
+    scores: Box<[(i32, u8)]>,
+    /// Whether any shared key matches.
+    any: bool,
+}
 
 /// What every slot of one search is matched against.
 #[derive(Clone, Copy)]

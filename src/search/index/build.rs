@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::postings::{self, PostingsBuilder};
 use super::{Index, Key, KeyField, Keys, NO_PHASE, NOT_A_STUDY, PART, Part, WIDE_FROM};
 use crate::corpus::{Corpus, Kind, RecordRef};
-use crate::search::normalize::{Wide, add_wide_pairs, char_mask, fold, keeps, pair_mask, pinyin};
+use crate::search::normalize::{
+    Wide, add_wide_pairs, char_mask, each_char_pair, fold, keeps, pair_mask, pinyin,
+};
 use crate::search::plan::Lexicon;
 
 /// Keys being built, reused from part to part by one thread.
@@ -123,8 +126,8 @@ impl Index {
         let mut parts: Vec<Part> = runs
             .par_iter()
             .map_init(
-                || (Builder::default(), Vec::new()),
-                |(b, links), run| build_part(b, links, &corpus, &shared, run),
+                || (Builder::default(), PostingsBuilder::default(), Vec::new()),
+                |(b, pb, links), run| build_part(b, pb, links, &corpus, &shared, run),
             )
             .collect();
         let mut key_base = 0u32;
@@ -137,15 +140,7 @@ impl Index {
         for r in &records {
             disease_start.push(diseases.len() as u32);
             if r.kind == Kind::Trial {
-                diseases.extend(
-                    corpus
-                        .trial(r.index)
-                        .diseases
-                        .iter()
-                        .filter_map(|d| corpus.resolve(d))
-                        .filter(|d| d.kind == Kind::Disease)
-                        .map(|d| d.index),
-                );
+                diseases.extend(diseases_of(&corpus, *r));
             }
         }
         disease_start.push(diseases.len() as u32);
@@ -195,6 +190,7 @@ impl Index {
 
 fn build_part(
     b: &mut Builder,
+    pb: &mut PostingsBuilder,
     links: &mut Vec<u32>,
     corpus: &Corpus,
     shared: &Shared,
@@ -204,11 +200,27 @@ fn build_part(
     let mut link_start = Vec::with_capacity(run.len() + 1);
     let mut wide_start = Vec::with_capacity(run.len());
     links.clear();
-    for &r in run {
-        key_start.push(b.keys.len() as u32);
-        link_start.push(links.len() as u32);
+    pb.start(shared.keys.keys.len(), corpus.diseases.len());
+    for (local, &r) in run.iter().enumerate() {
+        let (keys_from, links_from) = (b.keys.len(), links.len());
+        key_start.push(keys_from as u32);
+        link_start.push(links_from as u32);
         wide_start.push(b.wide.len() as u32);
         add_record(b, links, corpus, shared, r);
+        let local = local as u16;
+        for k in &b.keys[keys_from..] {
+            let (from, to) = (k.start as usize, (k.start + k.len) as usize);
+            let initials = &b.text[to..to + k.initials as usize];
+            let loose = postings::loose(k.field);
+            each_char_pair(&b.text[from..to], |x, y| pb.pair(loose, x, y, local));
+            each_char_pair(initials, |x, y| pb.pair(loose, x, y, local));
+        }
+        for &l in &links[links_from..] {
+            pb.link(l, local);
+        }
+        for d in diseases_of(corpus, r) {
+            pb.disease(d, local);
+        }
     }
     key_start.push(b.keys.len() as u32);
     link_start.push(links.len() as u32);
@@ -231,7 +243,25 @@ fn build_part(
         wide_start: wide_start.into(),
         link_start: link_start.into(),
         links: links.as_slice().into(),
+        postings: pb.take(),
         key_base: 0,
+    }
+}
+
+/// The diseases (by position) a record is a study of, or the disease it is: what a group of
+/// units that names diseases matches by (see `score::match_group`).
+fn diseases_of(c: &Corpus, r: RecordRef) -> Vec<u32> {
+    match r.kind {
+        Kind::Disease => vec![r.index],
+        Kind::Trial => c
+            .trial(r.index)
+            .diseases
+            .iter()
+            .filter_map(|d| c.resolve(d))
+            .filter(|d| d.kind == Kind::Disease)
+            .map(|d| d.index)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -6,7 +6,9 @@
 //! letters, and a long key a 256-bit pair mask beside it, so most keys are rejected by an AND
 //! or two before their text is read. A record's own keys are spans of its part's text (parts of 4,096
 //! records, built in parallel and kept as built); the names of linked therapies and diseases
-//! are shared keys, stored once and listed by each trial that links to them.
+//! are shared keys, stored once and listed by each trial that links to them. Each part also
+//! keeps [posting lists](postings) of its records by pair of letters, link and disease, from
+//! which a search chooses the records to match before any key is read.
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -16,6 +18,9 @@ use super::plan::Lexicon;
 use crate::corpus::{Corpus, RecordRef};
 
 mod build;
+pub mod postings;
+
+use postings::{Bits, Candidates, Postings, WORDS};
 
 /// Which field of a record a key holds; shown with each result ("matched: alias").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -260,6 +265,8 @@ struct Part {
     link_start: Box<[u32]>,
     /// The shared keys of each slot's linked therapies and diseases.
     links: Box<[u32]>,
+    /// The part's slots by pair of letters, link and disease.
+    postings: Postings,
     /// Own keys in the parts before this one.
     key_base: u32,
 }
@@ -412,6 +419,22 @@ impl Index {
         };
         let k = &keys.keys[i];
         (k.field, keys.text(k))
+    }
+
+    /// The slots `c` lets through, as a bitmap of every slot (bit `slot % 64` of word
+    /// `slot / 64`), a part on each core in turn.
+    pub fn candidates(&self, c: &Candidates) -> Vec<u64> {
+        use rayon::prelude::*;
+        let parts: Vec<Bits> = self.parts.par_iter().map(|p| c.part(&p.postings)).collect();
+        let mut bits: Vec<u64> = parts.concat();
+        bits.truncate(self.len().div_ceil(64));
+        debug_assert!(bits.len() <= self.parts.len() * WORDS);
+        bits
+    }
+
+    /// Bytes held by the posting lists (for statistics).
+    pub fn postings_bytes(&self) -> usize {
+        self.parts.iter().map(|p| p.postings.bytes()).sum()
     }
 
     /// Total number of keys: own keys, and shared keys once each (for statistics).

@@ -102,3 +102,146 @@ fn masks_never_reject_a_key_that_matches() {
         "long keys' wide masks tested {wide_found} times"
     );
 }
+
+/// Units a user might type that a record's keys hold: substrings (from two letters), the
+/// same with a letter left out (misspellings, from five), word initials, in every field
+/// (ids, registry ids, names in English and Chinese, pinyin, arms), for every `every`th slot,
+/// and cut from the shared keys (names of therapies and diseases, matched through links).
+fn units_from(index: &Index, every: usize, shared_every: usize) -> Vec<String> {
+    use crate::search::normalize::fold_query;
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |keys: KeySlice<'_>, k: &Key| {
+        let chars: Vec<char> = keys.text(k).chars().collect();
+        for start in (0..chars.len()).step_by(4) {
+            for len in [2, 3, 4, 5, 7, 9] {
+                let Some(window) = chars.get(start..start + len) else {
+                    break;
+                };
+                out.insert(fold_query(&window.iter().collect::<String>()));
+                if len >= 7 {
+                    let mut m = window.to_vec();
+                    m.remove(len / 2);
+                    m.remove(1);
+                    out.insert(fold_query(&m.into_iter().collect::<String>()));
+                }
+            }
+        }
+        out.insert(fold_query(keys.initials(k)));
+    };
+    for slot in (0..index.len()).step_by(every) {
+        let keys = index.keys(slot);
+        keys.keys.iter().for_each(|k| add(keys, k));
+    }
+    let shared = index.shared();
+    shared
+        .keys
+        .iter()
+        .step_by(shared_every)
+        .for_each(|k| add(shared, k));
+    out.into_iter().filter(|u| u.chars().count() >= 2).collect()
+}
+
+/// The posting lists never reject a record that the full match accepts: every query, plain
+/// and narrowed, finds the same records, ranks and fields with them as without them. The
+/// queries are units cut from the records' own keys and the shared keys (see [`units_from`]),
+/// pairs of them, disease names, and misspelt words taken for the name they stand for.
+fn prefilter_changes_nothing(corpus: Corpus, every: (usize, usize), most: usize, extra: &[&str]) {
+    use crate::search::{Engine, parse};
+    let corpus = Arc::new(corpus);
+    let with = Engine::new(Index::build(corpus.clone()));
+    let without = Engine::new(Index::build(corpus)).without_prefilter();
+    let units = units_from(&with.index, every.0, every.1);
+    // At most `most` of them, spread over the list.
+    let units: Vec<String> = units
+        .iter()
+        .step_by(units.len().div_ceil(most).max(1))
+        .cloned()
+        .collect();
+    let mut queries: Vec<String> = units.clone();
+    queries.extend(
+        units
+            .iter()
+            .step_by(11)
+            .zip(units.iter().skip(5).step_by(13))
+            .map(|(a, b)| format!("{a} {b}")),
+    );
+    queries.extend(extra.iter().map(|q| q.to_string()));
+    let within: Vec<u32> = (0..with.index.len() as u32).step_by(3).collect();
+    let (mut rejected, mut restricting) = (0usize, 0usize);
+    for text in &queries {
+        let Ok(q) = parse(text) else { continue };
+        for within in [None, Some(within.as_slice())] {
+            let (a, b) = (with.search(&q, within, 50), without.search(&q, within, 50));
+            assert_eq!(
+                a.matched_slots,
+                b.matched_slots,
+                "{text:?} within {}",
+                within.is_some()
+            );
+            let rank = |r: &crate::search::Results| -> Vec<_> {
+                r.hits
+                    .iter()
+                    .map(|h| (h.slot, h.tier, h.score, h.field, h.matched.clone()))
+                    .collect()
+            };
+            assert_eq!(rank(&a), rank(&b), "{text:?}");
+        }
+        let plan = with.plan(&q);
+        if let Some(c) = with.prepare(&plan).candidates {
+            restricting += 1;
+            let bits = with.index.candidates(&c);
+            let passed: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
+            rejected += with.index.len() - passed.min(with.index.len());
+        }
+    }
+    assert!(queries.len() > 500, "{} queries", queries.len());
+    assert!(
+        restricting * 2 > queries.len() && rejected > restricting * with.index.len() / 4,
+        "the posting lists restrict {restricting} of {} queries and reject {rejected} records",
+        queries.len()
+    );
+}
+
+#[test]
+fn prefilter_changes_nothing_on_the_bundled_corpus() {
+    prefilter_changes_nothing(
+        Corpus::bundled().expect("the bundled corpus loads"),
+        (1, 1),
+        2_000,
+        &[
+            "liver cancer tace",
+            "肝癌 tace",
+            "ganai tace",
+            "奥希替尼耐药",
+            "pembrolizumb",
+            "glioblastome",
+            "haic folfox",
+            "tdb",
+            "nct0",
+            "hcc",
+        ],
+    );
+}
+
+#[test]
+fn prefilter_changes_nothing_on_a_synthetic_corpus() {
+    // Two parts, the second not full.
+    let file = crate::synthetic::corpus(PART + 300, 11);
+    let bytes = serde_json::to_vec(&file).unwrap();
+    let corpus = Corpus::from_bytes(std::path::Path::new("t.json"), bytes).unwrap();
+    prefilter_changes_nothing(
+        corpus,
+        (601, 41),
+        900,
+        &[
+            "pembrolizumb",
+            "gandong",
+            "tace haic",
+            "肝癌",
+            "肝细胞癌 tace",
+            "nct0100",
+            "hepatocelular",
+            "keytruda",
+        ],
+    );
+}
