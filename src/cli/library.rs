@@ -413,7 +413,27 @@ pub fn run_into_library(
         }
     }
     let stored = report.added.len() + report.updated.len();
-    if stored + report.unchanged.len() <= LIST_LIMIT {
+    tell_studies(&report);
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    let summary = format!("{} → {}", report.summary(), shown(&path));
+    if stored > 0 {
+        drop(lib);
+        refresh_snapshot(&path);
+    }
+    if !problems.is_empty() {
+        return Err(CliError::Input(summary));
+    }
+    eprintln!("{summary}");
+    Ok(())
+}
+
+/// What an import did with each study (when they are few enough to list), and which bundled
+/// trials the imported studies enrich.
+fn tell_studies(report: &PageReport) {
+    let listed = report.added.len() + report.updated.len() + report.unchanged.len();
+    if listed <= LIST_LIMIT {
         for id in &report.added {
             eprintln!("{id}: added");
         }
@@ -430,19 +450,6 @@ pub fn run_into_library(
             clean(trial)
         );
     }
-    for p in &problems {
-        eprintln!("{p}");
-    }
-    let summary = format!("{} → {}", report.summary(), shown(&path));
-    if stored > 0 {
-        drop(lib);
-        refresh_snapshot(&path);
-    }
-    if !problems.is_empty() {
-        return Err(CliError::Input(summary));
-    }
-    eprintln!("{summary}");
-    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod num;
 pub mod safety;
+pub mod skeleton;
 pub mod store;
 pub mod trial;
 pub mod validate;
@@ -22,6 +23,8 @@ pub use load::LoadError;
 pub use model::*;
 pub use num::{Cmp, Num, PValue};
 pub use safety::*;
+use skeleton::Backlinks;
+pub use skeleton::{Facts, Skeleton, SkeletonRef};
 pub use store::{TrialSource, Trials};
 pub use validate::{Problem, Severity};
 
@@ -142,40 +145,6 @@ pub struct Corpus {
     pub warnings: Vec<Problem>,
     /// Where the records came from: the bundled corpus, the library, or one file.
     pub provenance: Provenance,
-}
-
-/// What filters and sorting read of a trial, kept in memory for every trial: a trial's record
-/// may be read from disk only when it is shown (see [`store`]), and a filter or a sort over a
-/// whole large library must not read them all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Facts {
-    pub id: Box<str>,
-    pub design: Design,
-    pub phase: Option<Phase>,
-    pub status: Status,
-    pub year: Option<u16>,
-    pub enrolment: Option<u32>,
-    /// Positions of its diseases in the corpus (those that resolve).
-    pub diseases: Box<[u32]>,
-}
-
-impl Facts {
-    pub fn evidence_level(&self) -> EvidenceLevel {
-        EvidenceLevel::of(self.design)
-    }
-}
-
-/// The id table and back-links of a corpus, computed from its records (never stored in a
-/// corpus file; a library's snapshot stores them).
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Backlinks {
-    ids: HashMap<String, RecordRef>,
-    facts: Vec<Facts>,
-    therapy_trials: Vec<Vec<u32>>,
-    therapy_parents: Vec<Vec<u32>>,
-    disease_trials: Vec<Vec<u32>>,
-    disease_therapies: Vec<Vec<u32>>,
-    source_trials: Vec<Vec<u32>>,
 }
 
 /// Where a corpus's records came from, for `source:bundled` and `source:library`.
@@ -449,96 +418,6 @@ impl Corpus {
             trials: self.trials.to_vec(),
             ignored: Vec::new(),
         }
-    }
-}
-
-/// Everything of a corpus but its trials' contents, borrowed for writing (a library's
-/// snapshot stores it beside the trials, so that an unchanged library opens without
-/// validating or linking anything again).
-#[derive(Serialize)]
-pub struct SkeletonRef<'a> {
-    sources: &'a [Source],
-    diseases: &'a [Disease],
-    therapies: &'a [Therapy],
-    trial_count: usize,
-    links: &'a Backlinks,
-    warnings: &'a [Problem],
-    provenance: &'a Provenance,
-}
-
-/// A [`SkeletonRef`] read back.
-#[derive(Deserialize)]
-pub struct Skeleton {
-    sources: Vec<Source>,
-    diseases: Vec<Disease>,
-    therapies: Vec<Therapy>,
-    trial_count: usize,
-    links: Backlinks,
-    warnings: Vec<Problem>,
-    provenance: Provenance,
-}
-
-impl Corpus {
-    pub fn skeleton(&self) -> SkeletonRef<'_> {
-        SkeletonRef {
-            sources: &self.sources,
-            diseases: &self.diseases,
-            therapies: &self.therapies,
-            trial_count: self.trials.len(),
-            links: &self.links,
-            warnings: &self.warnings,
-            provenance: &self.provenance,
-        }
-    }
-
-    /// A corpus from a skeleton written by [`Corpus::skeleton`] and its trials, which must be
-    /// as many as the skeleton's (`None` when they are not, or when a link or id points past
-    /// the records: a file that does not hold what was written).
-    pub fn from_skeleton(s: Skeleton, trials: Trials) -> Option<Corpus> {
-        let counts = [
-            s.trial_count,
-            s.therapies.len(),
-            s.diseases.len(),
-            s.sources.len(),
-        ];
-        let fits = |r: &RecordRef| r.index < counts[Provenance::slot(r.kind)] as u32;
-        let within = |lists: &[Vec<u32>], kind: Kind| {
-            lists
-                .iter()
-                .flatten()
-                .all(|&i| fits(&RecordRef { kind, index: i }))
-        };
-        let sound = trials.len() == s.trial_count
-            && s.links.ids.values().all(fits)
-            && s.links.facts.len() == counts[0]
-            && s.links
-                .facts
-                .iter()
-                .flat_map(|f| f.diseases.iter())
-                .all(|&d| (d as usize) < counts[2])
-            && s.links.therapy_trials.len() == counts[1]
-            && s.links.therapy_parents.len() == counts[1]
-            && s.links.disease_trials.len() == counts[2]
-            && s.links.disease_therapies.len() == counts[2]
-            && s.links.source_trials.len() == counts[3]
-            && within(&s.links.therapy_trials, Kind::Trial)
-            && within(&s.links.therapy_parents, Kind::Therapy)
-            && within(&s.links.disease_trials, Kind::Trial)
-            && within(&s.links.disease_therapies, Kind::Therapy)
-            && within(&s.links.source_trials, Kind::Trial)
-            && s.provenance
-                .library_trials
-                .iter()
-                .all(|&i| (i as usize) < counts[0]);
-        sound.then(|| Corpus {
-            sources: s.sources,
-            diseases: s.diseases,
-            therapies: s.therapies,
-            trials,
-            links: s.links,
-            warnings: s.warnings,
-            provenance: s.provenance,
-        })
     }
 }
 

@@ -70,13 +70,8 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     let enrolment = enrolment(dm, &nct)?;
     let interventions = &p.arms_interventions_module.interventions;
     let (therapies, assessments) = therapies_of(interventions, &cite);
-    let randomised = dm
-        .design_info
-        .allocation
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case("RANDOMIZED"));
     let mut arms = protocol_arms(&p.arms_interventions_module, &therapies);
-    arms.infer_control(randomised, &therapies);
+    arms.infer_control(randomised(dm), &therapies);
     let mut results = Mapped::default();
     if let Some(r) = &study.results_section {
         results = map_results(r, &mut arms, &cite);
@@ -91,9 +86,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
     planned_notes(&p.outcomes_module, &reported_titles, &cite, &mut notes);
     lead_notes(p, enrolment, &assessments, &cite, &mut notes);
     let has_results = !outcomes.is_empty();
-    let year = date(&sm.results_first_post_date_struct)
-        .filter(|_| has_results)
-        .and_then(|d| d.get(..4).and_then(|y| y.parse::<u16>().ok()));
+    let year = results_year(sm).filter(|_| has_results);
     let (arm_list, arm_therapies) = arms.finish();
     let trial = Trial {
         id: String::new(),
@@ -109,11 +102,7 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         design_note: design_note(dm),
         enrolment,
         countries: p.contacts_locations_module.countries.clone(),
-        centres: match p.contacts_locations_module.sites {
-            0 => None,
-            1 => Some("1 site".to_string()),
-            n => Some(format!("{n} sites")),
-        },
+        centres: centres(p.contacts_locations_module.sites),
         status: status(sm.overall_status.as_deref().unwrap_or("")),
         started: started(sm),
         treated: None,
@@ -136,6 +125,29 @@ pub fn map_study(study: &Study) -> Result<Draft, RecordError> {
         arm_therapies,
         conditions: conditions(&p.conditions_module),
     })
+}
+
+/// Whether the design says the arms were randomised.
+fn randomised(dm: &super::api::DesignModule) -> bool {
+    dm.design_info
+        .allocation
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case("RANDOMIZED"))
+}
+
+/// The year the registry first posted results: the report year of a study with results.
+fn results_year(sm: &super::api::StatusModule) -> Option<u16> {
+    date(&sm.results_first_post_date_struct)
+        .and_then(|d| d.get(..4).and_then(|y| y.parse::<u16>().ok()))
+}
+
+/// How many sites, as the detail shows it.
+fn centres(sites: usize) -> Option<String> {
+    match sites {
+        0 => None,
+        1 => Some("1 site".to_string()),
+        n => Some(format!("{n} sites")),
+    }
 }
 
 /// The NCT id, the title (brief, else official) and the official title.
