@@ -7,7 +7,10 @@
 //! document both show, [`compare`] the comparison both draw (and its summary of findings), and [`export`] writes it;
 //! [`cite`] numbers the references behind it and writes them as RIS, BibTeX and Vancouver.
 //! [`fetch`] gets registry records from ClinicalTrials.gov (its API, or its bulk download);
-//! [`import`] turns registry records into a corpus; loading, importing and searching spread
+//! [`import`] turns registry records into a corpus, and [`library`] keeps them in SQLite and
+//! opens them with the bundled corpus (from a snapshot of the merged corpus and its index when
+//! the library is unchanged, reading a trial's record when it is first shown); loading,
+//! importing and searching spread
 //! their work over the cores with rayon's pool. [`meta`] pools the ratios trials report (every
 //! figure labelled as computed by evidex). [`fsio`] reads every file with a size bound and
 //! writes every file by one set of rules (never replacing a device, a FIFO or a link's
