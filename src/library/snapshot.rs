@@ -29,7 +29,9 @@ use crate::corpus::{Corpus, Skeleton, SkeletonRef, Trial, TrialSource, Trials};
 use crate::search::index::Index;
 
 const MAGIC: &[u8; 8] = b"EVXSNAP\x01";
-/// Raised by every change to what the file holds or how.
+/// Raised by every change to what the file holds or how, and by every change to how the search
+/// index or a trial's facts are built: the stamp cannot tell one build of the same evidex
+/// version from another, so a stored index built the old way would otherwise be used.
 const FORMAT: u32 = 2;
 /// Trials encoded at a time when writing (in parallel), so that the encoded records of a large
 /// library are never all in memory at once.
