@@ -202,6 +202,17 @@ pub struct Source {
     pub notes: Vec<String>,
 }
 
+/// How the id of a registry record begins (`ctgov-nct02513394`): the source an imported study
+/// cites, whose title repeats the study's.
+pub const REGISTRY_SOURCE_PREFIX: &str = "ctgov-";
+
+impl Source {
+    /// Whether this is a registry record an imported study brought (not an article).
+    pub fn is_registry_record(&self) -> bool {
+        self.id.starts_with(REGISTRY_SOURCE_PREFIX)
+    }
+}
+
 /// One entry of a source's reference list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Reference {

@@ -35,7 +35,11 @@ pub struct Draft {
 
 /// The id of the source record of a study: `ctgov-nct02513394`.
 pub fn source_id(nct: &str) -> String {
-    format!("ctgov-{}", nct.to_ascii_lowercase())
+    format!(
+        "{}{}",
+        crate::corpus::REGISTRY_SOURCE_PREFIX,
+        nct.to_ascii_lowercase()
+    )
 }
 
 /// The public page of a study.

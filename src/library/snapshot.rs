@@ -32,7 +32,7 @@ const MAGIC: &[u8; 8] = b"EVXSNAP\x01";
 /// Raised by every change to what the file holds or how, and by every change to how the search
 /// index or a trial's facts are built: the stamp cannot tell one build of the same evidex
 /// version from another, so a stored index built the old way would otherwise be used.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Trials encoded at a time when writing (in parallel), so that the encoded records of a large
 /// library are never all in memory at once.
 const CHUNK: usize = 4_096;

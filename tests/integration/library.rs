@@ -197,6 +197,23 @@ fn the_start_of_a_registry_id_ranks_the_trial_above_its_source_record() {
         assert_eq!(kinds.first(), Some(&"trial"), "{q}: {kinds:?}");
         assert!(kinds.contains(&"source"), "{q}: {kinds:?}");
     }
+    // The record's title repeats the study's: a title finds the study once, not twice.
+    let r = evidex(&lib, &["search", "--json", "collaborative adjuvant"]);
+    let v: Value = serde_json::from_slice(&r.stdout).expect("json");
+    let ids: Vec<&str> = v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap_or_default())
+        .collect();
+    assert!(ids.contains(&"nct02513394"), "{ids:?}");
+    assert!(!ids.contains(&"ctgov-nct02513394"), "{ids:?}");
+    let r = evidex(&lib, &["search", "kind:source", "--limit", "50"]);
+    assert!(
+        text(&r.stdout).contains("NCT02513394"),
+        "{}",
+        text(&r.stdout)
+    );
 }
 
 #[test]

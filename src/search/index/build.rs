@@ -351,8 +351,13 @@ fn add_record(b: &mut Builder, links: &mut Vec<u32>, c: &Corpus, shared: &Shared
         Kind::Source => {
             let s = c.source(r.index);
             b.add(KeyField::Id, &s.id);
-            for n in s.title.iter() {
-                b.add(KeyField::Name, n);
+            // A registry record's title repeats its study's (`ClinicalTrials.gov NCT…: title`):
+            // the study is what a title finds, and the record is found by its id; indexing the
+            // title again would list every registry study twice and double the text searched.
+            if !s.is_registry_record() {
+                for n in s.title.iter() {
+                    b.add(KeyField::Name, n);
+                }
             }
             for o in s.author.iter().chain(&s.outlet) {
                 b.add(KeyField::Other, o);
