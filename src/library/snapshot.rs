@@ -222,6 +222,12 @@ pub enum Miss {
 /// Whether the snapshot at `path` carries `want` (reading only its stamp): its size when it
 /// does.
 pub fn check(path: &Path, want: &Stamp) -> Result<u64, Miss> {
+    open_stamped(path, want).map(|(_, size)| size)
+}
+
+/// The snapshot at `path`, opened and read up to the end of its stamp, when it carries `want`;
+/// with the file's size.
+fn open_stamped(path: &Path, want: &Stamp) -> Result<(File, u64), Miss> {
     let mut f = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Miss::Absent),
@@ -238,7 +244,7 @@ pub fn check(path: &Path, want: &Stamp) -> Result<u64, Miss> {
     let stamp: Stamp =
         serde_json::from_slice(&read_section(&mut f, size)?).map_err(|_| Miss::Stale)?;
     if &stamp == want {
-        Ok(size)
+        Ok((f, size))
     } else {
         Err(Miss::Stale)
     }
@@ -246,24 +252,9 @@ pub fn check(path: &Path, want: &Stamp) -> Result<u64, Miss> {
 
 /// Reads the snapshot at `path` when it carries `want`.
 pub fn read(path: &Path, want: &Stamp) -> Result<Snapshot, Miss> {
-    let mut f = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Miss::Absent),
-        Err(e) => return Err(Miss::Damaged(e.to_string())),
-    };
     let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
-    let size = f.metadata().map_err(|e| damaged(&e))?.len();
-    let mut magic = [0u8; 8];
-    f.read_exact(&mut magic).map_err(|e| damaged(&e))?;
-    if &magic != MAGIC {
-        return Err(Miss::Damaged("not an evidex snapshot".into()));
-    }
+    let (f, size) = open_stamped(path, want)?;
     let mut r = io::BufReader::with_capacity(1 << 20, f);
-    let stamp: Stamp =
-        serde_json::from_slice(&read_section(&mut r, size)?).map_err(|_| Miss::Stale)?;
-    if &stamp != want {
-        return Err(Miss::Stale);
-    }
     let head: Head =
         rmp_serde::from_slice(&read_section(&mut r, size)?).map_err(|e| damaged(&e))?;
     let index: Index =
