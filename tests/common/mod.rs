@@ -83,6 +83,23 @@ pub fn mkfifo(p: &std::path::Path) {
     );
 }
 
+/// The bundled corpus's engine, indexed once for all tests of a binary, borrowed.
+pub fn bundled() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| search::engine(Arc::new(Corpus::bundled().expect("bundled corpus loads"))))
+}
+
+/// The ids of the first `n` hits of `q` on the bundled corpus, in rank order.
+pub fn top_ids(q: &str, n: usize) -> Vec<String> {
+    let e = bundled();
+    let r = search::run(e, q, n).unwrap_or_else(|err| panic!("{q:?}: {}", err.0));
+    r.hits
+        .iter()
+        .map(|h| e.corpus().id_of(h.record).to_string())
+        .collect()
+}
+
 /// The bundled corpus, indexed once for all tests of a binary.
 pub fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();

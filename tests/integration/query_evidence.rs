@@ -2,14 +2,13 @@
 //! bound or a range, as `year:` takes them), `setting:` and `line:` (the line of therapy where
 //! a source states it).
 
-use std::sync::{Arc, OnceLock};
+use crate::common;
 
-use evidex::corpus::{Corpus, EvidenceLevel, Kind};
+use evidex::corpus::{EvidenceLevel, Kind};
 use evidex::search::{self, Engine};
 
 fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| search::engine(Arc::new(Corpus::bundled().unwrap())))
+    common::bundled()
 }
 
 fn ids(q: &str) -> Vec<String> {

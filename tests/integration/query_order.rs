@@ -12,8 +12,7 @@ use evidex::search::{self, Engine, SortKey};
 use proptest::prelude::*;
 
 fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| search::engine(Arc::new(Corpus::bundled().unwrap())))
+    common::bundled()
 }
 
 /// A synthetic corpus: thousands of records with tied scores and tied years.

@@ -1,7 +1,7 @@
 //! Ranking pinned on the bundled corpus: the queries clinicians type, and the record each must
 //! put first (or the order a set must come in).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::common;
 
@@ -9,17 +9,11 @@ use evidex::corpus::Corpus;
 use evidex::search::{self, Engine, KeyField};
 
 fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| search::engine(Arc::new(Corpus::bundled().unwrap())))
+    common::bundled()
 }
 
 fn ids(q: &str, n: usize) -> Vec<String> {
-    let e = engine();
-    let r = search::run(e, q, n).unwrap_or_else(|err| panic!("{q:?}: {}", err.0));
-    r.hits
-        .iter()
-        .map(|h| e.corpus().id_of(h.record).to_string())
-        .collect()
+    common::top_ids(q, n)
 }
 
 fn first(q: &str) -> String {

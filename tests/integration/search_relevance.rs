@@ -8,14 +8,12 @@
 //! A second test types every judged query one character at a time and checks that searching
 //! only the previous matches, wherever the engine allows it, gives what a full search gives.
 
-use std::sync::{Arc, OnceLock};
+use crate::common;
 
-use evidex::corpus::Corpus;
 use evidex::search::{self, Engine};
 
 fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| search::engine(Arc::new(Corpus::bundled().unwrap())))
+    common::bundled()
 }
 
 /// (query, records that must all be among the first five hits)
@@ -154,12 +152,7 @@ pub const JUDGED: &[(&str, &[&str])] = &[
 ];
 
 fn top(q: &str, n: usize) -> Vec<String> {
-    let e = engine();
-    let r = search::run(e, q, n).unwrap_or_else(|err| panic!("{q:?}: {}", err.0));
-    r.hits
-        .iter()
-        .map(|h| e.corpus().id_of(h.record).to_string())
-        .collect()
+    common::top_ids(q, n)
 }
 
 /// The judged queries whose must-appear records are not all in their first five hits, with
