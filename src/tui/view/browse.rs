@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::i18n::{tr, trf};
@@ -186,13 +186,7 @@ fn styled_row(spans: &[present::Span], theme: &Theme) -> Line<'static> {
 
 fn detail(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::Detail;
-    let title = detail_title(s, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.border(focused)));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::pane(f, area, detail_title(s, area), focused, theme);
     let Some(r) = s.detail_record() else {
         f.render_widget(
             Paragraph::new(Span::styled(

@@ -64,6 +64,18 @@ pub fn view(s: &State, f: &mut Frame) {
     }
 }
 
+/// A bordered pane drawn in `area` with `title`, its border marked when it has the focus;
+/// returns the area inside the border.
+fn pane(f: &mut Frame, area: Rect, title: String, focused: bool, theme: &Theme) -> Rect {
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Span::styled(title, theme.border(focused)));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    inner
+}
+
 fn too_small(f: &mut Frame, area: Rect, theme: &Theme, lang: crate::corpus::Lang) {
     use crate::i18n::{tr, trf};
     let text = vec![

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::corpus::Corpus;
 use crate::i18n::{tr, trf};
@@ -19,13 +19,7 @@ use crate::tui::theme::Theme;
 /// The results list in `area`.
 pub(super) fn results(s: &State, c: &Corpus, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = s.focus == Focus::List;
-    let title = results_title(s, area.width);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.border(focused)));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::pane(f, area, results_title(s, area.width), focused, theme);
     let Some(r) = &s.results else { return };
     if r.hits.is_empty() {
         let msg = if s.input.text().trim().is_empty() {
