@@ -408,8 +408,10 @@ fn therapy_indications(d: &mut Doc, c: &Corpus, t: &crate::corpus::Therapy, lang
 /// The first [`LINKS`] of some studies as links, strongest evidence first (unrated after
 /// level 5), then the most recent, each with its level and headline.
 fn study_links(d: &mut Doc, c: &Corpus, trials: &[u32], lang: Lang) {
+    // Ordered by the trials' facts: a disease of a large library has thousands of studies,
+    // and only the ones listed are read.
     let key = |&ti: &u32| {
-        let t = c.trial(ti);
+        let t = c.facts(ti);
         (t.evidence_level(), std::cmp::Reverse(t.year), ti)
     };
     let mut sorted: Vec<u32> = trials.to_vec();
