@@ -5,6 +5,7 @@
 //! and back-links (a therapy's trials, a disease's therapies) are computed here, never stored
 //! in the file.
 
+pub mod evidence;
 pub mod load;
 pub mod model;
 pub mod num;
@@ -19,6 +20,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use evidence::Evidence;
 pub use load::LoadError;
 pub use model::*;
 pub use num::{Cmp, Num, PValue};
@@ -253,6 +255,7 @@ impl Corpus {
         let (therapy_parents, disease_therapies) =
             therapy_links(&therapies, &index_of, diseases.len());
         inherit_parents_trials(&mut therapy_trials, &therapy_parents);
+        let evidence = Evidence::of(&trials);
         let facts = trials
             .iter()
             .map(|t| Facts {
@@ -277,6 +280,7 @@ impl Corpus {
             links: Backlinks {
                 ids,
                 facts,
+                evidence,
                 therapy_trials,
                 therapy_parents,
                 disease_trials,
@@ -299,6 +303,12 @@ impl Corpus {
     /// What filters and sorting read of trial `i`, without reading its record.
     pub fn facts(&self, i: u32) -> &Facts {
         &self.links.facts[i as usize]
+    }
+
+    /// What the filters on trials' contents and `sort:effect` read, without reading any
+    /// trial's record.
+    pub fn evidence(&self) -> &Evidence {
+        &self.links.evidence
     }
 
     pub fn therapy(&self, i: u32) -> &Therapy {

@@ -1,5 +1,6 @@
 //! What a corpus keeps beside its records and what a library's snapshot stores of it: every
-//! trial's facts (what filters and sorting read), the id table and back-links, and the
+//! trial's facts (what filters and sorting read) and evidence facts (what the filters on its
+//! contents read, [`super::evidence`]), the id table and back-links, and the
 //! skeleton (everything but the trials' contents) that a snapshot writes and reads back.
 
 use std::collections::HashMap;
@@ -7,8 +8,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Corpus, Design, Disease, EvidenceLevel, Kind, Phase, Problem, Provenance, RecordRef, Source,
-    Status, Therapy, Trials,
+    Corpus, Design, Disease, Evidence, EvidenceLevel, Kind, Phase, Problem, Provenance, RecordRef,
+    Source, Status, Therapy, Trials,
 };
 
 /// What filters and sorting read of a trial, kept in memory for every trial: a trial's record
@@ -38,6 +39,7 @@ impl Facts {
 pub(super) struct Backlinks {
     pub(super) ids: HashMap<String, RecordRef>,
     pub(super) facts: Vec<Facts>,
+    pub(super) evidence: Evidence,
     pub(super) therapy_trials: Vec<Vec<u32>>,
     pub(super) therapy_parents: Vec<Vec<u32>>,
     pub(super) disease_trials: Vec<Vec<u32>>,
@@ -104,6 +106,7 @@ impl Corpus {
         let sound = trials.len() == s.trial_count
             && s.links.ids.values().all(fits)
             && s.links.facts.len() == counts[0]
+            && s.links.evidence.sound(counts[0])
             && s.links
                 .facts
                 .iter()

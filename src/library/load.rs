@@ -151,7 +151,7 @@ fn from_snapshot(path: &Path, stamp: &snapshot::Stamp, library: &Path) -> Option
 }
 
 /// The bundled corpus with every study of the library merged onto it, validated and linked.
-fn merged(lib: &Library) -> Result<(Corpus, snapshot::Counts), OpenError> {
+pub(super) fn merged(lib: &Library) -> Result<(Corpus, snapshot::Counts), OpenError> {
     let bundled = Corpus::bundled()?;
     let counts = bundled.provenance.bundled;
     let ids: std::collections::HashSet<String> = lib.registry_ids()?.into_iter().collect();

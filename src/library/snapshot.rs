@@ -12,7 +12,8 @@
 //! and the snapshot written again.
 //!
 //! Layout: `MAGIC`, then sections (length, CRC-32, bytes) for the stamp (JSON), the corpus's
-//! skeleton (MessagePack with field names, since records leave out empty fields), the index
+//! skeleton (MessagePack with field names, since records leave out empty fields; with every
+//! trial's facts and evidence facts, so that filters and sorts read no record), the index
 //! (MessagePack), then each trial (MessagePack with field names), then the trial table (ids,
 //! ends, CRC-32s) and the table's offset as the file's last 8 bytes.
 
@@ -30,9 +31,11 @@ use crate::search::index::Index;
 
 const MAGIC: &[u8; 8] = b"EVXSNAP\x01";
 /// Raised by every change to what the file holds or how, and by every change to how the search
-/// index or a trial's facts are built: the stamp cannot tell one build of the same evidex
-/// version from another, so a stored index built the old way would otherwise be used.
-const FORMAT: u32 = 3;
+/// index, a trial's facts or its evidence facts (`crate::corpus::evidence`) are built: the
+/// stamp cannot tell one build of the same evidex version from another, so a stored index
+/// built the old way would otherwise be used. 4: the skeleton holds every trial's evidence
+/// facts (endpoints, setting, line, adverse-event terms, cited sources, headline effect).
+const FORMAT: u32 = 4;
 /// Trials encoded at a time when writing (in parallel), so that the encoded records of a large
 /// library are never all in memory at once.
 const CHUNK: usize = 4_096;

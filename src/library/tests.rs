@@ -398,17 +398,19 @@ fn an_unchanged_library_opens_from_its_snapshot_to_the_same_corpus_and_results()
         "level:1..2 status:completed",
         "disease:breast design:rct",
         "id:nct0",
+        // What the evidence facts hold: the filters on a trial's contents, `sort:effect`.
+        "phase:3 sort:effect",
+        "endpoint:os",
+        "ae:neutropenia",
+        "setting:hcc line:relapsed",
+        "source:003 sort:-effect",
     ];
     for q in by_facts {
         assert_eq!(shown(&snap, q), shown(&full, q), "query {q:?}");
     }
     assert_eq!(a.trials.resident(), 0);
-    // Filters and sorts on what only the record holds read the trials they test.
-    for q in ["phase:3 sort:effect", "endpoint:os", "ae:neutropenia"] {
-        assert_eq!(shown(&snap, q), shown(&full, q), "query {q:?}");
-    }
-    assert!(a.trials.resident() > 0);
     assert_eq!(a.provenance, b.provenance);
+    assert_eq!(a.evidence(), b.evidence());
     assert_eq!(a.therapies, b.therapies);
     assert_eq!(a.diseases, b.diseases);
     assert_eq!(a.sources, b.sources);
@@ -417,6 +419,11 @@ fn an_unchanged_library_opens_from_its_snapshot_to_the_same_corpus_and_results()
     for (i, t) in b.trials.iter().enumerate() {
         assert_eq!(&a.trials[i], t, "trial {i}");
         assert_eq!(a.facts(i as u32), b.facts(i as u32), "trial {i}");
+        assert_eq!(
+            a.evidence().effect_of(i as u32),
+            crate::present::headline_effect(t),
+            "trial {i}"
+        );
         assert_eq!(a.resolve(&t.id), b.resolve(&t.id));
     }
 }
@@ -512,4 +519,97 @@ fn a_trial_damaged_in_the_snapshot_reads_as_a_stand_in_and_the_snapshot_is_rebui
             .unwrap_or_default()
             .contains("could not be read")
     );
+}
+
+/// What a search shows on `engine`, as [`shown`] does.
+fn shown_in(engine: &crate::search::Engine, q: &str) -> String {
+    let r = crate::search::run(engine, q, 100).expect("query");
+    let hits: Vec<_> = r
+        .hits
+        .iter()
+        .map(|h| (h.record, h.tier, h.score, h.matched.clone()))
+        .collect();
+    format!("{hits:?} {} {:?}", r.total, r.facets)
+}
+
+#[test]
+fn filters_on_contents_and_sort_effect_read_no_record_and_pass_what_the_records_would() {
+    let (_d, path) = temp();
+    let mut lib = Library::open(&path).expect("creates");
+    let mut texts = all_studies();
+    // Registry-shaped studies, one in eight with posted results (endpoints with hazard
+    // ratios, dozens of adverse-event terms each).
+    texts.extend((0..160).map(|i| crate::synthetic_registry::study(i, 11)));
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    lib.write_studies(&refs).expect("writes");
+    drop(lib);
+    assert_eq!(
+        open_corpus(None, Some(&path)).expect("opens").snapshot,
+        load::SnapshotUse::Written
+    );
+    let snap = open_corpus(None, Some(&path)).expect("opens");
+    assert_eq!(snap.snapshot, load::SnapshotUse::Read);
+    let c = &snap.engine.index.corpus;
+    assert!(c.trials.is_lazy());
+    // The same corpus the long way, every trial in memory: what reading the records gives.
+    let lib = Library::open_existing(&path)
+        .expect("opens")
+        .expect("exists");
+    let (eager, _) = load::merged(&lib).expect("merges");
+    assert!(!eager.trials.is_lazy());
+    assert_eq!(
+        c.evidence(),
+        eager.evidence(),
+        "the snapshot's evidence facts"
+    );
+
+    let counts = crate::search::filter::assert_content_filters_agree(c, &eager);
+    assert_eq!(c.trials.resident(), 0, "a filter read a trial's record");
+    let passed = |q: &str| counts.iter().find(|(x, _)| x == q).expect(q).1;
+    for q in [
+        "endpoint:os",
+        "endpoint:OS",
+        "ae:randomized",
+        "ae:treatment",
+        "source:ctgov-nct9",
+        "source:nct02513394",
+        "setting:hcc",
+        "line:relapsed",
+    ] {
+        assert!(passed(q) > 0, "{q} passes nothing: {counts:?}");
+    }
+
+    // Through the search, with `sort:effect`: the same hits in the same order as an engine
+    // over the trials in memory, and still no record read.
+    let full = crate::search::engine(std::sync::Arc::new(eager));
+    let sorted = [
+        "sort:effect",
+        "sort:-effect",
+        "phase:3 sort:effect",
+        "ae:randomized sort:effect",
+        "endpoint:os -ae:treatment sort:-effect",
+        "sort:effect hcc | tace",
+    ];
+    for q in crate::search::filter::CONTENT_FILTERS.iter().chain(&sorted) {
+        assert_eq!(shown_in(&snap.engine, q), shown_in(&full, q), "query {q:?}");
+    }
+    assert_eq!(c.trials.resident(), 0, "a search read a trial's record");
+    let by_effect = crate::search::run(&snap.engine, "sort:effect", 1_000).expect("query");
+    let effects: Vec<f64> = by_effect
+        .hits
+        .iter()
+        .filter_map(|h| {
+            crate::search::order::sort_value(c, h.record, crate::search::SortKey::Effect)
+        })
+        .collect();
+    assert!(effects.len() > 5, "registry results with hazard ratios");
+    assert!(effects.is_sorted());
+    for i in 0..c.trials.len() as u32 {
+        let t = &full.index.corpus.trials[i as usize];
+        assert_eq!(
+            c.evidence().effect_of(i),
+            crate::present::headline_effect(t)
+        );
+    }
+    assert_eq!(c.trials.resident(), 0);
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::index::{Index, KeyField, KeyRef};
 use super::plan::Plan;
 use super::query::Query;
-use super::score::{Cand, Scan, unpack};
+use super::score::{Cand, Scan, prepare_filters, unpack};
 use crate::corpus::{Corpus, Kind, RecordRef};
 
 /// One matching record.
@@ -134,7 +134,8 @@ impl Engine {
             .as_ref()
             .filter(|_| self.prefilter)
             .map(|c| self.index.candidates(c));
-        let scan = prepared.scan(q);
+        let tests = prepare_filters(self.corpus(), q);
+        let scan = prepared.scan(q, &tests);
         let partials = self.scan(&scan, candidates.as_deref(), within, limit, stop)?;
         Some(self.gather(partials, limit, started))
     }

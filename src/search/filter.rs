@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::normalize::{fold, fold_query, strip_punctuation};
 use super::query::{Field, QueryError};
+use crate::corpus::evidence::Matching;
 use crate::corpus::{Corpus, Kind, RecordRef};
 
 /// A comparison for `year:` and `level:`.
@@ -265,44 +266,119 @@ fn range(v: &str, bounds: std::ops::RangeInclusive<u16>) -> Option<Range> {
     })
 }
 
-/// Whether a record passes a filter. Filters on trial attributes (phase, design, endpoint,
-/// status, year) reject records that have no such attribute.
-pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
-    match f {
-        // Statistics, guidelines, case reports and expert opinion are kept as trials but are
-        // not studies: `kind:trial` leaves them out (`kind:statistic` and the like list them).
-        Filter::Kind(k) => {
-            r.kind == *k && (r.kind != Kind::Trial || is_study(c.facts(r.index).design))
+/// A filter made ready for one search. A filter that compares a trial's strings (`endpoint:`,
+/// `setting:`, `ae:`, `source:` by citation) looks them up in the corpus's tables of them
+/// ([`Evidence`]): the entries it accepts are worked out here, once, and each trial is then
+/// tested by its ids, so that no filter reads a trial's record.
+pub struct Test<'f> {
+    filter: &'f Filter,
+    /// The entries of the filter's table it accepts (empty for the other filters).
+    matching: Matching,
+}
+
+impl Filter {
+    /// This filter made ready to test the records of `c`.
+    pub fn prepare(&self, c: &Corpus) -> Test<'_> {
+        let ev = c.evidence();
+        let matching = match self {
+            Filter::Endpoint(e) => ev.endpoints.matching(|x| x.eq_ignore_ascii_case(e)),
+            Filter::Setting(needle) => ev.settings.matching(|x| x.contains(needle.as_str())),
+            Filter::Ae(needle) => ev.ae_terms.matching(|x| x.contains(needle.as_str())),
+            Filter::Source(s) if !is_origin(s) => ev.sources.matching(|x| x.contains(s.as_str())),
+            _ => Matching::default(),
+        };
+        Test {
+            filter: self,
+            matching,
         }
-        Filter::Id(s) => c.id_of(r).contains(s.as_str()),
-        Filter::Note { records, .. } => records.contains(c.id_of(r)),
-        Filter::Disease(needle) => disease_passes(c, r, needle),
-        Filter::Source(s) => source_passes(c, r, s),
-        Filter::Phase(p) => facts(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
-        Filter::Design(d) => facts(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str())),
-        Filter::Endpoint(e) => trial(c, r).is_some_and(|t| {
-            t.outcomes
-                .iter()
-                .any(|o| o.endpoint.eq_ignore_ascii_case(e))
-        }),
-        Filter::Year(range) => {
-            facts(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
-        }
-        Filter::Status(s) => facts(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str())),
-        Filter::Level(range) => facts(c, r).is_some_and(|t| {
-            let l = t.evidence_level();
-            l != crate::corpus::EvidenceLevel::UNRATED && range.contains(u16::from(l.0))
-        }),
-        Filter::Setting(needle) => trial(c, r).is_some_and(|t| {
-            t.setting
-                .as_deref()
-                .is_some_and(|s| fold(s).contains(needle.as_str()))
-        }),
-        Filter::Line(l) => {
-            trial(c, r).is_some_and(|t| t.line.as_ref().is_some_and(|x| x.line == *l))
-        }
-        Filter::Ae(needle) => ae_matches(c, r, needle),
     }
+}
+
+/// Whether a record passes a filter (preparing it for this one record: a search prepares
+/// each filter once, [`Filter::prepare`]).
+pub fn passes(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
+    f.prepare(c).passes(c, r)
+}
+
+impl Test<'_> {
+    /// Whether a record passes. Filters on trial attributes (phase, design, endpoint, status,
+    /// year) reject records that have no such attribute.
+    pub fn passes(&self, c: &Corpus, r: RecordRef) -> bool {
+        let ev = c.evidence();
+        let trial = (r.kind == Kind::Trial).then_some(r.index);
+        match self.filter {
+            // Statistics, guidelines, case reports and expert opinion are kept as trials but
+            // are not studies: `kind:trial` leaves them out (`kind:statistic` lists them).
+            Filter::Kind(k) => {
+                r.kind == *k && (r.kind != Kind::Trial || is_study(c.facts(r.index).design))
+            }
+            Filter::Id(s) => c.id_of(r).contains(s.as_str()),
+            Filter::Note { records, .. } => records.contains(c.id_of(r)),
+            Filter::Disease(needle) => disease_passes(c, r, needle),
+            Filter::Source(s) if is_origin(s) => origin_passes(c, r, s),
+            Filter::Source(s) => self.cites(c, r, s),
+            Filter::Phase(p) => facts(c, r).is_some_and(|t| t.phase.is_some_and(|x| x.code() == p)),
+            Filter::Design(d) => {
+                facts(c, r).is_some_and(|t| t.design.code().starts_with(d.as_str()))
+            }
+            Filter::Endpoint(_) => trial.is_some_and(|i| self.matching.any(ev.endpoints_of(i))),
+            Filter::Year(range) => {
+                facts(c, r).is_some_and(|t| t.year.is_some_and(|y| range.contains(y)))
+            }
+            Filter::Status(s) => {
+                facts(c, r).is_some_and(|t| t.status.code().starts_with(s.as_str()))
+            }
+            Filter::Level(range) => facts(c, r).is_some_and(|t| {
+                let l = t.evidence_level();
+                l != crate::corpus::EvidenceLevel::UNRATED && range.contains(u16::from(l.0))
+            }),
+            Filter::Setting(_) => trial
+                .and_then(|i| ev.setting_of(i))
+                .is_some_and(|s| self.matching.has(s)),
+            Filter::Line(l) => trial.is_some_and(|i| ev.line_of(i) == Some(*l)),
+            Filter::Ae(needle) => self.ae_matches(c, r, needle),
+        }
+    }
+
+    /// `source:` by citation: a source id that a record (or, for a therapy or disease, one of
+    /// its trials) cites, or a source's own id.
+    fn cites(&self, c: &Corpus, r: RecordRef, s: &str) -> bool {
+        let trial_cites = |&ti: &u32| self.matching.any(c.evidence().sources_of(ti));
+        match r.kind {
+            Kind::Trial => trial_cites(&r.index),
+            Kind::Therapy => {
+                c.therapy(r.index)
+                    .citations
+                    .iter()
+                    .any(|x| x.source.contains(s))
+                    || (!self.matching.is_none()
+                        && c.trials_of_therapy(r.index).iter().any(trial_cites))
+            }
+            Kind::Disease => {
+                !self.matching.is_none() && c.trials_of_disease(r.index).iter().any(trial_cites)
+            }
+            Kind::Source => c.source(r.index).id.contains(s),
+        }
+    }
+
+    /// Whether a record has an adverse event, or a safety statement naming a harm, whose term
+    /// contains `needle` (folded as names are: case, width, script; punctuation dropped).
+    fn ae_matches(&self, c: &Corpus, r: RecordRef, needle: &str) -> bool {
+        match r.kind {
+            Kind::Trial => self.matching.any(c.evidence().ae_terms_of(r.index)),
+            Kind::Therapy => c.therapy(r.index).safety_statements.iter().any(|s| {
+                s.terms
+                    .iter()
+                    .any(|t| strip_punctuation(&fold(t)).contains(needle))
+            }),
+            Kind::Disease | Kind::Source => false,
+        }
+    }
+}
+
+/// `source:bundled` and `source:library` ask where a record came from, not what it cites.
+fn is_origin(s: &str) -> bool {
+    s == "bundled" || s == "library"
 }
 
 /// `disease:`: a trial's diseases, a therapy's indications, a disease itself, by id, name or
@@ -332,53 +408,20 @@ fn disease_passes(c: &Corpus, r: RecordRef, needle: &str) -> bool {
     }
 }
 
-/// `source:`: `bundled` and `library` by where a record came from; else a source id that a
-/// record (or, for a therapy or disease, one of its trials) cites.
-fn source_passes(c: &Corpus, r: RecordRef, s: &str) -> bool {
-    if s == "bundled" || s == "library" {
-        let p = &c.provenance;
-        let lib = |ti: &u32| p.is_library_trial(*ti);
-        if s == "bundled" {
-            p.is_bundled(r)
-        } else {
-            match r.kind {
-                Kind::Trial => p.is_library_trial(r.index),
-                Kind::Therapy => c.trials_of_therapy(r.index).iter().any(lib),
-                Kind::Disease => c.trials_of_disease(r.index).iter().any(lib),
-                Kind::Source => !p.is_bundled(r) && c.trials_of_source(r.index).iter().any(lib),
-            }
-        }
+/// `source:bundled` and `source:library`: where a record came from (a therapy, disease or
+/// source is from the library when one of its trials is).
+fn origin_passes(c: &Corpus, r: RecordRef, s: &str) -> bool {
+    let p = &c.provenance;
+    let lib = |ti: &u32| p.is_library_trial(*ti);
+    if s == "bundled" {
+        p.is_bundled(r)
     } else {
-        let cited = |cs: &[crate::corpus::Citation]| cs.iter().any(|x| x.source.contains(s));
-        let trial_cites = |&ti: &u32| cited(&c.trial(ti).citations);
         match r.kind {
-            Kind::Trial => trial_cites(&r.index),
-            Kind::Therapy => {
-                cited(&c.therapy(r.index).citations)
-                    || c.trials_of_therapy(r.index).iter().any(trial_cites)
-            }
-            Kind::Disease => c.trials_of_disease(r.index).iter().any(trial_cites),
-            Kind::Source => c.source(r.index).id.contains(s),
+            Kind::Trial => p.is_library_trial(r.index),
+            Kind::Therapy => c.trials_of_therapy(r.index).iter().any(lib),
+            Kind::Disease => c.trials_of_disease(r.index).iter().any(lib),
+            Kind::Source => !p.is_bundled(r) && c.trials_of_source(r.index).iter().any(lib),
         }
-    }
-}
-
-/// Whether a record has an adverse event, or a safety statement naming a harm, whose term
-/// contains `needle` (folded as names are: case, width, script; punctuation dropped).
-fn ae_matches(c: &Corpus, r: RecordRef, needle: &str) -> bool {
-    let hit = |term: &str| strip_punctuation(&fold(term)).contains(needle);
-    let stated =
-        |ss: &[crate::corpus::SafetyStatement]| ss.iter().any(|s| s.terms.iter().any(|t| hit(t)));
-    match r.kind {
-        Kind::Trial => {
-            let t = c.trial(r.index);
-            stated(&t.safety_statements)
-                || t.safety
-                    .as_deref()
-                    .is_some_and(|s| s.events.iter().any(|e| hit(&e.term)))
-        }
-        Kind::Therapy => stated(&c.therapy(r.index).safety_statements),
-        Kind::Disease | Kind::Source => false,
     }
 }
 
@@ -389,19 +432,181 @@ pub fn is_study(d: crate::corpus::Design) -> bool {
     !matches!(d, Epidemiological | Guideline | CaseReport | ExpertOpinion)
 }
 
-fn trial(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Trial> {
-    (r.kind == Kind::Trial).then(|| c.trial(r.index))
-}
-
 /// A trial's facts, which filters read without reading the trial's record.
 fn facts(c: &Corpus, r: RecordRef) -> Option<&crate::corpus::Facts> {
     (r.kind == Kind::Trial).then(|| c.facts(r.index))
+}
+
+/// Whether a record passes a filter, reading the trial's record for the filters on its
+/// contents, as evidex did before it kept [`Evidence`]: what the tests hold the evidence facts
+/// to, for every filter and value.
+#[cfg(test)]
+pub(crate) fn passes_by_record(c: &Corpus, r: RecordRef, f: &Filter) -> bool {
+    let trial = (r.kind == Kind::Trial).then(|| c.trial(r.index));
+    let hit = |needle: &str, term: &str| strip_punctuation(&fold(term)).contains(needle);
+    let cited = |cs: &[crate::corpus::Citation], s: &str| cs.iter().any(|x| x.source.contains(s));
+    match f {
+        Filter::Endpoint(e) => trial.is_some_and(|t| {
+            t.outcomes
+                .iter()
+                .any(|o| o.endpoint.eq_ignore_ascii_case(e))
+        }),
+        Filter::Setting(needle) => trial.is_some_and(|t| {
+            t.setting
+                .as_deref()
+                .is_some_and(|s| fold(s).contains(needle.as_str()))
+        }),
+        Filter::Line(l) => trial.is_some_and(|t| t.line.as_ref().is_some_and(|x| x.line == *l)),
+        Filter::Ae(needle) => match r.kind {
+            Kind::Trial => {
+                let t = c.trial(r.index);
+                t.safety_statements
+                    .iter()
+                    .any(|s| s.terms.iter().any(|x| hit(needle, x)))
+                    || t.safety
+                        .as_deref()
+                        .is_some_and(|s| s.events.iter().any(|e| hit(needle, &e.term)))
+            }
+            _ => passes(c, r, f),
+        },
+        Filter::Source(s) if !is_origin(s) => {
+            let trial_cites = |&ti: &u32| cited(&c.trial(ti).citations, s);
+            match r.kind {
+                Kind::Trial => trial_cites(&r.index),
+                Kind::Therapy => {
+                    cited(&c.therapy(r.index).citations, s)
+                        || c.trials_of_therapy(r.index).iter().any(trial_cites)
+                }
+                Kind::Disease => c.trials_of_disease(r.index).iter().any(trial_cites),
+                Kind::Source => c.source(r.index).id.contains(s.as_str()),
+            }
+        }
+        _ => passes(c, r, f),
+    }
+}
+
+/// Values of each filter on a trial's contents to test the evidence facts with: present and
+/// absent, whole and in part, in other cases and widths, in Chinese (simplified and
+/// traditional).
+#[cfg(test)]
+pub(crate) const CONTENT_FILTERS: &[&str] = &[
+    "endpoint:os",
+    "endpoint:OS",
+    "endpoint:Pfs",
+    "endpoint:orr",
+    "endpoint:patient-volume",
+    "endpoint:sae",
+    "endpoint:other",
+    "endpoint:o",
+    "endpoint:nothing-such",
+    "endpoint:总生存",
+    "-endpoint:pfs",
+    "setting:hcc",
+    "setting:HCC",
+    "setting:ｈｃｃ",
+    "setting:portal vein",
+    "setting:\"portal vein\"",
+    "setting:relapsed",
+    "setting:巨大",
+    "setting:巨",
+    "setting:nowhere",
+    "-setting:glioblastoma",
+    "line:relapsed",
+    "line:adjuvant",
+    "line:1",
+    "line:later",
+    "-line:adjuvant",
+    "ae:fever",
+    "ae:FEVER",
+    "ae:低烧",
+    "ae:低燒",
+    "ae:副作用",
+    "ae:認知",
+    "ae:认知",
+    "ae:side-effects",
+    "ae:sideeffects",
+    "ae:neutropenia",
+    "ae:randomized",
+    "ae:\"survival progression\"",
+    "ae:treatment",
+    "ae:nothing",
+    "-ae:infection",
+    "source:003",
+    "source:003-liver-interventional-2025",
+    "source:sanbo",
+    "source:SANBO",
+    "source:ctgov",
+    "source:ctgov-nct9",
+    "source:nct02513394",
+    "source:-2025",
+    "source:nowhere",
+    "source:bundled",
+    "source:library",
+    "-source:004",
+];
+
+/// Asserts that every filter of [`CONTENT_FILTERS`] passes the same records of `c` as reading
+/// the records of `eager` (the same corpus, its trials in memory) would; returns how many
+/// records each passed.
+#[cfg(test)]
+pub(crate) fn assert_content_filters_agree(c: &Corpus, eager: &Corpus) -> Vec<(String, usize)> {
+    assert_eq!(c.len(), eager.len());
+    CONTENT_FILTERS
+        .iter()
+        .map(|q| {
+            let parsed = crate::search::parse(q).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+            let clause = &parsed.filters[0];
+            let test = clause.item.prepare(c);
+            let mut n = 0;
+            for r in eager.records() {
+                let by_record = passes_by_record(eager, r, &clause.item) != clause.negated;
+                let by_facts = test.passes(c, r) != clause.negated;
+                assert_eq!(by_facts, by_record, "{q} on {}", eager.id_of(r));
+                n += usize::from(by_facts);
+            }
+            (q.to_string(), n)
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::parse;
+
+    #[test]
+    fn filters_on_contents_pass_the_records_that_reading_them_would_pass() {
+        let c = Corpus::bundled().expect("bundled");
+        let counts = assert_content_filters_agree(&c, &c);
+        let passed = |q: &str| counts.iter().find(|(x, _)| x == q).expect(q).1;
+        // Not vacuous: each kind of value finds what the corpus holds.
+        for q in [
+            "endpoint:os",
+            "endpoint:OS",
+            "endpoint:patient-volume",
+            "setting:HCC",
+            "setting:ｈｃｃ",
+            "setting:巨大",
+            "line:relapsed",
+            "line:adjuvant",
+            "ae:FEVER",
+            "ae:低燒",
+            "ae:认知",
+            "ae:sideeffects",
+            "source:SANBO",
+            "-endpoint:pfs",
+        ] {
+            assert!(passed(q) > 0, "{q} passes nothing");
+        }
+        for q in [
+            "endpoint:o",
+            "endpoint:nothing-such",
+            "setting:nowhere",
+            "ae:nothing",
+        ] {
+            assert_eq!(passed(q), 0, "{q}");
+        }
+    }
 
     fn resolved(text: &str, notes: &NoteIndex) -> Vec<String> {
         let mut q = parse(text).unwrap();

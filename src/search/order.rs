@@ -124,8 +124,8 @@ pub fn sort_value(c: &Corpus, r: RecordRef, key: SortKey) -> Option<f64> {
             (level != EvidenceLevel::UNRATED).then_some(f64::from(level.0))
         }
         SortKey::N => trial?.enrolment.map(|n| -f64::from(n)),
-        // The headline effect is in the record: only the trials this sort orders are read.
-        SortKey::Effect => crate::present::headline_effect(c.trial(trial.map(|_| r.index)?)),
+        // Kept with every trial's evidence facts: sorting reads no record.
+        SortKey::Effect => c.evidence().effect_of(trial.map(|_| r.index)?),
     }
 }
 

@@ -16,7 +16,7 @@
 //! above scattered letters. Ties go to the stronger evidence level, then the more recent year.
 
 use super::engine::Engine;
-use super::filter::passes;
+use super::filter::Test;
 use super::index::postings::{self, Candidates, GroupTest, UnitTest};
 use super::index::{Key, KeyField, KeyRef, KeySlice, SHARED};
 use super::keymatch::{Term, quick_score, tier_of};
@@ -69,10 +69,12 @@ pub(super) struct Prepared<'p> {
 }
 
 impl Prepared<'_> {
-    /// What every slot is matched against.
-    pub(super) fn scan<'a>(&'a self, q: &'a Query) -> Scan<'a> {
+    /// What every slot is matched against: `tests` are the query's filters made ready
+    /// ([`prepare_filters`]).
+    pub(super) fn scan<'a>(&'a self, q: &'a Query, tests: &'a [(Test<'a>, bool)]) -> Scan<'a> {
         Scan {
             q,
+            tests,
             terms: &self.terms,
             corrections: &self.corrections,
             groups: &self.groups,
@@ -163,7 +165,7 @@ impl Engine {
     }
 
     pub(super) fn match_slot(&self, scan: &Scan, slot: u32) -> Option<Cand> {
-        if !self.passes_clauses(scan.q, slot) {
+        if !self.passes_clauses(scan, slot) {
             return None;
         }
         if scan.terms.is_empty() {
@@ -208,16 +210,17 @@ impl Engine {
     }
 
     /// Whether a slot passes a query's filters, phrases and exclusions.
-    fn passes_clauses(&self, q: &Query, slot: u32) -> bool {
+    fn passes_clauses(&self, scan: &Scan, slot: u32) -> bool {
+        let q = scan.q;
         if q.filters.is_empty() && q.phrases.is_empty() && q.excluded.is_empty() {
             return true;
         }
         let record = self.index.records[slot as usize];
         let corpus = self.corpus();
-        if !q
-            .filters
+        if !scan
+            .tests
             .iter()
-            .all(|f| passes(corpus, record, &f.item) != f.negated)
+            .all(|(t, negated)| t.passes(corpus, record) != *negated)
         {
             return false;
         }
@@ -444,6 +447,8 @@ pub(super) struct SharedScores {
 #[derive(Clone, Copy)]
 pub(super) struct Scan<'a> {
     q: &'a Query,
+    /// The query's filters made ready, each with whether it is negated.
+    tests: &'a [(Test<'a>, bool)],
     terms: &'a [Term],
     /// Per unit, the word a misspelt one is taken for.
     corrections: &'a [Option<Term>],
@@ -455,6 +460,18 @@ pub(super) struct Scan<'a> {
     /// The same for the corrections.
     shared_corrections: &'a [Option<SharedScores>],
     whole: Option<&'a str>,
+}
+
+/// A query's filters made ready to test the records of `c`, once per search (see
+/// [`Test`]), each with whether it is negated.
+pub(super) fn prepare_filters<'q>(
+    c: &crate::corpus::Corpus,
+    q: &'q Query,
+) -> Vec<(Test<'q>, bool)> {
+    q.filters
+        .iter()
+        .map(|f| (f.item.prepare(c), f.negated))
+        .collect()
 }
 
 /// Added to the score of a record the whole query names exactly.
