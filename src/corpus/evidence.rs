@@ -135,21 +135,39 @@ impl Lists {
 
 /// Builds a [`Strings`] table, giving each distinct string one id.
 #[derive(Default)]
-struct Interner {
+struct Interner<'t> {
     table: Strings,
     ids: HashMap<String, u32>,
+    /// Each string as the trials hold it, to its id: a term repeated across trials is
+    /// folded once.
+    seen: HashMap<&'t str, u32>,
 }
 
-impl Interner {
-    fn id(&mut self, s: String) -> u32 {
-        if let Some(&i) = self.ids.get(&s) {
+impl<'t> Interner<'t> {
+    /// The id of `raw` in the form `form` makes of it.
+    fn id(&mut self, raw: &'t str, form: impl FnOnce(&str) -> String) -> u32 {
+        if let Some(&i) = self.seen.get(raw) {
             return i;
         }
-        let i = self.table.ends.len() as u32;
-        self.table.text.push_str(&s);
-        self.table.ends.push(self.table.text.len() as u32);
-        self.ids.insert(s, i);
+        let s = form(raw);
+        let i = match self.ids.get(&s) {
+            Some(&i) => i,
+            None => {
+                let i = self.table.ends.len() as u32;
+                self.table.text.push_str(&s);
+                self.table.ends.push(self.table.text.len() as u32);
+                self.ids.insert(s, i);
+                i
+            }
+        };
+        self.seen.insert(raw, i);
         i
+    }
+
+    fn finish(mut self) -> Strings {
+        self.table.text.shrink_to_fit();
+        self.table.ends.shrink_to_fit();
+        self.table
     }
 }
 
@@ -189,7 +207,7 @@ impl Evidence {
             ids.extend(
                 t.outcomes
                     .iter()
-                    .map(|o| endpoints.id(o.endpoint.to_ascii_uppercase())),
+                    .map(|o| endpoints.id(&o.endpoint, str::to_ascii_uppercase)),
             );
             e.trial_endpoints.push(&mut ids);
             let stated = t.safety_statements.iter().flat_map(|s| s.terms.iter());
@@ -200,25 +218,37 @@ impl Evidence {
             ids.extend(
                 stated
                     .chain(events)
-                    .map(|term| ae_terms.id(strip_punctuation(&fold(term)))),
+                    .map(|term| ae_terms.id(term, |x| strip_punctuation(&fold(x)))),
             );
             e.trial_ae_terms.push(&mut ids);
-            ids.extend(t.citations.iter().map(|c| sources.id(c.source.clone())));
+            ids.extend(
+                t.citations
+                    .iter()
+                    .map(|c| sources.id(&c.source, str::to_string)),
+            );
             e.trial_sources.push(&mut ids);
             e.setting.push(
                 t.setting
                     .as_deref()
-                    .map_or(NO_SETTING, |s| settings.id(fold(s))),
+                    .map_or(NO_SETTING, |s| settings.id(s, fold)),
             );
             e.line.push(t.line.as_ref().map(|l| l.line));
             if let Some(v) = crate::present::headline_effect(t) {
                 e.effects.push((i as u32, v));
             }
         }
-        e.endpoints = endpoints.table;
-        e.settings = settings.table;
-        e.ae_terms = ae_terms.table;
-        e.sources = sources.table;
+        e.endpoints = endpoints.finish();
+        e.settings = settings.finish();
+        e.ae_terms = ae_terms.finish();
+        e.sources = sources.finish();
+        for l in [
+            &mut e.trial_endpoints,
+            &mut e.trial_ae_terms,
+            &mut e.trial_sources,
+        ] {
+            l.items.shrink_to_fit();
+        }
+        e.effects.shrink_to_fit();
         e
     }
 
