@@ -284,6 +284,22 @@ impl Evidence {
             .map(|k| self.effects[k].1)
     }
 
+    /// The bytes it holds on the heap (for docs/PERFORMANCE.md).
+    pub fn heap_bytes(&self) -> usize {
+        let table = |t: &Strings| t.text.capacity() + 4 * t.ends.capacity();
+        let list = |l: &Lists| 4 * (l.ends.capacity() + l.items.capacity());
+        table(&self.endpoints)
+            + table(&self.settings)
+            + table(&self.ae_terms)
+            + table(&self.sources)
+            + list(&self.trial_endpoints)
+            + list(&self.trial_ae_terms)
+            + list(&self.trial_sources)
+            + 4 * self.setting.capacity()
+            + self.line.capacity()
+            + std::mem::size_of::<(u32, f64)>() * self.effects.capacity()
+    }
+
     /// Whether it holds what `trials` trials need, every id within its table (a snapshot that
     /// does not hold what was written is refused).
     pub(super) fn sound(&self, trials: usize) -> bool {
@@ -352,6 +368,12 @@ mod tests {
             !e.effects.is_empty(),
             "bundled trials with a headline ratio"
         );
+        // Every table's text and ends, and three lists' ends, at the least.
+        let tables: usize = [&e.endpoints, &e.settings, &e.ae_terms, &e.sources]
+            .iter()
+            .map(|t| t.text.len() + 4 * t.len())
+            .sum();
+        assert!(e.heap_bytes() >= tables + 3 * 4 * trials.len());
     }
 
     #[test]
