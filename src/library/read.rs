@@ -1,12 +1,13 @@
 //! Reading the library: counts, the last sync, dated changes, removal, and its studies as a
 //! corpus (through the importer, so that a library record and an imported file are one thing).
 
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::Serialize;
 
+use super::row::decode_draft;
 use super::{Library, LibraryError};
 use crate::corpus::CorpusFile;
-use crate::import::draft::Draft;
 use crate::import::{Importer, Report};
 
 /// Studies are read and mapped this many at a time, so that the registry texts of a large
@@ -236,7 +237,7 @@ impl Library {
                 .prepare("SELECT raw FROM studies WHERE registry_id = ?1")
                 .map_err(e)?;
             loop {
-                let chunk: Vec<(String, Option<String>, Option<String>)> = st
+                let chunk: Vec<(String, Option<Value>, Option<String>)> = st
                     .query_map(rusqlite::params![after, CHUNK as i64, stamp], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                     })
@@ -253,7 +254,7 @@ impl Library {
                     chunk
                         .par_iter()
                         .map(|(id, draft, raw)| match (draft, raw) {
-                            (Some(d), _) => serde_json::from_str::<Draft>(d).map(|d| vec![Ok(d)]),
+                            (Some(d), _) => decode_draft(d.into()).map(|d| vec![Ok(d)]),
                             (None, Some(raw)) => Ok(crate::import::drafts(id, raw)),
                             (None, None) => Ok(Vec::new()),
                         })

@@ -1,12 +1,11 @@
 //! A registry study made ready to store: the columns of `studies` and `outcomes` read from the
-//! parts of its JSON they come from, its draft and its one-study record mapped by the importer,
-//! and the values of the fields whose changes are kept.
+//! parts of its JSON they come from, its draft mapped by the importer, and the values of the
+//! fields whose changes are kept.
 
 use serde_json::Value;
 
-use crate::corpus::CorpusFile;
 use crate::import::Event;
-use crate::import::merge::Merger;
+use crate::import::draft::Draft;
 
 /// One study, ready to store.
 pub(super) struct Row {
@@ -23,8 +22,7 @@ pub(super) struct Row {
     pub(super) primary_completion: Option<String>,
     pub(super) completion: Option<String>,
     pub(super) has_results: bool,
-    pub(super) record: String,
-    pub(super) draft: String,
+    pub(super) draft: Vec<u8>,
     pub(super) raw: String,
     pub(super) outcomes: Vec<OutcomeRow>,
 }
@@ -176,7 +174,7 @@ fn columns_of(raw: &str) -> Result<(Value, bool), (Option<String>, String)> {
     Ok((v, results))
 }
 
-/// Reads the columns of one registry study and maps it to a one-study corpus.
+/// Reads the columns of one registry study and maps it to a draft.
 pub(super) fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
     let (v, has_results) = columns_of(raw)?;
     let p = v.get("protocolSection").ok_or_else(|| {
@@ -189,11 +187,9 @@ pub(super) fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
         .map(str::to_ascii_uppercase)
         .ok_or_else(|| (None, "the study has no nctId".to_string()))?;
     let fail = |m: String| (Some(nct.clone()), m);
-    let (stored, file) = mapped(&nct, raw).map_err(fail)?;
-    let trial = file
-        .trials
-        .first()
-        .ok_or_else(|| fail("the importer made no trial of it".into()))?;
+    let draft = mapped(&nct, raw).map_err(fail)?;
+    let stored = encode_draft(&draft).map_err(fail)?;
+    let trial = &draft.trial;
     let status_m = p.get("statusModule").unwrap_or(&Value::Null);
     let date = |key: &str| text_at(status_m, &[key, "date"]).map(str::to_string);
     let enrol = p
@@ -207,8 +203,6 @@ pub(super) fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
         .map(str::to_string)
         .unwrap_or_else(|| trial.title.get(crate::corpus::Lang::En).to_string());
     let outcomes = trial.outcomes.iter().map(OutcomeRow::of).collect();
-    let record = serde_json::to_string(&file)
-        .map_err(|e| fail(format!("cannot write its record as JSON: {e}")))?;
     Ok(Row {
         last_update: date("lastUpdatePostDateStruct"),
         phase: trial.phase.map(|p| p.code().to_string()),
@@ -222,7 +216,6 @@ pub(super) fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
         primary_completion: date("primaryCompletionDateStruct"),
         completion: date("completionDateStruct"),
         has_results,
-        record,
         draft: stored,
         raw: raw.to_string(),
         outcomes,
@@ -230,24 +223,29 @@ pub(super) fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
     })
 }
 
-/// The study mapped by the importer on its own: its draft as stored (JSON), and the one-study
-/// corpus it makes.
-fn mapped(nct: &str, raw: &str) -> Result<(String, CorpusFile), String> {
-    let draft = match crate::import::drafts(nct, raw).into_iter().next() {
-        Some(Ok(d)) => d,
-        Some(Err(Event::Skipped { message, .. } | Event::BadFile { message, .. })) => {
-            return Err(message);
-        }
-        _ => return Err("the importer did not take it".into()),
-    };
-    let stored = serde_json::to_string(&draft)
-        .map_err(|e| format!("cannot write its draft as JSON: {e}"))?;
-    let mut merger = Merger::new(CorpusFile {
-        schema_version: crate::corpus::SCHEMA_VERSION,
-        ..Default::default()
-    });
-    merger.add(draft);
-    Ok((stored, merger.file))
+/// The study mapped by the importer on its own.
+fn mapped(nct: &str, raw: &str) -> Result<Draft, String> {
+    match crate::import::drafts(nct, raw).into_iter().next() {
+        Some(Ok(d)) => Ok(d),
+        Some(Err(Event::Skipped { message, .. } | Event::BadFile { message, .. })) => Err(message),
+        _ => Err("the importer did not take it".into()),
+    }
+}
+
+/// A draft as the `drafts` table stores it: MessagePack with field names (as the snapshot
+/// stores trials), smaller and quicker to write and read than JSON.
+pub(super) fn encode_draft(d: &Draft) -> Result<Vec<u8>, String> {
+    rmp_serde::to_vec_named(d).map_err(|e| format!("cannot write its draft: {e}"))
+}
+
+/// A stored draft: MessagePack (a blob), or JSON text as schema 2 stored it.
+pub(super) fn decode_draft(stored: rusqlite::types::ValueRef<'_>) -> Result<Draft, String> {
+    use rusqlite::types::ValueRef;
+    match stored {
+        ValueRef::Blob(b) => rmp_serde::from_slice(b).map_err(|e| e.to_string()),
+        ValueRef::Text(t) => serde_json::from_slice(t).map_err(|e| e.to_string()),
+        _ => Err("not a draft".into()),
+    }
 }
 
 /// The strings of a JSON array, trimmed (none when it is not one).

@@ -5,8 +5,8 @@
 //!
 //! Each study is mapped with the importer (`crate::import`) on its own: its draft (the mapped
 //! study before it is linked to a corpus, the `draft` column, which opening the library merges
-//! without mapping the registry's text again) and a one-study corpus (the `record` column). A
-//! study the importer would skip is skipped here too, and reported. Every write raises the
+//! without mapping the registry's text again). A study the importer would skip is skipped here
+//! too, and reported. Every write raises the
 //! library's generation (`meta`), which derived files compare against.
 
 use std::collections::HashMap;
@@ -17,6 +17,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::row::{Row, TRACKED, enrolment_text, prepare};
 use super::{Library, LibraryError};
 use crate::corpus::Corpus;
+
+/// How many studies are mapped at a time, ahead of the inserts.
+const PREPARED_AHEAD: usize = 64;
 
 /// The `source` of a ClinicalTrials.gov record.
 pub const CTGOV: &str = "ctgov";
@@ -172,12 +175,6 @@ impl Library {
         studies: &[&str],
         sync: Option<(&str, Option<&str>)>,
     ) -> Result<PageReport, LibraryError> {
-        // Mapping is the costly part and touches no database: on every core, before the
-        // transaction starts.
-        let rows: Vec<_> = {
-            use rayon::prelude::*;
-            studies.par_iter().map(|raw| prepare(raw)).collect()
-        };
         let path = self.path.clone();
         let tx = self
             .conn
@@ -186,23 +183,44 @@ impl Library {
         let mut report = PageReport::default();
         let bundled = bundled_registry();
         let stamp = mapping_stamp();
-        for (position, row) in rows.into_iter().enumerate() {
-            let row = match row {
-                Ok(r) => r,
-                Err((registry_id, message)) => {
-                    report.skipped.push(Skipped {
-                        position,
-                        registry_id,
-                        message,
-                    });
-                    continue;
+        // Mapping is the costly part and touches no database: it runs on every core, a chunk
+        // ahead of the inserts, which this thread makes in the batch's order meanwhile.
+        std::thread::scope(|scope| -> Result<(), LibraryError> {
+            let (send, receive) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                use rayon::prelude::*;
+                for chunk in studies.chunks(PREPARED_AHEAD) {
+                    let rows: Vec<_> = chunk.par_iter().map(|raw| prepare(raw)).collect();
+                    if send.send(rows).is_err() {
+                        return; // the inserts failed: the batch is abandoned
+                    }
                 }
-            };
-            if let Some(id) = bundled.get(&row.nct) {
-                report.enriches.push((row.nct.clone(), id.clone()));
+            });
+            let mut position = 0;
+            for rows in receive {
+                for row in rows {
+                    let at = position;
+                    position += 1;
+                    let row = match row {
+                        Ok(r) => r,
+                        Err((registry_id, message)) => {
+                            report.skipped.push(Skipped {
+                                position: at,
+                                registry_id,
+                                message,
+                            });
+                            continue;
+                        }
+                    };
+                    if let Some(id) = bundled.get(&row.nct) {
+                        report.enriches.push((row.nct.clone(), id.clone()));
+                    }
+                    store(&tx, row, &stamp, &mut report)
+                        .map_err(|e| LibraryError::sql(&path, e))?;
+                }
             }
-            store(&tx, row, &stamp, &mut report).map_err(|e| LibraryError::sql(&path, e))?;
-        }
+            Ok(())
+        })?;
         if !report.added.is_empty() || !report.updated.is_empty() {
             bump_generation(&tx).map_err(|e| LibraryError::sql(&path, e))?;
         }
@@ -307,8 +325,8 @@ fn upsert_study(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO studies (registry_id, source, last_update, phase, status, enrolment,
              enrolment_type, title, conditions, primary_outcomes, results_first_posted,
-             primary_completion, completion, has_results, record, raw, added, updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+             primary_completion, completion, has_results, raw, added, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
              datetime('now'), datetime('now'))
          ON CONFLICT(registry_id) DO UPDATE SET source = excluded.source,
              last_update = excluded.last_update, phase = excluded.phase,
@@ -318,7 +336,7 @@ fn upsert_study(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<()> {
              results_first_posted = excluded.results_first_posted,
              primary_completion = excluded.primary_completion,
              completion = excluded.completion, has_results = excluded.has_results,
-             record = excluded.record, raw = excluded.raw, updated = datetime('now')",
+             raw = excluded.raw, updated = datetime('now')",
     )?
     .execute(params![
         row.nct,
@@ -335,7 +353,6 @@ fn upsert_study(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<()> {
         row.primary_completion,
         row.completion,
         row.has_results,
-        row.record,
         row.raw,
     ])?;
     Ok(())

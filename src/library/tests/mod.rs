@@ -2,6 +2,8 @@
 
 use super::*;
 
+mod migrate;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
 
 fn fixture(nct: &str) -> String {
@@ -276,71 +278,6 @@ fn the_generation_rises_with_every_write_that_changes_studies_and_only_then() {
     assert!(g3 > g2);
     lib.remove_source("ctgov").expect("removes");
     assert!(lib.generation().expect("reads") > g3);
-}
-
-/// Turns the library at `path` into one of schema 1, as the first evidex with a library wrote.
-fn make_schema_1(path: &Path) {
-    let c = rusqlite::Connection::open(path).expect("opens");
-    c.execute_batch(
-        "DROP TABLE drafts;
-         DROP TABLE meta;
-         PRAGMA user_version = 1;",
-    )
-    .expect("downgrades");
-}
-
-#[test]
-fn a_library_of_schema_1_is_migrated_on_opening_and_its_studies_still_load() {
-    let (_d, path) = temp();
-    let mut lib = Library::open(&path).expect("creates");
-    let a = studies("NCT02513394");
-    lib.write_studies(&[&a[0]]).expect("writes");
-    drop(lib);
-    make_schema_1(&path);
-    let lib = Library::open_existing(&path)
-        .expect("migrates")
-        .expect("exists");
-    let v: i64 = lib
-        .conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .expect("version");
-    assert_eq!(v, schema::VERSION);
-    assert!(lib.generation().expect("reads") >= 1);
-    drop(lib);
-    // The migrated study has no draft: it is mapped from `raw`.
-    let l = open_corpus(None, Some(&path)).expect("loads");
-    assert_eq!((l.library_studies, l.library_skipped), (1, 0));
-    // A write stores its draft.
-    let mut lib = Library::open(&path).expect("opens");
-    let b = studies("NCT04267848");
-    lib.write_studies(&[&b[0]]).expect("writes");
-    let drafts: i64 = lib
-        .conn
-        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
-        .expect("counts");
-    assert_eq!(drafts, 1);
-}
-
-#[test]
-fn a_read_only_library_of_schema_1_is_refused_by_name() {
-    let (_d, path) = temp();
-    let mut lib = Library::open(&path).expect("creates");
-    let a = studies("NCT02513394");
-    lib.write_studies(&[&a[0]]).expect("writes");
-    drop(lib);
-    make_schema_1(&path);
-    let ro = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let e = Library::open_with(&path, ro, false).expect_err("refused");
-    assert!(matches!(e, LibraryError::Old { found: 1, .. }), "{e}");
-    let m = e.to_string();
-    assert!(m.starts_with(&path.display().to_string()), "{m}");
-    assert!(m.contains("older evidex") && m.contains("read-only"), "{m}");
-    // Nothing was changed.
-    let c = rusqlite::Connection::open(&path).expect("opens");
-    let v: i64 = c
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .expect("version");
-    assert_eq!(v, 1);
 }
 
 /// The library with every fixture study, opened once so that its snapshot is written.
