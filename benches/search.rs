@@ -8,6 +8,14 @@
 //!   terminal shows;
 //! - `narrowed/N/QUERY`: the same keystroke when it extends the previous query, so only the
 //!   previous matches are searched (what the worker does while you type).
+//! - `typing/N`: 24 realistic queries (drug and disease names, a brand, abbreviations, Chinese,
+//!   pinyin, a registry id, filters, `a | b`) typed one character at a time through the
+//!   browser's own searcher (`search::worker::Searcher`, which narrows only where the new
+//!   query's matches are provably a subset of the last), with the 40 rows' highlights: the
+//!   time of each keystroke is what a user waits for. The run prints the median, 90th
+//!   percentile and slowest keystroke of the last pass and the keystrokes over 16 ms.
+//! - `typing/library`: the same on a library (`EVIDEX_BENCH_LIBRARY=PATH`, e.g. one filled by
+//!   `evidex gen-corpus --registry`), opened as the browser opens it (from its snapshot).
 //!
 //! When `fzf` is installed it is timed on the same searchable strings in the same run, as a
 //! reference point, and printed. Results are recorded in docs/PERFORMANCE.md.
@@ -21,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use evidex::corpus::{Corpus, Lang};
+use evidex::search::worker::{Reply, Searcher};
 use evidex::search::{self, Engine};
 
 // The allocator the binary uses, so that loading is measured as users get it.
@@ -36,6 +45,34 @@ const QUERIES: &[&str] = &[
     "肝癌",
     "gandong",
     "tace haic",
+];
+
+/// Queries as users type them, one character at a time.
+const TYPED: &[&str] = &[
+    "pembrolizumab",
+    "osimertinib",
+    "nivolumab",
+    "keytruda",
+    "sorafenib",
+    "lenvatinib",
+    "trastuzumab deruxtecan",
+    "hepatocellular",
+    "breast cancer",
+    "liver cancer tace",
+    "tace haic",
+    "nsclc egfr",
+    "overall survival",
+    "pd-1",
+    "her2",
+    "肝癌",
+    "乳腺癌",
+    "奥希替尼耐药",
+    "gandong",
+    "ganai",
+    "nct0251",
+    "phase:3 hcc",
+    "emerald | leap",
+    "year:2020.. nsclc",
 ];
 
 fn sizes() -> Vec<usize> {
@@ -54,6 +91,73 @@ fn one_keystroke(engine: &Engine, q: &str, within: Option<&[u32]>) -> usize {
         marks += search::highlight(c.name_of(h.record, Lang::En), &parsed.terms).len();
     }
     black_box(marks) + r.total
+}
+
+/// Types every query of [`TYPED`] one character at a time into a fresh searcher (the line
+/// cleared between queries), drawing the highlights of the 40 rows shown; each keystroke's
+/// time.
+fn type_all(engine: &Arc<Engine>) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for q in TYPED {
+        let mut searcher = Searcher::new(engine.clone(), 1000);
+        let mut typed = String::new();
+        for ch in q.chars() {
+            typed.push(ch);
+            let start = Instant::now();
+            if let Some(Reply::Results { results, query, .. }) =
+                searcher.answer(0, &typed, &|| false)
+            {
+                let c = engine.corpus();
+                let mut marks = 0;
+                for h in results.hits.iter().take(40) {
+                    marks += search::highlight(c.name_of(h.record, Lang::En), &query.terms).len();
+                }
+                black_box(marks);
+            }
+            times.push(start.elapsed());
+        }
+    }
+    times
+}
+
+/// Median, 90th percentile and slowest of a run's keystrokes, and how many took over 16 ms.
+fn report_typing(what: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    eprintln!(
+        "typing {what}: {} keystrokes, median {:.2} ms, 90th percentile {:.2} ms, slowest {:.2} ms, {} over 16 ms",
+        times.len(),
+        ms(at(0.5)),
+        ms(at(0.9)),
+        ms(*times.last().expect("keystrokes")),
+        times.iter().filter(|d| ms(**d) > 16.0).count()
+    );
+}
+
+fn typing(c: &mut Criterion, what: &str, engine: &Arc<Engine>) {
+    let mut g = c.benchmark_group("typing");
+    g.sample_size(10);
+    let mut last = Vec::new();
+    g.bench_function(what, |b| b.iter(|| last = type_all(engine)));
+    g.finish();
+    if !last.is_empty() {
+        report_typing(what, last);
+    }
+}
+
+/// `typing/library` on the library `EVIDEX_BENCH_LIBRARY` names, if any.
+fn typing_library(c: &mut Criterion) {
+    let Some(path) = std::env::var_os("EVIDEX_BENCH_LIBRARY") else {
+        return;
+    };
+    let loaded = evidex::library::open_corpus(None, Some(Path::new(&path))).expect("opens");
+    eprintln!(
+        "library {}: {} studies",
+        Path::new(&path).display(),
+        loaded.library_studies
+    );
+    typing(c, "library", &Arc::new(loaded.engine));
 }
 
 /// Every record's searchable strings on one line, for fzf.
@@ -127,7 +231,7 @@ fn bench(c: &mut Criterion) {
         g.finish();
 
         let corpus = Corpus::from_bytes(Path::new("bench.json"), bytes).expect("valid");
-        let engine = search::engine(Arc::new(corpus));
+        let engine = Arc::new(search::engine(Arc::new(corpus)));
         let mut g = c.benchmark_group("keystroke");
         g.sample_size(20);
         for q in QUERIES {
@@ -146,9 +250,10 @@ fn bench(c: &mut Criterion) {
             });
         }
         g.finish();
+        typing(c, &n.to_string(), &engine);
         fzf_reference(n, &engine);
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, typing_library);
 criterion_main!(benches);
