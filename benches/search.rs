@@ -96,7 +96,7 @@ fn one_keystroke(engine: &Engine, q: &str, within: Option<&[u32]>) -> usize {
 /// Types every query of [`TYPED`] one character at a time into a fresh searcher (the line
 /// cleared between queries), drawing the highlights of the 40 rows shown; each keystroke's
 /// time.
-fn type_all(engine: &Arc<Engine>) -> Vec<Duration> {
+fn type_all(engine: &Arc<Engine>) -> Vec<(String, Duration)> {
     let mut times = Vec::new();
     for q in TYPED {
         let mut searcher = Searcher::new(engine.clone(), 1000);
@@ -114,15 +114,17 @@ fn type_all(engine: &Arc<Engine>) -> Vec<Duration> {
                 }
                 black_box(marks);
             }
-            times.push(start.elapsed());
+            times.push((typed.clone(), start.elapsed()));
         }
     }
     times
 }
 
-/// Median, 90th percentile and slowest of a run's keystrokes, and how many took over 16 ms.
-fn report_typing(what: &str, mut times: Vec<Duration>) {
-    times.sort();
+/// Median, 90th percentile and slowest of a run's keystrokes, how many took over 16 ms, and
+/// the five slowest with what had been typed.
+fn report_typing(what: &str, mut typed: Vec<(String, Duration)>) {
+    typed.sort_by_key(|(_, d)| *d);
+    let times: Vec<Duration> = typed.iter().map(|(_, d)| *d).collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
     eprintln!(
@@ -133,6 +135,13 @@ fn report_typing(what: &str, mut times: Vec<Duration>) {
         ms(*times.last().expect("keystrokes")),
         times.iter().filter(|d| ms(**d) > 16.0).count()
     );
+    let slowest: Vec<String> = typed
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(q, d)| format!("{q:?} {:.1} ms", ms(*d)))
+        .collect();
+    eprintln!("typing {what}: slowest keystrokes: {}", slowest.join(", "));
 }
 
 fn typing(c: &mut Criterion, what: &str, engine: &Arc<Engine>) {
