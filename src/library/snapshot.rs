@@ -256,14 +256,25 @@ fn open_stamped(path: &Path, want: &Stamp) -> Result<(File, u64), Miss> {
 /// Reads the snapshot at `path` when it carries `want`.
 pub fn read(path: &Path, want: &Stamp) -> Result<Snapshot, Miss> {
     let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
-    let (f, size) = open_stamped(path, want)?;
-    let mut r = io::BufReader::with_capacity(1 << 20, f);
-    let head: Head =
-        rmp_serde::from_slice(&read_section(&mut r, size)?).map_err(|e| damaged(&e))?;
-    let index: Index =
-        rmp_serde::from_slice(&read_section(&mut r, size)?).map_err(|e| damaged(&e))?;
-    let start = r.stream_position().map_err(|e| damaged(&e))?;
-    let mut f = r.into_inner();
+    let (mut f, size) = open_stamped(path, want)?;
+    // The skeleton and the index are decoded at the same time, on two threads, each reading
+    // its own part of this one open file (a snapshot renamed into place meanwhile is not
+    // mixed in).
+    let head_at = f.stream_position().map_err(|e| damaged(&e))?;
+    let mut len = [0u8; 8];
+    f.read_exact(&mut len).map_err(|e| damaged(&e))?;
+    let index_at = head_at + 12 + u64::from_le_bytes(len);
+    let (head, index, start) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            let (index, len): (Index, u64) = decode_section(&mut At::new(&f, index_at), size)?;
+            Ok::<_, Miss>((index, index_at + len))
+        });
+        let head: Result<(Head, u64), Miss> = decode_section(&mut At::new(&f, head_at), size);
+        let (index, start) = index
+            .join()
+            .unwrap_or_else(|_| Err(Miss::Damaged("its index could not be read".into())))?;
+        Ok::<_, Miss>((head?.0, index, start))
+    })?;
     let table = read_table(&mut f, size, start)?;
     let n = table.ids.len();
     let blobs = Blobs {
@@ -309,6 +320,81 @@ fn read_table(f: &mut File, size: u64, start: u64) -> Result<Table, Miss> {
         ));
     }
     Ok(table)
+}
+
+/// Decodes a section as it is read, checking its CRC over the bytes as they pass: the
+/// largest sections (the corpus's skeleton and the index, hundreds of megabytes at registry
+/// size) are never held whole in memory beside what they decode to. With the section's length
+/// in the file (its header included).
+fn decode_section<T: serde::de::DeserializeOwned, R: Read>(
+    r: &mut R,
+    size: u64,
+) -> Result<(T, u64), Miss> {
+    let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
+    let mut head = [0u8; 12];
+    r.read_exact(&mut head).map_err(|e| damaged(&e))?;
+    let len = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+    let crc = u32::from_le_bytes(head[8..].try_into().expect("4 bytes"));
+    if len > size {
+        return Err(Miss::Damaged("cut short".into()));
+    }
+    // Hashed a megabyte at a time; the decoder's many small reads are served from the buffer.
+    let mut buffered = io::BufReader::with_capacity(
+        1 << 20,
+        Hashed {
+            inner: r.take(len),
+            hasher: crc32fast::Hasher::new(),
+        },
+    );
+    let value = rmp_serde::from_read(&mut buffered);
+    // What the decoder left of the section still counts in its checksum.
+    io::copy(&mut buffered, &mut io::sink()).map_err(|e| damaged(&e))?;
+    let hashed = buffered.into_inner();
+    if hashed.inner.limit() != 0 {
+        return Err(Miss::Damaged("cut short".into()));
+    }
+    if hashed.hasher.finalize() != crc {
+        return Err(Miss::Damaged("a checksum does not match".into()));
+    }
+    value.map(|v| (v, 12 + len)).map_err(|e| damaged(&e))
+}
+
+/// Reads a file from a position of its own (not the file's shared offset), a megabyte at a
+/// time.
+struct At<'f> {
+    file: &'f File,
+    pos: u64,
+}
+
+impl<'f> At<'f> {
+    fn new(file: &'f File, pos: u64) -> io::BufReader<At<'f>> {
+        io::BufReader::with_capacity(1 << 20, At { file, pos })
+    }
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// A reader that keeps the CRC-32 of what passes through it.
+struct Hashed<R> {
+    inner: R,
+    hasher: crc32fast::Hasher,
+}
+
+impl<R: Read> Read for Hashed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 fn read_section<R: Read>(r: &mut R, size: u64) -> Result<Vec<u8>, Miss> {
