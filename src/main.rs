@@ -40,6 +40,12 @@ fn main() -> ExitCode {
     if global.library.is_none() {
         global.library = settings.library.clone();
     }
+    if global.corpus.is_none()
+        && let Some(path) = global.library_path()
+        && let Err(e) = upgrade_library(&path)
+    {
+        return fail(2, &e.to_string());
+    }
     match cli.command {
         None => {
             // The library joins the bundled corpus only; one that cannot be opened is
@@ -111,6 +117,27 @@ fn settings(global: &cli::Global, command: Option<&Command>) -> (Config, Option<
 
 /// Prints a fatal error. Messages quote file names, JSON keys and values from outside the
 /// program, so they pass the sanitiser here, on the one path every fatal error takes.
+/// Brings a library of an older schema up to this one before anything else, saying so: the
+/// upgrade copies every study once, which takes a while on a large library.
+fn upgrade_library(path: &std::path::Path) -> Result<(), evidex::library::LibraryError> {
+    let Some(from) = evidex::library::Library::pending_migration(path) else {
+        return Ok(());
+    };
+    let text = path.display().to_string();
+    let shown = evidex::text::clean(&text);
+    eprintln!(
+        "evidex: upgrading the library {shown} from schema {from} to {} (once; every study is copied) …",
+        evidex::library::schema::VERSION
+    );
+    let start = std::time::Instant::now();
+    evidex::library::Library::open_existing(path)?;
+    eprintln!(
+        "evidex: the library is upgraded ({:.1} s)",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn fail(code: u8, message: &str) -> ExitCode {
     eprintln!("evidex: {}", evidex::text::clean_block(message));
     ExitCode::from(code)

@@ -188,6 +188,25 @@ impl Library {
         }
     }
 
+    /// The schema of the library at `path` when opening it will bring it up to this one (an
+    /// evidex library of an older schema); `None` otherwise, or when it cannot be read (opening
+    /// it says why). Reads only the file's header.
+    pub fn pending_migration(path: &Path) -> Option<i64> {
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, ro).ok()?;
+        let app: i64 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .ok()?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .ok()?;
+        (app == schema::APPLICATION_ID && (1..schema::VERSION).contains(&version))
+            .then_some(version)
+    }
+
     fn open_with(path: &Path, flags: OpenFlags, create: bool) -> Result<Library, LibraryError> {
         let sql = |e| LibraryError::sql(path, e);
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;

@@ -581,3 +581,47 @@ fn a_writer_killed_mid_way_leaves_whole_pages_and_a_resume_token() {
         text(&r.stdout)
     );
 }
+
+/// A library of an older schema is upgraded once, before the command runs, with a line on
+/// standard error before and after (the upgrade copies every study, which takes a while on a
+/// large library); the next command opens it silently.
+#[test]
+fn an_older_library_is_upgraded_once_before_the_command_and_says_so() {
+    let (_d, lib) = setup();
+    assert!(
+        import(&lib, &[&fixture("NCT02513394"), &fixture("NCT04267848")])
+            .status
+            .success()
+    );
+    {
+        // What schema 1 lacks.
+        let c = rusqlite::Connection::open(&lib).expect("sqlite");
+        c.execute_batch("DROP TABLE drafts; DROP TABLE meta; PRAGMA user_version = 1;")
+            .expect("downgrades");
+    }
+    let out = evidex(&lib, &["search", "NCT04267848"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("upgrading the library") && err.contains("from schema 1 to 3"),
+        "{err}"
+    );
+    assert!(err.contains("the library is upgraded"), "{err}");
+    assert!(
+        text(&out.stdout).contains("[nct04267848]"),
+        "{}",
+        text(&out.stdout)
+    );
+    let version: i64 = rusqlite::Connection::open(&lib)
+        .expect("sqlite")
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 3);
+    let again = evidex(&lib, &["search", "NCT04267848"]);
+    assert!(again.status.success());
+    assert!(
+        !text(&again.stderr).contains("upgrading"),
+        "{}",
+        text(&again.stderr)
+    );
+}
