@@ -149,8 +149,9 @@ impl From<LangArg> for Lang {
 pub enum Command {
     /// Search the corpus (same query language as the browser).
     Search {
-        /// The query: free text, "phrases", field:value filters, -negation. Quote a query
-        /// that starts with a negation ('-kind:therapy tace'), or put it after `--`.
+        /// The query: free text, "phrases", field:value filters, -negation. A query that
+        /// starts with a negation goes after `--` (`search -- -kind:therapy tace`): quoted,
+        /// it is still read as an option.
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// Print JSON for scripts.
