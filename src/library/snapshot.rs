@@ -331,13 +331,7 @@ fn decode_section<T: serde::de::DeserializeOwned, R: Read>(
     size: u64,
 ) -> Result<(T, u64), Miss> {
     let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
-    let mut head = [0u8; 12];
-    r.read_exact(&mut head).map_err(|e| damaged(&e))?;
-    let len = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
-    let crc = u32::from_le_bytes(head[8..].try_into().expect("4 bytes"));
-    if len > size {
-        return Err(Miss::Damaged("cut short".into()));
-    }
+    let (len, crc) = section_header(r, size)?;
     // Hashed a megabyte at a time; the decoder's many small reads are served from the buffer.
     let mut buffered = io::BufReader::with_capacity(
         1 << 20,
@@ -397,15 +391,23 @@ impl<R: Read> Read for Hashed<R> {
     }
 }
 
-fn read_section<R: Read>(r: &mut R, size: u64) -> Result<Vec<u8>, Miss> {
-    let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
+/// A section's header: the length of its bytes (checked against the file's size) and their
+/// CRC-32.
+fn section_header<R: Read>(r: &mut R, size: u64) -> Result<(u64, u32), Miss> {
     let mut head = [0u8; 12];
-    r.read_exact(&mut head).map_err(|e| damaged(&e))?;
+    r.read_exact(&mut head)
+        .map_err(|e| Miss::Damaged(e.to_string()))?;
     let len = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
     let crc = u32::from_le_bytes(head[8..].try_into().expect("4 bytes"));
     if len > size {
         return Err(Miss::Damaged("cut short".into()));
     }
+    Ok((len, crc))
+}
+
+fn read_section<R: Read>(r: &mut R, size: u64) -> Result<Vec<u8>, Miss> {
+    let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
+    let (len, crc) = section_header(r, size)?;
     let mut bytes = Vec::with_capacity(len as usize);
     r.take(len)
         .read_to_end(&mut bytes)
