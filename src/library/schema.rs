@@ -54,8 +54,8 @@ CREATE TABLE drafts (
 );
 ";
 
-/// The other tables of schema 3, unchanged since schema 1 (`meta` since 2).
-const OTHERS: &str = "
+/// The tables of every schema since 1, unchanged.
+const UNCHANGED: &str = "
 CREATE TABLE outcomes (
     registry_id TEXT NOT NULL REFERENCES studies(registry_id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
@@ -89,6 +89,10 @@ CREATE TABLE syncs (
     updated TEXT NOT NULL,
     finished TEXT
 );
+";
+
+/// `meta`, as schema 2 added it.
+const META: &str = "
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value
@@ -96,21 +100,21 @@ CREATE TABLE meta (
 INSERT INTO meta (key, value) VALUES ('generation', 1);
 ";
 
-/// From schema 1 to 2: the stored drafts (with what mapped them) and the generation. Drafts
+/// The `drafts` table of schema 2: the stored drafts (with what mapped them). Drafts
 /// are a table of their own, so that opening the library reads them without passing over the
 /// registry texts stored in `studies`.
-pub(crate) const TO_2: &str = "
+const DRAFTS_2: &str = "
 CREATE TABLE drafts (
     registry_id TEXT PRIMARY KEY REFERENCES studies(registry_id) ON DELETE CASCADE,
     mapping TEXT NOT NULL,
     draft TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value
-) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('generation', 1);
 ";
+
+/// From schema 1 to 2: the drafts ([`DRAFTS_2`]) and the generation (`meta`).
+pub(crate) fn to_2() -> String {
+    format!("{DRAFTS_2}{META}")
+}
 
 /// From schema 2 to 3: `studies` and `drafts` rebuilt as rowid tables, and the `record`
 /// column dropped (the corpus form of a study is what `evidex library export` writes). SQLite's
@@ -142,9 +146,9 @@ fn to_3() -> String {
     )
 }
 
-/// The tables of schema 1 (as the first evidex with a library wrote them).
+/// The `studies` table of schema 1 and 2.
 #[cfg(test)]
-pub(crate) const SCHEMA_1: &str = "
+const STUDIES_1: &str = "
 CREATE TABLE studies (
     registry_id TEXT PRIMARY KEY,
     source TEXT NOT NULL,
@@ -166,40 +170,13 @@ CREATE TABLE studies (
     updated TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX studies_source ON studies(source);
-CREATE TABLE outcomes (
-    registry_id TEXT NOT NULL REFERENCES studies(registry_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    endpoint TEXT NOT NULL,
-    label TEXT,
-    unit TEXT,
-    ratio_kind TEXT,
-    ratio REAL,
-    ci_low REAL,
-    ci_high REAL,
-    p TEXT,
-    PRIMARY KEY (registry_id, position)
-) WITHOUT ROWID;
-CREATE INDEX outcomes_endpoint ON outcomes(endpoint);
-CREATE TABLE changes (
-    id INTEGER PRIMARY KEY,
-    registry_id TEXT NOT NULL,
-    changed TEXT,
-    recorded TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old TEXT,
-    new TEXT
-);
-CREATE INDEX changes_changed ON changes(changed);
-CREATE TABLE syncs (
-    key TEXT PRIMARY KEY,
-    next_page_token TEXT,
-    pages INTEGER NOT NULL DEFAULT 0,
-    studies INTEGER NOT NULL DEFAULT 0,
-    started TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    finished TEXT
-);
 ";
+
+/// The tables of schema 1 (as the first evidex with a library wrote them).
+#[cfg(test)]
+pub(crate) fn schema_1() -> String {
+    format!("{STUDIES_1}{UNCHANGED}")
+}
 
 /// Checks the file, and gives a new (empty) file its tables when `create` is set.
 pub fn check(conn: &Connection, path: &Path, create: bool) -> Result<(), LibraryError> {
@@ -276,7 +253,7 @@ fn migrate(conn: &Connection, path: &Path, from: i64) -> Result<(), LibraryError
         // Another process may have migrated it meanwhile.
         let now: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if now < 2 {
-            conn.execute_batch(&format!("{TO_2} PRAGMA user_version = 2;"))?;
+            conn.execute_batch(&format!("{} PRAGMA user_version = 2;", to_2()))?;
         }
         if now < 3 {
             conn.execute_batch(&format!("{} PRAGMA user_version = 3;", to_3()))?;
@@ -321,7 +298,8 @@ fn init(conn: &Connection, path: &Path) -> Result<(), LibraryError> {
             conn.execute_batch(&format!(
                 "{STUDIES}
                  {DRAFTS}
-                 {OTHERS}
+                 {UNCHANGED}
+                 {META}
                  PRAGMA application_id = {APPLICATION_ID};
                  PRAGMA user_version = {VERSION};"
             ))?;

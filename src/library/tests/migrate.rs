@@ -13,9 +13,9 @@ fn old_library(from: &Path, to: &Path, version: i64) {
         .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
         .expect("wal");
     let tables = if version == 1 {
-        schema::SCHEMA_1.to_string()
+        schema::schema_1()
     } else {
-        format!("{}{}", schema::SCHEMA_1, schema::TO_2)
+        format!("{}{}", schema::schema_1(), schema::to_2())
     };
     c.execute_batch(&format!(
         "{tables}
