@@ -296,13 +296,7 @@ fn library_with_snapshot() -> (tempfile::TempDir, PathBuf) {
 
 /// What a search shows: each hit's record, tier, score and matched text, the total and facets.
 fn shown(l: &Loaded, q: &str) -> String {
-    let r = crate::search::run(&l.engine, q, 100).expect("query");
-    let hits: Vec<_> = r
-        .hits
-        .iter()
-        .map(|h| (h.record, h.tier, h.score, h.matched.clone()))
-        .collect();
-    format!("{hits:?} {} {:?}", r.total, r.facets)
+    shown_in(&l.engine, q)
 }
 
 #[test]
@@ -458,7 +452,7 @@ fn a_trial_damaged_in_the_snapshot_reads_as_a_stand_in_and_the_snapshot_is_rebui
     );
 }
 
-/// What a search shows on `engine`, as [`shown`] does.
+/// What a search shows on `engine` (see [`shown`]).
 fn shown_in(engine: &crate::search::Engine, q: &str) -> String {
     let r = crate::search::run(engine, q, 100).expect("query");
     let hits: Vec<_> = r
