@@ -275,7 +275,6 @@ impl Importer {
     }
 }
 
-/// Reads a file as text, bounded like a corpus file.
 /// A file's studies mapped and checked, not yet merged: each a draft to merge, or the event
 /// that reports why it is not (a study skipped, the file unreadable).
 struct Prepared {
@@ -302,8 +301,41 @@ pub fn drafts(name: &str, text: &str) -> Vec<Result<draft::Draft, Event>> {
     prepare(name, text).events
 }
 
+/// [`drafts`], each with what `read` takes from the parsed study beside its draft (the library
+/// reads its columns so, from the importer's one parse of the text).
+pub fn drafts_with<T: Send>(
+    name: &str,
+    text: &str,
+    read: impl Fn(&ctgov::api::Study) -> T + Sync + Send,
+) -> Vec<Result<(draft::Draft, T), Event>> {
+    map_text(name, text, read)
+}
+
 /// Scans a text and maps each of its studies, the studies of a large page on every core.
 fn prepare(name: &str, text: &str) -> Prepared {
+    Prepared {
+        file: name.to_string(),
+        events: map_text(name, text, |_| ())
+            .into_iter()
+            .map(|e| e.map(|(draft, ())| draft))
+            .collect(),
+    }
+}
+
+/// Each study of a text mapped and checked, with `read` of its parse; a text that is not a
+/// registry page or study is one `BadFile` event.
+fn map_text<T: Send>(
+    name: &str,
+    text: &str,
+    read: impl Fn(&ctgov::api::Study) -> T + Sync + Send,
+) -> Vec<Result<(draft::Draft, T), Event>> {
+    let bad = |at: Option<(usize, usize)>, message: String| {
+        vec![Err(Event::BadFile {
+            file: name.to_string(),
+            at,
+            message,
+        })]
+    };
     let ctgov::Split { doc, studies } = match ctgov::split(text) {
         Ok(s) => s,
         Err(e) => {
@@ -315,11 +347,11 @@ fn prepare(name: &str, text: &str) -> Prepared {
                 } => (Some((line, column)), format!("not valid JSON: {message}")),
                 e => (None, e.to_string()),
             };
-            return Prepared::bad(name, at, message);
+            return bad(at, message);
         }
     };
     if studies.is_empty() {
-        return Prepared::bad(name, None, "holds no studies (an empty list)".into());
+        return bad(None, "holds no studies (an empty list)".into());
     }
     let one = |raw: &ctgov::RawStudy| {
         let skipped = |nct: Option<String>, message: String| Event::Skipped {
@@ -328,22 +360,17 @@ fn prepare(name: &str, text: &str) -> Prepared {
             nct,
             message,
         };
-        let mut draft = ctgov::parse_study(&doc, raw)
-            .and_then(|s| ctgov::map_study(&s))
-            .map_err(|e| skipped(e.nct, e.message))?;
+        let study = ctgov::parse_study(&doc, raw).map_err(|e| skipped(e.nct, e.message))?;
+        let mut draft = ctgov::map_study(&study).map_err(|e| skipped(e.nct, e.message))?;
         match check(&mut draft) {
             Some(problem) => Err(skipped(Some(draft.nct.clone()), problem)),
-            None => Ok(draft),
+            None => Ok((draft, read(&study))),
         }
     };
-    let events = if studies.len() < PARALLEL_STUDIES {
+    if studies.len() < PARALLEL_STUDIES {
         studies.iter().map(one).collect()
     } else {
         parallel(&studies, one)
-    };
-    Prepared {
-        file: name.to_string(),
-        events,
     }
 }
 
@@ -356,6 +383,7 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
     items.par_iter().map(f).collect()
 }
 
+/// Reads a file as text, bounded like a corpus file.
 fn read(path: &Path) -> Result<String, String> {
     let bytes = crate::fsio::read_bounded(path).map_err(|e| match e {
         crate::fsio::ReadError::IsDir => "is a directory; pass the .json files inside it".into(),

@@ -1,14 +1,13 @@
-//! A registry study made ready to store: the columns of `studies` and `outcomes` read from the
-//! parts of its JSON they come from, its draft mapped by the importer, and the values of the
-//! fields whose changes are kept.
-
-use serde_json::Value;
+//! A registry study made ready to store: its draft mapped by the importer, the columns of
+//! `studies` and `outcomes` read from the importer's parse of it (the text is parsed once), and
+//! the values of the fields whose changes are kept.
 
 use crate::import::Event;
+use crate::import::ctgov::api::{DateStruct, Study};
 use crate::import::draft::Draft;
 
 /// One study, ready to store.
-pub(super) struct Row {
+pub(super) struct Row<'a> {
     pub(super) nct: String,
     pub(super) last_update: Option<String>,
     pub(super) phase: Option<String>,
@@ -23,7 +22,8 @@ pub(super) struct Row {
     pub(super) completion: Option<String>,
     pub(super) has_results: bool,
     pub(super) draft: Vec<u8>,
-    pub(super) raw: String,
+    /// The registry's text, as given.
+    pub(super) raw: &'a str,
     pub(super) outcomes: Vec<OutcomeRow>,
 }
 
@@ -48,7 +48,7 @@ pub const TRACKED: [&str; 6] = [
     "completion",
 ];
 
-impl Row {
+impl Row<'_> {
     /// The tracked fields' values, in the order of [`TRACKED`].
     pub(super) fn tracked(&self) -> [Option<String>; 6] {
         [
@@ -71,165 +71,120 @@ pub(super) fn enrolment_text(count: Option<i64>, kind: Option<&str>) -> Option<S
     })
 }
 
-fn text_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(k))
-        .and_then(Value::as_str)
+/// The columns of `studies` read from the importer's parse of a study (all but the draft, the
+/// outcome rows and the text).
+struct Columns {
+    title: Option<String>,
+    last_update: Option<String>,
+    status: Option<String>,
+    enrolment: Option<i64>,
+    enrolment_type: Option<String>,
+    conditions: Vec<String>,
+    primary_outcomes: Vec<String>,
+    results_first_posted: Option<String>,
+    primary_completion: Option<String>,
+    completion: Option<String>,
+    has_results: bool,
+}
+
+/// A text trimmed, when something is left.
+fn trimmed(s: &Option<String>) -> Option<String> {
+    s.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-}
-
-/// The parts of a registry study the columns are read from. Everything else (descriptions,
-/// eligibility, sites, results) is passed over by the parser without being built as values:
-/// building the whole study as a `Value` cost more than mapping it.
-#[derive(serde::Deserialize)]
-struct Parts {
-    #[serde(rename = "protocolSection")]
-    protocol: Option<ProtocolParts>,
-    #[serde(rename = "resultsSection", default, deserialize_with = "present")]
-    results: bool,
-    #[serde(rename = "hasResults")]
-    has_results: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct ProtocolParts {
-    #[serde(rename = "identificationModule")]
-    identification: Option<Value>,
-    #[serde(rename = "statusModule")]
-    status: Option<Value>,
-    #[serde(rename = "designModule")]
-    design: Option<DesignParts>,
-    #[serde(rename = "conditionsModule")]
-    conditions: Option<ConditionsParts>,
-    #[serde(rename = "outcomesModule")]
-    outcomes: Option<OutcomesParts>,
-}
-
-#[derive(serde::Deserialize)]
-struct DesignParts {
-    #[serde(rename = "enrollmentInfo")]
-    enrollment: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct ConditionsParts {
-    conditions: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct OutcomesParts {
-    #[serde(rename = "primaryOutcomes")]
-    primary: Option<Value>,
-}
-
-/// `true` for a member that is there, whatever its value (`null` included).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    use serde::Deserialize as _;
-    serde::de::IgnoredAny::deserialize(d).map(|_| true)
-}
-
-/// The study as a `Value` holding only what the columns need, in the places the whole study
-/// has it; whether it has results. A study whose parts do not have the expected shape (or that
-/// is not valid JSON) is read whole, so that its message is the parser's own.
-fn columns_of(raw: &str) -> Result<(Value, bool), (Option<String>, String)> {
-    if let Ok(parts) = serde_json::from_str::<Parts>(raw) {
-        let mut v = serde_json::Map::new();
-        if let Some(p) = parts.protocol {
-            let mut m = serde_json::Map::new();
-            let mut put = |k: &str, x: Option<Value>| {
-                if let Some(x) = x {
-                    m.insert(k.to_string(), x);
-                }
-            };
-            put("identificationModule", p.identification);
-            put("statusModule", p.status);
-            put(
-                "designModule",
-                p.design
-                    .and_then(|d| d.enrollment)
-                    .map(|e| serde_json::json!({ "enrollmentInfo": e })),
-            );
-            put(
-                "conditionsModule",
-                p.conditions
-                    .and_then(|c| c.conditions)
-                    .map(|c| serde_json::json!({ "conditions": c })),
-            );
-            put(
-                "outcomesModule",
-                p.outcomes
-                    .and_then(|o| o.primary)
-                    .map(|o| serde_json::json!({ "primaryOutcomes": o })),
-            );
-            v.insert("protocolSection".into(), Value::Object(m));
-        }
-        let results =
-            parts.results || parts.has_results.as_ref().and_then(Value::as_bool) == Some(true);
-        return Ok((Value::Object(v), results));
-    }
-    let v: Value = serde_json::from_str(raw).map_err(|e| (None, format!("not valid JSON: {e}")))?;
-    let results = v.get("resultsSection").is_some()
-        || v.get("hasResults").and_then(Value::as_bool) == Some(true);
-    Ok((v, results))
-}
-
-/// Reads the columns of one registry study and maps it to a draft.
-pub(super) fn prepare(raw: &str) -> Result<Row, (Option<String>, String)> {
-    let (v, has_results) = columns_of(raw)?;
-    let p = v.get("protocolSection").ok_or_else(|| {
-        (
-            None,
-            "not a ClinicalTrials.gov study: it has no protocolSection".to_string(),
-        )
-    })?;
-    let nct = text_at(p, &["identificationModule", "nctId"])
-        .map(str::to_ascii_uppercase)
-        .ok_or_else(|| (None, "the study has no nctId".to_string()))?;
-    let fail = |m: String| (Some(nct.clone()), m);
-    let draft = mapped(&nct, raw).map_err(fail)?;
-    let stored = encode_draft(&draft).map_err(fail)?;
-    let trial = &draft.trial;
-    let status_m = p.get("statusModule").unwrap_or(&Value::Null);
-    let date = |key: &str| text_at(status_m, &[key, "date"]).map(str::to_string);
-    let enrol = p
-        .get("designModule")
-        .and_then(|d| d.get("enrollmentInfo"))
-        .unwrap_or(&Value::Null);
-    let conditions = strings(p.get("conditionsModule").and_then(|c| c.get("conditions")));
-    let primary = primary_outcomes(p);
-    let title = text_at(p, &["identificationModule", "briefTitle"])
-        .or_else(|| text_at(p, &["identificationModule", "officialTitle"]))
         .map(str::to_string)
-        .unwrap_or_else(|| trial.title.get(crate::corpus::Lang::En).to_string());
-    let outcomes = trial.outcomes.iter().map(OutcomeRow::of).collect();
+}
+
+impl Columns {
+    fn of(study: &Study) -> Columns {
+        let has_results = study.results_section.is_some() || study.has_results == Some(true);
+        let Some(p) = &study.protocol_section else {
+            return Columns {
+                title: None,
+                last_update: None,
+                status: None,
+                enrolment: None,
+                enrolment_type: None,
+                conditions: Vec::new(),
+                primary_outcomes: Vec::new(),
+                results_first_posted: None,
+                primary_completion: None,
+                completion: None,
+                has_results,
+            };
+        };
+        let (id, sm) = (&p.identification_module, &p.status_module);
+        let date = |d: &Option<DateStruct>| d.as_ref().and_then(|d| trimmed(&d.date));
+        let enrol = p.design_module.enrollment_info.as_ref();
+        Columns {
+            title: trimmed(&id.brief_title).or_else(|| trimmed(&id.official_title)),
+            last_update: date(&sm.last_update_post_date_struct),
+            status: trimmed(&sm.overall_status),
+            enrolment: enrol
+                .and_then(|e| e.count.as_ref())
+                .and_then(|c| c.0.trim().parse().ok()),
+            enrolment_type: enrol.and_then(|e| trimmed(&e.kind)),
+            conditions: p
+                .conditions_module
+                .conditions
+                .iter()
+                .map(|c| c.trim().to_string())
+                .collect(),
+            primary_outcomes: p
+                .outcomes_module
+                .primary_outcomes
+                .iter()
+                .map(|o| {
+                    let measure = trimmed(&o.measure).unwrap_or_default();
+                    match trimmed(&o.time_frame) {
+                        Some(t) => format!("{measure} [{t}]"),
+                        None => measure,
+                    }
+                })
+                .collect(),
+            results_first_posted: date(&sm.results_first_post_date_struct),
+            primary_completion: date(&sm.primary_completion_date_struct),
+            completion: date(&sm.completion_date_struct),
+            has_results,
+        }
+    }
+}
+
+/// Maps one registry study with the importer and reads its columns from the same parse.
+pub(super) fn prepare(raw: &str) -> Result<Row<'_>, (Option<String>, String)> {
+    let (draft, c) = match crate::import::drafts_with("", raw, Columns::of)
+        .into_iter()
+        .next()
+    {
+        Some(Ok(mapped)) => mapped,
+        Some(Err(Event::Skipped { nct, message, .. })) => return Err((nct, message)),
+        Some(Err(Event::BadFile { message, .. })) => return Err((None, message)),
+        _ => return Err((None, "the importer did not take it".into())),
+    };
+    let nct = draft.nct.to_ascii_uppercase();
+    let stored = encode_draft(&draft).map_err(|m| (Some(nct.clone()), m))?;
+    let trial = &draft.trial;
     Ok(Row {
-        last_update: date("lastUpdatePostDateStruct"),
+        last_update: c.last_update,
         phase: trial.phase.map(|p| p.code().to_string()),
-        status: text_at(status_m, &["overallStatus"]).map(str::to_string),
-        enrolment: enrol.get("count").and_then(Value::as_i64),
-        enrolment_type: text_at(enrol, &["type"]).map(str::to_string),
-        title,
-        conditions: serde_json::to_string(&conditions).unwrap_or_else(|_| "[]".into()),
-        primary_outcomes: serde_json::to_string(&primary).unwrap_or_else(|_| "[]".into()),
-        results_first_posted: date("resultsFirstPostDateStruct"),
-        primary_completion: date("primaryCompletionDateStruct"),
-        completion: date("completionDateStruct"),
-        has_results,
+        status: c.status,
+        enrolment: c.enrolment,
+        enrolment_type: c.enrolment_type,
+        title: c
+            .title
+            .unwrap_or_else(|| trial.title.get(crate::corpus::Lang::En).to_string()),
+        conditions: serde_json::to_string(&c.conditions).unwrap_or_else(|_| "[]".into()),
+        primary_outcomes: serde_json::to_string(&c.primary_outcomes)
+            .unwrap_or_else(|_| "[]".into()),
+        results_first_posted: c.results_first_posted,
+        primary_completion: c.primary_completion,
+        completion: c.completion,
+        has_results: c.has_results,
+        outcomes: trial.outcomes.iter().map(OutcomeRow::of).collect(),
         draft: stored,
-        raw: raw.to_string(),
-        outcomes,
+        raw,
         nct,
     })
-}
-
-/// The study mapped by the importer on its own.
-fn mapped(nct: &str, raw: &str) -> Result<Draft, String> {
-    match crate::import::drafts(nct, raw).into_iter().next() {
-        Some(Ok(d)) => Ok(d),
-        Some(Err(Event::Skipped { message, .. } | Event::BadFile { message, .. })) => Err(message),
-        _ => Err("the importer did not take it".into()),
-    }
 }
 
 /// A draft as the `drafts` table stores it: MessagePack with field names (as the snapshot
@@ -246,38 +201,6 @@ pub(super) fn decode_draft(stored: rusqlite::types::ValueRef<'_>) -> Result<Draf
         ValueRef::Text(t) => serde_json::from_slice(t).map_err(|e| e.to_string()),
         _ => Err("not a draft".into()),
     }
-}
-
-/// The strings of a JSON array, trimmed (none when it is not one).
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.trim().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The primary outcomes as the registry words them: `measure [time frame]`.
-fn primary_outcomes(protocol: &Value) -> Vec<String> {
-    protocol
-        .get("outcomesModule")
-        .and_then(|o| o.get("primaryOutcomes"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|o| {
-                    let measure = text_at(o, &["measure"]).unwrap_or("");
-                    match text_at(o, &["timeFrame"]) {
-                        Some(t) => format!("{measure} [{t}]"),
-                        None => measure.to_string(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 impl OutcomeRow {
@@ -302,11 +225,21 @@ impl OutcomeRow {
 
 #[cfg(test)]
 mod tests {
-    use super::{Value, columns_of, text_at};
+    use serde_json::Value;
 
-    /// The columns read from the parts of a study are those read from the whole study.
+    use super::prepare;
+
+    fn text_at<'a>(v: &'a Value, path: &str) -> Option<&'a str> {
+        v.pointer(path)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The columns read from the importer's parse are those read from the whole study as JSON
+    /// values (how schema 1 and 2 read them), for the fixtures and synthetic studies.
     #[test]
-    fn the_parts_read_for_the_columns_agree_with_the_whole_study() {
+    fn the_columns_agree_with_the_whole_study() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ctgov");
         let mut texts = Vec::new();
         for e in std::fs::read_dir(dir).expect("fixtures") {
@@ -322,41 +255,100 @@ mod tests {
             }
         }
         texts.extend((0..40).map(|i| crate::synthetic_registry::study(i, 7)));
-        let paths: &[&[&str]] = &[
-            &["identificationModule", "nctId"],
-            &["identificationModule", "briefTitle"],
-            &["identificationModule", "officialTitle"],
-            &["statusModule", "overallStatus"],
-            &["statusModule", "lastUpdatePostDateStruct", "date"],
-            &["statusModule", "resultsFirstPostDateStruct", "date"],
-            &["statusModule", "completionDateStruct", "date"],
-            &["designModule", "enrollmentInfo", "type"],
-        ];
         let mut with_results = 0;
+        let mut rows = 0;
         for text in &texts {
-            let whole: Value = serde_json::from_str(text).expect("json");
-            let (parts, results) = columns_of(text).expect("reads");
-            let (w, p) = (&whole["protocolSection"], &parts["protocolSection"]);
-            for path in paths {
-                assert_eq!(text_at(w, path), text_at(p, path), "{path:?}");
-            }
-            for path in [
-                "/designModule/enrollmentInfo/count",
-                "/conditionsModule/conditions",
-                "/outcomesModule/primaryOutcomes",
-            ] {
-                assert_eq!(w.pointer(path), p.pointer(path), "{path}");
-            }
-            assert_eq!(results, whole.get("resultsSection").is_some());
+            let Ok(row) = prepare(text) else { continue };
+            rows += 1;
+            let v: Value = serde_json::from_str(text).expect("json");
+            let p = "/protocolSection";
+            let at = |path: &str| text_at(&v, &format!("{p}{path}")).map(str::to_string);
+            assert_eq!(
+                Some(row.nct.as_str()),
+                text_at(&v, &format!("{p}/identificationModule/nctId"))
+            );
+            assert_eq!(
+                Some(row.title.clone()),
+                at("/identificationModule/briefTitle")
+                    .or_else(|| at("/identificationModule/officialTitle"))
+            );
+            assert_eq!(row.status, at("/statusModule/overallStatus"));
+            assert_eq!(
+                row.last_update,
+                at("/statusModule/lastUpdatePostDateStruct/date")
+            );
+            assert_eq!(
+                row.results_first_posted,
+                at("/statusModule/resultsFirstPostDateStruct/date")
+            );
+            assert_eq!(
+                row.primary_completion,
+                at("/statusModule/primaryCompletionDateStruct/date")
+            );
+            assert_eq!(
+                row.completion,
+                at("/statusModule/completionDateStruct/date")
+            );
+            assert_eq!(row.enrolment_type, at("/designModule/enrollmentInfo/type"));
+            assert_eq!(
+                row.enrolment,
+                v.pointer(&format!("{p}/designModule/enrollmentInfo/count"))
+                    .and_then(Value::as_i64)
+            );
+            let conditions: Vec<String> = v
+                .pointer(&format!("{p}/conditionsModule/conditions"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| s.trim().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            assert_eq!(
+                row.conditions,
+                serde_json::to_string(&conditions).expect("json")
+            );
+            let primary: Vec<String> = v
+                .pointer(&format!("{p}/outcomesModule/primaryOutcomes"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|o| {
+                            let measure = text_at(o, "/measure").unwrap_or("");
+                            match text_at(o, "/timeFrame") {
+                                Some(t) => format!("{measure} [{t}]"),
+                                None => measure.to_string(),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            assert_eq!(
+                row.primary_outcomes,
+                serde_json::to_string(&primary).expect("json")
+            );
+            let results = v.get("resultsSection").is_some()
+                || v.get("hasResults").and_then(Value::as_bool) == Some(true);
+            assert_eq!(row.has_results, results);
+            assert_eq!(row.raw, text);
             with_results += usize::from(results);
         }
+        assert!(
+            rows >= 44,
+            "the fixtures and synthetic studies map ({rows})"
+        );
         assert!(
             with_results >= 3,
             "the fixtures and synthetic studies include results"
         );
-        // Not valid JSON, or parts of another shape: read whole, with the parser's message.
-        assert!(columns_of("{").unwrap_err().1.starts_with("not valid JSON"));
-        let (v, _) = columns_of(r#"{"protocolSection": {"statusModule": 5}}"#).expect("reads");
-        assert_eq!(v["protocolSection"]["statusModule"], 5);
+        // Not valid JSON, or no study: the importer's own message, and nothing stored.
+        let (nct, message) = prepare("{").err().expect("refused");
+        assert_eq!(nct, None);
+        assert!(message.starts_with("not valid JSON"), "{message}");
+        let (_, message) = prepare(r#"{"protocolSection": {"statusModule": 5}}"#)
+            .err()
+            .expect("refused");
+        assert!(!message.is_empty());
     }
 }

@@ -250,7 +250,7 @@ impl Library {
 /// version as new or newer alone.
 fn store(
     tx: &Transaction<'_>,
-    row: Row,
+    row: Row<'_>,
     stamp: &str,
     report: &mut PageReport,
 ) -> rusqlite::Result<()> {
@@ -302,7 +302,7 @@ fn stored_version(tx: &Transaction<'_>, nct: &str) -> rusqlite::Result<Option<St
 /// stored; returns how many.
 fn record_changes(
     tx: &Transaction<'_>,
-    row: &Row,
+    row: &Row<'_>,
     was: &[Option<String>; 6],
 ) -> rusqlite::Result<usize> {
     let now = row.tracked();
@@ -321,7 +321,7 @@ fn record_changes(
 }
 
 /// Writes the study's row of `studies`, replacing the stored one.
-fn upsert_study(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<()> {
+fn upsert_study(tx: &Transaction<'_>, row: &Row<'_>) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO studies (registry_id, source, last_update, phase, status, enrolment,
              enrolment_type, title, conditions, primary_outcomes, results_first_posted,
@@ -359,7 +359,7 @@ fn upsert_study(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<()> {
 }
 
 /// Writes the study's draft (stamped with the mapping that made it) and its outcome rows.
-fn upsert_draft_and_outcomes(tx: &Transaction<'_>, row: &Row, stamp: &str) -> rusqlite::Result<()> {
+fn upsert_draft_and_outcomes(tx: &Transaction<'_>, row: &Row<'_>, stamp: &str) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO drafts (registry_id, mapping, draft) VALUES (?1, ?2, ?3)
          ON CONFLICT(registry_id) DO UPDATE SET mapping = excluded.mapping,
