@@ -14,6 +14,9 @@
 //!   query's matches are provably a subset of the last), with the 40 rows' highlights: the
 //!   time of each keystroke is what a user waits for. The run prints the median, 90th
 //!   percentile and slowest keystroke of the last pass and the keystrokes over 16 ms.
+//!   `typing/N/warmed` types them into one searcher that has first found its one-character
+//!   answers, as the browser's search thread does while nothing is asked of it (the time that
+//!   takes is printed).
 //! - `typing/library`: the same on a library (`EVIDEX_BENCH_LIBRARY=PATH`, e.g. one filled by
 //!   `evidex gen-corpus --registry`), opened as the browser opens it (from its snapshot).
 //!
@@ -93,13 +96,21 @@ fn one_keystroke(engine: &Engine, q: &str, within: Option<&[u32]>) -> usize {
     black_box(marks) + r.total
 }
 
-/// Types every query of [`TYPED`] one character at a time into a fresh searcher (the line
-/// cleared between queries), drawing the highlights of the 40 rows shown; each keystroke's
-/// time.
-fn type_all(engine: &Arc<Engine>) -> Vec<(String, Duration)> {
+/// Types every query of [`TYPED`] one character at a time, drawing the highlights of the 40
+/// rows shown; each keystroke's time. With `warmed` (a searcher that has found its
+/// one-character answers, as the browser's does while idle), one searcher types them all, the
+/// line cleared between queries; without, each query starts in a fresh searcher.
+fn type_all(engine: &Arc<Engine>, warmed: Option<&Searcher>) -> Vec<(String, Duration)> {
     let mut times = Vec::new();
+    let mut searcher = warmed
+        .cloned()
+        .unwrap_or_else(|| Searcher::new(engine.clone(), 1000));
     for q in TYPED {
-        let mut searcher = Searcher::new(engine.clone(), 1000);
+        if warmed.is_some() {
+            searcher.answer(0, "", &|| false);
+        } else {
+            searcher = Searcher::new(engine.clone(), 1000);
+        }
         let mut typed = String::new();
         for ch in q.chars() {
             typed.push(ch);
@@ -148,10 +159,22 @@ fn typing(c: &mut Criterion, what: &str, engine: &Arc<Engine>) {
     let mut g = c.benchmark_group("typing");
     g.sample_size(10);
     let mut last = Vec::new();
-    g.bench_function(what, |b| b.iter(|| last = type_all(engine)));
+    g.bench_function(what, |b| b.iter(|| last = type_all(engine, None)));
+    if !last.is_empty() {
+        report_typing(what, std::mem::take(&mut last));
+    }
+    let mut warmed = Searcher::new(engine.clone(), 1000);
+    let started = Instant::now();
+    while warmed.warm_next(&|| false) {}
+    eprintln!(
+        "typing {what}/warmed: the one-character answers found in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let what = format!("{what}/warmed");
+    g.bench_function(&what, |b| b.iter(|| last = type_all(engine, Some(&warmed))));
     g.finish();
     if !last.is_empty() {
-        report_typing(what, last);
+        report_typing(&what, last);
     }
 }
 

@@ -4,18 +4,24 @@
 //! cheap: it re-uses the last answer when the query is unchanged, and searches only the
 //! previous matches when the new query provably narrows the previous one (`Engine::narrows`:
 //! never after a `|` alternative is added; a `sort:` changes the order, not the matches). It
-//! does no threading of its own, so tests drive it directly.
+//! also keeps the answers to the one-character queries every search starts with (`a`–`z`,
+//! `0`–`9`), found while it has nothing else to do ([`Searcher::warm_next`]): those match most
+//! records, so they are the slowest keystrokes of a large corpus, and the first of every query.
+//! It does no threading of its own, so tests drive it directly.
 //!
 //! The [`Worker`] runs a `Searcher` on a thread of its own. The UI sends every query with a
 //! generation number and keeps drawing; the worker answers the newest request it has (older
 //! ones still queued are skipped), and a search still running when a newer query arrives
 //! stops between blocks of records ([`Engine::search_until`]), so the newest keystroke never
 //! waits for a stale search. The UI drops any answer whose generation is not its latest.
-//! [`Worker::wait_idle`] returns once every query sent before it is answered.
+//! [`Worker::wait_idle`] returns once every query sent before it is answered. While no request
+//! waits, the worker finds the one-character answers, one at a time, and stops one as soon as
+//! a request comes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
 use super::engine::{Engine, Results};
@@ -52,9 +58,15 @@ pub enum Path {
     Narrowed,
     /// Every record was searched.
     Full,
+    /// A one-character query answered earlier, while the searcher was idle.
+    Kept,
 }
 
+/// The one-character queries whose answers are kept, in the order they are found.
+const KEPT: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+
 /// Answers queries in turn, re-using and narrowing from the last answer.
+#[derive(Clone)]
 pub struct Searcher {
     engine: Arc<Engine>,
     limit: usize,
@@ -62,9 +74,12 @@ pub struct Searcher {
     notes: Arc<NoteIndex>,
     last: Option<Last>,
     path: Option<Path>,
+    /// Answers to one-character queries (see [`KEPT`]), each exactly what a search gives.
+    kept: HashMap<char, Last>,
 }
 
-/// The last query answered.
+/// A query and its answer.
+#[derive(Clone)]
 struct Last {
     text: String,
     query: Arc<Query>,
@@ -80,6 +95,7 @@ impl Searcher {
             notes: Arc::default(),
             last: None,
             path: None,
+            kept: HashMap::new(),
         }
     }
 
@@ -92,6 +108,37 @@ impl Searcher {
     pub fn set_notes(&mut self, notes: Arc<NoteIndex>) {
         self.notes = notes;
         self.last = None;
+        self.kept.clear();
+    }
+
+    /// Whether a one-character answer is still to be found.
+    pub fn warming(&self) -> bool {
+        self.kept.len() < KEPT.chars().count()
+    }
+
+    /// Finds the next one-character answer not kept yet; stops (keeping nothing) as soon as
+    /// `stop` says so. Returns whether any is left to find.
+    pub fn warm_next(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> bool {
+        let Some(c) = KEPT.chars().find(|c| !self.kept.contains_key(c)) else {
+            return false;
+        };
+        let text = c.to_string();
+        let Ok(mut q) = query::parse(&text) else {
+            return false;
+        };
+        self.notes.resolve(&mut q);
+        let Some(results) = self.engine.search_until(&q, None, self.limit, stop) else {
+            return true;
+        };
+        self.kept.insert(
+            c,
+            Last {
+                text,
+                query: Arc::new(q),
+                results: Arc::new(results),
+            },
+        );
+        self.warming()
     }
 
     /// How the last answer was found; `None` before the first, or after a query that did not
@@ -115,6 +162,18 @@ impl Searcher {
                 generation,
                 results: last.results.clone(),
                 query: last.query.clone(),
+            });
+        }
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && let Some(kept) = self.kept.get(&c)
+        {
+            self.path = Some(Path::Kept);
+            self.last = Some(kept.clone());
+            return Some(Reply::Results {
+                generation,
+                results: kept.results.clone(),
+                query: kept.query.clone(),
             });
         }
         let mut q = match query::parse(text) {
@@ -171,6 +230,9 @@ pub struct Worker {
     handle: Option<JoinHandle<()>>,
     /// The newest generation submitted: a search for an older one stops where it is.
     latest: Arc<AtomicU64>,
+    /// How many requests were sent, counted after each is sent: finding a one-character
+    /// answer stops when it changes.
+    sent: Arc<AtomicU64>,
 }
 
 impl Worker {
@@ -181,16 +243,18 @@ impl Worker {
     {
         let (tx, rx) = mpsc::channel::<Request>();
         let latest = Arc::new(AtomicU64::new(0));
-        let newest = latest.clone();
+        let sent = Arc::new(AtomicU64::new(0));
+        let (newest, requests) = (latest.clone(), sent.clone());
         let searcher = Searcher::new(engine, limit);
         let handle = std::thread::Builder::new()
             .name("evidex-search".into())
-            .spawn(move || run(searcher, &rx, &newest, reply))
+            .spawn(move || run(searcher, &rx, &newest, &requests, reply))
             .ok();
         Worker {
             tx: Some(tx),
             handle,
             latest,
+            sent,
         }
     }
 
@@ -198,27 +262,28 @@ impl Worker {
     /// generation is abandoned.
     pub fn submit(&self, generation: u64, text: &str) {
         self.latest.fetch_max(generation, Ordering::Relaxed);
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(Request::Search {
-                generation,
-                text: text.to_string(),
-            });
-        }
+        self.send(Request::Search {
+            generation,
+            text: text.to_string(),
+        });
+    }
+
+    /// Sends a request, then counts it (in that order: see `run`).
+    fn send(&self, request: Request) -> bool {
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(request).is_ok());
+        self.sent.fetch_add(1, Ordering::Release);
+        sent
     }
 
     /// Hands the user's notes to the searcher; queries submitted after see them.
     pub fn set_notes(&self, notes: Arc<NoteIndex>) {
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(Request::Notes(notes));
-        }
+        self.send(Request::Notes(notes));
     }
 
     /// Blocks until every query submitted before is answered (or abandoned for a newer one).
     pub fn wait_idle(&self) {
         let (done, idle) = mpsc::channel();
-        if let Some(tx) = &self.tx
-            && tx.send(Request::Idle(done)).is_ok()
-        {
+        if self.send(Request::Idle(done)) {
             let _ = idle.recv();
         }
     }
@@ -235,8 +300,35 @@ impl Drop for Worker {
     }
 }
 
-fn run<F: Fn(Reply)>(mut searcher: Searcher, rx: &Receiver<Request>, latest: &AtomicU64, reply: F) {
-    while let Ok(first) = rx.recv() {
+fn run<F: Fn(Reply)>(
+    mut searcher: Searcher,
+    rx: &Receiver<Request>,
+    latest: &AtomicU64,
+    sent: &AtomicU64,
+    reply: F,
+) {
+    loop {
+        // With nothing asked, find a one-character answer. The count is read before looking
+        // for a request: one sent after the look is counted after it, so it stops the search.
+        let first = if searcher.warming() {
+            let seen = sent.load(Ordering::Acquire);
+            match rx.try_recv() {
+                Ok(r) => r,
+                Err(TryRecvError::Disconnected) => return,
+                Err(TryRecvError::Empty) => {
+                    searcher.warm_next(&|| {
+                        sent.load(Ordering::Acquire) != seen
+                            || latest.load(Ordering::Relaxed) == u64::MAX
+                    });
+                    continue;
+                }
+            }
+        } else {
+            match rx.recv() {
+                Ok(r) => r,
+                Err(_) => return,
+            }
+        };
         // Only the newest queued query matters; the idle waiters are answered after it.
         let mut newest = None;
         let mut waiting = Vec::new();
@@ -430,5 +522,63 @@ mod tests {
         let w = Worker::spawn(engine(), 50, |_| {});
         w.wait_idle();
         w.wait_idle();
+    }
+
+    /// The kept answers are exactly a full search's, and typing on from one answers as a full
+    /// search does.
+    #[test]
+    fn kept_one_character_answers_are_a_full_searchs_and_typing_on_agrees() {
+        let e = engine();
+        let mut s = Searcher::new(e.clone(), 50);
+        assert!(s.warming());
+        // Told to stop, it keeps nothing.
+        assert!(s.warm_next(&|| true));
+        assert!(s.kept.is_empty());
+        while s.warm_next(&|| false) {}
+        assert!(!s.warming());
+        assert_eq!(s.kept.len(), KEPT.chars().count());
+        for c in KEPT.chars() {
+            let q = c.to_string();
+            let kept = results(s.answer(0, &q, &|| false));
+            assert_eq!(s.path(), Some(Path::Kept), "{q}");
+            let full = results(Searcher::new(e.clone(), 50).answer(0, &q, &|| false));
+            assert_eq!(ids(&e, &kept), ids(&e, &full), "{q}");
+            assert_eq!(kept.total, full.total, "{q}");
+            assert_eq!(kept.facets, full.facets, "{q}");
+            assert_eq!(kept.matched_slots, full.matched_slots, "{q}");
+        }
+        results(s.answer(0, "t", &|| false));
+        assert_eq!(s.path(), Some(Path::Kept));
+        // (Whether "ta" may search only "t"'s matches is the engine's to say.)
+        let typed_on = results(s.answer(0, "ta", &|| false));
+        assert_ne!(s.path(), Some(Path::Kept));
+        let full = results(Searcher::new(e.clone(), 50).answer(0, "ta", &|| false));
+        assert_eq!(ids(&e, &typed_on), ids(&e, &full));
+        assert_eq!(typed_on.total, full.total);
+        // Notes may change what a query passes: the kept answers go with the old notes.
+        s.set_notes(Arc::new(NoteIndex::new([("emerald-1", "x")])));
+        assert!(s.warming());
+        results(s.answer(0, "t", &|| false));
+        assert_eq!(s.path(), Some(Path::Full));
+    }
+
+    /// The worker finds kept answers while idle, and a query sent meanwhile is answered as a
+    /// full search answers it.
+    #[test]
+    fn the_worker_answers_queries_sent_while_it_finds_kept_answers() {
+        let e = engine();
+        let replies = Arc::new(Mutex::new(Vec::new()));
+        let seen = replies.clone();
+        let w = Worker::spawn(e.clone(), 50, move |r| seen.lock().unwrap().push(r));
+        for (g, q) in ["t", "ta", "tace", "l", "x"].iter().enumerate() {
+            w.submit(g as u64 + 1, q);
+            w.wait_idle();
+            let got = match replies.lock().unwrap().last() {
+                Some(Reply::Results { results, .. }) => ids(&e, results),
+                other => panic!("expected results, got {other:?}"),
+            };
+            let full = results(Searcher::new(e.clone(), 50).answer(0, q, &|| false));
+            assert_eq!(got, ids(&e, &full), "{q}");
+        }
     }
 }
