@@ -105,8 +105,8 @@ pub struct Global {
     /// Corpus file to use instead of the bundled one.
     #[arg(long, global = true, value_name = "PATH")]
     pub corpus: Option<PathBuf>,
-    /// Language of names and labels: en, zh (simplified Chinese) or zh-hant (traditional
-    /// Chinese labels) (default: the configuration's, else en). JSON and CSV keep English
+    /// Language of names and labels: en, zh (or zh-Hans: simplified Chinese) or zh-hant
+    /// (traditional Chinese labels) (default: the configuration's, else en). JSON and CSV keep English
     /// keys and column names.
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
@@ -130,6 +130,7 @@ impl Global {
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LangArg {
     En,
+    #[value(alias = "zh-Hans", alias = "zh-hans")]
     Zh,
     #[value(name = "zh-hant", alias = "zh-Hant")]
     ZhHant,
