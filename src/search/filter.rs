@@ -117,22 +117,18 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
     let lower = value.to_lowercase();
     Ok(match field {
         Field::Kind => kind_filter(value, &lower)?,
-        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
-            bad(Field::Phase, value)
-        })?),
+        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| bad(Field::Phase, value))?),
         Field::Disease => Filter::Disease(fold(value)),
         Field::Design => design_filter(value, &lower)?,
         Field::Endpoint => Filter::Endpoint(value.to_uppercase()),
-        Field::Year => Filter::Year(year(&lower).ok_or_else(|| {
-            bad(Field::Year, value)
-        })?),
-        Field::Level => Filter::Level(range(&lower, 1..=5).ok_or_else(|| {
-            bad(Field::Level, value)
-        })?),
+        Field::Year => Filter::Year(year(&lower).ok_or_else(|| bad(Field::Year, value))?),
+        Field::Level => {
+            Filter::Level(range(&lower, 1..=5).ok_or_else(|| bad(Field::Level, value))?)
+        }
         Field::Setting => Filter::Setting(fold(value)),
-        Field::Line => Filter::Line(crate::corpus::Line::parse(&lower).ok_or_else(|| {
-            bad(Field::Line, value)
-        })?),
+        Field::Line => {
+            Filter::Line(crate::corpus::Line::parse(&lower).ok_or_else(|| bad(Field::Line, value))?)
+        }
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
@@ -175,9 +171,7 @@ fn bad(field: Field, value: &str) -> QueryError {
 fn kind_filter(value: &str, lower: &str) -> Result<Filter, QueryError> {
     Ok(match record_kind(lower) {
         Some(design) => Filter::Design(design.into()),
-        None => Filter::Kind(Kind::parse(lower).ok_or_else(|| {
-            bad(Field::Kind, value)
-        })?),
+        None => Filter::Kind(Kind::parse(lower).ok_or_else(|| bad(Field::Kind, value))?),
     })
 }
 
@@ -631,6 +625,11 @@ mod tests {
             resolved("note:board", &NoteIndex::default()),
             Vec::<String>::new()
         );
-        assert!(parse("has:flag").unwrap_err().to_string().contains("has:note"));
+        assert!(
+            parse("has:flag")
+                .unwrap_err()
+                .to_string()
+                .contains("has:note")
+        );
     }
 }

@@ -278,3 +278,44 @@ fn a_bad_query_is_explained_in_the_language() {
     assert_eq!(code, Some(2));
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
 }
+
+/// A query word that starts with `-` before any `--` reads as an option: the refusal says
+/// to write the query after `--`, in the language asked for (exit 2, as clap's did), and a
+/// mistyped option keeps clap's own message.
+#[test]
+fn a_negation_read_as_an_option_is_explained_in_the_language() {
+    let o = evidex(&["--lang", "zh", "search", "tace", "-kind:therapy"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "evidex: -kind:therapy 以 - 开头，会被当作选项：请把查询写在 -- 之后\
+         （evidex search -- -kind:therapy …）\n"
+    );
+    let o = evidex(&["show", "-emerald", "--lang=zh-hant"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("-emerald 以 - 開頭"), "{err}");
+    let o = evidex(&["search", "-kind:therapy"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("put the query after -- (evidex search -- -kind:therapy …)"),
+        "{err}"
+    );
+    // The configured language.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "language = \"zh\"\n").unwrap();
+    let o = evidex(&["compare", "--config", cfg.to_str().unwrap(), "a", "-b"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("-b 以 - 开头"), "{err}");
+    // As the shell hands it over after `--`, the query is searched.
+    let o = evidex(&["--lang", "zh", "search", "--", "-kind:therapy", "tace"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A mistyped option is clap's to explain.
+    let o = evidex(&["search", "tace", "--jsn"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("unexpected argument '--jsn'"), "{err}");
+}

@@ -49,7 +49,8 @@ impl QueryError {
                 &[("token", &clean(token))],
             ),
             QueryError::UnknownFilter { name } => {
-                let known: Vec<String> = Field::ALL.iter().map(|(n, _, _)| format!("{n}:")).collect();
+                let known: Vec<String> =
+                    Field::ALL.iter().map(|(n, _, _)| format!("{n}:")).collect();
                 trf(
                     lang,
                     "unknown filter %{name}: — filters are %{filters}",

@@ -489,11 +489,10 @@ fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(
             Some(v) => (true, v),
             None => (false, value),
         };
-        let key =
-            SortKey::parse(&v.to_lowercase()).ok_or_else(|| QueryError::BadValue {
-                field,
-                value: value.to_string(),
-            })?;
+        let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| QueryError::BadValue {
+            field,
+            value: value.to_string(),
+        })?;
         q.sort = Sort {
             key,
             reversed: rev != negated,

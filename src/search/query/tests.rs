@@ -24,11 +24,31 @@ fn phrases_and_negation() {
 
 #[test]
 fn errors_explain_themselves() {
-    assert!(parse("foo:bar").unwrap_err().to_string().contains("unknown filter"));
-    assert!(parse("year:soon").unwrap_err().to_string().contains("year:soon"));
+    assert!(
+        parse("foo:bar")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown filter")
+    );
+    assert!(
+        parse("year:soon")
+            .unwrap_err()
+            .to_string()
+            .contains("year:soon")
+    );
     assert!(parse("phase:9").unwrap_err().to_string().contains("phase"));
-    assert!(parse("\"open").unwrap_err().to_string().contains("unclosed"));
-    assert!(parse("kind:").unwrap_err().to_string().contains("needs a value"));
+    assert!(
+        parse("\"open")
+            .unwrap_err()
+            .to_string()
+            .contains("unclosed")
+    );
+    assert!(
+        parse("kind:")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value")
+    );
     // URLs and times are text, not filters.
     assert!(parse("10:30").is_ok());
 }
@@ -67,7 +87,10 @@ fn bars_group_words_and_bind_tighter_than_spaces() {
     // Inside quotes a bar is text.
     assert_eq!(parse(r#""a | b""#).unwrap().phrases.len(), 1);
     for bad in ["kind:trial | tace", "tace | -leap", r#"tace | "x y""#] {
-        assert!(parse(bad).unwrap_err().to_string().contains("joins words"), "{bad}");
+        assert!(
+            parse(bad).unwrap_err().to_string().contains("joins words"),
+            "{bad}"
+        );
     }
     let many = ["a | b"; 7].join(" ");
     assert!(parse(&many).unwrap_err().to_string().contains("too many"));
@@ -96,12 +119,27 @@ fn sort_terms() {
         parse("sort:year sort:level").unwrap().sort.key,
         SortKey::Level
     );
-    assert!(parse("sort:soon").unwrap_err().to_string().contains("sort:soon"));
+    assert!(
+        parse("sort:soon")
+            .unwrap_err()
+            .to_string()
+            .contains("sort:soon")
+    );
     // Typing on: the start of a name is that name.
     assert_eq!(parse("sort:ye").unwrap().sort.key, SortKey::Year);
     assert_eq!(parse("sort:-e").unwrap().sort.key, SortKey::Effect);
-    assert!(parse("sort:").unwrap_err().to_string().contains("needs a value"));
-    assert!(parse("sort:-").unwrap_err().to_string().contains("needs a value"));
+    assert!(
+        parse("sort:")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value")
+    );
+    assert!(
+        parse("sort:-")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value")
+    );
     assert_eq!(
         parse("sort:-year").unwrap().sort.term().unwrap(),
         "sort:-year"
@@ -185,5 +223,10 @@ fn setting_and_line_filters() {
             .to_string()
             .contains("line of therapy")
     );
-    assert!(parse("line:").unwrap_err().to_string().contains("line:first"));
+    assert!(
+        parse("line:")
+            .unwrap_err()
+            .to_string()
+            .contains("line:first")
+    );
 }
