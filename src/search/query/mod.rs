@@ -9,7 +9,8 @@
 //! tighter than the space (`tace emerald | leap` is tace and either emerald or leap); a quoted
 //! phrase must appear as is; filters test record attributes; `sort:` orders the results
 //! (relevance, the default; year, level, n, effect; `sort:-year` reverses). Parsing never
-//! panics: a malformed query is an error with a message for the line under the input.
+//! panics: a malformed query is a [`QueryError`] that names what is wrong, and says so in
+//! the interface's language for the line under the input.
 
 mod error;
 
