@@ -5,7 +5,13 @@
 //!   (`evidex::synthetic_registry`, the generator of `evidex gen-corpus --registry`) written
 //!   into a new library in one transaction, as a fetch writes a page: every study parsed,
 //!   mapped, checked and stored with its columns, draft, record and registry text. The texts
-//!   are generated before the measurement (the network's part is excluded).
+//!   are generated before the measurement (the network's part is excluded). The library is
+//!   closed outside the measurement: see the next for what that leaves out.
+//! - **write/stream/N**: N such studies (default 20,000; `EVIDEX_BENCH_WRITE_STUDIES`) written
+//!   as pages of 1,000 into a new library, which is then closed, all inside the measurement:
+//!   the rate a fetch or an import sustains, with every checkpoint (the write-ahead log copied
+//!   into the file, on its own thread while the next page is written) and the last one at
+//!   closing included.
 //! - **open/snapshot/N**: `library::open_corpus` on a library of N such studies, what the
 //!   browser's loader and every CLI command do before searching, when the library is
 //!   unchanged since the last open: the corpus and its search index read from the snapshot.
@@ -52,6 +58,35 @@ fn write(c: &mut Criterion) {
                 let r = lib.write_page("bench", &refs, None).expect("writes");
                 assert_eq!(r.added.len(), PAGE);
                 (dir, lib)
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    let n: usize = std::env::var("EVIDEX_BENCH_WRITE_STUDIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let all = texts(0, n);
+    let pages: Vec<Vec<&str>> = all
+        .chunks(PAGE)
+        .map(|p| p.iter().map(String::as_str).collect())
+        .collect();
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(format!("stream/{n}"), |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("temp dir"),
+            |dir| {
+                let mut lib = Library::open(&dir.path().join("library.sqlite")).expect("creates");
+                for (i, page) in pages.iter().enumerate() {
+                    let token = (i + 1 < pages.len()).then(|| format!("page-{i}"));
+                    let r = lib
+                        .write_page("bench", page, token.as_deref())
+                        .expect("writes");
+                    assert_eq!(r.added.len(), page.len());
+                }
+                lib.finish_sync("bench").expect("finishes");
+                drop(lib);
+                dir
             },
             criterion::BatchSize::PerIteration,
         )

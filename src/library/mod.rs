@@ -12,10 +12,12 @@
 //!
 //! - [`schema`]: the tables, the schema version and the checks made on opening.
 //! - [`write`]: storing studies, keeping dated changes, the state of a resumable sync; a study
-//!   is first made ready to store (its columns, draft and record) by `row`.
+//!   is first made ready to store (its columns, draft and record) by `row`, and the log each
+//!   commit appends to is copied into the file on a thread of its own by [`checkpoint`].
 //! - [`read`]: counts, changes, removal, and the studies as a corpus.
 //! - [`load`]: what the browser and the commands open: the bundled corpus with the library.
 
+mod checkpoint;
 pub mod load;
 pub mod read;
 mod row;
@@ -120,6 +122,9 @@ impl LibraryError {
 
 /// An open library.
 pub struct Library {
+    /// Started by the first write (see [`checkpoint`]); dropped, and so joined, before `conn`
+    /// closes.
+    checkpoint: Option<checkpoint::Checkpointer>,
     conn: Connection,
     path: PathBuf,
 }
@@ -212,6 +217,7 @@ impl Library {
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         let lib = Library {
+            checkpoint: None,
             conn,
             path: path.to_path_buf(),
         };

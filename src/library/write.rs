@@ -176,6 +176,12 @@ impl Library {
         sync: Option<(&str, Option<&str>)>,
     ) -> Result<PageReport, LibraryError> {
         let path = self.path.clone();
+        if self.checkpoint.is_none() {
+            self.checkpoint = Some(
+                super::checkpoint::Checkpointer::start(&self.conn, &path)
+                    .map_err(|e| LibraryError::sql(&path, e))?,
+            );
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -242,6 +248,9 @@ impl Library {
             .map_err(|e| LibraryError::sql(&path, e))?;
         }
         tx.commit().map_err(|e| LibraryError::sql(&path, e))?;
+        if let Some(c) = &self.checkpoint {
+            c.nudge();
+        }
         Ok(report)
     }
 }
@@ -359,7 +368,11 @@ fn upsert_study(tx: &Transaction<'_>, row: &Row<'_>) -> rusqlite::Result<()> {
 }
 
 /// Writes the study's draft (stamped with the mapping that made it) and its outcome rows.
-fn upsert_draft_and_outcomes(tx: &Transaction<'_>, row: &Row<'_>, stamp: &str) -> rusqlite::Result<()> {
+fn upsert_draft_and_outcomes(
+    tx: &Transaction<'_>,
+    row: &Row<'_>,
+    stamp: &str,
+) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO drafts (registry_id, mapping, draft) VALUES (?1, ?2, ?3)
          ON CONFLICT(registry_id) DO UPDATE SET mapping = excluded.mapping,

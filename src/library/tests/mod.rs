@@ -150,6 +150,48 @@ fn a_reader_and_a_writer_work_at_the_same_time() {
     assert_eq!(reader.count().expect("count"), 5);
 }
 
+/// Each commit's log is copied into the file by the checkpoint thread, so the log is reused
+/// from its start rather than growing with every page; what was written reads back from the
+/// file alone once the library is closed.
+#[test]
+fn the_log_is_checkpointed_after_each_page_and_does_not_grow() {
+    let (_d, path) = temp();
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let mut lib = Library::open(&path).expect("creates");
+    let texts: Vec<String> = (0..400)
+        .map(|i| crate::synthetic_registry::study(i, 3))
+        .collect();
+    let mut first = 0;
+    for (i, page) in texts.chunks(20).enumerate() {
+        let refs: Vec<&str> = page.iter().map(String::as_str).collect();
+        lib.write_page("log", &refs, Some(&format!("t{i}")))
+            .expect("writes");
+        let writer_checkpoints: i64 = lib
+            .conn
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .expect("reads");
+        assert_eq!(
+            writer_checkpoints, 0,
+            "the writer leaves checkpoints to the thread"
+        );
+        lib.checkpoint.as_ref().expect("started").settle();
+        let size = std::fs::metadata(&wal).expect("log").len();
+        if i == 0 {
+            first = size;
+        }
+        assert!(
+            size <= first * 2,
+            "page {i}: the log grew to {size} bytes (one page: {first})"
+        );
+    }
+    drop(lib);
+    assert!(!wal.exists() || std::fs::metadata(&wal).expect("log").len() == 0);
+    let lib = Library::open_existing(&path)
+        .expect("opens")
+        .expect("exists");
+    assert_eq!(lib.count().expect("counts"), 400);
+}
+
 #[test]
 fn outcomes_with_ratios_answer_the_documented_query() {
     let (_d, path) = temp();
