@@ -15,7 +15,19 @@ use evidex::corpus::Lang;
 use evidex::tui;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let args: Vec<String> = std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            match cli::args::negated_query_hint(&e, &args) {
+                Some(hint) => return fail(2, &hint),
+                None => e.exit(),
+            }
+        }
+    };
     if cli.version {
         print!("{}", cli::shell::version_line());
         return ExitCode::SUCCESS;

@@ -273,3 +273,46 @@ fn every_comparison_row_label_is_translated() {
         }
     }
 }
+
+/// A query that does not parse is explained on the search line in the interface's language,
+/// and switching the language while it shows says it again in the other one.
+#[test]
+fn a_bad_query_is_explained_in_the_interface_language() {
+    let mut s = app(80, 24);
+    step(&mut s, Action::ToggleLang);
+    type_text(&mut s, "tace phase:9");
+    assert!(s.query_error.is_some());
+    let zh = render(&s);
+    insta::assert_snapshot!("bad_query_80x24_zh", zh);
+    let said = "phase:9 不是可用的分期 — 请用 1、1/2、2、2/3、3 或 4";
+    assert!(zh.contains(said), "{zh}");
+    assert!(!zh.contains("is not a phase"), "{zh}");
+    // `L` (Ctrl-L in the search line) while the error shows: the same error, in English.
+    step(&mut s, Action::ToggleLang);
+    let en = render(&s);
+    assert!(
+        en.contains("⚠ phase:9 is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"),
+        "{en}"
+    );
+    assert!(!en.contains("不是"), "{en}");
+    step(&mut s, Action::ToggleLang);
+    assert_eq!(render(&s), zh);
+    // Traditional Chinese when configured; other faults too, each in Chinese.
+    let mut s = app(80, 24);
+    s.chinese = Lang::ZhHant;
+    step(&mut s, Action::ToggleLang);
+    for (query, said) in [
+        ("year:abc", "year:abc 不是可用的年份"),
+        ("kind:foo", "kind:foo 不是可用的類型"),
+        ("design:xyz", "design:xyz 不是可用的設計"),
+        ("sort:bogus", "sort:bogus 不是可用的排序"),
+        ("nosuchfield:x", "未知的篩選條件 nosuchfield:"),
+        ("tace \"open", "引號未閉合"),
+        ("tace | kind:trial", "| 只能連接詞語：kind:trial 不是詞語"),
+    ] {
+        step(&mut s, Action::ClearLine);
+        type_text(&mut s, query);
+        let text = render(&s);
+        assert!(text.contains(said), "{query}: {said:?} missing in\n{text}");
+    }
+}

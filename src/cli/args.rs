@@ -105,8 +105,8 @@ pub struct Global {
     /// Corpus file to use instead of the bundled one.
     #[arg(long, global = true, value_name = "PATH")]
     pub corpus: Option<PathBuf>,
-    /// Language of names and labels: en, zh (simplified Chinese) or zh-hant (traditional
-    /// Chinese labels) (default: the configuration's, else en). JSON and CSV keep English
+    /// Language of names and labels: en, zh (or zh-Hans: simplified Chinese) or zh-hant
+    /// (traditional Chinese labels) (default: the configuration's, else en). JSON and CSV keep English
     /// keys and column names.
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
@@ -130,6 +130,7 @@ impl Global {
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LangArg {
     En,
+    #[value(alias = "zh-Hans", alias = "zh-hans")]
     Zh,
     #[value(name = "zh-hant", alias = "zh-Hant")]
     ZhHant,
@@ -464,3 +465,58 @@ pub enum Format {
 /// `--registry`), and at about 1.14 KB each a corpus file still under the size of file evidex
 /// opens ([`crate::fsio::MAX_FILE_BYTES`]).
 pub const MAX_SYNTHETIC_TRIALS: i64 = 600_000;
+
+/// The commands whose words are a query (or queries): a word of theirs that starts with `-`
+/// is a negation the user meant, not an option.
+const QUERY_COMMANDS: &[&str] = &["search", "show", "compare", "meta"];
+
+/// When clap refused `args` (the command line without the program's name) because a query
+/// word that starts with `-` read as an option (`evidex search -kind:therapy tace`): what to
+/// write instead, in the language the command line or the configuration asks for. clap's own
+/// message (`to pass '-k' as a value, use '-- -k'`) is English, and names one letter of the
+/// word. `None` for any other refusal, a mistyped long option (`--jsn`) included.
+pub fn negated_query_hint(e: &clap::Error, args: &[String]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(flag)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    if flag.starts_with("--") || !flag.starts_with('-') {
+        return None;
+    }
+    let at = args
+        .iter()
+        .position(|a| QUERY_COMMANDS.contains(&a.as_str()))?;
+    let word = args[at + 1..]
+        .iter()
+        .find(|a| a.starts_with(flag.as_str()) && !a.starts_with("--"))?;
+    let lang = early_lang(args);
+    Some(crate::i18n::trf(
+        lang,
+        "%{word} starts with - and reads as an option: put the query after -- (evidex %{command} -- %{word} …)",
+        &[("command", &args[at]), ("word", &crate::text::clean(word))],
+    ))
+}
+
+/// The language of a command line that did not parse: its `--lang`, else the configuration's
+/// (`--config`, `EVIDEX_CONFIG` or the usual file), else English.
+fn early_lang(args: &[String]) -> Lang {
+    let value = |name: &str| {
+        args.iter()
+            .enumerate()
+            .find_map(|(i, a)| match a.strip_prefix(name) {
+                Some("") => args.get(i + 1).cloned(),
+                Some(v) => v.strip_prefix('=').map(str::to_string),
+                None => None,
+            })
+    };
+    if let Some(lang) = value("--lang").as_deref().and_then(Lang::parse) {
+        return lang;
+    }
+    let explicit = value("--config").map(PathBuf::from);
+    crate::config::path(explicit.as_deref())
+        .and_then(|p| crate::config::load(&p, false).0.language)
+        .unwrap_or_default()
+}

@@ -136,7 +136,7 @@ fn run_show(
     out: &mut Out,
 ) -> Result<(), CliError> {
     let engine = engine(global)?;
-    let r = resolve(&engine, &id_or_query.join(" "))?;
+    let r = resolve(&engine, &id_or_query.join(" "), lang)?;
     let env = |k: &str| std::env::var(k).ok();
     let links = out.is_terminal() && crate::tui::hyperlink::enabled(settings.hyperlinks, &env);
     show::run(engine.corpus(), r, json, lang, links, out)

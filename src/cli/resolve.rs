@@ -8,14 +8,13 @@ use crate::text::clean;
 
 use super::CliError;
 
-/// An id, else the best match of a query.
-pub fn resolve(engine: &Engine, text: &str) -> Result<RecordRef, CliError> {
+/// An id, else the best match of a query (a bad query is said in `lang`).
+pub fn resolve(engine: &Engine, text: &str, lang: Lang) -> Result<RecordRef, CliError> {
     let c = engine.corpus();
     if let Some(r) = c.resolve(text.trim()) {
         return Ok(r);
     }
-    let results = search::run(engine, text, 1)
-        .map_err(|e| CliError::Input(format!("bad query {text:?}: {e}")))?;
+    let results = search::run(engine, text, 1).map_err(|e| bad_query(text, &e, lang))?;
     results.hits.first().map(|h| h.record).ok_or_else(|| {
         CliError::NoMatch(format!(
             "nothing matches {:?}; try `evidex search {}` to see what is there",
@@ -23,6 +22,18 @@ pub fn resolve(engine: &Engine, text: &str) -> Result<RecordRef, CliError> {
             clean(text)
         ))
     })
+}
+
+/// A query argument that does not parse, quoted, and why, in `lang`.
+fn bad_query(text: &str, e: &search::QueryError, lang: Lang) -> CliError {
+    CliError::Input(trf(
+        lang,
+        "bad query %{text}: %{e}",
+        &[
+            ("text", &format!("{:?}", clean(text))),
+            ("e", &e.message(lang)),
+        ],
+    ))
 }
 
 /// How [`resolve_sure`] found a record.
@@ -145,16 +156,7 @@ fn by_exact_name(c: &Corpus, t: &str) -> Vec<RecordRef> {
 /// The search's best match, when it is clear: an exact id or name, or a name that starts with
 /// the query, with no other record matching as well.
 fn best_match(engine: &Engine, text: &str, lang: Lang) -> Result<(RecordRef, How), CliError> {
-    let results = search::run(engine, text, 5).map_err(|e| {
-        CliError::Input(trf(
-            lang,
-            "bad query %{text}: %{e}",
-            &[
-                ("text", &format!("{:?}", clean(text))),
-                ("e", &clean(&e.to_string())),
-            ],
-        ))
-    })?;
+    let results = search::run(engine, text, 5).map_err(|e| bad_query(text, &e, lang))?;
     let hits = &results.hits;
     let Some(best) = hits.first() else {
         return Err(CliError::NoMatch(trf(

@@ -72,8 +72,13 @@ pub fn run(
     out: &mut Out,
 ) -> Result<(), CliError> {
     let notes = user_notes();
-    let results = search::run_with_notes(engine, q, limit, &notes)
-        .map_err(|e| CliError::Input(format!("bad query: {e}")))?;
+    let results = search::run_with_notes(engine, q, limit, &notes).map_err(|e| {
+        CliError::Input(crate::i18n::trf(
+            lang,
+            "bad query: %{e}",
+            &[("e", &e.message(lang))],
+        ))
+    })?;
     let c = engine.corpus();
     let sort = search::parse(q).map(|q| q.sort).unwrap_or_default();
     if as_json {

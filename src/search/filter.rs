@@ -117,39 +117,25 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
     let lower = value.to_lowercase();
     Ok(match field {
         Field::Kind => kind_filter(value, &lower)?,
-        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "phase:{value} is not a phase — use 1, 1/2, 2, 2/3, 3 or 4"
-            ))
-        })?),
+        Field::Phase => Filter::Phase(phase(&lower).ok_or_else(|| bad(Field::Phase, value))?),
         Field::Disease => Filter::Disease(fold(value)),
         Field::Design => design_filter(value, &lower)?,
         Field::Endpoint => Filter::Endpoint(value.to_uppercase()),
-        Field::Year => Filter::Year(year(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "year:{value} is not a year — use 2024, >=2020, <2025 or 2020..2024"
-            ))
-        })?),
-        Field::Level => Filter::Level(range(&lower, 1..=5).ok_or_else(|| {
-            QueryError(format!(
-                "level:{value} is not an evidence level — use 1 to 5: level:1, level:<=2, level:1..2"
-            ))
-        })?),
+        Field::Year => Filter::Year(year(&lower).ok_or_else(|| bad(Field::Year, value))?),
+        Field::Level => {
+            Filter::Level(range(&lower, 1..=5).ok_or_else(|| bad(Field::Level, value))?)
+        }
         Field::Setting => Filter::Setting(fold(value)),
-        Field::Line => Filter::Line(crate::corpus::Line::parse(&lower).ok_or_else(|| {
-            QueryError(format!(
-                "line:{value} is not a line of therapy — use first (1), second (2), later (3+), relapsed, adjuvant, neoadjuvant or maintenance"
-            ))
-        })?),
+        Field::Line => {
+            Filter::Line(crate::corpus::Line::parse(&lower).ok_or_else(|| bad(Field::Line, value))?)
+        }
         Field::Status => Filter::Status(lower.replace(' ', "-")),
         Field::Source => Filter::Source(lower),
         Field::Id => Filter::Id(lower),
         Field::Ae => {
             let needle = fold_query(value);
             if needle.is_empty() {
-                return Err(QueryError(format!(
-                    "ae:{value} names no term — use a word of an adverse event: ae:neutropenia, ae:低烧"
-                )));
+                return Err(bad(Field::Ae, value));
             }
             Filter::Ae(needle)
         }
@@ -163,29 +149,29 @@ pub(super) fn filter(field: Field, value: &str) -> Result<Filter, QueryError> {
                 records: Arc::default(),
             },
             _ => {
-                return Err(QueryError(format!(
-                    "has:{value} is not something a record has — use has:note"
-                )));
+                return Err(bad(Field::Has, value));
             }
         },
         // `parse` reads `sort:` itself: it orders the results, it filters nothing.
         Field::Sort => {
-            return Err(QueryError(
-                "sort: orders the results; it is not a filter".into(),
-            ));
+            return Err(QueryError::SortIsNotAFilter);
         }
     })
+}
+
+/// `field:value` is not a value `field` takes.
+fn bad(field: Field, value: &str) -> QueryError {
+    QueryError::BadValue {
+        field,
+        value: value.to_string(),
+    }
 }
 
 /// `kind:`: a record kind, or a kind of record that is not a study (kept as a design).
 fn kind_filter(value: &str, lower: &str) -> Result<Filter, QueryError> {
     Ok(match record_kind(lower) {
         Some(design) => Filter::Design(design.into()),
-        None => Filter::Kind(Kind::parse(lower).ok_or_else(|| {
-            QueryError(format!(
-                "kind:{value} is not a kind — use trial, therapy, disease, source, statistic, guideline, case or opinion"
-            ))
-        })?),
+        None => Filter::Kind(Kind::parse(lower).ok_or_else(|| bad(Field::Kind, value))?),
     })
 }
 
@@ -201,9 +187,7 @@ fn design_filter(value: &str, lower: &str) -> Result<Filter, QueryError> {
         .iter()
         .any(|d| d.code().starts_with(&code))
     {
-        return Err(QueryError(format!(
-            "design:{value} is not a design — use rct, single-arm, retrospective, propensity-matched, case-series, case-report, …"
-        )));
+        return Err(bad(Field::Design, value));
     }
     Ok(Filter::Design(code))
 }
@@ -641,6 +625,11 @@ mod tests {
             resolved("note:board", &NoteIndex::default()),
             Vec::<String>::new()
         );
-        assert!(parse("has:flag").unwrap_err().0.contains("has:note"));
+        assert!(
+            parse("has:flag")
+                .unwrap_err()
+                .to_string()
+                .contains("has:note")
+        );
     }
 }

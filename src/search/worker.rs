@@ -38,7 +38,10 @@ pub enum Reply {
         query: Arc<Query>,
     },
     /// The query did not parse; the UI keeps its last good results.
-    Error { generation: u64, message: String },
+    Error {
+        generation: u64,
+        error: query::QueryError,
+    },
 }
 
 impl Reply {
@@ -181,7 +184,7 @@ impl Searcher {
             Err(e) => {
                 return Some(Reply::Error {
                     generation,
-                    message: e.0,
+                    error: e,
                 });
             }
         };

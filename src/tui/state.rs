@@ -172,7 +172,9 @@ pub struct State {
     pub shown_generation: u64,
     /// The query text last sent to the worker (unchanged queries are not re-sent).
     pub sent: Option<String>,
-    pub query_error: Option<String>,
+    /// Why the query as typed did not parse (the view says it in the interface's language,
+    /// so `L` re-says it); the last good results stay shown.
+    pub query_error: Option<crate::search::QueryError>,
     pub selected: usize,
     /// First result shown: the list scrolls only when the selection would leave the window.
     pub list_offset: usize,

@@ -93,7 +93,7 @@ pub fn bundled() -> &'static Engine {
 /// The ids of the first `n` hits of `q` on the bundled corpus, in rank order.
 pub fn top_ids(q: &str, n: usize) -> Vec<String> {
     let e = bundled();
-    let r = search::run(e, q, n).unwrap_or_else(|err| panic!("{q:?}: {}", err.0));
+    let r = search::run(e, q, n).unwrap_or_else(|err| panic!("{q:?}: {err}"));
     r.hits
         .iter()
         .map(|h| e.corpus().id_of(h.record).to_string())

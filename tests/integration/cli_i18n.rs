@@ -226,3 +226,96 @@ fn resolving_and_refusing_follow_the_language() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("nothing matches \"zzzqqq\""), "{err}");
 }
+
+/// A query that does not parse is explained on stderr in the language of `--lang` (or the
+/// configuration), with the exit code of bad input; English stays as it was.
+#[test]
+fn a_bad_query_is_explained_in_the_language() {
+    let run = |args: &[&str]| {
+        let o = evidex(args);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["--lang", "zh-Hans", "search", "phase:9"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(
+        err,
+        "evidex: 查询有误：phase:9 不是可用的分期 — 请用 1、1/2、2、2/3、3 或 4\n"
+    );
+    let (code, _, err) = run(&["--lang", "zh-Hant", "search", "tace", "kind:foo"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("查詢有誤：kind:foo 不是可用的類型"), "{err}");
+    let (code, _, err) = run(&["search", "phase:9"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err,
+        "evidex: bad query: phase:9 is not a phase — use 1, 1/2, 2, 2/3, 3 or 4\n"
+    );
+    // The configured language, and the commands that resolve a query to a record.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "language = \"zh\"\n").unwrap();
+    let cfg = cfg.to_str().unwrap();
+    for args in [
+        &["search", "year:abc", "--config", cfg][..],
+        &["show", "year:abc", "--config", cfg],
+        &["compare", "emerald-1", "year:abc", "--config", cfg],
+        &["meta", "emerald-1", "year:abc", "--config", cfg],
+    ] {
+        let (code, _, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("year:abc 不是可用的年份") && !err.contains("is not a year"),
+            "{args:?}: {err}"
+        );
+    }
+    // What the query quotes passes the sanitiser.
+    let (code, _, err) = run(&["--lang", "zh", "search", "phase:9\u{1b}]0;owned\u{7}"]);
+    assert_eq!(code, Some(2));
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+}
+
+/// A query word that starts with `-` before any `--` reads as an option: the refusal says
+/// to write the query after `--`, in the language asked for (exit 2, as clap's did), and a
+/// mistyped option keeps clap's own message.
+#[test]
+fn a_negation_read_as_an_option_is_explained_in_the_language() {
+    let o = evidex(&["--lang", "zh", "search", "tace", "-kind:therapy"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "evidex: -kind:therapy 以 - 开头，会被当作选项：请把查询写在 -- 之后\
+         （evidex search -- -kind:therapy …）\n"
+    );
+    let o = evidex(&["show", "-emerald", "--lang=zh-hant"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("-emerald 以 - 開頭"), "{err}");
+    let o = evidex(&["search", "-kind:therapy"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("put the query after -- (evidex search -- -kind:therapy …)"),
+        "{err}"
+    );
+    // The configured language.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "language = \"zh\"\n").unwrap();
+    let o = evidex(&["compare", "--config", cfg.to_str().unwrap(), "a", "-b"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("-b 以 - 开头"), "{err}");
+    // As the shell hands it over after `--`, the query is searched.
+    let o = evidex(&["--lang", "zh", "search", "--", "-kind:therapy", "tace"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A mistyped option is clap's to explain.
+    let o = evidex(&["search", "tace", "--jsn"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("unexpected argument '--jsn'"), "{err}");
+}

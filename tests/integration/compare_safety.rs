@@ -361,7 +361,7 @@ fn statements_are_in_the_detail_safety_section() {
 fn search_ids(c: Corpus, q: &str) -> Vec<String> {
     let e = evidex::search::engine(Arc::new(c));
     evidex::search::run(&e, q, 100)
-        .unwrap_or_else(|err| panic!("{q:?}: {}", err.0))
+        .unwrap_or_else(|err| panic!("{q:?}: {err}"))
         .hits
         .iter()
         .map(|h| e.corpus().id_of(h.record).to_string())
@@ -396,7 +396,7 @@ fn the_ae_filter_matches_event_terms_and_statements() {
     assert!(search_ids(Corpus::bundled().unwrap(), "ae:nosuchevent").is_empty());
     let e = evidex::search::engine(Arc::new(Corpus::bundled().unwrap()));
     let err = evidex::search::run(&e, "ae:--", 10).unwrap_err();
-    assert!(err.0.contains("ae:"), "{}", err.0);
+    assert!(err.to_string().contains("ae:"), "{err}");
 }
 
 /// A merged corpus written to a temporary directory, for the binary.

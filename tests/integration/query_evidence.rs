@@ -13,7 +13,7 @@ fn engine() -> &'static Engine {
 
 fn ids(q: &str) -> Vec<String> {
     let e = engine();
-    let r = search::run(e, q, 1000).unwrap_or_else(|err| panic!("{q:?}: {}", err.0));
+    let r = search::run(e, q, 1000).unwrap_or_else(|err| panic!("{q:?}: {err}"));
     r.hits
         .iter()
         .map(|h| e.corpus().id_of(h.record).to_string())

@@ -27,7 +27,7 @@ fn synthetic() -> &'static Engine {
 
 fn records(e: &Engine, q: &str, limit: usize) -> Vec<RecordRef> {
     search::run(e, q, limit)
-        .unwrap_or_else(|err| panic!("{q:?}: {}", err.0))
+        .unwrap_or_else(|err| panic!("{q:?}: {err}"))
         .hits
         .iter()
         .map(|h| h.record)

@@ -1,8 +1,8 @@
 //! No English label on a Chinese screen: every screen of the browser and the compare view
 //! (each record kind's detail, each compare tab including the summary of findings and the
-//! safety rows, help, facets, the set and note prompts, the saved sets) drawn in simplified
-//! Chinese at 80x24 and 120x40 and scrolled through, and searched for the English messages of
-//! `locales/en.toml`. A message phrase of two or more words that shows on a Chinese screen is
+//! safety rows, help, facets, the set and note prompts, the saved sets, the search line
+//! explaining a query that does not parse) drawn in simplified Chinese at 80x24 and 120x40
+//! and scrolled through, and searched for the English messages of `locales/en.toml`. A message phrase of two or more words that shows on a Chinese screen is
 //! a label that bypassed the translation. Record data is left out: phrases that occur in the
 //! corpus (titles, quotes) or in a Chinese message (commands, ids) are not searched for.
 
@@ -46,6 +46,12 @@ const SCREENS: &[&str] = &[
     "status_no_link",
     "status_no_outcome",
     "too_small",
+    "bad_query_value",
+    "bad_query_filter",
+    "bad_query_quote",
+    "bad_query_bar",
+    "bad_query_sort",
+    "bad_query_empty",
 ];
 
 /// The bundled corpus with PALLAS and C-AXSPAND imported from their registry records.
@@ -195,7 +201,16 @@ fn screen_in(name: &str, lang: Lang, w: u16, h: u16) -> State {
             step(&mut s, Action::CopyOutcome);
         }
         "too_small" => step(&mut s, Action::Resize(40, 10)),
+        "bad_query_value" => type_text(&mut s, "tace line:fifth"),
+        "bad_query_filter" => type_text(&mut s, "nosuchfield:x"),
+        "bad_query_quote" => type_text(&mut s, "tace \"open"),
+        "bad_query_bar" => type_text(&mut s, "tace | -leap"),
+        "bad_query_sort" => type_text(&mut s, "tace sort:bogus"),
+        "bad_query_empty" => type_text(&mut s, "tace design:"),
         other => panic!("no screen {other}"),
+    }
+    if name.starts_with("bad_query") {
+        assert!(s.query_error.is_some(), "{name}: the query parsed");
     }
     s
 }

@@ -9,7 +9,12 @@
 //! tighter than the space (`tace emerald | leap` is tace and either emerald or leap); a quoted
 //! phrase must appear as is; filters test record attributes; `sort:` orders the results
 //! (relevance, the default; year, level, n, effect; `sort:-year` reverses). Parsing never
-//! panics: a malformed query is an error with a message for the line under the input.
+//! panics: a malformed query is a [`QueryError`] that names what is wrong, and says so in
+//! the interface's language for the line under the input.
+
+mod error;
+
+pub use error::QueryError;
 
 use super::filter::filter;
 use super::normalize::{fold, fold_query};
@@ -103,6 +108,14 @@ impl Field {
             "relevance, year, level, n, effect; sort:-year reverses",
         ),
     ];
+
+    /// The field's name in a query (`phase`).
+    pub fn name(self) -> &'static str {
+        Field::ALL
+            .iter()
+            .find(|(_, f, _)| *f == self)
+            .map_or("", |(n, _, _)| n)
+    }
 
     fn parse(name: &str) -> Option<Field> {
         let name = name.to_ascii_lowercase();
@@ -263,11 +276,6 @@ pub struct Query {
     pub filters: Vec<Clause<Filter>>,
 }
 
-/// A query that could not be parsed, with what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct QueryError(pub String);
-
 impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
@@ -371,9 +379,7 @@ fn tokens(input: &str) -> Result<Vec<(bool, String)>, QueryError> {
         }
     }
     if quoted {
-        return Err(QueryError(
-            "unclosed quote: add a closing \" to end the phrase".into(),
-        ));
+        return Err(QueryError::UnclosedQuote);
     }
     if !cur.is_empty() {
         out.push((had_quote, cur));
@@ -395,10 +401,8 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
     let mut join = false;
     let mut last_word: Option<usize> = None;
     let mut last_other: Option<String> = None;
-    let joins_words = |tok: &str| {
-        QueryError(format!(
-            "| joins words only: {tok} is not a word — write it beside the group (tace kind:trial emerald | leap)"
-        ))
+    let joins_words = |tok: &str| QueryError::JoinsWordsOnly {
+        token: tok.to_string(),
     };
     for (had_quote, tok) in tokens(input)? {
         if tok == "|" {
@@ -468,18 +472,17 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
 /// A `name:value` filter (or the order, for `sort:`) added to the query.
 fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(), QueryError> {
     let Some(field) = Field::parse(name) else {
-        let known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
-        return Err(QueryError(
-            format!("unknown filter {name}: — filters are {}", known.join(": ")) + ":",
-        ));
+        return Err(QueryError::UnknownFilter {
+            name: name.to_string(),
+        });
     };
     let value = unquote(value);
     // `note:` alone asks for any note.
     if (value.is_empty() && field != Field::Note) || value == "-" {
-        return Err(QueryError(format!(
-            "{name}: needs a value, e.g. {name}:{}",
-            example(field)
-        )));
+        return Err(QueryError::NeedsValue {
+            name: name.to_string(),
+            field,
+        });
     }
     if field == Field::Sort {
         // The last `sort:` wins; `-sort:year` reads as `sort:-year`.
@@ -487,10 +490,9 @@ fn add_filter(q: &mut Query, name: &str, value: &str, negated: bool) -> Result<(
             Some(v) => (true, v),
             None => (false, value),
         };
-        let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| {
-            QueryError(format!(
-                "sort:{value} is not an order — use relevance, year, level, n or effect, and a - to reverse (sort:-year)"
-            ))
+        let key = SortKey::parse(&v.to_lowercase()).ok_or_else(|| QueryError::BadValue {
+            field,
+            value: value.to_string(),
         })?;
         q.sort = Sort {
             key,
@@ -522,9 +524,7 @@ fn finish(mut q: Query, groups: Vec<Vec<(String, String)>>) -> Result<Query, Que
     }
     let words = q.terms.len() + q.any.len() + q.excluded.len() + q.phrases.len() + q.filters.len();
     if words > MAX_WORDS {
-        return Err(QueryError(format!(
-            "too many words ({words}; a query has at most {MAX_WORDS}): search for fewer, or use filters"
-        )));
+        return Err(QueryError::TooManyWords { words });
     }
     let variants = q
         .any
@@ -532,32 +532,9 @@ fn finish(mut q: Query, groups: Vec<Vec<(String, String)>>) -> Result<Query, Que
         .try_fold(1usize, |n, g| n.checked_mul(g.len()))
         .unwrap_or(usize::MAX);
     if variants > MAX_VARIANTS {
-        return Err(QueryError(format!(
-            "too many combinations of | alternatives ({variants}; at most {MAX_VARIANTS}): put the alternatives in fewer groups"
-        )));
+        return Err(QueryError::TooManyAlternatives { variants });
     }
     Ok(q)
-}
-
-fn example(field: Field) -> &'static str {
-    match field {
-        Field::Kind => "trial",
-        Field::Phase => "3",
-        Field::Disease => "hcc",
-        Field::Design => "rct",
-        Field::Endpoint => "pfs",
-        Field::Year => ">=2024",
-        Field::Level => "<=2",
-        Field::Setting => "bclc",
-        Field::Line => "first",
-        Field::Status => "recruiting",
-        Field::Source => "003",
-        Field::Id => "emerald",
-        Field::Ae => "neutropenia",
-        Field::Note => "ask",
-        Field::Has => "note",
-        Field::Sort => "year",
-    }
 }
 
 #[cfg(test)]

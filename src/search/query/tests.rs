@@ -24,11 +24,31 @@ fn phrases_and_negation() {
 
 #[test]
 fn errors_explain_themselves() {
-    assert!(parse("foo:bar").unwrap_err().0.contains("unknown filter"));
-    assert!(parse("year:soon").unwrap_err().0.contains("year:soon"));
-    assert!(parse("phase:9").unwrap_err().0.contains("phase"));
-    assert!(parse("\"open").unwrap_err().0.contains("unclosed"));
-    assert!(parse("kind:").unwrap_err().0.contains("needs a value"));
+    assert!(
+        parse("foo:bar")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown filter")
+    );
+    assert!(
+        parse("year:soon")
+            .unwrap_err()
+            .to_string()
+            .contains("year:soon")
+    );
+    assert!(parse("phase:9").unwrap_err().to_string().contains("phase"));
+    assert!(
+        parse("\"open")
+            .unwrap_err()
+            .to_string()
+            .contains("unclosed")
+    );
+    assert!(
+        parse("kind:")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value")
+    );
     // URLs and times are text, not filters.
     assert!(parse("10:30").is_ok());
 }
@@ -67,12 +87,15 @@ fn bars_group_words_and_bind_tighter_than_spaces() {
     // Inside quotes a bar is text.
     assert_eq!(parse(r#""a | b""#).unwrap().phrases.len(), 1);
     for bad in ["kind:trial | tace", "tace | -leap", r#"tace | "x y""#] {
-        assert!(parse(bad).unwrap_err().0.contains("joins words"), "{bad}");
+        assert!(
+            parse(bad).unwrap_err().to_string().contains("joins words"),
+            "{bad}"
+        );
     }
     let many = ["a | b"; 7].join(" ");
-    assert!(parse(&many).unwrap_err().0.contains("too many"));
+    assert!(parse(&many).unwrap_err().to_string().contains("too many"));
     let words: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
-    let err = parse(&words.join(" ")).unwrap_err().0;
+    let err = parse(&words.join(" ")).unwrap_err().to_string();
     assert!(err.contains("at most 32"), "{err}");
     assert!(parse(&words[..32].join(" ")).is_ok());
 }
@@ -96,12 +119,27 @@ fn sort_terms() {
         parse("sort:year sort:level").unwrap().sort.key,
         SortKey::Level
     );
-    assert!(parse("sort:soon").unwrap_err().0.contains("sort:soon"));
+    assert!(
+        parse("sort:soon")
+            .unwrap_err()
+            .to_string()
+            .contains("sort:soon")
+    );
     // Typing on: the start of a name is that name.
     assert_eq!(parse("sort:ye").unwrap().sort.key, SortKey::Year);
     assert_eq!(parse("sort:-e").unwrap().sort.key, SortKey::Effect);
-    assert!(parse("sort:").unwrap_err().0.contains("needs a value"));
-    assert!(parse("sort:-").unwrap_err().0.contains("needs a value"));
+    assert!(
+        parse("sort:")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value")
+    );
+    assert!(
+        parse("sort:-")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value")
+    );
     assert_eq!(
         parse("sort:-year").unwrap().sort.term().unwrap(),
         "sort:-year"
@@ -134,7 +172,7 @@ fn ae_filters_are_folded_as_names_are() {
         assert_eq!(parsed.filters[0].item, Filter::Ae(want.into()), "{q}");
     }
     assert!(parse("-ae:fever").unwrap().filters[0].negated);
-    assert!(parse("ae:--").unwrap_err().0.contains("ae:--"));
+    assert!(parse("ae:--").unwrap_err().to_string().contains("ae:--"));
 }
 
 #[test]
@@ -151,7 +189,7 @@ fn level_takes_ranges_as_year_does() {
         "level:high",
         "level:<=9",
     ] {
-        let e = parse(bad).unwrap_err().0;
+        let e = parse(bad).unwrap_err().to_string();
         assert!(
             e.contains("evidence level") && e.contains("1 to 5"),
             "{bad}: {e}"
@@ -182,8 +220,13 @@ fn setting_and_line_filters() {
     assert!(
         parse("line:fifth")
             .unwrap_err()
-            .0
+            .to_string()
             .contains("line of therapy")
     );
-    assert!(parse("line:").unwrap_err().0.contains("line:first"));
+    assert!(
+        parse("line:")
+            .unwrap_err()
+            .to_string()
+            .contains("line:first")
+    );
 }

@@ -182,12 +182,9 @@ pub(super) fn receive(s: &mut State, reply: Reply) {
                 s.focus = Focus::Input;
             }
         }
-        Reply::Error {
-            generation,
-            message,
-        } => {
+        Reply::Error { generation, error } => {
             s.shown_generation = generation;
-            s.query_error = Some(message);
+            s.query_error = Some(error);
             s.query = None;
         }
     }

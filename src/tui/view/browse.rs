@@ -99,7 +99,7 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
 fn info_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
     let line = if let Some(err) = &s.query_error {
         Line::from(vec![
-            Span::styled(format!("⚠ {}", clean(err)), theme.error()),
+            Span::styled(format!("⚠ {}", err.message(s.lang)), theme.error()),
             Span::styled(tr(s.lang, "  (showing the last good results)"), theme.dim()),
         ])
     } else if s.results.is_some() {
