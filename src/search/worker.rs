@@ -79,6 +79,8 @@ pub struct Searcher {
     path: Option<Path>,
     /// Answers to one-character queries (see [`KEPT`]), each exactly what a search gives.
     kept: HashMap<char, Last>,
+    /// How many characters of [`KEPT`] have been tried (found, or not a query).
+    tried: usize,
 }
 
 /// A query and its answer.
@@ -99,6 +101,7 @@ impl Searcher {
             last: None,
             path: None,
             kept: HashMap::new(),
+            tried: 0,
         }
     }
 
@@ -112,27 +115,31 @@ impl Searcher {
         self.notes = notes;
         self.last = None;
         self.kept.clear();
+        self.tried = 0;
     }
 
     /// Whether a one-character answer is still to be found.
     pub fn warming(&self) -> bool {
-        self.kept.len() < KEPT.chars().count()
+        self.tried < KEPT.len()
     }
 
     /// Finds the next one-character answer not kept yet; stops (keeping nothing) as soon as
     /// `stop` says so. Returns whether any is left to find.
     pub fn warm_next(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> bool {
-        let Some(c) = KEPT.chars().find(|c| !self.kept.contains_key(c)) else {
+        // Each character is tried once, whatever comes of it, so the idle loop always ends.
+        let Some(c) = KEPT.chars().nth(self.tried) else {
             return false;
         };
         let text = c.to_string();
         let Ok(mut q) = query::parse(&text) else {
-            return false;
+            self.tried += 1;
+            return self.warming();
         };
         self.notes.resolve(&mut q);
         let Some(results) = self.engine.search_until(&q, None, self.limit, stop) else {
-            return true;
+            return true; // stopped: tried again when idle
         };
+        self.tried += 1;
         self.kept.insert(
             c,
             Last {
