@@ -178,11 +178,19 @@ impl Searcher {
         if let (Some(c), None) = (chars.next(), chars.next())
             && let Some(kept) = self.kept.get(&c)
         {
+            // The time shown is this answer's, not the search's that found it while idle.
+            let started = std::time::Instant::now();
+            let mut results = Results::clone(&kept.results);
+            results.elapsed = started.elapsed();
+            let results = Arc::new(results);
             self.path = Some(Path::Kept);
-            self.last = Some(kept.clone());
+            self.last = Some(Last {
+                results: results.clone(),
+                ..kept.clone()
+            });
             return Some(Reply::Results {
                 generation,
-                results: kept.results.clone(),
+                results,
                 query: kept.query.clone(),
             });
         }
@@ -546,11 +554,21 @@ mod tests {
         assert!(s.kept.is_empty());
         while s.warm_next(&|| false) {}
         assert!(!s.warming());
+        // As if each had taken ten seconds to find.
+        for k in s.kept.values_mut() {
+            let mut r = Results::clone(&k.results);
+            r.elapsed = std::time::Duration::from_secs(10);
+            k.results = Arc::new(r);
+        }
         assert_eq!(s.kept.len(), KEPT.chars().count());
         for c in KEPT.chars() {
             let q = c.to_string();
             let kept = results(s.answer(0, &q, &|| false));
             assert_eq!(s.path(), Some(Path::Kept), "{q}");
+            assert!(
+                kept.elapsed < std::time::Duration::from_secs(5),
+                "{q}: the time of this answer, not the search's that found it"
+            );
             let full = results(Searcher::new(e.clone(), 50).answer(0, &q, &|| false));
             assert_eq!(ids(&e, &kept), ids(&e, &full), "{q}");
             assert_eq!(kept.total, full.total, "{q}");
