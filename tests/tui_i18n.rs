@@ -274,6 +274,32 @@ fn every_comparison_row_label_is_translated() {
     }
 }
 
+/// An error too long for the info line is shown whole, wrapped below it, in either language,
+/// and the screen is as before once the query is right again.
+#[test]
+fn a_long_query_error_is_shown_whole() {
+    let squeeze = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for zh in [false, true] {
+        let mut s = app(80, 24);
+        if zh {
+            step(&mut s, Action::ToggleLang);
+        }
+        let before = render(&s);
+        type_text(&mut s, "tace nosuchfield:x");
+        let message = s.query_error.as_ref().expect("an error").message(s.lang);
+        assert!(message.chars().count() > 80, "{message}");
+        let screen = render(&s);
+        // Every character of the message, in order, wherever the rows broke it.
+        let (said, shown) = (squeeze(&format!("⚠ {message}")), squeeze(&screen));
+        assert!(shown.contains(&said), "{said}\nnot whole in\n{screen}");
+        if !zh {
+            insta::assert_snapshot!("long_query_error_80x24", screen);
+        }
+        step(&mut s, Action::ClearLine);
+        assert_eq!(render(&s), before, "the rows below are the list's again");
+    }
+}
+
 /// A query that does not parse is explained on the search line in the interface's language,
 /// and switching the language while it shows says it again in the other one.
 #[test]

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::corpus::{Corpus, Lang, RecordRef};
 use crate::i18n::{tr, trf};
@@ -32,6 +32,43 @@ pub fn draw(s: &State, f: &mut Frame, theme: &Theme) {
     }
     detail(s, c, f, a.detail, theme);
     status_bar(s, c, f, a.status, theme);
+    error_in_full(s, f, a.info, a.list.height, theme);
+}
+
+/// The query error and its note, each as the info line shows them.
+fn error_words(s: &State) -> Option<(String, String)> {
+    let err = s.query_error.as_ref()?;
+    Some((
+        format!("⚠ {}", err.message(s.lang)),
+        tr(s.lang, "  (showing the last good results)").into_owned(),
+    ))
+}
+
+/// A query error too long for the info line is shown whole, wrapped over the first rows below
+/// it while the query stays wrong (at most the body's height; a last row that cannot hold the
+/// rest ends with `…`).
+fn error_in_full(s: &State, f: &mut Frame, info: Rect, body_h: u16, theme: &Theme) {
+    let Some((message, note)) = error_words(s) else {
+        return;
+    };
+    let w = info.width as usize;
+    if w == 0 || width(&message) + width(&note) <= w {
+        return;
+    }
+    let mut rows = crate::text::wrap(&format!("{message}{note}"), w);
+    let most = (body_h as usize + 1).max(1);
+    if rows.len() > most {
+        let rest = rows[most - 1..].join(" ");
+        rows.truncate(most - 1);
+        rows.push(truncate(&rest, w).into_owned());
+    }
+    let area = Rect::new(info.x, info.y, info.width, rows.len() as u16);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|r| Line::from(Span::styled(r, theme.error())))
+        .collect();
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).style(theme.base()), area);
 }
 
 fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -97,10 +134,11 @@ fn input_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn info_line(s: &State, f: &mut Frame, area: Rect, theme: &Theme) {
-    let line = if let Some(err) = &s.query_error {
+    let line = if let Some((message, note)) = error_words(s) {
+        // Too long for the line, it is drawn whole over the rows below (`error_in_full`).
         Line::from(vec![
-            Span::styled(format!("⚠ {}", err.message(s.lang)), theme.error()),
-            Span::styled(tr(s.lang, "  (showing the last good results)"), theme.dim()),
+            Span::styled(message, theme.error()),
+            Span::styled(note, theme.dim()),
         ])
     } else if s.results.is_some() {
         // The items and their columns come from the state, as the mouse finds them.
