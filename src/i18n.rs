@@ -42,6 +42,26 @@ pub fn trf(lang: Lang, msg: &str, args: &[(&str, &dyn std::fmt::Display)]) -> St
     s
 }
 
+/// Runs of three or more lower-case English words in `text` (`is not a`), the kind of text
+/// only a sentence of evidex's own (or a record's) makes: the tests that hold Chinese screens
+/// and messages to Chinese look for them. Single words (values, codes) are not runs.
+#[doc(hidden)]
+pub fn english_runs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for w in text.split(' ').chain([""]) {
+        if w.len() > 1 && w.chars().all(|c| c.is_ascii_lowercase()) {
+            run.push(w);
+        } else {
+            if run.len() >= 3 {
+                out.push(run.join(" "));
+            }
+            run.clear();
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -320,24 +320,6 @@ fn the_phrases_are_found_on_english_screens() {
     assert!(hits.len() >= 3, "{hits:?}\n{text}");
 }
 
-/// Runs of three or more lower-case English words on a line (`the interval of`), the kind
-/// of text only a sentence of evidex's own or record data makes.
-fn english_runs(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
-    for w in line.split(' ').chain([""]) {
-        if w.len() > 1 && w.chars().all(|c| c.is_ascii_lowercase()) {
-            run.push(w);
-        } else {
-            if run.len() >= 3 {
-                out.push(run.join(" "));
-            }
-            run.clear();
-        }
-    }
-    out
-}
-
 /// Beyond the message files: no run of English words on a Chinese screen that is not record
 /// data, so a label that never reached the message files is caught too.
 #[test]
@@ -353,7 +335,7 @@ fn no_english_sentence_on_any_chinese_screen() {
         for name in SCREENS {
             for frame in frames(screen(name, w, h)) {
                 for line in frame.lines() {
-                    for run in english_runs(line) {
+                    for run in evidex::i18n::english_runs(line) {
                         if !data.contains(&run) && !zh.contains(&run) {
                             found.insert(format!("{name}: {run:?} in {:?}", line.trim()));
                         }

@@ -188,25 +188,6 @@ impl std::error::Error for QueryError {}
 mod tests {
     use super::*;
 
-    /// Runs of three or more lower-case English words (`is not a`), the kind of text only a
-    /// sentence of evidex's own makes: the values a field takes are single words, or joined
-    /// by Chinese punctuation.
-    fn english_runs(s: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut run: Vec<&str> = Vec::new();
-        for w in s.split(' ').chain([""]) {
-            if w.len() > 1 && w.chars().all(|c| c.is_ascii_lowercase()) {
-                run.push(w);
-            } else {
-                if run.len() >= 3 {
-                    out.push(run.join(" "));
-                }
-                run.clear();
-            }
-        }
-        out
-    }
-
     fn is_han(c: char) -> bool {
         ('\u{4e00}'..='\u{9fff}').contains(&c)
     }
@@ -228,7 +209,7 @@ mod tests {
                 assert!(!zh.trim().is_empty(), "{lang} {e:?}");
                 assert_ne!(zh, &en, "{lang} {e:?} is still English");
                 assert!(zh.chars().any(is_han), "{lang} {e:?}: {zh}");
-                let runs = english_runs(zh);
+                let runs = crate::i18n::english_runs(zh);
                 assert!(runs.is_empty(), "{lang} {e:?}: English {runs:?} in {zh}");
             }
             // Traditional characters: a traditional message that is not the simplified one
