@@ -127,8 +127,6 @@ fn settings(global: &cli::Global, command: Option<&Command>) -> (Config, Option<
     (settings, notice)
 }
 
-/// Prints a fatal error. Messages quote file names, JSON keys and values from outside the
-/// program, so they pass the sanitiser here, on the one path every fatal error takes.
 /// Brings a library of an older schema up to this one before anything else, saying so: the
 /// upgrade copies every study once, which takes a while on a large library.
 fn upgrade_library(path: &std::path::Path) -> Result<(), evidex::library::LibraryError> {
@@ -150,6 +148,8 @@ fn upgrade_library(path: &std::path::Path) -> Result<(), evidex::library::Librar
     Ok(())
 }
 
+/// Prints a fatal error. Messages quote file names, JSON keys and values from outside the
+/// program, so they pass the sanitiser here, on the one path every fatal error takes.
 fn fail(code: u8, message: &str) -> ExitCode {
     eprintln!("evidex: {}", evidex::text::clean_block(message));
     ExitCode::from(code)

@@ -301,30 +301,21 @@ pub fn drafts(name: &str, text: &str) -> Vec<Result<draft::Draft, Event>> {
     prepare(name, text).events
 }
 
-/// [`drafts`], each with what `read` takes from the parsed study beside its draft (the library
-/// reads its columns so, from the importer's one parse of the text).
-pub fn drafts_with<T: Send>(
-    name: &str,
-    text: &str,
-    read: impl Fn(&ctgov::api::Study) -> T + Sync + Send,
-) -> Vec<Result<(draft::Draft, T), Event>> {
-    map_text(name, text, read)
-}
-
 /// Scans a text and maps each of its studies, the studies of a large page on every core.
 fn prepare(name: &str, text: &str) -> Prepared {
     Prepared {
         file: name.to_string(),
-        events: map_text(name, text, |_| ())
+        events: drafts_with(name, text, |_| ())
             .into_iter()
             .map(|e| e.map(|(draft, ())| draft))
             .collect(),
     }
 }
 
-/// Each study of a text mapped and checked, with `read` of its parse; a text that is not a
+/// [`drafts`], each with what `read` takes from the parsed study beside its draft (the library
+/// reads its columns so, from the importer's one parse of the text); a text that is not a
 /// registry page or study is one `BadFile` event.
-fn map_text<T: Send>(
+pub fn drafts_with<T: Send>(
     name: &str,
     text: &str,
     read: impl Fn(&ctgov::api::Study) -> T + Sync + Send,

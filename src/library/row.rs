@@ -73,6 +73,7 @@ pub(super) fn enrolment_text(count: Option<i64>, kind: Option<&str>) -> Option<S
 
 /// The columns of `studies` read from the importer's parse of a study (all but the draft, the
 /// outcome rows and the text).
+#[derive(Default)]
 struct Columns {
     title: Option<String>,
     last_update: Option<String>,
@@ -100,17 +101,8 @@ impl Columns {
         let has_results = study.results_section.is_some() || study.has_results == Some(true);
         let Some(p) = &study.protocol_section else {
             return Columns {
-                title: None,
-                last_update: None,
-                status: None,
-                enrolment: None,
-                enrolment_type: None,
-                conditions: Vec::new(),
-                primary_outcomes: Vec::new(),
-                results_first_posted: None,
-                primary_completion: None,
-                completion: None,
                 has_results,
+                ..Columns::default()
             };
         };
         let (id, sm) = (&p.identification_module, &p.status_module);

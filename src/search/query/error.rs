@@ -80,7 +80,8 @@ impl QueryError {
     }
 
     /// One error of each kind, for the tests that hold every message to every language.
-    pub fn examples() -> Vec<QueryError> {
+    #[cfg(test)]
+    pub(crate) fn examples() -> Vec<QueryError> {
         let mut out = vec![
             QueryError::UnclosedQuote,
             QueryError::JoinsWordsOnly {
