@@ -14,7 +14,7 @@
 //! their work over the cores with rayon's pool. [`meta`] pools the ratios trials report (every
 //! figure labelled as computed by evidex). [`fsio`] reads every file with a size bound and
 //! writes every file by one set of rules (never replacing a device, a FIFO or a link's
-//! directory). [`config`] reads the user's configuration file, and [`userdata`] keeps what
+//! directory). [`raw`] stores a snapshot's large arrays as bytes. [`config`] reads the user's configuration file, and [`userdata`] keeps what
 //! evidex remembers for its user (history, marks, named sets, notes) in the data directory.
 
 // The interface's messages (locales/*.toml), compiled in; looked up through `i18n`.
@@ -34,6 +34,7 @@ pub mod library;
 pub mod meta;
 pub mod opener;
 pub mod present;
+pub mod raw;
 pub mod search;
 pub mod synthetic;
 pub mod synthetic_registry;

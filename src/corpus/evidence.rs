@@ -28,6 +28,7 @@ use crate::search::normalize::{fold, strip_punctuation};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Strings {
     text: String,
+    #[serde(with = "crate::raw")]
     ends: Vec<u32>,
 }
 
@@ -103,7 +104,9 @@ impl Matching {
 /// A list of ids per trial, all in one array: trial `i`'s end at `ends[i]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lists {
+    #[serde(with = "crate::raw")]
     ends: Vec<u32>,
+    #[serde(with = "crate::raw")]
     items: Vec<u32>,
 }
 
@@ -186,10 +189,12 @@ pub struct Evidence {
     trial_ae_terms: Lists,
     trial_sources: Lists,
     /// Per trial, its setting's id, or [`NO_SETTING`].
+    #[serde(with = "crate::raw")]
     setting: Vec<u32>,
     /// Per trial, its line of therapy.
     line: Vec<Option<Line>>,
     /// The trials that have a headline effect, in order, with it.
+    #[serde(with = "crate::raw")]
     effects: Vec<(u32, f64)>,
 }
 

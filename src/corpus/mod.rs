@@ -6,6 +6,7 @@
 //! in the file.
 
 pub mod evidence;
+pub mod ids;
 pub mod load;
 pub mod model;
 pub mod num;
@@ -21,6 +22,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use evidence::Evidence;
+use ids::IdTable;
 pub use load::LoadError;
 pub use model::*;
 pub use num::{Cmp, Num, PValue};
@@ -45,6 +47,9 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of their discriminants (what a stored [`RecordRef`] holds).
+    pub const ALL: [Kind; 4] = [Kind::Trial, Kind::Therapy, Kind::Disease, Kind::Source];
+
     pub fn label(self) -> &'static str {
         match self {
             Kind::Trial => "trial",
@@ -88,6 +93,24 @@ impl RecordRef {
             kind,
             index: index as u32,
         }
+    }
+}
+
+/// A record's place as a snapshot stores it: its kind's byte, then its position.
+impl crate::raw::Plain for RecordRef {
+    const WIDTH: usize = 5;
+
+    fn put(self, out: &mut Vec<u8>) {
+        out.push(self.kind as u8);
+        crate::raw::Plain::put(self.index, out);
+    }
+
+    #[inline]
+    fn take(b: &[u8]) -> Option<RecordRef> {
+        Some(RecordRef {
+            kind: *Kind::ALL.get(b[0] as usize)?,
+            index: <u32 as crate::raw::Plain>::take(&b[1..])?,
+        })
     }
 }
 
@@ -278,7 +301,7 @@ impl Corpus {
             therapies,
             trials: trials.into(),
             links: Backlinks {
-                ids,
+                ids: IdTable::from(&ids),
                 facts,
                 evidence,
                 therapy_trials,
@@ -293,7 +316,7 @@ impl Corpus {
     }
 
     pub fn resolve(&self, id: &str) -> Option<RecordRef> {
-        self.links.ids.get(id).copied()
+        self.links.ids.get(id)
     }
 
     pub fn trial(&self, i: u32) -> &Trial {

@@ -3,10 +3,9 @@
 //! contents read, [`super::evidence`]), the id table and back-links, and the
 //! skeleton (everything but the trials' contents) that a snapshot writes and reads back.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::ids::IdTable;
 use super::{
     Corpus, Design, Disease, Evidence, EvidenceLevel, Kind, Phase, Problem, Provenance, RecordRef,
     Source, Status, Therapy, Trials,
@@ -37,7 +36,9 @@ impl Facts {
 /// corpus file; a library's snapshot stores them).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct Backlinks {
-    pub(super) ids: HashMap<String, RecordRef>,
+    pub(super) ids: IdTable,
+    /// Stored apart (see [`SkeletonRef::facts`]).
+    #[serde(skip)]
     pub(super) facts: Vec<Facts>,
     pub(super) evidence: Evidence,
     pub(super) therapy_trials: Vec<Vec<u32>>,
@@ -50,11 +51,19 @@ pub(super) struct Backlinks {
 /// Everything of a corpus but its trials' contents, borrowed for writing (a library's
 /// snapshot stores it beside the trials, so that an unchanged library opens without
 /// validating or linking anything again).
+///
+/// The sources, therapies and trials' facts, which at registry size number one or more per
+/// study, are not part of what it serializes: a snapshot stores them apart, in pieces, to be
+/// decoded beside the rest at the same time, never all of their bytes in memory at once.
 #[derive(Serialize)]
 pub struct SkeletonRef<'a> {
-    sources: &'a [Source],
+    #[serde(skip)]
+    pub sources: &'a [Source],
+    #[serde(skip)]
+    pub therapies: &'a [Therapy],
+    #[serde(skip)]
+    pub facts: &'a [Facts],
     diseases: &'a [Disease],
-    therapies: &'a [Therapy],
     trial_count: usize,
     links: &'a Backlinks,
     warnings: &'a [Problem],
@@ -62,11 +71,16 @@ pub struct SkeletonRef<'a> {
 }
 
 /// A [`SkeletonRef`] read back.
+/// Its sources, therapies and facts are read apart and set before [`Corpus::from_skeleton`].
 #[derive(Deserialize)]
 pub struct Skeleton {
-    sources: Vec<Source>,
+    #[serde(skip)]
+    pub sources: Vec<Source>,
+    #[serde(skip)]
+    pub therapies: Vec<Therapy>,
+    #[serde(skip)]
+    pub facts: Vec<Facts>,
     diseases: Vec<Disease>,
-    therapies: Vec<Therapy>,
     trial_count: usize,
     links: Backlinks,
     warnings: Vec<Problem>,
@@ -77,8 +91,9 @@ impl Corpus {
     pub fn skeleton(&self) -> SkeletonRef<'_> {
         SkeletonRef {
             sources: &self.sources,
-            diseases: &self.diseases,
             therapies: &self.therapies,
+            facts: &self.links.facts,
+            diseases: &self.diseases,
             trial_count: self.trials.len(),
             links: &self.links,
             warnings: &self.warnings,
@@ -89,7 +104,8 @@ impl Corpus {
     /// A corpus from a skeleton written by [`Corpus::skeleton`] and its trials, which must be
     /// as many as the skeleton's (`None` when they are not, or when a link or id points past
     /// the records: a file that does not hold what was written).
-    pub fn from_skeleton(s: Skeleton, trials: Trials) -> Option<Corpus> {
+    pub fn from_skeleton(mut s: Skeleton, trials: Trials) -> Option<Corpus> {
+        s.links.facts = std::mem::take(&mut s.facts);
         let counts = [
             s.trial_count,
             s.therapies.len(),
@@ -104,7 +120,8 @@ impl Corpus {
                 .all(|&i| fits(&RecordRef { kind, index: i }))
         };
         let sound = trials.len() == s.trial_count
-            && s.links.ids.values().all(fits)
+            && s.links.ids.sound()
+            && s.links.ids.refs().all(|r| fits(&r))
             && s.links.facts.len() == counts[0]
             && s.links.evidence.sound(counts[0])
             && s.links

@@ -11,11 +11,18 @@
 //! missing, stale, cut short or damaged is never an error: the library is opened the long way
 //! and the snapshot written again.
 //!
-//! Layout: `MAGIC`, then sections (length, CRC-32, bytes) for the stamp (JSON), the corpus's
-//! skeleton (MessagePack with field names, since records leave out empty fields; with every
-//! trial's facts and evidence facts, so that filters and sorts read no record), the index
-//! (MessagePack), then each trial (MessagePack with field names), then the trial table (ids,
-//! ends, CRC-32s) and the table's offset as the file's last 8 bytes.
+//! Layout: `MAGIC`, then sections (length, CRC-32, bytes): the stamp (JSON); the corpus's
+//! skeleton (MessagePack with field names, since records leave out empty fields), without its
+//! sources, therapies and trials' facts, which follow as runs (a section with their count, then
+//! sections of [`RUN`] each), since at registry size they number one or more per study; the
+//! index without its parts, then each part in a section of its own; then each trial
+//! (MessagePack with field names), then the trial table (ids, ends, CRC-32s) and the table's
+//! offset as the file's last 8 bytes. Every trial's facts and evidence facts are there so that
+//! filters and sorts read no record. The large arrays of plain numbers (the index's keys and
+//! posting lists, the id table) are stored as bytes ([`crate::raw`]): reading them is a copy,
+//! not a decoding of each number. No section is larger than a few megabytes but the skeleton's
+//! (its evidence tables and id table, about 80 MB at 560,000 studies), so reading one into
+//! memory to decode it from a slice never holds much beside what it decodes to.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
@@ -35,10 +42,14 @@ const MAGIC: &[u8; 8] = b"EVXSNAP\x01";
 /// stamp cannot tell one build of the same evidex version from another, so a stored index
 /// built the old way would otherwise be used. 4: the skeleton holds every trial's evidence
 /// facts (endpoints, setting, line, adverse-event terms, cited sources, headline effect).
-const FORMAT: u32 = 4;
+/// 5: the facts, therapies and sources in runs, the index's parts in sections of their own;
+/// arrays of numbers and the id table as bytes.
+const FORMAT: u32 = 5;
 /// Trials encoded at a time when writing (in parallel), so that the encoded records of a large
 /// library are never all in memory at once.
 const CHUNK: usize = 4_096;
+/// Items per section of a run (see [`write_run`]): a few megabytes of sources or therapies.
+const RUN: usize = 8_192;
 
 /// What a snapshot was made from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,7 +151,13 @@ pub fn write(path: &Path, stamp: &Stamp, counts: Counts, index: &Index) -> io::R
             skeleton: corpus.skeleton(),
         };
         section(&mut w, &encode_named(&head)?)?;
+        write_run(&mut w, head.skeleton.facts)?;
+        write_run(&mut w, head.skeleton.therapies)?;
+        write_run(&mut w, head.skeleton.sources)?;
         section(&mut w, &rmp_serde::to_vec(index).map_err(io::Error::other)?)?;
+        for i in 0..index.parts_stored() {
+            section(&mut w, &index.encode_part(i).map_err(io::Error::other)?)?;
+        }
         let table = trials(&mut w, corpus)?;
         let at = w.written;
         section(
@@ -178,6 +195,17 @@ fn trials<W: Write>(w: &mut Counted<W>, corpus: &Corpus) -> io::Result<Table> {
         }
     }
     Ok(table)
+}
+
+/// Writes `items` as a run: a section holding how many they are (8 bytes), then sections of
+/// [`RUN`] items each (the last fewer), so that reading them back holds one section's bytes at
+/// a time beside what is decoded.
+fn write_run<W: Write, T: Serialize>(w: &mut W, items: &[T]) -> io::Result<()> {
+    section(w, &(items.len() as u64).to_le_bytes())?;
+    for chunk in items.chunks(RUN) {
+        section(w, &encode_named(chunk)?)?;
+    }
+    Ok(())
 }
 
 fn encode_named<T: Serialize + ?Sized>(v: &T) -> io::Result<Vec<u8>> {
@@ -257,23 +285,34 @@ fn open_stamped(path: &Path, want: &Stamp) -> Result<(File, u64), Miss> {
 pub fn read(path: &Path, want: &Stamp) -> Result<Snapshot, Miss> {
     let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
     let (mut f, size) = open_stamped(path, want)?;
-    // The skeleton and the index are decoded at the same time, on two threads, each reading
-    // its own part of this one open file (a snapshot renamed into place meanwhile is not
-    // mixed in).
+    // Where each part starts, from the sections' headers alone; then the skeleton with the
+    // trials' facts, the therapies, the sources and the index are decoded at the same time,
+    // on four threads, each reading its own part of this one open file (a snapshot renamed
+    // into place meanwhile is not mixed in), each section from a slice of its own bytes.
     let head_at = f.stream_position().map_err(|e| damaged(&e))?;
-    let mut len = [0u8; 8];
-    f.read_exact(&mut len).map_err(|e| damaged(&e))?;
-    let index_at = head_at + 12 + u64::from_le_bytes(len);
+    let facts_at = section_end(&f, head_at, size)?;
+    let therapies_at = run_end(&f, facts_at, size)?;
+    let sources_at = run_end(&f, therapies_at, size)?;
+    let index_at = run_end(&f, sources_at, size)?;
     let (head, index, start) = std::thread::scope(|scope| {
-        let index = scope.spawn(|| {
-            let (index, len): (Index, u64) = decode_section(&mut At::new(&f, index_at), size)?;
-            Ok::<_, Miss>((index, index_at + len))
-        });
-        let head: Result<(Head, u64), Miss> = decode_section(&mut At::new(&f, head_at), size);
-        let (index, start) = index
+        let lost = |what: &str| Miss::Damaged(format!("its {what} could not be read"));
+        let index = scope.spawn(|| read_index(&f, index_at, size));
+        let sources = scope.spawn(|| read_run(&mut At::new(&f, sources_at), size));
+        let therapies = scope.spawn(|| read_run(&mut At::new(&f, therapies_at), size));
+        let mut r = At::new(&f, head_at);
+        let head = read_section_into(&mut r, size, &mut Vec::new())
+            .and_then(|(bytes, _)| rmp_serde::from_slice::<Head>(bytes).map_err(|e| damaged(&e)));
+        let facts = read_run(&mut r, size);
+        let (index, start) = index.join().unwrap_or_else(|_| Err(lost("index")))?;
+        let sources = sources.join().unwrap_or_else(|_| Err(lost("sources")))?;
+        let therapies = therapies
             .join()
-            .unwrap_or_else(|_| Err(Miss::Damaged("its index could not be read".into())))?;
-        Ok::<_, Miss>((head?.0, index, start))
+            .unwrap_or_else(|_| Err(lost("therapies")))?;
+        let mut head = head?;
+        head.skeleton.facts = facts?;
+        head.skeleton.therapies = therapies;
+        head.skeleton.sources = sources;
+        Ok::<_, Miss>((head, index, start))
     })?;
     let table = read_table(&mut f, size, start)?;
     let n = table.ids.len();
@@ -293,6 +332,106 @@ pub fn read(path: &Path, want: &Stamp) -> Result<Snapshot, Miss> {
         index,
         counts: head.counts,
     })
+}
+
+/// Where each section before the trials starts, in order (stamp, skeleton, the runs of facts,
+/// therapies and sources, the index and its parts), found as [`read`] finds them.
+#[cfg(test)]
+pub(crate) fn section_starts(path: &Path) -> Vec<u64> {
+    let f = File::open(path).expect("opens");
+    let size = f.metadata().expect("metadata").len();
+    let mut starts = vec![MAGIC.len() as u64];
+    let mut at = section_end(&f, starts[0], size).expect("stamp");
+    for run in [false, true, true, true] {
+        starts.push(at);
+        let mut end = section_end(&f, at, size).expect("section");
+        if run {
+            let mut bytes = Vec::new();
+            read_section_into(&mut At::new(&f, at), size, &mut bytes).expect("count");
+            for _ in 0..run_count(&bytes).expect("count").div_ceil(RUN) {
+                starts.push(end);
+                end = section_end(&f, end, size).expect("chunk");
+            }
+        }
+        at = end;
+    }
+    let mut r = At::new(&f, at);
+    let mut bytes = Vec::new();
+    let len = read_section_into(&mut r, size, &mut bytes)
+        .expect("index")
+        .1;
+    let index: Index = rmp_serde::from_slice(&bytes).expect("index");
+    starts.push(at);
+    at += len;
+    for _ in 0..index.parts_stored() {
+        starts.push(at);
+        at = section_end(&f, at, size).expect("part");
+    }
+    starts
+}
+
+/// The index stored at `at` (without its parts), then each of its parts; with where the
+/// trials start, right after them.
+fn read_index(f: &File, at: u64, size: u64) -> Result<(Index, u64), Miss> {
+    let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
+    let mut r = At::new(f, at);
+    let mut bytes = Vec::new();
+    let mut len = read_section_into(&mut r, size, &mut bytes)?.1;
+    let mut index: Index = rmp_serde::from_slice(&bytes).map_err(|e| damaged(&e))?;
+    for _ in 0..index.parts_stored() {
+        len += read_section_into(&mut r, size, &mut bytes)?.1;
+        index.decode_part(&bytes).map_err(|e| damaged(&e))?;
+    }
+    Ok((index, at + len))
+}
+
+/// Reads a run written by [`write_run`].
+fn read_run<T: serde::de::DeserializeOwned, R: Read>(r: &mut R, size: u64) -> Result<Vec<T>, Miss> {
+    let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
+    let mut bytes = Vec::new();
+    let n = run_count(read_section_into(r, size, &mut bytes)?.0)?;
+    // Room for all of them at once, unless the count is not to be believed.
+    let mut items = Vec::with_capacity(n.min(1 << 20));
+    while items.len() < n {
+        read_section_into(r, size, &mut bytes)?;
+        let chunk: Vec<T> = rmp_serde::from_slice(&bytes).map_err(|e| damaged(&e))?;
+        if chunk.is_empty() || items.len() + chunk.len() > n {
+            return Err(Miss::Damaged(
+                "a run of records does not hold together".into(),
+            ));
+        }
+        items.extend(chunk);
+    }
+    Ok(items)
+}
+
+/// The count a run's first section holds.
+fn run_count(bytes: &[u8]) -> Result<usize, Miss> {
+    bytes
+        .try_into()
+        .ok()
+        .and_then(|b| usize::try_from(u64::from_le_bytes(b)).ok())
+        .ok_or_else(|| Miss::Damaged("a run of records does not hold together".into()))
+}
+
+/// Where the section at `at` ends, from its header.
+fn section_end(f: &File, at: u64, size: u64) -> Result<u64, Miss> {
+    let (len, _) = section_header(&mut At::new(f, at), size)?;
+    (at + 12)
+        .checked_add(len)
+        .filter(|&end| end <= size)
+        .ok_or_else(|| Miss::Damaged("cut short".into()))
+}
+
+/// Where the run at `at` ends, from its count and its sections' headers.
+fn run_end(f: &File, at: u64, size: u64) -> Result<u64, Miss> {
+    let mut bytes = Vec::new();
+    read_section_into(&mut At::new(f, at), size, &mut bytes)?;
+    let mut end = section_end(f, at, size)?;
+    for _ in 0..run_count(&bytes)?.div_ceil(RUN) {
+        end = section_end(f, end, size)?;
+    }
+    Ok(end)
 }
 
 fn read_table(f: &mut File, size: u64, start: u64) -> Result<Table, Miss> {
@@ -322,37 +461,6 @@ fn read_table(f: &mut File, size: u64, start: u64) -> Result<Table, Miss> {
     Ok(table)
 }
 
-/// Decodes a section as it is read, checking its CRC over the bytes as they pass: the
-/// largest sections (the corpus's skeleton and the index, hundreds of megabytes at registry
-/// size) are never held whole in memory beside what they decode to. With the section's length
-/// in the file (its header included).
-fn decode_section<T: serde::de::DeserializeOwned, R: Read>(
-    r: &mut R,
-    size: u64,
-) -> Result<(T, u64), Miss> {
-    let damaged = |e: &dyn std::fmt::Display| Miss::Damaged(e.to_string());
-    let (len, crc) = section_header(r, size)?;
-    // Hashed a megabyte at a time; the decoder's many small reads are served from the buffer.
-    let mut buffered = io::BufReader::with_capacity(
-        1 << 20,
-        Hashed {
-            inner: r.take(len),
-            hasher: crc32fast::Hasher::new(),
-        },
-    );
-    let value = rmp_serde::from_read(&mut buffered);
-    // What the decoder left of the section still counts in its checksum.
-    io::copy(&mut buffered, &mut io::sink()).map_err(|e| damaged(&e))?;
-    let hashed = buffered.into_inner();
-    if hashed.inner.limit() != 0 {
-        return Err(Miss::Damaged("cut short".into()));
-    }
-    if hashed.hasher.finalize() != crc {
-        return Err(Miss::Damaged("a checksum does not match".into()));
-    }
-    value.map(|v| (v, 12 + len)).map_err(|e| damaged(&e))
-}
-
 /// Reads a file from a position of its own (not the file's shared offset), a megabyte at a
 /// time.
 struct At<'f> {
@@ -377,20 +485,6 @@ impl Read for At<'_> {
     }
 }
 
-/// A reader that keeps the CRC-32 of what passes through it.
-struct Hashed<R> {
-    inner: R,
-    hasher: crc32fast::Hasher,
-}
-
-impl<R: Read> Read for Hashed<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 /// A section's header: the length of its bytes (checked against the file's size) and their
 /// CRC-32.
 fn section_header<R: Read>(r: &mut R, size: u64) -> Result<(u64, u32), Miss> {
@@ -403,6 +497,28 @@ fn section_header<R: Read>(r: &mut R, size: u64) -> Result<(u64, u32), Miss> {
         return Err(Miss::Damaged("cut short".into()));
     }
     Ok((len, crc))
+}
+
+/// Reads a section into `bytes` (reused from section to section: a buffer that has room is
+/// not cleared or filled first); its bytes, with the section's length in the file (its
+/// header included).
+fn read_section_into<'b, R: Read>(
+    r: &mut R,
+    size: u64,
+    bytes: &'b mut Vec<u8>,
+) -> Result<(&'b [u8], u64), Miss> {
+    let (len, crc) = section_header(r, size)?;
+    let n = usize::try_from(len).map_err(|_| Miss::Damaged("cut short".into()))?;
+    if bytes.len() < n {
+        bytes.resize(n, 0);
+    }
+    bytes.truncate(n);
+    r.read_exact(bytes)
+        .map_err(|_| Miss::Damaged("cut short".into()))?;
+    if crc32fast::hash(bytes) != crc {
+        return Err(Miss::Damaged("a checksum does not match".into()));
+    }
+    Ok((bytes, 12 + len))
 }
 
 fn read_section<R: Read>(r: &mut R, size: u64) -> Result<Vec<u8>, Miss> {

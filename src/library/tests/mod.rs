@@ -459,6 +459,45 @@ fn a_damaged_or_foreign_snapshot_is_rebuilt_and_never_an_error() {
     assert!(snap.is_dir());
 }
 
+/// Every section's length and bytes: a length changed (to past the file, to nothing, by one)
+/// or a byte of the section changed is found, and the snapshot rebuilt, whichever section it
+/// is in (the skeleton, each piece of a run, the index, each of its parts).
+#[test]
+fn damage_in_any_section_of_the_snapshot_is_found_and_it_is_rebuilt() {
+    let (_d, path) = library_with_snapshot();
+    let snap = snapshot::path_for(&path);
+    let good = std::fs::read(&snap).expect("reads");
+    let reference = shown(&open_corpus(None, Some(&path)).expect("opens"), "pallas");
+    let starts = snapshot::section_starts(&snap);
+    assert!(starts.len() >= 10, "{starts:?}");
+    for (n, &at) in starts.iter().enumerate() {
+        let at = at as usize;
+        let len = u64::from_le_bytes(good[at..at + 8].try_into().unwrap());
+        let lengths = [len | 1 << 40, 0, len + 1, len.saturating_sub(1)];
+        let mut cases: Vec<(String, Vec<u8>)> = lengths
+            .iter()
+            .map(|l| {
+                let mut b = good.clone();
+                b[at..at + 8].copy_from_slice(&l.to_le_bytes());
+                (format!("section {n} of length {l} (is {len})"), b)
+            })
+            .collect();
+        if len > 0 {
+            let mut b = good.clone();
+            b[at + 12 + len as usize / 2] ^= 0x41;
+            cases.push((format!("section {n}, a byte of it"), b));
+        }
+        for (what, bytes) in cases {
+            std::fs::write(&snap, &bytes).expect("spoils");
+            let l = open_corpus(None, Some(&path)).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(l.snapshot, load::SnapshotUse::Written, "{what}");
+            assert_eq!(shown(&l, "pallas"), reference, "{what}");
+        }
+    }
+    let rewritten = std::fs::read(&snap).expect("rewritten");
+    assert_eq!(rewritten.len(), good.len());
+}
+
 #[test]
 fn a_trial_damaged_in_the_snapshot_reads_as_a_stand_in_and_the_snapshot_is_rebuilt() {
     let (_d, path) = library_with_snapshot();

@@ -43,6 +43,23 @@ pub enum KeyField {
 }
 
 impl KeyField {
+    /// Every field, in the order of their discriminants (what a stored key holds).
+    const ALL: [KeyField; 13] = [
+        KeyField::Id,
+        KeyField::Acronym,
+        KeyField::Registry,
+        KeyField::Name,
+        KeyField::Alias,
+        KeyField::Pinyin,
+        KeyField::Initials,
+        KeyField::OtherPinyin,
+        KeyField::Class,
+        KeyField::Arm,
+        KeyField::Disease,
+        KeyField::Therapy,
+        KeyField::Other,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             KeyField::Id => "id",
@@ -174,9 +191,11 @@ const PART: usize = 1 << PART_SHIFT;
 /// Some keys and the text they are spans of.
 #[derive(Default, Serialize, Deserialize)]
 pub struct Keys {
+    #[serde(with = "crate::raw")]
     keys: Box<[Key]>,
     text: Box<str>,
     /// The wide pair masks of the keys that have one, in key order.
+    #[serde(with = "crate::raw")]
     wide: Box<[Wide]>,
 }
 
@@ -192,6 +211,40 @@ pub struct KeySlice<'a> {
     wide_first: &'a u32,
     /// The [`KeyRef`] of `keys[0]`.
     first: KeyRef,
+}
+
+/// A key as a snapshot stores it: 30 bytes, its flags in one.
+impl crate::raw::Plain for Key {
+    const WIDTH: usize = 30;
+
+    fn put(self, out: &mut Vec<u8>) {
+        self.mask.put(out);
+        self.pairs.put(out);
+        self.start.put(out);
+        self.len.put(out);
+        self.stripped.put(out);
+        self.initials.put(out);
+        out.push(self.field as u8);
+        out.push(u8::from(self.joined) | u8::from(self.words) << 1 | u8::from(self.wide) << 2);
+    }
+
+    #[inline]
+    fn take(b: &[u8]) -> Option<Key> {
+        let flags = b[29];
+        (flags < 8).then_some(())?;
+        Some(Key {
+            mask: u64::take(&b[0..8])?,
+            pairs: u64::take(&b[8..16])?,
+            start: u32::take(&b[16..20])?,
+            len: u32::take(&b[20..24])?,
+            stripped: u16::take(&b[24..26])?,
+            initials: u16::take(&b[26..28])?,
+            field: *KeyField::ALL.get(b[28] as usize)?,
+            joined: flags & 1 != 0,
+            words: flags & 2 != 0,
+            wide: flags & 4 != 0,
+        })
+    }
 }
 
 impl Key {
@@ -252,23 +305,49 @@ impl<'a> KeySlice<'a> {
 #[derive(Serialize, Deserialize)]
 struct Part {
     /// Local slot → first key; one entry more than slots.
+    #[serde(with = "crate::raw")]
     key_start: Box<[u32]>,
     /// Local slot → the union of its own keys' masks: a unit whose mask is not within it
     /// matches none of them, which one AND tells.
+    #[serde(with = "crate::raw")]
     masks: Box<[u64]>,
     /// Local slot → the union of its own keys' pair masks.
+    #[serde(with = "crate::raw")]
     pairs: Box<[u64]>,
     keys: Keys,
     /// Local slot → first of its keys' wide pair masks.
+    #[serde(with = "crate::raw")]
     wide_start: Box<[u32]>,
     /// Local slot → first link; one entry more than slots.
+    #[serde(with = "crate::raw")]
     link_start: Box<[u32]>,
     /// The shared keys of each slot's linked therapies and diseases.
+    #[serde(with = "crate::raw")]
     links: Box<[u32]>,
     /// The part's slots by pair of letters, link and disease.
     postings: Postings,
     /// Own keys in the parts before this one.
     key_base: u32,
+}
+
+impl Part {
+    /// Whether a part read back has the arrays of `slots` slots, their ends within what they
+    /// point into (what [`Index::attach`] checks; its bytes are checked by their CRC).
+    fn holds(&self, slots: usize) -> bool {
+        self.key_start.len() == slots + 1
+            && self.masks.len() == slots
+            && self.pairs.len() == slots
+            && self.wide_start.len() == slots
+            && self.link_start.len() == slots + 1
+            && self
+                .key_start
+                .last()
+                .is_some_and(|&k| k as usize == self.keys.keys.len())
+            && self
+                .link_start
+                .last()
+                .is_some_and(|&l| l as usize == self.links.len())
+    }
 }
 
 /// The index over one corpus.
@@ -283,19 +362,27 @@ pub struct Index {
     #[serde(skip)]
     pub corpus: Arc<Corpus>,
     /// Slot → record.
+    #[serde(with = "crate::raw")]
     pub records: Vec<RecordRef>,
+    /// Stored apart, each on its own (see [`Index::encode_part`]).
+    #[serde(skip)]
     parts: Vec<Part>,
     shared: Keys,
     /// Slot → first of its diseases in `diseases`; one entry more than slots.
+    #[serde(with = "crate::raw")]
     disease_start: Vec<u32>,
     /// Positions (in `corpus.diseases`) of each trial's diseases, for facet counts.
+    #[serde(with = "crate::raw")]
     diseases: Vec<u32>,
     /// Slot → a trial's phase as [`Phase`](crate::corpus::Phase) discriminant, or `NO_PHASE`.
+    #[serde(with = "crate::raw")]
     phases: Vec<u8>,
     /// Slot → the kind its record counts as in the kind facet, which is what `kind:` keeps:
     /// its own, or [`NOT_A_STUDY`] for a statistic, guideline, case report or opinion.
+    #[serde(with = "crate::raw")]
     facet_kinds: Vec<u8>,
     /// Slot → how ties rank: stronger evidence, then the more recent year, first.
+    #[serde(with = "crate::raw")]
     tie_break: Vec<u32>,
     /// Words and disease names, for cutting and reading queries.
     pub lexicon: Lexicon,
@@ -313,6 +400,12 @@ impl Index {
     /// record it lists is not there).
     pub fn attach(mut self, corpus: Arc<Corpus>) -> Option<Index> {
         let fits = self.records.len() == corpus.len()
+            && self.parts.len() == self.parts_stored()
+            && self
+                .parts
+                .iter()
+                .enumerate()
+                .all(|(i, p)| p.holds((self.records.len() - i * PART).min(PART)))
             && self.records.iter().all(|r| {
                 let n = match r.kind {
                     crate::corpus::Kind::Trial => corpus.trials.len(),
@@ -326,6 +419,26 @@ impl Index {
             self.corpus = corpus;
             self
         })
+    }
+
+    /// How many parts an index of its records is stored as: a stored index is read back
+    /// without them (they are not serialized with it), then given each with
+    /// [`Index::decode_part`].
+    pub fn parts_stored(&self) -> usize {
+        self.records.len().div_ceil(PART)
+    }
+
+    /// Part `i` (of [`Index::parts_stored`]), encoded. A library's snapshot stores each part in
+    /// a section of its own, so that reading the index back holds one part's bytes at a time
+    /// beside what is decoded, never the whole index's.
+    pub fn encode_part(&self, i: usize) -> Result<Vec<u8>, rmp_serde::encode::Error> {
+        rmp_serde::to_vec(&self.parts[i])
+    }
+
+    /// Adds the next part, as [`Index::encode_part`] encoded it.
+    pub fn decode_part(&mut self, bytes: &[u8]) -> Result<(), rmp_serde::decode::Error> {
+        self.parts.push(rmp_serde::from_slice(bytes)?);
+        Ok(())
     }
 
     /// The order of a slot among hits that match equally well (lower first).

@@ -58,12 +58,16 @@ pub fn disease_key(d: u32) -> PostingKey {
 #[derive(Default, Serialize, Deserialize)]
 pub struct Postings {
     /// Sorted.
+    #[serde(with = "crate::raw")]
     keys: Box<[PostingKey]>,
     /// For each key: a list's start in `lists` and length, or, with length `u32::MAX`, a
     /// bitmap's position in `bitmaps`.
+    #[serde(with = "crate::raw")]
     sets: Box<[(u32, u32)]>,
+    #[serde(with = "crate::raw")]
     lists: Box<[u16]>,
     /// Bitmaps of [`WORDS`] words each, one after the other.
+    #[serde(with = "crate::raw")]
     bitmaps: Box<[u64]>,
 }
 
