@@ -14,7 +14,7 @@
 //! Layout: `MAGIC`, then sections (length, CRC-32, bytes): the stamp (JSON); the corpus's
 //! skeleton (MessagePack with field names, since records leave out empty fields), without its
 //! sources, therapies and trials' facts, which follow as runs (a section with their count, then
-//! sections of [`RUN`] each), since at registry size they number one or more per study; the
+//! sections of 8,192 each), since at registry size they number one or more per study; the
 //! index without its parts, then each part in a section of its own; then each trial
 //! (MessagePack with field names), then the trial table (ids, ends, CRC-32s) and the table's
 //! offset as the file's last 8 bytes. Every trial's facts and evidence facts are there so that
