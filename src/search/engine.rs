@@ -102,6 +102,13 @@ impl Engine {
     }
 
     /// Runs `q`, over `within` (slots of an earlier, broader query's matches) when given.
+    ///
+    /// Its words are matched as typed first; only when that finds nothing are they matched
+    /// misspelt too (letters between their letters, from [`MIN_MISSPELT`] letters on), over
+    /// every record. A word that is found as typed is what was meant: letters scattered
+    /// through other records' long words would only bury it (and cost the most to find).
+    ///
+    /// [`MIN_MISSPELT`]: super::keymatch::MIN_MISSPELT
     pub fn search(&self, q: &Query, within: Option<&[u32]>, limit: usize) -> Results {
         // Never asked to stop, it always answers.
         self.search_until(q, within, limit, &|| false)
@@ -128,16 +135,25 @@ impl Engine {
         }
         let started = Instant::now();
         let plan = self.plan(q);
-        let prepared = self.prepare(&plan);
-        let candidates = prepared
-            .candidates
-            .as_ref()
-            .filter(|_| self.prefilter)
-            .map(|c| self.index.candidates(c));
         let tests = prepare_filters(self.corpus(), q);
-        let scan = prepared.scan(q, &tests);
-        let partials = self.scan(&scan, candidates.as_deref(), within, limit, stop)?;
-        Some(self.gather(partials, limit, started))
+        let run = |tolerant: bool, within: Option<&[u32]>| {
+            let prepared = self.prepare(&plan, tolerant);
+            let candidates = prepared
+                .candidates
+                .as_ref()
+                .filter(|_| self.prefilter)
+                .map(|c| self.index.candidates(c));
+            let scan = prepared.scan(q, &tests);
+            let partials = self.scan(&scan, candidates.as_deref(), within, limit, stop)?;
+            Some(self.gather(partials, limit, started))
+        };
+        let typed = run(false, within)?;
+        if typed.total > 0 || !plan.may_be_misspelt() {
+            return Some(typed);
+        }
+        // Over every record: `within` holds an earlier query's matches as typed, which need
+        // not hold this one's misspelt.
+        run(true, None)
     }
 
     /// Matches the records to look at (every slot, or `within`), split into one chunk per

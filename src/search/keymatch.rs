@@ -1,8 +1,9 @@
 //! How one unit of a query occurs in one key, best first: as its prefix, at a word's start,
 //! inside a word, with only punctuation between its letters, as the initials of consecutive
 //! words (from three letters on), or, from [`MIN_MISSPELT`] letters on, with at most
-//! [`MAX_GAPS`] letters between them inside one word (a misspelling); with the score and tier
-//! of each (see [`score`](super::score) for how a record's units add up).
+//! [`MAX_GAPS`] letters between them inside one word (a misspelling: tried only when the query
+//! finds nothing as typed, see [`Engine::search`](super::Engine::search)); with the score and
+//! tier of each (see [`score`](super::score) for how a record's units add up).
 
 use super::index::postings::{self, Pairs};
 use super::index::{Key, KeyField, KeySlice};
@@ -30,14 +31,16 @@ pub(super) struct Term {
     pub(super) han: bool,
     /// Three characters or more: may match as word initials (see [`quick_score`]).
     pub(super) apart: bool,
-    /// [`MIN_MISSPELT`] characters or more: may match misspelt.
+    /// [`MIN_MISSPELT`] characters or more, and misspellings asked for: may match misspelt.
     pub(super) misspelt: bool,
     /// Only ASCII: scanned byte by byte.
     pub(super) ascii: bool,
 }
 
 impl Term {
-    pub(super) fn new(text: &str, first: bool) -> Term {
+    /// The unit `text`, typed first or not; matched misspelt too when `tolerant` (and long
+    /// enough).
+    pub(super) fn new(text: &str, first: bool, tolerant: bool) -> Term {
         let mut pair_pos = Vec::new();
         each_pair(text, |p| pair_pos.push(p));
         let mut pair_chars = Vec::new();
@@ -57,7 +60,7 @@ impl Term {
             first,
             han: text.chars().next().is_some_and(is_han),
             apart: text.chars().nth(2).is_some(),
-            misspelt: text.chars().nth(MIN_MISSPELT - 1).is_some(),
+            misspelt: tolerant && may_be_misspelt(text),
             ascii: text.is_ascii(),
         }
     }
@@ -311,6 +314,11 @@ pub const MAX_GAPS: usize = 2;
 /// The fewest characters a unit has for letters between its letters to count as a
 /// misspelling: "tace" is not a misspelling of "resisTAnCE".
 pub const MIN_MISSPELT: usize = 5;
+
+/// Whether a unit is long enough to be matched misspelt.
+pub(super) fn may_be_misspelt(unit: &str) -> bool {
+    unit.chars().nth(MIN_MISSPELT - 1).is_some()
+}
 
 /// Where `needle`'s bytes occur in order in `hay` with the fewest letters (ASCII letters and
 /// digits, and other chars, counted once each) between them, if at most `budget`: the byte

@@ -411,6 +411,15 @@ impl Plan {
     /// a group of one unit by a plain unit of `self` (neither a disease's name nor taken for a
     /// misspelling) that contains it (see [`implies`]), a disease group by the same group in
     /// `self` or by plain units implying each of its units.
+    /// Whether a unit (or its correction) is long enough to be matched misspelt, so that
+    /// matching misspellings could find more than matching as typed.
+    pub fn may_be_misspelt(&self) -> bool {
+        self.units
+            .iter()
+            .chain(self.corrections.iter().flatten())
+            .any(|u| super::keymatch::may_be_misspelt(u))
+    }
+
     pub fn narrows(&self, prev: &Plan) -> bool {
         let plain: Vec<&str> = self
             .groups

@@ -88,8 +88,10 @@ impl Prepared<'_> {
 impl Engine {
     /// Prepares a plan's units: their searchers, the order groups are tried in, and each
     /// shared key's score for each unit.
-    pub(super) fn prepare<'p>(&self, plan: &'p Plan) -> Prepared<'p> {
-        let term = |i: usize, t: &String| Term::new(t, i == 0);
+    /// What matching `plan` needs, worked out once per search; its units matched misspelt
+    /// too when `tolerant`.
+    pub(super) fn prepare<'p>(&self, plan: &'p Plan, tolerant: bool) -> Prepared<'p> {
+        let term = |i: usize, t: &String| Term::new(t, i == 0, tolerant);
         let terms: Vec<Term> = plan
             .units
             .iter()

@@ -419,3 +419,61 @@ fn an_id_prefix_never_matches_other_ids_by_scattered_digits() {
         }
     }
 }
+
+/// A word found as typed is what was meant: records that hold it only misspelt (letters
+/// between its letters) are not listed beside it; typed with a letter missing, it finds its
+/// records misspelt, as before; and the answer is the same whether searched in full or within
+/// the matches of the query typed so far (what the browser does while you type).
+#[test]
+fn misspellings_are_matched_only_when_nothing_matches_as_typed() {
+    let trial = |id: &str, title: &str| {
+        format!(
+            r#"{{"id": "{id}", "title": {{"en": "{title}"}}, "citations": [{{"source": "s", "quote": "q"}}]}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"sources": [{{"id": "s", "title": {{"en": "S"}}, "language": "en", "date": "2024"}}],
+ "trials": [{}, {}, {}]}}"#,
+        trial("a", "Talentace in liver cancer"),
+        trial("b", "Talenxtace regimen"),
+        trial("c", "Another regimen"),
+    );
+    let corpus = Corpus::from_bytes(std::path::Path::new("t.json"), json.into_bytes()).unwrap();
+    let e = search::engine(Arc::new(corpus));
+    let found = |q: &str, within: Option<&[u32]>| -> Vec<(String, u8)> {
+        let r = e.search(&search::parse(q).unwrap(), within, 100);
+        r.hits
+            .iter()
+            .map(|h| (e.corpus().id_of(h.record).to_string(), h.tier))
+            .collect()
+    };
+    // As typed: "b" holds the word only with an x inside it.
+    assert_eq!(found("talentace", None), [("a".to_string(), 1)]);
+    assert_eq!(
+        found("talen", None),
+        [("a".to_string(), 1), ("b".to_string(), 1)]
+    );
+    // With the e missing, nothing holds it as typed: both are found misspelt (tier 3).
+    let misspelt = found("talntace", None);
+    assert_eq!(
+        misspelt
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert!(misspelt.iter().all(|(_, tier)| *tier == 3), "{misspelt:?}");
+    // Within an earlier query's matches as typed ("talen": a and b), or none of them
+    // ("talenta" holds only a, as typed), the answer is the full search's.
+    let slots = |q: &str| {
+        e.search(&search::parse(q).unwrap(), None, 100)
+            .matched_slots
+    };
+    for (prev, q) in [
+        ("talen", "talentace"),
+        ("talenta", "talentaca"),
+        ("talen", "talntace"),
+    ] {
+        assert_eq!(found(q, Some(&slots(prev))), found(q, None), "{prev} → {q}");
+    }
+}

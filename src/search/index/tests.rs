@@ -82,7 +82,7 @@ fn masks_never_reject_a_key_that_matches() {
             }
             units.push(fold_query(keys.initials(k)));
             for u in units.iter().filter(|u| !u.is_empty()) {
-                let term = Term::new(u, true);
+                let term = Term::new(u, true, true);
                 checked += 1;
                 if quick_score(keys, k, &term).is_some() {
                     found += 1;
@@ -187,7 +187,7 @@ fn prefilter_changes_nothing(corpus: Corpus, every: (usize, usize), most: usize,
             assert_eq!(rank(&a), rank(&b), "{text:?}");
         }
         let plan = with.plan(&q);
-        if let Some(c) = with.prepare(&plan).candidates {
+        if let Some(c) = with.prepare(&plan, true).candidates {
             restricting += 1;
             let bits = with.index.candidates(&c);
             let passed: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
