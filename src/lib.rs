@@ -20,6 +20,18 @@
 // The interface's messages (locales/*.toml), compiled in; looked up through `i18n`.
 rust_i18n::i18n!("locales", fallback = "en");
 
+/// `eprintln!` that never panics: a message that cannot be written (standard error closed by
+/// the reader, as `2>&1 | head` does, or a full disk behind it) is dropped, and the command
+/// goes on to its own end and exit code. Every message evidex writes to standard error goes
+/// through it.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cite;
 pub mod cli;
 pub mod compare;

@@ -115,7 +115,7 @@ fn settings(global: &cli::Global, command: Option<&Command>) -> (Config, Option<
     };
     let (settings, problems) = config::load(&path, required);
     for p in &problems {
-        eprintln!(
+        evidex::note!(
             "evidex: warning: {}",
             evidex::text::clean_block(&p.to_string())
         );
@@ -135,13 +135,13 @@ fn upgrade_library(path: &std::path::Path) -> Result<(), evidex::library::Librar
     };
     let text = path.display().to_string();
     let shown = evidex::text::clean(&text);
-    eprintln!(
+    evidex::note!(
         "evidex: upgrading the library {shown} from schema {from} to {} (once; every study is copied) …",
         evidex::library::schema::VERSION
     );
     let start = std::time::Instant::now();
     evidex::library::Library::open_existing(path)?;
-    eprintln!(
+    evidex::note!(
         "evidex: the library is upgraded ({:.1} s)",
         start.elapsed().as_secs_f64()
     );
@@ -151,6 +151,6 @@ fn upgrade_library(path: &std::path::Path) -> Result<(), evidex::library::Librar
 /// Prints a fatal error. Messages quote file names, JSON keys and values from outside the
 /// program, so they pass the sanitiser here, on the one path every fatal error takes.
 fn fail(code: u8, message: &str) -> ExitCode {
-    eprintln!("evidex: {}", evidex::text::clean_block(message));
+    evidex::note!("evidex: {}", evidex::text::clean_block(message));
     ExitCode::from(code)
 }

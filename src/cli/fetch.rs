@@ -78,7 +78,7 @@ fn written(
             "no study on the registry matches these filters; {to} not written"
         ))),
         Ok(s) if s.complete => {
-            eprintln!("{}", clean(&received_line(&s)));
+            crate::note!("{}", clean(&received_line(&s)));
             write_corpus(sink.imp, Some(output), out)
         }
         Ok(s) => {
@@ -180,7 +180,7 @@ fn into_library(client: &Client, query: &Query, global: &super::Global) -> Resul
             "no study on the registry matches these filters".into(),
         )),
         Ok(s) if s.complete => {
-            eprintln!("{}; {stored}", clean(&received_line(&s)));
+            crate::note!("{}; {stored}", clean(&received_line(&s)));
             if !r.added.is_empty() || !r.updated.is_empty() {
                 drop(sink);
                 super::library::refresh_snapshot(&path);
@@ -223,7 +223,7 @@ impl PageSink for LibrarySink {
     ) -> Result<usize, SinkError> {
         let r = self.lib.write_page(sync, studies, next_page_token)?;
         for s in &r.skipped {
-            eprintln!(
+            crate::note!(
                 "evidex: skipped {}: {}",
                 clean(s.registry_id.as_deref().unwrap_or("a study")),
                 clean(&s.message)
@@ -307,7 +307,7 @@ impl Drawer {
         let s = clean(s);
         match &self.bar {
             Some(b) => b.println(s),
-            None => eprintln!("{s}"),
+            None => crate::note!("{s}"),
         }
     }
 
@@ -367,7 +367,7 @@ impl Drawer {
                         "stopping after the page being fetched (Ctrl-C again to quit at once)";
                     match &bar {
                         Some(b) => b.println(msg),
-                        None => eprintln!("{msg}"),
+                        None => crate::note!("{msg}"),
                     }
                     return;
                 }

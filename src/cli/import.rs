@@ -29,7 +29,7 @@ pub(super) fn merge_base(merge: Option<&Path>) -> Result<CorpusFile, CliError> {
     match merge {
         Some(p) if p.as_os_str() == BUNDLED_WORD => {
             if p.exists() {
-                eprintln!(
+                crate::note!(
                     "note: --merge {BUNDLED_WORD} is the corpus built into evidex; \
                      for the file named {BUNDLED_WORD} here, write --merge ./{BUNDLED_WORD}"
                 );
@@ -116,7 +116,7 @@ fn add_archive(imp: &mut Importer, path: &Path) {
     imp.add_texts(&batch);
     match bulk.other() {
         0 => {}
-        n => eprintln!(
+        n => crate::note!(
             "note: {}: {n} entr{} not ending in .json not read",
             clean(bulk.name()),
             if n == 1 { "y" } else { "ies" }
@@ -170,7 +170,7 @@ pub(super) fn write_corpus(
     let list_imported = report.imported() <= LIST_LIMIT;
     for e in &report.events {
         if list_imported || !matches!(e, Event::Imported { .. }) {
-            eprintln!("{}", clean(&e.to_string()));
+            crate::note!("{}", clean(&e.to_string()));
         }
     }
     if report.imported() + report.updated() == 0 {
@@ -187,6 +187,6 @@ pub(super) fn write_corpus(
     if report.has_failures() {
         return Err(CliError::Input(format!("{}{to}", report.summary())));
     }
-    eprintln!("{}{to}", report.summary());
+    crate::note!("{}{to}", report.summary());
     Ok(())
 }

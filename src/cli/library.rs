@@ -128,31 +128,32 @@ pub(super) fn refresh_snapshot(path: &Path) {
     let started = std::time::Instant::now();
     match crate::library::open_corpus(None, Some(path)) {
         Ok(l) => match l.snapshot {
-            SnapshotUse::NotWritten(why) => eprintln!(
+            SnapshotUse::NotWritten(why) => crate::note!(
                 "evidex: the library's snapshot could not be written ({}); the browser reads \
                  every study when it opens",
                 clean(&why)
             ),
-            _ => eprintln!(
+            _ => crate::note!(
                 "the browser's snapshot of the library is up to date ({:.1} s)",
                 started.elapsed().as_secs_f64()
             ),
         },
-        Err(e) => eprintln!(
+        Err(e) => crate::note!(
             "evidex: the library's snapshot could not be updated: {}",
             clean(&e.to_string())
         ),
     }
 }
 
-/// Whether `s` is a date or the start of one: `2024`, `2024-05`, `2024-05-01`.
+/// Whether `s` is a date of the calendar or the start of one: `2024`, `2024-05`, `2024-05-01`
+/// (not `2024-13` nor `2024-02-30`).
 fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    match b.len() {
-        4 => digits(0..4),
-        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
-        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+    match s.len() {
+        4 => s.bytes().all(|b| b.is_ascii_digit()),
+        7 => format!("{s}-01")
+            .parse::<crate::fetch::query::Date>()
+            .is_ok(),
+        10 => s.parse::<crate::fetch::query::Date>().is_ok(),
         _ => false,
     }
 }
@@ -217,7 +218,7 @@ fn export(path: &Path, output: &Path, out: &mut Out) -> Result<(), CliError> {
     }
     super::import::write_valid_corpus(&file, "exported", Some(output), out)?;
     let not_mapped = report.skipped() + report.bad_files();
-    eprintln!(
+    crate::note!(
         "exported {} stud{}{} → {}",
         file.trials.len(),
         if file.trials.len() == 1 { "y" } else { "ies" },
@@ -228,6 +229,16 @@ fn export(path: &Path, output: &Path, out: &mut Out) -> Result<(), CliError> {
         },
         shown(output)
     );
+    // The corpus is valid, but a file this large is more than evidex reads back.
+    let size = std::fs::metadata(output).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+    if size > crate::fsio::MAX_FILE_BYTES {
+        crate::note!(
+            "note: {} is {} MB, more than the {} MiB `evidex validate` and `--corpus` read;              the library itself opens with the bundled corpus as it is (`evidex`)",
+            shown(output),
+            size / 1_000_000,
+            crate::fsio::MAX_FILE_BYTES >> 20
+        );
+    }
     Ok(())
 }
 
@@ -275,7 +286,14 @@ fn remove(
 /// `evidex gen-corpus --registry`: fills the library with synthetic registry-shaped studies,
 /// a page of 1,000 per transaction as a fetch writes them, with a line of progress per 10,000.
 pub fn gen_registry(trials: usize, seed: u64, global: &Global) -> Result<(), CliError> {
-    let path = library_path(global)?;
+    // Synthetic studies are stored as the registry's would be, so they could not be told
+    // apart from real ones afterwards: never into the library evidex opens by default.
+    let Some(path) = global.library.clone() else {
+        return Err(CliError::Input(
+            "gen-corpus --registry fills a library with synthetic studies, which nothing can              tell apart from fetched ones afterwards: name a library of its own with              --library PATH (or EVIDEX_LIBRARY), not the one you use"
+                .into(),
+        ));
+    };
     let mut lib = Library::open(&path)?;
     let start = std::time::Instant::now();
     let sync = format!("gen-corpus --registry --seed {seed}");
@@ -308,7 +326,7 @@ pub fn gen_registry(trials: usize, seed: u64, global: &Global) -> Result<(), Cli
         if done % 10_000 == 0 || done == trials {
             let secs = start.elapsed().as_secs_f64();
             let w = writing.as_secs_f64();
-            eprintln!(
+            crate::note!(
                 "{done} studies, {:.0} MB of registry JSON, {secs:.1} s, {:.0} studies/s; \
                  writing alone {w:.1} s, {:.0} studies/s",
                 bytes as f64 / 1e6,
@@ -322,12 +340,12 @@ pub fn gen_registry(trials: usize, seed: u64, global: &Global) -> Result<(), Cli
     // above leave out: it is timed apart.
     let t = std::time::Instant::now();
     drop(lib);
-    eprintln!(
+    crate::note!(
         "closed in {:.1} s; {:.0} studies/s in all, generation excluded",
         t.elapsed().as_secs_f64(),
         trials as f64 / (writing + t.elapsed()).as_secs_f64().max(1e-9)
     );
-    eprintln!("→ {}", shown(&path));
+    crate::note!("→ {}", shown(&path));
     Ok(())
 }
 
@@ -343,7 +361,12 @@ fn studies_of(path: &Path) -> Result<Vec<String>, String> {
         s.strip_prefix(&prefix)
             .map_or(s.clone(), |s| s.trim().to_string())
     })?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| {
+    studies_in(&text)
+}
+
+/// The studies of a registry text: one study, a page `{"studies": [...]}` or a list.
+fn studies_in(text: &str) -> Result<Vec<String>, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
         format!(
             "{}:{}: not valid JSON: {}",
             e.line(),
@@ -388,43 +411,106 @@ pub fn run_into_library(
     let mut lib = Library::open(&path)?;
     let mut report = PageReport::default();
     let mut problems: Vec<String> = Vec::new();
-    for file in files {
-        let name = shown(file);
-        let studies = match studies_of(file) {
-            Ok(s) => s,
-            Err(message) => {
-                // A syntax error starts with its line and column: `file:3:14: …`.
-                let sep = if message.starts_with(|c: char| c.is_ascii_digit()) {
-                    ":"
-                } else {
-                    ": "
-                };
-                problems.push(format!("{name}{sep}{}", clean(&message)));
-                continue;
+    // Studies written a batch at a time; a skipped one is reported by `label` of its index.
+    let mut write =
+        |studies: Vec<String>, label: &dyn Fn(usize) -> String, problems: &mut Vec<String>| {
+            for (b, batch) in studies.chunks(BATCH).enumerate() {
+                let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+                let r = lib.write_studies(&refs)?;
+                for s in &r.skipped {
+                    let id = s
+                        .registry_id
+                        .as_deref()
+                        .map_or(String::new(), |i| format!(" ({})", clean(i)));
+                    let name = label(b * BATCH + s.position);
+                    problems.push(format!("{name}{id}: skipped: {}", clean(&s.message)));
+                }
+                report.extend(r);
             }
+            Ok::<_, CliError>(())
         };
-        for (b, batch) in studies.chunks(BATCH).enumerate() {
-            let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
-            let r = lib.write_studies(&refs)?;
-            for s in &r.skipped {
-                let at = if studies.len() > 1 {
-                    format!(": study at index {}", b * BATCH + s.position)
-                } else {
-                    String::new()
-                };
-                let id = s
-                    .registry_id
-                    .as_deref()
-                    .map_or(String::new(), |i| format!(" ({})", clean(i)));
-                problems.push(format!("{name}{at}{id}: skipped: {}", clean(&s.message)));
+    // A file's or an entry's studies: numbered when it holds more than one.
+    let numbered = |name: String, n: usize| {
+        move |i: usize| {
+            if n > 1 {
+                format!("{name}: study at index {i}")
+            } else {
+                name.clone()
             }
-            report.extend(r);
+        }
+    };
+    // A syntax error starts with its line and column: `file:3:14: …`.
+    let unread = |name: &str, message: &str| {
+        let sep = if message.starts_with(|c: char| c.is_ascii_digit()) {
+            ":"
+        } else {
+            ": "
+        };
+        format!("{}{sep}{}", clean(name), clean(message))
+    };
+    for file in files {
+        if crate::fetch::bulk::is_zip(file) {
+            // The registry's bulk download: entry by entry, nothing unpacked to disk.
+            let mut bulk = match crate::fetch::bulk::Bulk::open(file) {
+                Ok(b) => b,
+                Err(e) => {
+                    problems.push(unread(&e.source_name(), &e.reason()));
+                    continue;
+                }
+            };
+            // Entries of one study each (the bulk download's), gathered into batches.
+            let (mut pending, mut names): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+            for entry in bulk.by_ref() {
+                match entry.map_err(|e| (e.source_name(), e.reason())) {
+                    Ok(e) => match studies_in(&e.text) {
+                        Ok(studies) if studies.len() == 1 => {
+                            pending.extend(studies);
+                            names.push(clean(&e.name).into_owned());
+                        }
+                        Ok(studies) => {
+                            let n = studies.len();
+                            write(
+                                studies,
+                                &numbered(clean(&e.name).into_owned(), n),
+                                &mut problems,
+                            )?;
+                        }
+                        Err(message) => problems.push(unread(&e.name, &message)),
+                    },
+                    Err((name, message)) => problems.push(unread(&name, &message)),
+                }
+                if pending.len() == BATCH {
+                    let names = std::mem::take(&mut names);
+                    write(
+                        std::mem::take(&mut pending),
+                        &|i| names[i].clone(),
+                        &mut problems,
+                    )?;
+                }
+            }
+            write(pending, &|i| names[i].clone(), &mut problems)?;
+            if bulk.other() > 0 {
+                crate::note!(
+                    "note: {}: {} entr{} not ending in .json not read",
+                    shown(file),
+                    bulk.other(),
+                    if bulk.other() == 1 { "y" } else { "ies" }
+                );
+            }
+            continue;
+        }
+        match studies_of(file) {
+            Ok(studies) => {
+                let n = studies.len();
+                write(studies, &numbered(shown(file), n), &mut problems)?;
+            }
+            Err(message) => problems.push(unread(&shown(file), &message)),
         }
     }
     let stored = report.added.len() + report.updated.len();
     tell_studies(&report);
     for p in &problems {
-        eprintln!("{p}");
+        crate::note!("{p}");
     }
     let summary = format!("{} → {}", report.summary(), shown(&path));
     if stored > 0 {
@@ -434,7 +520,7 @@ pub fn run_into_library(
     if !problems.is_empty() {
         return Err(CliError::Input(summary));
     }
-    eprintln!("{summary}");
+    crate::note!("{summary}");
     Ok(())
 }
 
@@ -444,17 +530,17 @@ fn tell_studies(report: &PageReport) {
     let listed = report.added.len() + report.updated.len() + report.unchanged.len();
     if listed <= LIST_LIMIT {
         for id in &report.added {
-            eprintln!("{id}: added");
+            crate::note!("{id}: added");
         }
         for id in &report.updated {
-            eprintln!("{id}: updated (the registry's version is newer)");
+            crate::note!("{id}: updated (the registry's version is newer)");
         }
         for id in &report.unchanged {
-            eprintln!("{id}: unchanged (the library's version is as new)");
+            crate::note!("{id}: unchanged (the library's version is as new)");
         }
     }
     for (nct, trial) in &report.enriches {
-        eprintln!(
+        crate::note!(
             "{nct}: belongs to the bundled trial {}, which it enriches when the library opens",
             clean(trial)
         );

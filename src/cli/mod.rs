@@ -193,7 +193,7 @@ fn engine(global: &Global) -> Result<Engine, CliError> {
         let n = loaded.engine.index.corpus.warnings.len();
         if n > 0 {
             let path = path.display().to_string();
-            eprintln!(
+            crate::note!(
                 "evidex: {}: {n} warning{}; `evidex validate {}` lists them",
                 clean(&path),
                 if n == 1 { "" } else { "s" },

@@ -192,7 +192,7 @@ pub fn resolve_items(
     let mut records: Vec<RecordRef> = Vec::new();
     for item in items {
         let (r, how) = resolve_sure(engine, item, lang)?;
-        eprintln!(
+        crate::note!(
             "evidex: {:?} → {} ({}, {}; {})",
             clean(item),
             clean(c.id_of(r)),

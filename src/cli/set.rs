@@ -27,7 +27,7 @@ fn records(engine: &Engine, set: &Set) -> Vec<RecordRef> {
     for id in &set.records {
         match c.resolve(id) {
             Some(r) => found.push(r),
-            None => eprintln!(
+            None => crate::note!(
                 "evidex: {}: {} is not in this corpus (kept in the set)",
                 clean(&set.name),
                 clean(id)

@@ -133,7 +133,7 @@ pub fn man(command: Option<&str>, out_dir: Option<&Path>, out: &mut Out) -> Resu
         crate::fsio::write_output(&path, text)
             .map_err(|e| CliError::Output(format!("{}: cannot write: {e}", path.display())))?;
     }
-    eprintln!(
+    crate::note!(
         "evidex: wrote {} manual pages to {}",
         pages.len(),
         crate::text::clean(&dir.display().to_string())

@@ -120,6 +120,39 @@ impl LibraryError {
     }
 }
 
+/// `file:PATH?immutable=1`, the path made absolute and percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(abs.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = abs.to_string_lossy().replace('\\', "/").into_bytes();
+    for b in bytes {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Why a path that is not a regular file (a directory, a FIFO, a socket, a device) cannot be
+/// a library.
+fn not_a_file(path: &Path, m: &std::fs::Metadata) -> LibraryError {
+    let what = if m.is_dir() {
+        "is a directory"
+    } else {
+        "is not a regular file (a FIFO, a socket or a device)"
+    };
+    LibraryError::Open {
+        path: path.to_path_buf(),
+        message: format!("{what}; name a file such as library.sqlite"),
+    }
+}
+
 /// An open library.
 pub struct Library {
     /// Started by the first write (see [`checkpoint`]); dropped, and so joined, before `conn`
@@ -149,16 +182,32 @@ impl Library {
                 message: format!("cannot create the directory {}: {e}", dir.display()),
             })?;
         }
-        if path.is_dir() {
-            return Err(LibraryError::Open {
-                path: path.to_path_buf(),
-                message: "is a directory; name a file such as library.sqlite".into(),
-            });
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => return Err(not_a_file(path, &m)),
+            _ => {}
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Library::open_with(path, flags, true)
+        let lib = Library::open_with(path, flags, true)?;
+        lib.verify()?;
+        Ok(lib)
+    }
+
+    /// Counts the rows of every table, which reads each one's smallest index from end to end
+    /// (a few megabytes at registry size, not the studies' text): a file damaged there is
+    /// refused as corrupt before anything is written into it, as reading it would be.
+    fn verify(&self) -> Result<(), LibraryError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM studies) + (SELECT count(*) FROM drafts)
+                      + (SELECT count(*) FROM outcomes) + (SELECT count(*) FROM changes)
+                      + (SELECT count(*) FROM syncs) + (SELECT count(*) FROM meta)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
     }
 
     /// Opens an existing library to read it (the browser, `search`, `library changes`): never
@@ -173,24 +222,36 @@ impl Library {
                     message: e.to_string(),
                 });
             }
-            Ok(m) if m.is_dir() => {
-                return Err(LibraryError::Open {
-                    path: path.to_path_buf(),
-                    message: "is a directory; name a file such as library.sqlite".into(),
-                });
-            }
+            Ok(m) if !m.is_file() => return Err(not_a_file(path, &m)),
             Ok(_) => {}
         }
         // Read-write (without create) so that WAL readers can use the shared-memory index; a
         // file evidex may not write is opened read-only.
         let rw = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        match Library::open_with(path, rw, false) {
-            Err(LibraryError::ReadOnly { .. }) | Err(LibraryError::Open { .. }) => {
-                let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                Library::open_with(path, ro, false).map(Some)
-            }
-            r => r.map(Some),
+        let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let cannot = |r: &Result<Library, LibraryError>| {
+            matches!(
+                r,
+                Err(LibraryError::ReadOnly { .. }) | Err(LibraryError::Open { .. })
+            )
+        };
+        let mut r = Library::open_with(path, rw, false);
+        if cannot(&r) {
+            r = Library::open_with(path, ro, false);
         }
+        if cannot(&r) {
+            // In a directory evidex may not write, a reader cannot make the shared-memory file
+            // WAL readers use: read the file as it is, as one that nothing changes (nothing
+            // can, but its owner), through SQLite's `immutable` URI parameter.
+            let uri = immutable_uri(path);
+            r = Library::connect(
+                Path::new(&uri),
+                path,
+                ro | OpenFlags::SQLITE_OPEN_URI,
+                false,
+            );
+        }
+        r.map(Some)
     }
 
     /// The schema of the library at `path` when opening it will bring it up to this one (an
@@ -213,8 +274,18 @@ impl Library {
     }
 
     fn open_with(path: &Path, flags: OpenFlags, create: bool) -> Result<Library, LibraryError> {
+        Library::connect(path, path, flags, create)
+    }
+
+    /// Opens `target` (the library's path, or a URI for it), named `path` in every message.
+    fn connect(
+        target: &Path,
+        path: &Path,
+        flags: OpenFlags,
+        create: bool,
+    ) -> Result<Library, LibraryError> {
         let sql = |e| LibraryError::sql(path, e);
-        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        let conn = Connection::open_with_flags(target, flags).map_err(sql)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         let lib = Library {
             checkpoint: None,

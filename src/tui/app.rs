@@ -160,7 +160,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        crate::note!(
             "evidex: internal error: {}{at}. The terminal has been restored. \
              This is a bug; please report it with the steps that led to it.",
             crate::text::clean_block(&msg)

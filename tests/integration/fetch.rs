@@ -913,6 +913,58 @@ fn import_reads_the_bulk_zip_without_unpacking_it() {
     assert!(String::from_utf8_lossy(&v.stdout).contains("valid: 5 trials"));
 }
 
+/// Without `-o` the archive's studies go to the library, as a file's do, and the browser's
+/// corpus finds them; a damaged entry is named and the others are still stored.
+#[test]
+fn import_writes_the_bulk_zip_into_the_library() {
+    let h = home();
+    let zip = h.path().join("ctg-studies.json.zip");
+    bulk_zip(&zip);
+    let lib = h.path().join("lib.sqlite");
+    let (zip_s, lib_s) = (zip.to_str().unwrap(), lib.to_str().unwrap());
+    let o = output(evidex(
+        h.path(),
+        &["import", "ctgov", "--library", lib_s, zip_s],
+        &[],
+    ));
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("added 5, updated 0, unchanged 0"), "{err}");
+    assert!(
+        err.contains("1 entry not ending in .json not read"),
+        "{err}"
+    );
+    let o = output(evidex(
+        h.path(),
+        &["search", "--library", lib_s, "source:library", "kind:trial"],
+        &[],
+    ));
+    let found = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(found.contains("5 of 5 results"), "{found}{}", stderr(&o));
+    // One entry damaged: named, exit 2, the other four stored.
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let name = b"ctg-studies.json/NCT04267848.json";
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap() + name.len() + 200;
+    for b in &mut bytes[at..at + 64] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(&zip, &bytes).unwrap();
+    let lib = h.path().join("lib2.sqlite");
+    let lib_s = lib.to_str().unwrap();
+    let o = output(evidex(
+        h.path(),
+        &["import", "ctgov", "--library", lib_s, zip_s],
+        &[],
+    ));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("ctg-studies.json.zip:ctg-studies.json/NCT04267848.json"),
+        "{err}"
+    );
+    assert!(err.contains("added 4"), "{err}");
+}
+
 #[test]
 fn import_names_the_archive_and_entry_of_a_corrupt_zip() {
     let h = home();

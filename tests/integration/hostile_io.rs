@@ -398,3 +398,60 @@ fn gen_corpus_refuses_sizes_evidex_could_not_open() {
         assert!(err.contains("--trials"), "{n}: {err}");
     }
 }
+
+/// Standard error closed by its reader (`2>&1 | head -1` once head has its line) or full
+/// (`2>/dev/full`): every command still ends as it would have, with its own exit code, never
+/// with a panic (exit 101) because a message could not be written.
+#[test]
+fn a_closed_or_full_standard_error_never_makes_a_command_panic() {
+    let d = tempfile::tempdir().unwrap();
+    let lib = d.path().join("lib.sqlite");
+    let lib = lib.to_str().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ctgov/NCT02513394.json"
+    );
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["import", "ctgov", "--library", lib, fixture], 0),
+        (vec!["library", "--library", lib], 0),
+        (
+            vec!["library", "remove", "--library", lib, "NCT00000000"],
+            1,
+        ),
+        (vec!["validate", "/nonexistent/corpus.json"], 2),
+        (vec!["search", "phase:9"], 2),
+        (
+            vec![
+                "gen-corpus",
+                "--registry",
+                "--library",
+                lib,
+                "--trials",
+                "3",
+            ],
+            0,
+        ),
+    ];
+    for (args, code) in &cases {
+        for full in [false, true] {
+            let stderr: Stdio = if full {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap()
+                    .into()
+            } else {
+                let (reader, writer) = std::io::pipe().unwrap();
+                drop(reader);
+                writer.into()
+            };
+            let status = common::bin()
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(stderr)
+                .status()
+                .unwrap();
+            assert_eq!(status.code(), Some(*code), "{args:?}, /dev/full: {full}");
+        }
+    }
+}

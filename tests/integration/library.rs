@@ -300,8 +300,11 @@ fn a_newer_version_is_an_update_with_dated_changes() {
     let v: Value = serde_json::from_slice(&r.stdout).expect("json");
     assert_eq!(v.as_array().map(Vec::len), Some(3));
     assert_eq!(v[0]["registry_id"], "NCT04267848");
-    let r = evidex(&lib, &["library", "changes", "--since", "last week"]);
-    assert_eq!(r.status.code(), Some(2));
+    for not_a_date in ["last week", "2026-13-01", "2026-02-30", "2026-00", "2026-4"] {
+        let r = evidex(&lib, &["library", "changes", "--since", not_a_date]);
+        assert_eq!(r.status.code(), Some(2), "{not_a_date}");
+        assert!(text(&r.stderr).contains("is not a date"), "{not_a_date}");
+    }
 
     // The stored record is the newer one.
     let r = evidex(&lib, &["show", "NCT04267848", "--json"]);
@@ -441,7 +444,27 @@ fn hostile_library_files_are_refused_by_name_and_left_as_they_were() {
             *b = 0x5a;
         }
         std::fs::write(&corrupt, &bytes).expect("write");
+        // Only one index damaged (the one by source, as a disk error might leave it): the
+        // studies a write would update are intact, and it is still refused as corrupt.
+        let index = d.path().join("index.sqlite");
+        assert!(import(&index, &[&fixture("NCT02513394")]).status.success());
+        let page: i64 = {
+            let c = rusqlite::Connection::open(&index).expect("sqlite");
+            c.pragma_update(None, "journal_mode", "DELETE")
+                .expect("no wal");
+            c.query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'studies_source'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("the index")
+        };
+        let mut bytes = std::fs::read(&index).expect("read");
+        let at = (page as usize - 1) * 4096;
+        bytes[at..at + 4096].fill(0xde);
+        std::fs::write(&index, &bytes).expect("write");
         vec![
+            ("an index damaged", index, "corrupt"),
             (
                 "not a database",
                 json,
@@ -464,7 +487,7 @@ fn hostile_library_files_are_refused_by_name_and_left_as_they_were() {
         let before = std::fs::read(path).expect("read");
         // Corruption inside the data is found when the data is read, which the browser does
         // once it has the terminal (and reports on leaving it); `search` reads it the same way.
-        let browser: Vec<&str> = if *what == "corrupt" {
+        let browser: Vec<&str> = if message == &"corrupt" {
             vec!["search", "x"]
         } else {
             vec![]
@@ -475,7 +498,13 @@ fn hostile_library_files_are_refused_by_name_and_left_as_they_were() {
             vec!["library"],
             vec!["library", "changes"],
             vec!["import", "ctgov", s(&fixture("NCT06388018"))],
+            // A study already there, unchanged: nothing of the damage is on its way.
+            vec!["import", "ctgov", s(&fixture("NCT02513394"))],
         ] {
+            // The changes are listed from their own table, which that damage leaves whole.
+            if *what == "an index damaged" && args == ["library", "changes"] {
+                continue;
+            }
             let r = evidex(path, &args);
             let err = text(&r.stderr);
             assert_eq!(r.status.code(), Some(2), "{what} {args:?}: {err}");
@@ -531,6 +560,46 @@ fn a_library_that_cannot_be_created_or_written_says_so_and_changes_nothing() {
     let r = evidex(&lib, &["search", "NCT02513394"]);
     crate::common::chmod(&ro, 0o755);
     assert!(r.status.success(), "{}", text(&r.stderr));
+}
+
+/// A FIFO (or a socket, a device) where the library should be is named as what it is, and
+/// never opened: SQLite would only say "disk I/O error", or wait on it.
+#[test]
+fn a_fifo_at_the_library_path_is_refused_as_not_a_file() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let fifo = d.path().join("fifo.sqlite");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available here");
+        return;
+    }
+    for args in [
+        vec!["library"],
+        vec!["search", "pallas"],
+        vec!["import", "ctgov", s(&fixture("NCT02513394"))],
+    ] {
+        let r = evidex(&fifo, &args);
+        let err = text(&r.stderr);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("is not a regular file"), "{args:?}: {err}");
+    }
+}
+
+/// Synthetic studies never go into the library evidex opens by default: `gen-corpus
+/// --registry` wants one named, and leaves the data directory alone.
+#[test]
+fn generated_studies_need_a_library_named_for_them() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let r = crate::common::bin()
+        .args(["gen-corpus", "--registry", "--trials", "3"])
+        .env_remove("EVIDEX_LIBRARY")
+        .env("XDG_DATA_HOME", d.path())
+        .output()
+        .expect("runs");
+    let err = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("--library PATH"), "{err}");
+    assert_eq!(std::fs::read_dir(d.path()).expect("dir").count(), 0);
 }
 
 /// A writer killed with SIGKILL between pages loses nothing it committed: the library opens,

@@ -625,3 +625,37 @@ fn filters_on_contents_and_sort_effect_read_no_record_and_pass_what_the_records_
     }
     assert_eq!(c.trials.resident(), 0);
 }
+
+/// What a reader falls back to in a directory it may not write (where permissions bind, that
+/// is, not as root): the file opened through an `immutable` URI, its path percent-encoded,
+/// whatever characters it holds, and every message naming the path, not the URI.
+#[test]
+fn a_library_opens_as_immutable_whatever_its_path_holds() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().join("a dir?#%& é");
+    std::fs::create_dir(&dir).expect("dir");
+    let path = dir.join("lib ?.sqlite");
+    let mut lib = Library::open(&path).expect("creates");
+    lib.write_studies(&[&fixture("NCT02513394")])
+        .expect("writes");
+    drop(lib);
+    let uri = super::immutable_uri(&path);
+    assert!(
+        uri.starts_with("file:/") && uri.ends_with("?immutable=1"),
+        "{uri}"
+    );
+    assert!(!uri[5..uri.len() - 12].contains(['?', '#', ' ']), "{uri}");
+    let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+    let lib = Library::connect(Path::new(&uri), &path, ro, false).expect("opens");
+    assert_eq!(lib.count().expect("counts"), 1);
+    assert_eq!(lib.path(), path);
+    // A file of another program, opened that way, is refused by its own name.
+    let other = dir.join("other ?.sqlite");
+    rusqlite::Connection::open(&other)
+        .and_then(|c| c.execute_batch("CREATE TABLE t (x)"))
+        .expect("another database");
+    let err = Library::connect(Path::new(&super::immutable_uri(&other)), &other, ro, false)
+        .expect_err("not a library")
+        .to_string();
+    assert!(err.starts_with(&other.display().to_string()), "{err}");
+}
