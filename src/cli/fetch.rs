@@ -138,8 +138,13 @@ fn plural(n: usize) -> &'static str {
 fn received_line(s: &Summary) -> String {
     let of = s.total.map_or(String::new(), |t| format!(" of {t}"));
     format!(
-        "fetched {}{of} studies in {} page{}{}",
+        "fetched {}{of} stud{} in {} page{}{}",
         s.received,
+        if s.total.unwrap_or(s.received) == 1 {
+            "y"
+        } else {
+            "ies"
+        },
         s.pages,
         plural(s.pages),
         if s.resumed { " (resumed)" } else { "" }

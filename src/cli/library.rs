@@ -125,8 +125,23 @@ fn snapshot_line(lib: &Library) -> String {
 /// failure here loses nothing (the studies are stored) and is said in one line.
 pub(super) fn refresh_snapshot(path: &Path) {
     use crate::library::load::SnapshotUse;
+    use std::io::IsTerminal;
     let started = std::time::Instant::now();
-    match crate::library::open_corpus(None, Some(path)) {
+    // Seconds at registry size (every study merged and indexed again): say so while it runs.
+    let what = "updating the browser's snapshot of the library (every study is read again)";
+    let spinner = if std::io::stderr().is_terminal() {
+        let s = indicatif::ProgressBar::new_spinner().with_message(format!("{what}…"));
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        Some(s)
+    } else {
+        crate::note!("{what}");
+        None
+    };
+    let opened = crate::library::open_corpus(None, Some(path));
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    match opened {
         Ok(l) => match l.snapshot {
             SnapshotUse::NotWritten(why) => crate::note!(
                 "evidex: the library's snapshot could not be written ({}); the browser reads \

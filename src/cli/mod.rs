@@ -237,13 +237,15 @@ fn validate(path: Option<&Path>, out: &mut Out) -> Result<(), CliError> {
         .filter(|w| w.severity == Severity::Warning)
         .count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     s.push_str(&format!(
-        "{}: valid: {} trials, {} therapies, {} diseases, {} sources, {} outcomes{}\n",
+        "{}: valid: {}, {}, {}, {}, {} outcomes{}\n",
         name.display(),
-        corpus.trials.len(),
-        corpus.therapies.len(),
-        corpus.diseases.len(),
-        corpus.sources.len(),
+        count(corpus.trials.len(), "trial", "trials"),
+        count(corpus.therapies.len(), "therapy", "therapies"),
+        count(corpus.diseases.len(), "disease", "diseases"),
+        count(corpus.sources.len(), "source", "sources"),
         corpus
             .trials
             .iter()

@@ -267,7 +267,13 @@ impl Client {
         };
         match e {
             ureq::Error::HostNotFound => Failure::Final(FetchError::Dns { host }),
-            ureq::Error::Timeout(_) => self.no_answer_in_time(),
+            ureq::Error::Timeout(which) => self.no_answer_in_time(match which {
+                ureq::Timeout::PerRead | ureq::Timeout::PerWrite => self.settings.read_timeout,
+                ureq::Timeout::Resolve | ureq::Timeout::Connect | ureq::Timeout::SendRequest => {
+                    self.settings.connect_timeout
+                }
+                _ => self.settings.response_timeout,
+            }),
             ureq::Error::Io(io) => self.io_failure(io),
             ureq::Error::ConnectionFailed => retry(
                 "the connection failed",
@@ -299,13 +305,13 @@ impl Client {
         }
     }
 
-    /// No answer within the response timeout: worth another try.
-    fn no_answer_in_time(&self) -> Failure {
+    /// No answer within `limit` (the timeout that ran out): worth another try.
+    fn no_answer_in_time(&self, limit: Duration) -> Failure {
         retry(
-            "no answer in time",
+            &format!("no answer within {} s", limit.as_secs()),
             FetchError::Timeout {
                 host: self.host.clone(),
-                seconds: self.settings.response_timeout.as_secs(),
+                seconds: limit.as_secs(),
             },
         )
     }
@@ -315,7 +321,7 @@ impl Client {
         let host = self.host.clone();
         match io.kind() {
             std::io::ErrorKind::ConnectionRefused => Failure::Final(FetchError::Refused { host }),
-            std::io::ErrorKind::TimedOut => self.no_answer_in_time(),
+            std::io::ErrorKind::TimedOut => self.no_answer_in_time(self.settings.read_timeout),
             // rustls reports a failed handshake or certificate check as invalid data from the
             // stream.
             std::io::ErrorKind::InvalidData if self.url.starts_with("https://") => {
@@ -330,8 +336,10 @@ impl Client {
                     detail: io.to_string(),
                 })
             }
+            // The system resolver's failure, as the standard library reports it.
+            _ if is_lookup_failure(&io) => Failure::Final(FetchError::Dns { host }),
             _ => retry(
-                "the connection failed",
+                &format!("the connection failed ({io})"),
                 FetchError::Connection {
                     host,
                     detail: io.to_string(),
@@ -339,6 +347,20 @@ impl Client {
             ),
         }
     }
+}
+
+/// Whether an I/O error says the name does not exist (`failed to lookup address information:
+/// Name or service not known`, and the like on other systems): no retry finds it. A resolver
+/// that did not answer ("Temporary failure in name resolution") is tried again.
+fn is_lookup_failure(io: &std::io::Error) -> bool {
+    let text = io.to_string().to_ascii_lowercase();
+    [
+        "name or service not known",
+        "nodename nor servname",
+        "no such host",
+    ]
+    .iter()
+    .any(|s| text.contains(s))
 }
 
 /// A failure worth another try: its reason, and the error to report if no try succeeds.
@@ -485,5 +507,51 @@ mod tests {
         assert_eq!(host_of("ftp://x"), None);
         assert_eq!(host_of("clinicaltrials.gov"), None);
         assert_eq!(host_of("http://"), None);
+    }
+}
+
+#[cfg(test)]
+mod advice {
+    use super::*;
+
+    #[test]
+    fn a_name_that_does_not_resolve_is_not_retried_and_a_404_points_at_the_address() {
+        let io = |s: &str| std::io::Error::other(s.to_string());
+        assert!(is_lookup_failure(&io(
+            "failed to lookup address information: Name or service not known"
+        )));
+        assert!(is_lookup_failure(&io(
+            "nodename nor servname provided, or not known"
+        )));
+        // A resolver that did not answer this time may next time: retried.
+        assert!(!is_lookup_failure(&io(
+            "failed to lookup address information: Temporary failure in name resolution"
+        )));
+        assert!(!is_lookup_failure(&io("connection reset by peer")));
+        let status = |status| {
+            FetchError::Status {
+                host: "h".into(),
+                status,
+                message: "Not Found".into(),
+            }
+            .to_string()
+        };
+        assert!(status(404).contains("--base-url"), "{}", status(404));
+        assert!(
+            status(400).ends_with("check the filters"),
+            "{}",
+            status(400)
+        );
+        let gave_up = |attempts| {
+            FetchError::GaveUp {
+                host: "h".into(),
+                status: 503,
+                message: String::new(),
+                attempts,
+            }
+            .to_string()
+        };
+        assert!(gave_up(1).contains("after 1 attempt;"), "{}", gave_up(1));
+        assert!(gave_up(6).contains("after 6 attempts;"), "{}", gave_up(6));
     }
 }

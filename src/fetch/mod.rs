@@ -130,8 +130,13 @@ pub enum FetchError {
     )]
     Tls { host: String, detail: String },
     #[error(
-        "{host} answered HTTP {status}{}; check the filters",
-        prefixed(": ", message, "")
+        "{host} answered HTTP {status}{}; {}",
+        prefixed(": ", message, ""),
+        if *status == 404 {
+            "check the address (--base-url, EVIDEX_CTGOV_URL): it has no list of studies"
+        } else {
+            "check the filters"
+        }
     )]
     Status {
         host: String,
@@ -139,8 +144,9 @@ pub enum FetchError {
         message: String,
     },
     #[error(
-        "{host} still answered HTTP {status}{} after {attempts} attempts; try again later",
-        prefixed(" (", message, ")")
+        "{host} still answered HTTP {status}{} after {attempts} attempt{}; try again later",
+        prefixed(" (", message, ")"),
+        if *attempts == 1 { "" } else { "s" }
     )]
     GaveUp {
         host: String,
