@@ -913,6 +913,17 @@ fn import_reads_the_bulk_zip_without_unpacking_it() {
     assert!(String::from_utf8_lossy(&v.stdout).contains("valid: 5 trials"));
 }
 
+/// Damages the compressed data of the bulk zip's second study's entry.
+fn damage_second_entry(zip: &Path) {
+    let mut bytes = std::fs::read(zip).unwrap();
+    let name = b"ctg-studies.json/NCT04267848.json";
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap() + name.len() + 200;
+    for b in &mut bytes[at..at + 64] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(zip, &bytes).unwrap();
+}
+
 /// Without `-o` the archive's studies go to the library, as a file's do, and the browser's
 /// corpus finds them; a damaged entry is named and the others are still stored.
 #[test]
@@ -942,13 +953,7 @@ fn import_writes_the_bulk_zip_into_the_library() {
     let found = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(found.contains("5 of 5 results"), "{found}{}", stderr(&o));
     // One entry damaged: named, exit 2, the other four stored.
-    let mut bytes = std::fs::read(&zip).unwrap();
-    let name = b"ctg-studies.json/NCT04267848.json";
-    let at = bytes.windows(name.len()).position(|w| w == name).unwrap() + name.len() + 200;
-    for b in &mut bytes[at..at + 64] {
-        *b ^= 0xA5;
-    }
-    std::fs::write(&zip, &bytes).unwrap();
+    damage_second_entry(&zip);
     let lib = h.path().join("lib2.sqlite");
     let lib_s = lib.to_str().unwrap();
     let o = output(evidex(
@@ -970,14 +975,7 @@ fn import_names_the_archive_and_entry_of_a_corrupt_zip() {
     let h = home();
     let zip = h.path().join("bulk.zip");
     bulk_zip(&zip);
-    // Damage the compressed data of the second study's entry.
-    let mut bytes = std::fs::read(&zip).unwrap();
-    let name = b"ctg-studies.json/NCT04267848.json";
-    let at = bytes.windows(name.len()).position(|w| w == name).unwrap() + name.len() + 200;
-    for b in &mut bytes[at..at + 64] {
-        *b ^= 0xA5;
-    }
-    std::fs::write(&zip, &bytes).unwrap();
+    damage_second_entry(&zip);
     let out = out_file(h.path());
     let o = output(import_cmd(h.path(), &zip, &out));
     let err = stderr(&o);
