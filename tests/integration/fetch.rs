@@ -989,6 +989,7 @@ fn import_names_the_archive_and_entry_of_a_corrupt_zip() {
 
     // Not an archive at all, though it starts like one.
     let bad = h.path().join("cut.zip");
+    let bytes = std::fs::read(&zip).unwrap();
     std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
     let o = output(import_cmd(h.path(), &bad, &out));
     let err = stderr(&o);
