@@ -266,9 +266,25 @@ fn remove(
     let mut lib = existing(path)?;
     if let Some(src) = source {
         let n = lib.remove_source(&src)?;
-        if n > 0 {
-            refresh_snapshot(path);
+        if n == 0 {
+            // Most likely a misspelt source: say which there are.
+            let sources: Vec<String> = lib
+                .summary()?
+                .by_source
+                .iter()
+                .map(|(s, n)| format!("{} ({n})", clean(s)))
+                .collect();
+            return Err(CliError::NoMatch(format!(
+                "no study of source {} in the library; its sources: {}",
+                clean(&src),
+                if sources.is_empty() {
+                    "none, it is empty".to_string()
+                } else {
+                    sources.join(", ")
+                }
+            )));
         }
+        refresh_snapshot(path);
         return out.print(&format!(
             "removed {n} stud{} of source {}\n",
             if n == 1 { "y" } else { "ies" },

@@ -347,11 +347,26 @@ fn export_round_trips_through_validate_and_remove_takes_records_out() {
     assert!(text(&r.stderr).contains("not in the library: NCT00000000"));
     let r = evidex(&lib, &["search", "NCT02513394"]);
     assert_eq!(r.status.code(), Some(1));
+    // A source misspelt removes nothing and says which sources there are.
+    let r = evidex(&lib, &["library", "remove", "--source", "clinicaltrials"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        text(&r.stderr)
+            .contains("no study of source clinicaltrials in the library; its sources: ctgov (4)"),
+        "{}",
+        text(&r.stderr)
+    );
     let r = evidex(&lib, &["library", "remove", "--source", "ctgov"]);
     assert!(
         text(&r.stdout).contains("removed 4 studies"),
         "{}",
         text(&r.stdout)
+    );
+    let r = evidex(&lib, &["library", "remove", "--source", "ctgov"]);
+    assert!(
+        text(&r.stderr).contains("its sources: none, it is empty"),
+        "{}",
+        text(&r.stderr)
     );
     let r = evidex(&lib, &["library", "export", "-o", s(&out)]);
     assert_eq!(r.status.code(), Some(2));
