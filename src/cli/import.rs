@@ -114,13 +114,8 @@ fn add_archive(imp: &mut Importer, path: &Path) {
         }
     }
     imp.add_texts(&batch);
-    match bulk.other() {
-        0 => {}
-        n => crate::note!(
-            "note: {}: {n} entr{} not ending in .json not read",
-            clean(bulk.name()),
-            if n == 1 { "y" } else { "ies" }
-        ),
+    if let Some(note) = bulk.others_note() {
+        crate::note!("{note}");
     }
 }
 

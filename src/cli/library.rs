@@ -520,13 +520,8 @@ pub fn run_into_library(
                 }
             }
             write(pending, &|i| names[i].clone(), &mut problems)?;
-            if bulk.other() > 0 {
-                crate::note!(
-                    "note: {}: {} entr{} not ending in .json not read",
-                    shown(file),
-                    bulk.other(),
-                    if bulk.other() == 1 { "y" } else { "ies" }
-                );
+            if let Some(note) = bulk.others_note() {
+                crate::note!("{note}");
             }
             continue;
         }

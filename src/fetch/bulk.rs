@@ -125,6 +125,19 @@ impl Bulk {
         self.other
     }
 
+    /// What to say of the files passed over (see [`Bulk::other`]), once the archive is read:
+    /// `note: ARCHIVE: 2 entries not ending in .json not read`; nothing when there were none.
+    pub fn others_note(&self) -> Option<String> {
+        let n = self.other;
+        (n > 0).then(|| {
+            format!(
+                "note: {}: {n} entr{} not ending in .json not read",
+                crate::text::clean(&self.name),
+                if n == 1 { "y" } else { "ies" }
+            )
+        })
+    }
+
     /// The archive's name, as reports give it.
     pub fn name(&self) -> &str {
         &self.name
