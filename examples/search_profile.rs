@@ -25,7 +25,9 @@ fn main() {
     let engine = search::engine(Arc::new(corpus));
     let postings = engine.index.postings_bytes();
     eprintln!(
-        "posting lists: {:.1} MB, {:.0} bytes per record",
+        "{} records, {} keys; posting lists: {:.1} MB, {:.0} bytes per record",
+        engine.index.len(),
+        engine.index.key_count(),
         postings as f64 / 1e6,
         postings as f64 / engine.index.len().max(1) as f64
     );

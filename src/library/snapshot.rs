@@ -43,8 +43,8 @@ const MAGIC: &[u8; 8] = b"EVXSNAP\x01";
 /// built the old way would otherwise be used. 4: the skeleton holds every trial's evidence
 /// facts (endpoints, setting, line, adverse-event terms, cited sources, headline effect).
 /// 5: the facts, therapies and sources in runs, the index's parts in sections of their own;
-/// arrays of numbers and the id table as bytes.
-const FORMAT: u32 = 5;
+/// arrays of numbers and the id table as bytes. 6: each search key holds its text's first byte.
+const FORMAT: u32 = 6;
 /// Trials encoded at a time when writing (in parallel), so that the encoded records of a large
 /// library are never all in memory at once.
 const CHUNK: usize = 4_096;

@@ -178,11 +178,16 @@ impl Engine {
         // zeroes every page) than matching.
         let mut bufs = std::mem::take(&mut *self.scratch.lock().unwrap_or_else(|e| e.into_inner()));
         bufs.resize_with(chunks.max(bufs.len()), Vec::new);
-        let run = |c: usize, buf: &mut Vec<Cand>| {
+        let run = |c: usize, kept: &mut Vec<Cand>| {
+            // Filled through a vector of this thread's own: the chunks' vectors sit side by
+            // side in one cache line, and pushing to them in place would pass that line
+            // between the cores at every match.
+            let mut buf = std::mem::take(kept);
             buf.clear();
             let (from, to) = (c * per, ((c + 1) * per).min(n));
             for block in (from..to).step_by(STOP_EVERY) {
                 if stop() {
+                    *kept = buf;
                     return None;
                 }
                 buf.extend(
@@ -194,7 +199,9 @@ impl Engine {
                         .filter_map(|s| self.match_slot(scan, s)),
                 );
             }
-            Some(self.partial(buf, limit))
+            let partial = self.partial(&mut buf, limit);
+            *kept = buf;
+            Some(partial)
         };
         let partials: Vec<Option<Partial>> = if chunks <= 1 {
             vec![run(0, &mut bufs[0])]

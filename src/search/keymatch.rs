@@ -137,17 +137,18 @@ impl Term {
             || (k.field.misspellable() && self.lacks_few(|p| in_wide(w, p)))
     }
 
-    /// The best tier and score a key could give this unit, from its first byte alone: tier 0
+    /// The best tier and score a key could give this unit, from its first byte alone (which
+    /// the key holds, so its text is not read): tier 0
     /// only for an identifying key as long as the unit, tier 1 only for a name's, a therapy's
     /// or a disease's key or the start of a registry id, and a prefix's score only where the first bytes agree (see
     /// [`tier_of`] and [`quick_score`]); inside the pinyin of a name, only a misspelling's.
-    pub(super) fn bound(&self, k: &Key, first: Option<&u8>) -> (u8, i64) {
-        let prefix = first == self.text.as_bytes().first();
+    pub(super) fn bound(&self, k: &Key) -> (u8, i64) {
+        let prefix = k.first_byte().as_ref() == self.text.as_bytes().first();
         if !prefix && k.field.syllables() {
             return (3, SCATTERED + k.field.boost());
         }
         // A hit at a word's start, which ranks above one inside a word.
-        let word = prefix || self.han || k.words;
+        let word = prefix || self.han || k.words();
         let tier = if k.field.identifies() && k.stripped_len() == self.text.len() {
             0
         } else if (word
@@ -218,7 +219,15 @@ pub(super) fn tier_of(keys: KeySlice<'_>, k: &Key, class: Class, term: &Term) ->
 /// keystroke search hundreds of thousands of records: it costs a `starts_with`, a `find` and
 /// short scans, where a full fuzzy alignment costs far more.
 pub(super) fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i64, Class)> {
-    let (hay, needle) = (keys.bytes(k), term.text.as_bytes());
+    let needle = term.text.as_bytes();
+    // A one-byte unit at the key's start is told by the byte the key holds: a short query
+    // matches the start of most records' names, and their text is not read.
+    if let [only] = needle
+        && k.first_byte() == Some(*only)
+    {
+        return Some((PREFIX, Class::Prefix));
+    }
+    let hay = keys.bytes(k);
     if needle.len() > hay.len() {
         return None;
     }
@@ -259,7 +268,7 @@ pub(super) fn quick_score(keys: KeySlice<'_>, k: &Key, term: &Term) -> Option<(i
     } else {
         0
     };
-    let found = if budget == 0 && !k.joined {
+    let found = if budget == 0 && !k.joined() {
         None
     } else if term.ascii {
         tight_bytes(hay, needle, budget)

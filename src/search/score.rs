@@ -338,14 +338,14 @@ impl Engine {
             // A key whose best possible hit does not beat the best so far is not read (the
             // first of equal hits is kept).
             if let Some((bs, bt, ..)) = best {
-                let (t, s) = term.bound(k, keys.bytes(k).first());
+                let (t, s) = term.bound(k);
                 if (t, -s) >= (bt, -bs) {
                     continue;
                 }
             }
             // A long key's 64-bit pair mask is mostly ones: its wide one, for a unit that has
             // pairs, rejects most of the rest before its text is read.
-            if k.wide && term.has_pairs() && !term.may_match_wide(k, keys.wide(ki)) {
+            if k.wide() && term.has_pairs() && !term.may_match_wide(k, keys.wide(ki)) {
                 continue;
             }
             let Some((score, class)) = quick_score(keys, k, term) else {

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::postings::{self, PostingsBuilder};
-use super::{Index, Key, KeyField, Keys, NO_PHASE, NOT_A_STUDY, PART, Part, WIDE_FROM};
+use super::{
+    Index, KEY_JOINED, KEY_WIDE, KEY_WORDS, Key, KeyField, Keys, NO_PHASE, NOT_A_STUDY, PART, Part,
+    WIDE_FROM,
+};
 use crate::corpus::{Corpus, Kind, RecordRef};
 use crate::search::normalize::{
     Wide, add_wide_pairs, char_mask, each_char_pair, fold, keeps, pair_mask, pinyin,
@@ -77,15 +80,26 @@ impl Builder {
         let mut wide = Wide::default();
         let pairs =
             add_wide_pairs(folded, &mut wide) + add_wide_pairs(&self.text[before..], &mut wide);
-        if pairs > WIDE_FROM {
+        let is_wide = pairs > WIDE_FROM;
+        if is_wide {
             self.wide.push(wide);
         }
+        let words = folded
+            .char_indices()
+            .any(|(i, c)| !keeps(c) && i + c.len_utf8() < folded.len());
         self.keys.push(Key {
-            joined,
+            flags: [
+                (joined, KEY_JOINED),
+                (words, KEY_WORDS),
+                (is_wide, KEY_WIDE),
+            ]
+            .iter()
+            .filter(|(set, _)| *set)
+            .fold(0, |f, (_, bit)| f | bit),
+            first: folded.as_bytes().first().copied().unwrap_or(0),
             field,
             mask: char_mask(folded),
             pairs: pair_mask(folded) | pair_mask(&self.text[before..]),
-            wide: pairs > WIDE_FROM,
             start,
             len: folded.len() as u32,
             stripped: folded
@@ -94,9 +108,6 @@ impl Builder {
                 .map(char::len_utf8)
                 .sum::<usize>()
                 .min(usize::from(u16::MAX)) as u16,
-            words: folded
-                .char_indices()
-                .any(|(i, c)| !keeps(c) && i + c.len_utf8() < folded.len()),
             initials,
         });
     }

@@ -161,17 +161,21 @@ pub struct Key {
     /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
     initials: u16,
     pub field: KeyField,
-    /// Whether punctuation joins two of its letters ("pd-1", "car-t"): only then can a unit
-    /// match across punctuation ("pd1").
-    pub joined: bool,
-    /// Whether a word starts after its first character (after a space or punctuation): if
-    /// not, a unit not at its start is inside a word.
-    pub words: bool,
-    /// Whether the key has so many pairs of letters that `pairs` is mostly ones, and a
-    /// 256-bit pair mask of its own (in its [`Keys`]' `wide`, in key order; see
-    /// [`KeySlice::each`]).
-    pub wide: bool,
+    /// [`KEY_JOINED`], [`KEY_WORDS`] and [`KEY_WIDE`] (see [`Key::joined`], [`Key::words`], [`Key::wide`]):
+    /// one byte, so that the key stays 32 bytes with `first` beside it.
+    flags: u8,
+    /// The first byte of its text: what [`Term::bound`](super::keymatch::Term) compares, so
+    /// that a key whose best possible hit cannot beat a record's best so far is skipped
+    /// without reading its text (a load from elsewhere in memory for every such key).
+    first: u8,
 }
+
+// A search reads every key of the records it looks at: a key that grew would cost every search.
+const _: () = assert!(std::mem::size_of::<Key>() == 32);
+
+const KEY_JOINED: u8 = 1;
+const KEY_WORDS: u8 = 2;
+const KEY_WIDE: u8 = 4;
 
 /// Keys with more pairs of letters than this have a [`Wide`] pair mask: from about 24 pairs,
 /// a third of a 64-bit mask is set and a unit's three pairs pass it one time in thirty.
@@ -213,9 +217,9 @@ pub struct KeySlice<'a> {
     first: KeyRef,
 }
 
-/// A key as a snapshot stores it: 30 bytes, its flags in one.
+/// A key as a snapshot stores it: 31 bytes.
 impl crate::raw::Plain for Key {
-    const WIDTH: usize = 30;
+    const WIDTH: usize = 31;
 
     fn put(self, out: &mut Vec<u8>) {
         self.mask.put(out);
@@ -225,7 +229,8 @@ impl crate::raw::Plain for Key {
         self.stripped.put(out);
         self.initials.put(out);
         out.push(self.field as u8);
-        out.push(u8::from(self.joined) | u8::from(self.words) << 1 | u8::from(self.wide) << 2);
+        out.push(self.flags);
+        out.push(self.first);
     }
 
     #[inline]
@@ -240,14 +245,41 @@ impl crate::raw::Plain for Key {
             stripped: u16::take(&b[24..26])?,
             initials: u16::take(&b[26..28])?,
             field: *KeyField::ALL.get(b[28] as usize)?,
-            joined: flags & 1 != 0,
-            words: flags & 2 != 0,
-            wide: flags & 4 != 0,
+            flags,
+            first: b[30],
         })
     }
 }
 
 impl Key {
+    /// Whether punctuation joins two of its letters ("pd-1", "car-t"): only then can a unit
+    /// match across punctuation ("pd1").
+    #[inline]
+    pub fn joined(&self) -> bool {
+        self.flags & KEY_JOINED != 0
+    }
+
+    /// Whether a word starts after its first character (after a space or punctuation): if
+    /// not, a unit not at its start is inside a word.
+    #[inline]
+    pub fn words(&self) -> bool {
+        self.flags & KEY_WORDS != 0
+    }
+
+    /// Whether the key has so many pairs of letters that `pairs` is mostly ones, and a
+    /// 256-bit pair mask of its own (in its [`Keys`]' `wide`, in key order; see
+    /// [`KeySlice::each`]).
+    #[inline]
+    pub fn wide(&self) -> bool {
+        self.flags & KEY_WIDE != 0
+    }
+
+    /// The first byte of its text, `None` for an empty key.
+    #[inline]
+    pub fn first_byte(&self) -> Option<u8> {
+        (self.len > 0).then_some(self.first)
+    }
+
     /// Bytes of the text with punctuation dropped.
     pub fn stripped_len(&self) -> usize {
         self.stripped as usize
@@ -287,7 +319,7 @@ impl<'a> KeySlice<'a> {
     /// The wide pair mask of the `i`th key, which has one (found by counting: a record has a
     /// few keys, and most searches never ask).
     pub fn wide(&self, i: usize) -> &'a Wide {
-        &self.wide[*self.wide_first as usize + self.keys[..i].iter().filter(|k| k.wide).count()]
+        &self.wide[*self.wide_first as usize + self.keys[..i].iter().filter(|k| k.wide()).count()]
     }
 
     /// Each key with its position and its wide pair mask, if it has one.
@@ -296,7 +328,7 @@ impl<'a> KeySlice<'a> {
         self.keys
             .iter()
             .enumerate()
-            .map(move |(i, k)| (i, k, if k.wide { wide.next() } else { None }))
+            .map(move |(i, k)| (i, k, if k.wide() { wide.next() } else { None }))
     }
 }
 

@@ -48,6 +48,45 @@ fn exact_hits_ignore_punctuation_and_read_the_text() {
     assert_eq!(slice.bytes(ball), b"b-all");
 }
 
+/// A key holds its text's first byte (what ranking compares instead of reading the text) and
+/// its flags, and a stored key reads back as the same key.
+#[test]
+fn a_key_holds_its_first_byte_and_reads_back_whole() {
+    use crate::raw::Plain;
+    let mut b = Builder::default();
+    b.push(KeyField::Acronym, "pd-1");
+    b.push(
+        KeyField::Name,
+        "phase 3 study of pembrolizumab versus placebo in hcc",
+    );
+    b.push(KeyField::Name, "胶质瘤");
+    b.push(KeyField::Other, "");
+    let keys = b.take();
+    let slice = KeySlice {
+        keys: &keys.keys,
+        text: &keys.text,
+        wide: &keys.wide,
+        wide_first: &0,
+        first: 0,
+    };
+    for k in slice.keys {
+        assert_eq!(k.first_byte(), slice.bytes(k).first().copied());
+        let mut stored = Vec::new();
+        k.put(&mut stored);
+        assert_eq!(stored.len(), Key::WIDTH);
+        let back = Key::take(&stored).expect("a stored key reads back");
+        assert_eq!(format!("{back:?}"), format!("{k:?}"));
+    }
+    let [pd1, title, glioma, _] = [0, 1, 2, 3].map(|i| &slice.keys[i]);
+    assert!(pd1.joined() && pd1.words() && !pd1.wide());
+    assert!(!title.joined() && title.words() && title.wide());
+    assert!(!glioma.joined() && !glioma.words() && !glioma.wide());
+    let mut flags = Vec::new();
+    pd1.put(&mut flags);
+    flags[29] = 8;
+    assert!(Key::take(&flags).is_none(), "a flag out of range is damage");
+}
+
 /// The character and pair masks only ever reject keys the text match would reject: for units
 /// cut from every key of the bundled corpus (substrings, substrings with letters left out as
 /// misspellings, and word initials), whenever [`quick_score`] finds the unit in a key, the
