@@ -1,5 +1,5 @@
 //! Running a query: the records to look at (all, or an earlier query's matches; of those, only
-//! the candidates the index's posting lists let through) are split into one chunk per core of
+//! the candidates the index's posting lists let through) are split into four chunks per core of
 //! rayon's pool, each chunk matched and ranked
 //! ([`score`](super::score)) into a buffer kept from search to search, then the chunks' best
 //! hits are merged into the best `limit` in rank order, with facet counts over all matches.
@@ -156,7 +156,7 @@ impl Engine {
         run(true, None)
     }
 
-    /// Matches the records to look at (every slot, or `within`), split into one chunk per
+    /// Matches the records to look at (every slot, or `within`), split into four chunks per
     /// core, each chunk summed up as a [`Partial`]; `None` when told to stop.
     fn scan(
         &self,
@@ -170,7 +170,13 @@ impl Engine {
         let chunks = if n < 4096 {
             1
         } else {
-            rayon::current_num_threads()
+            // Four chunks per core, which rayon hands out as cores come free: matches are not
+            // spread evenly over the slots, and with one chunk per core the core with more of
+            // them kept the other waiting (`p` at 500,000 records: 47 ms, now 37). No chunk
+            // is shorter than a block, so that each still looks at whether to stop.
+            (rayon::current_num_threads() * 4)
+                .min(n / STOP_EVERY)
+                .max(1)
         };
         let per = n.div_ceil(chunks.max(1)).max(1);
         // Each chunk's matches go to a buffer kept from search to search: a short query

@@ -122,6 +122,11 @@ impl Term {
         }
     }
 
+    /// How many pairs of adjacent letters the unit has.
+    pub(super) fn pair_count(&self) -> usize {
+        self.pair_pos.len()
+    }
+
     /// Whether the unit has a pair of adjacent letters (two letters or more).
     #[inline]
     pub(super) fn has_pairs(&self) -> bool {

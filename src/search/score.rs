@@ -343,9 +343,11 @@ impl Engine {
                     continue;
                 }
             }
-            // A long key's 64-bit pair mask is mostly ones: its wide one, for a unit that has
-            // pairs, rejects most of the rest before its text is read.
-            if k.wide() && term.has_pairs() && !term.may_match_wide(k, keys.wide(ki)) {
+            // A long key's 64-bit pair mask is mostly ones: its wide one, for a unit of two
+            // pairs or more, rejects most of the rest before its text is read. A unit of one
+            // pair (two letters) is in most long keys its 64-bit mask lets through, so the
+            // wide mask, a load of its own, would mostly be followed by reading the text anyway.
+            if k.wide() && term.pair_count() > 1 && !term.may_match_wide(k, keys.wide(ki)) {
                 continue;
             }
             let Some((score, class)) = quick_score(keys, k, term) else {
