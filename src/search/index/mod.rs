@@ -161,10 +161,10 @@ pub struct Key {
     /// "tace + durvalumab + bevacizumab"), so matching word initials reads a few bytes.
     initials: u16,
     pub field: KeyField,
-    /// [`KEY_JOINED`], [`KEY_WORDS`] and [`KEY_WIDE`] (see [`Key::joined`], [`Key::words`], [`Key::wide`]):
-    /// one byte, so that the key stays 32 bytes with `first` beside it.
+    /// [`KEY_JOINED`], [`KEY_WORDS`] and [`KEY_WIDE`] (see [`Key::joined`], [`Key::words`],
+    /// [`Key::wide`]): one byte, so that the key stays 32 bytes with `first` beside it.
     flags: u8,
-    /// The first byte of its text: what [`Term::bound`](super::keymatch::Term) compares, so
+    /// The first byte of its text: what `keymatch::Term::bound` compares, so
     /// that a key whose best possible hit cannot beat a record's best so far is skipped
     /// without reading its text (a load from elsewhere in memory for every such key).
     first: u8,
