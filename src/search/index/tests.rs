@@ -24,6 +24,17 @@ fn parts_built_in_parallel_keep_the_records_order() {
     }
 }
 
+/// All of `keys`, as the keys of one record.
+fn whole(keys: &Keys) -> KeySlice<'_> {
+    KeySlice {
+        keys: &keys.keys,
+        text: &keys.text,
+        wide: &keys.wide,
+        wide_first: &0,
+        first: 0,
+    }
+}
+
 #[test]
 fn exact_hits_ignore_punctuation_and_read_the_text() {
     let mut b = Builder::default();
@@ -31,13 +42,7 @@ fn exact_hits_ignore_punctuation_and_read_the_text() {
     b.push(KeyField::Id, "b-all");
     b.push(KeyField::Name, "胶质瘤");
     let keys = b.take();
-    let slice = KeySlice {
-        keys: &keys.keys,
-        text: &keys.text,
-        wide: &keys.wide,
-        wide_first: &0,
-        first: 0,
-    };
+    let slice = whole(&keys);
     let [leap, ball, glioma] = [0, 1, 2].map(|i| &slice.keys[i]);
     assert!(slice.is_exact(leap, "leap012"));
     assert!(!slice.is_exact(leap, "leap013"), "same length, other text");
@@ -62,13 +67,7 @@ fn a_key_holds_its_first_byte_and_reads_back_whole() {
     b.push(KeyField::Name, "胶质瘤");
     b.push(KeyField::Other, "");
     let keys = b.take();
-    let slice = KeySlice {
-        keys: &keys.keys,
-        text: &keys.text,
-        wide: &keys.wide,
-        wide_first: &0,
-        first: 0,
-    };
+    let slice = whole(&keys);
     for k in slice.keys {
         assert_eq!(k.first_byte(), slice.bytes(k).first().copied());
         let mut stored = Vec::new();
