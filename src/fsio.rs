@@ -7,7 +7,8 @@
 //!
 //! - A read stops as soon as [`MAX_FILE_BYTES`] is crossed, for regular files (told by their
 //!   size before reading) and for pipes and devices alike; input that is not a regular file and
-//!   does not start like JSON (`/dev/zero`, `/dev/urandom`) is refused at its first byte.
+//!   does not start like JSON (`/dev/zero`, `/dev/urandom`) is refused at its first byte, or at
+//!   its first bytes when they are not UTF-8 text.
 //! - `-` as an output means standard output, and a FIFO or a device is written directly
 //!   (streamed), never replaced.
 //! - A symbolic link is followed to its target, and the rules apply to the target.
@@ -33,6 +34,9 @@ pub enum ReadError {
     TooLarge { size: u64, limit: u64 },
     #[error("is not JSON: its first byte is 0x{0:02x}, where JSON starts with {{ or [")]
     NotJson(u8),
+    /// A stream (not a regular file) whose first bytes are not UTF-8 text, at this offset.
+    #[error("is not JSON: byte {0} is not UTF-8 text, where JSON is UTF-8 text")]
+    NotText(u64),
 }
 
 /// Reads a whole file, at most [`MAX_FILE_BYTES`].
@@ -83,6 +87,13 @@ pub fn read_bounded_with(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
             && b != b'['
         {
             return Err(ReadError::NotJson(b));
+        }
+        // Random bytes start like JSON one time in a hundred or so; they are not UTF-8 for
+        // long, and JSON is UTF-8 text (a sequence cut at the chunk's end is not judged yet).
+        if let Err(e) = std::str::from_utf8(&bytes)
+            && e.error_len().is_some()
+        {
+            return Err(ReadError::NotText(e.valid_up_to() as u64));
         }
     }
     reader.read_to_end(&mut bytes)?;
@@ -427,6 +438,38 @@ mod tests {
         ));
         // A generous bound: reading the whole limit would take seconds and gigabytes.
         assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// A stream that starts like JSON but goes on as bytes that are not UTF-8 (what
+    /// `/dev/urandom` gives one time in a hundred or so) is refused at its first chunk, not
+    /// read to the limit.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_stream_that_only_starts_like_json_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("in.fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut f = fs::OpenOptions::new().write(true).open(fifo).unwrap();
+                let _ = f.write_all(b"{\"a\": \"");
+                // Endless, until the reader is gone.
+                while f.write_all(&[0xFF; 4096]).is_ok() {}
+            })
+        };
+        let t = std::time::Instant::now();
+        assert!(matches!(read_bounded(&fifo), Err(ReadError::NotText(7))));
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        writer.join().unwrap();
+        let message = ReadError::NotText(7).to_string();
+        assert!(message.contains("not UTF-8"), "{message}");
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum LoadError {
         "{path}: is not a corpus file: its first byte is 0x{byte:02x}, where JSON starts with {{ or ["
     )]
     NotJson { path: PathBuf, byte: u8 },
+    #[error("{path}: is not a corpus file: byte {at} is not UTF-8 text, where JSON is UTF-8 text")]
+    NotText { path: PathBuf, at: u64 },
     #[error("{path}: the file is empty; a corpus is a JSON object such as {{\"trials\": []}}")]
     Empty { path: PathBuf },
     #[error(
@@ -99,6 +101,7 @@ pub fn read_file(path: &Path) -> Result<(CorpusFile, String), LoadError> {
             ReadError::IsDir => LoadError::IsDir { path },
             ReadError::TooLarge { size, limit } => LoadError::TooLarge { path, size, limit },
             ReadError::NotJson(byte) => LoadError::NotJson { path, byte },
+            ReadError::NotText(at) => LoadError::NotText { path, at },
         }
     })?;
     let text = decode(path, bytes)?;
