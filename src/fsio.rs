@@ -70,12 +70,18 @@ pub fn read_bounded_with(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
     // `take` also guards against a regular file that grows between the stat and the read.
     let mut reader = file.take(limit + 1);
     if !regular {
-        // A stream is judged by its first bytes, so an endless one of zeros is refused at once.
+        // A stream is judged by its first bytes (up to a chunk's worth, however the writer
+        // splits them), so an endless one of zeros is refused at once.
         let mut chunk = [0u8; 4096];
         loop {
             let n = reader.read(&mut chunk)?;
             bytes.extend_from_slice(&chunk[..n]);
-            if n == 0 || first_significant(&bytes).is_some() {
+            let judged = match first_significant(&bytes) {
+                Some(b'{' | b'[') => bytes.len() >= chunk.len(),
+                Some(_) => true,
+                None => false,
+            };
+            if n == 0 || judged {
                 break;
             }
             if bytes.len() as u64 > limit {
