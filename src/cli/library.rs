@@ -248,7 +248,8 @@ fn export(path: &Path, output: &Path, out: &mut Out) -> Result<(), CliError> {
     let size = std::fs::metadata(output).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
     if size > crate::fsio::MAX_FILE_BYTES {
         crate::note!(
-            "note: {} is {} MB, more than the {} MiB `evidex validate` and `--corpus` read;              the library itself opens with the bundled corpus as it is (`evidex`)",
+            "note: {} is {} MB, more than the {} MiB `evidex validate` and `--corpus` read; \
+             the library itself opens with the bundled corpus as it is (`evidex`)",
             shown(output),
             size / 1_000_000,
             crate::fsio::MAX_FILE_BYTES >> 20
@@ -321,7 +322,9 @@ pub fn gen_registry(trials: usize, seed: u64, global: &Global) -> Result<(), Cli
     // apart from real ones afterwards: never into the library evidex opens by default.
     let Some(path) = global.library.clone() else {
         return Err(CliError::Input(
-            "gen-corpus --registry fills a library with synthetic studies, which nothing can              tell apart from fetched ones afterwards: name a library of its own with              --library PATH (or EVIDEX_LIBRARY), not the one you use"
+            "gen-corpus --registry fills a library with synthetic studies, which nothing can \
+             tell apart from fetched ones afterwards: name a library of its own with \
+             --library PATH (or EVIDEX_LIBRARY), not the one you use"
                 .into(),
         ));
     };
